@@ -1,0 +1,3 @@
+"""Hamdel (همدل): the bot runtime — settings, app factory, platform profiles, middlewares, sandbox."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,87 @@
+"""`python -m bot [run|migrate|sandbox]` — see README.md.
+
+With no BOT_TOKEN, `python -m bot` opens the sandbox: the bot against the local messenger, with a
+chat in the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError, load_settings
+
+logger = logging.getLogger("hamdel")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Hamdel bot")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="migrate, then run the bot (polling, or webhook when WEBHOOK_URL is set)")
+    commands.add_parser("migrate", help="apply pending database migrations and exit")
+    commands.add_parser("sandbox", help="try the bot in the terminal against the local messenger")
+    return parser
+
+
+async def _run(settings: Settings) -> None:
+    from bot.app import create_app
+    from bot.migrate import upgrade_async
+
+    await upgrade_async(settings.database.database_url)
+    app = create_app(settings)
+    try:
+        if settings.webhook.url:
+            runner = await app.start_webhook()
+            logger.info(
+                "webhook serving on %s:%s", settings.webhook.listen_host, settings.webhook.listen_port
+            )
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            await stop.wait()
+            await app.stop_webhook(runner)
+        else:
+            logger.info("polling %s", settings.telegram.api_base)
+            await app.run_polling()
+    finally:
+        await app.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"hamdel: {error}", file=sys.stderr)
+        return 2
+    command = args.command or ("run" if settings.telegram.bot_token else "sandbox")
+    if command == "migrate":
+        from bot.migrate import upgrade
+
+        upgrade(settings.database.database_url)
+        print("hamdel: database is up to date")
+        return 0
+    if command == "sandbox":
+        from bot.sandbox import run_sandbox
+
+        return asyncio.run(run_sandbox(settings))
+    if not settings.telegram.bot_token:
+        print(
+            "hamdel: setting BOT_TOKEN is missing: get one from BotFather (Telegram or Bale)", file=sys.stderr
+        )
+        return 2
+    try:
+        asyncio.run(_run(settings))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""Server-side role checks for staff handlers.
+
+Mount `RequireRole(...)` as an inner middleware on a staff router's observers: it runs after a
+handler's filters matched (so forged or replayed buttons reach it too), refuses with a short
+reply, and records the refusal in the audit log.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.platform import PlatformProfile
+from bot.settings import Settings
+from services import audit
+from services.roles import Role, roles_of
+
+logger = logging.getLogger("hamdel.access")
+
+
+class RequireRole(BaseMiddleware):
+    def __init__(self, *roles: Role) -> None:
+        self.roles = frozenset(roles)
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        person: User | None = data.get("event_from_user")
+        session: AsyncSession = data["session"]
+        settings: Settings = data["settings"]
+        profile: PlatformProfile = data["profile"]
+        if person is None:
+            return None
+        held = await roles_of(
+            session, platform=profile.platform.value, user_id=person.id, admin_ids=settings.staff.admin_ids
+        )
+        if held & self.roles:
+            data["roles"] = held
+            return await handler(event, data)
+        action = _describe(event)
+        logger.warning("refused %s to user %s (roles %s)", action, person.id, sorted(held))
+        await audit.record(
+            session, platform=profile.platform.value, actor_id=person.id, action=action, allowed=False
+        )
+        t: Translator = data["t"]
+        if isinstance(event, CallbackQuery):
+            await event.answer(t("access-denied"), show_alert=True)
+        elif isinstance(event, Message) and event.chat.type == "private":
+            await event.answer(t("access-denied"))
+        return None
+
+
+def _describe(event: TelegramObject) -> str:
+    if isinstance(event, CallbackQuery):
+        return f"callback:{(event.data or '')[:48]}"
+    if isinstance(event, Message):
+        return f"message:{(event.text or event.caption or event.content_type)[:48]}"
+    return type(event).__name__

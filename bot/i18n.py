@@ -1,0 +1,108 @@
+"""Texts from `locales/<lang>/*.ftl` (Project Fluent), formatted the Persian way.
+
+Numbers passed to a message are shown with Persian digits in `fa`; pass money through
+`services.persian.format_toman` and dates through `format_date` before formatting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax import FluentParser, ast
+from fluent.syntax.visitor import Visitor
+
+from services.persian import format_number, to_fa_digits
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES = ("fa", "en")
+
+
+class MissingText(KeyError):
+    pass
+
+
+class I18n:
+    """All bundles, loaded once."""
+
+    def __init__(self, directory: Path = LOCALES_DIR, locales: tuple[str, ...] = LOCALES) -> None:
+        self.locales = locales
+        self._bundles: dict[str, FluentBundle] = {}
+        self._sources: dict[str, dict[str, ast.Message]] = {}
+        parser = FluentParser()
+        for locale in locales:
+            bundle = FluentBundle([locale], use_isolating=False)
+            messages: dict[str, ast.Message] = {}
+            for path in sorted((directory / locale).glob("*.ftl")):
+                text = path.read_text(encoding="utf-8")
+                bundle.add_resource(FluentResource(text))
+                for entry in parser.parse(text).body:
+                    if isinstance(entry, ast.Message):
+                        messages[entry.id.name] = entry
+            self._bundles[locale] = bundle
+            self._sources[locale] = messages
+
+    def keys(self, locale: str) -> set[str]:
+        return set(self._sources[locale])
+
+    def variables(self, locale: str, key: str) -> set[str]:
+        """Names of the `{ $variables }` a message uses (for completeness tests)."""
+        found: set[str] = set()
+
+        class Collector(Visitor):
+            def visit_VariableReference(self, node: ast.VariableReference) -> None:
+                found.add(node.id.name)
+
+        Collector().visit(self._sources[locale][key])
+        return found
+
+    def text(self, locale: str, key: str, **args: Any) -> str:
+        bundle = self._bundles.get(locale) or self._bundles[self.locales[0]]
+        if not bundle.has_message(key):
+            raise MissingText(f"{locale}:{key}")
+        message = bundle.get_message(key)
+        if message.value is None:
+            raise MissingText(f"{locale}:{key} has no value")
+        value, errors = bundle.format_pattern(message.value, _localize(locale, args))
+        if errors:
+            raise MissingText(f"{locale}:{key}: {errors[0]}")
+        return str(value)
+
+    def translator(self, locale: str) -> Translator:
+        return Translator(self, locale if locale in self._bundles else self.locales[0])
+
+
+def _localize(locale: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    """Integers become grouped strings (Persian digits in fa); strings get Persian digits only
+    when they are purely numeric; other values pass through."""
+    result: dict[str, Any] = {}
+    for name, value in args.items():
+        if isinstance(value, bool):
+            result[name] = str(value)
+        elif isinstance(value, int):
+            result[name] = format_number(value, locale)
+        elif isinstance(value, str) and locale == "fa" and value.isascii() and value.isdigit():
+            result[name] = to_fa_digits(value)
+        else:
+            result[name] = value
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Translator:
+    """The texts of one locale, handed to every handler as `t`."""
+
+    i18n: I18n
+    locale: str
+
+    def __call__(self, key: str, **args: Any) -> str:
+        return self.i18n.text(self.locale, key, **args)
+
+
+@cache
+def get_i18n() -> I18n:
+    return I18n()

@@ -1,0 +1,64 @@
+"""Outer middlewares: one database session per update, the user record and their texts."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.i18n import I18n
+from bot.storage import current_session
+from services.users import UserDirectory
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class DatabaseMiddleware(BaseMiddleware):
+    """Opens one `AsyncSession` per update, commits when the handler returns, rolls back when it
+    raises. Handlers that must make data durable before a side effect (a receipt after a
+    payment) call `await session.commit()` themselves; services never commit."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.sessionmaker = sessionmaker
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        async with self.sessionmaker() as session:
+            token = current_session.set(session)
+            data["session"] = session
+            try:
+                result = await handler(event, data)
+            except BaseException:
+                await session.rollback()
+                raise
+            finally:
+                current_session.reset(token)
+            await session.commit()
+            return result
+
+
+class UserMiddleware(BaseMiddleware):
+    """Hands handlers `user` (their UserRecord, private chats only) and `t` (their texts)."""
+
+    def __init__(self, i18n: I18n, users: UserDirectory, default_locale: str) -> None:
+        self.i18n = i18n
+        self.users = users
+        self.default_locale = default_locale
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        from_user = data.get("event_from_user")
+        chat = data.get("event_chat")
+        if from_user is None or from_user.is_bot or (chat is not None and chat.type != "private"):
+            # Groups (the staff chat) speak the default language; only private chats make users.
+            data["t"] = self.i18n.translator(self.default_locale)
+            return await handler(event, data)
+        session: AsyncSession = data["session"]
+        record, wrote = await self.users.touch(session, from_user.id, from_user.id)
+        if wrote:
+            # A short transaction of its own, so the handler's transaction starts fresh.
+            await session.commit()
+        data["user"] = record
+        data["t"] = self.i18n.translator(record.language)
+        return await handler(event, data)

@@ -1,0 +1,102 @@
+"""Shared pieces of the chat interface: features, the main menu, cancel, showing a screen."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from aiohttp import web
+
+from bot.i18n import Translator
+from bot.platform import PlatformProfile
+
+if TYPE_CHECKING:
+    from bot.app import HamdelApp
+
+
+class MenuCallback(CallbackData, prefix="menu"):
+    """A main-menu button: `section` is a feature's `MenuSection.key`, or "home"."""
+
+    section: str
+
+
+class CancelCallback(CallbackData, prefix="cancel"):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class MenuSection:
+    key: str
+    text_key: str
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One product feature as the app factory mounts it.
+
+    `private` handles private chats, `staff` the working group's chat, `chatless` updates
+    without a chat (pre_checkout_query, my_chat_member) — each router is mounted under the
+    matching scope. `commands` are (command, description text key) pairs for setMyCommands.
+    `admin_commands` are shown to admins only. `on_startup` hooks run once the bot starts
+    (polling or webhook) and may start background work with `app.spawn(...)`; `web_routes`
+    add pages to the bot's own web server."""
+
+    name: str
+    private: Router | None = None
+    staff: Router | None = None
+    chatless: Router | None = None
+    section: MenuSection | None = None
+    commands: tuple[tuple[str, str], ...] = ()
+    admin_commands: tuple[tuple[str, str], ...] = ()
+    on_startup: tuple[Callable[[HamdelApp], Awaitable[None]], ...] = ()
+    web_routes: tuple[Callable[[HamdelApp, web.Application], None], ...] = ()
+
+
+def main_menu(t: Translator, sections: list[MenuSection]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for section in sorted(sections, key=lambda s: s.order):
+        builder.button(text=t(section.text_key), callback_data=MenuCallback(section=section.key))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def cancel_button(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=t("common-cancel-button"), callback_data=CancelCallback().pack())
+
+
+def home_button(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=t("common-home-button"), callback_data=MenuCallback(section="home").pack()
+    )
+
+
+async def show(
+    target: Message | CallbackQuery,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    profile: PlatformProfile,
+) -> Message:
+    """Show a screen: on a button press, edit the pressed message where the platform edits
+    keyboards reliably (Telegram), otherwise send a new message (Bale, or a typed command)."""
+    if isinstance(target, CallbackQuery):
+        message = target.message
+        if profile.can_edit_keyboards and isinstance(message, Message):
+            try:
+                edited = await message.edit_text(text, reply_markup=markup)
+            except TelegramBadRequest as error:
+                if "message is not modified" in str(error):
+                    return message
+            else:
+                if isinstance(edited, Message):
+                    return edited
+        bot = target.bot
+        assert isinstance(bot, Bot)
+        return await bot.send_message(target.from_user.id, text, reply_markup=markup)
+    return await target.answer(text, reply_markup=markup)

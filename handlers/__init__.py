@@ -1,0 +1,82 @@
+"""One aiogram Router per feature, mounted by chat scope.
+
+Private chats: `cancel` first (it must win over any flow's state), the features, the main
+menu, then `fallback` last so nothing goes unanswered. The staff chat gets the features'
+`staff` routers; other groups get `groups` (quiet unless addressed); updates without a chat
+(payments' pre-checkout, membership changes) get the `chatless` routers.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+
+from bot.ui import Feature, MenuSection
+from handlers import cancel, errors, fallback, groups, language, membership, menu
+
+FEATURES: tuple[Feature, ...] = (
+    cancel.feature,
+    language.feature,
+    membership.feature,
+    menu.feature,
+    fallback.feature,
+)
+
+GROUP_TYPES = {ChatType.GROUP, ChatType.SUPERGROUP}
+
+
+def menu_sections(features: tuple[Feature, ...] = FEATURES) -> list[MenuSection]:
+    return sorted((f.section for f in features if f.section), key=lambda section: section.order)
+
+
+def user_commands(features: tuple[Feature, ...] = FEATURES) -> list[tuple[str, str]]:
+    return [command for feature in features for command in feature.commands]
+
+
+def admin_commands(features: tuple[Feature, ...] = FEATURES) -> list[tuple[str, str]]:
+    return [command for feature in features for command in feature.admin_commands]
+
+
+def _mount(parent: Router, children: list[Router | None]) -> None:
+    """Include feature routers in a scope. Feature routers are module-level (aiogram style) and a
+    router has one parent, so a router mounted by an earlier app in this process (tests, the
+    sandbox) is detached from it first."""
+    for child in children:
+        if child is None:
+            continue
+        previous = child.parent_router
+        if previous is not None:
+            previous.sub_routers.remove(child)
+            child._parent_router = None
+        parent.include_router(child)
+
+
+def build_router(staff_chat_id: int | None, features: tuple[Feature, ...] = FEATURES) -> Router:
+    root = Router(name="root")
+    _mount(root, [errors.router])
+
+    chatless = Router(name="chatless")
+    _mount(chatless, [f.chatless for f in features])
+
+    private = Router(name="private")
+    private.message.filter(F.chat.type == ChatType.PRIVATE)
+    private.edited_message.filter(F.chat.type == ChatType.PRIVATE)
+    private.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    _mount(private, [f.private for f in features])
+
+    root.include_routers(chatless, private)
+
+    if staff_chat_id is not None:
+        staff = Router(name="staff")
+        staff.message.filter(F.chat.id == staff_chat_id)
+        staff.edited_message.filter(F.chat.id == staff_chat_id)
+        staff.callback_query.filter(F.message.chat.id == staff_chat_id)
+        _mount(staff, [f.staff for f in features])
+        root.include_router(staff)
+
+    other_groups = Router(name="other-groups")
+    other_groups.message.filter(F.chat.type.in_(GROUP_TYPES))
+    other_groups.callback_query.filter(F.message.chat.type.in_(GROUP_TYPES))
+    _mount(other_groups, [groups.router])
+    root.include_router(other_groups)
+    return root

@@ -1,0 +1,51 @@
+## Entry, navigation and everything every feature shares.
+
+start-welcome =
+    Hello { $name }, welcome to Hamdel 🌱
+    Hamdel is the State Welfare Organization's assistant for donors and beneficiaries: small donations to campaigns and regions of your choice, dowry-kit eligibility, application status, answers to your questions, and a direct line from charity donors to the working group.
+    Choose from the menu below.
+menu-title = Hamdel main menu — what can I do for you?
+help-text =
+    Hamdel help:
+    { $commands }
+
+    At any step /cancel leaves what you are doing and /start brings back the main menu.
+    You can also type your question here in your own words.
+help-command-line = /{ $command } — { $description }
+
+cmd-start = Start and main menu
+cmd-help = Help
+cmd-language = Change language
+cmd-cancel = Cancel what you are doing
+
+menu-language = 🌐 زبان / Language
+
+language-choose = Choose the conversation language:
+language-changed = The conversation is now in English.
+language-name-fa = فارسی
+language-name-en = English
+
+common-cancel-button = ✖️ Cancel
+common-home-button = 🏠 Main menu
+common-back-button = ← Back
+common-next-page = Next ›
+common-previous-page = ‹ Previous
+common-yes = Yes
+common-no = No
+common-confirm = ✅ Confirm
+common-edit = ✏️ Edit
+
+cancel-done = Cancelled. Start again from the menu whenever you like.
+cancel-nothing = There was nothing to cancel.
+
+fallback-unknown-command = I don't know the command { $command }. Choose from the menu below or send /help.
+fallback-text = I didn't understand that. Choose from the menu below or write your question in more detail.
+fallback-media = I can't read this kind of message. Please write text or choose from the menu.
+fallback-edited = I don't follow edits to earlier messages; please send the new text again.
+fallback-stale-button = This button is no longer valid. Please choose from a fresh menu.
+fallback-too-long = Your message is too long (over { $limit } characters). Please write it shorter.
+group-private-only = To talk to Hamdel please write to me privately: @{ $username }
+
+error-generic = Sorry, something went wrong and your request was not completed. Nothing was lost; please try again in a moment.
+error-button = Something went wrong; please try again.
+access-denied = Only authorised staff can do this.

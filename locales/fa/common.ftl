@@ -1,0 +1,51 @@
+## Entry, navigation and everything every feature shares.
+
+start-welcome =
+    سلام { $name }، به «همدل» خوش آمدید 🌱
+    همدل دستیار سازمان بهزیستی برای نیکوکاران و مددجویان است: کمک‌های کوچک به پویش‌ها و مناطق دلخواه، بررسی شرایط دریافت جهیزیه، پیگیری پرونده، پاسخ به پرسش‌ها و رساندن مشکلات نیکوکاران به کارگروه.
+    از منوی زیر یکی را انتخاب کنید.
+menu-title = منوی اصلی همدل — چه کاری برایتان انجام دهم؟
+help-text =
+    راهنمای همدل:
+    { $commands }
+
+    در هر مرحله با /cancel از کار جاری بیرون می‌آیید و با /start به منوی اصلی برمی‌گردید.
+    پرسش‌تان را هم می‌توانید همین‌جا به زبان خودتان بنویسید.
+help-command-line = /{ $command } — { $description }
+
+cmd-start = شروع و منوی اصلی
+cmd-help = راهنما
+cmd-language = تغییر زبان
+cmd-cancel = لغو کار جاری
+
+menu-language = 🌐 زبان / Language
+
+language-choose = زبان گفتگو را انتخاب کنید:
+language-changed = زبان گفتگو فارسی شد.
+language-name-fa = فارسی
+language-name-en = English
+
+common-cancel-button = ✖️ انصراف
+common-home-button = 🏠 منوی اصلی
+common-back-button = → بازگشت
+common-next-page = بعدی ›
+common-previous-page = ‹ قبلی
+common-yes = بله
+common-no = خیر
+common-confirm = ✅ تأیید
+common-edit = ✏️ ویرایش
+
+cancel-done = کار جاری لغو شد. هر وقت خواستید از منو دوباره شروع کنید.
+cancel-nothing = کاری در جریان نبود که لغو شود.
+
+fallback-unknown-command = دستور { $command } را نمی‌شناسم. از منوی زیر انتخاب کنید یا /help را بزنید.
+fallback-text = متوجه نشدم چه می‌خواهید. از منوی زیر یکی را انتخاب کنید یا پرسش‌تان را کامل‌تر بنویسید.
+fallback-media = این نوع پیام را نمی‌توانم بخوانم. لطفاً متن بنویسید یا از منو انتخاب کنید.
+fallback-edited = ویرایش پیام‌های قبلی را دنبال نمی‌کنم؛ لطفاً متن تازه را دوباره بفرستید.
+fallback-stale-button = این دکمه دیگر معتبر نیست. لطفاً از منوی تازه انتخاب کنید.
+fallback-too-long = پیام شما خیلی طولانی است (بیش از { $limit } نویسه). لطفاً کوتاه‌تر بنویسید.
+group-private-only = برای گفتگو با همدل لطفاً در پیام خصوصی بنویسید: @{ $username }
+
+error-generic = متأسفیم، مشکلی پیش آمد و درخواست شما انجام نشد. چیزی از دست نرفته است؛ لطفاً چند لحظه بعد دوباره تلاش کنید.
+error-button = مشکلی پیش آمد؛ لطفاً دوباره تلاش کنید.
+access-denied = این کار فقط برای کارکنان مجاز است.

@@ -1,0 +1,8 @@
+"""SQLAlchemy models. Import every model module here so `Base.metadata` (and Alembic) see them."""
+
+from models.base import Base
+from models.fsm import FsmRecord
+from models.staff import AuditEntry, StaffRole
+from models.user import User
+
+__all__ = ["AuditEntry", "Base", "FsmRecord", "StaffRole", "User"]

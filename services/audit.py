@@ -1,0 +1,36 @@
+"""The audit log: every staff action, allowed or refused, with before/after where data changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.staff import AuditEntry
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    platform: str,
+    actor_id: int,
+    action: str,
+    target: str | None = None,
+    allowed: bool = True,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        platform=platform,
+        actor_id=actor_id,
+        action=action,
+        target=target,
+        allowed=allowed,
+        before=before,
+        after=after,
+        note=note,
+    )
+    session.add(entry)
+    await session.flush()
+    return entry

@@ -1,0 +1,111 @@
+"""Users: upserted on every update (cheaply), language, and the blocked flag."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import utcnow
+from models.user import User
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    id: int
+    platform: str
+    user_id: int
+    chat_id: int
+    language: str
+
+
+async def upsert_user(
+    session: AsyncSession, *, platform: str, user_id: int, chat_id: int, default_language: str
+) -> UserRecord:
+    """Insert the user or refresh `last_seen` (and clear `is_blocked`: they are talking to us) in
+    one statement; returns the stored language."""
+    now = utcnow()
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(User).values(
+        platform=platform,
+        user_id=user_id,
+        chat_id=chat_id,
+        language=default_language,
+        first_seen=now,
+        last_seen=now,
+        is_blocked=False,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[User.platform, User.user_id],
+        set_={"last_seen": now, "is_blocked": False, "chat_id": chat_id},
+    ).returning(User.id, User.language)
+    row = (await session.execute(statement)).one()
+    return UserRecord(id=row.id, platform=platform, user_id=user_id, chat_id=chat_id, language=row.language)
+
+
+async def set_language(session: AsyncSession, user_db_id: int, language: str) -> None:
+    await session.execute(update(User).where(User.id == user_db_id).values(language=language))
+
+
+async def set_blocked(session: AsyncSession, *, platform: str, user_id: int, blocked: bool) -> None:
+    """Record that the user blocked (or unblocked) the bot."""
+    await session.execute(
+        update(User).where(User.platform == platform, User.user_id == user_id).values(is_blocked=blocked)
+    )
+
+
+async def get_user(session: AsyncSession, *, platform: str, user_id: int) -> User | None:
+    return await session.scalar(select(User).where(User.platform == platform, User.user_id == user_id))
+
+
+class UserDirectory:
+    """Upserts users at most once per `refresh_seconds` per process; in between the cached
+    record serves, so most updates cost no write. Another worker sees a language change after
+    at most `refresh_seconds`."""
+
+    def __init__(
+        self, platform: str, default_language: str, refresh_seconds: float = 60.0, max_cached: int = 100_000
+    ) -> None:
+        self.platform = platform
+        self.default_language = default_language
+        self.refresh_seconds = refresh_seconds
+        self.max_cached = max_cached
+        self._cache: dict[int, tuple[float, UserRecord]] = {}
+
+    def cached(self, user_id: int) -> UserRecord | None:
+        entry = self._cache.get(user_id)
+        if entry and time.monotonic() - entry[0] < self.refresh_seconds:
+            return entry[1]
+        return None
+
+    async def touch(self, session: AsyncSession, user_id: int, chat_id: int) -> tuple[UserRecord, bool]:
+        """The user's record, and whether this call wrote to the database."""
+        record = self.cached(user_id)
+        if record is not None:
+            return record, False
+        record = await upsert_user(
+            session,
+            platform=self.platform,
+            user_id=user_id,
+            chat_id=chat_id,
+            default_language=self.default_language,
+        )
+        self._remember(record)
+        return record, True
+
+    async def change_language(self, session: AsyncSession, record: UserRecord, language: str) -> UserRecord:
+        await set_language(session, record.id, language)
+        updated = replace(record, language=language)
+        self._remember(updated)
+        return updated
+
+    def forget(self, user_id: int) -> None:
+        self._cache.pop(user_id, None)
+
+    def _remember(self, record: UserRecord) -> None:
+        if len(self._cache) >= self.max_cached:
+            self._cache.clear()
+        self._cache[record.user_id] = (time.monotonic(), record)
