@@ -1,8 +1,21 @@
 """SQLAlchemy models. Import every model module here so `Base.metadata` (and Alembic) see them."""
 
 from models.base import Base
+from models.donation import Campaign, CampaignStatus, Donation, DonationStatus, Purpose, RegionScope
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
 from models.user import User
 
-__all__ = ["AuditEntry", "Base", "FsmRecord", "StaffRole", "User"]
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Campaign",
+    "CampaignStatus",
+    "Donation",
+    "DonationStatus",
+    "FsmRecord",
+    "Purpose",
+    "RegionScope",
+    "StaffRole",
+    "User",
+]

@@ -1,0 +1,110 @@
+"""Campaigns (پویش) and donations.
+
+Money is integer rials everywhere. A campaign's raised total is always computed from its paid
+donations (never stored), so it cannot drift under concurrent payments.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, utcnow
+
+
+class Purpose(StrEnum):
+    """The donation portal's purposes."""
+
+    LIVING = "living"  # معیشت
+    HOUSING = "housing"  # مسکن
+    DOWRY = "dowry"  # جهیزیه
+    ALMS = "alms"  # صدقه
+    ORPHANS = "orphans"  # ایتام
+    GENERAL = "general"  # عمومی
+
+
+class RegionScope(StrEnum):
+    NATIONAL = "national"
+    PROVINCE = "province"
+    COUNTY = "county"
+
+
+class CampaignStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+class DonationStatus(StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    FAILED = "failed"
+    REFUNDED = "refunded"
+
+
+class Campaign(Base):
+    __tablename__ = "campaigns"
+    __table_args__ = (
+        CheckConstraint("goal_rials > 0", name="goal_positive"),
+        Index("ix_campaigns_status_ends_at", "status", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_fa: Mapped[str] = mapped_column(String(120))
+    title_en: Mapped[str] = mapped_column(String(120))
+    description_fa: Mapped[str] = mapped_column(Text)
+    description_en: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(String(16), default=Purpose.GENERAL.value)
+    scope: Mapped[str] = mapped_column(String(16), default=RegionScope.NATIONAL.value)
+    province_id: Mapped[str | None] = mapped_column(String(16))
+    county_id: Mapped[str | None] = mapped_column(String(16))
+    goal_rials: Mapped[int] = mapped_column(BigInteger)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default=CampaignStatus.DRAFT.value)
+    image_file_id: Mapped[str | None] = mapped_column(String(255))
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" else self.title_fa
+
+    def description(self, locale: str) -> str:
+        return self.description_en if locale == "en" else self.description_fa
+
+
+class Donation(Base):
+    """One gift. `payload` identifies the pending order we created (invoice payload or gateway
+    order); `provider_ref` is the provider's charge/reference id and is UNIQUE, so the same
+    payment can never be recorded twice."""
+
+    __tablename__ = "donations"
+    __table_args__ = (
+        CheckConstraint("amount_rials > 0", name="amount_positive"),
+        CheckConstraint("campaign_id IS NOT NULL OR purpose IS NOT NULL", name="target_present"),
+        Index("ix_donations_campaign_status", "campaign_id", "status"),
+        Index("ix_donations_user_created", "user_id", "created_at"),
+        Index("ix_donations_status_paid_at", "status", "paid_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    purpose: Mapped[str | None] = mapped_column(String(16))
+    province_id: Mapped[str | None] = mapped_column(String(16))
+    county_id: Mapped[str | None] = mapped_column(String(16))
+    amount_rials: Mapped[int] = mapped_column(BigInteger)
+    provider: Mapped[str] = mapped_column(String(32))
+    currency: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), default=DonationStatus.PENDING.value)
+    payload: Mapped[str] = mapped_column(String(64), unique=True)
+    provider_ref: Mapped[str | None] = mapped_column(String(255), unique=True)
+    gateway_authority: Mapped[str | None] = mapped_column(String(64), unique=True)
+    receipt_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paid_at: Mapped[datetime | None]
