@@ -125,21 +125,33 @@ class HamdelApp:
         ).register(application, path=self.webhook_path())
         return application
 
-    async def start_webhook(self, host: str | None = None, port: int | None = None) -> web.AppRunner:
-        """Serve the webhook and register it with the platform. Returns the runner to clean up."""
-        webhook = self.settings.webhook
+    async def serve_web(self, host: str, port: int) -> tuple[web.AppRunner, int]:
+        """Start the bot's web server; returns the runner and the bound port (port 0 picks one)."""
         runner = web.AppRunner(self.build_web_app())
         await runner.setup()
-        site = web.TCPSite(runner, host or webhook.listen_host, webhook.listen_port if port is None else port)
+        site = web.TCPSite(runner, host, port)
         await site.start()
-        await self.dispatcher.emit_startup(bot=self.bot)
-        assert webhook.url, "WEBHOOK_URL is required in webhook mode"
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        return runner, sockets[0].getsockname()[1] if sockets else port
+
+    async def register_webhook(self, public_url: str) -> None:
+        webhook = self.settings.webhook
         await self.bot.set_webhook(
-            webhook.url + self.webhook_path(),
+            public_url.rstrip("/") + self.webhook_path(),
             secret_token=webhook.secret if self.profile.webhook_secret_header else None,
             allowed_updates=self.allowed_updates,
             drop_pending_updates=False,
         )
+
+    async def start_webhook(self) -> web.AppRunner:
+        """Webhook mode: serve, run the startup hooks, register WEBHOOK_URL with the platform."""
+        webhook = self.settings.webhook
+        if not webhook.url:
+            raise ValueError("WEBHOOK_URL is required in webhook mode")
+        runner, _ = await self.serve_web(webhook.listen_host, webhook.listen_port)
+        await self.dispatcher.emit_startup(bot=self.bot)
+        await self.register_webhook(webhook.url)
         return runner
 
     async def stop_webhook(self, runner: web.AppRunner) -> None:

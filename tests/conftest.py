@@ -1,0 +1,257 @@
+"""The conversation-test harness: the real bot (its aiohttp session, polling loop or webhook)
+against the local messenger, in both flavors, on SQLite always and on PostgreSQL + Redis when
+TEST_DATABASE_URL / TEST_REDIS_URL are set.
+
+Fixtures a test uses:
+- `hamdel`: a running bot (long polling) — `hamdel.user()`, `hamdel.admin`, `hamdel.operator`,
+  `hamdel.staff_chat`, `hamdel.messenger`, `hamdel.app`, `hamdel.clock`, `hamdel.db()`.
+- `hamdel_webhook`: the same bot served by webhook.
+- `overrides`: redefine it in a test module to change settings sections
+  (e.g. `{"staff": StaffSettings(admin_ids=[...])}`).
+Every conversation test runs once per flavor (`telegram`, `bale`) and per database backend.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bot.messenger import LocalMessenger, MessengerGroup, MessengerUser
+from pydantic_settings import BaseSettings
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import SANDBOX_TOKEN, HamdelApp, create_app
+from bot.migrate import upgrade
+from bot.settings import (
+    DatabaseSettings,
+    LocaleSettings,
+    RedisSettings,
+    Settings,
+    StaffSettings,
+    TelegramSettings,
+    WebhookSettings,
+    load_settings,
+)
+from models import Base
+from services.clock import FrozenClock
+
+ADMIN_ID = 900_001
+OPERATOR_ID = 900_002
+STAFF_CHAT_ID = -1_001_000_000_001
+FLAVORS = ("telegram", "bale")
+START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 9 Azar 1405, 11:30 in Tehran
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+
+
+def pytest_report_header() -> list[str]:
+    if TEST_DATABASE_URL:
+        return [
+            f"database backends: sqlite, postgresql ({TEST_DATABASE_URL.rsplit('@', 1)[-1]}); redis: {bool(TEST_REDIS_URL)}"
+        ]
+    return [
+        "database backends: sqlite only — set TEST_DATABASE_URL (and TEST_REDIS_URL) to run on PostgreSQL + Redis too"
+    ]
+
+
+@pytest.fixture(params=FLAVORS)
+def flavor(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per test session; each test gets a copy (migrating costs ~0.3 s)."""
+    path = tmp_path_factory.mktemp("template") / "hamdel.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> bool:
+    assert TEST_DATABASE_URL
+    upgrade(TEST_DATABASE_URL)
+    return True
+
+
+@pytest.fixture
+def database_url(backend: str, sqlite_template: Path, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if backend == "sqlite":
+        path = tmp_path / "hamdel.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    request.getfixturevalue("postgres_migrated")
+    assert TEST_DATABASE_URL
+    return TEST_DATABASE_URL
+
+
+@pytest.fixture
+def overrides() -> dict[str, BaseSettings]:
+    """Settings sections a test module replaces (redefine this fixture in the module)."""
+    return {}
+
+
+@pytest.fixture
+def settings(flavor: str, backend: str, database_url: str, overrides: dict[str, BaseSettings]) -> Settings:
+    sections: dict[str, BaseSettings] = {
+        "telegram": TelegramSettings(
+            bot_token=SANDBOX_TOKEN, platform=flavor, bot_api_base="http://127.0.0.1:1"
+        ),
+        "database": DatabaseSettings(database_url=database_url),
+        "redis": RedisSettings(redis_url=TEST_REDIS_URL if backend == "postgresql" else None),
+        "staff": StaffSettings(admin_ids=[ADMIN_ID], staff_chat_id=STAFF_CHAT_ID),
+        "locale": LocaleSettings(default_locale="fa"),
+        "webhook": WebhookSettings(url=None, secret="test-secret", listen_host="127.0.0.1", listen_port=8080),
+    }
+    sections.update(overrides)
+    return load_settings(**sections)
+
+
+@pytest.fixture
+async def messenger(flavor: str) -> AsyncIterator[LocalMessenger]:
+    m = LocalMessenger(flavor=flavor, token=SANDBOX_TOKEN, strict=True)
+    await m.start()
+    try:
+        yield m
+    finally:
+        await m.stop()
+    assert not m.violations, "Bot API violations:\n" + "\n".join(m.violations)
+
+
+@dataclass
+class Harness:
+    app: HamdelApp
+    messenger: LocalMessenger
+    clock: FrozenClock
+    admin: MessengerUser
+    operator: MessengerUser
+    staff_chat: MessengerGroup
+    _next_user: int = field(default=1001)
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.settings
+
+    def user(self, user_id: int | None = None, **kwargs: Any) -> MessengerUser:
+        """A new person in a private chat with the bot (Persian-speaking by default)."""
+        if user_id is None:
+            user_id = self._next_user
+            self._next_user += 1
+        kwargs.setdefault("first_name", "سارا")
+        kwargs.setdefault("language_code", "fa")
+        return self.messenger.user(user_id=user_id, **kwargs)
+
+    @asynccontextmanager
+    async def db(self) -> AsyncIterator[AsyncSession]:
+        """A session for asserting (and arranging) what the database holds; commits on exit."""
+        async with self.app.sessionmaker() as session:
+            yield session
+            await session.commit()
+
+    async def settle(self) -> None:
+        await self.messenger.settle()
+
+
+def _with_api_base(settings: Settings, base_url: str) -> Settings:
+    telegram = settings.telegram.model_copy(update={"bot_api_base": base_url})
+    return settings.model_copy(update={"telegram": telegram})
+
+
+async def _truncate_postgres(app: HamdelApp) -> None:
+    async with app.engine.begin() as connection:
+        tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    if app.settings.redis.redis_url:
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(app.settings.redis.redis_url)
+        await redis.flushdb()
+        await redis.aclose()
+
+
+def _harness(app: HamdelApp, messenger: LocalMessenger, clock: FrozenClock) -> Harness:
+    admin = messenger.user(user_id=ADMIN_ID, first_name="مدیر", language_code="fa")
+    operator = messenger.user(user_id=OPERATOR_ID, first_name="کارشناس", language_code="fa")
+    staff_chat = messenger.group(
+        chat_id=STAFF_CHAT_ID,
+        title="کارگروه رسیدگی",
+        forum=False,
+        members={ADMIN_ID: "administrator", OPERATOR_ID: "member"},
+    )
+    return Harness(
+        app=app, messenger=messenger, clock=clock, admin=admin, operator=operator, staff_chat=staff_chat
+    )
+
+
+@asynccontextmanager
+async def running_bot(
+    settings: Settings, messenger: LocalMessenger, *, webhook: bool
+) -> AsyncIterator[Harness]:
+    clock = FrozenClock(START)
+    app = create_app(_with_api_base(settings, messenger.base_url), clock=clock)
+    if app.engine.dialect.name == "postgresql":
+        await _truncate_postgres(app)
+    harness = _harness(app, messenger, clock)
+    if webhook:
+        runner = await _start_webhook(app)
+        try:
+            yield harness
+            await messenger.settle()
+        finally:
+            await app.stop_webhook(runner)
+            await app.close()
+        return
+    polling = asyncio.create_task(app.run_polling(handle_signals=False))
+    try:
+        await _wait_polling(messenger, polling)
+        yield harness
+        await messenger.settle()
+    finally:
+        await app.dispatcher.stop_polling()
+        await asyncio.wait_for(polling, timeout=10)
+        await app.close()
+
+
+async def _wait_polling(messenger: LocalMessenger, polling: asyncio.Task[None]) -> None:
+    for _ in range(500):
+        if polling.done():
+            polling.result()
+        if messenger.calls("getUpdates"):
+            return
+        await asyncio.sleep(0.01)
+    raise TimeoutError("the bot never started polling")
+
+
+async def _start_webhook(app: HamdelApp) -> Any:
+    runner, port = await app.serve_web("127.0.0.1", 0)
+    await app.dispatcher.emit_startup(bot=app.bot)
+    await app.register_webhook(f"http://127.0.0.1:{port}")
+    return runner
+
+
+@pytest.fixture
+async def hamdel(settings: Settings, messenger: LocalMessenger) -> AsyncIterator[Harness]:
+    async with running_bot(settings, messenger, webhook=False) as harness:
+        yield harness
+
+
+@pytest.fixture
+async def hamdel_webhook(settings: Settings, messenger: LocalMessenger) -> AsyncIterator[Harness]:
+    async with running_bot(settings, messenger, webhook=True) as harness:
+        yield harness
