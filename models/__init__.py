@@ -4,6 +4,7 @@ from models.base import Base
 from models.donation import Campaign, CampaignStatus, Donation, DonationStatus, Purpose, RegionScope
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
+from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
 from models.user import User
 
 __all__ = [
@@ -17,5 +18,9 @@ __all__ = [
     "Purpose",
     "RegionScope",
     "StaffRole",
+    "Ticket",
+    "TicketLink",
+    "TicketMessage",
+    "TicketSequence",
     "User",
 ]
