@@ -12,12 +12,13 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.ui import Feature, MenuSection
-from handlers import cancel, errors, fallback, groups, language, membership, menu
+from handlers import cancel, complaints, errors, fallback, groups, language, membership, menu
 
 FEATURES: tuple[Feature, ...] = (
     cancel.feature,
     language.feature,
     membership.feature,
+    complaints.feature,
     menu.feature,
     fallback.feature,
 )
@@ -51,7 +52,11 @@ def _mount(parent: Router, children: list[Router | None]) -> None:
         parent.include_router(child)
 
 
-def build_router(staff_chat_id: int | None, features: tuple[Feature, ...] = FEATURES) -> Router:
+def build_router(
+    staff_chat_id: int | None,
+    features: tuple[Feature, ...] = FEATURES,
+    extra_staff_chats: frozenset[int] = frozenset(),
+) -> Router:
     root = Router(name="root")
     _mount(root, [errors.router])
 
@@ -66,11 +71,13 @@ def build_router(staff_chat_id: int | None, features: tuple[Feature, ...] = FEAT
 
     root.include_routers(chatless, private)
 
-    if staff_chat_id is not None:
+    # The working group's chat, and the chats tickets are routed to by category.
+    staff_chats = {staff_chat_id, *extra_staff_chats} - {None}
+    if staff_chats:
         staff = Router(name="staff")
-        staff.message.filter(F.chat.id == staff_chat_id)
-        staff.edited_message.filter(F.chat.id == staff_chat_id)
-        staff.callback_query.filter(F.message.chat.id == staff_chat_id)
+        staff.message.filter(F.chat.id.in_(staff_chats))
+        staff.edited_message.filter(F.chat.id.in_(staff_chats))
+        staff.callback_query.filter(F.message.chat.id.in_(staff_chats))
         _mount(staff, [f.staff for f in features])
         root.include_router(staff)
 
