@@ -1,0 +1,1 @@
+"""Hamdel (همدل): the bot package."""
