@@ -892,7 +892,8 @@ class LocalMessenger:
             try:
                 result = await self._execute(canonical, rec, params, files)
                 status, body = 200, {"ok": True, "result": result}
-                rec.result = result
+                # a snapshot: edits replace top-level keys of stored messages, never mutate them
+                rec.result = dict(result) if isinstance(result, dict) else result
             except ApiError as err:
                 if err.violation:
                     self._violate(f"{canonical}: {err.violation}")
