@@ -32,7 +32,8 @@ modified...).
 Construction: ``LocalMessenger(flavor="telegram"|"bale", token=..., strict=True, spec_path=None,
 bot_id=7000001, bot_username="hamdel_bot", bot_first_name="Hamdel", *, callback_timeout=10.0,
 pre_checkout_timeout=10.0, webhook_retries=3, webhook_backoff=0.05, webhook_timeout=30.0,
-max_recorded_requests=None)``; it is also an async context manager (start/stop).
+max_recorded_requests=None)`` (a cap on ``m.requests``/``m.updates`` for long benchmarks);
+it is also an async context manager (start/stop).
 ``strict=False`` turns violations into warnings (requests Telegram itself would refuse still
 get their 400).
 
