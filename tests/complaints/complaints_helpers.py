@@ -34,8 +34,10 @@ async def file_ticket(
     anonymous: bool = False,
     mobile: str | None = None,
     donation: str | None = None,
+    posted: bool = True,
 ) -> Ticket:
-    """Walk the whole filing flow and return the stored ticket."""
+    """Walk the whole filing flow and return the stored ticket (once its card and attachments
+    are in the staff chat, unless `posted` is False)."""
     await user.send("/complaint")
     await user.wait_until(lambda u: category in buttons(u))
     await user.press(category)
@@ -56,10 +58,20 @@ async def file_ticket(
     await user.wait_until(lambda u: "بازبینی" in u.last_text)
     await user.press("ثبت و ارسال")
     await user.wait_until(lambda u: "شمارهٔ پیگیری" in u.last_text)
-    await hamdel.settle()
     async with hamdel.db() as session:
         ticket = await session.scalar(select(Ticket).order_by(Ticket.id.desc()).limit(1))
     assert ticket is not None
+    if posted:
+        shown = fa(ticket.number)
+
+        def arrived(group: Any) -> bool:
+            texts = [m.get("text") or m.get("caption") or "" for m in group.messages]
+            cards = [x for x in texts if shown in x and "🎫" in x]
+            attachments = [x for x in texts if shown in x and x.startswith("📎")]
+            return bool(cards) and len(attachments) >= photos
+
+        await hamdel.staff_chat.wait_until(arrived)
+    await hamdel.settle()
     return ticket
 
 

@@ -77,7 +77,7 @@ async def test_check_once_and_catch_up(hamdel) -> None:
     desk = desk_for(hamdel.app)
     staff.members[messenger.bot_id] = "left"
     donor = hamdel.user()
-    ticket = await file_ticket(hamdel, donor, photos=1)
+    ticket = await file_ticket(hamdel, donor, photos=1, posted=False)
     assert "شمارهٔ پیگیری" in donor.last_text
     await donor.send("/mytickets")
     await donor.wait_until(lambda u: "T-" in buttons(u))

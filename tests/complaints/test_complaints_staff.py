@@ -195,6 +195,7 @@ async def test_replies_that_are_not_answers(hamdel) -> None:
     await staff.wait_until(lambda g: "به هیچ درخواستی وصل نیست" in g.last_text)
     await staff.send(operator, "گفتگوی عادی گروه")  # not a reply: silence
     await staff.send(operator, "/tickets", reply_to=card_of(hamdel, ticket.number))  # a command: not relayed
+    await staff.wait_until(lambda g: sum(m.get("text", "").startswith("📥") for m in g.messages) == 2)
     await hamdel.settle()
     assert staff.last_text.startswith("📥")
     assert not [m for m in donor.messages if "گفتگوی عادی" in (m.get("text") or "")]
