@@ -46,7 +46,9 @@ async def test_webhook_mode_files_and_answers(hamdel_webhook) -> None:
     hamdel = hamdel_webhook
     donor = hamdel.user()
     ticket = await file_ticket(hamdel, donor, photos=1)
-    await hamdel.staff_chat.send(hamdel.operator, "پاسخ در حالت وب‌هوک", reply_to=card_of(hamdel, ticket.number))
+    await hamdel.staff_chat.send(
+        hamdel.operator, "پاسخ در حالت وب‌هوک", reply_to=card_of(hamdel, ticket.number)
+    )
     await donor.wait_until(lambda u: "وب‌هوک" in u.last_text)
 
 
