@@ -355,7 +355,8 @@ async def attachment_given(message: Message, state: FSMContext, t: Translator, s
         return
     attachment = _attachment_of(message)
     if attachment is None:
-        await message.answer(t("complaints-attachment-unsupported"), reply_markup=_continue(t, first=True))
+        first = not (await state.get_data()).get("attachments")
+        await message.answer(t("complaints-attachment-unsupported"), reply_markup=_continue(t, first=first))
         return
     position = await _add_attachment(state, attachment, config.attachment_limit)
     if position is None:

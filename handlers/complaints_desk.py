@@ -15,6 +15,7 @@ import asyncio
 import logging
 import secrets
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -55,6 +56,9 @@ STAFF_STATUSES = frozenset({"creator", "administrator", "member"})
 CLAIM_STALE_AFTER = timedelta(minutes=2)
 FORUM_CACHE_SECONDS = 300.0
 REPOST_AFTER = timedelta(minutes=1)
+# Reminders per staff chat per pass (a group takes about 20 messages a minute); the rest
+# follow in the next passes.
+REMINDERS_PER_PASS = 10
 STATUS_ICONS = {
     TicketStatus.NEW: "🆕",
     TicketStatus.IN_PROGRESS: "⏳",
@@ -689,8 +693,13 @@ class TicketDesk:
                 await self.sync_to_staff(session, ticket_id, wait=0)
             overdue = await tickets.overdue_tickets(session, now, config.sla_hours)
             await session.commit()
+            per_chat: Counter[int] = Counter()
+            period = timedelta(hours=config.reminder_hours)
             for ticket in overdue:
-                if ticket.staff_chat_id is None or ticket.card_message_id is None:
+                chat_id = ticket.staff_chat_id
+                if chat_id is None or ticket.card_message_id is None:
+                    continue
+                if per_chat[chat_id] >= REMINDERS_PER_PASS or not _reminder_due(ticket, now, period):
                     continue
                 previous = ticket.last_reminder_at
                 claimed = await tickets.claim_reminder(
@@ -698,13 +707,24 @@ class TicketDesk:
                 )
                 await session.commit()
                 if not claimed:
-                    continue
+                    continue  # another worker reminded about it just now
                 if await self.send_reminder(session, ticket):
                     sent += 1
+                    per_chat[chat_id] += 1
                 else:
                     await tickets.unclaim_reminder(session, ticket.id, previous)
                 await session.commit()
         return sent
+
+
+def _reminder_due(ticket: Ticket, now: datetime, period: timedelta) -> bool:
+    """The same rule `claim_reminder` enforces, checked first to spare needless updates."""
+    if ticket.last_reminder_at is None:
+        return True
+    last = tickets.utc(ticket.last_reminder_at)
+    if last <= now - period:
+        return True
+    return ticket.waiting_since is not None and last < tickets.utc(ticket.waiting_since)
 
 
 async def sla_loop(app: HamdelApp) -> None:

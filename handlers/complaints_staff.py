@@ -216,6 +216,7 @@ async def _reply_mode(
     await state.set_state(StaffReply.waiting)
     await state.set_data({"ticket_id": ticket.id, "since": desk.now().isoformat()})
     await _record(desk, session, actor_id, "ticket.reply-mode", ticket)
+    await session.commit()
     number = shown_number(ticket.number, t.locale)
     await desk.post_notice(
         session,

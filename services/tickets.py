@@ -8,8 +8,6 @@ restarted by a donor's follow-up and by "take"/"in progress", stopped by an answ
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -708,29 +706,51 @@ async def overview(
     chat_id: int | None = None,
     limit: int = 10,
 ) -> Overview:
-    """Open tickets by status, by category, overdue, unassigned; mine; the oldest waiting."""
-    statement = select(Ticket).where(Ticket.status.in_([status.value for status in OPEN_STATUSES]))
+    """Open tickets by status, by category, overdue, unassigned (counted in SQL); the actor's
+    tickets and the longest-waiting ones (at most `limit` each)."""
+    scope: list[Any] = [Ticket.status.in_([status.value for status in OPEN_STATUSES])]
     if chat_id is not None:
-        statement = statement.where(Ticket.staff_chat_id == chat_id)
-    tickets: Sequence[Ticket] = list(await session.scalars(statement.order_by(Ticket.created_at, Ticket.id)))
+        scope.append(Ticket.staff_chat_id == chat_id)
+    awaiting = Ticket.status.in_([status.value for status in AWAITING_STAFF])
     cutoff = now - timedelta(hours=sla_hours)
-    result = Overview(open_total=len(tickets))
-    result.by_status = dict(Counter(ticket.status for ticket in tickets))
-    result.by_category = dict(Counter(ticket.category for ticket in tickets))
+    overdue_condition = and_(awaiting, Ticket.waiting_since.is_not(None), Ticket.waiting_since <= cutoff)
+    result = Overview()
+    by_status = await session.execute(
+        select(Ticket.status, func.count()).where(*scope).group_by(Ticket.status)
+    )
+    result.by_status = {str(status): int(count) for status, count in by_status}
+    result.open_total = sum(result.by_status.values())
+    by_category = await session.execute(
+        select(Ticket.category, func.count()).where(*scope).group_by(Ticket.category)
+    )
+    result.by_category = {str(category): int(count) for category, count in by_category}
+    result.overdue = int(await session.scalar(select(func.count()).where(*scope, overdue_condition)) or 0)
+    result.unassigned = int(
+        await session.scalar(select(func.count()).where(*scope, Ticket.assignee_id.is_(None))) or 0
+    )
+    result.mine = list(
+        await session.scalars(
+            select(Ticket)
+            .where(*scope, Ticket.assignee_id == actor_id)
+            .order_by(Ticket.created_at, Ticket.id)
+            .limit(limit)
+        )
+    )
+    result.oldest = list(
+        await session.scalars(
+            select(Ticket)
+            .where(*scope, awaiting)
+            .order_by(func.coalesce(Ticket.waiting_since, Ticket.created_at), Ticket.id)
+            .limit(limit)
+        )
+    )
     result.overdue_ids = {
         ticket.id
-        for ticket in tickets
+        for ticket in (*result.mine, *result.oldest)
         if ticket.status in AWAITING_STAFF
         and ticket.waiting_since is not None
         and utc(ticket.waiting_since) <= cutoff
     }
-    result.overdue = len(result.overdue_ids)
-    result.unassigned = sum(1 for ticket in tickets if ticket.assignee_id is None)
-    result.mine = [ticket for ticket in tickets if ticket.assignee_id == actor_id][:limit]
-    waiting = [ticket for ticket in tickets if ticket.status in AWAITING_STAFF]
-    result.oldest = sorted(
-        waiting, key=lambda ticket: (ticket.waiting_since or ticket.created_at, ticket.id)
-    )[:limit]
     return result
 
 

@@ -107,3 +107,37 @@ async def test_check_once_and_catch_up(hamdel) -> None:
     assert await desk.check_once() == 1
     assert await desk.check_once() == 0
     assert len(_reminders(hamdel)) == 1
+
+
+async def test_reminders_are_paced_per_chat(hamdel) -> None:
+    """Many overdue tickets at once: ten reminders per chat per pass, the rest in the next."""
+    from handlers.complaints_desk import REMINDERS_PER_PASS
+
+    first = await file_ticket(hamdel, hamdel.user())
+    async with hamdel.db() as session:
+        for index in range(REMINDERS_PER_PASS + 2):
+            session.add(
+                Ticket(
+                    number=f"T-1405-{100 + index:06d}",
+                    year=1405,
+                    seq=100 + index,
+                    draft_key=f"bulk-{index}",
+                    platform=first.platform,
+                    user_id=first.user_id,
+                    category="other",
+                    status="new",
+                    description="x",
+                    anonymous=True,
+                    staff_chat_id=first.staff_chat_id,
+                    card_message_id=first.card_message_id,
+                    created_at=first.created_at,
+                    updated_at=first.created_at,
+                    waiting_since=first.created_at,
+                    reminders_sent=0,
+                )
+            )
+    hamdel.clock.advance(hours=25)
+    desk = desk_for(hamdel.app)
+    assert await desk.check_once() == REMINDERS_PER_PASS
+    assert await desk.check_once() == 3
+    assert await desk.check_once() == 0
