@@ -741,6 +741,11 @@ async def sla_loop(app: HamdelApp) -> None:
 
 
 async def start_sla_loop(app: HamdelApp) -> None:
+    if app.settings.staff.staff_chat_id is None:
+        logger.warning(
+            "STAFF_CHAT_ID is not set: tickets are filed but reach no staff chat"
+            " (except categories in TICKET_ROUTES); admins see them with /tickets in a private chat"
+        )
     app.spawn(sla_loop(app), name="tickets-sla")
 
 
