@@ -408,10 +408,20 @@ class VolunteerFilter:
         return where
 
 
+def _on_platform(platform: str, *, include_blocked: bool = True) -> ColumnElement[bool]:
+    """The volunteer's user is on `platform` (and has not blocked the bot). An EXISTS, not a
+    join: a join lets SQLite drive the query from the users' platform index and sort every
+    matching row for each batch (~150 ms per batch at 130,000 volunteers instead of ~1 ms)."""
+    condition = exists().where(User.id == Volunteer.user_id, User.platform == platform)
+    if not include_blocked:
+        condition = condition.where(User.is_blocked.is_(False))
+    return condition
+
+
 def _scoped(statement: Select[Any], filters: VolunteerFilter, platform: str | None) -> Select[Any]:
     statement = statement.where(*filters.conditions())
     if platform is not None:
-        statement = statement.join(User, User.id == Volunteer.user_id).where(User.platform == platform)
+        statement = statement.where(_on_platform(platform))
     return statement
 
 
@@ -445,7 +455,7 @@ async def search_volunteers(
     page = max(0, min(page, pages - 1))
     statement = _scoped(select(Volunteer), filters, platform)
     rows = await session.scalars(
-        statement.order_by(Volunteer.created_at.desc(), Volunteer.id.desc())
+        statement.order_by(Volunteer.id.desc())  # ids grow with sign-ups: newest first, by the key
         .offset(page * per_page)
         .limit(per_page)
     )
@@ -469,13 +479,11 @@ async def segment_user_ids(
         raise ValueError("batch_size must be positive")
     after = 0
     while True:
-        statement = (
-            select(Volunteer.id, User.id)
-            .join(User, User.id == Volunteer.user_id)
-            .where(User.platform == platform, Volunteer.id > after, *filters.conditions())
+        statement = select(Volunteer.id, Volunteer.user_id).where(
+            Volunteer.id > after,
+            _on_platform(platform, include_blocked=include_blocked),
+            *filters.conditions(),
         )
-        if not include_blocked:
-            statement = statement.where(User.is_blocked.is_(False))
         rows = (await session.execute(statement.order_by(Volunteer.id).limit(batch_size))).all()
         if not rows:
             return
@@ -536,41 +544,67 @@ async def export_rows(
     ISO 8601 UTC, region names are in `locale`; free text is guarded against spreadsheet
     formulas."""
     data = regions.default_regions()
+    columns = (
+        Volunteer.id,
+        User.platform,
+        Volunteer.profession,
+        Volunteer.profession_text,
+        Volunteer.skills,
+        Volunteer.province_id,
+        Volunteer.county_id,
+        *(getattr(Volunteer, f"available_{slot}") for slot in AVAILABILITY),
+        Volunteer.mobile,
+        Volunteer.mobile_shared,
+        Volunteer.consent_version,
+        Volunteer.consented_at,
+        Volunteer.created_at,
+        Volunteer.updated_at,
+    )
     after = 0
     while True:
+        # Plain rows, not ORM objects: a long export must not fill the session's identity map.
         statement = (
-            select(Volunteer, User.platform)
+            select(*columns)
             .join(User, User.id == Volunteer.user_id)
             .where(Volunteer.id > after, *filters.conditions())
         )
         if platform is not None:
-            statement = statement.where(User.platform == platform)
+            statement = statement.where(_on_platform(platform))
         rows = (await session.execute(statement.order_by(Volunteer.id).limit(batch_size))).all()
-        for volunteer, user_platform in rows:
-            province = data.find_province(volunteer.province_id)
-            county = data.find_county(volunteer.county_id)
+        areas: dict[int, set[str]] = {}
+        if rows:
+            found = await session.execute(
+                select(VolunteerArea.volunteer_id, VolunteerArea.area).where(
+                    VolunteerArea.volunteer_id.in_([row.id for row in rows])
+                )
+            )
+            for volunteer_id, area in found:
+                areas.setdefault(volunteer_id, set()).add(area)
+        for row in rows:
+            province = data.find_province(row.province_id)
+            county = data.find_county(row.county_id)
             yield (
-                str(volunteer.id),
-                user_platform,
-                ";".join(keys_in_order(volunteer.area_keys, AREAS)),
-                volunteer.profession,
-                _safe_cell(volunteer.profession_text),
-                _safe_cell(volunteer.skills),
-                volunteer.province_id,
+                str(row.id),
+                row.platform,
+                ";".join(keys_in_order(areas.get(row.id, ()), AREAS)),
+                row.profession,
+                _safe_cell(row.profession_text),
+                _safe_cell(row.skills),
+                row.province_id,
                 province.name(locale) if province else "",
-                volunteer.county_id,
+                row.county_id,
                 county.name(locale) if county else "",
-                *("1" if getattr(volunteer, f"available_{slot}") else "0" for slot in AVAILABILITY),
-                volunteer.mobile,
-                "1" if volunteer.mobile_shared else "0",
-                volunteer.consent_version,
-                _iso(volunteer.consented_at),
-                _iso(volunteer.created_at),
-                _iso(volunteer.updated_at),
+                *("1" if getattr(row, f"available_{slot}") else "0" for slot in AVAILABILITY),
+                row.mobile,
+                "1" if row.mobile_shared else "0",
+                row.consent_version,
+                _iso(row.consented_at),
+                _iso(row.created_at),
+                _iso(row.updated_at),
             )
         if len(rows) < batch_size:
             return
-        after = rows[-1][0].id
+        after = rows[-1].id
 
 
 # --------------------------------------------------------------------------------------------
