@@ -12,13 +12,14 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.ui import Feature, MenuSection
-from handlers import cancel, complaints, errors, fallback, groups, language, membership, menu
+from handlers import cancel, complaints, errors, fallback, groups, language, membership, menu, volunteers
 
 FEATURES: tuple[Feature, ...] = (
     cancel.feature,
     language.feature,
     membership.feature,
     complaints.feature,
+    volunteers.feature,
     menu.feature,
     fallback.feature,
 )

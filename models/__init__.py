@@ -6,6 +6,7 @@ from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
 from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
 from models.user import User
+from models.volunteers import Volunteer, VolunteerArea
 
 __all__ = [
     "AuditEntry",
@@ -23,4 +24,6 @@ __all__ = [
     "TicketMessage",
     "TicketSequence",
     "User",
+    "Volunteer",
+    "VolunteerArea",
 ]

@@ -206,3 +206,22 @@ async def test_very_long_text_gets_a_short_reply(hamdel: Harness) -> None:
     reply = await user.next_message()
     assert len(reply["text"]) < 200
     assert "خیلی طولانی" in reply["text"]
+
+
+async def test_cancel_leaves_a_flow_and_removes_its_keyboard(hamdel: Harness) -> None:
+    from aiogram.fsm.storage.base import StorageKey
+
+    user = hamdel.user()
+    await user.send("/start")
+    await user.next_message()
+    key = StorageKey(bot_id=hamdel.app.bot.id, chat_id=user.id, user_id=user.id)
+    await hamdel.app.dispatcher.storage.set_state(key, "Volunteer:mobile")
+    await user.send("/cancel")
+    done = await user.next_message()
+    assert done["text"] == "کار جاری لغو شد. هر وقت خواستید از منو دوباره شروع کنید."
+    menu = await user.next_message()
+    removal = [c for c in hamdel.messenger.calls("sendMessage") if c.params.get("text") == done["text"]]
+    assert removal[-1].params["reply_markup"] == {"remove_keyboard": True}
+    assert user.reply_keyboard == []
+    assert menu["text"] == "منوی اصلی همدل — چه کاری برایتان انجام دهم؟"
+    assert await hamdel.app.dispatcher.storage.get_state(key) is None
