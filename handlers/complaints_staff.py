@@ -5,6 +5,7 @@ an admin/operator role) and written to the audit log, refusals included."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from bot.settings import Settings
 from handlers.complaints_desk import (
     Delivery,
     TicketAction,
@@ -62,12 +64,17 @@ async def replied_ticket(message: Message, session: AsyncSession) -> dict[str, A
     return {"ticket": ticket}
 
 
-async def replied_to_bot(message: Message, bot: Bot) -> bool:
+async def replied_to_ticket_talk(message: Message, bot: Bot, settings: Settings) -> bool:
+    """A reply to a bot message that speaks of a ticket (names a ticket number) but belongs to
+    none, like the /tickets overview. Replies to other features' messages are left to them."""
     reply = message.reply_to_message
     if reply is None or is_topic_root_reply(message) or (message.text or "").startswith("/"):
         return False
     me = await bot.me()
-    return bool(reply.from_user and reply.from_user.id == me.id)
+    if not (reply.from_user and reply.from_user.id == me.id):
+        return False
+    prefix = re.escape(settings.tickets.number_prefix)
+    return re.search(rf"{prefix}-[0-9۰-۹]{{4}}-[0-9۰-۹]{{6,}}", reply.text or reply.caption or "") is not None
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -331,7 +338,7 @@ async def answer_after_button(
     await _answer(desk, session, message, ticket, t)
 
 
-@router.message(StateFilter(None), replied_to_bot)
+@router.message(StateFilter(None), replied_to_ticket_talk)
 async def reply_to_other(message: Message, t: Translator) -> None:
     """A reply to a bot message that belongs to no ticket: say so instead of losing it."""
     await message.reply(t("complaints-staff-not-a-ticket"))
