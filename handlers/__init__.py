@@ -86,8 +86,11 @@ def build_router(
         root.include_router(staff)
 
     other_groups = Router(name="other-groups")
-    other_groups.message.filter(F.chat.type.in_(GROUP_TYPES))
-    other_groups.callback_query.filter(F.message.chat.type.in_(GROUP_TYPES))
+    other_groups.message.filter(F.chat.type.in_(GROUP_TYPES), ~F.chat.id.in_(staff_chats))
+    other_groups.callback_query.filter(
+        F.message.chat.type.in_(GROUP_TYPES), ~F.message.chat.id.in_(staff_chats)
+    )
     _mount(other_groups, [groups.router])
     root.include_router(other_groups)
+    _mount(root, [groups.last_resort])
     return root

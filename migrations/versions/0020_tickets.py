@@ -1,7 +1,7 @@
 """tickets
 
 Revision ID: 0020
-Revises: 0002
+Revises: 0050
 Create Date: 2026-11-30 03:30:12.150671
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0020'
-down_revision: str | Sequence[str] | None = '0002'
+down_revision: str | Sequence[str] | None = '0050'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
