@@ -12,10 +12,12 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.ui import Feature, MenuSection
-from handlers import cancel, errors, fallback, groups, language, membership, menu
+from handlers import campaigns, cancel, donations, errors, fallback, groups, language, membership, menu
 
 FEATURES: tuple[Feature, ...] = (
     cancel.feature,
+    donations.feature,
+    campaigns.feature,
     language.feature,
     membership.feature,
     menu.feature,
