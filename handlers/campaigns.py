@@ -13,7 +13,7 @@ from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.ui import Feature, MenuCallback, MenuSection, home_button, show
 from handlers.donations import SECTION as DONATE_SECTION
-from handlers.donations import DonCampaign, purpose_name, region_text
+from handlers.donations import DonCampaign, purpose_name, region_text, release
 from models.donation import Campaign
 from services import campaigns as service
 from services.clock import Clock
@@ -115,6 +115,7 @@ async def _show_card(
     index: int,
 ) -> None:
     text, markup, campaign = await _screen(session, t, index, clock)
+    await release()
     if campaign is not None and campaign.image_file_id and len(text) <= profile.max_caption_length:
         # A card with a picture is always a new message: a text message cannot become a photo.
         chat_id = target.from_user.id if target.from_user else None

@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
+from bot.storage import current_session
 from bot.ui import Feature, MenuCallback, MenuSection, cancel_button, home_button, show
 from models.donation import Campaign, Donation, DonationStatus
 from services import campaigns as campaign_service
@@ -227,10 +228,11 @@ async def send_receipt(
 ) -> bool:
     """Claim the receipt, commit, send it; a failed send gives the claim back (a redelivered
     payment then tries again). Returns whether it was sent."""
+    campaign = await session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
     if not await service.claim_receipt(session, donation.id, clock.now()):
+        await session.commit()
         return False
     await session.commit()
-    campaign = await session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
     try:
         await bot.send_message(chat_id, receipt_text(t, donation, campaign), reply_markup=receipt_markup(t))
     except TelegramAPIError as error:
@@ -239,6 +241,27 @@ async def send_receipt(
         await session.commit()
         return False
     return True
+
+
+async def release() -> None:
+    """End the update's transaction before talking to the platform. On SQLite every transaction
+    holds the database's single write lock (BEGIN IMMEDIATE), and a lock held across network
+    calls makes every other update wait; the middleware's final commit then has nothing left."""
+    session = current_session.get()
+    if session is not None and session.in_transaction():
+        await session.commit()
+
+
+async def _show(
+    target: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None, profile: PlatformProfile
+) -> Message:
+    await release()
+    return await show(target, text, markup, profile)
+
+
+async def _answer(message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> Message:
+    await release()
+    return await message.answer(text, reply_markup=reply_markup)
 
 
 # --- Keyboards --------------------------------------------------------------------------------------
@@ -455,7 +478,7 @@ async def _ready(
     if reason is None:
         return True
     markup = InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]])
-    await show(target, t(reason), markup, profile)
+    await _show(target, t(reason), markup, profile)
     return False
 
 
@@ -470,7 +493,7 @@ async def _show_amount(
 ) -> None:
     await _save(state, DonateFlow.amount, **flow.as_dict(), amount=None, order=None)
     text, markup = _amount_screen(t, settings, await _describe_target(session, t, flow))
-    await show(target, text, markup, profile)
+    await _show(target, text, markup, profile)
 
 
 async def _show_confirm(
@@ -488,7 +511,7 @@ async def _show_confirm(
     text, markup = _confirm_screen(
         t, options_for(settings, profile), await _describe_target(session, t, flow), amount_rials, order
     )
-    await show(target, text, markup, profile)
+    await _show(target, text, markup, profile)
 
 
 def _stale(callback_answer: CallbackAnswer, t: Translator) -> None:
@@ -515,7 +538,7 @@ async def donate_command(
         return
     await state.set_state(DonateFlow.target)
     text, markup = await _start_screen(session, t, clock.now())
-    await message.answer(text, reply_markup=markup)
+    await _answer(message, text, reply_markup=markup)
 
 
 @router.callback_query(MenuCallback.filter(F.section == SECTION.key))
@@ -534,7 +557,7 @@ async def donate_menu(
         return
     await state.set_state(DonateFlow.target)
     text, markup = await _start_screen(session, t, clock.now())
-    await show(query, text, markup, profile)
+    await _show(query, text, markup, profile)
 
 
 @router.callback_query(DonCampaignPage.filter())
@@ -549,7 +572,7 @@ async def campaigns_page(
 ) -> None:
     await state.set_state(DonateFlow.target)
     text, markup = await _start_screen(session, t, clock.now(), callback_data.page)
-    await show(query, text, markup, profile)
+    await _show(query, text, markup, profile)
 
 
 @router.callback_query(DonCampaign.filter())
@@ -573,7 +596,7 @@ async def campaign_chosen(
         callback_answer.show_alert = True
         await state.set_state(DonateFlow.target)
         text, markup = await _start_screen(session, t, now)
-        await show(query, text, markup, profile)
+        await _show(query, text, markup, profile)
         return
     await state.clear()
     if not await _ready(query, session, user, t, settings, profile):
@@ -596,7 +619,7 @@ async def purposes(
     await state.set_state(DonateFlow.target)
     await state.set_data({})
     text, markup = _purpose_screen(t)
-    await show(query, text, markup, profile)
+    await _show(query, text, markup, profile)
 
 
 @router.callback_query(DonPurpose.filter())
@@ -615,7 +638,7 @@ async def purpose_chosen(
     await state.set_state(DonateFlow.province)
     await state.set_data({"donation": flow.as_dict()})
     text, markup = _province_screen(t, flow.purpose)
-    await show(query, text, markup, profile)
+    await _show(query, text, markup, profile)
 
 
 @router.callback_query(DonProvincePage.filter())
@@ -633,7 +656,7 @@ async def province_page(
         return
     await state.set_state(DonateFlow.province)
     text, markup = _province_screen(t, flow.purpose, callback_data.page)
-    await show(query, text, markup, profile)
+    await _show(query, text, markup, profile)
 
 
 async def _province_selected(
@@ -651,7 +674,7 @@ async def _province_selected(
         return
     await _save(state, DonateFlow.county, purpose=flow.purpose, province_id=province_id, county_id=None)
     text, markup = _county_screen(t, province_id)
-    await show(target, text, markup, profile)
+    await _show(target, text, markup, profile)
 
 
 @router.callback_query(DonProvince.filter())
@@ -692,7 +715,7 @@ async def county_page(
         return
     await state.set_state(DonateFlow.county)
     text, markup = _county_screen(t, flow.province_id, callback_data.page)
-    await show(query, text, markup, profile)
+    await _show(query, text, markup, profile)
 
 
 @router.callback_query(DonCounty.filter())
@@ -734,7 +757,7 @@ async def amount_chosen(
     if callback_data.toman == 0:
         await state.set_state(DonateFlow.amount)
         markup = InlineKeyboardMarkup(inline_keyboard=[[_back(t, "amount"), cancel_button(t)]])
-        await show(query, t("donations-amount-custom-prompt"), markup, profile)
+        await _show(query, t("donations-amount-custom-prompt"), markup, profile)
         return
     config = settings.donations
     if callback_data.toman not in config.presets_toman:
@@ -783,7 +806,7 @@ async def back(
     else:
         _stale(callback_answer, t)
         return
-    await show(query, text, markup, profile)
+    await _show(query, text, markup, profile)
 
 
 # --- Typed input inside the flow ----------------------------------------------------------------------
@@ -804,7 +827,7 @@ async def province_typed(
     text = (message.text or "")[:MAX_TYPED_NAME]
     if flow.purpose is None:
         await state.clear()
-        await message.answer(t("donations-stale"))
+        await _answer(message, t("donations-stale"))
         return
     matches = regions.match_province(text)
     if _confident(matches):
@@ -820,12 +843,14 @@ async def province_typed(
             for m in matches[:4]
         ]
         rows.append([_back(t, "province"), cancel_button(t)])
-        await message.answer(
-            t("donations-province-did-you-mean"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+        await _answer(
+            message,
+            t("donations-province-did-you-mean"),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
         )
         return
     _, markup = _province_screen(t, flow.purpose)
-    await message.answer(t("donations-province-not-found", text=text), reply_markup=markup)
+    await _answer(message, t("donations-province-not-found", text=text), reply_markup=markup)
 
 
 @router.message(DonateFlow.county, TYPED)
@@ -841,7 +866,7 @@ async def county_typed(
     text = (message.text or "")[:MAX_TYPED_NAME]
     if flow.purpose is None or flow.province_id is None:
         await state.clear()
-        await message.answer(t("donations-stale"))
+        await _answer(message, t("donations-stale"))
         return
     matches = regions.match_county(text, flow.province_id)
     if _confident(matches):
@@ -860,13 +885,15 @@ async def county_typed(
             for m in matches[:4]
         ]
         rows.append([_back(t, "county"), cancel_button(t)])
-        await message.answer(
-            t("donations-county-did-you-mean"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+        await _answer(
+            message,
+            t("donations-county-did-you-mean"),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
         )
         return
     province = regions.get_province(flow.province_id).name(t.locale)
     _, markup = _county_screen(t, flow.province_id)
-    await message.answer(t("donations-county-not-found", text=text, province=province), reply_markup=markup)
+    await _answer(message, t("donations-county-not-found", text=text, province=province), reply_markup=markup)
 
 
 def _confident(matches: list[Any]) -> bool:
@@ -888,7 +915,7 @@ async def amount_typed(
     flow, _ = await _target_of(state)
     if not flow.complete:
         await state.clear()
-        await message.answer(t("donations-stale"))
+        await _answer(message, t("donations-stale"))
         return
     config = settings.donations
     typed = message.text or ""
@@ -896,12 +923,13 @@ async def amount_typed(
     checked = service.check_amount(toman, min_toman=config.min_toman, max_toman=config.max_toman)
     if checked.rials is None:
         assert checked.problem is not None
-        await message.answer(
+        await _answer(
+            message,
             t(
                 f"donations-amount-{checked.problem.value.replace('_', '-')}",
                 min=format_toman(config.min_toman * 10, t.locale),
                 max=format_toman(config.max_toman * 10, t.locale),
-            )
+            ),
         )
         return
     await _show_confirm(message, state, session, t, settings, profile, flow, checked.rials)
@@ -909,12 +937,12 @@ async def amount_typed(
 
 @router.message(DonateFlow.target, TYPED)
 async def target_typed(message: Message, t: Translator) -> None:
-    await message.answer(t("donations-use-buttons"))
+    await _answer(message, t("donations-use-buttons"))
 
 
 @router.message(StateFilter(DonateFlow), ~F.text)
 async def not_text(message: Message, t: Translator) -> None:
-    await message.answer(t("donations-text-expected"))
+    await _answer(message, t("donations-text-expected"))
 
 
 # --- Paying ---------------------------------------------------------------------------------------------
@@ -968,7 +996,7 @@ async def pay(
         _stale(callback_answer, t)
         return
     if await service.user_is_banned(session, user.id):
-        await show(
+        await _show(
             query, t("donations-banned"), InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]]), profile
         )
         return
@@ -979,7 +1007,7 @@ async def pay(
         callback_answer.text = t("donations-campaign-closed")
         callback_answer.show_alert = True
         text, markup = await _start_screen(session, t, now)
-        await show(query, text, markup, profile)
+        await _show(query, text, markup, profile)
         return
     if isinstance(provider, InvoiceProvider):
         terms = provider.terms(amount)
@@ -996,7 +1024,7 @@ async def pay(
         )
         await state.clear()
         await session.commit()
-        await show(query, t("donations-invoice-sent", amount=format_toman(amount, t.locale)), None, profile)
+        await _show(query, t("donations-invoice-sent", amount=format_toman(amount, t.locale)), None, profile)
         await _send_invoice(query, t, session, donation, provider)
         return
     await _start_gateway(
@@ -1015,6 +1043,7 @@ async def _send_invoice(
     bot = query.bot
     assert isinstance(bot, Bot)
     terms = provider.terms(donation.amount_rials)
+    await release()
     await bot.send_invoice(
         chat_id=query.from_user.id,
         title=t("donations-invoice-title")[:32],
@@ -1065,7 +1094,7 @@ async def _start_gateway(
     except GatewayError as error:
         logger.warning("zarinpal request for order %s failed: %s", donation.payload, error)
         await service.mark_failed(session, donation.id, f"request:{error.code}" if error.code else "request")
-        await show(
+        await _show(
             query,
             t("donations-gateway-down"),
             InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]]),
@@ -1098,7 +1127,7 @@ async def _send_gateway_link(
     )
     text = t("donations-gateway-sent", amount=format_toman(donation.amount_rials, t.locale))
     if edit is not None:
-        await show(query, text, markup, edit)
+        await _show(query, text, markup, edit)
         return
     bot = query.bot
     assert isinstance(bot, Bot)
@@ -1160,6 +1189,7 @@ async def pre_checkout(
         logger.error("pre-checkout %s took over %.0f s: declined", query.invoice_payload, PRE_CHECKOUT_BUDGET)
         await session.rollback()
         problem = "busy"
+    await release()
     if problem is None:
         await query.answer(ok=True)
         return
@@ -1170,7 +1200,6 @@ async def pre_checkout(
 @payments_router.message(F.successful_payment, F.chat.type == "private")
 async def successful_payment(
     message: Message,
-    state: FSMContext,
     session: AsyncSession,
     user: UserRecord,
     t: Translator,
@@ -1204,9 +1233,7 @@ async def successful_payment(
         )
     else:
         logger.warning("payment %s delivered again: not counted twice", charge_id)
-    current = await state.get_state()
-    if current is not None and current.startswith(f"{DonateFlow.__name__}:"):
-        await state.clear()
+    # The donor's conversation state is left alone: they may be in the middle of something else.
     await session.commit()
     bot = message.bot
     assert isinstance(bot, Bot)
@@ -1264,7 +1291,7 @@ async def _history_screen(
 @router.message(Command("mydonations"))
 async def my_donations(message: Message, session: AsyncSession, user: UserRecord, t: Translator) -> None:
     text, markup = await _history_screen(session, t, user, 0)
-    await message.answer(text, reply_markup=markup)
+    await _answer(message, text, reply_markup=markup)
 
 
 @router.callback_query(HistoryPage.filter())
@@ -1277,7 +1304,7 @@ async def my_donations_page(
     profile: PlatformProfile,
 ) -> None:
     text, markup = await _history_screen(session, t, user, callback_data.page)
-    await show(query, text, markup, profile)
+    await _show(query, text, markup, profile)
 
 
 def _add_web_routes(app: HamdelApp, web_app: Any) -> None:
