@@ -13,6 +13,7 @@ from models.donation import (
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
 from models.user import User
+from models.volunteers import Volunteer, VolunteerArea
 
 __all__ = [
     "AuditEntry",
@@ -27,4 +28,6 @@ __all__ = [
     "RegionScope",
     "StaffRole",
     "User",
+    "Volunteer",
+    "VolunteerArea",
 ]
