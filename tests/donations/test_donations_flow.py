@@ -478,7 +478,8 @@ async def test_cancel_leaves_the_flow(hamdel: Harness) -> None:
     await user.press("یلدای مهربانی")
     await user.wait_until(lambda u: "✖️ انصراف" in u.buttons())
     await user.press("✖️ انصراف")
-    await user.wait_until(lambda u: "لغو شد" in u.last_text)
+    await user.wait_until(lambda u: any("لغو شد" in (m.get("text") or "") for m in u.messages))
+    await hamdel.settle()
     user.skip_to_end()
     await user.send("۵۰ هزار")  # no longer an amount: the flow is over
     assert "لطفاً بررسی کنید" not in (await user.next_message())["text"]
