@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -51,6 +51,7 @@ from services.payments import (
     ZarinpalGateway,
     invoice_provider,
     payment_options,
+    problems,
 )
 from services.persian import (
     format_date,
@@ -1025,7 +1026,25 @@ async def pay(
         await state.clear()
         await session.commit()
         await _show(query, t("donations-invoice-sent", amount=format_toman(amount, t.locale)), None, profile)
-        await _send_invoice(query, t, session, donation, provider)
+        try:
+            await _send_invoice(query, t, session, donation, provider)
+        except TelegramBadRequest as error:
+            # The platform refused the invoice (an amount outside its limits for this currency,
+            # a provider token it does not accept): nothing was charged; say so and offer a retry.
+            logger.warning("invoice for order %s refused: %s", donation.payload, error)
+            await service.mark_failed(session, donation.id, "invoice-refused")
+            retry_row = [
+                InlineKeyboardButton(
+                    text=t("donations-retry"), callback_data=DonRetry(id=donation.id).pack()
+                ),
+                home_button(t),
+            ]
+            await _show(
+                query,
+                t("donations-invoice-refused"),
+                InlineKeyboardMarkup(inline_keyboard=[retry_row]),
+                profile,
+            )
         return
     await _start_gateway(
         query, state, session, user, t, profile, provider, flow, amount, callback_data.order, now
@@ -1316,6 +1335,13 @@ def _add_web_routes(app: HamdelApp, web_app: Any) -> None:
 async def _on_startup(app: HamdelApp) -> None:
     from handlers.donations_web import start_reconciler
 
+    settings = app.settings
+    for problem in problems(
+        settings.donations, platform_provider=app.profile.invoice_provider, webhook_url=settings.webhook.url
+    ):
+        logger.warning("donations: %s", problem)
+    if not options_for(settings, app.profile):
+        logger.warning("donations: no way to pay is configured; /donate will say payments are unavailable")
     await start_reconciler(app)
 
 

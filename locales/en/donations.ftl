@@ -80,6 +80,7 @@ donations-invoice-sent = The invoice for your { $amount } gift is in the next me
 donations-gateway-sent =
     To pay { $amount }, press the button below to go to the secure bank gateway.
     Your receipt will arrive here after you pay.
+donations-invoice-refused = This amount could not be paid this way and nothing was charged. Please try again, or choose another amount or way to pay.
 donations-gateway-button = 🏦 Go to the payment gateway
 donations-gateway-down = The bank gateway is not answering right now and nothing was charged. Please try again in a few minutes.
 donations-campaign-closed = This campaign has ended. Please choose a current campaign or a purpose and region.

@@ -17,6 +17,7 @@ from services.campaigns import campaign_total
 from tests.conftest import Harness
 from tests.donations.donation_helpers import (
     add_campaign,
+    buttons,
     count_donations,
     donate_to_campaign,
     donation_settings,
@@ -483,3 +484,28 @@ async def test_cancel_leaves_the_flow(hamdel: Harness) -> None:
     user.skip_to_end()
     await user.send("۵۰ هزار")  # no longer an amount: the flow is over
     assert "لطفاً بررسی کنید" not in (await user.next_message())["text"]
+
+
+async def test_invoice_refused_by_the_platform(hamdel: Harness) -> None:
+    await add_campaign(hamdel)
+    user = hamdel.user()
+    await user.send("/donate")
+    await user.wait_until(lambda u: "یلدای مهربانی" in " ".join(buttons(u)))
+    await user.press("یلدای مهربانی")
+    await user.wait_until(lambda u: "۱٬۰۰۰٬۰۰۰ تومان" in buttons(u))
+    await user.press("۱٬۰۰۰٬۰۰۰ تومان")
+    await user.wait_until(lambda u: any("پرداخت" in b for b in buttons(u)))
+    hamdel.messenger.fail_next(
+        "sendInvoice", status=400, retry_after=None, description="Bad Request: CURRENCY_TOTAL_AMOUNT_INVALID"
+    )
+    await user.press("پرداخت")
+    await user.wait_until(lambda u: "پذیرفته نشد" in u.last_text)
+    assert user.buttons() == ["🔁 تلاش دوباره", "🏠 منوی اصلی"]
+    await user.press("🔁 تلاش دوباره")
+    await user.wait_until(lambda u: "لطفاً بررسی کنید" in u.last_text)
+    assert "۱٬۰۰۰٬۰۰۰ تومان" in user.last_text
+    await user.press("پرداخت")
+    await user.wait_until(lambda u: any("invoice" in m for m in u.messages))
+    assert (await user.pay())["ok"]
+    await user.wait_until(lambda u: receipts(u))
+    assert [d.amount_rials for d in await paid_donations(hamdel)] == [10_000_000]
