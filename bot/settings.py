@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -209,6 +209,106 @@ class TicketSettings(BaseSettings):
         return frozenset(self.routes.values())
 
 
+def _str_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip().lower() for part in value.split(",") if part.strip()]
+    return value
+
+
+class DonationSettings(BaseSettings):
+    """Micro-donations: amounts in toman, the payment providers and the web gateway."""
+
+    model_config = _section("DONATION_")
+
+    min_toman: int = Field(default=10_000, gt=0)
+    max_toman: int = Field(default=100_000_000, gt=0)
+    presets_toman: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [50_000, 100_000, 200_000, 500_000, 1_000_000]
+    )
+    # Which ways to pay are offered: `invoice` (in-chat: Bale wallet, Telegram Payments or
+    # Stars) and `zarinpal` (the web gateway).
+    providers: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["invoice"])
+    # Bale: the wallet's provider token; Telegram: the payment provider token from BotFather.
+    provider_token: str | None = None
+    # Telegram invoices: XTR (Telegram Stars, no provider token) or an ISO code Telegram accepts.
+    telegram_currency: str = "XTR"
+    # Rials one smallest unit of the Telegram currency is worth (one Star, one cent). Required
+    # for Telegram invoices: there is no safe default exchange rate.
+    rials_per_unit: int | None = Field(default=None, gt=0)
+    zarinpal_merchant_id: str | None = None
+    # Test mode: Bale's test wallet token when no token is set, Zarinpal's sandbox host.
+    sandbox: bool = False
+    # The gateway's address; empty: Zarinpal's production or sandbox host.
+    gateway_base_url: str | None = None
+    gateway_timeout: float = Field(default=15.0, gt=0)
+    # Public address of the bot's web server, where the gateway sends the donor back; empty:
+    # WEBHOOK_URL.
+    public_url: str | None = None
+
+    _split_presets = field_validator("presets_toman", mode="before")(_int_list)
+    _split_providers = field_validator("providers", mode="before")(_str_list)
+
+    @field_validator("max_toman")
+    @classmethod
+    def _max_above_min(cls, value: int, info: ValidationInfo) -> int:
+        if value < info.data.get("min_toman", 0):
+            raise ValueError("must not be below DONATION_MIN_TOMAN")
+        return value
+
+    @field_validator("presets_toman")
+    @classmethod
+    def _presets_in_range(cls, value: list[int], info: ValidationInfo) -> list[int]:
+        low, high = info.data.get("min_toman", 1), info.data.get("max_toman", max(value, default=0))
+        if not 1 <= len(value) <= 8 or any(not low <= amount <= high for amount in value):
+            raise ValueError("1 to 8 amounts between DONATION_MIN_TOMAN and DONATION_MAX_TOMAN")
+        return sorted(set(value))
+
+    @field_validator("providers")
+    @classmethod
+    def _known_providers(cls, value: list[str]) -> list[str]:
+        unknown = set(value) - {"invoice", "zarinpal"}
+        if unknown or not value:
+            raise ValueError("a comma-separated list of: invoice, zarinpal")
+        return list(dict.fromkeys(value))
+
+    @field_validator("telegram_currency")
+    @classmethod
+    def _currency_code(cls, value: str) -> str:
+        value = value.strip().upper()
+        if len(value) != 3 or not value.isalpha():
+            raise ValueError("a three-letter currency code, e.g. XTR or USD")
+        return value
+
+    @field_validator("zarinpal_merchant_id")
+    @classmethod
+    def _merchant_shape(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = (value or "").strip() or None
+        if value is None and "zarinpal" in info.data.get("providers", ()):
+            raise ValueError("required when DONATION_PROVIDERS has zarinpal")
+        if value is not None and len(value) != 36:
+            raise ValueError("the 36-character merchant id Zarinpal gave you")
+        return value
+
+    @field_validator("gateway_base_url", "public_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with https:// (or http:// for a local test)")
+        return value.rstrip("/")
+
+    @property
+    def gateway_enabled(self) -> bool:
+        return "zarinpal" in self.providers and self.zarinpal_merchant_id is not None
+
+    @property
+    def zarinpal_base(self) -> str:
+        if self.gateway_base_url:
+            return self.gateway_base_url
+        return "https://sandbox.zarinpal.com" if self.sandbox else "https://payment.zarinpal.com"
+
+
 class Settings(BaseModel):
     """All settings of one bot process."""
 
@@ -221,6 +321,7 @@ class Settings(BaseModel):
     locale: LocaleSettings
     webhook: WebhookSettings
     tickets: TicketSettings
+    donations: DonationSettings
 
     @cached_property
     def platform(self) -> Platform:
@@ -235,6 +336,7 @@ SECTIONS: dict[str, type[BaseSettings]] = {
     "locale": LocaleSettings,
     "webhook": WebhookSettings,
     "tickets": TicketSettings,
+    "donations": DonationSettings,
 }
 
 

@@ -12,10 +12,24 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.ui import Feature, MenuSection
-from handlers import cancel, complaints, errors, fallback, groups, language, membership, menu, volunteers
+from handlers import (
+    campaigns,
+    cancel,
+    complaints,
+    donations,
+    errors,
+    fallback,
+    groups,
+    language,
+    membership,
+    menu,
+    volunteers,
+)
 
 FEATURES: tuple[Feature, ...] = (
     cancel.feature,
+    donations.feature,
+    campaigns.feature,
     language.feature,
     membership.feature,
     complaints.feature,

@@ -1,7 +1,15 @@
 """SQLAlchemy models. Import every model module here so `Base.metadata` (and Alembic) see them."""
 
 from models.base import Base
-from models.donation import Campaign, CampaignStatus, Donation, DonationStatus, Purpose, RegionScope
+from models.donation import (
+    Campaign,
+    CampaignStatus,
+    Donation,
+    DonationStatus,
+    Purpose,
+    ReceiptSequence,
+    RegionScope,
+)
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
 from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
@@ -17,6 +25,7 @@ __all__ = [
     "DonationStatus",
     "FsmRecord",
     "Purpose",
+    "ReceiptSequence",
     "RegionScope",
     "StaffRole",
     "Ticket",
