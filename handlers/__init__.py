@@ -12,12 +12,16 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.ui import Feature, MenuSection
-from handlers import cancel, errors, fallback, groups, language, membership, menu
+from handlers import admin, campaign_admin, cancel, errors, exports, fallback, groups, language, membership, menu, stats
 
 FEATURES: tuple[Feature, ...] = (
     cancel.feature,
     language.feature,
     membership.feature,
+    admin.feature,
+    campaign_admin.feature,
+    stats.feature,
+    exports.feature,
     menu.feature,
     fallback.feature,
 )
