@@ -54,13 +54,16 @@ async def _run(settings: Settings) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings()
     except SettingsError as error:
         print(f"hamdel: {error}", file=sys.stderr)
         return 2
     command = args.command or ("run" if settings.telegram.bot_token else "sandbox")
+    # The sandbox is a conversation in the terminal: only warnings may interrupt it.
+    level = logging.WARNING if command == "sandbox" else logging.INFO
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if command == "migrate":
         from bot.migrate import upgrade
 

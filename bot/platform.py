@@ -55,6 +55,12 @@ class PlatformProfile:
             _fill_missing(raw)
         return raw
 
+    def normalize_result(self, method: str, result: Any) -> Any:
+        """The same for a method's result (getMe's User, a sent Message, getChat's ChatFullInfo…)."""
+        if self.normalizes_updates:
+            _fill_missing(result, _RESULT_ROOTS.get(method, "message"))
+        return result
+
 
 def _fill_missing(node: Any, key: str | None = None) -> None:
     if isinstance(node, list):
@@ -68,6 +74,21 @@ def _fill_missing(node: Any, key: str | None = None) -> None:
         node.setdefault("first_name", node.get("username") or "")
     elif key in _CHAT_KEYS:
         node.setdefault("type", "private" if int(node.get("id", 0)) > 0 else "group")
+    elif key == "chat_full_info":
+        node.setdefault("type", "private" if int(node.get("id", 0)) > 0 else "group")
+        node.setdefault("accent_color_id", 0)
+        node.setdefault("max_reaction_count", 0)
+        node.setdefault(
+            "accepted_gift_types",
+            {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+            },
+        )
+    elif key == "chat_member":
+        node.setdefault("status", "member")
     elif key == "successful_payment":
         node.setdefault("telegram_payment_charge_id", node.get("provider_payment_charge_id", ""))
         node.setdefault("provider_payment_charge_id", node.get("telegram_payment_charge_id", ""))
@@ -79,9 +100,16 @@ def _fill_missing(node: Any, key: str | None = None) -> None:
 
 
 _USER_KEYS = frozenset(
-    {"from", "from_user", "user", "forward_from", "via_bot", "new_chat_member", "left_chat_member"}
+    {"from", "from_user", "user", "forward_from", "via_bot", "new_chat_members", "left_chat_member"}
 )
 _CHAT_KEYS = frozenset({"chat", "sender_chat", "forward_from_chat"})
+_RESULT_ROOTS = {
+    "getMe": "user",
+    "getChat": "chat_full_info",
+    "getChatMember": "chat_member",
+    "getChatAdministrators": "chat_member",
+    "getUpdates": "updates",
+}
 _MESSAGE_KEYS = frozenset({"message", "edited_message", "reply_to_message", "pinned_message", "channel_post"})
 
 _BALE_UNSUPPORTED = frozenset(

@@ -34,7 +34,10 @@ def menu_sections(features: tuple[Feature, ...] = FEATURES) -> list[MenuSection]
 
 
 def user_commands(features: tuple[Feature, ...] = FEATURES) -> list[tuple[str, str]]:
-    return [command for feature in features for command in feature.commands]
+    """Commands as the menu of the messenger shows them: /start and /help first, /cancel last."""
+    commands = [command for feature in features for command in feature.commands]
+    placement = {"start": 0, "help": 1, "cancel": 3}
+    return sorted(commands, key=lambda command: placement.get(command[0], 2))
 
 
 def admin_commands(features: tuple[Feature, ...] = FEATURES) -> list[tuple[str, str]]:
