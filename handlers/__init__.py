@@ -12,7 +12,19 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.ui import Feature, MenuSection
-from handlers import admin, campaign_admin, cancel, errors, exports, fallback, groups, language, membership, menu, stats
+from handlers import (
+    admin,
+    campaign_admin,
+    cancel,
+    errors,
+    exports,
+    fallback,
+    groups,
+    language,
+    membership,
+    menu,
+    stats,
+)
 
 FEATURES: tuple[Feature, ...] = (
     cancel.feature,

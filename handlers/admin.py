@@ -18,6 +18,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -88,6 +89,13 @@ class RolesForm(StatesGroup):
 
 class AuditForm(StatesGroup):
     person = State()
+
+
+def alert(callback_answer: CallbackAnswer, text: str) -> None:
+    """Answer the pressed button with a pop-up (through aiogram's CallbackAnswerMiddleware, which
+    answers every callback exactly once)."""
+    callback_answer.text = text
+    callback_answer.show_alert = True
 
 
 def role_name(t: Translator, role: Role | str) -> str:
@@ -294,6 +302,7 @@ def _after_change(t: Translator) -> InlineKeyboardMarkup:
 @admin_router.callback_query(RoleAction.filter(F.action == "pick"))
 async def roles_pick(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: RoleAction,
     session: AsyncSession,
     bot: Bot,
@@ -304,17 +313,17 @@ async def roles_pick(
 ) -> None:
     role = parse_role(callback_data.role)
     if role is None or callback_data.user_id <= 0:
-        await query.answer(t("admin-stale"), show_alert=True)
+        alert(callback_answer, t("admin-stale"))
         return
     text = await _grant(session, bot, t, settings, profile, query.from_user.id, callback_data.user_id, role, app)
     await show(query, text, _after_change(t), profile)
 
 
 @admin_router.callback_query(RoleAction.filter(F.action == "rm"))
-async def roles_remove_ask(query: CallbackQuery, callback_data: RoleAction, t: Translator, profile: PlatformProfile) -> None:
+async def roles_remove_ask(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: RoleAction, t: Translator, profile: PlatformProfile) -> None:
     role = parse_role(callback_data.role)
     if role is None:
-        await query.answer(t("admin-stale"), show_alert=True)
+        alert(callback_answer, t("admin-stale"))
         return
     builder = InlineKeyboardBuilder()
     builder.button(text=t("admin-roles-remove-confirm"), callback_data=RoleAction(action="rmok", user_id=callback_data.user_id, role=role.value))
@@ -325,11 +334,11 @@ async def roles_remove_ask(query: CallbackQuery, callback_data: RoleAction, t: T
 
 @admin_router.callback_query(RoleAction.filter(F.action == "rmok"))
 async def roles_remove(
-    query: CallbackQuery, callback_data: RoleAction, session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
+    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: RoleAction, session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
 ) -> None:
     role = parse_role(callback_data.role)
     if role is None:
-        await query.answer(t("admin-stale"), show_alert=True)
+        alert(callback_answer, t("admin-stale"))
         return
     text = await _revoke(session, t, settings, profile, query.from_user.id, callback_data.user_id, role)
     await show(query, text, _after_change(t), profile)
@@ -551,8 +560,8 @@ async def health_button(query: CallbackQuery, session: AsyncSession, t: Translat
 # Any other staff button (stale, or a section this build lacks): answered, never an error.
 @router.callback_query(AdminMenu.filter(~F.section.in_({"home", *(key for key, _, _ in SECTIONS)})))
 @admin_router.callback_query(RoleAction.filter())
-async def stale_admin_button(query: CallbackQuery, t: Translator) -> None:
-    await query.answer(t("admin-stale"), show_alert=True)
+async def stale_admin_button(query: CallbackQuery, callback_answer: CallbackAnswer, t: Translator) -> None:
+    alert(callback_answer, t("admin-stale"))
 
 
 async def _install_error_memory(app: HamdelApp) -> None:

@@ -16,6 +16,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +24,7 @@ from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.ui import Feature, cancel_button, show
-from handlers.admin import AdminMenu
+from handlers.admin import AdminMenu, alert
 from models.donation import Campaign, CampaignStatus, Purpose
 from services import campaign_admin as svc
 from services import regions
@@ -425,12 +426,12 @@ async def preview_expected(message: Message, t: Translator) -> None:
 
 @router.callback_query(StateFilter(CampaignForm.purpose), CampaignPick.filter(F.kind == "purpose"))
 async def purpose_answer(
-    query: CallbackQuery, callback_data: CampaignPick, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
+    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignPick, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
 ) -> None:
     try:
         value = svc.parse_purpose(callback_data.value)
     except CampaignInputError as error:
-        await query.answer(t(error.key), show_alert=True)
+        alert(callback_answer, t(error.key))
         return
     await _mark_answered(state, "purpose")
     await _accept(query, state, session, t, profile, clock, "purpose", value)
@@ -445,23 +446,23 @@ async def region_national(
 
 
 @router.callback_query(StateFilter(CampaignForm.region), CampaignPick.filter(F.kind == "province"))
-async def region_province(query: CallbackQuery, callback_data: CampaignPick, t: Translator, profile: PlatformProfile) -> None:
+async def region_province(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignPick, t: Translator, profile: PlatformProfile) -> None:
     province = regions.default_regions().find_province(callback_data.value)
     if province is None:
-        await query.answer(t("campadm-error-region"), show_alert=True)
+        alert(callback_answer, t("campadm-error-region"))
         return
     await show(query, t("campadm-ask-county", province=province.name(t.locale)), _county_markup(t, province.id), profile)
 
 
 @router.callback_query(StateFilter(CampaignForm.region), CampaignPick.filter(F.kind == "county"))
 async def region_county(
-    query: CallbackQuery, callback_data: CampaignPick, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
+    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignPick, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
 ) -> None:
     province_id, _, county_id = callback_data.value.partition("-")
     try:
         value = svc.check_region(province_id, county_id or None)
     except CampaignInputError as error:
-        await query.answer(t(error.key), show_alert=True)
+        alert(callback_answer, t(error.key))
         return
     await _mark_answered(state, "region")
     await _accept(query, state, session, t, profile, clock, "region", value[1:])
@@ -484,7 +485,7 @@ async def image_skip(
 
 @router.callback_query(StateFilter(CampaignForm.preview), CampaignAdmin.filter(F.action == "save"))
 async def save_draft(
-    query: CallbackQuery, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
+    query: CallbackQuery, callback_answer: CallbackAnswer, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
 ) -> None:
     data = await state.get_data()
     draft = CampaignDraft.from_state(data.get("draft"))
@@ -493,7 +494,7 @@ async def save_draft(
             session, draft, platform=profile.platform.value, actor_id=query.from_user.id, now=clock.now()
         )
     except CampaignInputError as error:
-        await query.answer(t(error.key, **error.args_), show_alert=True)
+        alert(callback_answer, t(error.key, **error.args_))
         return
     await state.clear()
     text = t("campadm-saved") + "\n\n" + await campaign_text(session, t, campaign)
@@ -506,9 +507,9 @@ async def fix_choose(query: CallbackQuery, t: Translator, profile: PlatformProfi
 
 
 @router.callback_query(StateFilter(CampaignForm.preview), CampaignAdmin.filter(F.action == "fixfield"))
-async def fix_field(query: CallbackQuery, callback_data: CampaignAdmin, state: FSMContext, t: Translator) -> None:
+async def fix_field(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignAdmin, state: FSMContext, t: Translator) -> None:
     if callback_data.field not in svc.EDITABLE_FIELDS:
-        await query.answer(t("admin-stale"), show_alert=True)
+        alert(callback_answer, t("admin-stale"))
         return
     await state.update_data(mode="fix")
     await _ask(query, state, t, callback_data.field, "fix")
@@ -517,26 +518,26 @@ async def fix_field(query: CallbackQuery, callback_data: CampaignAdmin, state: F
 # --- a saved campaign ------------------------------------------------------------------------------
 
 
-async def _load(query: CallbackQuery, session: AsyncSession, t: Translator, campaign_id: int) -> Campaign | None:
+async def _load(query: CallbackQuery, callback_answer: CallbackAnswer, session: AsyncSession, t: Translator, campaign_id: int) -> Campaign | None:
     campaign = await svc.get_campaign(session, campaign_id)
     if campaign is None:
-        await query.answer(t("campadm-error-not-found"), show_alert=True)
+        alert(callback_answer, t("campadm-error-not-found"))
     return campaign
 
 
 @router.callback_query(CampaignAdmin.filter(F.action == "view"))
 async def view_campaign(
-    query: CallbackQuery, callback_data: CampaignAdmin, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile
+    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignAdmin, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile
 ) -> None:
     await state.clear()
-    campaign = await _load(query, session, t, callback_data.id)
+    campaign = await _load(query, callback_answer, session, t, callback_data.id)
     if campaign is not None:
         await show(query, await campaign_text(session, t, campaign), campaign_actions(t, campaign), profile)
 
 
 @router.callback_query(CampaignAdmin.filter(F.action.in_({"activate", "pause", "closeok"})))
 async def change_status(
-    query: CallbackQuery, callback_data: CampaignAdmin, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
+    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignAdmin, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
 ) -> None:
     action = "close" if callback_data.action == "closeok" else callback_data.action
     try:
@@ -544,19 +545,19 @@ async def change_status(
             session, callback_data.id, action, platform=profile.platform.value, actor_id=query.from_user.id, now=clock.now()
         )
     except CampaignStateError as error:
-        await query.answer(t(error.key, **error.args_), show_alert=True)
+        alert(callback_answer, t(error.key, **error.args_))
         return
     text = t(f"campadm-done-{action}") + "\n\n" + await campaign_text(session, t, campaign)
     await show(query, text, campaign_actions(t, campaign), profile)
 
 
 @router.callback_query(CampaignAdmin.filter(F.action == "close"))
-async def close_ask(query: CallbackQuery, callback_data: CampaignAdmin, session: AsyncSession, t: Translator, profile: PlatformProfile) -> None:
-    campaign = await _load(query, session, t, callback_data.id)
+async def close_ask(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignAdmin, session: AsyncSession, t: Translator, profile: PlatformProfile) -> None:
+    campaign = await _load(query, callback_answer, session, t, callback_data.id)
     if campaign is None:
         return
     if campaign.status == CampaignStatus.CLOSED.value:
-        await query.answer(t("campadm-error-already-closed"), show_alert=True)
+        alert(callback_answer, t("campadm-error-already-closed"))
         return
     builder = InlineKeyboardBuilder()
     builder.button(text=t("campadm-close-confirm"), callback_data=CampaignAdmin(action="closeok", id=campaign.id))
@@ -566,25 +567,28 @@ async def close_ask(query: CallbackQuery, callback_data: CampaignAdmin, session:
 
 
 @router.callback_query(CampaignAdmin.filter(F.action == "edit"))
-async def edit_choose(query: CallbackQuery, callback_data: CampaignAdmin, session: AsyncSession, t: Translator, profile: PlatformProfile) -> None:
-    campaign = await _load(query, session, t, callback_data.id)
+async def edit_choose(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignAdmin, session: AsyncSession, t: Translator, profile: PlatformProfile) -> None:
+    campaign = await _load(query, callback_answer, session, t, callback_data.id)
     if campaign is None:
         return
     if campaign.status == CampaignStatus.CLOSED.value:
-        await query.answer(t("campadm-error-closed"), show_alert=True)
+        alert(callback_answer, t("campadm-error-closed"))
         return
     await show(query, t("campadm-edit-which", title=campaign.title(t.locale)), _fields_markup(t, "field", campaign.id), profile)
 
 
 @router.callback_query(CampaignAdmin.filter(F.action == "field"))
 async def edit_field(
-    query: CallbackQuery, callback_data: CampaignAdmin, state: FSMContext, session: AsyncSession, t: Translator
+    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignAdmin, state: FSMContext, session: AsyncSession, t: Translator
 ) -> None:
-    campaign = await _load(query, session, t, callback_data.id)
+    campaign = await _load(query, callback_answer, session, t, callback_data.id)
     if campaign is None:
         return
     if callback_data.field not in svc.EDITABLE_FIELDS:
-        await query.answer(t("admin-stale"), show_alert=True)
+        alert(callback_answer, t("admin-stale"))
+        return
+    if campaign.status == CampaignStatus.CLOSED.value:
+        alert(callback_answer, t("campadm-error-closed"))
         return
     await state.clear()
     await state.update_data(mode="edit", campaign_id=campaign.id)
@@ -599,8 +603,8 @@ async def edit_field(
 # Stale or forged buttons of this feature (wrong step, finished flow): a short answer.
 @router.callback_query(CampaignAdmin.filter())
 @router.callback_query(CampaignPick.filter())
-async def stale_campaign_button(query: CallbackQuery, t: Translator) -> None:
-    await query.answer(t("admin-stale"), show_alert=True)
+async def stale_campaign_button(query: CallbackQuery, callback_answer: CallbackAnswer, t: Translator) -> None:
+    alert(callback_answer, t("admin-stale"))
 
 
 feature = Feature(

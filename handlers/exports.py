@@ -12,6 +12,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,7 +20,7 @@ from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.ui import Feature, cancel_button, show
-from handlers.admin import STAFF_ROLES, AdminMenu
+from handlers.admin import STAFF_ROLES, AdminMenu, alert
 from services import audit
 from services import campaign_admin as campaigns
 from services import exports as svc
@@ -119,16 +120,17 @@ async def export_button(query: CallbackQuery, state: FSMContext, t: Translator, 
     await _start(query, state, t, roles, profile)
 
 
-async def _refuse(query: CallbackQuery, session: AsyncSession, t: Translator, profile: PlatformProfile, name: str) -> None:
+async def _refuse(query: CallbackQuery, callback_answer: CallbackAnswer, session: AsyncSession, t: Translator, profile: PlatformProfile, name: str) -> None:
     await audit.record(
         session, platform=profile.platform.value, actor_id=query.from_user.id, action=f"export.{name}"[:64], allowed=False
     )
-    await query.answer(t("access-denied"), show_alert=True)
+    alert(callback_answer, t("access-denied"))
 
 
 @router.callback_query(ExportStep.filter(F.step == "ds"))
 async def choose_dataset(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: ExportStep,
     state: FSMContext,
     session: AsyncSession,
@@ -138,10 +140,10 @@ async def choose_dataset(
 ) -> None:
     exporter = svc.get_exporter(callback_data.value)
     if exporter is None:
-        await query.answer(t("admin-stale"), show_alert=True)
+        alert(callback_answer, t("admin-stale"))
         return
     if exporter not in _allowed(roles):
-        await _refuse(query, session, t, profile, exporter.name)
+        await _refuse(query, callback_answer, session, t, profile, exporter.name)
         return
     await state.set_state(ExportForm.choosing)
     await state.set_data({"name": exporter.name})
@@ -167,6 +169,7 @@ async def _after_period(target: Message | CallbackQuery, state: FSMContext, sess
 @router.callback_query(StateFilter(ExportForm.choosing), ExportStep.filter(F.step == "per"))
 async def choose_period(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: ExportStep,
     state: FSMContext,
     session: AsyncSession,
@@ -184,7 +187,7 @@ async def choose_period(
     try:
         start, end = svc.period_range(callback_data.value, clock.now())
     except svc.ExportInputError as error:
-        await query.answer(t(error.key), show_alert=True)
+        alert(callback_answer, t(error.key))
         return
     await state.update_data(start=_stamp(start), end=_stamp(end))
     await _after_period(query, state, session, t, profile, clock)
@@ -207,10 +210,10 @@ async def range_not_text(message: Message, t: Translator) -> None:
 
 
 @router.callback_query(StateFilter(ExportForm.choosing), ExportStep.filter(F.step == "cmp"))
-async def choose_campaign(query: CallbackQuery, callback_data: ExportStep, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile) -> None:
+async def choose_campaign(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: ExportStep, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile) -> None:
     campaign_id = int(callback_data.value) if callback_data.value.isdigit() else -1
     if campaign_id < 0 or (campaign_id and await campaigns.get_campaign(session, campaign_id) is None):
-        await query.answer(t("admin-stale"), show_alert=True)
+        alert(callback_answer, t("admin-stale"))
         return
     await state.update_data(campaign=campaign_id or None)
     await show(query, t("export-choose-format-short"), _formats_markup(t), profile)
@@ -219,6 +222,7 @@ async def choose_campaign(query: CallbackQuery, callback_data: ExportStep, state
 @router.callback_query(StateFilter(ExportForm.choosing), ExportStep.filter(F.step == "fmt"))
 async def produce(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
     callback_data: ExportStep,
     state: FSMContext,
     session: AsyncSession,
@@ -230,10 +234,10 @@ async def produce(
     data = await state.get_data()
     exporter = svc.get_exporter(str(data.get("name")))
     if exporter is None or callback_data.value not in svc.FORMATS:
-        await query.answer(t("admin-stale"), show_alert=True)
+        alert(callback_answer, t("admin-stale"))
         return
     if exporter not in _allowed(roles):  # roles may have changed since the first step
-        await _refuse(query, session, t, profile, exporter.name)
+        await _refuse(query, callback_answer, session, t, profile, exporter.name)
         await state.clear()
         return
     now = clock.now()
@@ -269,13 +273,14 @@ async def produce(
     if table.truncated:
         caption += "\n" + t("export-truncated", limit=request.limit)
     await query.answer()
+    callback_answer.disable()
     if isinstance(query.message, Message):
         await query.message.answer_document(BufferedInputFile(content, filename=filename), caption=caption[:1000])
 
 
 @router.callback_query(ExportStep.filter())
-async def stale_export_button(query: CallbackQuery, t: Translator) -> None:
-    await query.answer(t("export-stale"), show_alert=True)
+async def stale_export_button(query: CallbackQuery, callback_answer: CallbackAnswer, t: Translator) -> None:
+    alert(callback_answer, t("export-stale"))
 
 
 feature = Feature(name="exports", private=router, admin_commands=(("export", "cmd-export"),))

@@ -10,6 +10,7 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,12 +18,19 @@ from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.ui import Feature, show
-from handlers.admin import STAFF_ROLES, AdminMenu
+from handlers.admin import STAFF_ROLES, AdminMenu, alert
 from models.donation import Purpose
 from services import charts, regions
 from services import stats as svc
 from services.clock import Clock
-from services.persian import JALALI_MONTHS_EN, JALALI_MONTHS_FA, format_date, format_datetime, format_toman, jalali
+from services.persian import (
+    JALALI_MONTHS_EN,
+    JALALI_MONTHS_FA,
+    format_date,
+    format_datetime,
+    format_toman,
+    jalali,
+)
 
 router = Router(name="stats")
 router.message.middleware(RequireRole(*STAFF_ROLES))
@@ -154,16 +162,17 @@ async def chart_png(session: AsyncSession, t: Translator, clock: Clock, kind: st
 
 
 @router.callback_query(StatsChart.filter())
-async def chart_button(query: CallbackQuery, callback_data: StatsChart, session: AsyncSession, t: Translator, clock: Clock) -> None:
+async def chart_button(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: StatsChart, session: AsyncSession, t: Translator, clock: Clock) -> None:
     if callback_data.kind not in ("daily", "province", "campaign"):
-        await query.answer(t("admin-stale"), show_alert=True)
+        alert(callback_answer, t("admin-stale"))
         return
     try:
         png, caption = await chart_png(session, t, clock, callback_data.kind)
     except charts.NoChartData:
-        await query.answer(t("stats-chart-no-data"), show_alert=True)
+        alert(callback_answer, t("stats-chart-no-data"))
         return
     await query.answer()
+    callback_answer.disable()
     if isinstance(query.message, Message):
         await query.message.answer_photo(
             BufferedInputFile(png, filename=f"hamdel-{callback_data.kind}.png"), caption=caption[:1000]
