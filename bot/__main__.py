@@ -24,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="migrate, then run the bot (polling, or webhook when WEBHOOK_URL is set)")
     commands.add_parser("migrate", help="apply pending database migrations and exit")
     commands.add_parser("sandbox", help="try the bot in the terminal against the local messenger")
+    from bot import cli
+
+    cli.add_parser(commands)
     return parser
 
 
@@ -70,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         upgrade(settings.database.database_url)
         print("hamdel: database is up to date")
         return 0
+    if command == "admin":
+        from bot.cli import run as run_admin
+
+        return run_admin(args, settings)
     if command == "sandbox":
         from bot.sandbox import run_sandbox
 

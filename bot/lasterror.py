@@ -36,7 +36,10 @@ class LastErrorHandler(logging.Handler):
         if record.exc_info and record.exc_info[0] is not None:
             exception = record.exc_info[0].__name__
         entry = ErrorRecord(
-            at=datetime.fromtimestamp(record.created, UTC), logger=record.name, message=message, exception=exception
+            at=datetime.fromtimestamp(record.created, UTC),
+            logger=record.name,
+            message=message,
+            exception=exception,
         )
         with self._lock_last:
             self._last = entry

@@ -144,7 +144,9 @@ class Sandbox:
 
     async def refresh(self) -> None:
         """Print what the bot sent or changed in any sandbox chat since the last look."""
-        await self.messenger.settle()
+        # A quiet spell long enough for a busy machine: the bot may take a while to answer the first
+        # update (database connection, many feature routers), and 50 ms of silence is not an answer.
+        await self.messenger.settle(quiet=0.25)
         for label, chat in (("سارا", self.donor), ("مدیر", self.admin), ("کارگروه", self.staff)):
             for message in chat.messages:
                 key = (chat.chat_id, int(message["message_id"]))

@@ -125,7 +125,9 @@ def _exports_for(held: set[Role]) -> bool:
 @router.message(Command("admin"))
 async def admin_command(message: Message, state: FSMContext, t: Translator, roles: set[Role]) -> None:
     await state.clear()
-    await message.answer(t("admin-menu-title", roles=_names(t, roles)), reply_markup=menu_markup(t, roles, _exports_for(roles)))
+    await message.answer(
+        t("admin-menu-title", roles=_names(t, roles)), reply_markup=menu_markup(t, roles, _exports_for(roles))
+    )
 
 
 def _names(t: Translator, held: set[Role]) -> str:
@@ -135,9 +137,16 @@ def _names(t: Translator, held: set[Role]) -> str:
 
 
 @router.callback_query(AdminMenu.filter(F.section == "home"))
-async def admin_home(query: CallbackQuery, state: FSMContext, t: Translator, roles: set[Role], profile: PlatformProfile) -> None:
+async def admin_home(
+    query: CallbackQuery, state: FSMContext, t: Translator, roles: set[Role], profile: PlatformProfile
+) -> None:
     await state.clear()
-    await show(query, t("admin-menu-title", roles=_names(t, roles)), menu_markup(t, roles, _exports_for(roles)), profile)
+    await show(
+        query,
+        t("admin-menu-title", roles=_names(t, roles)),
+        menu_markup(t, roles, _exports_for(roles)),
+        profile,
+    )
 
 
 def back_to_menu(t: Translator) -> InlineKeyboardMarkup:
@@ -149,7 +158,9 @@ def back_to_menu(t: Translator) -> InlineKeyboardMarkup:
 # --- roles ------------------------------------------------------------------------------------
 
 
-async def _roles_screen(session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile) -> tuple[str, InlineKeyboardMarkup]:
+async def _roles_screen(
+    session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
+) -> tuple[str, InlineKeyboardMarkup]:
     rows = list(
         await session.scalars(
             select(StaffRole)
@@ -159,7 +170,11 @@ async def _roles_screen(session: AsyncSession, t: Translator, settings: Settings
         )
     )
     lines = [t("admin-roles-settings-admin", user_id=str(uid)) for uid in settings.staff.admin_ids]
-    lines += [t("admin-roles-line", user_id=str(r.user_id), role=role_name(t, r.role)) for r in rows if r.role in Role._value2member_map_]
+    lines += [
+        t("admin-roles-line", user_id=str(r.user_id), role=role_name(t, r.role))
+        for r in rows
+        if r.role in Role._value2member_map_
+    ]
     builder = InlineKeyboardBuilder()
     builder.button(text=t("admin-roles-add"), callback_data=RoleAction(action="add"))
     for r in rows:
@@ -175,7 +190,14 @@ async def _roles_screen(session: AsyncSession, t: Translator, settings: Settings
 
 
 @admin_router.message(Command("roles"))
-async def roles_command(message: Message, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile) -> None:
+async def roles_command(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+) -> None:
     await state.clear()
     text, markup = await _roles_screen(session, t, settings, profile)
     await message.answer(text, reply_markup=markup)
@@ -183,7 +205,14 @@ async def roles_command(message: Message, state: FSMContext, session: AsyncSessi
 
 @admin_router.callback_query(AdminMenu.filter(F.section == "roles"))
 @admin_router.callback_query(RoleAction.filter(F.action == "list"))
-async def roles_button(query: CallbackQuery, state: FSMContext, session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile) -> None:
+async def roles_button(
+    query: CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+) -> None:
     await state.clear()
     text, markup = await _roles_screen(session, t, settings, profile)
     await show(query, text, markup, profile)
@@ -208,7 +237,9 @@ def parse_role(text: str | None) -> Role | None:
 def _role_choices(t: Translator, user_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for role in Role:
-        builder.button(text=role_name(t, role), callback_data=RoleAction(action="pick", user_id=user_id, role=role.value))
+        builder.button(
+            text=role_name(t, role), callback_data=RoleAction(action="pick", user_id=user_id, role=role.value)
+        )
     builder.row(cancel_button(t))
     builder.adjust(1)
     return builder.as_markup()
@@ -245,10 +276,23 @@ async def roles_person(message: Message, state: FSMContext, t: Translator) -> No
 
 
 async def _grant(
-    session: AsyncSession, bot: Bot, t: Translator, settings: Settings, profile: PlatformProfile, actor_id: int, user_id: int, role: Role, app: HamdelApp
+    session: AsyncSession,
+    bot: Bot,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    actor_id: int,
+    user_id: int,
+    role: Role,
+    app: HamdelApp,
 ) -> str:
     platform = _platform(profile)
-    before = sorted(r.value for r in await roles.roles_of(session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids))
+    before = sorted(
+        r.value
+        for r in await roles.roles_of(
+            session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids
+        )
+    )
     if not await roles.grant(session, platform=platform, user_id=user_id, role=role, granted_by=actor_id):
         return t("admin-roles-already", user_id=str(user_id), role=role_name(t, role))
     await audit.record(
@@ -270,17 +314,33 @@ async def _grant(
 
 
 async def _revoke(
-    session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile, actor_id: int, user_id: int, role: Role
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    actor_id: int,
+    user_id: int,
+    role: Role,
 ) -> str:
     platform = _platform(profile)
     if user_id == actor_id and role == Role.ADMIN:
         return t("admin-roles-not-self")
     if role == Role.ADMIN and user_id in settings.staff.admin_ids:
         return t("admin-roles-from-settings", user_id=str(user_id))
-    before = sorted(r.value for r in await roles.roles_of(session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids))
+    before = sorted(
+        r.value
+        for r in await roles.roles_of(
+            session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids
+        )
+    )
     if not await roles.revoke(session, platform=platform, user_id=user_id, role=role):
         return t("admin-roles-not-held", user_id=str(user_id), role=role_name(t, role))
-    after = sorted(r.value for r in await roles.roles_of(session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids))
+    after = sorted(
+        r.value
+        for r in await roles.roles_of(
+            session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids
+        )
+    )
     await audit.record(
         session,
         platform=platform,
@@ -315,26 +375,48 @@ async def roles_pick(
     if role is None or callback_data.user_id <= 0:
         alert(callback_answer, t("admin-stale"))
         return
-    text = await _grant(session, bot, t, settings, profile, query.from_user.id, callback_data.user_id, role, app)
+    text = await _grant(
+        session, bot, t, settings, profile, query.from_user.id, callback_data.user_id, role, app
+    )
     await show(query, text, _after_change(t), profile)
 
 
 @admin_router.callback_query(RoleAction.filter(F.action == "rm"))
-async def roles_remove_ask(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: RoleAction, t: Translator, profile: PlatformProfile) -> None:
+async def roles_remove_ask(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: RoleAction,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
     role = parse_role(callback_data.role)
     if role is None:
         alert(callback_answer, t("admin-stale"))
         return
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("admin-roles-remove-confirm"), callback_data=RoleAction(action="rmok", user_id=callback_data.user_id, role=role.value))
+    builder.button(
+        text=t("admin-roles-remove-confirm"),
+        callback_data=RoleAction(action="rmok", user_id=callback_data.user_id, role=role.value),
+    )
     builder.button(text=t("admin-roles-back"), callback_data=RoleAction(action="list"))
     builder.adjust(1)
-    await show(query, t("admin-roles-remove-ask", user_id=str(callback_data.user_id), role=role_name(t, role)), builder.as_markup(), profile)
+    await show(
+        query,
+        t("admin-roles-remove-ask", user_id=str(callback_data.user_id), role=role_name(t, role)),
+        builder.as_markup(),
+        profile,
+    )
 
 
 @admin_router.callback_query(RoleAction.filter(F.action == "rmok"))
 async def roles_remove(
-    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: RoleAction, session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: RoleAction,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
 ) -> None:
     role = parse_role(callback_data.role)
     if role is None:
@@ -410,7 +492,9 @@ def _action_text(t: Translator, action: str) -> str:
     return action
 
 
-async def _audit_screen(session: AsyncSession, t: Translator, actor: int, page: int) -> tuple[str, InlineKeyboardMarkup]:
+async def _audit_screen(
+    session: AsyncSession, t: Translator, actor: int, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
     conditions = [AuditEntry.actor_id == actor] if actor else []
     total = int(await session.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0)
     pages = max(1, -(-total // AUDIT_PAGE_SIZE))
@@ -460,7 +544,9 @@ async def _audit_screen(session: AsyncSession, t: Translator, actor: int, page: 
 
 
 @admin_router.message(Command("audit"))
-async def audit_command(message: Message, command: CommandObject, state: FSMContext, session: AsyncSession, t: Translator) -> None:
+async def audit_command(
+    message: Message, command: CommandObject, state: FSMContext, session: AsyncSession, t: Translator
+) -> None:
     await state.clear()
     actor = 0
     if command.args:
@@ -474,14 +560,22 @@ async def audit_command(message: Message, command: CommandObject, state: FSMCont
 
 
 @admin_router.callback_query(AdminMenu.filter(F.section == "audit"))
-async def audit_button(query: CallbackQuery, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile) -> None:
+async def audit_button(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile
+) -> None:
     await state.clear()
     text, markup = await _audit_screen(session, t, 0, 0)
     await show(query, text, markup, profile)
 
 
 @admin_router.callback_query(AuditPage.filter())
-async def audit_page(query: CallbackQuery, callback_data: AuditPage, session: AsyncSession, t: Translator, profile: PlatformProfile) -> None:
+async def audit_page(
+    query: CallbackQuery,
+    callback_data: AuditPage,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
     text, markup = await _audit_screen(session, t, max(callback_data.actor, 0), callback_data.page)
     await show(query, text, markup, profile)
 
@@ -509,7 +603,9 @@ async def audit_person(message: Message, state: FSMContext, session: AsyncSessio
 # --- health -------------------------------------------------------------------------------------
 
 
-async def health_text(session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile) -> str:
+async def health_text(
+    session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
+) -> str:
     database = await health.check_database(session)
     if database.ok:
         db_line = t("health-db-ok", dialect=database.dialect, ms=database.latency_ms)
@@ -548,12 +644,16 @@ async def health_text(session: AsyncSession, t: Translator, settings: Settings, 
 
 
 @admin_router.message(Command("health"))
-async def health_command(message: Message, session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile) -> None:
+async def health_command(
+    message: Message, session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
+) -> None:
     await message.answer(await health_text(session, t, settings, profile), reply_markup=back_to_menu(t))
 
 
 @admin_router.callback_query(AdminMenu.filter(F.section == "health"))
-async def health_button(query: CallbackQuery, session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile) -> None:
+async def health_button(
+    query: CallbackQuery, session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
+) -> None:
     await show(query, await health_text(session, t, settings, profile), back_to_menu(t), profile)
 
 

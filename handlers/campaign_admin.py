@@ -54,7 +54,18 @@ class CampaignForm(StatesGroup):
     preview = State()
 
 
-STEPS = ("title_fa", "title_en", "description_fa", "description_en", "purpose", "region", "goal", "starts", "ends", "image")
+STEPS = (
+    "title_fa",
+    "title_en",
+    "description_fa",
+    "description_en",
+    "purpose",
+    "region",
+    "goal",
+    "starts",
+    "ends",
+    "image",
+)
 STATES = {name: getattr(CampaignForm, name) for name in STEPS}
 TEXT_PARSERS = {
     "title_fa": svc.parse_title,
@@ -135,7 +146,9 @@ def campaign_actions(t: Translator, campaign: Campaign) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     status = campaign.status
     if status in (CampaignStatus.DRAFT.value, CampaignStatus.PAUSED.value):
-        builder.button(text=t("campadm-activate"), callback_data=CampaignAdmin(action="activate", id=campaign.id))
+        builder.button(
+            text=t("campadm-activate"), callback_data=CampaignAdmin(action="activate", id=campaign.id)
+        )
     if status == CampaignStatus.ACTIVE.value:
         builder.button(text=t("campadm-pause"), callback_data=CampaignAdmin(action="pause", id=campaign.id))
     if status != CampaignStatus.CLOSED.value:
@@ -152,7 +165,11 @@ async def _list_screen(session: AsyncSession, t: Translator) -> tuple[str, Inlin
     builder.button(text=t("campadm-new"), callback_data=CampaignAdmin(action="new"))
     for campaign in campaigns:
         builder.button(
-            text=t("campadm-list-item", status=_status_name(t, campaign.status), title=campaign.title(t.locale)[:40]),
+            text=t(
+                "campadm-list-item",
+                status=_status_name(t, campaign.status),
+                title=campaign.title(t.locale)[:40],
+            ),
             callback_data=CampaignAdmin(action="view", id=campaign.id),
         )
     builder.button(text=t("admin-back-to-menu"), callback_data=AdminMenu(section="home"))
@@ -165,12 +182,17 @@ def _step_markup(t: Translator, step: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     if step == "purpose":
         for purpose in Purpose:
-            builder.button(text=_purpose_name(t, purpose.value), callback_data=CampaignPick(kind="purpose", value=purpose.value))
+            builder.button(
+                text=_purpose_name(t, purpose.value),
+                callback_data=CampaignPick(kind="purpose", value=purpose.value),
+            )
         builder.adjust(3)
     elif step == "region":
         builder.button(text=t("campadm-region-national"), callback_data=CampaignPick(kind="nation"))
         for province in regions.provinces():
-            builder.button(text=province.name(t.locale), callback_data=CampaignPick(kind="province", value=province.id))
+            builder.button(
+                text=province.name(t.locale), callback_data=CampaignPick(kind="province", value=province.id)
+            )
         builder.adjust(1, 3)
     elif step == "starts":
         builder.button(text=t("campadm-today"), callback_data=CampaignPick(kind="today"))
@@ -182,9 +204,14 @@ def _step_markup(t: Translator, step: str) -> InlineKeyboardMarkup:
 
 def _county_markup(t: Translator, province_id: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("campadm-whole-province"), callback_data=CampaignPick(kind="county", value=f"{province_id}-"))
+    builder.button(
+        text=t("campadm-whole-province"), callback_data=CampaignPick(kind="county", value=f"{province_id}-")
+    )
     for county in regions.counties(province_id):
-        builder.button(text=county.name(t.locale), callback_data=CampaignPick(kind="county", value=f"{province_id}-{county.id}"))
+        builder.button(
+            text=county.name(t.locale),
+            callback_data=CampaignPick(kind="county", value=f"{province_id}-{county.id}"),
+        )
     builder.adjust(1, 3)
     builder.row(cancel_button(t))
     return builder.as_markup()
@@ -221,7 +248,9 @@ def _fields_markup(t: Translator, action: str, campaign_id: int = 0) -> InlineKe
 # --- moving through the steps ----------------------------------------------------------------------
 
 
-async def _ask(target: Message | CallbackQuery, state: FSMContext, t: Translator, step: str, mode: str) -> None:
+async def _ask(
+    target: Message | CallbackQuery, state: FSMContext, t: Translator, step: str, mode: str
+) -> None:
     await state.set_state(STATES[step])
     message = target.message if isinstance(target, CallbackQuery) else target
     if isinstance(message, Message):
@@ -234,7 +263,9 @@ async def _show_preview(message: Message, state: FSMContext, t: Translator) -> N
     await state.set_state(CampaignForm.preview)
     if draft.image_file_id:
         await message.answer_photo(draft.image_file_id, caption=draft.title_fa[:200])
-    await message.answer(t("campadm-preview-title") + "\n\n" + draft_text(t, draft), reply_markup=_preview_markup(t))
+    await message.answer(
+        t("campadm-preview-title") + "\n\n" + draft_text(t, draft), reply_markup=_preview_markup(t)
+    )
 
 
 async def _accept(
@@ -254,7 +285,9 @@ async def _accept(
     data = await state.get_data()
     mode = data.get("mode", "create")
     if mode == "edit":
-        await _apply_edit(target, state, session, t, profile, clock, int(data.get("campaign_id", 0)), step, value)
+        await _apply_edit(
+            target, state, session, t, profile, clock, int(data.get("campaign_id", 0)), step, value
+        )
         return
     draft = CampaignDraft.from_state(data.get("draft"))
     if step in ("starts", "ends"):
@@ -317,7 +350,13 @@ async def _apply_edit(
     assert target.from_user is not None
     try:
         changed = await svc.update_field(
-            session, campaign, step, value, platform=profile.platform.value, actor_id=target.from_user.id, now=clock.now()
+            session,
+            campaign,
+            step,
+            value,
+            platform=profile.platform.value,
+            actor_id=target.from_user.id,
+            now=clock.now(),
         )
     except (CampaignInputError, CampaignStateError) as error:
         await message.answer(t(error.key, **error.args_))
@@ -326,7 +365,9 @@ async def _apply_edit(
         return
     await state.clear()
     note = t("campadm-edited") if changed else t("campadm-unchanged")
-    await message.answer(note + "\n\n" + await campaign_text(session, t, campaign), reply_markup=campaign_actions(t, campaign))
+    await message.answer(
+        note + "\n\n" + await campaign_text(session, t, campaign), reply_markup=campaign_actions(t, campaign)
+    )
 
 
 async def _mark_answered(state: FSMContext, step: str) -> None:
@@ -342,7 +383,9 @@ async def _mark_answered(state: FSMContext, step: str) -> None:
 
 
 @router.message(Command("campaigns_admin"))
-async def campaigns_command(message: Message, state: FSMContext, session: AsyncSession, t: Translator) -> None:
+async def campaigns_command(
+    message: Message, state: FSMContext, session: AsyncSession, t: Translator
+) -> None:
     await state.clear()
     text, markup = await _list_screen(session, t)
     await message.answer(text, reply_markup=markup)
@@ -350,7 +393,9 @@ async def campaigns_command(message: Message, state: FSMContext, session: AsyncS
 
 @router.callback_query(AdminMenu.filter(F.section == "campaigns"))
 @router.callback_query(CampaignAdmin.filter(F.action == "list"))
-async def campaigns_button(query: CallbackQuery, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile) -> None:
+async def campaigns_button(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile
+) -> None:
     await state.clear()
     text, markup = await _list_screen(session, t)
     await show(query, text, markup, profile)
@@ -380,7 +425,12 @@ def not_command(message: Message) -> bool:
 
 @router.message(StateFilter(*(STATES[s] for s in TEXT_PARSERS)), F.text, not_command)
 async def typed_answer(
-    message: Message, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
 ) -> None:
     current = await state.get_state()
     step = next(s for s in TEXT_PARSERS if STATES[s].state == current)
@@ -399,7 +449,12 @@ async def not_text(message: Message, t: Translator) -> None:
 
 @router.message(StateFilter(CampaignForm.image), F.photo)
 async def image_answer(
-    message: Message, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
 ) -> None:
     assert message.photo
     await _mark_answered(state, "image")
@@ -426,7 +481,14 @@ async def preview_expected(message: Message, t: Translator) -> None:
 
 @router.callback_query(StateFilter(CampaignForm.purpose), CampaignPick.filter(F.kind == "purpose"))
 async def purpose_answer(
-    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignPick, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CampaignPick,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
 ) -> None:
     try:
         value = svc.parse_purpose(callback_data.value)
@@ -439,24 +501,47 @@ async def purpose_answer(
 
 @router.callback_query(StateFilter(CampaignForm.region), CampaignPick.filter(F.kind == "nation"))
 async def region_national(
-    query: CallbackQuery, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
+    query: CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
 ) -> None:
     await _mark_answered(state, "region")
     await _accept(query, state, session, t, profile, clock, "region", (None, None))
 
 
 @router.callback_query(StateFilter(CampaignForm.region), CampaignPick.filter(F.kind == "province"))
-async def region_province(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignPick, t: Translator, profile: PlatformProfile) -> None:
+async def region_province(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CampaignPick,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
     province = regions.default_regions().find_province(callback_data.value)
     if province is None:
         alert(callback_answer, t("campadm-error-region"))
         return
-    await show(query, t("campadm-ask-county", province=province.name(t.locale)), _county_markup(t, province.id), profile)
+    await show(
+        query,
+        t("campadm-ask-county", province=province.name(t.locale)),
+        _county_markup(t, province.id),
+        profile,
+    )
 
 
 @router.callback_query(StateFilter(CampaignForm.region), CampaignPick.filter(F.kind == "county"))
 async def region_county(
-    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignPick, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CampaignPick,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
 ) -> None:
     province_id, _, county_id = callback_data.value.partition("-")
     try:
@@ -470,14 +555,24 @@ async def region_county(
 
 @router.callback_query(StateFilter(CampaignForm.starts), CampaignPick.filter(F.kind == "today"))
 async def starts_today(
-    query: CallbackQuery, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
+    query: CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
 ) -> None:
     await _accept(query, state, session, t, profile, clock, "starts", svc.tehran_today(clock.now()))
 
 
 @router.callback_query(StateFilter(CampaignForm.image), CampaignPick.filter(F.kind.in_({"skip", "noimage"})))
 async def image_skip(
-    query: CallbackQuery, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
+    query: CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
 ) -> None:
     await _mark_answered(state, "image")
     await _accept(query, state, session, t, profile, clock, "image", None)
@@ -485,7 +580,13 @@ async def image_skip(
 
 @router.callback_query(StateFilter(CampaignForm.preview), CampaignAdmin.filter(F.action == "save"))
 async def save_draft(
-    query: CallbackQuery, callback_answer: CallbackAnswer, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
 ) -> None:
     data = await state.get_data()
     draft = CampaignDraft.from_state(data.get("draft"))
@@ -507,7 +608,13 @@ async def fix_choose(query: CallbackQuery, t: Translator, profile: PlatformProfi
 
 
 @router.callback_query(StateFilter(CampaignForm.preview), CampaignAdmin.filter(F.action == "fixfield"))
-async def fix_field(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignAdmin, state: FSMContext, t: Translator) -> None:
+async def fix_field(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CampaignAdmin,
+    state: FSMContext,
+    t: Translator,
+) -> None:
     if callback_data.field not in svc.EDITABLE_FIELDS:
         alert(callback_answer, t("admin-stale"))
         return
@@ -518,7 +625,13 @@ async def fix_field(query: CallbackQuery, callback_answer: CallbackAnswer, callb
 # --- a saved campaign ------------------------------------------------------------------------------
 
 
-async def _load(query: CallbackQuery, callback_answer: CallbackAnswer, session: AsyncSession, t: Translator, campaign_id: int) -> Campaign | None:
+async def _load(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    session: AsyncSession,
+    t: Translator,
+    campaign_id: int,
+) -> Campaign | None:
     campaign = await svc.get_campaign(session, campaign_id)
     if campaign is None:
         alert(callback_answer, t("campadm-error-not-found"))
@@ -527,7 +640,13 @@ async def _load(query: CallbackQuery, callback_answer: CallbackAnswer, session: 
 
 @router.callback_query(CampaignAdmin.filter(F.action == "view"))
 async def view_campaign(
-    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignAdmin, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CampaignAdmin,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
 ) -> None:
     await state.clear()
     campaign = await _load(query, callback_answer, session, t, callback_data.id)
@@ -537,12 +656,23 @@ async def view_campaign(
 
 @router.callback_query(CampaignAdmin.filter(F.action.in_({"activate", "pause", "closeok"})))
 async def change_status(
-    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignAdmin, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CampaignAdmin,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
 ) -> None:
     action = "close" if callback_data.action == "closeok" else callback_data.action
     try:
         campaign = await svc.change_status(
-            session, callback_data.id, action, platform=profile.platform.value, actor_id=query.from_user.id, now=clock.now()
+            session,
+            callback_data.id,
+            action,
+            platform=profile.platform.value,
+            actor_id=query.from_user.id,
+            now=clock.now(),
         )
     except CampaignStateError as error:
         alert(callback_answer, t(error.key, **error.args_))
@@ -552,7 +682,14 @@ async def change_status(
 
 
 @router.callback_query(CampaignAdmin.filter(F.action == "close"))
-async def close_ask(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignAdmin, session: AsyncSession, t: Translator, profile: PlatformProfile) -> None:
+async def close_ask(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CampaignAdmin,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
     campaign = await _load(query, callback_answer, session, t, callback_data.id)
     if campaign is None:
         return
@@ -560,26 +697,45 @@ async def close_ask(query: CallbackQuery, callback_answer: CallbackAnswer, callb
         alert(callback_answer, t("campadm-error-already-closed"))
         return
     builder = InlineKeyboardBuilder()
-    builder.button(text=t("campadm-close-confirm"), callback_data=CampaignAdmin(action="closeok", id=campaign.id))
+    builder.button(
+        text=t("campadm-close-confirm"), callback_data=CampaignAdmin(action="closeok", id=campaign.id)
+    )
     builder.button(text=t("campadm-close-keep"), callback_data=CampaignAdmin(action="view", id=campaign.id))
     builder.adjust(1)
     await show(query, t("campadm-close-ask", title=campaign.title(t.locale)), builder.as_markup(), profile)
 
 
 @router.callback_query(CampaignAdmin.filter(F.action == "edit"))
-async def edit_choose(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignAdmin, session: AsyncSession, t: Translator, profile: PlatformProfile) -> None:
+async def edit_choose(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CampaignAdmin,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
     campaign = await _load(query, callback_answer, session, t, callback_data.id)
     if campaign is None:
         return
     if campaign.status == CampaignStatus.CLOSED.value:
         alert(callback_answer, t("campadm-error-closed"))
         return
-    await show(query, t("campadm-edit-which", title=campaign.title(t.locale)), _fields_markup(t, "field", campaign.id), profile)
+    await show(
+        query,
+        t("campadm-edit-which", title=campaign.title(t.locale)),
+        _fields_markup(t, "field", campaign.id),
+        profile,
+    )
 
 
 @router.callback_query(CampaignAdmin.filter(F.action == "field"))
 async def edit_field(
-    query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: CampaignAdmin, state: FSMContext, session: AsyncSession, t: Translator
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CampaignAdmin,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
 ) -> None:
     campaign = await _load(query, callback_answer, session, t, callback_data.id)
     if campaign is None:

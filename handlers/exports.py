@@ -68,7 +68,9 @@ def _periods_markup(t: Translator) -> InlineKeyboardMarkup:
 def _formats_markup(t: Translator) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for file_format in svc.FORMATS:
-        builder.button(text=t(f"export-format-{file_format}"), callback_data=ExportStep(step="fmt", value=file_format))
+        builder.button(
+            text=t(f"export-format-{file_format}"), callback_data=ExportStep(step="fmt", value=file_format)
+        )
     builder.adjust(2)
     builder.row(cancel_button(t))
     return builder.as_markup()
@@ -78,7 +80,9 @@ async def _campaigns_markup(session: AsyncSession, t: Translator) -> InlineKeybo
     builder = InlineKeyboardBuilder()
     builder.button(text=t("export-all-campaigns"), callback_data=ExportStep(step="cmp", value="0"))
     for campaign in await campaigns.list_campaigns(session, limit=20):
-        builder.button(text=campaign.title(t.locale)[:48], callback_data=ExportStep(step="cmp", value=str(campaign.id)))
+        builder.button(
+            text=campaign.title(t.locale)[:48], callback_data=ExportStep(step="cmp", value=str(campaign.id))
+        )
     builder.adjust(1)
     builder.row(cancel_button(t))
     return builder.as_markup()
@@ -100,7 +104,13 @@ def range_text(t: Translator, start: datetime | None, end: datetime | None, now:
     return t("export-range", start=first, end=format_date(last, t.locale))
 
 
-async def _start(target: Message | CallbackQuery, state: FSMContext, t: Translator, roles: set[Role], profile: PlatformProfile) -> None:
+async def _start(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    roles: set[Role],
+    profile: PlatformProfile,
+) -> None:
     await state.clear()
     text = t("export-choose") if _allowed(roles) else t("export-none-allowed")
     if isinstance(target, Message):
@@ -110,19 +120,34 @@ async def _start(target: Message | CallbackQuery, state: FSMContext, t: Translat
 
 
 @router.message(Command("export"))
-async def export_command(message: Message, state: FSMContext, t: Translator, roles: set[Role], profile: PlatformProfile) -> None:
+async def export_command(
+    message: Message, state: FSMContext, t: Translator, roles: set[Role], profile: PlatformProfile
+) -> None:
     await _start(message, state, t, roles, profile)
 
 
 @router.callback_query(AdminMenu.filter(F.section == "export"))
 @router.callback_query(ExportStep.filter(F.step == "start"))
-async def export_button(query: CallbackQuery, state: FSMContext, t: Translator, roles: set[Role], profile: PlatformProfile) -> None:
+async def export_button(
+    query: CallbackQuery, state: FSMContext, t: Translator, roles: set[Role], profile: PlatformProfile
+) -> None:
     await _start(query, state, t, roles, profile)
 
 
-async def _refuse(query: CallbackQuery, callback_answer: CallbackAnswer, session: AsyncSession, t: Translator, profile: PlatformProfile, name: str) -> None:
+async def _refuse(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    name: str,
+) -> None:
     await audit.record(
-        session, platform=profile.platform.value, actor_id=query.from_user.id, action=f"export.{name}"[:64], allowed=False
+        session,
+        platform=profile.platform.value,
+        actor_id=query.from_user.id,
+        action=f"export.{name}"[:64],
+        allowed=False,
     )
     alert(callback_answer, t("access-denied"))
 
@@ -150,7 +175,14 @@ async def choose_dataset(
     await show(query, t("export-choose-period", title=t(exporter.title_key)), _periods_markup(t), profile)
 
 
-async def _after_period(target: Message | CallbackQuery, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock) -> None:
+async def _after_period(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
+) -> None:
     data = await state.get_data()
     exporter = svc.get_exporter(str(data.get("name")))
     assert exporter is not None
@@ -194,7 +226,14 @@ async def choose_period(
 
 
 @router.message(StateFilter(ExportForm.range), F.text, lambda m: not (m.text or "").startswith("/"))
-async def typed_range(message: Message, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile, clock: Clock) -> None:
+async def typed_range(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
+) -> None:
     try:
         start, end = svc.parse_range(message.text)
     except svc.ExportInputError as error:
@@ -210,7 +249,15 @@ async def range_not_text(message: Message, t: Translator) -> None:
 
 
 @router.callback_query(StateFilter(ExportForm.choosing), ExportStep.filter(F.step == "cmp"))
-async def choose_campaign(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: ExportStep, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile) -> None:
+async def choose_campaign(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: ExportStep,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
     campaign_id = int(callback_data.value) if callback_data.value.isdigit() else -1
     if campaign_id < 0 or (campaign_id and await campaigns.get_campaign(session, campaign_id) is None):
         alert(callback_answer, t("admin-stale"))
@@ -250,7 +297,9 @@ async def produce(
     again = InlineKeyboardBuilder()
     again.button(text=t("export-again"), callback_data=ExportStep(step="start"))
     if not table.rows:
-        await show(query, t("export-no-rows", title=t(exporter.title_key), range=summary), again.as_markup(), profile)
+        await show(
+            query, t("export-no-rows", title=t(exporter.title_key), range=summary), again.as_markup(), profile
+        )
         return
     content = svc.render(table, callback_data.value, locale=t.locale)
     j = jalali(now)
@@ -275,7 +324,9 @@ async def produce(
     await query.answer()
     callback_answer.disable()
     if isinstance(query.message, Message):
-        await query.message.answer_document(BufferedInputFile(content, filename=filename), caption=caption[:1000])
+        await query.message.answer_document(
+            BufferedInputFile(content, filename=filename), caption=caption[:1000]
+        )
 
 
 @router.callback_query(ExportStep.filter())

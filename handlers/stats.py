@@ -64,7 +64,12 @@ def _campaign(t: Translator, group: svc.Group) -> str:
 def _group_lines(t: Translator, groups: list[svc.Group], name: Callable[[svc.Group], str]) -> list[str]:
     lines = []
     for group in groups[:TOP]:
-        line = t("stats-group-line", name=name(group), amount=format_toman(group.rials, t.locale), count=group.count)
+        line = t(
+            "stats-group-line",
+            name=name(group),
+            amount=format_toman(group.rials, t.locale),
+            count=group.count,
+        )
         if group.goal_rials:
             line += t("stats-goal-part", percent=min(999, group.rials * 100 // group.goal_rials))
         lines.append(line)
@@ -128,7 +133,9 @@ async def stats_command(message: Message, session: AsyncSession, t: Translator, 
 
 
 @router.callback_query(AdminMenu.filter(F.section == "stats"))
-async def stats_button(query: CallbackQuery, session: AsyncSession, t: Translator, clock: Clock, profile: PlatformProfile) -> None:
+async def stats_button(
+    query: CallbackQuery, session: AsyncSession, t: Translator, clock: Clock, profile: PlatformProfile
+) -> None:
     await show(query, await stats_text(session, t, clock), _markup(t), profile)
 
 
@@ -157,12 +164,21 @@ async def chart_png(session: AsyncSession, t: Translator, clock: Clock, kind: st
         rows = [(_campaign(t, g)[:40], g.rials) for g in groups]
         title = t("stats-chart-campaign-title")
     subtitle = t("stats-chart-until", when=format_datetime(now, t.locale))
-    png = await asyncio.to_thread(charts.ranking_chart, rows, charts.ChartLabels(title, subtitle, axis), t.locale)
+    png = await asyncio.to_thread(
+        charts.ranking_chart, rows, charts.ChartLabels(title, subtitle, axis), t.locale
+    )
     return png, title + "\n" + subtitle
 
 
 @router.callback_query(StatsChart.filter())
-async def chart_button(query: CallbackQuery, callback_answer: CallbackAnswer, callback_data: StatsChart, session: AsyncSession, t: Translator, clock: Clock) -> None:
+async def chart_button(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: StatsChart,
+    session: AsyncSession,
+    t: Translator,
+    clock: Clock,
+) -> None:
     if callback_data.kind not in ("daily", "province", "campaign"):
         alert(callback_answer, t("admin-stale"))
         return

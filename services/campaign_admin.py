@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, fields
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import jdatetime
@@ -417,7 +417,10 @@ async def change_status(
     if action not in TRANSITIONS:
         raise CampaignStateError("campadm-error-action")
     campaign = await session.scalar(
-        select(Campaign).where(Campaign.id == campaign_id).with_for_update().execution_options(populate_existing=True)
+        select(Campaign)
+        .where(Campaign.id == campaign_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if campaign is None:
         raise CampaignStateError("campadm-error-not-found")
@@ -426,7 +429,9 @@ async def change_status(
     if current == target:
         raise CampaignStateError(f"campadm-error-already-{target.value}")
     if current not in sources:
-        raise CampaignStateError("campadm-error-closed" if current == CampaignStatus.CLOSED else "campadm-error-action")
+        raise CampaignStateError(
+            "campadm-error-closed" if current == CampaignStatus.CLOSED else "campadm-error-action"
+        )
     if target == CampaignStatus.ACTIVE and campaign.ends_at <= now:
         raise CampaignStateError("campadm-error-activate-ended")
     campaign.status = target.value
@@ -461,6 +466,3 @@ def draft_of(campaign: Campaign) -> CampaignDraft:
         image_file_id=campaign.image_file_id,
     )
 
-
-def gregorian(day: jdatetime.date) -> date:
-    return day.togregorian()

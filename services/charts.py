@@ -104,7 +104,9 @@ def daily_chart(days: Sequence[DayTotal], labels: ChartLabels, locale: str = "fa
     return _png(figure)
 
 
-def ranking_chart(rows: Sequence[tuple[str, int]], labels: ChartLabels, locale: str = "fa", limit: int = 15) -> bytes:
+def ranking_chart(
+    rows: Sequence[tuple[str, int]], labels: ChartLabels, locale: str = "fa", limit: int = 15
+) -> bytes:
     """Horizontal bars (name, rials), largest on top. Persian: names on the right, bars grow leftwards."""
     rows = [(name, rials) for name, rials in rows if rials > 0][:limit]
     if not rows:

@@ -149,7 +149,9 @@ def to_csv(table: ExportTable) -> bytes:
 
 def to_xlsx(table: ExportTable, *, right_to_left: bool = True, sheet: str = "export") -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     worksheet = workbook.add_worksheet(sheet[:31])
     if right_to_left:
         worksheet.right_to_left()
@@ -291,7 +293,11 @@ async def audit_export(session: AsyncSession, request: ExportRequest) -> ExportT
 
 
 register_exporter(
-    "donations", "export-donations-title", donations_export, roles=("admin", "campaign_manager"), campaign_filter=True
+    "donations",
+    "export-donations-title",
+    donations_export,
+    roles=("admin", "campaign_manager"),
+    campaign_filter=True,
 )
 register_exporter("audit", "export-audit-title", audit_export, roles=("admin",), campaign_filter=True)
 

@@ -72,7 +72,9 @@ async def check_database(session: AsyncSession) -> DatabaseReading:
         await session.execute(text("SELECT 1"))
     except Exception as error:  # reported, not raised: /health must always answer
         logger.warning("database check failed: %r", error)
-        return DatabaseReading(False, dialect, round((time.perf_counter() - started) * 1000), type(error).__name__)
+        return DatabaseReading(
+            False, dialect, round((time.perf_counter() - started) * 1000), type(error).__name__
+        )
     return DatabaseReading(True, dialect, round((time.perf_counter() - started) * 1000))
 
 

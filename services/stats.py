@@ -52,7 +52,9 @@ class Periods:
         j = jalali(now)
         month_first = jdatetime.date(j.year, j.month, 1).togregorian()
         month = datetime.combine(month_first, time(0, 0), tzinfo=TEHRAN)
-        return cls(now=now, today=today.astimezone(UTC), week=week.astimezone(UTC), month=month.astimezone(UTC))
+        return cls(
+            now=now, today=today.astimezone(UTC), week=week.astimezone(UTC), month=month.astimezone(UTC)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +117,9 @@ async def _totals(session: AsyncSession, since: datetime | None, campaign_id: in
         conditions.append(Donation.campaign_id == campaign_id)
     row = (
         await session.execute(
-            select(func.coalesce(func.sum(Donation.amount_rials), 0), func.count(Donation.id)).where(*conditions)
+            select(func.coalesce(func.sum(Donation.amount_rials), 0), func.count(Donation.id)).where(
+                *conditions
+            )
         )
     ).one()
     return Totals(rials=int(row[0]), count=int(row[1]))
@@ -142,7 +146,9 @@ async def median_gift(session: AsyncSession, campaign_id: int | None = None) -> 
     return round(sum(middle) / len(middle))
 
 
-async def donation_stats(session: AsyncSession, now: datetime, campaign_id: int | None = None) -> DonationStats:
+async def donation_stats(
+    session: AsyncSession, now: datetime, campaign_id: int | None = None
+) -> DonationStats:
     periods = Periods.at(now)
     today = await _totals(session, periods.today, campaign_id)
     week = await _totals(session, periods.week, campaign_id)
@@ -171,7 +177,15 @@ async def by_campaign(session: AsyncSession, limit: int = 10) -> list[Group]:
     """Campaigns by paid total, largest first."""
     total = func.coalesce(func.sum(Donation.amount_rials), 0)
     rows = await session.execute(
-        select(Campaign.id, Campaign.title_fa, Campaign.title_en, Campaign.goal_rials, Campaign.status, total, func.count(Donation.id))
+        select(
+            Campaign.id,
+            Campaign.title_fa,
+            Campaign.title_en,
+            Campaign.goal_rials,
+            Campaign.status,
+            total,
+            func.count(Donation.id),
+        )
         .join(Donation, Donation.campaign_id == Campaign.id)
         .where(*_paid())
         .group_by(Campaign.id, Campaign.title_fa, Campaign.title_en, Campaign.goal_rials, Campaign.status)
@@ -179,7 +193,15 @@ async def by_campaign(session: AsyncSession, limit: int = 10) -> list[Group]:
         .limit(limit)
     )
     return [
-        Group(key=r[0], label_fa=r[1], label_en=r[2], goal_rials=int(r[3]), status=r[4], rials=int(r[5]), count=int(r[6]))
+        Group(
+            key=r[0],
+            label_fa=r[1],
+            label_en=r[2],
+            goal_rials=int(r[3]),
+            status=r[4],
+            rials=int(r[5]),
+            count=int(r[6]),
+        )
         for r in rows
     ]
 
@@ -217,7 +239,9 @@ def _tehran_day(session: AsyncSession) -> ColumnElement[Any]:
     return func.date(Donation.paid_at, "+3 hours", "+30 minutes")
 
 
-async def daily(session: AsyncSession, now: datetime, days: int = 30, campaign_id: int | None = None) -> list[DayTotal]:
+async def daily(
+    session: AsyncSession, now: datetime, days: int = 30, campaign_id: int | None = None
+) -> list[DayTotal]:
     """Paid totals per Tehran day for the last `days` days (today included), zero days too."""
     periods = Periods.at(now)
     first = periods.today - timedelta(days=days - 1)

@@ -94,17 +94,25 @@ async def seed_known(session: AsyncSession) -> dict[str, object]:
     u1, u2, u3 = await donor(session, 501), await donor(session, 502), await donor(session, 503)
     a = campaign()
     b = campaign(
-        title_fa="لبخند مهربانی", title_en="Smile of Kindness", purpose="orphans", scope="national", province_id=None
+        title_fa="لبخند مهربانی",
+        title_en="Smile of Kindness",
+        purpose="orphans",
+        scope="national",
+        province_id=None,
     )
     session.add_all([a, b])
     await session.flush()
     session.add_all(
         [
             donation(u1, 1_000_000, datetime(2026, 11, 30, 5, 0, tzinfo=UTC), campaign_id=a.id),
-            donation(u2, 500_000, datetime(2026, 11, 29, 20, 31, tzinfo=UTC), purpose="living", province_id="07"),
+            donation(
+                u2, 500_000, datetime(2026, 11, 29, 20, 31, tzinfo=UTC), purpose="living", province_id="07"
+            ),
             donation(u1, 2_000_000, datetime(2026, 11, 29, 20, 29, tzinfo=UTC), campaign_id=a.id),
             donation(u3, 3_000_000, datetime(2026, 11, 27, 20, 0, tzinfo=UTC), campaign_id=b.id),
-            donation(u2, 4_000_000, datetime(2026, 11, 21, 19, 0, tzinfo=UTC), purpose="housing", province_id="07"),
+            donation(
+                u2, 4_000_000, datetime(2026, 11, 21, 19, 0, tzinfo=UTC), purpose="housing", province_id="07"
+            ),
             donation(u3, 9_000_000, None, campaign_id=a.id),
             donation(u3, 7_000_000, None, campaign_id=b.id, status="failed"),
         ]

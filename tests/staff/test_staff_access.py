@@ -26,7 +26,10 @@ COMMANDS = [f"/{command}" for command, _ in handlers.admin_commands()] + [
 ]
 
 CALLBACKS = [
-    *(AdminMenu(section=s).pack() for s in ("home", "campaigns", "stats", "export", "audit", "roles", "health")),
+    *(
+        AdminMenu(section=s).pack()
+        for s in ("home", "campaigns", "stats", "export", "audit", "roles", "health")
+    ),
     RoleAction(action="add").pack(),
     RoleAction(action="pick", user_id=1001, role="admin").pack(),
     RoleAction(action="rm", user_id=900001, role="admin").pack(),
@@ -54,7 +57,16 @@ CALLBACKS = [
 
 
 def test_every_admin_command_is_covered() -> None:
-    assert {"/admin", "/roles", "/audit", "/health", "/stats", "/export", "/campaigns_admin", "/new_campaign"} <= set(COMMANDS)
+    assert {
+        "/admin",
+        "/roles",
+        "/audit",
+        "/health",
+        "/stats",
+        "/export",
+        "/campaigns_admin",
+        "/new_campaign",
+    } <= set(COMMANDS)
 
 
 # Each action runs once, the flavors alternating (every action refused, both flavors exercised,
@@ -95,7 +107,9 @@ async def test_refused_for_non_staff(hamdel: Harness, action: str) -> None:
         # nothing changed: no role granted or removed, the campaign untouched
         assert await session.scalar(select(func.count(StaffRole.id))) == 0
         assert await session.scalar(select(Campaign.status)) == "active"
-    assert all(m["text"] == DENIED for m in person.messages[1 if not action.startswith("/") else 0 :] if "text" in m)
+    assert all(
+        m["text"] == DENIED for m in person.messages[1 if not action.startswith("/") else 0 :] if "text" in m
+    )
 
 
 async def test_a_campaign_manager_is_refused_admin_only_tools(hamdel: Harness) -> None:
@@ -103,17 +117,29 @@ async def test_a_campaign_manager_is_refused_admin_only_tools(hamdel: Harness) -
 
     manager = hamdel.user(first_name="مدیر پویش")
     async with hamdel.db() as session:
-        await grant(session, platform=hamdel.app.profile.platform.value, user_id=manager.id, role=Role.CAMPAIGN_MANAGER, granted_by=None)
+        await grant(
+            session,
+            platform=hamdel.app.profile.platform.value,
+            user_id=manager.id,
+            role=Role.CAMPAIGN_MANAGER,
+            granted_by=None,
+        )
     await manager.send("/admin")
     menu = await manager.next_message()
     assert manager.buttons(menu) == ["📣 پویش‌ها", "📊 آمار", "📁 خروجی"]
     for command in ("/audit", "/roles", "/health", "/grant 5 admin"):
         await manager.send(command)
         assert (await manager.next_message())["text"] == DENIED
-    answer = await manager.press_data(RoleAction(action="pick", user_id=manager.id, role="admin").pack(), message=menu)
+    answer = await manager.press_data(
+        RoleAction(action="pick", user_id=manager.id, role="admin").pack(), message=menu
+    )
     assert answer.get("text") == DENIED
     async with hamdel.db() as session:
-        refused = list(await session.scalars(select(AuditEntry).where(AuditEntry.actor_id == manager.id, AuditEntry.allowed.is_(False))))
+        refused = list(
+            await session.scalars(
+                select(AuditEntry).where(AuditEntry.actor_id == manager.id, AuditEntry.allowed.is_(False))
+            )
+        )
         assert len(refused) == 5
         roles = list(await session.scalars(select(StaffRole.role).where(StaffRole.user_id == manager.id)))
     assert roles == ["campaign_manager"]

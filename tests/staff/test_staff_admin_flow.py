@@ -18,7 +18,14 @@ async def test_admin_menu_shows_what_the_role_allows(hamdel: Harness) -> None:
     await hamdel.admin.send("/admin")
     menu = await hamdel.admin.next_message()
     assert menu["text"].startswith("ابزارهای کارکنان همدل\nنقش شما: مدیر")
-    assert hamdel.admin.buttons(menu) == ["📣 پویش‌ها", "📊 آمار", "📁 خروجی", "🧾 گزارش کارها", "👥 نقش‌ها", "🩺 وضعیت سامانه"]
+    assert hamdel.admin.buttons(menu) == [
+        "📣 پویش‌ها",
+        "📊 آمار",
+        "📁 خروجی",
+        "🧾 گزارش کارها",
+        "👥 نقش‌ها",
+        "🩺 وضعیت سامانه",
+    ]
     await hamdel.admin.press("🩺 وضعیت سامانه")
     assert "🩺 وضعیت همدل" in await hamdel.screen(hamdel.admin)
     await hamdel.admin.press("↩️ منوی کارکنان")
@@ -39,12 +46,17 @@ async def test_grant_by_buttons_and_revoke(hamdel: Harness) -> None:
     assert (await admin.next_message())["text"].startswith("این شناسهٔ کاربری معتبر نیست")
     await admin.send(str(person.id).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))  # Persian digits
     pick = await admin.next_message()
-    assert pick["text"] == f"چه نقشی به کاربر {str(person.id).translate(str.maketrans('0123456789', '۰۱۲۳۴۵۶۷۸۹'))} داده شود؟"
+    assert (
+        pick["text"]
+        == f"چه نقشی به کاربر {str(person.id).translate(str.maketrans('0123456789', '۰۱۲۳۴۵۶۷۸۹'))} داده شود؟"
+    )
     await admin.press("مدیر پویش")
     assert (await hamdel.screen(admin)).startswith("✅ نقش «مدیر پویش» به کاربر")
     assert (await person.next_message())["text"].startswith("نقش «مدیر پویش» در همدل به شما داده شد")
     # pressing the same button again grants nothing twice
-    again = await admin.press_data(RoleAction(action="pick", user_id=person.id, role="campaign_manager").pack(), message=pick)
+    again = await admin.press_data(
+        RoleAction(action="pick", user_id=person.id, role="campaign_manager").pack(), message=pick
+    )
     assert again is not None
     assert "از پیش نقش «مدیر پویش» را دارد" in await hamdel.screen(admin)
     await person.send("/admin")
@@ -60,7 +72,11 @@ async def test_grant_by_buttons_and_revoke(hamdel: Harness) -> None:
     assert (await person.next_message())["text"] == "این کار فقط برای کارکنان مجاز است."
     async with hamdel.db() as session:
         assert list(await session.scalars(select(StaffRole))) == []
-        entries = list(await session.scalars(select(AuditEntry).where(AuditEntry.actor_id == ADMIN_ID).order_by(AuditEntry.id)))
+        entries = list(
+            await session.scalars(
+                select(AuditEntry).where(AuditEntry.actor_id == ADMIN_ID).order_by(AuditEntry.id)
+            )
+        )
     assert [(e.action, e.before, e.after) for e in entries] == [
         ("role.grant", {"roles": []}, {"roles": ["campaign_manager"]}),
         ("role.revoke", {"roles": ["campaign_manager"]}, {"roles": []}),
@@ -85,7 +101,15 @@ async def test_audit_log_is_paged_and_filtered_by_person(hamdel: Harness) -> Non
     platform = hamdel.app.profile.platform.value
     async with hamdel.db() as session:
         for number in range(11):
-            await record(session, platform=platform, actor_id=111, action="campaign.edit", target=f"campaign:{number}", before={"goal_rials": number}, after={"goal_rials": number + 1})
+            await record(
+                session,
+                platform=platform,
+                actor_id=111,
+                action="campaign.edit",
+                target=f"campaign:{number}",
+                before={"goal_rials": number},
+                after={"goal_rials": number + 1},
+            )
         await record(session, platform=platform, actor_id=222, action="message:/stats", allowed=False)
     admin = hamdel.admin
     await admin.send("/audit")

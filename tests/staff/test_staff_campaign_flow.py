@@ -43,14 +43,23 @@ async def test_create_a_campaign_step_by_step(hamdel: Harness) -> None:
     assert (await _answer(admin, "۱۴۰۵/۰۹/۱۰")) == "تاریخ پایان نمی‌تواند پیش از تاریخ شروع باشد."
     assert "تصویر" in await _answer(admin, "۳۰ دی ۱۴۰۵")
     await admin.send("متن به جای عکس")
-    assert (await admin.next_message())["text"] == "لطفاً تصویر را به صورت عکس بفرستید یا «بدون تصویر» را بزنید."
+    assert (await admin.next_message())[
+        "text"
+    ] == "لطفاً تصویر را به صورت عکس بفرستید یا «بدون تصویر» را بزنید."
     await admin.send_photo()
     await admin.wait_until(lambda u: u.last_text.startswith("پیش‌نمایش پویش"))
     photo, preview = admin.messages[-2], admin.messages[-1]
     assert "photo" in photo and photo.get("caption") == "یلدای مهربانی"
     text = preview["text"]
     assert text.startswith("پیش‌نمایش پویش")
-    for part in ("عنوان: یلدای مهربانی", "موضوع: جهیزیه", "منطقه: فارس، شیراز", "هدف: ۵۰۰٬۰۰۰٬۰۰۰ تومان", "از ۱۵ آذر ۱۴۰۵ تا ۳۰ دی ۱۴۰۵", "تصویر: دارد"):
+    for part in (
+        "عنوان: یلدای مهربانی",
+        "موضوع: جهیزیه",
+        "منطقه: فارس، شیراز",
+        "هدف: ۵۰۰٬۰۰۰٬۰۰۰ تومان",
+        "از ۱۵ آذر ۱۴۰۵ تا ۳۰ دی ۱۴۰۵",
+        "تصویر: دارد",
+    ):
         assert part in text, part
     # Fix one part from the preview, then save.
     await admin.press("✏️ اصلاح یک بخش")
@@ -59,7 +68,9 @@ async def test_create_a_campaign_step_by_step(hamdel: Harness) -> None:
     assert "مبلغ هدف را به تومان" in admin.last_text
     admin.skip_to_end()
     await admin.send("200,000,000")
-    await admin.wait_until(lambda u: "هدف: ۲۰۰٬۰۰۰٬۰۰۰ تومان" in u.last_text)  # the preview again, after its photo
+    await admin.wait_until(
+        lambda u: "هدف: ۲۰۰٬۰۰۰٬۰۰۰ تومان" in u.last_text
+    )  # the preview again, after its photo
     await admin.press("✅ ذخیره (پیش‌نویس)")
     saved = await hamdel.screen(admin)
     assert saved.startswith("✅ پویش به صورت پیش‌نویس ذخیره شد")
@@ -67,12 +78,20 @@ async def test_create_a_campaign_step_by_step(hamdel: Harness) -> None:
     async with hamdel.db() as session:
         campaign = await session.scalar(select(Campaign))
         assert campaign is not None
-        assert (campaign.title_fa, campaign.purpose, campaign.scope, campaign.province_id, campaign.county_id) == (
-            "یلدای مهربانی", "dowry", "county", "07", "0707"
-        )
+        assert (
+            campaign.title_fa,
+            campaign.purpose,
+            campaign.scope,
+            campaign.province_id,
+            campaign.county_id,
+        ) == ("یلدای مهربانی", "dowry", "county", "07", "0707")
         assert campaign.goal_rials == 2_000_000_000 and campaign.status == "draft" and campaign.image_file_id
         created = await session.scalar(select(AuditEntry).where(AuditEntry.action == "campaign.create"))
-        assert created is not None and created.actor_id == admin.id and created.after["goal_rials"] == 2_000_000_000  # type: ignore[index]
+        assert (
+            created is not None
+            and created.actor_id == admin.id
+            and created.after["goal_rials"] == 2_000_000_000
+        )  # type: ignore[index]
     # Saving twice (a double press) creates nothing more.
     answer = await admin.press_data(CampaignAdmin(action="save").pack(), message=admin.last)
     assert answer.get("text") == "این دکمه دیگر معتبر نیست؛ لطفاً از منوی تازه دوباره شروع کنید."
@@ -102,7 +121,13 @@ async def test_a_campaign_manager_edits_activates_pauses_and_closes(hamdel: Harn
     campaign_id = await _campaign(hamdel)
     manager = hamdel.user(first_name="مدیر پویش")
     async with hamdel.db() as session:
-        await grant(session, platform=hamdel.app.profile.platform.value, user_id=manager.id, role=Role.CAMPAIGN_MANAGER, granted_by=hamdel.admin.id)
+        await grant(
+            session,
+            platform=hamdel.app.profile.platform.value,
+            user_id=manager.id,
+            role=Role.CAMPAIGN_MANAGER,
+            granted_by=hamdel.admin.id,
+        )
     await manager.send("/campaigns_admin")
     await manager.next_message()
     await manager.press("📝 پیش‌نویس · سلام محله")
@@ -125,7 +150,9 @@ async def test_a_campaign_manager_edits_activates_pauses_and_closes(hamdel: Harn
     await manager.press("▶️ فعال کردن")
     assert (await hamdel.screen(manager)).startswith("▶️ پویش فعال شد")
     # the same button again (a replay) changes nothing and says so
-    answer = await manager.press_data(CampaignAdmin(action="activate", id=campaign_id).pack(), message=manager.last)
+    answer = await manager.press_data(
+        CampaignAdmin(action="activate", id=campaign_id).pack(), message=manager.last
+    )
     assert answer.get("text") == "این پویش همین حالا فعال است."
     await manager.press("⏸ توقف موقت")
     assert (await hamdel.screen(manager)).startswith("⏸ پویش موقتاً متوقف شد")
@@ -135,15 +162,30 @@ async def test_a_campaign_manager_edits_activates_pauses_and_closes(hamdel: Harn
     closed = await hamdel.screen(manager)
     assert closed.startswith("⏹ پویش بسته شد") and "⏹ بسته" in closed
     assert "✏️ ویرایش" not in manager.buttons() and "▶️ فعال کردن" not in manager.buttons()
-    answer = await manager.press_data(CampaignAdmin(action="field", id=campaign_id, field="goal").pack(), message=manager.last)
+    answer = await manager.press_data(
+        CampaignAdmin(action="field", id=campaign_id, field="goal").pack(), message=manager.last
+    )
     assert answer.get("text") == "این پویش بسته شده و دیگر تغییر نمی‌کند."
-    answer = await manager.press_data(CampaignAdmin(action="edit", id=campaign_id).pack(), message=manager.last)
+    answer = await manager.press_data(
+        CampaignAdmin(action="edit", id=campaign_id).pack(), message=manager.last
+    )
     assert answer.get("text") == "این پویش بسته شده و دیگر تغییر نمی‌کند."
     async with hamdel.db() as session:
         campaign = await session.get(Campaign, campaign_id)
         assert campaign is not None and campaign.status == "closed" and campaign.province_id == "23"
-        actions = [e.action for e in await session.scalars(select(AuditEntry).where(AuditEntry.actor_id == manager.id).order_by(AuditEntry.id))]
-    assert actions == ["campaign.edit", "campaign.edit", "campaign.activate", "campaign.pause", "campaign.close"]
+        actions = [
+            e.action
+            for e in await session.scalars(
+                select(AuditEntry).where(AuditEntry.actor_id == manager.id).order_by(AuditEntry.id)
+            )
+        ]
+    assert actions == [
+        "campaign.edit",
+        "campaign.edit",
+        "campaign.activate",
+        "campaign.pause",
+        "campaign.close",
+    ]
 
 
 async def test_english_staff_see_english(hamdel: Harness) -> None:

@@ -20,7 +20,6 @@ from services.campaign_admin import CampaignDraft, CampaignInputError, CampaignS
 from services.stats import DayTotal
 from tests.staff.staff_seed import NOW, database, seed_known
 
-
 # --- validation ----------------------------------------------------------------------------------
 
 
@@ -59,7 +58,12 @@ def test_invalid_dates_have_their_own_message(typed: str, key: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "rials"),
-    [("۵۰۰ میلیون", 5_000_000_000), ("2,000,000", 20_000_000), ("۱٫۵ میلیارد تومان", 15_000_000_000), ("1000", 10_000)],
+    [
+        ("۵۰۰ میلیون", 5_000_000_000),
+        ("2,000,000", 20_000_000),
+        ("۱٫۵ میلیارد تومان", 15_000_000_000),
+        ("1000", 10_000),
+    ],
 )
 def test_goals(typed: str, rials: int) -> None:
     assert svc.parse_goal(typed) == rials
@@ -132,19 +136,42 @@ async def test_campaign_life_is_audited(database_url: str) -> None:
         assert campaign.ends_at == datetime(2027, 1, 20, 20, 29, 59, tzinfo=UTC)  # 30 Dey 23:59:59 Tehran
         await svc.change_status(session, campaign.id, "activate", platform="telegram", actor_id=7, now=NOW)
         with pytest.raises(CampaignStateError, match="already-active"):
-            await svc.change_status(session, campaign.id, "activate", platform="telegram", actor_id=7, now=NOW)
-        assert await svc.update_field(session, campaign, "goal", 10_000_000, platform="telegram", actor_id=8, now=NOW)
-        assert not await svc.update_field(session, campaign, "goal", 10_000_000, platform="telegram", actor_id=8, now=NOW)
+            await svc.change_status(
+                session, campaign.id, "activate", platform="telegram", actor_id=7, now=NOW
+            )
+        assert await svc.update_field(
+            session, campaign, "goal", 10_000_000, platform="telegram", actor_id=8, now=NOW
+        )
+        assert not await svc.update_field(
+            session, campaign, "goal", 10_000_000, platform="telegram", actor_id=8, now=NOW
+        )
         with pytest.raises(CampaignInputError, match="end-before-start"):
-            await svc.update_field(session, campaign, "ends", jdatetime.date(1405, 9, 1), platform="telegram", actor_id=8, now=NOW)
+            await svc.update_field(
+                session,
+                campaign,
+                "ends",
+                jdatetime.date(1405, 9, 1),
+                platform="telegram",
+                actor_id=8,
+                now=NOW,
+            )
         await svc.change_status(session, campaign.id, "close", platform="telegram", actor_id=7, now=NOW)
         with pytest.raises(CampaignStateError, match="closed"):
-            await svc.change_status(session, campaign.id, "activate", platform="telegram", actor_id=7, now=NOW)
+            await svc.change_status(
+                session, campaign.id, "activate", platform="telegram", actor_id=7, now=NOW
+            )
         with pytest.raises(CampaignStateError, match="closed"):
-            await svc.update_field(session, campaign, "title_fa", "تازه", platform="telegram", actor_id=8, now=NOW)
+            await svc.update_field(
+                session, campaign, "title_fa", "تازه", platform="telegram", actor_id=8, now=NOW
+            )
         await session.commit()
         entries = list(await session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
-    assert [e.action for e in entries] == ["campaign.create", "campaign.activate", "campaign.edit", "campaign.close"]
+    assert [e.action for e in entries] == [
+        "campaign.create",
+        "campaign.activate",
+        "campaign.edit",
+        "campaign.close",
+    ]
     edit = entries[2]
     assert edit.actor_id == 8 and edit.target == f"campaign:{campaign.id}"
     assert edit.before == {"goal_rials": 200_000_000} and edit.after == {"goal_rials": 10_000_000}
@@ -177,9 +204,13 @@ async def test_donations_csv_has_bom_persian_header_and_rows(database_url: str) 
         assert exporter is not None
         request = exports.ExportRequest(locale="fa", text=_fa_text)
         table = await exports.run_export(session, exporter, request)
-        only_b = await exports.run_export(session, exporter, exports.ExportRequest(campaign_id=int(ids["b"]), text=_fa_text))
+        only_b = await exports.run_export(
+            session, exporter, exports.ExportRequest(campaign_id=int(ids["b"]), text=_fa_text)
+        )
         start, end = exports.parse_range("۱۴۰۵/۰۹/۰۱ تا ۱۴۰۵/۰۹/۰۸")
-        in_range = await exports.run_export(session, exporter, exports.ExportRequest(start=start, end=end, text=_fa_text))
+        in_range = await exports.run_export(
+            session, exporter, exports.ExportRequest(start=start, end=end, text=_fa_text)
+        )
     data = exports.to_csv(table)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
@@ -199,7 +230,9 @@ async def test_xlsx_is_a_right_to_left_workbook(database_url: str) -> None:
     async with database(database_url) as sessions, sessions() as session:
         await seed_known(session)
         await session.commit()
-        table = await exports.run_export(session, exports.get_exporter("donations"), exports.ExportRequest(text=_fa_text))  # type: ignore[arg-type]
+        table = await exports.run_export(
+            session, exports.get_exporter("donations"), exports.ExportRequest(text=_fa_text)
+        )  # type: ignore[arg-type]
     content = exports.to_xlsx(table)
     with zipfile.ZipFile(io.BytesIO(content)) as workbook:
         sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
@@ -209,9 +242,9 @@ async def test_xlsx_is_a_right_to_left_workbook(database_url: str) -> None:
 
 
 def test_csv_cells_never_become_formulas() -> None:
-    table = exports.ExportTable(["a", "b"], [("=HYPERLINK(\"x\")", "+98 912"), ("@SUM(A1)", "عادی")])
+    table = exports.ExportTable(["a", "b"], [('=HYPERLINK("x")', "+98 912"), ("@SUM(A1)", "عادی")])
     rows = list(csv.reader(io.StringIO(exports.to_csv(table).decode("utf-8-sig"))))
-    assert rows[1] == ["'=HYPERLINK(\"x\")", "'+98 912"]
+    assert rows[1] == ['\'=HYPERLINK("x")', "'+98 912"]
     assert rows[2] == ["'@SUM(A1)", "عادی"]
 
 
@@ -225,11 +258,17 @@ async def test_registry_roles_limit_and_audit_exporter(database_url: str) -> Non
         assert "donations" not in [e.name for e in exports.exporters({"operator"})]
         assert {"donations", "audit"} <= {e.name for e in exports.exporters({"admin"})}
         async with database(database_url) as sessions, sessions() as session:
-            limited = await exports.run_export(session, exports.get_exporter("test_tickets"), exports.ExportRequest(limit=4))  # type: ignore[arg-type]
+            limited = await exports.run_export(
+                session, exports.get_exporter("test_tickets"), exports.ExportRequest(limit=4)
+            )  # type: ignore[arg-type]
             assert len(limited.rows) == 4 and limited.truncated
             await svc.create_campaign(session, _draft(), platform="telegram", actor_id=7, now=NOW)
-            audit_rows = await exports.run_export(session, exports.get_exporter("audit"), exports.ExportRequest(text=_fa_text))  # type: ignore[arg-type]
-        assert audit_rows.rows[0][3] == "campaign.create" and '"title_fa": "سلام محله"' in str(audit_rows.rows[0][7])
+            audit_rows = await exports.run_export(
+                session, exports.get_exporter("audit"), exports.ExportRequest(text=_fa_text)
+            )  # type: ignore[arg-type]
+        assert audit_rows.rows[0][3] == "campaign.create" and '"title_fa": "سلام محله"' in str(
+            audit_rows.rows[0][7]
+        )
     finally:
         exports.unregister_exporter("test_tickets")
     with pytest.raises(ValueError):
@@ -253,7 +292,9 @@ def test_bad_ranges(typed: str, key: str) -> None:
 
 def test_named_periods() -> None:
     assert exports.period_range("month", NOW) == (datetime(2026, 11, 21, 20, 30, tzinfo=UTC), None)
-    assert exports.period_range("year", NOW)[0] == datetime(2026, 3, 20, 20, 30, tzinfo=UTC)  # 1 Farvardin 1405
+    assert exports.period_range("year", NOW)[0] == datetime(
+        2026, 3, 20, 20, 30, tzinfo=UTC
+    )  # 1 Farvardin 1405
     assert exports.period_range("all", NOW) == (None, None)
 
 
@@ -267,14 +308,20 @@ def _days(values: list[int]) -> list[DayTotal]:
 
 
 def test_daily_chart_is_a_png() -> None:
-    png = charts.daily_chart(_days([0, 5_000_000, 0, 12_000_000] * 7 + [1, 0]), charts.ChartLabels("کمک‌های ۳۰ روز گذشته", "از ۱۰ آبان", "تومان"))
+    png = charts.daily_chart(
+        _days([0, 5_000_000, 0, 12_000_000] * 7 + [1, 0]),
+        charts.ChartLabels("کمک‌های ۳۰ روز گذشته", "از ۱۰ آبان", "تومان"),
+    )
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.size[0] >= 800
     assert len(image.convert("L").getcolors(maxcolors=100_000) or []) > 10  # something was drawn
 
 
 def test_ranking_chart_is_a_png() -> None:
-    png = charts.ranking_chart([("فارس", 45_000_000), ("تهران", 30_000_000), ("سراسری", 0)], charts.ChartLabels("استان‌ها", "", "تومان"))
+    png = charts.ranking_chart(
+        [("فارس", 45_000_000), ("تهران", 30_000_000), ("سراسری", 0)],
+        charts.ChartLabels("استان‌ها", "", "تومان"),
+    )
     assert Image.open(io.BytesIO(png)).format == "PNG"
 
 

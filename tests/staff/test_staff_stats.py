@@ -36,7 +36,10 @@ async def test_known_donations(database_url: str) -> None:
     assert figures.donors == 3
     assert figures.average_rials == 2_100_000
     assert figures.median_rials == 2_000_000
-    assert [(g.key, g.rials, g.count) for g in figures.by_campaign] == [(ids["a"], 3_000_000, 2), (ids["b"], 3_000_000, 1)]
+    assert [(g.key, g.rials, g.count) for g in figures.by_campaign] == [
+        (ids["a"], 3_000_000, 2),
+        (ids["b"], 3_000_000, 1),
+    ]
     assert figures.by_campaign[0].label_fa == "یلدای مهربانی"
     assert figures.by_campaign[0].goal_rials == 100_000_000
     assert {(g.key, g.rials, g.count) for g in figures.by_purpose} == {

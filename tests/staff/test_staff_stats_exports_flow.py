@@ -38,7 +38,9 @@ async def test_stats_message_and_charts(hamdel: Harness) -> None:
     await admin.wait_until(lambda u: "photo" in (u.last or {}))
     photo = admin.last
     assert photo is not None
-    assert photo["caption"].startswith("کمک‌های ۳۰ روز گذشته\nاز ۱۰ آبان ۱۴۰۵ تا ۹ آذر ۱۴۰۵ — مجموع ۱٬۰۵۰٬۰۰۰ تومان")
+    assert photo["caption"].startswith(
+        "کمک‌های ۳۰ روز گذشته\nاز ۱۰ آبان ۱۴۰۵ تا ۹ آذر ۱۴۰۵ — مجموع ۱٬۰۵۰٬۰۰۰ تومان"
+    )
     image = Image.open(io.BytesIO(admin.download(photo["photo"][-1]["file_id"])))
     assert image.format == "PNG" and image.size[0] > 800
     await admin.press("🗺 نمودار استان‌ها")
@@ -48,7 +50,13 @@ async def test_stats_message_and_charts(hamdel: Harness) -> None:
 async def test_stats_with_no_donations(hamdel: Harness) -> None:
     operator = hamdel.operator
     async with hamdel.db() as session:
-        await grant(session, platform=hamdel.app.profile.platform.value, user_id=operator.id, role=Role.OPERATOR, granted_by=None)
+        await grant(
+            session,
+            platform=hamdel.app.profile.platform.value,
+            user_id=operator.id,
+            role=Role.OPERATOR,
+            granted_by=None,
+        )
     await operator.send("/stats")
     assert "هنوز کمکی پرداخت نشده است." in (await operator.next_message())["text"]
     answer = await operator.press("📈 نمودار ۳۰ روز گذشته")
@@ -76,14 +84,18 @@ async def test_export_donations_as_csv_and_xlsx(hamdel: Harness) -> None:
     await admin.send("۱۴۰۵/۰۹/۰۸ تا ۱۴۰۵/۰۹/۰۱")
     assert (await admin.next_message())["text"] == "تاریخ پایان بازه پیش از تاریخ شروع است."
     await admin.send("۱۴۰۵/۰۹/۰۱ تا ۱۴۰۵/۰۹/۰۹")
-    assert (await admin.next_message())["text"].startswith("بازه: از ۱ آذر ۱۴۰۵ تا ۹ آذر ۱۴۰۵\nهمهٔ پویش‌ها یا یک پویش؟")
+    assert (await admin.next_message())["text"].startswith(
+        "بازه: از ۱ آذر ۱۴۰۵ تا ۹ آذر ۱۴۰۵\nهمهٔ پویش‌ها یا یک پویش؟"
+    )
     await admin.press("همهٔ پویش‌ها")
     await admin.press("CSV (اکسل و هر برنامهٔ جدول)")
     await admin.wait_until(lambda u: "document" in (u.last or {}))
     sent = admin.last
     assert sent is not None
     assert sent["caption"] == "📁 کمک‌های مالی — ۴ ردیف — از ۱ آذر ۱۴۰۵ تا ۹ آذر ۱۴۰۵"
-    assert sent["document"]["file_name"].startswith("hamdel-donations-14050909") and sent["document"]["file_name"].endswith(".csv")
+    assert sent["document"]["file_name"].startswith("hamdel-donations-14050909") and sent["document"][
+        "file_name"
+    ].endswith(".csv")
     data = admin.download(sent["document"]["file_id"])
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
@@ -97,10 +109,16 @@ async def test_export_donations_as_csv_and_xlsx(hamdel: Harness) -> None:
     await admin.press("همه")
     await admin.press("لبخند مهربانی")
     await admin.press("XLSX (اکسل)")
-    await admin.wait_until(lambda u: (u.last or {}).get("document", {}).get("file_name", "").endswith(".xlsx"))
+    await admin.wait_until(
+        lambda u: (u.last or {}).get("document", {}).get("file_name", "").endswith(".xlsx")
+    )
     assert admin.last is not None and admin.last["caption"].startswith("📁 کمک‌های مالی — ۱ ردیف — همهٔ زمان‌ها")
     async with hamdel.db() as session:
-        exports = list(await session.scalars(select(AuditEntry).where(AuditEntry.action == "export.donations").order_by(AuditEntry.id)))
+        exports = list(
+            await session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "export.donations").order_by(AuditEntry.id)
+            )
+        )
     assert [(e.after or {}).get("rows") for e in exports] == [4, 1]
     assert (exports[1].after or {}).get("format") == "xlsx"
 
@@ -114,5 +132,8 @@ async def test_export_with_no_rows(hamdel: Harness) -> None:
     await admin.press("همهٔ پویش‌ها")
     await admin.press("CSV (اکسل و هر برنامهٔ جدول)")
     text = await hamdel.screen(admin)
-    assert text == "برای «کمک‌های مالی» در بازهٔ از ۱ آذر ۱۴۰۵ تا ۹ آذر ۱۴۰۵ ردیفی پیدا نشد. بازه یا پویش دیگری را امتحان کنید."
+    assert (
+        text
+        == "برای «کمک‌های مالی» در بازهٔ از ۱ آذر ۱۴۰۵ تا ۹ آذر ۱۴۰۵ ردیفی پیدا نشد. بازه یا پویش دیگری را امتحان کنید."
+    )
     assert not any("document" in m for m in admin.messages)
