@@ -22,9 +22,9 @@ DENIED = "این کار فقط برای کارکنان مجاز است."
 COMMANDS = [f"/{command}" for command, _ in handlers.admin_commands()] + [
     "/grant 1001 admin",
     "/revoke 900001 admin",
-    "/audit 900001",
 ]
 
+# One button per handler (buttons that share a handler with one listed here are left out).
 CALLBACKS = [
     *(
         AdminMenu(section=s).pack()
@@ -34,23 +34,17 @@ CALLBACKS = [
     RoleAction(action="pick", user_id=1001, role="admin").pack(),
     RoleAction(action="rm", user_id=900001, role="admin").pack(),
     RoleAction(action="rmok", user_id=900001, role="admin").pack(),
-    RoleAction(action="list").pack(),
     AuditPage(actor=0, page=1).pack(),
     AuditFilter().pack(),
     CampaignAdmin(action="new").pack(),
-    CampaignAdmin(action="list").pack(),
     CampaignAdmin(action="view", id=1).pack(),
     CampaignAdmin(action="activate", id=1).pack(),
-    CampaignAdmin(action="pause", id=1).pack(),
     CampaignAdmin(action="close", id=1).pack(),
-    CampaignAdmin(action="closeok", id=1).pack(),
     CampaignAdmin(action="edit", id=1).pack(),
     CampaignAdmin(action="field", id=1, field="goal").pack(),
     CampaignAdmin(action="save").pack(),
     CampaignPick(kind="purpose", value="dowry").pack(),
     StatsChart(kind="daily").pack(),
-    StatsChart(kind="province").pack(),
-    ExportStep(step="start").pack(),
     ExportStep(step="ds", value="donations").pack(),
     ExportStep(step="fmt", value="csv").pack(),
 ]
