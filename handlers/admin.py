@@ -91,6 +91,11 @@ class AuditForm(StatesGroup):
     person = State()
 
 
+def not_command(message: Message) -> bool:
+    """Commands typed in the middle of a flow go to their own handlers, not into the answer."""
+    return not (message.text or "").startswith("/")
+
+
 def alert(callback_answer: CallbackAnswer, text: str) -> None:
     """Answer the pressed button with a pop-up (through aiogram's CallbackAnswerMiddleware, which
     answers every callback exactly once)."""
@@ -264,7 +269,7 @@ def _forwarded_id(message: Message) -> int | None:
     return None
 
 
-@admin_router.message(StateFilter(RolesForm.person))
+@admin_router.message(StateFilter(RolesForm.person), not_command)
 async def roles_person(message: Message, state: FSMContext, t: Translator) -> None:
     user_id = _forwarded_id(message) or parse_user_id(message.text)
     if user_id is None:
@@ -589,7 +594,7 @@ async def audit_filter(query: CallbackQuery, state: FSMContext, t: Translator) -
         await query.message.answer(t("audit-ask-person"), reply_markup=builder.as_markup())
 
 
-@admin_router.message(StateFilter(AuditForm.person))
+@admin_router.message(StateFilter(AuditForm.person), not_command)
 async def audit_person(message: Message, state: FSMContext, session: AsyncSession, t: Translator) -> None:
     actor = _forwarded_id(message) or parse_user_id(message.text)
     if actor is None:

@@ -24,7 +24,7 @@ from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.ui import Feature, cancel_button, show
-from handlers.admin import AdminMenu, alert
+from handlers.admin import AdminMenu, alert, not_command
 from models.donation import Campaign, CampaignStatus, Purpose
 from services import campaign_admin as svc
 from services import regions
@@ -413,11 +413,6 @@ async def new_campaign_button(query: CallbackQuery, state: FSMContext, t: Transl
     await state.clear()
     await state.update_data(mode="create", draft=CampaignDraft().to_state())
     await _ask(query, state, t, STEPS[0], "create")
-
-
-def not_command(message: Message) -> bool:
-    """Commands typed in the middle of a flow go to their own handlers, not into the draft."""
-    return not (message.text or "").startswith("/")
 
 
 # --- typed answers ---------------------------------------------------------------------------------

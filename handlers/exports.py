@@ -20,7 +20,7 @@ from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.ui import Feature, cancel_button, show
-from handlers.admin import STAFF_ROLES, AdminMenu, alert
+from handlers.admin import STAFF_ROLES, AdminMenu, alert, not_command
 from services import audit
 from services import campaign_admin as campaigns
 from services import exports as svc
@@ -225,7 +225,7 @@ async def choose_period(
     await _after_period(query, state, session, t, profile, clock)
 
 
-@router.message(StateFilter(ExportForm.range), F.text, lambda m: not (m.text or "").startswith("/"))
+@router.message(StateFilter(ExportForm.range), F.text, not_command)
 async def typed_range(
     message: Message,
     state: FSMContext,
@@ -243,7 +243,7 @@ async def typed_range(
     await _after_period(message, state, session, t, profile, clock)
 
 
-@router.message(StateFilter(ExportForm.range), lambda m: not (m.text or "").startswith("/"))
+@router.message(StateFilter(ExportForm.range), not_command)
 async def range_not_text(message: Message, t: Translator) -> None:
     await message.answer(t("export-error-range-format"))
 

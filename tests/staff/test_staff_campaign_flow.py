@@ -205,3 +205,16 @@ async def test_english_staff_see_english(hamdel: Harness) -> None:
     await admin.press("🟢 active · Hello Neighbourhood")
     card = await hamdel.screen(admin)
     assert "Campaign #" in card and "Region: 🇮🇷 Nationwide" in card and "Goal: 100,000,000 toman" in card
+
+
+async def test_a_command_in_the_middle_of_a_flow_is_not_taken_as_an_answer(hamdel: Harness) -> None:
+    admin = hamdel.admin
+    await admin.send("/new_campaign")
+    await admin.next_message()
+    await admin.send("/stats")
+    assert (await admin.next_message())["text"].startswith("📊 آمار همدل")
+    assert "عنوان انگلیسی" in await _answer(admin, "ضیافت همدلی")  # the flow goes on where it was
+    await admin.send("/cancel")
+    assert (await admin.next_message())["text"] == "کار جاری لغو شد. هر وقت خواستید از منو دوباره شروع کنید."
+    async with hamdel.db() as session:
+        assert await session.scalar(select(Campaign)) is None
