@@ -54,8 +54,9 @@ class RequireRole(BaseMiddleware):
         )
         t: Translator = data["t"]
         if isinstance(event, CallbackQuery):
-            answer: CallbackAnswer | None = data.get("callback_answer")
-            if answer is not None and not answer.answered:  # answered once, by the middleware
+            answer = data.get("callback_answer")
+            if isinstance(answer, CallbackAnswer) and not answer.answered and not answer.disabled:
+                # CallbackAnswerMiddleware answers after us: answering here too would be twice.
                 answer.text, answer.show_alert = t("access-denied"), True
             else:
                 await event.answer(t("access-denied"), show_alert=True)

@@ -24,12 +24,14 @@ from handlers import (
     membership,
     menu,
     stats,
+    volunteers,
 )
 
 FEATURES: tuple[Feature, ...] = (
     cancel.feature,
     language.feature,
     membership.feature,
+    volunteers.feature,
     admin.feature,
     campaign_admin.feature,
     stats.feature,

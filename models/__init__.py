@@ -5,6 +5,7 @@ from models.donation import Campaign, CampaignStatus, Donation, DonationStatus, 
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
 from models.user import User
+from models.volunteers import Volunteer, VolunteerArea
 
 __all__ = [
     "AuditEntry",
@@ -18,4 +19,6 @@ __all__ = [
     "RegionScope",
     "StaffRole",
     "User",
+    "Volunteer",
+    "VolunteerArea",
 ]
