@@ -234,7 +234,7 @@ async def _export(session: AsyncSession, t: Translator, args: argparse.Namespace
     if not table.rows:
         _say(t("export-no-rows", title=t(exporter.title_key), range=summary), error=True)
         return 1
-    content = exports.render(table, args.format, locale=t.locale)
+    content = await asyncio.to_thread(exports.render, table, args.format, locale=t.locale)
     j = jalali(now)
     output = (
         args.output

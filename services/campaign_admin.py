@@ -465,4 +465,3 @@ def draft_of(campaign: Campaign) -> CampaignDraft:
         ends=jalali_text(jalali(campaign.ends_at).date()),
         image_file_id=campaign.image_file_id,
     )
-

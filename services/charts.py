@@ -84,7 +84,7 @@ def daily_chart(days: Sequence[DayTotal], labels: ChartLabels, locale: str = "fa
         j = days[index].jalali
         if locale == "fa":
             return f"{to_fa_digits(j.day)} {months[j.month - 1]}"
-        return f"{j.day} {months[j.month - 1][:3]}"
+        return f"{j.day} {months[j.month - 1]}"
 
     step = max(1, len(days) // 10)
     ticks = positions[::-1][::step]

@@ -30,7 +30,8 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import jdatetime
@@ -41,7 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.donation import Campaign, Donation, DonationStatus
 from models.staff import AuditEntry
 from services import regions
-from services.persian import jalali, rials_to_toman, to_ascii_digits
+from services.persian import jalali, rials_to_toman, to_ascii_digits, to_tehran
 
 Cell = str | int | float | datetime | None
 TextFn = Callable[..., str]
@@ -127,11 +128,23 @@ async def run_export(session: AsyncSession, exporter: Exporter, request: ExportR
 # --- writers -------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def _jalali_day(day: date) -> str:
+    j = jdatetime.date.fromgregorian(date=day)
+    return f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
+
+
+def jalali_stamp(value: datetime) -> str:
+    """«1405/09/09 11:30»: the Jalali date and time in Tehran (ASCII digits: sortable, parseable)."""
+    local = to_tehran(value)
+    return f"{_jalali_day(local.date())} {local.hour:02d}:{local.minute:02d}"
+
+
 def format_cell(value: Cell) -> str | int | float:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return jalali(value).strftime("%Y/%m/%d %H:%M")
+        return jalali_stamp(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value  # never a formula in the reader's spreadsheet
     return value
@@ -161,8 +174,9 @@ def to_xlsx(table: ExportTable, *, right_to_left: bool = True, sheet: str = "exp
     for index, row in enumerate(table.rows, start=1):
         values = [format_cell(cell) for cell in row]
         worksheet.write_row(index, 0, values)
-        for column, value in enumerate(values[: len(widths)]):
-            widths[column] = max(widths[column], min(len(str(value)), 60))
+        if index <= 500:  # column widths from the first rows are good enough
+            for column, value in enumerate(values[: len(widths)]):
+                widths[column] = max(widths[column], min(len(str(value)), 60))
     for column, width in enumerate(widths):
         worksheet.set_column(column, column, width + 2)
     worksheet.freeze_panes(1, 0)
@@ -207,7 +221,23 @@ async def donations_export(session: AsyncSession, request: ExportRequest) -> Exp
     if request.campaign_id is not None:
         conditions.append(Donation.campaign_id == request.campaign_id)
     rows = await session.execute(
-        select(Donation, Campaign.title_fa, Campaign.title_en, Campaign.purpose)
+        select(
+            Donation.id,
+            Donation.receipt_number,
+            Donation.paid_at,
+            Donation.amount_rials,
+            Donation.campaign_id,
+            Donation.purpose,
+            Donation.province_id,
+            Donation.county_id,
+            Donation.user_id,
+            Donation.provider,
+            Donation.provider_ref,
+            Donation.status,
+            Campaign.title_fa,
+            Campaign.title_en,
+            Campaign.purpose.label("campaign_purpose"),
+        )
         .outerjoin(Campaign, Donation.campaign_id == Campaign.id)
         .where(*conditions)
         .order_by(Donation.paid_at, Donation.id)
@@ -229,26 +259,27 @@ async def donations_export(session: AsyncSession, request: ExportRequest) -> Exp
         t("export-col-provider-ref"),
         t("export-col-status"),
     ]
+    label = lru_cache(maxsize=None)(lambda key: t(key))  # each purpose and status is formatted once
     out: list[Sequence[Cell]] = []
-    for donation, title_fa, title_en, campaign_purpose in rows:
-        purpose = donation.purpose or campaign_purpose
-        province, county = _region(donation.province_id, donation.county_id, request.locale)
+    for row in rows:
+        purpose = row.purpose or row.campaign_purpose
+        province, county = _region(row.province_id, row.county_id, request.locale)
         out.append(
             (
-                donation.id,
-                donation.receipt_number,
-                donation.paid_at,
-                rials_to_toman(donation.amount_rials),
-                donation.amount_rials,
-                donation.campaign_id,
-                (title_en if request.locale == "en" else title_fa) or "",
-                t(f"export-purpose-{purpose}") if purpose else "",
+                row.id,
+                row.receipt_number,
+                row.paid_at,
+                rials_to_toman(row.amount_rials),
+                row.amount_rials,
+                row.campaign_id,
+                (row.title_en if request.locale == "en" else row.title_fa) or "",
+                label(f"export-purpose-{purpose}") if purpose else "",
                 province,
                 county,
-                donation.user_id,
-                donation.provider,
-                donation.provider_ref,
-                t(f"export-status-{donation.status}"),
+                row.user_id,
+                row.provider,
+                row.provider_ref,
+                label(f"export-status-{row.status}"),
             )
         )
     table = ExportTable(headers, out[: request.limit], truncated=len(out) > request.limit)
