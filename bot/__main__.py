@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply pending database migrations and exit")
     commands.add_parser("sandbox", help="try the bot in the terminal against the local messenger")
     commands.add_parser("seed", help="migrate, then add the sample campaigns that are missing (idempotent)")
+    from bot import cli
+
+    cli.add_parser(commands)
     return parser
 
 
@@ -97,6 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print("hamdel: the sample campaigns are already there; nothing added")
         return 0
+    if command == "admin":
+        from bot.cli import run as run_admin
+
+        return run_admin(args, settings)
     if command == "sandbox":
         from bot.sandbox import run_sandbox
 

@@ -13,16 +13,20 @@ from aiogram.enums import ChatType
 
 from bot.ui import Feature, MenuSection
 from handlers import (
+    admin,
+    campaign_admin,
     campaigns,
     cancel,
     complaints,
     donations,
     errors,
+    exports,
     fallback,
     groups,
     language,
     membership,
     menu,
+    stats,
     volunteers,
 )
 
@@ -34,6 +38,10 @@ FEATURES: tuple[Feature, ...] = (
     membership.feature,
     complaints.feature,
     volunteers.feature,
+    admin.feature,
+    campaign_admin.feature,
+    stats.feature,
+    exports.feature,
     menu.feature,
     fallback.feature,
 )

@@ -33,6 +33,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
@@ -55,7 +56,7 @@ from handlers.complaints_desk import (
 from models.tickets import Direction, LinkKind, Ticket, TicketCategory, TicketStatus
 from services import tickets
 from services.persian import format_date, format_datetime, normalize_mobile, to_fa_digits
-from services.roles import Role, roles_of
+from services.roles import Role
 from services.tickets import DONOR_MEDIA, Attachment, Draft, TicketError
 from services.users import UserRecord
 
@@ -1045,28 +1046,21 @@ async def _rate(
 # -- /tickets for admins in a private chat -------------------------------------------------
 
 
-@router.message(Command("tickets"))
+# Staff only: the role is checked on the server (and refusals audited) by RequireRole.
+tickets_desk = Router(name="complaints-tickets-desk")
+tickets_desk.message.middleware(RequireRole(Role.ADMIN, Role.OPERATOR))
+router.include_router(tickets_desk)
+
+
+@tickets_desk.message(Command("tickets"))
 async def tickets_private(
     message: Message,
     session: AsyncSession,
-    settings: Settings,
-    profile: PlatformProfile,
     t: Translator,
     app: Any,
 ) -> None:
     person = message.from_user
     assert person is not None
-    held = await roles_of(
-        session, platform=profile.platform.value, user_id=person.id, admin_ids=settings.staff.admin_ids
-    )
-    if not held & {Role.ADMIN, Role.OPERATOR}:
-        from services import audit
-
-        await audit.record(
-            session, platform=profile.platform.value, actor_id=person.id, action="ticket.list", allowed=False
-        )
-        await message.answer(t("access-denied"))
-        return
     text, _ = await complaints_staff.render_overview(
         desk_for(app), session, t, actor_id=person.id, chat_id=None, buttons=False
     )
