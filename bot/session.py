@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods import GetChat, GetMe, GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 from bot.platform import PlatformProfile, PlatformRequestMiddleware
@@ -29,7 +29,21 @@ class PlatformSession(AiohttpSession):
     ) -> Response[TelegramType]:
         if isinstance(method, GetUpdates) and self.profile.normalizes_updates:
             content = self._normalized(content)
+        elif self.profile.normalizes_updates:
+            content = self._normalized_result(method, content)
         return super().check_response(bot, method, status_code, content)
+
+    def _normalized_result(self, method: TelegramMethod[TelegramType], content: str) -> str:
+        """Method results (getMe's User, a sent Message...) lack the same fields as updates."""
+        try:
+            payload: Any = self.json_loads(content)
+        except ValueError:
+            return content
+        if not isinstance(payload, dict) or not isinstance(payload.get("result"), dict):
+            return content
+        key = {GetMe: "user", GetChat: "chat"}.get(type(method), "message")
+        payload["result"] = self.profile.normalize_update({key: payload["result"]})[key]
+        return self.json_dumps(payload)
 
     def _normalized(self, content: str) -> str:
         try:
