@@ -12,12 +12,14 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.ui import Feature, MenuSection
-from handlers import cancel, errors, fallback, groups, language, membership, menu
+from handlers import broadcasts, cancel, errors, fallback, groups, language, membership, menu, subscriptions
 
 FEATURES: tuple[Feature, ...] = (
     cancel.feature,
     language.feature,
     membership.feature,
+    subscriptions.feature,
+    broadcasts.feature,
     menu.feature,
     fallback.feature,
 )
