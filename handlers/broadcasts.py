@@ -4,9 +4,12 @@ engine (`AiogramSender`, `AiogramProgressSink`) and its start at boot."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import (
@@ -100,6 +103,7 @@ class Composer(StatesGroup):
     photo = State()
     url = State()
     schedule = State()
+    choosing = State()  # a step answered with buttons (button kind, campaign, segment, summary)
 
 
 # --- rendering ----------------------------------------------------------------------------------
@@ -414,12 +418,27 @@ async def start_delivery(app: HamdelApp) -> None:
 
     async def deliver() -> None:
         try:
-            await engine.run()
+            await until_cancelled(engine.run, engine.stop)
         finally:
             await limiter.close()
 
     app.spawn(deliver(), "broadcast-delivery")
-    app.spawn(scanner.run(), "campaign-notices")
+    app.spawn(until_cancelled(scanner.run, scanner.stop), "campaign-notices")
+
+
+async def until_cancelled(
+    run: Callable[[], Coroutine[Any, Any, None]], stop: Callable[[], None], *, grace: float = 5.0
+) -> None:
+    """Run background work; when the app cancels it, ask it to stop at a safe point (no
+    transaction left open mid-statement) and give it `grace` seconds before cancelling it."""
+    task = asyncio.create_task(run())
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        stop()
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await asyncio.wait_for(task, grace)
+        raise
 
 
 # --- composer ------------------------------------------------------------------------------------
@@ -616,7 +635,7 @@ async def _after_texts(
 async def _ask_button(
     target: Message | CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
 ) -> None:
-    await state.set_state(None)
+    await state.set_state(Composer.choosing)
     markup = _one_column(
         _button(t, "broadcast-button-url-choice", "btn", "url"),
         _button(t, "broadcast-button-campaign-choice", "btn", "campaign"),
@@ -784,7 +803,7 @@ async def campaign_chosen(
 async def _ask_segment(
     target: Message | CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
 ) -> None:
-    await state.set_state(None)
+    await state.set_state(Composer.choosing)
     markup = _one_column(
         _button(t, "broadcast-segment-all-button", "seg", SegmentKind.EVERYONE.value),
         _button(t, "broadcast-segment-topic-button", "seg", SegmentKind.TOPIC.value),
@@ -880,8 +899,11 @@ async def segment_value_chosen(
     if segment is not None and segment.kind is SegmentKind.PROVINCE:
         if regions.default_regions().find_province(value) is None:
             segment = None
-    if draft is None or segment is None or not segment.valid():
+    if draft is None:
         await _gone(query, state, t, callback_answer)
+        return
+    if segment is None or not segment.valid():
+        alert(callback_answer, t("fallback-stale-button"))
         return
     await _set_segment(query, draft, segment, session, t, profile, settings, bot)
 

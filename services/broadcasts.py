@@ -359,6 +359,8 @@ async def control(
     values: dict[str, object] = {"status": target.value, "progress_at": None}
     if target is BroadcastStatus.CANCELLED:
         values.update(finished_at=now, cancelled_by=actor_id)
+        if broadcast.status == BroadcastStatus.DRAFT.value:
+            values["reported_final"] = True  # a discarded draft: nothing to report
     if action == "resume" and broadcast.started_at is None:
         values["started_at"] = now
     result = await session.execute(

@@ -41,7 +41,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.broadcasts import Broadcast, BroadcastStatus, OutboxItem, OutboxStatus, Subscription
@@ -163,6 +163,11 @@ class DeliveryConfig:
     result_flush_seconds: float = 0.2
 
     @property
+    def status_refresh(self) -> float:
+        """How soon a pause or cancel pressed elsewhere stops this worker (seconds)."""
+        return min(1.0, max(0.1, self.poll_interval * 5))
+
+    @property
     def claim_size(self) -> int:
         """About two seconds of sending: claimed rows do not wait long for their turn."""
         return max(8, min(self.batch_size, int(self.rate * 2)))
@@ -236,7 +241,7 @@ class DeliveryEngine:
         self._flush_lock = asyncio.Lock()
         self._contents: dict[int, Content] = {}
         self._status: dict[int, str] = {}
-        self._status_at = 0.0
+        self._status_at = float("-inf")
         self._held: dict[int, int] = {}  # broadcast id -> rows claimed and not yet recorded
         self._round = 0
         self._last_heartbeat = 0.0
@@ -247,11 +252,19 @@ class DeliveryEngine:
     # --- public -------------------------------------------------------------------------
 
     def wake(self) -> None:
-        """Look for work now (a broadcast was confirmed or resumed in this process)."""
+        """Look for work now, and at the broadcasts' status (one was confirmed, paused, resumed
+        or cancelled in this process)."""
+        self._status_at = float("-inf")
         self._wake.set()
 
     async def run(self) -> None:
         await self._loop(until_idle=False)
+
+    def stop(self) -> None:
+        """Stop at the next safe point: claimed rows not yet sent go back, answers are recorded.
+        (Cancelling the task instead may leave a database transaction open mid-statement.)"""
+        self._stopping = True
+        self._wake.set()
 
     async def drain(self) -> None:
         await self._loop(until_idle=True)
@@ -259,9 +272,12 @@ class DeliveryEngine:
     # --- the loop -----------------------------------------------------------------------
 
     async def _loop(self, *, until_idle: bool) -> None:
-        flusher = asyncio.create_task(self._flush_periodically(), name="delivery-flush")
+        await self._recover(initial=True)
+        helpers = [
+            asyncio.create_task(self._flush_periodically(), name="delivery-flush"),
+            asyncio.create_task(self._housekeeping(), name="delivery-housekeeping"),
+        ]
         try:
-            await self._recover(initial=True)
             while not self._stopping:
                 try:
                     worked = await self._step()
@@ -279,19 +295,31 @@ class DeliveryEngine:
             await self._finish_all()
             await self._report_progress()
         finally:
-            flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await flusher
+            for helper in helpers:
+                helper.cancel()
+            await asyncio.gather(*helpers, return_exceptions=True)
             await self._shutdown()
 
-    async def _step(self) -> bool:
-        """One round: leases, due schedules, filling, one claimed batch. True if it sent."""
+    async def _housekeeping(self) -> None:
+        """Beside the sending: renew claims, take back a dead worker's, report progress. Its own
+        task, so a long 429 pause or a slow batch never lets this worker's claims expire."""
         loop = asyncio.get_running_loop()
-        now = loop.time()
-        if now - self._last_heartbeat >= self.config.claim_lease / 3:
-            await self._heartbeat()
-        if now - self._last_recovery >= self.config.claim_lease / 2:
-            await self._recover(initial=False)
+        tick = min(1.0, self.config.poll_interval)
+        while True:
+            await asyncio.sleep(tick)
+            try:
+                now = loop.time()
+                if now - self._last_heartbeat >= self.config.claim_lease / 3:
+                    await self._heartbeat()
+                if now - self._last_recovery >= self.config.claim_lease / 2:
+                    await self._recover(initial=False)
+                await self._report_progress()
+            except Exception:
+                logger.exception("delivery housekeeping failed; retrying")
+
+    async def _step(self) -> bool:
+        """One round: due schedules, filling, one claimed batch. True if it sent."""
+        now = asyncio.get_running_loop().time()
         if now - self._last_promotion >= self.config.poll_interval:
             self._last_promotion = now
             async with self._session() as session:
@@ -299,16 +327,13 @@ class DeliveryEngine:
                 await session.commit()
         active = await self._active()
         await self._fill(active)
-        worked = False
         for broadcast_id in self._rotation(active):
             rows = await self._claim(broadcast_id)
             if rows:
                 await self._dispatch(rows)
-                worked = True
-                break
+                return True
             await self._finish_if_complete(broadcast_id)
-        await self._report_progress()
-        return worked
+        return False
 
     async def _shutdown(self) -> None:
         """Stopping (not crashing): record what was answered, give back what was not sent."""
@@ -317,20 +342,23 @@ class DeliveryEngine:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         try:
-            await self._flush()
-            async with self._session() as session:
-                await session.execute(
-                    update(OutboxItem)
-                    .where(
-                        OutboxItem.status == OutboxStatus.SENDING.value,
-                        OutboxItem.claimed_by == self.worker_id,
-                    )
-                    .values(status=OutboxStatus.PENDING.value, claimed_by=None, claimed_at=None)
-                )
-                await session.commit()
-            self._held.clear()
+            await asyncio.wait_for(self._give_back(), timeout=3)
         except Exception:
             logger.exception("could not give back claimed recipients; they return after the lease")
+
+    async def _give_back(self) -> None:
+        await self._flush()
+        async with self._session() as session:
+            await session.execute(
+                update(OutboxItem)
+                .where(
+                    OutboxItem.status == OutboxStatus.SENDING.value,
+                    OutboxItem.claimed_by == self.worker_id,
+                )
+                .values(status=OutboxStatus.PENDING.value, claimed_by=None, claimed_at=None)
+            )
+            await session.commit()
+        self._held.clear()
 
     async def _idle(self) -> None:
         if self._tasks or self._results or self._held:
@@ -484,7 +512,7 @@ class DeliveryEngine:
 
     async def _current_status(self, broadcast_id: int) -> str | None:
         loop = asyncio.get_running_loop()
-        if loop.time() - self._status_at >= 1.0:
+        if loop.time() - self._status_at >= self.config.status_refresh:
             self._status_at = loop.time()
             async with self._session() as session:
                 ids = list(self._held) or [broadcast_id]
@@ -503,6 +531,9 @@ class DeliveryEngine:
         queued sends leave in a burst."""
         queue = list(rows)
         while queue:
+            if self._stopping:
+                await self._release(queue, BroadcastStatus.PAUSED.value)
+                return
             row = queue.pop(0)
             status = await self._current_status(row.broadcast_id)
             if status != BroadcastStatus.SENDING.value:
@@ -538,15 +569,23 @@ class DeliveryEngine:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _release(self, rows: list[_Claimed], status: str | None) -> None:
-        """The broadcast was paused or cancelled while these rows waited for their turn."""
-        target = OutboxStatus.CANCELLED if status == BroadcastStatus.CANCELLED.value else OutboxStatus.PENDING
+        """The broadcast was paused or cancelled while these rows waited for their turn. The
+        broadcast's row is locked and its status read again, so a cancel pressed meanwhile is
+        never undone by putting rows back to pending."""
         async with self._session() as session:
+            current = await session.scalar(
+                select(Broadcast.status).where(Broadcast.id == rows[0].broadcast_id).with_for_update()
+            )
+            cancelled = current in (None, BroadcastStatus.CANCELLED.value)
+            target = OutboxStatus.CANCELLED if cancelled else OutboxStatus.PENDING
             await session.execute(
                 update(OutboxItem)
                 .where(OutboxItem.id.in_([row.id for row in rows]), OutboxItem.claimed_by == self.worker_id)
                 .values(status=target.value, claimed_by=None, claimed_at=None)
             )
             await session.commit()
+        if current is not None:
+            self._status[rows[0].broadcast_id] = current
         for row in rows:
             self._unhold(row.broadcast_id)
 
@@ -679,41 +718,68 @@ class DeliveryEngine:
             await session.commit()
 
     async def _recover(self, *, initial: bool) -> None:
-        """Rows claimed by a worker that stopped renewing its claim go back to pending (or to
-        cancelled, when their broadcast was cancelled meanwhile)."""
+        """Rows claimed by a worker that stopped renewing its claim go back to pending; for a
+        cancelled broadcast they (and any row still pending) become cancelled."""
         self._last_recovery = asyncio.get_running_loop().time()
         expired = _wall_now() - timedelta(seconds=self.config.claim_lease)
+        recovered = 0
         async with self._session() as session:
-            live = select(Broadcast.id, Broadcast.status).where(
-                Broadcast.platform == self.platform,
-                Broadcast.status.in_(
-                    [
-                        s.value
-                        for s in (BroadcastStatus.SENDING, BroadcastStatus.PAUSED, BroadcastStatus.CANCELLED)
-                    ]
-                ),
+            claimed = (
+                select(OutboxItem.id)
+                .where(
+                    OutboxItem.broadcast_id == Broadcast.id, OutboxItem.status == OutboxStatus.SENDING.value
+                )
+                .exists()
             )
-            recovered = 0
-            for broadcast_id, status in (await session.execute(live)).all():
-                condition = [
-                    OutboxItem.broadcast_id == broadcast_id,
+            unfinished = (
+                select(OutboxItem.id)
+                .where(
+                    OutboxItem.broadcast_id == Broadcast.id,
+                    OutboxItem.status.in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]),
+                )
+                .exists()
+            )
+            live = await session.execute(
+                select(Broadcast.id).where(
+                    Broadcast.platform == self.platform,
+                    or_(
+                        and_(
+                            Broadcast.status.in_(
+                                [BroadcastStatus.SENDING.value, BroadcastStatus.PAUSED.value]
+                            ),
+                            claimed,
+                        ),
+                        and_(Broadcast.status == BroadcastStatus.CANCELLED.value, unfinished),
+                    ),
+                )
+            )
+            candidates = [broadcast_id for (broadcast_id,) in live.all()]
+        for broadcast_id in candidates:
+            async with self._session() as session:
+                # Locked: a cancel committed meanwhile is seen, never undone.
+                status = await session.scalar(
+                    select(Broadcast.status).where(Broadcast.id == broadcast_id).with_for_update()
+                )
+                abandoned = [
                     OutboxItem.status == OutboxStatus.SENDING.value,
                     OutboxItem.claimed_by != self.worker_id,
                 ]
                 if not (initial and self.exclusive):
-                    condition.append(OutboxItem.claimed_at < expired)
-                target = (
-                    OutboxStatus.CANCELLED
-                    if status == BroadcastStatus.CANCELLED.value
-                    else OutboxStatus.PENDING
-                )
+                    abandoned.append(OutboxItem.claimed_at < expired)
+                if status == BroadcastStatus.CANCELLED.value:
+                    condition = or_(OutboxItem.status == OutboxStatus.PENDING.value, and_(*abandoned))
+                    target = OutboxStatus.CANCELLED
+                else:
+                    condition = and_(*abandoned)
+                    target = OutboxStatus.PENDING
                 result = await session.execute(
                     update(OutboxItem)
-                    .where(*condition)
+                    .where(OutboxItem.broadcast_id == broadcast_id, condition)
                     .values(status=target.value, claimed_by=None, claimed_at=None)
                 )
-                recovered += int(result.rowcount or 0)  # type: ignore[attr-defined]
-            await session.commit()
+                if target is OutboxStatus.PENDING:
+                    recovered += int(result.rowcount or 0)  # type: ignore[attr-defined]
+                await session.commit()
         if recovered:
             self.stats.recovered += recovered
             logger.warning("took back %d recipients from a stopped worker", recovered)

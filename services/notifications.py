@@ -254,6 +254,7 @@ class NoticeScanner:
         self.live_max_age = live_max_age
         self.on_created = on_created
         self._wake = asyncio.Event()
+        self._stopping = False
 
     def wake(self) -> None:
         self._wake.set()
@@ -272,8 +273,12 @@ class NoticeScanner:
             self.on_created()
         return created
 
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
     async def run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self.scan_once()
             except Exception:
