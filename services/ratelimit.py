@@ -26,7 +26,8 @@ from typing import Any, Protocol
 @dataclass(frozen=True, slots=True)
 class Reservation:
     """`granted`: a global slot is reserved `delay` seconds from now. Not granted: the chat
-    itself may receive again only in `delay` seconds (nothing was reserved; send others first)."""
+    itself may receive again only in `delay` seconds (nothing was reserved; send others first).
+    `token` is the limiter's clock at the reservation (`token + delay` is the slot)."""
 
     granted: bool
     delay: float
@@ -176,11 +177,15 @@ class RedisRateLimiter:
 
     async def reserve(self, chat_id: int) -> Reservation:
         tat, pause = self._keys
-        granted, delay_us, _now = await self._reserve(
+        granted, delay_us, now_us = await self._reserve(
             keys=[tat, pause, f"{self.prefix}:chat:{chat_id}"],
             args=[self._interval_us, self._chat_interval_us],
         )
-        return Reservation(granted=bool(int(granted)), delay=max(0.0, int(delay_us) / 1_000_000))
+        return Reservation(
+            granted=bool(int(granted)),
+            delay=max(0.0, int(delay_us) / 1_000_000),
+            token=int(now_us) / 1_000_000,
+        )
 
     async def still_valid(self, reservation: Reservation) -> bool:
         left = await self._paused(keys=[self._keys[1]])
