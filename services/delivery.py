@@ -203,9 +203,15 @@ def _wall_now() -> datetime:
 
 
 class DeliveryEngine:
-    """One worker. `run()` until cancelled; `drain()` until no broadcast has work left (tests,
+    """One worker. `run()` until stopped; `drain()` until no broadcast has work left (tests,
     benchmarks). Business time (schedules, sent_at) comes from `clock`; leases and progress
-    throttling use the wall clock, so they work under a frozen test clock too."""
+    throttling use the wall clock, so they work under a frozen test clock too.
+
+    Inside: the main loop fills, starts due schedules and claims batches, handing each to the
+    dispatcher through a one-batch queue (the next batch is claimed while the current one is
+    being sent); the dispatcher gives each row a rate-limited slot and starts its send; answers
+    are written in small batches by the flusher; housekeeping renews this worker's claims,
+    takes back a dead worker's and reports progress to authors."""
 
     def __init__(
         self,
@@ -242,11 +248,13 @@ class DeliveryEngine:
         self._contents: dict[int, Content] = {}
         self._status: dict[int, str] = {}
         self._status_at = float("-inf")
-        self._held: dict[int, int] = {}  # broadcast id -> rows claimed and not yet recorded
+        self._held: dict[int, int] = {}  # outbox row id -> broadcast id: claimed, not yet recorded
+        self._batches: asyncio.Queue[list[_Claimed]] = asyncio.Queue(maxsize=1)
+        self._dispatching: list[_Claimed] = []
         self._round = 0
         self._last_heartbeat = 0.0
         self._last_recovery = 0.0
-        self._last_promotion = -1e9
+        self._last_promotion = float("-inf")
         self._stopping = False
 
     # --- public -------------------------------------------------------------------------
@@ -260,28 +268,28 @@ class DeliveryEngine:
     async def run(self) -> None:
         await self._loop(until_idle=False)
 
+    async def drain(self) -> None:
+        await self._loop(until_idle=True)
+
     def stop(self) -> None:
         """Stop at the next safe point: claimed rows not yet sent go back, answers are recorded.
         (Cancelling the task instead may leave a database transaction open mid-statement.)"""
         self._stopping = True
         self._wake.set()
 
-    async def drain(self) -> None:
-        await self._loop(until_idle=True)
-
-    # --- the loop -----------------------------------------------------------------------
+    # --- the loops ----------------------------------------------------------------------
 
     async def _loop(self, *, until_idle: bool) -> None:
         await self._recover(initial=True)
         helpers = [
             asyncio.create_task(self._flush_periodically(), name="delivery-flush"),
             asyncio.create_task(self._housekeeping(), name="delivery-housekeeping"),
+            asyncio.create_task(self._dispatcher(), name="delivery-dispatch"),
         ]
         try:
             while not self._stopping:
                 try:
-                    worked = await self._step()
-                    if worked:
+                    if await self._step():
                         continue
                     if until_idle and not await self._has_work():
                         break
@@ -300,6 +308,39 @@ class DeliveryEngine:
             await asyncio.gather(*helpers, return_exceptions=True)
             await self._shutdown()
 
+    async def _step(self) -> bool:
+        """One round: due schedules, filling, one claimed batch handed to the dispatcher (this
+        waits while the previous batch is still queued). True if it claimed something."""
+        now = asyncio.get_running_loop().time()
+        if now - self._last_promotion >= self.config.poll_interval:
+            self._last_promotion = now
+            async with self._session() as session:
+                await broadcasts.promote_due(session, self.platform, self.clock.now())
+                await session.commit()
+        active = await self._active()
+        await self._fill(active)
+        for broadcast_id in self._rotation(active):
+            rows = await self._claim(broadcast_id)
+            if rows:
+                await self._batches.put(rows)
+                return True
+            await self._finish_if_complete(broadcast_id)
+        return False
+
+    async def _dispatcher(self) -> None:
+        while True:
+            batch = await self._batches.get()
+            self._dispatching = batch
+            try:
+                await self._dispatch(batch)
+            except Exception:
+                logger.exception("dispatching failed; %d recipients go back to pending", len(batch))
+                with contextlib.suppress(Exception):
+                    await self._release(list(batch), BroadcastStatus.PAUSED.value)
+                await asyncio.sleep(self.config.poll_interval)
+            finally:
+                self._dispatching = []
+
     async def _housekeeping(self) -> None:
         """Beside the sending: renew claims, take back a dead worker's, report progress. Its own
         task, so a long 429 pause or a slow batch never lets this worker's claims expire."""
@@ -317,23 +358,17 @@ class DeliveryEngine:
             except Exception:
                 logger.exception("delivery housekeeping failed; retrying")
 
-    async def _step(self) -> bool:
-        """One round: due schedules, filling, one claimed batch. True if it sent."""
-        now = asyncio.get_running_loop().time()
-        if now - self._last_promotion >= self.config.poll_interval:
-            self._last_promotion = now
-            async with self._session() as session:
-                await broadcasts.promote_due(session, self.platform, self.clock.now())
-                await session.commit()
-        active = await self._active()
-        await self._fill(active)
-        for broadcast_id in self._rotation(active):
-            rows = await self._claim(broadcast_id)
-            if rows:
-                await self._dispatch(rows)
-                return True
-            await self._finish_if_complete(broadcast_id)
-        return False
+    def _busy(self) -> bool:
+        return bool(
+            self._tasks or self._results or self._held or self._dispatching or not self._batches.empty()
+        )
+
+    async def _idle(self) -> None:
+        # Work in progress: look again soon (a finishing broadcast reports sooner).
+        timeout = min(self.config.poll_interval, 0.2) if self._busy() else self.config.poll_interval
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+        self._wake.clear()
 
     async def _shutdown(self) -> None:
         """Stopping (not crashing): record what was answered, give back what was not sent."""
@@ -341,6 +376,8 @@ class DeliveryEngine:
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        while not self._batches.empty():
+            self._batches.get_nowait()
         try:
             await asyncio.wait_for(self._give_back(), timeout=3)
         except Exception:
@@ -348,27 +385,21 @@ class DeliveryEngine:
 
     async def _give_back(self) -> None:
         await self._flush()
+        if not self._held:
+            return
         async with self._session() as session:
-            await session.execute(
-                update(OutboxItem)
-                .where(
-                    OutboxItem.status == OutboxStatus.SENDING.value,
-                    OutboxItem.claimed_by == self.worker_id,
+            for chunk in _chunks(list(self._held), 500):
+                await session.execute(
+                    update(OutboxItem)
+                    .where(
+                        OutboxItem.id.in_(chunk),
+                        OutboxItem.status == OutboxStatus.SENDING.value,
+                        OutboxItem.claimed_by == self.worker_id,
+                    )
+                    .values(status=OutboxStatus.PENDING.value, claimed_by=None, claimed_at=None)
                 )
-                .values(status=OutboxStatus.PENDING.value, claimed_by=None, claimed_at=None)
-            )
             await session.commit()
         self._held.clear()
-
-    async def _idle(self) -> None:
-        if self._tasks or self._results or self._held:
-            # Answers are still coming: look again soon (a finishing broadcast reports sooner).
-            timeout = min(self.config.poll_interval, 0.2)
-        else:
-            timeout = self.config.poll_interval
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
-        self._wake.clear()
 
     def _session(self) -> AsyncSession:
         return self.sessionmaker()
@@ -392,15 +423,12 @@ class DeliveryEngine:
         return sorted(b for b, s in found if s == BroadcastStatus.SENDING.value)
 
     async def _has_work(self) -> bool:
-        if self._tasks or self._results:
+        if self._busy():
             return True
         async with self._session() as session:
             waiting = await session.scalar(
                 select(Broadcast.id)
-                .where(
-                    Broadcast.platform == self.platform,
-                    Broadcast.status == BroadcastStatus.SENDING.value,
-                )
+                .where(Broadcast.platform == self.platform, Broadcast.status == BroadcastStatus.SENDING.value)
                 .limit(1)
             )
             if waiting is not None:
@@ -420,8 +448,8 @@ class DeliveryEngine:
     # --- filling --------------------------------------------------------------------------
 
     async def _fill(self, active: list[int]) -> None:
-        """One batch per broadcast that still has recipients to write (the claim loop keeps
-        running between batches, so the first messages leave at once)."""
+        """One batch per broadcast that still has recipients to write (the sending goes on
+        between batches, so the first messages leave at once)."""
         for broadcast_id in active:
             async with self._session() as session:
                 locked = select(Broadcast).where(
@@ -440,7 +468,6 @@ class DeliveryEngine:
     # --- claiming and sending -----------------------------------------------------------
 
     async def _claim(self, broadcast_id: int) -> list[_Claimed]:
-        limit = self.config.claim_size
         now = _wall_now()
         async with self._session() as session:
             candidates = (
@@ -449,7 +476,7 @@ class DeliveryEngine:
                     OutboxItem.broadcast_id == broadcast_id, OutboxItem.status == OutboxStatus.PENDING.value
                 )
                 .order_by(OutboxItem.id)
-                .limit(limit)
+                .limit(self.config.claim_size)
                 .with_for_update(skip_locked=True)
                 .scalar_subquery()
             )
@@ -466,16 +493,14 @@ class DeliveryEngine:
                     OutboxItem.attempts,
                 )
             )
-            rows = [_Claimed(*row) for row in result.all()]
-            rows.sort(key=lambda row: row.id)
+            rows = sorted((_Claimed(*row) for row in result.all()), key=lambda row: row.id)
             skipped = await self._skip_unwanted(session, rows)
             await session.commit()
-        if broadcast_id not in self._contents:
+        if rows and broadcast_id not in self._contents:
             await self._load_content(broadcast_id)
         self.stats.skipped += len(skipped)
         kept = [row for row in rows if row.id not in skipped]
-        if kept:
-            self._held[broadcast_id] = self._held.get(broadcast_id, 0) + len(kept)
+        self._held.update({row.id: row.broadcast_id for row in kept})
         return kept
 
     async def _skip_unwanted(self, session: AsyncSession, rows: list[_Claimed]) -> set[int]:
@@ -514,31 +539,29 @@ class DeliveryEngine:
         loop = asyncio.get_running_loop()
         if loop.time() - self._status_at >= self.config.status_refresh:
             self._status_at = loop.time()
+            ids = {broadcast_id, *self._held.values()}
             async with self._session() as session:
-                ids = list(self._held) or [broadcast_id]
-                if broadcast_id not in ids:
-                    ids.append(broadcast_id)
                 rows = await session.execute(
                     select(Broadcast.id, Broadcast.status).where(Broadcast.id.in_(ids))
                 )
                 self._status.update({bid: status for bid, status in rows.all()})
         return self._status.get(broadcast_id)
 
-    async def _dispatch(self, rows: list[_Claimed]) -> None:
-        """Give each claimed row a rate-limited slot and start its send. A row whose chat is
-        still cooling down (per-chat limit) waits at the back of the batch, not at the front.
-        The in-flight slot is taken *before* the rate slot, so a slow platform can never make
-        queued sends leave in a burst."""
-        queue = list(rows)
+    async def _dispatch(self, queue: list[_Claimed]) -> None:
+        """Give each claimed row a rate-limited slot and start its send (rows leave `queue` as
+        they start, so what is left is known if this fails). A row whose chat is still cooling
+        down (per-chat limit) waits at the back, not at the front. The in-flight slot is taken
+        *before* the rate slot, so a slow platform can never make sends leave in a burst."""
         while queue:
             if self._stopping:
-                await self._release(queue, BroadcastStatus.PAUSED.value)
+                await self._release(list(queue), BroadcastStatus.PAUSED.value)
+                queue.clear()
                 return
-            row = queue.pop(0)
+            row = queue[0]
             status = await self._current_status(row.broadcast_id)
             if status != BroadcastStatus.SENDING.value:
-                await self._release([row, *[r for r in queue if r.broadcast_id == row.broadcast_id]], status)
-                queue = [r for r in queue if r.broadcast_id != row.broadcast_id]
+                await self._release([r for r in queue if r.broadcast_id == row.broadcast_id], status)
+                queue[:] = [r for r in queue if r.broadcast_id != row.broadcast_id]
                 continue
             await self._semaphore.acquire()
             started = False
@@ -546,16 +569,15 @@ class DeliveryEngine:
                 reservation = await self.limiter.reserve(row.chat_id)
                 if not reservation.granted:
                     if any(r.chat_id != row.chat_id for r in queue):
-                        queue.append(row)
+                        queue.append(queue.pop(0))
                     else:
                         await asyncio.sleep(reservation.delay)
-                        queue.insert(0, row)
                     continue
                 if reservation.delay > 0:
                     await asyncio.sleep(reservation.delay)
                 if not await self.limiter.still_valid(reservation):
-                    queue.insert(0, row)
                     continue
+                queue.pop(0)
                 task = asyncio.create_task(self._deliver(row), name=f"deliver-{row.id}")
                 started = True
                 self._tasks.add(task)
@@ -565,36 +587,37 @@ class DeliveryEngine:
                     self._semaphore.release()
 
     async def _wait_in_flight(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        while self._tasks or self._dispatching or not self._batches.empty():
+            if self._tasks:
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            else:
+                await asyncio.sleep(0.01)
 
     async def _release(self, rows: list[_Claimed], status: str | None) -> None:
-        """The broadcast was paused or cancelled while these rows waited for their turn. The
-        broadcast's row is locked and its status read again, so a cancel pressed meanwhile is
-        never undone by putting rows back to pending."""
-        async with self._session() as session:
-            current = await session.scalar(
-                select(Broadcast.status).where(Broadcast.id == rows[0].broadcast_id).with_for_update()
-            )
-            cancelled = current in (None, BroadcastStatus.CANCELLED.value)
-            target = OutboxStatus.CANCELLED if cancelled else OutboxStatus.PENDING
-            await session.execute(
-                update(OutboxItem)
-                .where(OutboxItem.id.in_([row.id for row in rows]), OutboxItem.claimed_by == self.worker_id)
-                .values(status=target.value, claimed_by=None, claimed_at=None)
-            )
-            await session.commit()
-        if current is not None:
-            self._status[rows[0].broadcast_id] = current
-        for row in rows:
-            self._unhold(row.broadcast_id)
-
-    def _unhold(self, broadcast_id: int) -> None:
-        left = self._held.get(broadcast_id, 0) - 1
-        if left > 0:
-            self._held[broadcast_id] = left
-        else:
-            self._held.pop(broadcast_id, None)
+        """The broadcast was paused or cancelled (or this worker stops) while these rows waited
+        for their turn. The broadcast's row is locked and its status read again, so a cancel
+        pressed meanwhile is never undone by putting rows back to pending."""
+        if not rows:
+            return
+        for broadcast_id in {row.broadcast_id for row in rows}:
+            ids = [row.id for row in rows if row.broadcast_id == broadcast_id]
+            async with self._session() as session:
+                current = await session.scalar(
+                    select(Broadcast.status).where(Broadcast.id == broadcast_id).with_for_update()
+                )
+                cancelled = current in (None, BroadcastStatus.CANCELLED.value)
+                target = OutboxStatus.CANCELLED if cancelled else OutboxStatus.PENDING
+                for chunk in _chunks(ids, 500):
+                    await session.execute(
+                        update(OutboxItem)
+                        .where(OutboxItem.id.in_(chunk), OutboxItem.claimed_by == self.worker_id)
+                        .values(status=target.value, claimed_by=None, claimed_at=None)
+                    )
+                await session.commit()
+            if current is not None:
+                self._status[broadcast_id] = current
+            for row_id in ids:
+                self._held.pop(row_id, None)
 
     async def _deliver(self, row: _Claimed) -> None:
         try:
@@ -668,6 +691,7 @@ class DeliveryEngine:
                 return
             batch, self._results = self._results, []
             now = self.clock.now()
+            blocked = [r.row for r in batch if r.status is OutboxStatus.BLOCKED]
             try:
                 async with self._session() as session:
                     await session.execute(
@@ -685,41 +709,46 @@ class DeliveryEngine:
                             for r in batch
                         ],
                     )
-                    blocked = [r.row.user_id for r in batch if r.status is OutboxStatus.BLOCKED]
                     if blocked:
                         await session.execute(
-                            update(User).where(User.id.in_(blocked)).values(is_blocked=True)
+                            update(User)
+                            .where(User.id.in_([row.user_id for row in blocked]))
+                            .values(is_blocked=True)
                         )
                     await session.commit()
             except BaseException:
                 self._results[:0] = batch
                 raise
             for r in batch:
-                self._unhold(r.row.broadcast_id)
+                self._held.pop(r.row.id, None)
             if blocked and self.on_blocked is not None:
-                await self.on_blocked([r.row.chat_id for r in batch if r.status is OutboxStatus.BLOCKED])
+                await self.on_blocked([row.chat_id for row in blocked])
 
     # --- leases ---------------------------------------------------------------------------
 
     async def _heartbeat(self) -> None:
+        """Renew the claims on the rows this worker holds (only those: a row it lost track of
+        expires and is taken back like a dead worker's)."""
         self._last_heartbeat = asyncio.get_running_loop().time()
-        if not self._held:
+        held = list(self._held)
+        if not held:
             return
         async with self._session() as session:
-            await session.execute(
-                update(OutboxItem)
-                .where(
-                    OutboxItem.broadcast_id.in_(list(self._held)),
-                    OutboxItem.status == OutboxStatus.SENDING.value,
-                    OutboxItem.claimed_by == self.worker_id,
+            for chunk in _chunks(held, 500):
+                await session.execute(
+                    update(OutboxItem)
+                    .where(
+                        OutboxItem.id.in_(chunk),
+                        OutboxItem.status == OutboxStatus.SENDING.value,
+                        OutboxItem.claimed_by == self.worker_id,
+                    )
+                    .values(claimed_at=_wall_now())
                 )
-                .values(claimed_at=_wall_now())
-            )
             await session.commit()
 
     async def _recover(self, *, initial: bool) -> None:
-        """Rows claimed by a worker that stopped renewing its claim go back to pending; for a
-        cancelled broadcast they (and any row still pending) become cancelled."""
+        """Rows whose claim expired (a dead worker's) go back to pending; for a cancelled
+        broadcast they, and any row still pending, become cancelled."""
         self._last_recovery = asyncio.get_running_loop().time()
         expired = _wall_now() - timedelta(seconds=self.config.claim_lease)
         recovered = 0
@@ -760,12 +789,13 @@ class DeliveryEngine:
                 status = await session.scalar(
                     select(Broadcast.status).where(Broadcast.id == broadcast_id).with_for_update()
                 )
-                abandoned = [
-                    OutboxItem.status == OutboxStatus.SENDING.value,
-                    OutboxItem.claimed_by != self.worker_id,
-                ]
-                if not (initial and self.exclusive):
+                abandoned = [OutboxItem.status == OutboxStatus.SENDING.value]
+                if initial and self.exclusive:
+                    abandoned.append(OutboxItem.claimed_by != self.worker_id)
+                else:
                     abandoned.append(OutboxItem.claimed_at < expired)
+                    if self._held:
+                        abandoned.append(OutboxItem.id.not_in(list(self._held)))
                 if status == BroadcastStatus.CANCELLED.value:
                     condition = or_(OutboxItem.status == OutboxStatus.PENDING.value, and_(*abandoned))
                     target = OutboxStatus.CANCELLED
@@ -787,7 +817,7 @@ class DeliveryEngine:
     # --- finishing and progress -----------------------------------------------------------
 
     async def _finish_if_complete(self, broadcast_id: int) -> None:
-        if self._held.get(broadcast_id):
+        if broadcast_id in self._held.values():
             return
         async with self._session() as session:
             if await broadcasts.finish_if_complete(session, broadcast_id, self.clock.now()):
@@ -803,21 +833,17 @@ class DeliveryEngine:
             return
         now = _wall_now()
         edited_before = now - timedelta(seconds=self.config.progress_interval)
+        reportable = [
+            BroadcastStatus.SENDING.value,
+            BroadcastStatus.DONE.value,
+            BroadcastStatus.CANCELLED.value,
+        ]
         async with self._session() as session:
             rows = await session.execute(
                 select(Broadcast.id, Broadcast.status).where(
                     Broadcast.platform == self.platform,
                     Broadcast.author_id.is_not(None),
-                    Broadcast.status.in_(
-                        [
-                            s.value
-                            for s in (
-                                BroadcastStatus.SENDING,
-                                BroadcastStatus.DONE,
-                                BroadcastStatus.CANCELLED,
-                            )
-                        ]
-                    ),
+                    Broadcast.status.in_(reportable),
                     Broadcast.reported_final.is_(False),
                 )
             )
@@ -850,10 +876,8 @@ class DeliveryEngine:
             except Exception:
                 logger.exception("progress report for broadcast %s failed", broadcast_id)
                 continue
-            if (messages.progress_message_id, messages.control_message_id) != (
-                snapshot.progress_message_id,
-                snapshot.control_message_id,
-            ):
+            shown = (messages.progress_message_id, messages.control_message_id)
+            if shown != (snapshot.progress_message_id, snapshot.control_message_id):
                 async with self._session() as session:
                     await session.execute(
                         update(Broadcast)
@@ -864,3 +888,7 @@ class DeliveryEngine:
                         )
                     )
                     await session.commit()
+
+
+def _chunks(items: list[int], size: int) -> list[list[int]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
