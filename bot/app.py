@@ -101,33 +101,47 @@ class HamdelApp:
             except TelegramAPIError as error:  # the admin has not started the bot yet
                 logger.warning("staff commands for admin %s not set: %s", admin_id, error)
 
+    def needs_web_server(self) -> bool:
+        """Whether a feature's pages must be served in polling mode too (see `Feature.web_needed`)."""
+        return any(f.web_routes and f.web_needed and f.web_needed(self.settings) for f in self.features)
+
     async def run_polling(self, *, handle_signals: bool = True) -> None:
         await self.bot.delete_webhook(drop_pending_updates=False)
-        await self.dispatcher.start_polling(
-            self.bot,
-            allowed_updates=self.allowed_updates,
-            handle_signals=handle_signals,
-            close_bot_session=False,
-        )
+        runner = None
+        if self.needs_web_server():
+            webhook = self.settings.webhook
+            runner, port = await self.serve_web(webhook.listen_host, webhook.listen_port, webhook=False)
+            logger.info("web server for the features' pages on %s:%s", webhook.listen_host, port)
+        try:
+            await self.dispatcher.start_polling(
+                self.bot,
+                allowed_updates=self.allowed_updates,
+                handle_signals=handle_signals,
+                close_bot_session=False,
+            )
+        finally:
+            if runner is not None:
+                await runner.cleanup()
 
     def webhook_path(self) -> str:
         webhook = self.settings.webhook
         return webhook_path(webhook.path, self.bot.token, webhook.secret)
 
-    def build_web_app(self) -> web.Application:
-        """The bot's own web server: the webhook endpoint (and the features' pages)."""
+    def build_web_app(self, *, webhook: bool = True) -> web.Application:
+        """The bot's own web server: the features' pages, and the webhook endpoint in webhook mode."""
         application = web.Application()
         for feature in self.features:
             for add_routes in feature.web_routes:
                 add_routes(self, application)
-        PlatformWebhookHandler(
-            self.dispatcher, self.bot, self.profile, self.settings.webhook.secret
-        ).register(application, path=self.webhook_path())
+        if webhook:
+            PlatformWebhookHandler(
+                self.dispatcher, self.bot, self.profile, self.settings.webhook.secret
+            ).register(application, path=self.webhook_path())
         return application
 
-    async def serve_web(self, host: str, port: int) -> tuple[web.AppRunner, int]:
+    async def serve_web(self, host: str, port: int, *, webhook: bool = True) -> tuple[web.AppRunner, int]:
         """Start the bot's web server; returns the runner and the bound port (port 0 picks one)."""
-        runner = web.AppRunner(self.build_web_app())
+        runner = web.AppRunner(self.build_web_app(webhook=webhook))
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         await site.start()
@@ -202,7 +216,9 @@ def create_app(
     dispatcher.update.outer_middleware(DatabaseMiddleware(sessionmaker))
     dispatcher.update.outer_middleware(UserMiddleware(i18n, users, default_locale))
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
-    dispatcher.include_router(handlers.build_router(settings.staff.staff_chat_id, features))
+    dispatcher.include_router(
+        handlers.build_router(settings.staff.staff_chat_id, features, settings.tickets.routed_chat_ids)
+    )
 
     app = HamdelApp(
         settings=settings,

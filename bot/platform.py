@@ -42,6 +42,10 @@ class PlatformProfile:
     unsupported_parameters: frozenset[str] = field(default_factory=frozenset)
     # Payments: Bale pays from the wallet in rials; Telegram's currency comes from settings.
     invoice_currency: str | None = None
+    # Which in-chat payment the platform offers: Bale's wallet, or Telegram Payments / Stars.
+    invoice_provider: str = "telegram"
+    # Where a person opens a chat with a bot by username (the gateway's return page links back).
+    bot_link_base: str = "https://t.me/"
     # A sensible bulk send rate when settings give none (messages per second).
     default_send_rate: float = 30.0
     # Telegram's paid broadcasts (`allow_paid_broadcast`, up to 1000 messages/s, paid in Stars).
@@ -57,6 +61,12 @@ class PlatformProfile:
             _fill_missing(raw)
         return raw
 
+    def normalize_result(self, method: str, result: Any) -> Any:
+        """The same for a method's result (getMe's User, a sent Message, getChat's ChatFullInfo…)."""
+        if self.normalizes_updates:
+            _fill_missing(result, _RESULT_ROOTS.get(method, "message"))
+        return result
+
 
 def _fill_missing(node: Any, key: str | None = None) -> None:
     if isinstance(node, list):
@@ -70,6 +80,21 @@ def _fill_missing(node: Any, key: str | None = None) -> None:
         node.setdefault("first_name", node.get("username") or "")
     elif key in _CHAT_KEYS:
         node.setdefault("type", "private" if int(node.get("id", 0)) > 0 else "group")
+    elif key == "chat_full_info":
+        node.setdefault("type", "private" if int(node.get("id", 0)) > 0 else "group")
+        node.setdefault("accent_color_id", 0)
+        node.setdefault("max_reaction_count", 0)
+        node.setdefault(
+            "accepted_gift_types",
+            {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+            },
+        )
+    elif key == "chat_member":
+        node.setdefault("status", "member")
     elif key == "successful_payment":
         node.setdefault("telegram_payment_charge_id", node.get("provider_payment_charge_id", ""))
         node.setdefault("provider_payment_charge_id", node.get("telegram_payment_charge_id", ""))
@@ -81,9 +106,16 @@ def _fill_missing(node: Any, key: str | None = None) -> None:
 
 
 _USER_KEYS = frozenset(
-    {"from", "from_user", "user", "forward_from", "via_bot", "new_chat_member", "left_chat_member"}
+    {"from", "from_user", "user", "forward_from", "via_bot", "new_chat_members", "left_chat_member"}
 )
 _CHAT_KEYS = frozenset({"chat", "sender_chat", "forward_from_chat"})
+_RESULT_ROOTS = {
+    "getMe": "user",
+    "getChat": "chat_full_info",
+    "getChatMember": "chat_member",
+    "getChatAdministrators": "chat_member",
+    "getUpdates": "updates",
+}
 _MESSAGE_KEYS = frozenset({"message", "edited_message", "reply_to_message", "pinned_message", "channel_post"})
 
 _BALE_UNSUPPORTED = frozenset(
@@ -132,6 +164,8 @@ BALE = PlatformProfile(
     update_types=("message", "edited_message", "callback_query", "pre_checkout_query"),
     unsupported_parameters=_BALE_UNSUPPORTED,
     invoice_currency="IRR",
+    invoice_provider="bale_wallet",
+    bot_link_base="https://ble.ir/",
     default_send_rate=20.0,
 )
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.methods import GetChat, GetMe, GetUpdates, Response, TelegramMethod
+from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
 from bot.platform import PlatformProfile, PlatformRequestMiddleware
@@ -27,30 +27,16 @@ class PlatformSession(AiohttpSession):
     def check_response(
         self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int, content: str
     ) -> Response[TelegramType]:
-        if isinstance(method, GetUpdates) and self.profile.normalizes_updates:
-            content = self._normalized(content)
-        elif self.profile.normalizes_updates:
-            content = self._normalized_result(method, content)
+        if self.profile.normalizes_updates:
+            content = self._normalized(method.__api_method__, content)
         return super().check_response(bot, method, status_code, content)
 
-    def _normalized_result(self, method: TelegramMethod[TelegramType], content: str) -> str:
-        """Method results (getMe's User, a sent Message...) lack the same fields as updates."""
+    def _normalized(self, method: str, content: str) -> str:
         try:
             payload: Any = self.json_loads(content)
         except ValueError:
             return content
-        if not isinstance(payload, dict) or not isinstance(payload.get("result"), dict):
+        if not isinstance(payload, dict) or not isinstance(payload.get("result"), dict | list):
             return content
-        key = {GetMe: "user", GetChat: "chat"}.get(type(method), "message")
-        payload["result"] = self.profile.normalize_update({key: payload["result"]})[key]
+        self.profile.normalize_result(method, payload["result"])
         return self.json_dumps(payload)
-
-    def _normalized(self, content: str) -> str:
-        try:
-            payload: Any = self.json_loads(content)
-        except ValueError:
-            return content
-        if isinstance(payload, dict) and isinstance(payload.get("result"), list):
-            payload["result"] = [self.profile.normalize_update(update) for update in payload["result"]]
-            return self.json_dumps(payload)
-        return content

@@ -41,6 +41,7 @@ from models.broadcasts import Broadcast, BroadcastStatus, ButtonKind, SegmentKin
 from models.db import is_sqlite
 from models.donation import Campaign
 from services import audit, broadcasts, notifications, regions
+from services import campaigns as campaign_service
 from services.broadcasts import (
     ConfirmOutcome,
     ContentProblem,
@@ -709,6 +710,7 @@ async def button_kind_chosen(
     user: UserRecord,
     t: Translator,
     profile: PlatformProfile,
+    clock: Clock,
 ) -> None:
     draft = await _draft(state, session, user)
     if draft is None:
@@ -719,7 +721,7 @@ async def button_kind_chosen(
         await show(query, t("broadcast-ask-url"), _one_column(cancel_button(t)), profile)
         return
     if callback_data.value == "campaign":
-        campaigns = await broadcasts.active_campaigns(session)
+        campaigns = (await campaign_service.active_campaigns(session, clock.now()))[:20]
         if not campaigns:
             alert(callback_answer, t("broadcast-no-campaigns"))
             return
@@ -848,7 +850,7 @@ async def segment_kind_chosen(
             )
     elif kind == SegmentKind.DONORS.value:
         prompt = "broadcast-choose-campaign"
-        for campaign in await broadcasts.active_campaigns(session):
+        for campaign in await broadcasts.recent_campaigns(session):
             builder.row(
                 InlineKeyboardButton(
                     text=campaign.title(t.locale)[:60],

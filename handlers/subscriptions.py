@@ -18,9 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.ui import Feature, MenuCallback, MenuSection, home_button, show
+from handlers.donations import DonCampaign
 from models.broadcasts import ButtonKind, Topic
 from models.donation import Campaign, CampaignStatus
-from services import notifications, regions, subscriptions
+from services import campaigns as campaign_service
+from services import regions, subscriptions
 from services.clock import Clock
 from services.delivery import Content
 from services.persian import format_date, format_toman
@@ -378,15 +380,13 @@ async def campaign_card(
     callback_data: CampaignCallback,
     session: AsyncSession,
     t: Translator,
-    menu_sections: list[MenuSection],
     clock: Clock,
 ) -> None:
     campaign = await session.get(Campaign, callback_data.id)
     if campaign is None or campaign.status == CampaignStatus.DRAFT.value:
         alert(callback_answer, t("subscriptions-campaign-missing"))
         return
-    raised = (await notifications.totals(session, [campaign.id])).get(campaign.id)
-    raised_rials = raised.raised_rials if raised else 0
+    progress = await campaign_service.campaign_progress(session, campaign, clock.now())
     locale = t.locale
     description = campaign.description(locale).strip()
     if len(description) > 1500:
@@ -395,22 +395,22 @@ async def campaign_card(
         "subscriptions-campaign-card",
         title=campaign.title(locale),
         description=description,
-        raised=format_toman(raised_rials, locale),
-        goal=format_toman(campaign.goal_rials, locale),
-        percent=min(999, raised_rials * 100 // campaign.goal_rials),
+        bar=campaign_service.progress_bar(progress.percent),
+        raised=format_toman(progress.raised_rials, locale),
+        goal=format_toman(progress.goal_rials, locale),
+        percent=progress.percent,
         ends=format_date(campaign.ends_at, locale),
     )
-    open_for_gifts = campaign.status == CampaignStatus.ACTIVE.value and campaign.ends_at > clock.now()
-    if not open_for_gifts:
-        text += "\n\n" + t("subscriptions-campaign-closed")
     builder = InlineKeyboardBuilder()
-    if open_for_gifts and any(section.key == "donate" for section in menu_sections):
+    if progress.open:
         builder.row(
             InlineKeyboardButton(
                 text=t("subscriptions-campaign-donate-button"),
-                callback_data=MenuCallback(section="donate").pack(),
+                callback_data=DonCampaign(id=campaign.id).pack(),
             )
         )
+    else:
+        text += "\n\n" + t("subscriptions-campaign-closed")
     builder.row(home_button(t))
     if isinstance(query.message, Message):
         await query.message.answer(text, reply_markup=builder.as_markup())

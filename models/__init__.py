@@ -2,10 +2,20 @@
 
 from models.base import Base
 from models.broadcasts import Broadcast, CampaignNotice, OutboxItem, Subscription
-from models.donation import Campaign, CampaignStatus, Donation, DonationStatus, Purpose, RegionScope
+from models.donation import (
+    Campaign,
+    CampaignStatus,
+    Donation,
+    DonationStatus,
+    Purpose,
+    ReceiptSequence,
+    RegionScope,
+)
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
+from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
 from models.user import User
+from models.volunteers import Volunteer, VolunteerArea
 
 __all__ = [
     "AuditEntry",
@@ -19,8 +29,15 @@ __all__ = [
     "FsmRecord",
     "OutboxItem",
     "Purpose",
+    "ReceiptSequence",
     "RegionScope",
     "StaffRole",
     "Subscription",
+    "Ticket",
+    "TicketLink",
+    "TicketMessage",
+    "TicketSequence",
     "User",
+    "Volunteer",
+    "VolunteerArea",
 ]

@@ -434,11 +434,12 @@ async def recent(session: AsyncSession, platform: str, limit: int = 8) -> Sequen
     ).all()
 
 
-async def active_campaigns(session: AsyncSession, limit: int = 20) -> Sequence[Campaign]:
+async def recent_campaigns(session: AsyncSession, limit: int = 20) -> Sequence[Campaign]:
+    """Campaigns whose donors may be written to: every one that went beyond a draft, newest first."""
     return (
         await session.scalars(
             select(Campaign)
-            .where(Campaign.status.in_([CampaignStatus.ACTIVE.value, CampaignStatus.PAUSED.value]))
+            .where(Campaign.status != CampaignStatus.DRAFT.value)
             .order_by(Campaign.id.desc())
             .limit(limit)
         )

@@ -22,18 +22,18 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.broadcasts import BroadcastKind, CampaignNotice, SegmentKind
-from models.donation import Campaign, CampaignStatus, Donation, DonationStatus
-from services import broadcasts
+from models.donation import Campaign, CampaignStatus
+from services import broadcasts, campaigns
 from services.broadcasts import Segment
+from services.campaigns import CampaignTotals
 from services.clock import Clock
 from services.persian import format_toman
 
@@ -48,33 +48,6 @@ ORDER = (
     BroadcastKind.CAMPAIGN_FULL,
     BroadcastKind.CAMPAIGN_CLOSED,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Totals:
-    raised_rials: int
-    donors: int
-    donations: int
-
-
-async def totals(session: AsyncSession, campaign_ids: list[int]) -> dict[int, Totals]:
-    if not campaign_ids:
-        return {}
-    rows = await session.execute(
-        select(
-            Donation.campaign_id,
-            func.coalesce(func.sum(Donation.amount_rials), 0),
-            func.count(func.distinct(Donation.user_id)),
-            func.count(Donation.id),
-        )
-        .where(Donation.campaign_id.in_(campaign_ids), Donation.status == DonationStatus.PAID.value)
-        .group_by(Donation.campaign_id)
-    )
-    return {
-        int(cid): Totals(int(raised), int(donors), int(count))
-        for cid, raised, donors, count in rows.all()
-        if cid is not None
-    }
 
 
 def due_notices(
@@ -136,7 +109,7 @@ async def _record_notice(
 
 
 def _texts(
-    kind: BroadcastKind, campaign: Campaign, total: Totals, render: Render
+    kind: BroadcastKind, campaign: Campaign, total: CampaignTotals, render: Render
 ) -> tuple[dict[str, str], dict[str, str]]:
     """The notice and its button, in fa and en."""
     texts: dict[str, str] = {}
@@ -186,14 +159,14 @@ async def scan(
     fired: dict[int, set[str]] = {}
     for campaign_id, kind in fired_rows.all():
         fired.setdefault(campaign_id, set()).add(kind)
-    campaigns = (
+    candidates = (
         await session.scalars(select(Campaign).where(Campaign.status != CampaignStatus.DRAFT.value))
     ).all()
-    pending = [c for c in campaigns if len(fired.get(c.id, set())) < len(ORDER)]
-    sums = await totals(session, [c.id for c in pending])
+    pending = [c for c in candidates if len(fired.get(c.id, set())) < len(ORDER)]
+    sums = await campaigns.campaign_totals(session, [c.id for c in pending])
     created: list[int] = []
     for campaign in pending:
-        total = sums.get(campaign.id, Totals(0, 0, 0))
+        total = sums.get(campaign.id, CampaignTotals())
         due = due_notices(campaign, total.raised_rials, now=now, live_max_age=live_max_age)
         for kind in ORDER:
             if kind not in due or kind.value in fired.get(campaign.id, set()):

@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bot.messenger import LocalMessenger, MessengerGroup, MessengerUser
 from pydantic_settings import BaseSettings
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import SANDBOX_TOKEN, HamdelApp, create_app
+from bot.messenger import LocalMessenger, MessengerGroup, MessengerUser
 from bot.migrate import upgrade
 from bot.settings import (
     DatabaseSettings,
@@ -167,6 +167,13 @@ class Harness:
     async def settle(self) -> None:
         await self.messenger.settle()
 
+    async def screen(self, chat: MessengerUser | MessengerGroup) -> str:
+        """The text the person now looks at after pressing a button: the edited message on
+        Telegram, the new one on Bale. Marks everything so far as read for `next_message`."""
+        await self.messenger.settle()
+        chat.skip_to_end()
+        return chat.last_text
+
 
 def _with_api_base(settings: Settings, base_url: str) -> Settings:
     telegram = settings.telegram.model_copy(update={"bot_api_base": base_url})
@@ -229,13 +236,15 @@ async def running_bot(
 
 
 async def _wait_polling(messenger: LocalMessenger, polling: asyncio.Task[None]) -> None:
-    for _ in range(500):
-        if polling.done():
-            polling.result()
-        if messenger.calls("getUpdates"):
-            return
-        await asyncio.sleep(0.01)
-    raise TimeoutError("the bot never started polling")
+    started = asyncio.ensure_future(
+        messenger.wait_for_request(lambda r: r.method == "getUpdates", timeout=10)
+    )
+    await asyncio.wait({started, polling}, return_when=asyncio.FIRST_COMPLETED)
+    if polling.done():
+        started.cancel()
+        polling.result()
+        raise RuntimeError("polling stopped before it started")
+    await started
 
 
 async def _start_webhook(app: HamdelApp) -> Any:

@@ -44,7 +44,8 @@ subscriptions-campaign-card =
     📣 Campaign “{ $title }”
     { $description }
 
-    💰 Raised: { $raised } of { $goal } ({ $percent }%)
+    { $bar } { $percent }%
+    💰 Raised: { $raised } of { $goal }
     📅 Until { $ends }
 subscriptions-campaign-closed = This campaign has ended; thank you to everyone who took part.
 subscriptions-campaign-missing = This campaign is no longer available.

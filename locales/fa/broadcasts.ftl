@@ -44,7 +44,8 @@ subscriptions-campaign-card =
     📣 پویش «{ $title }»
     { $description }
 
-    💰 جمع‌شده: { $raised } از { $goal } ({ $percent }٪)
+    { $bar } { $percent }٪
+    💰 جمع‌شده: { $raised } از { $goal }
     📅 تا { $ends }
 subscriptions-campaign-closed = این پویش به پایان رسیده است؛ از همهٔ همراهان سپاسگزاریم.
 subscriptions-campaign-missing = این پویش دیگر در دسترس نیست.

@@ -1,0 +1,261 @@
+"""The sandbox: the real bot against the local messenger, with a chat in the terminal.
+
+`python -m bot` with no BOT_TOKEN (or `python -m bot sandbox`) starts the local messenger and
+the bot (long polling, the embedded SQLite database) in this process. The person types as a
+donor; the bot's replies are printed with numbered buttons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.app import SANDBOX_TOKEN, HamdelApp, create_app
+from bot.messenger import LocalMessenger, MessengerGroup, MessengerUser
+from bot.migrate import upgrade_async
+from bot.settings import Settings
+
+DONOR_ID = 1001
+ADMIN_ID = 1002
+STAFF_CHAT_ID = -1_001_000_000_777
+
+HELP = """\
+Sandbox commands (anything else is sent to the bot as text):
+  :N             press button N of the newest message that has buttons (e.g. :2)
+  :pay           pay the newest invoice (test money)
+  :user          talk as the donor «سارا»          :admin   talk as the administrator
+  :staff         write in the working group's chat (as the administrator; :reply TEXT replies to
+                 the newest bot message there)
+  :photo [CAPTION]   :doc   :contact   :sticker   :location   send those
+  :block / :unblock  block or unblock the bot
+  :help          this text                        :quit    leave
+"""
+
+
+@dataclass
+class Sandbox:
+    """Drives the local messenger as a person would; `handle` takes one typed line."""
+
+    app: HamdelApp
+    messenger: LocalMessenger
+    donor: MessengerUser
+    admin: MessengerUser
+    staff: MessengerGroup
+    write: Callable[[str], None]
+    persona: str = "user"
+    _shown: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    @property
+    def chat(self) -> MessengerUser | MessengerGroup:
+        if self.persona == "staff":
+            return self.staff
+        return self.donor if self.persona == "user" else self.admin
+
+    @property
+    def speaker(self) -> MessengerUser:
+        return self.donor if self.persona == "user" else self.admin
+
+    def prompt(self) -> str:
+        return {"user": "سارا> ", "admin": "مدیر> ", "staff": "کارگروه> "}[self.persona]
+
+    async def handle(self, line: str) -> bool:
+        """Act on one typed line; False when the person wants to leave."""
+        line = line.strip()
+        if not line:
+            await self.refresh(wait=0)
+            return True
+        if line.startswith(":"):
+            return await self._command(line[1:].strip())
+        await self._send_text(line)
+        await self.refresh()
+        return True
+
+    async def _send_text(self, text: str, reply_to: dict[str, Any] | None = None) -> None:
+        if self.persona == "staff":
+            await self.staff.send(from_user=self.admin, text=text, reply_to=reply_to)
+        else:
+            await self.speaker.send(text)
+
+    async def _command(self, command: str) -> bool:
+        name, _, rest = command.partition(" ")
+        chat = self.chat
+        waits_for_bot = True
+        try:
+            if name.isdigit():
+                waits_for_bot = await self._press(int(name))
+            elif name in ("user", "admin", "staff"):
+                self.persona = name
+                waits_for_bot = False
+                self.write(f"— now: {self.prompt().rstrip('> ')}")
+            elif name == "pay" and isinstance(chat, MessengerUser):
+                result = await chat.pay()
+                if not result["ok"]:
+                    self.write(f"— payment refused: {result['error_message']}")
+            elif name == "reply" and self.persona == "staff" and self.staff.last:
+                await self._send_text(rest or "…", reply_to=self.staff.last)
+            elif name == "photo":
+                await self._media(lambda u: u.send_photo(caption=rest or None))
+            elif name == "doc":
+                await self._media(lambda u: u.send_document(filename="sample.csv", caption=rest or None))
+            elif name == "contact" and isinstance(chat, MessengerUser):
+                await chat.share_contact()
+            elif name == "sticker" and isinstance(chat, MessengerUser):
+                await chat.send_sticker()
+            elif name == "location" and isinstance(chat, MessengerUser):
+                await chat.send_location()
+            elif name == "block" and isinstance(chat, MessengerUser):
+                await chat.block()
+                self.write("— you blocked the bot")
+            elif name == "unblock" and isinstance(chat, MessengerUser):
+                await chat.unblock()
+                self.write("— you unblocked the bot")
+            elif name in ("quit", "exit", "q"):
+                return False
+            else:
+                waits_for_bot = False
+                self.write(HELP)
+        except (AssertionError, TimeoutError) as error:
+            self.write(f"— {str(error).splitlines()[0]}")
+        await self.refresh(wait=2.0 if waits_for_bot else 0)
+        return True
+
+    async def _media(self, send: Callable[[Any], Any]) -> None:
+        if self.persona == "staff":
+            await self.staff.send_photo(from_user=self.admin)
+        else:
+            await send(self.speaker)
+
+    async def _press(self, number: int) -> bool:
+        """Press button `number`; False when there was nothing to press."""
+        chat = self.chat
+        for message in reversed(chat.messages):
+            labels = chat.buttons(message)
+            if labels:
+                if not 1 <= number <= len(labels):
+                    self.write(f"— no button {number} (1–{len(labels)})")
+                    return False
+                if isinstance(chat, MessengerGroup):
+                    answer = await chat.press(self.admin, labels[number - 1], message=message)
+                else:
+                    answer = await chat.press(labels[number - 1], message=message)
+                if answer.get("text"):
+                    self.write(f"  ⓘ {answer['text']}")
+                return True
+        self.write("— there is no button to press")
+        return False
+
+    def _chats(self) -> tuple[tuple[str, MessengerUser | MessengerGroup], ...]:
+        return (("سارا", self.donor), ("مدیر", self.admin), ("کارگروه", self.staff))
+
+    def _unseen(self) -> bool:
+        return any(
+            self._shown.get((chat.chat_id, int(message["message_id"])))
+            != render(message, chat.buttons(message))
+            for _, chat in self._chats()
+            for message in chat.messages
+        )
+
+    async def refresh(self, wait: float = 2.0) -> None:
+        """Print what the bot sent or changed in any sandbox chat since the last look, after
+        giving it up to `wait` seconds to answer."""
+        with contextlib.suppress(TimeoutError):
+            await self.donor.wait_until(lambda _: self._unseen(), timeout=wait)
+        await self.messenger.settle(quiet=0.2)
+        for label, chat in self._chats():
+            for message in chat.messages:
+                key = (chat.chat_id, int(message["message_id"]))
+                rendered = render(message, chat.buttons(message) if not message.get("deleted") else [])
+                if self._shown.get(key) == rendered:
+                    continue
+                edited = key in self._shown
+                self._shown[key] = rendered
+                header = f"── همدل → {label}{' (ویرایش شد)' if edited else ''} ──"
+                self.write(f"{header}\n{rendered}")
+
+
+def render(message: dict[str, Any], buttons: list[str]) -> str:
+    lines: list[str] = []
+    if message.get("deleted"):
+        return "(پاک شد)"
+    if "photo" in message:
+        lines.append("[🖼 تصویر]")
+    if "document" in message:
+        lines.append(f"[📎 {message['document'].get('file_name', 'file')}]")
+    if "invoice" in message:
+        invoice = message["invoice"]
+        lines.append(f"[🧾 {invoice['title']} — {invoice['total_amount']} {invoice['currency']}] (:pay)")
+    text = message.get("text") or message.get("caption")
+    if text:
+        lines.append(str(text))
+    if buttons:
+        lines.append("   ".join(f"[{i}] {label}" for i, label in enumerate(buttons, start=1)))
+    keyboard = message.get("reply_markup") or {}
+    if "keyboard" in keyboard:
+        texts = [b.get("text", "") for row in keyboard["keyboard"] for b in row]
+        lines.append("(keyboard: " + " | ".join(texts) + ")")
+    return "\n".join(lines) or "(empty)"
+
+
+def sandbox_settings(settings: Settings, base_url: str) -> Settings:
+    telegram = settings.telegram.model_copy(update={"bot_token": SANDBOX_TOKEN, "bot_api_base": base_url})
+    staff = settings.staff.model_copy(
+        update={
+            "admin_ids": sorted({*settings.staff.admin_ids, ADMIN_ID}),
+            "staff_chat_id": settings.staff.staff_chat_id or STAFF_CHAT_ID,
+        }
+    )
+    webhook = settings.webhook.model_copy(update={"url": None})
+    # Test money: Bale's test wallet, Telegram Stars at a nominal rate unless one is configured.
+    donations = settings.donations.model_copy(
+        update={"sandbox": True, "rials_per_unit": settings.donations.rials_per_unit or 10_000}
+    )
+    return settings.model_copy(
+        update={"telegram": telegram, "staff": staff, "webhook": webhook, "donations": donations}
+    )
+
+
+@contextlib.asynccontextmanager
+async def open_sandbox(settings: Settings, write: Callable[[str], None]) -> Any:
+    """The messenger, the migrated database and the polling bot, ready for a `Sandbox`."""
+    messenger = LocalMessenger(flavor=settings.platform.value, token=SANDBOX_TOKEN, strict=False)
+    await messenger.start()
+    settings = sandbox_settings(settings, messenger.base_url)
+    await upgrade_async(settings.database.database_url)
+    app = create_app(settings)
+    donor = messenger.user(user_id=DONOR_ID, first_name="سارا", language_code="fa")
+    admin = messenger.user(user_id=ADMIN_ID, first_name="مدیر", language_code="fa")
+    staff_chat = settings.staff.staff_chat_id or STAFF_CHAT_ID
+    staff = messenger.group(chat_id=staff_chat, title="کارگروه رسیدگی", members={ADMIN_ID: "administrator"})
+    polling = asyncio.create_task(app.run_polling(handle_signals=False))
+    try:
+        await messenger.wait_for_request(lambda request: request.method == "getUpdates", timeout=30)
+        yield Sandbox(app=app, messenger=messenger, donor=donor, admin=admin, staff=staff, write=write)
+    finally:
+        await app.dispatcher.stop_polling()
+        with contextlib.suppress(asyncio.CancelledError, RuntimeError):
+            await asyncio.wait_for(polling, timeout=10)
+        await app.close()
+        await messenger.stop()
+
+
+async def run_sandbox(settings: Settings) -> int:
+    def write(text: str) -> None:
+        print(text, flush=True)
+
+    write(
+        f"Hamdel sandbox ({settings.platform.value}) — the bot runs against a local messenger; no token needed."
+    )
+    write("Type /start to begin, :help for sandbox commands, :quit to leave.\n")
+    async with open_sandbox(settings, write) as sandbox:
+        while True:
+            try:
+                line = await asyncio.to_thread(input, sandbox.prompt())
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not await sandbox.handle(line):
+                break
+    write("خدانگهدار!")
+    return 0
