@@ -146,6 +146,46 @@ class WebhookSettings(BaseSettings):
         return value
 
 
+class BroadcastSettings(BaseSettings):
+    """Broadcasts and campaign notifications: send rates, retries, batches, progress, scanner."""
+
+    model_config = _section("BROADCAST_")
+
+    # Bulk send rate per platform (messages per second, all workers together).
+    telegram_rate: float = Field(default=30.0, gt=0, le=1000)
+    bale_rate: float = Field(default=20.0, gt=0, le=1000)
+    # At most this many messages per second to one chat.
+    per_chat_rate: float = Field(default=1.0, gt=0, le=30)
+    # Telegram paid broadcasts (allow_paid_broadcast, charged in Stars): up to 1000/s.
+    paid: bool = False
+    paid_rate: float = Field(default=1000.0, gt=0, le=1000)
+    # Seconds to pause all sending after a 429 that names no retry_after (Bale names none).
+    retry_after_fallback: float = Field(default=5.0, gt=0, le=3600)
+    # Server errors and timeouts: attempts per recipient, exponential backoff base and cap (s).
+    max_attempts: int = Field(default=5, ge=1, le=50)
+    backoff_base: float = Field(default=1.0, gt=0, le=600)
+    backoff_max: float = Field(default=60.0, gt=0, le=3600)
+    # Recipients written to (and claimed from) the outbox per transaction.
+    batch_size: int = Field(default=500, ge=10, le=20_000)
+    # Sends awaiting an answer at once (per worker).
+    max_in_flight: int = Field(default=32, ge=1, le=1000)
+    # Seconds between edits of the author's progress message (at least).
+    progress_interval: float = Field(default=5.0, ge=1, le=3600)
+    # Seconds between scans for campaign milestones (live, 50 %, 100 %, closed).
+    scanner_interval: float = Field(default=60.0, gt=0, le=86_400)
+    # Seconds between looks for due or resumed broadcasts when idle.
+    poll_interval: float = Field(default=2.0, gt=0, le=600)
+    # Seconds after which recipients claimed by a silent (crashed) worker are sent by another.
+    claim_lease: float = Field(default=60.0, ge=1, le=86_400)
+    # A campaign that went live longer ago than this (hours) is not announced any more.
+    live_notice_max_age_hours: float = Field(default=72.0, gt=0)
+
+    def rate_for(self, platform: Platform, *, paid: bool = False) -> float:
+        if paid:
+            return self.paid_rate
+        return self.bale_rate if platform is Platform.BALE else self.telegram_rate
+
+
 class TicketSettings(BaseSettings):
     """Donors' tickets to the working group: limits, SLA, routing by category, numbering."""
 
@@ -320,6 +360,7 @@ class Settings(BaseModel):
     staff: StaffSettings
     locale: LocaleSettings
     webhook: WebhookSettings
+    broadcast: BroadcastSettings
     tickets: TicketSettings
     donations: DonationSettings
 
@@ -335,6 +376,7 @@ SECTIONS: dict[str, type[BaseSettings]] = {
     "staff": StaffSettings,
     "locale": LocaleSettings,
     "webhook": WebhookSettings,
+    "broadcast": BroadcastSettings,
     "tickets": TicketSettings,
     "donations": DonationSettings,
 }

@@ -14,6 +14,7 @@ from aiogram.enums import ChatType
 from bot.ui import Feature, MenuSection
 from handlers import (
     admin,
+    broadcasts,
     campaign_admin,
     campaigns,
     cancel,
@@ -27,6 +28,7 @@ from handlers import (
     membership,
     menu,
     stats,
+    subscriptions,
     volunteers,
 )
 
@@ -36,6 +38,8 @@ FEATURES: tuple[Feature, ...] = (
     campaigns.feature,
     language.feature,
     membership.feature,
+    subscriptions.feature,
+    broadcasts.feature,
     complaints.feature,
     volunteers.feature,
     admin.feature,

@@ -1,6 +1,7 @@
 """SQLAlchemy models. Import every model module here so `Base.metadata` (and Alembic) see them."""
 
 from models.base import Base
+from models.broadcasts import Broadcast, CampaignNotice, OutboxItem, Subscription
 from models.donation import (
     Campaign,
     CampaignStatus,
@@ -19,15 +20,19 @@ from models.volunteers import Volunteer, VolunteerArea
 __all__ = [
     "AuditEntry",
     "Base",
+    "Broadcast",
     "Campaign",
+    "CampaignNotice",
     "CampaignStatus",
     "Donation",
     "DonationStatus",
     "FsmRecord",
+    "OutboxItem",
     "Purpose",
     "ReceiptSequence",
     "RegionScope",
     "StaffRole",
+    "Subscription",
     "Ticket",
     "TicketLink",
     "TicketMessage",
