@@ -1,7 +1,7 @@
 """broadcasts
 
 Revision ID: 0030
-Revises: 0002
+Revises: 0010
 Create Date: 2026-11-30 03:22:23.985422
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0030'
-down_revision: str | Sequence[str] | None = '0002'
+down_revision: str | Sequence[str] | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
