@@ -915,7 +915,7 @@ async def ticket_figures(
     return TicketFigures(by_status, month, overdue, to_answer, to_close)
 
 
-def _stats_section(sla_hours: float) -> StatsCompute:
+def stats_section(sla_hours: float) -> StatsCompute:
     async def compute(session: AsyncSession, periods: Periods) -> list[StatsLine]:
         figures = await ticket_figures(
             session, now=periods.now, month_start=periods.month, sla_hours=sla_hours
@@ -966,7 +966,7 @@ def register_staff_reports(sla_hours: float = DEFAULT_SLA_HOURS, clock: Clock | 
     """Tickets in the staff tools: the «tickets» export (admins and operators), the complaints
     section of /stats, the open and overdue tickets on /health."""
     register_exporter("tickets", "complaints-export-title", tickets_export, roles=(Role.ADMIN, Role.OPERATOR))
-    register_section("complaints", "complaints-stats-title", _stats_section(sla_hours), order=20)
+    register_section("complaints", "complaints-stats-title", stats_section(sla_hours), order=20)
     register_backlog("tickets_open", "complaints-health-open", open_backlog)
     register_backlog(
         "tickets_overdue", "complaints-health-overdue", _overdue_backlog(sla_hours, clock or Clock())
