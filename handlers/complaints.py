@@ -13,7 +13,7 @@ The staff side lives in `handlers.complaints_staff`, the posting and relaying in
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
@@ -59,6 +59,9 @@ from services.persian import format_date, format_datetime, normalize_mobile, to_
 from services.roles import Role
 from services.tickets import DONOR_MEDIA, Attachment, Draft, TicketError
 from services.users import UserRecord
+
+if TYPE_CHECKING:
+    from bot.app import HamdelApp
 
 router = Router(name="complaints")
 
@@ -1067,6 +1070,11 @@ async def tickets_private(
     await message.answer(text)
 
 
+async def configure_staff_reports(app: HamdelApp) -> None:
+    """The tickets export, /stats section and /health backlogs with this bot's SLA and clock."""
+    tickets.register_staff_reports(app.settings.tickets.sla_hours, app.clock)
+
+
 feature = Feature(
     name="complaints",
     private=router,
@@ -1074,5 +1082,5 @@ feature = Feature(
     section=SECTION,
     commands=(("complaint", "complaints-cmd-complaint"), ("mytickets", "complaints-cmd-mytickets")),
     admin_commands=(("tickets", "complaints-cmd-tickets"),),
-    on_startup=(start_sla_loop,),
+    on_startup=(configure_staff_reports, start_sla_loop),
 )

@@ -291,7 +291,14 @@ async def produce(
     now = clock.now()
     start, end = _unstamp(data.get("start")), _unstamp(data.get("end"))
     campaign_id = data.get("campaign") if exporter.campaign_filter else None
-    request = svc.ExportRequest(start=start, end=end, campaign_id=campaign_id, locale=t.locale, text=t)
+    request = svc.ExportRequest(
+        start=start,
+        end=end,
+        campaign_id=campaign_id,
+        locale=t.locale,
+        text=t,
+        roles=frozenset(r.value for r in roles),
+    )
     table = await svc.run_export(session, exporter, request)
     await state.clear()
     summary = range_text(t, start, end, now)

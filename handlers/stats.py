@@ -111,7 +111,11 @@ async def stats_text(session: AsyncSession, t: Translator, clock: Clock) -> str:
             if groups:
                 parts.append(t(title_key) + "\n" + "\n".join(_group_lines(t, groups, name)))
     for section, lines in await svc.section_lines(session, now):
-        body = "\n".join(t(line.key, **line.args) for line in lines) if lines else t("stats-section-empty")
+        body = (
+            "\n".join(t(line.key, **line.localized_args(t.locale)) for line in lines)
+            if lines
+            else t("stats-section-empty")
+        )
         parts.append(t(section.title_key) + "\n" + body)
     text = "\n\n".join(parts)
     return text if len(text) <= 4000 else text[:3990] + "…"

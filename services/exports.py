@@ -14,8 +14,9 @@ Each feature registers the tables it can export; the /export command and
 
 `request.start`/`request.end` bound the rows' main date (UTC, end exclusive), `request.campaign_id`
 is set only for exporters registered with `campaign_filter=True`, and `request.text(key, **args)`
-gives texts in the reader's language (headers, status names). Return at most `request.limit`
-rows; the writer flags a truncated export.
+gives texts in the reader's language (headers, status names). `request.roles` are the reader's
+roles (the command line counts as admin), for columns only some roles may see. Return at most
+`request.limit` rows; the writer flags a truncated export.
 
 CSV is UTF-8 with a byte-order mark so spreadsheet programs show Persian; dates are Jalali in
 Tehran time («1405/09/09 11:30», ASCII digits so they sort and parse); cells that would start a
@@ -59,6 +60,7 @@ class ExportRequest:
     locale: str = "fa"
     text: TextFn = field(default=lambda key, **_: key)
     limit: int = DEFAULT_LIMIT
+    roles: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)

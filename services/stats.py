@@ -269,11 +269,25 @@ async def daily(
 
 
 @dataclass(frozen=True, slots=True)
+class Duration:
+    """A span as a line argument, shown by `format_duration` in the reader's language."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
 class StatsLine:
-    """One line of a section: a text key and its arguments (ints are shown with the reader's digits)."""
+    """One line of a section: a text key and its arguments (ints are shown with the reader's digits,
+    `Duration`s as «۲ ساعت و ۱۵ دقیقه»)."""
 
     key: str
     args: dict[str, Any] = field(default_factory=dict)
+
+    def localized_args(self, locale: str) -> dict[str, Any]:
+        return {
+            name: format_duration(value.seconds, locale) if isinstance(value, Duration) else value
+            for name, value in self.args.items()
+        }
 
 
 StatsCompute = Callable[[AsyncSession, Periods], Awaitable[list[StatsLine]]]

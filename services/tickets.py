@@ -8,8 +8,10 @@ restarted by a donor's follow-up and by "take"/"in progress", stopped by an answ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from statistics import median
 from typing import Any
 
 from sqlalchemy import CursorResult, and_, func, or_, select, update
@@ -30,7 +32,12 @@ from models.tickets import (
     TicketSequence,
     TicketStatus,
 )
+from services.clock import Clock
+from services.exports import Cell, ExportRequest, ExportTable, register_exporter
+from services.health import BacklogFn, register_backlog
 from services.persian import jalali_year
+from services.roles import Role
+from services.stats import Duration, Periods, StatsCompute, StatsLine, register_section
 
 # Kinds of messages a ticket keeps (the donor may attach photos and documents; staff may
 # answer with any of these).
@@ -756,3 +763,214 @@ async def overview(
 
 def _rowcount(result: Any) -> int:
     return int(result.rowcount) if isinstance(result, CursorResult) else 0
+
+
+# -- staff reports: /export, /stats and /health -------------------------------------------------
+
+# TicketSettings.sla_hours' default; the complaints feature registers again with the configured
+# value when the bot starts.
+DEFAULT_SLA_HOURS = 24.0
+
+
+def _first_staff_message() -> Any:
+    return (
+        select(func.min(TicketMessage.created_at))
+        .where(TicketMessage.ticket_id == Ticket.id, TicketMessage.direction == Direction.STAFF.value)
+        .correlate(Ticket)
+        .scalar_subquery()
+    )
+
+
+def first_answer(first_message: datetime | None, answered_at: datetime | None) -> datetime | None:
+    """When the working group first answered: its first message to the donor, or the «answered»
+    status set without one (answered by phone), whichever came first."""
+    moments = [utc(m) for m in (first_message, answered_at) if m is not None]
+    return min(moments) if moments else None
+
+
+async def tickets_export(session: AsyncSession, request: ExportRequest) -> ExportTable:
+    """Tickets by the time they were filed. The donor's name only for tickets not filed
+    anonymously; the contact mobile only for admins (and never of an anonymous ticket); no
+    internal user or donation ids, which could be matched against the donations export."""
+    t = request.text
+    with_mobile = "admin" in request.roles
+    conditions = []
+    if request.start is not None:
+        conditions.append(Ticket.created_at >= request.start)
+    if request.end is not None:
+        conditions.append(Ticket.created_at < request.end)
+    rows = await session.execute(
+        select(
+            Ticket.number,
+            Ticket.category,
+            Ticket.status,
+            Ticket.created_at,
+            _first_staff_message().label("first_message"),
+            Ticket.answered_at,
+            Ticket.closed_at,
+            Ticket.rating,
+            Ticket.anonymous,
+            Ticket.donor_name,
+            Ticket.contact_mobile,
+        )
+        .where(*conditions)
+        .order_by(Ticket.created_at, Ticket.id)
+        .limit(request.limit + 1)
+    )
+    headers = [
+        t("complaints-export-col-number"),
+        t("complaints-export-col-category"),
+        t("complaints-export-col-status"),
+        t("complaints-export-col-created"),
+        t("complaints-export-col-first-answer"),
+        t("complaints-export-col-closed"),
+        t("complaints-export-col-rating"),
+        t("complaints-export-col-donor"),
+    ]
+    if with_mobile:
+        headers.append(t("complaints-export-col-mobile"))
+    labels: dict[str, str] = {}
+
+    def label(key: str) -> str:
+        if key not in labels:
+            labels[key] = t(key)
+        return labels[key]
+
+    out: list[Sequence[Cell]] = []
+    for row in rows:
+        cells: list[Cell] = [
+            row.number,
+            label(f"complaints-export-category-{row.category}"),
+            label(f"complaints-export-status-{row.status}"),
+            utc(row.created_at),
+            first_answer(row.first_message, row.answered_at),
+            utc(row.closed_at) if row.closed_at is not None else None,
+            row.rating,
+            label("complaints-export-anonymous") if row.anonymous else (row.donor_name or ""),
+        ]
+        if with_mobile:
+            cells.append(None if row.anonymous else row.contact_mobile)
+        out.append(cells)
+    return ExportTable(headers, out[: request.limit], truncated=len(out) > request.limit)
+
+
+def _overdue_condition(now: datetime, sla_hours: float) -> Any:
+    return and_(
+        Ticket.status.in_([status.value for status in AWAITING_STAFF]),
+        Ticket.waiting_since.is_not(None),
+        Ticket.waiting_since <= now - timedelta(hours=sla_hours),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFigures:
+    by_status: dict[str, int]
+    filed_this_month: int
+    overdue: int
+    first_answer_seconds: list[float]  # one per answered ticket
+    close_seconds: list[float]  # one per closed ticket
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+async def ticket_figures(
+    session: AsyncSession, *, now: datetime, month_start: datetime, sla_hours: float
+) -> TicketFigures:
+    """Counts by status, filed this month, overdue; the time each ticket waited for its first
+    answer and, for closed ones, took to close."""
+    by_status = {
+        str(status): int(count)
+        for status, count in await session.execute(
+            select(Ticket.status, func.count()).group_by(Ticket.status)
+        )
+    }
+    month = int(
+        await session.scalar(select(func.count(Ticket.id)).where(Ticket.created_at >= month_start)) or 0
+    )
+    overdue = int(
+        await session.scalar(select(func.count(Ticket.id)).where(_overdue_condition(now, sla_hours))) or 0
+    )
+    rows = await session.execute(
+        select(Ticket.created_at, _first_staff_message(), Ticket.answered_at, Ticket.closed_at).where(
+            or_(
+                Ticket.answered_at.is_not(None),
+                Ticket.closed_at.is_not(None),
+                Ticket.id.in_(
+                    select(TicketMessage.ticket_id).where(TicketMessage.direction == Direction.STAFF.value)
+                ),
+            )
+        )
+    )
+    to_answer: list[float] = []
+    to_close: list[float] = []
+    for created, first_message, answered_at, closed_at in rows:
+        start = utc(created)
+        answered = first_answer(first_message, answered_at)
+        if answered is not None:
+            to_answer.append(max(0.0, (answered - start).total_seconds()))
+        if closed_at is not None:
+            to_close.append(max(0.0, (utc(closed_at) - start).total_seconds()))
+    return TicketFigures(by_status, month, overdue, to_answer, to_close)
+
+
+def stats_section(sla_hours: float) -> StatsCompute:
+    async def compute(session: AsyncSession, periods: Periods) -> list[StatsLine]:
+        figures = await ticket_figures(
+            session, now=periods.now, month_start=periods.month, sla_hours=sla_hours
+        )
+        if figures.total == 0:
+            return []
+        lines = [
+            StatsLine(
+                "complaints-stats-by-status",
+                {
+                    "total": figures.total,
+                    "new": figures.by_status.get(TicketStatus.NEW.value, 0),
+                    "progress": figures.by_status.get(TicketStatus.IN_PROGRESS.value, 0),
+                    "answered": figures.by_status.get(TicketStatus.ANSWERED.value, 0),
+                    "closed": figures.by_status.get(TicketStatus.CLOSED.value, 0),
+                },
+            ),
+            StatsLine("complaints-stats-month", {"count": figures.filed_this_month}),
+            StatsLine("complaints-stats-overdue", {"count": figures.overdue, "hours": round(sla_hours)}),
+        ]
+        for key, spans in (
+            ("complaints-stats-first-answer", figures.first_answer_seconds),
+            ("complaints-stats-close", figures.close_seconds),
+        ):
+            if spans:
+                lines.append(StatsLine(key, {"duration": Duration(median(spans)), "count": len(spans)}))
+            else:
+                lines.append(StatsLine(f"{key}-none"))
+        return lines
+
+    return compute
+
+
+async def open_backlog(session: AsyncSession) -> int:
+    statuses = [status.value for status in OPEN_STATUSES]
+    return int(await session.scalar(select(func.count(Ticket.id)).where(Ticket.status.in_(statuses))) or 0)
+
+
+def _overdue_backlog(sla_hours: float, clock: Clock) -> BacklogFn:
+    async def count(session: AsyncSession) -> int:
+        condition = _overdue_condition(clock.now(), sla_hours)
+        return int(await session.scalar(select(func.count(Ticket.id)).where(condition)) or 0)
+
+    return count
+
+
+def register_staff_reports(sla_hours: float = DEFAULT_SLA_HOURS, clock: Clock | None = None) -> None:
+    """Tickets in the staff tools: the «tickets» export (admins and operators), the complaints
+    section of /stats, the open and overdue tickets on /health."""
+    register_exporter("tickets", "complaints-export-title", tickets_export, roles=(Role.ADMIN, Role.OPERATOR))
+    register_section("complaints", "complaints-stats-title", stats_section(sla_hours), order=20)
+    register_backlog("tickets_open", "complaints-health-open", open_backlog)
+    register_backlog(
+        "tickets_overdue", "complaints-health-overdue", _overdue_backlog(sla_hours, clock or Clock())
+    )
+
+
+register_staff_reports()

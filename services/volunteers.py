@@ -28,7 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.user import User
 from models.volunteers import Volunteer, VolunteerArea
 from services import regions
+from services.exports import Cell, ExportRequest, ExportTable, register_exporter
 from services.persian import normalize_mobile, normalize_text, to_ascii_digits
+from services.roles import Role
 
 AREAS: tuple[str, ...] = ("health", "empowerment", "cultural", "construction", "extracurricular")
 AVAILABILITY: tuple[str, ...] = ("weekdays", "evenings", "weekends", "emergencies")
@@ -643,3 +645,59 @@ def region_label(province_id: str | None, county_id: str | None, locale: str = "
 def keys_in_order(chosen: Iterable[str], allowed: Sequence[str]) -> list[str]:
     wanted = set(chosen)
     return [key for key in allowed if key in wanted]
+
+
+# --------------------------------------------------------------------------------------------
+# The «volunteers» table of the staff tools' /export (admins only: it holds mobile numbers)
+
+_FLAG_COLUMNS = frozenset({*AVAILABILITY, "mobile_shared"})
+_TIME_COLUMNS = frozenset({"consented_at", "created_at", "updated_at"})
+
+
+async def volunteers_export(session: AsyncSession, request: ExportRequest) -> ExportTable:
+    """:func:`export_rows` for people: the same columns with Persian headers, area, profession and
+    platform names, yes/no flags and Jalali times; signed up within the request's dates."""
+    t = request.text
+    labels: dict[str, str] = {}
+
+    def label(key: str) -> str:
+        if key not in labels:
+            labels[key] = t(key)
+        return labels[key]
+
+    created = EXPORT_COLUMNS.index("created_at")
+    out: list[Sequence[Cell]] = []
+    async for row in export_rows(session, locale=request.locale):
+        signed_up = datetime.fromisoformat(row[created])
+        if (request.start is not None and signed_up < request.start) or (
+            request.end is not None and signed_up >= request.end
+        ):
+            continue
+        cells: list[Cell] = []
+        for column, value in zip(EXPORT_COLUMNS, row, strict=True):
+            if column == "volunteer_id":
+                cells.append(int(value))
+            elif column == "platform":
+                cells.append(label(f"volunteer-export-platform-{value}"))
+            elif column == "areas":
+                cells.append("، ".join(label(f"volunteer-area-{key}") for key in value.split(";") if key))
+            elif column == "profession":
+                cells.append(label(f"volunteer-profession-{value}"))
+            elif column in _FLAG_COLUMNS:
+                cells.append(label("volunteer-export-yes" if value == "1" else "volunteer-export-no"))
+            elif column in _TIME_COLUMNS:
+                cells.append(datetime.fromisoformat(value))
+            else:
+                cells.append(value)
+        out.append(cells)
+        if len(out) > request.limit:
+            break
+    headers = [t(f"volunteer-export-col-{column}") for column in EXPORT_COLUMNS]
+    return ExportTable(headers, out[: request.limit], truncated=len(out) > request.limit)
+
+
+def register_staff_reports() -> None:
+    register_exporter("volunteers", "volunteer-export-title", volunteers_export, roles=(Role.ADMIN,))
+
+
+register_staff_reports()

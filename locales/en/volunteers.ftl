@@ -150,3 +150,30 @@ volunteer-search-item =
     📱 { $mobile } | joined { $date }
 volunteer-search-mobile-shared = { $mobile } (verified)
 volunteer-search-item-skills = 💬 { $skills }
+
+## Staff tools: the volunteers export
+volunteer-export-title = Volunteers
+volunteer-export-col-volunteer_id = ID
+volunteer-export-col-platform = Messenger
+volunteer-export-col-areas = Areas
+volunteer-export-col-profession = Profession
+volunteer-export-col-profession_text = Profession (as typed)
+volunteer-export-col-skills = Skills
+volunteer-export-col-province_id = Province code
+volunteer-export-col-province = Province
+volunteer-export-col-county_id = County code
+volunteer-export-col-county = County
+volunteer-export-col-weekdays = Weekdays
+volunteer-export-col-evenings = Evenings
+volunteer-export-col-weekends = Weekends
+volunteer-export-col-emergencies = Emergencies
+volunteer-export-col-mobile = Mobile
+volunteer-export-col-mobile_shared = Number from own contact
+volunteer-export-col-consent_version = Consent version
+volunteer-export-col-consented_at = Consented at
+volunteer-export-col-created_at = Signed up at
+volunteer-export-col-updated_at = Last edited
+volunteer-export-platform-telegram = Telegram
+volunteer-export-platform-bale = Bale
+volunteer-export-yes = Yes
+volunteer-export-no = No

@@ -150,3 +150,30 @@ volunteer-search-item =
     📱 { $mobile } | ثبت: { $date }
 volunteer-search-mobile-shared = { $mobile } (تأییدشده)
 volunteer-search-item-skills = 💬 { $skills }
+
+## Staff tools: the volunteers export
+volunteer-export-title = داوطلبان
+volunteer-export-col-volunteer_id = شناسه
+volunteer-export-col-platform = پیام‌رسان
+volunteer-export-col-areas = زمینه‌های همکاری
+volunteer-export-col-profession = حرفه
+volunteer-export-col-profession_text = حرفه (نوشتهٔ خود داوطلب)
+volunteer-export-col-skills = مهارت‌ها
+volunteer-export-col-province_id = کد استان
+volunteer-export-col-province = استان
+volunteer-export-col-county_id = کد شهرستان
+volunteer-export-col-county = شهرستان
+volunteer-export-col-weekdays = روزهای کاری
+volunteer-export-col-evenings = عصرها
+volunteer-export-col-weekends = آخر هفته
+volunteer-export-col-emergencies = شرایط اضطراری
+volunteer-export-col-mobile = تلفن همراه
+volunteer-export-col-mobile_shared = شماره از مخاطب خود داوطلب
+volunteer-export-col-consent_version = نسخهٔ رضایت‌نامه
+volunteer-export-col-consented_at = زمان رضایت
+volunteer-export-col-created_at = زمان ثبت‌نام
+volunteer-export-col-updated_at = آخرین ویرایش
+volunteer-export-platform-telegram = تلگرام
+volunteer-export-platform-bale = بله
+volunteer-export-yes = بله
+volunteer-export-no = خیر

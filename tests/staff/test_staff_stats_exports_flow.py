@@ -62,9 +62,10 @@ async def test_stats_with_no_donations(hamdel: Harness) -> None:
     answer = await operator.press("📈 نمودار ۳۰ روز گذشته")
     assert answer["text"] == "برای این نمودار هنوز داده‌ای نیست؛ کمکی در این بازه پرداخت نشده است."
     assert answer["show_alert"] is True
-    # an operator sees no export meant for other roles
+    # an operator sees only the exports meant for operators (tickets, no donations)
     await operator.send("/export")
-    assert (await operator.next_message())["text"] == "با نقش شما خروجی‌ای در دسترس نیست."
+    assert (await operator.next_message())["text"] == "📁 از کدام داده خروجی می‌خواهید؟"
+    assert operator.buttons() == ["درخواست‌ها و شکایت‌ها", "↩️ منوی کارکنان"]
 
 
 async def test_export_donations_as_csv_and_xlsx(hamdel: Harness) -> None:
