@@ -13,7 +13,9 @@
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 import re
 from typing import Any
 
@@ -330,9 +332,25 @@ def ptb_available() -> bool:
 
 
 def check_reply_markup(markup: Any) -> list[str]:
-    """Problems with a decoded reply_markup (empty list == fine)."""
+    """Problems with a decoded reply_markup (empty list == fine).
+
+    Bots send the same keyboards over and over: results are cached by the markup's JSON.
+    """
     if not isinstance(markup, dict):
         return [f"reply_markup must be a JSON object, got {type(markup).__name__}"]
+    try:
+        key = json.dumps(markup, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return _check_reply_markup(markup)
+    return list(_check_reply_markup_cached(key))
+
+
+@functools.lru_cache(maxsize=1024)
+def _check_reply_markup_cached(key: str) -> tuple[str, ...]:
+    return tuple(_check_reply_markup(json.loads(key)))
+
+
+def _check_reply_markup(markup: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     if "inline_keyboard" in markup:
         kb = markup["inline_keyboard"]

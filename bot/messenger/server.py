@@ -182,6 +182,7 @@ class LocalMessenger:
         webhook_retries: int = 3,
         webhook_backoff: float = 0.05,
         webhook_timeout: float = 30.0,
+        max_recorded_requests: int | None = None,
     ) -> None:
         if flavor not in ("telegram", "bale"):
             raise ValueError(f"flavor must be 'telegram' or 'bale', not {flavor!r}")
@@ -196,6 +197,7 @@ class LocalMessenger:
         self.webhook_retries = webhook_retries
         self.webhook_backoff = webhook_backoff
         self.webhook_timeout = webhook_timeout
+        self.max_recorded_requests = max_recorded_requests
 
         self.violations: list[str] = []
         self.warnings: list[str] = []
@@ -350,6 +352,12 @@ class LocalMessenger:
             self._warning_set.add(message)
             self.warnings.append(message)
             log.warning("messenger: %s", message)
+
+    def _record(self, rec: RecordedRequest) -> None:
+        self.requests.append(rec)
+        cap = self.max_recorded_requests
+        if cap is not None and len(self.requests) > 2 * cap:
+            del self.requests[: len(self.requests) - cap]  # amortised: benchmarks keep memory flat
 
     def calls(self, method: str) -> list[RecordedRequest]:
         """Recorded requests of ``method`` (all statuses, in order)."""
@@ -826,12 +834,12 @@ class LocalMessenger:
             params, files = await self._read_params(request)
         except ApiError as err:
             rec = RecordedRequest(method=method, params={}, status=err.code, description=err.description)
-            self.requests.append(rec)
+            self._record(rec)
             self._violate(f"{method}: {err.description}")
             return web.json_response(err.payload(), status=err.code)
         if token != self.token:
             rec = RecordedRequest(method=method, params=params, status=401, description="Unauthorized")
-            self.requests.append(rec)
+            self._record(rec)
             self._violate(f"{method}: request with a wrong bot token")
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
@@ -871,7 +879,7 @@ class LocalMessenger:
         files = files or {}
         canonical = self._canonical(method) or method
         rec = RecordedRequest(method=canonical, params=dict(params), via=via)
-        self.requests.append(rec)
+        self._record(rec)
         polling = canonical == "getUpdates"
         if not polling:
             self._in_flight += 1
@@ -1372,6 +1380,7 @@ class LocalMessenger:
             self._set_allowed(allowed)
         self._poll_gen += 1
         gen = self._poll_gen
+        self._updates_signal.fire()  # a waiting earlier poll ends with 409
         self._confirm(offset)
         if not self._queue and timeout > 0 and not self._closing:
             await self._updates_signal.wait_for(
@@ -1877,6 +1886,9 @@ class LocalMessenger:
         if q.answer is None and not q.expired:
             q.expired = True
             self._violate(f"{q.description} not answered within {timeout:g} s")
+            if not q.future.done():
+                q.future.set_exception(TimeoutError(f"{q.description} not answered within {timeout:g} s"))
+                q.future.exception()  # mark retrieved: nobody may be waiting any more
 
     def next_payment_ids(self) -> tuple[str, str]:
         self._payment_counter += 1
@@ -1905,7 +1917,8 @@ class LocalMessenger:
                 await self._webhook_wakeup.wait(None)
                 continue
             started = False
-            for e in list(self._queue):
+            # a bounded scan keeps a long single-chat backlog from costing O(n) per delivery
+            for e in self._queue[:500]:
                 if self._webhook_in_flight >= self._webhook_max_conn:
                     break
                 if e.in_flight or e.chat_key in self._webhook_busy_chats:

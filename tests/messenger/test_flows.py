@@ -8,7 +8,7 @@ import pytest
 
 from bot.messenger import LocalMessenger
 
-from .conftest import Harness, webhook_bot
+from .harness import Harness, webhook_bot
 
 
 async def _conversation(h: Harness) -> None:
