@@ -4,6 +4,7 @@ from models.base import Base
 from models.donation import Campaign, CampaignStatus, Donation, DonationStatus, Purpose, RegionScope
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
+from models.updates import InboxStatus, InboxUpdate
 from models.user import User
 
 __all__ = [
@@ -14,6 +15,8 @@ __all__ = [
     "Donation",
     "DonationStatus",
     "FsmRecord",
+    "InboxStatus",
+    "InboxUpdate",
     "Purpose",
     "RegionScope",
     "StaffRole",
