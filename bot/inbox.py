@@ -75,6 +75,10 @@ def real_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def new_worker_id(index: int = 0) -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}:{index}:{uuid.uuid4().hex[:6]}"
 
@@ -476,7 +480,7 @@ class UpdateInbox:
         if row.update_id in self._mine:
             return True  # another task of this worker runs it
         if row.status == InboxStatus.PROCESSING.value:
-            return row.lease_until > self.now()
+            return _aware(row.lease_until) > self.now()
         return False  # pending: a new delivery of its chat is a good moment to retry it
 
     async def _oldest_unfinished(self, chat_key: int | None, target: int) -> _Row | None:

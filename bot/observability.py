@@ -256,7 +256,12 @@ class BotApiMiddleware(BaseRequestMiddleware):
 
 
 def _status_of(error: TelegramAPIError) -> int:
+    """The HTTP status the Bot API answered (stored on the error by `PlatformSession`)."""
     from aiogram import exceptions as e
+
+    status = getattr(error, "status_code", None)
+    if isinstance(status, int):
+        return status
 
     for kind, code in (
         (e.TelegramRetryAfter, 429),
