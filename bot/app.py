@@ -305,7 +305,7 @@ def create_app(
         worker_id=worker_id,
         lease_seconds=settings.scale.worker_lease_seconds,
         retention_hours=settings.scale.update_retention_hours,
-        max_attempts=settings.scale.update_max_attempts,
+        retry_seconds=settings.scale.update_retry_seconds,
         metrics=metrics,
     )
     dispatcher.inbox = inbox

@@ -23,8 +23,10 @@ How an update travels (webhook and polling alike):
    UPDATE_RETENTION_HOURS.
 
 Transient failures — the database or Redis unreachable — are not answered with an apology:
-the update is released and retried with backoff (webhook: 503) until UPDATE_MAX_ATTEMPTS, and
-only the last attempt lets the errors router apologise.
+the update is released and retried with backoff (webhook: 503; during an outage the sweeper
+probes with one update instead of failing them all each time, and reschedules them all the
+moment the probe succeeds) until it is UPDATE_RETRY_SECONDS old; only then does a last attempt
+let the errors router apologise.
 
 The guarantee: every update the messenger delivered and we acknowledged is processed **at least
 once**; duplicates of an update that finished are dropped (exactly once). A worker killed
@@ -204,6 +206,7 @@ class _Row:
     lease_until: datetime
     attempts: int
     payload: dict[str, Any] | None
+    received_at: datetime
 
 
 def chat_key_of(update: Update) -> int | None:
@@ -249,7 +252,7 @@ class UpdateInbox:
         worker_id: str,
         lease_seconds: float = 15.0,
         retention_hours: float = 48.0,
-        max_attempts: int = 8,
+        retry_seconds: float = 120.0,
         ack_timeout: float = 50.0,
         metrics: Metrics | None = None,
         now: Callable[[], datetime] = real_now,
@@ -261,7 +264,8 @@ class UpdateInbox:
         self.worker_id = worker_id
         self.lease = timedelta(seconds=lease_seconds)
         self.retention = timedelta(hours=retention_hours)
-        self.max_attempts = max_attempts
+        self.retry_window = timedelta(seconds=retry_seconds)
+        self._wake = asyncio.Event()
         self.ack_timeout = ack_timeout
         self.metrics = metrics
         self.now = now
@@ -401,7 +405,7 @@ class UpdateInbox:
         self._enter()
         try:
             if recorded.claimed and recorded.clear:  # the usual case: new, nothing older waiting
-                outcome = await self._process(bot, update.update_id, update, 1, kwargs)
+                outcome = await self._process(bot, update.update_id, update, 1, self.now(), kwargs)
             else:
                 held = update if recorded.claimed else None
                 outcome = await self._chain(bot, chat_key_of(update), update.update_id, held, kwargs)
@@ -441,7 +445,7 @@ class UpdateInbox:
             if row is None:
                 return Outcome.PROCESSED if processed_target else Outcome.DUPLICATE
             if row.update_id == target and held is not None:
-                outcome = await self._process(bot, row.update_id, held, row.attempts, kwargs)
+                outcome = await self._process(bot, row.update_id, held, row.attempts, row.received_at, kwargs)
                 held = None
                 if outcome is not Outcome.PROCESSED:
                     return outcome
@@ -466,7 +470,9 @@ class UpdateInbox:
                 continue
             if self.metrics is not None:
                 self.metrics.inbox_replays.inc()
-            outcome = await self._process(bot, row.update_id, parsed, claimed.attempts, kwargs)
+            outcome = await self._process(
+                bot, row.update_id, parsed, claimed.attempts, claimed.received_at, kwargs
+            )
             if row.update_id == target:
                 if outcome is not Outcome.PROCESSED:
                     return outcome
@@ -499,6 +505,7 @@ class UpdateInbox:
                 InboxUpdate.owner,
                 InboxUpdate.lease_until,
                 InboxUpdate.attempts,
+                InboxUpdate.received_at,
             )
             .where(*conditions)
             .order_by(InboxUpdate.update_id)
@@ -508,7 +515,7 @@ class UpdateInbox:
             found = (await session.execute(query)).first()
         if found is None:
             return None
-        return _Row(found[0], found[1], found[2], found[3], found[4], None)
+        return _Row(found[0], found[1], found[2], found[3], found[4], None, _aware(found[5]))
 
     async def _claim(self, update_id: int, *, honour_backoff: bool = False) -> _Row | None:
         now = self.now()
@@ -531,7 +538,13 @@ class UpdateInbox:
                 lease_until=now + self.lease,
                 attempts=InboxUpdate.attempts + 1,
             )
-            .returning(InboxUpdate.update_id, InboxUpdate.attempts, InboxUpdate.payload, InboxUpdate.owner)
+            .returning(
+                InboxUpdate.update_id,
+                InboxUpdate.attempts,
+                InboxUpdate.payload,
+                InboxUpdate.owner,
+                InboxUpdate.received_at,
+            )
             .execution_options(synchronize_session=False)
         )
         async with self.sessionmaker() as session:
@@ -541,12 +554,28 @@ class UpdateInbox:
             await session.commit()
         if found is None:
             return None
-        return _Row(found[0], InboxStatus.PROCESSING.value, found[3], now + self.lease, found[1], found[2])
+        return _Row(
+            found[0],
+            InboxStatus.PROCESSING.value,
+            found[3],
+            now + self.lease,
+            found[1],
+            found[2],
+            _aware(found[4]),
+        )
 
     async def _process(
-        self, bot: Bot, update_id: int, update: Update, attempts: int, kwargs: dict[str, Any]
+        self,
+        bot: Bot,
+        update_id: int,
+        update: Update,
+        attempts: int,
+        received_at: datetime,
+        kwargs: dict[str, Any],
     ) -> Outcome:
-        final = attempts >= self.max_attempts
+        # Retried while younger than UPDATE_RETRY_SECONDS; after that one last attempt, in which
+        # the errors router answers the person instead of leaving them in silence.
+        final = self.now() - received_at >= self.retry_window
         try:
             await self.dispatcher.feed_update(bot, update, **{**kwargs, "inbox_retry_allowed": not final})
         except Exception as error:
@@ -557,9 +586,27 @@ class UpdateInbox:
             logger.error("update %s crashed outside the handlers: %r", update_id, error, exc_info=error)
             await self._finish(update_id, InboxStatus.FAILED, repr(error))
             return Outcome.FAILED
-        self.retry_outage.ok()
+        if self.retry_outage.since is not None:
+            self.retry_outage.ok()
+            await self._retry_now()
         await self._finish(update_id, InboxStatus.DONE, None)
         return Outcome.PROCESSED
+
+    async def _retry_now(self) -> None:
+        """The outage is over: what waited for it is due now, not after its backoff."""
+        statement = (
+            sql_update(InboxUpdate)
+            .where(InboxUpdate.platform == self.platform, InboxUpdate.status == InboxStatus.PENDING.value)
+            .values(lease_until=self.now())
+            .execution_options(synchronize_session=False)
+        )
+        try:
+            async with self.sessionmaker() as session:
+                await session.execute(statement)
+                await session.commit()
+        except Exception as error:
+            logger.warning("could not reschedule the updates that waited for the outage: %r", error)
+        self._wake.set()
 
     async def _finish(self, update_id: int, status: InboxStatus, error: str | None) -> None:
         values: dict[str, Any] = {"status": status.value, "owner": None, "finished_at": self.now()}
@@ -601,7 +648,7 @@ class UpdateInbox:
     async def _release(
         self, update_id: int, error: BaseException | None, *, backoff: bool, attempts: int = 1
     ) -> None:
-        delay = min(0.5 * 2 ** max(attempts - 1, 0), 60.0) if backoff else 0.0
+        delay = min(0.5 * 2 ** max(attempts - 1, 0), 10.0) if backoff else 0.0
         values: dict[str, Any] = {
             "status": InboxStatus.PENDING.value,
             "owner": None,
@@ -650,10 +697,12 @@ class UpdateInbox:
                     logger.exception("inbox sweep failed")
                 else:
                     self.database_outage.failed(error)
-            try:
-                await asyncio.wait_for(self._stop.wait(), timeout=period)
-            except TimeoutError:
-                pass
+            self._wake.clear()
+            stop = asyncio.ensure_future(self._stop.wait())
+            wake = asyncio.ensure_future(self._wake.wait())
+            await asyncio.wait({stop, wake}, timeout=period, return_when=asyncio.FIRST_COMPLETED)
+            stop.cancel()
+            wake.cancel()
 
     async def _release_stale_single_process(self) -> None:
         """SQLite serves one process: whatever another worker id still holds at start was left
@@ -702,13 +751,20 @@ class UpdateInbox:
         """Start a chain for every chat with a claimable unfinished update (in order per chat);
         returns how many chains started."""
         now = self.now()
+        due = InboxUpdate.lease_until <= now
+        if self.retry_outage.since is not None:
+            # During an outage only probe with one update (and give the overdue their last
+            # attempt), instead of failing every waiting update again each period.
+            due = or_(
+                InboxUpdate.received_at <= now - self.retry_window,
+                InboxUpdate.update_id
+                == select(func.min(InboxUpdate.update_id))
+                .where(InboxUpdate.platform == self.platform, InboxUpdate.status.in_(UNFINISHED))
+                .scalar_subquery(),
+            )
         query = (
             select(InboxUpdate.update_id, InboxUpdate.chat_key)
-            .where(
-                InboxUpdate.platform == self.platform,
-                InboxUpdate.status.in_(UNFINISHED),
-                InboxUpdate.lease_until <= now,
-            )
+            .where(InboxUpdate.platform == self.platform, InboxUpdate.status.in_(UNFINISHED), due)
             .order_by(InboxUpdate.update_id)
             .limit(limit)
         )

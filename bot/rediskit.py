@@ -32,7 +32,7 @@ def create_redis(url: str) -> Redis:
         url,
         socket_connect_timeout=2,
         socket_timeout=5,
-        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 2),
+        retry=Retry(ExponentialBackoff(cap=0.1, base=0.02), 1),  # one quick reconnect
         health_check_interval=30,
     )
 

@@ -163,8 +163,9 @@ class ScaleSettings(BaseSettings):
     worker_lease_seconds: float = Field(default=15.0, ge=0.5, le=600)
     # Finished updates are remembered (to drop duplicate deliveries) this long.
     update_retention_hours: float = Field(default=48.0, gt=0)
-    # An update failing on an unreachable database or Redis is retried this many times in all.
-    update_max_attempts: int = Field(default=8, ge=1, le=100)
+    # An update failing on an unreachable database or Redis is retried (with backoff) until it is
+    # this old; then a last attempt answers the person with an apology instead of silence.
+    update_retry_seconds: float = Field(default=120.0, ge=0)
     # SIGTERM: seconds to finish updates in flight and sends in progress before exiting anyway.
     shutdown_timeout: float = Field(default=25.0, ge=0)
     # Health and metrics on their own port (worker i listens on METRICS_PORT + i); empty: only on

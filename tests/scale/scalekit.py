@@ -169,12 +169,12 @@ def worker_env(
             "WEBHOOK_LISTEN_HOST": "127.0.0.1",
             "WEBHOOK_LISTEN_PORT": str(port),
             "WORKERS": str(workers),
-            "ADMIN_IDS": "",
-            "STAFF_CHAT_ID": "",
         }
     )
+    for name in ("ADMIN_IDS", "STAFF_CHAT_ID", "METRICS_PORT", "DATABASE_ECHO"):
+        env.pop(name, None)
     env.update({key.upper(): value for key, value in extra.items()})
-    return env
+    return {key: value for key, value in env.items() if value != ""}
 
 
 async def wait_healthy(port: int, worker: Worker | None = None, within: float = 30) -> dict[str, Any]:
