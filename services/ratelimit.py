@@ -11,7 +11,8 @@ One interface, two implementations::
 Telegram 30/s, Bale 20/s) and one from the chat's own bucket (SEND_RATE_PER_CHAT_PER_SECOND for
 private chats, SEND_RATE_PER_GROUP_PER_MINUTE for groups: chat ids below zero), and only when
 both have one, so a busy chat never wastes the global budget. Buckets hold one token: sends are
-paced evenly (1/rate apart) and no window of one second ever sees more than `rate` sends.
+paced evenly, 5% slower than the limit (network jitter can bring two requests closer than they
+left), so no window of one second ever sees more than `rate` sends.
 
 - `LocalSendLimiter` (aiolimiter) — one process: the embedded SQLite setup.
 - `RedisSendLimiter` — a token bucket in Redis, taken atomically by a Lua script with Redis' own
@@ -34,19 +35,27 @@ from typing import Any, Protocol
 from aiolimiter import AsyncLimiter
 
 
+MARGIN = 1.05  # pace this much under each limit
+
+
 @dataclass(frozen=True, slots=True)
 class SendRates:
     per_second: float = 30.0
     per_chat_per_second: float = 1.0
     per_group_per_minute: float = 20.0
 
+    @property
+    def global_rate(self) -> float:
+        """Tokens per second for everything, with the margin."""
+        return self.per_second / MARGIN
+
     def chat_rate(self, chat_id: int | None) -> float | None:
-        """Tokens per second for one chat (None: no per-chat bucket)."""
+        """Tokens per second for one chat, with the margin (None: no per-chat bucket)."""
         if chat_id is None:
             return None
         if chat_id < 0:
-            return self.per_group_per_minute / 60.0
-        return self.per_chat_per_second
+            return self.per_group_per_minute / 60.0 / MARGIN
+        return self.per_chat_per_second / MARGIN
 
 
 class SendLimiter(Protocol):
@@ -74,7 +83,7 @@ class LocalSendLimiter(_AcquireMixin):
 
     def __init__(self, rates: SendRates, *, max_chats: int = 10_000) -> None:
         self.rates = rates
-        self._global = AsyncLimiter(1, 1.0 / rates.per_second)
+        self._global = AsyncLimiter(1, 1.0 / rates.global_rate)
         self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
         self._max_chats = max_chats
 
@@ -148,10 +157,11 @@ class RedisSendLimiter(_AcquireMixin):
         chat_rate = self.rates.chat_rate(chat_id)
         if chat_id is not None:
             keys.append(f"{self.prefix}:send:chat:{chat_id}")
-        slowest = min(self.rates.per_second, chat_rate or self.rates.per_second)
+        global_rate = self.rates.global_rate
+        slowest = min(global_rate, chat_rate or global_rate)
         expiry_ms = int(max(2.0, 2.0 / slowest) * 1000)
         while True:
-            answer = await self._script(keys=keys, args=[self.rates.per_second, chat_rate or 0, expiry_ms])
+            answer = await self._script(keys=keys, args=[global_rate, chat_rate or 0, expiry_ms])
             delay = float(answer.decode() if isinstance(answer, bytes) else answer)
             if delay <= 0:
                 return

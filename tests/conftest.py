@@ -124,6 +124,14 @@ def postgres_url() -> Any:
         asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def redis_prefix() -> Any:
+    """This run's Redis key prefix; whatever is left under it is deleted when the run ends."""
+    yield REDIS_PREFIX
+    if TEST_REDIS_URL:
+        asyncio.run(clear_redis_keys(TEST_REDIS_URL, REDIS_PREFIX))
+
+
 @pytest.fixture
 def database_url(backend: str, sqlite_template: Path, tmp_path: Path, request: pytest.FixtureRequest) -> str:
     if backend == "sqlite":

@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from bot.observability import check_health
 from bot.settings import RedisSettings, ScaleSettings
-from tests.conftest import REDIS_PREFIX, TEST_DATABASE_URL, TEST_REDIS_URL, Harness
+from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL, Harness
 from tests.scale.scalekit import eventually, held_lock, inbox_rows, texts
 
 WELCOME = "به «همدل» خوش آمدید"
@@ -108,12 +108,12 @@ async def redis_proxy() -> AsyncIterator[TcpProxy]:
 
 
 @pytest.fixture
-def overrides(redis_proxy: TcpProxy) -> dict[str, BaseSettings]:
+def overrides(redis_proxy: TcpProxy, redis_prefix: str) -> dict[str, BaseSettings]:
     assert TEST_REDIS_URL
     database = TEST_REDIS_URL.rsplit("/", 1)[-1] if TEST_REDIS_URL.count("/") > 2 else "0"
     return {
         "redis": RedisSettings(
-            redis_url=f"redis://127.0.0.1:{redis_proxy.port}/{database}", redis_key_prefix=REDIS_PREFIX
+            redis_url=f"redis://127.0.0.1:{redis_proxy.port}/{database}", redis_key_prefix=redis_prefix
         ),
         "scale": ScaleSettings(worker_lease_seconds=1),
     }

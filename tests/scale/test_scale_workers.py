@@ -23,7 +23,7 @@ from bot.webhook import webhook_path
 from models import Base
 from models.db import create_engine, create_sessionmaker
 from models.updates import InboxUpdate
-from tests.conftest import REDIS_PREFIX, SANDBOX_TOKEN, TEST_DATABASE_URL, TEST_REDIS_URL, clear_redis_keys
+from tests.conftest import SANDBOX_TOKEN, TEST_DATABASE_URL, TEST_REDIS_URL, clear_redis_keys
 from tests.scale.scalekit import (
     WorkerSet,
     eventually,
@@ -166,7 +166,7 @@ async def _rows_done(database_url: str) -> bool:
     not (TEST_DATABASE_URL and TEST_REDIS_URL), reason="needs TEST_DATABASE_URL and TEST_REDIS_URL"
 )
 async def test_kill_9_mid_update_another_worker_takes_it_over(
-    messenger_tg: LocalMessenger, tmp_path: Path, postgres_url: str
+    messenger_tg: LocalMessenger, tmp_path: Path, postgres_url: str, redis_prefix: str
 ) -> None:
     """Two webhook workers on one port (SO_REUSEPORT) on PostgreSQL + Redis. The worker holding
     an update is killed before its reply; the messenger's redelivery reaches the other worker,
@@ -177,14 +177,14 @@ async def test_kill_9_mid_update_another_worker_takes_it_over(
         tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     await engine.dispose()
-    await clear_redis_keys(TEST_REDIS_URL, REDIS_PREFIX)
+    await clear_redis_keys(TEST_REDIS_URL, redis_prefix)
     port = free_port()
     env = worker_env(
         flavor="telegram",
         api_base=messenger_tg.base_url,
         database_url=postgres_url,
         redis_url=TEST_REDIS_URL,
-        redis_prefix=REDIS_PREFIX,
+        redis_prefix=redis_prefix,
         port=port,
         workers=2,
         worker_lease_seconds="1",
