@@ -34,7 +34,6 @@ from typing import Any, Protocol
 
 from aiolimiter import AsyncLimiter
 
-
 MARGIN = 1.05  # pace this much under each limit
 
 
