@@ -12,12 +12,13 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.ui import Feature, MenuSection
-from handlers import cancel, errors, fallback, groups, language, membership, menu
+from handlers import cancel, errors, fallback, groups, language, membership, menu, volunteers
 
 FEATURES: tuple[Feature, ...] = (
     cancel.feature,
     language.feature,
     membership.feature,
+    volunteers.feature,
     menu.feature,
     fallback.feature,
 )

@@ -6,6 +6,7 @@ from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
 from models.updates import InboxStatus, InboxUpdate
 from models.user import User
+from models.volunteers import Volunteer, VolunteerArea
 
 __all__ = [
     "AuditEntry",
@@ -21,4 +22,6 @@ __all__ = [
     "RegionScope",
     "StaffRole",
     "User",
+    "Volunteer",
+    "VolunteerArea",
 ]

@@ -1,0 +1,367 @@
+"""FAQ retrieval over Persian and English questions.
+
+``data/faq.yaml`` (format in ``data/README.md``) holds the entries: a question in fa/en, a few
+alternative phrasings and the answer in fa/en. :class:`FaqIndex` indexes every phrasing of every
+entry, in both languages, and scores a user's question against them with two TF-IDF models from
+scikit-learn:
+
+* character n-grams (2–5, within word boundaries) — tolerant of typos, of missing or extra
+  spaces/ZWNJ, and of Persian suffixes (کمکم / کمک‌ها / کمک);
+* word unigrams and bigrams after a light colloquial normalisation (میخوام → خواستن,
+  چجوری → چطور, رو → را ...) and suffix stripping — rewards the right words in the right order.
+
+Both go through :func:`services.persian.normalize_text` first (Arabic letter forms, diacritics,
+tatweel, digit scripts, ZWNJ, punctuation). An entry's score is the best cosine similarity over
+its phrasings, 0–1, the mean of the two models.
+
+:meth:`FaqIndex.answer` turns scores into a decision with the thresholds below (measured on the
+paraphrase set in ``tests/data/faq_paraphrases.yaml``; rerun ``python -m benchmarks.faq_bench``
+after changing them):
+
+* ``confident`` — best score ≥ ``CONFIDENT`` and ahead of the runner-up by ≥ ``MARGIN``
+  (or ≥ ``SURE``): answer directly;
+* ``suggest`` — best score ≥ ``SUGGEST``: show the best few as "did you mean…" buttons;
+* ``none`` — otherwise (also for empty or emoji-only text): offer "talk to a staff member".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import yaml
+from rapidfuzz import fuzz, process
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from services.persian import normalize_text
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "faq.yaml"
+
+#: Answer directly when the best score reaches this and leads the runner-up by MARGIN.
+CONFIDENT = 0.40
+#: ... or without a margin when it reaches this.
+SURE = 0.70
+MARGIN = 0.10
+#: Below this nothing is suggested: the question is treated as unrelated.
+SUGGEST = 0.32
+#: Share of the question's content words the FAQ knows (see FaqIndex.coverage): below
+#: MIN_COVERAGE the answer is "none", below CONFIDENT_COVERAGE at most "suggest".
+MIN_COVERAGE = 0.3
+CONFIDENT_COVERAGE = 0.5
+#: Only the first characters of a (normalised) question are matched; a long message is a story,
+#: and its opening says what it is about. Keeps a 4,000-character message fast.
+MAX_CHARS = 600
+
+#: Weight of the character model (the word model gets the rest).
+W_CHARS = 0.7
+#: Weight of the best single phrasing; the rest goes to the whole entry (phrasings + answer).
+W_PHRASING = 0.7
+
+LANGS = ("fa", "en")
+
+
+class FaqError(ValueError):
+    """faq.yaml is invalid; the message names the entry at fault."""
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    fa: str
+    en: str
+
+    def get(self, locale: str = "fa") -> str:
+        return self.fa if locale == "fa" else self.en
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    topic: str
+    updated: str
+    question: Text
+    answer: Text
+    alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def phrasings(self) -> list[tuple[str, str]]:
+        """(language, text) of the question and every alternative."""
+        out = [("fa", self.question.fa), ("en", self.question.en)]
+        for lang in LANGS:
+            out += [(lang, alt) for alt in self.alternatives.get(lang, ())]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """``best`` is the top match (None for ``none``); ``suggestions`` are the next candidates
+    above ``SUGGEST``, best first, without ``best``."""
+
+    kind: Literal["confident", "suggest", "none"]
+    best: Match | None
+    suggestions: tuple[Match, ...] = ()
+
+    def text(self, locale: str = "fa") -> str | None:
+        return self.best.entry.answer.get(locale) if self.kind == "confident" and self.best else None
+
+
+# ------------------------------------------------------------------------------------------
+# Text preparation
+
+# Colloquial and variant spellings -> one canonical token (applied after normalize_text).
+_CANON: dict[str, str] = {}
+for _canon, _variants in {
+    "خواستن": "میخوام میخواهم میخوایم میخواهیم میخواستم میخوای میخواهی خواستم بخوام بخواهم",
+    "چطور": "چجوری چطوری چگونه چطور چجور چطوره چه‌جوری",
+    "چیست": "چیه چیست چی چیا چیاست",
+    "کجا": "کجاس کجاست کجا کجاهاست",
+    "میشود": "میشه میشود میتوان میتونم میتونیم میتوانم میتوانیم میشود",
+    "را": "رو را",
+    "یک": "یه یک",
+    "بات": "ربات بات روبات bot robot",
+    "تومان": "تومن تومان",
+    "جهیزیه": "جهیزیه جهزیه جهازیه جهیزه جهیزیع",
+    "کمک": "کمک کومک",
+    "است": "هست است س",
+    "نیست": "نیس نیست",
+    "دادن": "بدم بدهم بدیم بدهیم بدین بدید",
+    "کردن": "کنم بکنم کنیم بکنیم",
+    "گرفتن": "بگیرم بگیریم میگیرم میگیریم گرفتم",
+    "شکایت": "شکایت شکایات شکایتم اعتراض ناراضی ناراضیم complaint complain",
+    # domain synonyms: one token per idea, so different words for it still match
+    "پیگیری": "پیگیری رهگیری پیگیر tracking track",
+    "نقدی": "نقدی نقد پولی cash",
+    "غیرنقدی": "غیرنقدی جنسی کالا کالایی",
+    "یتیم": "یتیم یتیمها ایتام یتیمان orphan orphans",
+    "معلولیت": "معلولیت معلول معلولین معلولان disability disabled",
+    "روانشناس": "روانشناس روانشناسم روانپزشک psychologist",
+    "پزشک": "پزشک پزشکم دکتر doctor",
+    "حذف": "حذف پاک پاکش delete remove",
+    "اعلان": "اعلان اعلانها اعلانا notification notifications",
+    "ماهانه": "ماهانه ماهیانه monthly",
+    "داوطلب": "داوطلب داوطلبی داوطلبانه داوطلبا داوطلبان volunteer volunteering",
+    "پویش": "پویش پویشها کمپین کمپینها campaign campaigns",
+    "رسید": "رسید فیش receipt",
+    "اهدا": "اهدا اهدای هدیه donate donation",
+}.items():
+    for _variant in _variants.split():
+        _CANON[_variant] = _canon
+
+# Function words, question words and generic verbs: they say how something is asked, not what
+# about, and would otherwise make every "how do I ...?" look alike. Removed before both models.
+_STOP = set(
+    "و به از در که را با این آن اون یک برای هم من ما شما تا اگر یا هر اما ولی باید است نیست "
+    "چطور چیست کجا کی چرا چه چند چقدر ایا میشود خواستن کردن دادن گرفتن شدن بشم بشه کنید "
+    "داره دارم دارید دارین داریم هستم هستین هستید هستن بدین بدید لطفا سلام ممنون "
+    "the a an to of is are am i my me do does can could for and in on it be or at with "
+    "what how where when why which who will would should this that there here please"
+    .split()
+)  # fmt: skip
+_PLURAL = re.compile(r"(\S) (ها|های|هایی|هایم|هایت|هایش|هامون|هاتون|هاشون)(?=\s|$)")
+_PREFIX = re.compile(r"(?:^|(?<=\s))(ن?می) (?=\S)")
+_SUFFIXES = ("هایی", "های", "ها", "مان", "تان", "شان", "مون", "تون", "شون", "ام", "ات", "اش")
+
+
+def prepare(text: str) -> str:
+    """normalize_text plus: آ→ا, «می »/« ها» joined to their word, colloquial forms mapped,
+    function and question words dropped. The text both models see."""
+    text = normalize_text(text)[:MAX_CHARS].replace("آ", "ا").replace("ء", "")
+    text = _PREFIX.sub(r"\1", text)
+    text = _PLURAL.sub(r"\1\2", text)
+    tokens = (_CANON.get(token, token) for token in text.split())
+    return " ".join(t for t in tokens if t not in _STOP)
+
+
+def _stem(token: str) -> str:
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            return token[: -len(suffix)]
+    if len(token) >= 5 and token[-1] in "یمتش" and not token.isascii():
+        return token[:-1]
+    if token.isascii() and len(token) >= 5 and token.endswith("s"):
+        return token[:-1]
+    return token
+
+
+def _words(text: str) -> list[str]:
+    stems = [_stem(t) for t in text.split()]
+    return stems + [f"{a} {b}" for a, b in pairwise(stems)]
+
+
+# ------------------------------------------------------------------------------------------
+# Loading
+
+
+def _text(raw: Any, where: str) -> Text:
+    if not isinstance(raw, Mapping):
+        raise FaqError(f"{where}: expected 'fa' and 'en' texts")
+    for lang in LANGS:
+        if not isinstance(raw.get(lang), str) or not raw[lang].strip():
+            raise FaqError(f"{where}: missing the '{lang}' text")
+    return Text(" ".join(raw["fa"].split()), " ".join(raw["en"].split()))
+
+
+def parse_entries(raw: Any) -> tuple[dict[str, Text], list[Entry]]:
+    """Validate a loaded faq.yaml; returns (topics, entries)."""
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("entries"), list):
+        raise FaqError("faq file needs 'topics' and a list of 'entries'")
+    topics = {str(k): _text(v, f"topic '{k}'") for k, v in (raw.get("topics") or {}).items()}
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for n, item in enumerate(raw["entries"]):
+        if not isinstance(item, Mapping) or not item.get("id"):
+            raise FaqError(f"entry #{n + 1}: needs an 'id'")
+        eid = str(item["id"])
+        where = f"entry '{eid}'"
+        if eid in seen:
+            raise FaqError(f"{where}: id is repeated")
+        seen.add(eid)
+        topic = str(item.get("topic", ""))
+        if topic not in topics:
+            raise FaqError(f"{where}: unknown topic '{topic}'")
+        updated = item.get("updated")
+        if isinstance(updated, str):
+            try:
+                updated = dt.date.fromisoformat(updated)
+            except ValueError:
+                updated = None
+        if not isinstance(updated, dt.date):
+            raise FaqError(f"{where}: 'updated' must be a date like 2026-11-30")
+        alternatives: dict[str, tuple[str, ...]] = {}
+        raw_alts = item.get("alternatives") or {}
+        if not isinstance(raw_alts, Mapping) or set(raw_alts) - set(LANGS):
+            raise FaqError(f"{where}: 'alternatives' must map 'fa'/'en' to lists of questions")
+        for lang, alts in raw_alts.items():
+            if not isinstance(alts, list) or not all(isinstance(a, str) and a.strip() for a in alts):
+                raise FaqError(f"{where}: alternatives.{lang} must be a list of non-empty questions")
+            alternatives[lang] = tuple(alts)
+        entries.append(
+            Entry(
+                id=eid,
+                topic=topic,
+                updated=updated.isoformat(),
+                question=_text(item.get("question"), f"{where}, question"),
+                answer=_text(item.get("answer"), f"{where}, answer"),
+                alternatives=alternatives,
+            )
+        )
+    if not entries:
+        raise FaqError("faq file has no entries")
+    return topics, entries
+
+
+# ------------------------------------------------------------------------------------------
+# The index
+
+
+class FaqIndex:
+    def __init__(self, entries: Sequence[Entry], topics: Mapping[str, Text] | None = None) -> None:
+        self.entries = list(entries)
+        self.topics = dict(topics or {})
+        self._by_id = {e.id: e for e in self.entries}
+        rows: list[str] = []
+        owners: list[int] = []
+        for index, entry in enumerate(self.entries):
+            for _lang, phrasing in entry.phrasings():
+                rows.append(prepare(phrasing))
+                owners.append(index)
+        # One more row per entry: all its phrasings and its answer, a weaker but wider signal.
+        docs = [
+            " ".join([*(prepare(p) for _, p in e.phrasings()), prepare(e.answer.fa), prepare(e.answer.en)])
+            for e in self.entries
+        ]
+        # Rows are grouped by entry, so np.maximum.reduceat gives each entry's best row.
+        self._starts = np.flatnonzero(np.r_[True, np.diff(owners) != 0])
+        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+        self._words = TfidfVectorizer(analyzer=_words, sublinear_tf=True)
+        self._chars.fit(rows + docs)
+        self._words.fit(rows + docs)
+        self._char_rows = self._chars.transform(rows).T.tocsr()
+        self._word_rows = self._words.transform(rows).T.tocsr()
+        self._char_docs = self._chars.transform(docs).T.tocsr()
+        self._word_docs = self._words.transform(docs).T.tocsr()
+        self._vocabulary = sorted(t for t in self._words.vocabulary_ if " " not in t)
+        self._known = set(self._vocabulary)
+
+    @classmethod
+    def load(cls, path: str | Path = DEFAULT_PATH) -> FaqIndex:
+        try:
+            raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise FaqError(f"{path}: not valid YAML: {exc}") from exc
+        topics, entries = parse_entries(raw)
+        return cls(entries, topics)
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self._by_id.get(entry_id)
+
+    def scores(self, text: str) -> np.ndarray:
+        """Every entry's score (0–1) for a question, in entry order."""
+        prepared = prepare(text)
+        if not prepared:
+            return np.zeros(len(self.entries))
+        chars = self._chars.transform([prepared])
+        words = self._words.transform([prepared])
+        per_row = (W_CHARS * (chars @ self._char_rows) + (1 - W_CHARS) * (words @ self._word_rows)).toarray()[
+            0
+        ]
+        per_doc = (W_CHARS * (chars @ self._char_docs) + (1 - W_CHARS) * (words @ self._word_docs)).toarray()[
+            0
+        ]
+        best_row: np.ndarray = np.maximum.reduceat(per_row, self._starts)
+        result: np.ndarray = W_PHRASING * best_row + (1 - W_PHRASING) * per_doc
+        return result
+
+    def search(self, text: str, locale: str = "fa", limit: int = 3) -> list[Match]:
+        """The best ``limit`` entries for a question, best first (scores may be low: see
+        :meth:`answer` for the decision). ``locale`` does not filter: a question typed in
+        English finds an entry in a Persian chat too; the caller shows ``entry.answer.get(locale)``."""
+        del locale  # both languages are indexed for every entry
+        scores = self.scores(text)
+        if not scores.any():
+            return []
+        top = np.argsort(-scores, kind="stable")[:limit]
+        return [Match(self.entries[i], round(float(scores[i]), 4)) for i in top if scores[i] > 0]
+
+    def coverage(self, text: str) -> float:
+        """Share of the question's content words (0–1) that the FAQ uses somewhere, allowing a
+        typo (rapidfuzz ratio ≥ 80 for words of four letters or more). A question made mostly
+        of words the FAQ never uses («دستور پخت قورمه سبزی») is about something else, however
+        well one of its words matches."""
+        words = [_stem(t) for t in prepare(text).split()]
+        if not words:
+            return 0.0
+        known = 0
+        for word in words:
+            if word in self._known or (
+                len(word) >= 4
+                and process.extractOne(word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=80) is not None
+            ):
+                known += 1
+        return known / len(words)
+
+    def answer(self, text: str, locale: str = "fa", limit: int = 3) -> Answer:
+        """Decide between answering, suggesting and handing over (thresholds: module docstring)."""
+        matches = self.search(text, locale, limit=max(limit, 2))
+        if not matches or matches[0].score < SUGGEST:
+            return Answer("none", None)
+        coverage = self.coverage(text)
+        if coverage < MIN_COVERAGE:
+            return Answer("none", None)
+        best, rest = matches[0], matches[1:]
+        runner_up = rest[0].score if rest else 0.0
+        suggestions = tuple(m for m in rest[: limit - 1] if m.score >= SUGGEST)
+        sure = best.score >= SURE or (best.score >= CONFIDENT and best.score - runner_up >= MARGIN)
+        if sure and coverage >= CONFIDENT_COVERAGE:
+            return Answer("confident", best, suggestions)
+        return Answer("suggest", best, suggestions)

@@ -1,0 +1,195 @@
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from services import faq
+from services.faq import FaqError, FaqIndex, prepare
+
+PARAPHRASES = Path(__file__).resolve().parents[1] / "data" / "faq_paraphrases.yaml"
+SET: dict[str, Any] = yaml.safe_load(PARAPHRASES.read_text(encoding="utf-8"))
+RAW: dict[str, Any] = yaml.safe_load(faq.DEFAULT_PATH.read_text(encoding="utf-8"))
+
+#: Top-1 accuracy the suite guarantees (measured: see the printed figures / benchmarks.faq_bench).
+MIN_ACCURACY_ALL = 0.85
+MIN_ACCURACY_HELDOUT = 0.75
+
+
+@pytest.fixture(scope="module")
+def index() -> FaqIndex:
+    return FaqIndex.load()
+
+
+def test_faq_file_has_enough_real_entries(index: FaqIndex) -> None:
+    assert len(index.entries) >= 45
+    topics = {e.topic for e in index.entries}
+    assert {
+        "dowry",
+        "donate",
+        "receipts",
+        "complaints",
+        "campaigns",
+        "volunteer",
+        "status",
+        "privacy",
+        "bot",
+    } <= topics
+    for entry in index.entries:
+        assert entry.question.fa and entry.question.en and entry.answer.fa and entry.answer.en
+        assert entry.alternatives.get("fa"), entry.id
+        assert entry.updated == "2026-11-30"
+    volunteer = " ".join(e.answer.fa for e in index.entries if e.topic == "volunteer")
+    for area in ("سلامت", "توانمندسازی", "فرهنگی", "عمرانی", "فوق‌برنامه"):
+        assert area in volunteer
+
+
+def test_paraphrases_are_not_copies_of_the_faq(index: FaqIndex) -> None:
+    assert len(SET["cases"]) + len(SET["holdout"]) >= 120
+    known = {prepare(p) for e in index.entries for _, p in e.phrasings()}
+    for case in [*SET["cases"], *SET["holdout"]]:
+        assert index.get(case["id"]) is not None, case
+        assert prepare(case["q"]) not in known, f"copied from faq.yaml: {case['q']}"
+
+
+def _accuracy(index: FaqIndex, cases: list[dict[str, str]]) -> float:
+    hits = sum(1 for c in cases if (m := index.search(c["q"], "fa", limit=1)) and m[0].entry.id == c["id"])
+    return hits / len(cases)
+
+
+def test_top1_accuracy(index: FaqIndex) -> None:
+    tuned = _accuracy(index, SET["cases"])
+    heldout = _accuracy(index, SET["holdout"])
+    every = _accuracy(index, [*SET["cases"], *SET["holdout"]])
+    print(f"\nFAQ top-1: tuning set {tuned:.1%} ({len(SET['cases'])}), held out {heldout:.1%} "
+          f"({len(SET['holdout'])}), all {every:.1%}")  # fmt: skip
+    assert every >= MIN_ACCURACY_ALL
+    assert heldout >= MIN_ACCURACY_HELDOUT
+
+
+def test_confident_answers_are_mostly_right(index: FaqIndex) -> None:
+    confident = wrong = 0
+    for case in [*SET["cases"], *SET["holdout"]]:
+        answer = index.answer(case["q"], "fa")
+        if answer.kind == "confident":
+            confident += 1
+            wrong += answer.best is None or answer.best.entry.id != case["id"]
+    print(f"\nconfident answers: {confident}, wrong among them: {wrong}")
+    assert confident >= 100 and wrong / confident <= 0.06
+
+
+def test_unrelated_questions_get_none(index: FaqIndex) -> None:
+    for text in SET["unrelated"]:
+        answer = index.answer(text, "fa")
+        assert answer.kind == "none", (text, answer.best)
+        assert answer.best is None and answer.suggestions == () and answer.text() is None
+    held = [index.answer(t, "fa").kind == "none" for t in SET["unrelated_holdout"]]
+    print(f"\nheld-out unrelated questions answered 'none': {sum(held)}/{len(held)}")
+    assert sum(held) / len(held) >= 0.75
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀", "🙏🙏🙏", "؟؟؟", "...", "\u200c\u200c", "ـــ"])
+def test_empty_or_emoji_only_is_none(index: FaqIndex, text: str) -> None:
+    assert index.answer(text, "fa").kind == "none"
+    assert index.search(text, "en") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("شرایط جهیزیه چیست؟", "dowry_who"),
+        ("شرايط جهيزيه چيست", "dowry_who"),  # Arabic yeh
+        ("شرایطِ جهیزیه چیست", "dowry_who"),  # kasra
+        ("شرایـــط جهیـزیه چیست", "dowry_who"),  # tatweel
+        ("شرایط‌جهیزیه‌چیست", "dowry_who"),  # ZWNJ instead of spaces
+        ("شرطهای جهیزیه", "dowry_who"),
+        ("با ۵۰ هزار تومن میشه کمک کرد", "donate_amount"),
+        ("با ٥٠ هزار تومن میشه کمک کرد", "donate_amount"),
+        ("با 50 هزار تومن میشه کمک کرد", "donate_amount"),
+        ("Dowry kit eligibility?", "dowry_who"),
+    ],
+)
+def test_normalisation_variants(index: FaqIndex, text: str, expected: str) -> None:
+    assert index.search(text, "fa", limit=1)[0].entry.id == expected
+
+
+def test_answer_shapes(index: FaqIndex) -> None:
+    confident = index.answer("بعد از پرداخت رسید میدن؟", "fa")
+    assert confident.kind == "confident" and confident.best is not None
+    assert confident.text("fa") == confident.best.entry.answer.fa
+    assert confident.text("en") == confident.best.entry.answer.en
+    assert all(m.score >= faq.SUGGEST for m in confident.suggestions)
+    assert confident.best.entry.id not in {m.entry.id for m in confident.suggestions}
+    matches = index.search("کمک", "fa", limit=5)
+    assert len(matches) == 5 and matches == sorted(matches, key=lambda m: -m.score)
+    assert all(0 <= m.score <= 1 for m in matches)
+
+
+def test_get(index: FaqIndex) -> None:
+    entry = index.get("dowry_who")
+    assert entry is not None and entry.topic == "dowry"
+    assert index.get("no_such_entry") is None
+    assert index.topics["dowry"].fa == "جهیزیه"
+
+
+def test_long_question_is_fast(index: FaqIndex) -> None:
+    long = ("سلام وقت بخیر من و همسرم تازه ازدواج کردیم و شرایط مالی خوبی نداریم " * 60)[:4000]
+    assert len(long) == 4000
+    index.answer(long, "fa")  # warm up
+    started = time.perf_counter()
+    for _ in range(5):
+        index.answer(long, "fa")
+    assert (time.perf_counter() - started) / 5 < 0.25
+
+
+def test_no_official_figures_invented(index: FaqIndex) -> None:
+    # Answers quote only numbers that are public (the 1480 and 123 lines, 110/115) and an
+    # example of how to type an amount; no official amounts, deadlines or counts.
+    for entry in index.entries:
+        for text in (entry.answer.fa, entry.answer.en):
+            assert "ریال" not in text or entry.id in {"donate_toman_rial", "donate_payment_methods"}
+            digits = [c for c in text.replace("CVV2", "") if c.isdigit()]
+            if digits:
+                assert entry.id in {"contact_counselling", "contact_emergency", "donate_toman_rial"}, entry.id
+
+
+# --- validation
+
+
+def _broken(mutate: Any) -> dict[str, Any]:
+    import copy
+
+    raw = copy.deepcopy(RAW)
+    mutate(raw)
+    return raw
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda r: r["entries"].append(dict(r["entries"][0])), r"entry 'bot_what': id is repeated"),
+        (lambda r: r["entries"][1]["answer"].pop("en"), r"entry 'bot_language', answer: missing the 'en'"),
+        (lambda r: r["entries"][2].update(topic="weather"), r"entry 'bot_commands': unknown topic 'weather'"),
+        (
+            lambda r: r["entries"][3].update(updated="yesterday"),
+            r"entry 'bot_bale_telegram': 'updated' must be",
+        ),
+        (lambda r: r["entries"][4]["alternatives"].update(de=["x"]), r"entry 'bot_human': 'alternatives'"),
+        (lambda r: r["entries"][4]["alternatives"].update(fa=[""]), r"entry 'bot_human': alternatives.fa"),
+        (lambda r: r["entries"][0].pop("id"), r"entry #1: needs an 'id'"),
+        (lambda r: r.update(entries=[]), r"no entries"),
+    ],
+)
+def test_validation(mutate: Any, message: str) -> None:
+    _topics, entries = faq.parse_entries(RAW)
+    assert entries
+    with pytest.raises(FaqError, match=message):
+        faq.parse_entries(_broken(mutate))
+
+
+def test_load_reports_bad_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "faq.yaml"
+    path.write_text("entries: [\n", encoding="utf-8")
+    with pytest.raises(FaqError, match="not valid YAML"):
+        FaqIndex.load(path)
