@@ -700,9 +700,11 @@ class UpdateInbox:
             self._wake.clear()
             stop = asyncio.ensure_future(self._stop.wait())
             wake = asyncio.ensure_future(self._wake.wait())
-            await asyncio.wait({stop, wake}, timeout=period, return_when=asyncio.FIRST_COMPLETED)
-            stop.cancel()
-            wake.cancel()
+            try:
+                await asyncio.wait({stop, wake}, timeout=period, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                stop.cancel()
+                wake.cancel()
 
     async def _release_stale_single_process(self) -> None:
         """SQLite serves one process: whatever another worker id still holds at start was left
