@@ -119,6 +119,10 @@ def overrides(redis_proxy: TcpProxy, redis_prefix: str) -> dict[str, BaseSetting
     }
 
 
+async def _done(hamdel: Harness) -> bool:
+    return {row.status for row in await inbox_rows(hamdel.app)} == {"done"}
+
+
 async def _terminate_bot_connections(hamdel: Harness, waiting_only: bool = False) -> int:
     """pg_terminate_backend every connection to this run's database but the one asking."""
     condition = "AND wait_event_type = 'Lock'" if waiting_only else ""
@@ -162,7 +166,7 @@ async def test_postgres_connections_terminated_between_and_during_updates(hamdel
     assert WELCOME in reply["text"]
     await hamdel_webhook.settle()
     assert texts(newcomer) == [reply["text"]]  # once, and no apology
-    assert {row.status for row in await inbox_rows(hamdel_webhook.app)} == {"done"}
+    await eventually(lambda: _done(hamdel_webhook))
 
 
 async def test_redis_unavailable_updates_wait_and_are_answered_once_it_is_back(
@@ -196,7 +200,7 @@ async def test_redis_unavailable_updates_wait_and_are_answered_once_it_is_back(
     await hamdel_webhook.settle()
     assert len(texts(user)) == 2
     assert len(texts(other)) == 1
-    assert {row.status for row in await inbox_rows(hamdel_webhook.app)} == {"done"}
+    await eventually(lambda: _done(hamdel_webhook))
     assert any("reachable again" in r.getMessage() for r in caplog.records)
     healthy, _ = await check_health(hamdel_webhook.app)
     assert healthy

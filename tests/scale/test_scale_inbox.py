@@ -27,8 +27,8 @@ HELP = "راهنمای همدل"
 
 @pytest.fixture
 def overrides() -> dict[str, BaseSettings]:
-    # Short leases: a "dead worker" is noticed within half a second.
-    return {"scale": ScaleSettings(worker_lease_seconds=0.5)}
+    # Short leases (a dead worker is noticed within two seconds), long enough for a busy machine.
+    return {"scale": ScaleSettings(worker_lease_seconds=2)}
 
 
 @pytest.mark.parametrize("webhook", [False, True], ids=["polling", "webhook"])
@@ -42,6 +42,7 @@ async def test_a_duplicate_delivery_is_processed_once(
         await user.next_message()
         await hamdel.settle()
         assert sum(WELCOME in text for text in texts(user)) == 1
+        await eventually(lambda: _all_done(hamdel))
         [row] = await inbox_rows(hamdel.app)
         assert row.status == InboxStatus.DONE
         assert row.payload is None  # nothing personal kept once handled
@@ -70,6 +71,7 @@ async def test_an_update_left_by_a_dead_worker_is_processed_on_redelivery(hamdel
     assert outcome in (Outcome.PROCESSED, Outcome.DUPLICATE)  # (the sweeper may have been quicker)
     await user.next_message()
     await hamdel_webhook.settle()
+    await eventually(lambda: _all_done(hamdel_webhook))
     assert sum(WELCOME in text for text in texts(user)) == 1
     [row] = await inbox_rows(app)
     assert (row.status, row.attempts) == (InboxStatus.DONE, 2)
@@ -82,6 +84,7 @@ async def test_unfinished_updates_are_swept_without_a_redelivery(hamdel: Harness
     reply = await user.next_message(timeout=5)
     assert WELCOME in reply["text"]
     await hamdel.settle()
+    await eventually(lambda: _all_done(hamdel))
     assert [(r.update_id, r.status) for r in await inbox_rows(hamdel.app)] == [(10_001, "done")]
 
 
@@ -101,6 +104,7 @@ async def test_one_chat_is_handled_in_update_order(hamdel_webhook: Harness) -> N
     assert WELCOME in first["text"]
     assert HELP in second["text"]
     await hamdel_webhook.settle()
+    await eventually(lambda: _all_done(hamdel_webhook))
     statuses = {r.update_id: r.status for r in await inbox_rows(hamdel_webhook.app)}
     assert set(statuses.values()) == {"done"}
 
@@ -123,6 +127,7 @@ async def test_a_transient_failure_is_retried_without_an_apology(hamdel_webhook:
     await user.send("/start")
     reply = await user.next_message()
     await hamdel_webhook.settle()
+    await eventually(lambda: _all_done(hamdel_webhook))
     assert WELCOME in reply["text"]
     assert texts(user).count(reply["text"]) == 1
     assert not any("خطا" in text or "مشکلی" in text for text in texts(user))
@@ -154,6 +159,7 @@ async def test_two_workers_given_the_same_update_at_once_process_it_once(hamdel_
         )
         assert sorted(outcomes) == sorted([Outcome.PROCESSED, Outcome.DUPLICATE])
         await hamdel_webhook.settle()
+        await eventually(lambda: _all_done(hamdel_webhook))
         assert sum(WELCOME in text for text in texts(user)) == 1
         [row] = await inbox_rows(app)
         assert (row.status, row.attempts) == ("done", 1)
@@ -171,6 +177,10 @@ async def test_old_rows_are_pruned(hamdel: Harness) -> None:
     assert len(await inbox_rows(hamdel.app)) == 2
     assert await hamdel.app.inbox.prune() == 1  # type: ignore[union-attr]
     assert [row.chat_key for row in await inbox_rows(hamdel.app)] == [user.id]
+
+
+async def _all_done(hamdel: Harness) -> bool:
+    return {row.status for row in await inbox_rows(hamdel.app)} == {"done"}
 
 
 def _outcomes(hamdel: Harness) -> dict[str, float]:
