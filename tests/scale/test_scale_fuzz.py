@@ -228,6 +228,7 @@ async def _scenario(bed: Bed, actions: list[tuple[str, Any]]) -> None:
     phases=(Phase.explicit, Phase.generate),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.slow  # 40 scenarios, ~120 updates: ~6 s per flavor and backend when the machine is idle
 @given(actions=SCENARIO)
 def test_random_updates_never_crash_and_are_always_answered(bed: Bed, actions: list[tuple[str, Any]]) -> None:
     bed.run(_scenario(bed, actions))

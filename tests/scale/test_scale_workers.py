@@ -1,9 +1,9 @@
 """Real worker processes (`python -m bot …`) against the local messenger: graceful shutdown on
 SIGTERM, kill -9 in the middle of an update, several webhook workers on one port.
 
-These start Python subprocesses (about 2 s each to import and migrate), so there are few of them
-and each proves several things at once; every test stays well under 10 s on SQLite and ~10 s on
-PostgreSQL (the kill test waits one worker lease).
+These start Python subprocesses (importing aiogram costs ~5 s of CPU each), so there are few of
+them and each proves several things at once: four tests, six process starts, ~5-10 s each on an
+idle 2-core machine (the kill test on PostgreSQL also waits out one 1 s worker lease).
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ from tests.scale.scalekit import (
 )
 
 WELCOME = "به «همدل» خوش آمدید"
+
+# Each test starts one or two `python -m bot` processes: importing aiogram alone costs ~5 s of
+# CPU per process, so on a busy 2-core machine a test takes 10-25 s (about 5 s when idle).
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
