@@ -64,6 +64,8 @@ class Result:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    bot_cpu: float = 0.0  # CPU seconds of the bot's processes during the measured run
+    harness_cpu: float = 0.0  # CPU seconds of this process (messenger + simulated users)
 
     @property
     def rate(self) -> float:
@@ -155,15 +157,41 @@ async def _run_config(
                 for n in range(4 * workers)
             )
         )
+        pids = _bot_pids(supervisor.pid)
+        cpu_before, own_before = _cpu(pids), time.process_time()
         started = time.perf_counter()
         await asyncio.gather(
             *(_conversation(messenger, first_user + n, result, random.Random(n)) for n in range(users))
         )
         result.seconds = time.perf_counter() - started
+        result.bot_cpu = _cpu(pids) - cpu_before
+        result.harness_cpu = time.process_time() - own_before
     finally:
         group.stop_all()
         await messenger.stop()
     return result
+
+
+def _bot_pids(supervisor: int) -> list[int]:
+    """The worker processes (the supervisor's children), or the single process itself."""
+    try:
+        children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
+    except OSError:
+        children = []
+    return [int(pid) for pid in children] or [supervisor]
+
+
+def _cpu(pids: list[int]) -> float:
+    """User + system CPU seconds of `pids` so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 async def _admin(server_url: str, statement: str) -> None:
@@ -250,19 +278,28 @@ async def main(argv: list[str] | None = None) -> int:
 
         await clear_redis_keys(redis_url, prefix)
     print()
-    print(f"{'configuration':34} {'updates/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'vs 1 PG worker':>15}")
+    print(
+        f"{'configuration':34} {'updates/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'vs 1 PG worker':>15}"
+        f" {'bot CPU/update':>15} {'messenger CPU':>14}"
+    )
     base = next((r.rate for r in results if r.workers == 1 and "PostgreSQL" in r.name), None)
     for result in results:
         scale = f"{result.rate / base:.2f}×" if base else "-"
+        per_update = result.bot_cpu * 1000 / max(result.updates, 1)
         print(
             f"{result.name:34} {result.rate:10.1f} {result.percentile(0.5):8.0f} "
-            f"{result.percentile(0.95):8.0f} {scale:>15}"
+            f"{result.percentile(0.95):8.0f} {scale:>15} {per_update:12.1f} ms {result.harness_cpu:12.1f} s"
         )
-    latencies = [r for r in results if r.latencies]
-    if latencies:
+    measured = [x for r in results for x in r.latencies]
+    if measured:
+        mean = statistics.mean(measured) * 1000
         print(
-            f"(mean latency over all configurations: {statistics.mean(x for r in latencies for x in r.latencies) * 1000:.0f} ms)"
+            f"(mean latency over all configurations: {mean:.0f} ms; load average now {os.getloadavg()[0]:.1f})"
         )
+    print(
+        "bot CPU/update: CPU time of the bot's processes per update (independent of how many cores\n"
+        "are free); messenger CPU: this process (local messenger + simulated users) during the run."
+    )
     return 0 if all(r.errors == 0 for r in results) else 1
 
 
