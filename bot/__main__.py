@@ -28,7 +28,30 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--index", type=int, default=0, help="this worker's number, from 0")
     commands.add_parser("migrate", help="apply pending database migrations and exit")
     commands.add_parser("sandbox", help="try the bot in the terminal against the local messenger")
+    commands.add_parser("seed", help="migrate, then add the sample campaigns that are missing (idempotent)")
+    from bot import cli
+
+    cli.add_parser(commands)
     return parser
+
+
+async def _seed(settings: Settings) -> list[str]:
+    from bot.migrate import upgrade_async
+    from models.db import create_engine, create_sessionmaker
+    from services.campaigns import seed_sample_campaigns
+    from services.clock import Clock
+
+    await upgrade_async(settings.database.database_url)
+    engine = create_engine(
+        settings.database.database_url, busy_timeout_ms=settings.database.sqlite_busy_timeout_ms
+    )
+    try:
+        async with create_sessionmaker(engine)() as session:
+            added = await seed_sample_campaigns(session, Clock().now())
+            await session.commit()
+    finally:
+        await engine.dispose()
+    return added
 
 
 async def _run(settings: Settings) -> None:
@@ -56,6 +79,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         upgrade(settings.database.database_url)
         print("hamdel: database is up to date")
         return 0
+    if command == "seed":
+        added = asyncio.run(_seed(settings))
+        if added:
+            print(f"hamdel: added {len(added)} sample campaigns: " + "، ".join(added))
+        else:
+            print("hamdel: the sample campaigns are already there; nothing added")
+        return 0
+    if command == "admin":
+        from bot.cli import run as run_admin
+
+        return run_admin(args, settings)
     if command == "sandbox":
         from bot.sandbox import run_sandbox
 

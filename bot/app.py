@@ -122,22 +122,35 @@ class HamdelApp:
             except TelegramAPIError as error:  # the admin has not started the bot yet
                 logger.warning("staff commands for admin %s not set: %s", admin_id, error)
 
+    def needs_web_server(self) -> bool:
+        """Whether a feature's pages must be served in polling mode too (see `Feature.web_needed`)."""
+        return any(f.web_routes and f.web_needed and f.web_needed(self.settings) for f in self.features)
+
     async def run_polling(self, *, handle_signals: bool = True) -> None:
         await self.bot.delete_webhook(drop_pending_updates=False)
-        await self.dispatcher.start_polling(
-            self.bot,
-            allowed_updates=self.allowed_updates,
-            handle_signals=handle_signals,
-            close_bot_session=False,
-        )
+        runner = None
+        if self.needs_web_server():
+            webhook = self.settings.webhook
+            runner, port = await self.serve_web(webhook.listen_host, webhook.listen_port, webhook=False)
+            logger.info("web server for the features' pages on %s:%s", webhook.listen_host, port)
+        try:
+            await self.dispatcher.start_polling(
+                self.bot,
+                allowed_updates=self.allowed_updates,
+                handle_signals=handle_signals,
+                close_bot_session=False,
+            )
+        finally:
+            if runner is not None:
+                await runner.cleanup()
 
     def webhook_path(self) -> str:
         webhook = self.settings.webhook
         return webhook_path(webhook.path, self.bot.token, webhook.secret)
 
     def build_web_app(self, *, webhook: bool = True) -> web.Application:
-        """The bot's own web server: the webhook endpoint (and the features' pages), /healthz
-        and /metrics."""
+        """The bot's own web server: the features' pages, /healthz and /metrics, and the webhook
+        endpoint in webhook mode."""
         application = web.Application()
         add_ops_routes(self, application)
         for feature in self.features:
@@ -161,11 +174,17 @@ class HamdelApp:
         return application
 
     async def serve_web(
-        self, host: str, port: int, *, application: web.Application | None = None, reuse_port: bool = False
+        self,
+        host: str,
+        port: int,
+        *,
+        webhook: bool = True,
+        application: web.Application | None = None,
+        reuse_port: bool = False,
     ) -> tuple[web.AppRunner, int]:
         """Start the bot's web server; returns the runner and the bound port (port 0 picks one).
         `reuse_port`: several worker processes listen on the same port (SO_REUSEPORT)."""
-        runner = web.AppRunner(application or self.build_web_app(), access_log=None)
+        runner = web.AppRunner(application or self.build_web_app(webhook=webhook), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, host, port, reuse_port=reuse_port or None)
         await site.start()
@@ -318,7 +337,9 @@ def create_app(
     dispatcher.update.outer_middleware(DatabaseMiddleware(sessionmaker))
     dispatcher.update.outer_middleware(UserMiddleware(i18n, users, default_locale))
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
-    dispatcher.include_router(handlers.build_router(settings.staff.staff_chat_id, features))
+    dispatcher.include_router(
+        handlers.build_router(settings.staff.staff_chat_id, features, settings.tickets.routed_chat_ids)
+    )
 
     app = HamdelApp(
         settings=settings,

@@ -42,6 +42,10 @@ class PlatformProfile:
     unsupported_parameters: frozenset[str] = field(default_factory=frozenset)
     # Payments: Bale pays from the wallet in rials; Telegram's currency comes from settings.
     invoice_currency: str | None = None
+    # Which in-chat payment the platform offers: Bale's wallet, or Telegram Payments / Stars.
+    invoice_provider: str = "telegram"
+    # Where a person opens a chat with a bot by username (the gateway's return page links back).
+    bot_link_base: str = "https://t.me/"
     # A sensible bulk send rate when settings give none (messages per second).
     default_send_rate: float = 30.0
     max_text_length: int = 4096
@@ -157,6 +161,8 @@ BALE = PlatformProfile(
     update_types=("message", "edited_message", "callback_query", "pre_checkout_query"),
     unsupported_parameters=_BALE_UNSUPPORTED,
     invoice_currency="IRR",
+    invoice_provider="bale_wallet",
+    bot_link_base="https://ble.ir/",
     default_send_rate=20.0,
 )
 

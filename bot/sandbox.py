@@ -208,7 +208,13 @@ def sandbox_settings(settings: Settings, base_url: str) -> Settings:
         }
     )
     webhook = settings.webhook.model_copy(update={"url": None})
-    return settings.model_copy(update={"telegram": telegram, "staff": staff, "webhook": webhook})
+    # Test money: Bale's test wallet, Telegram Stars at a nominal rate unless one is configured.
+    donations = settings.donations.model_copy(
+        update={"sandbox": True, "rials_per_unit": settings.donations.rials_per_unit or 10_000}
+    )
+    return settings.model_copy(
+        update={"telegram": telegram, "staff": staff, "webhook": webhook, "donations": donations}
+    )
 
 
 @contextlib.asynccontextmanager

@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -169,13 +169,181 @@ class ScaleSettings(BaseSettings):
     # SIGTERM: seconds to finish updates in flight and sends in progress before exiting anyway.
     shutdown_timeout: float = Field(default=25.0, ge=0)
     # Health and metrics on their own port (worker i listens on METRICS_PORT + i); empty: only on
-    # the webhook server. In polling mode this is how /healthz and /metrics are served.
+    # the bot's web server (webhook mode, or polling when a feature's pages need it).
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     # Shared sending budget for bulk sends (broadcasts), across all workers. Empty: the
     # platform's default (Telegram 30/s, Bale 20/s).
     send_rate_per_second: float | None = Field(default=None, gt=0)
     send_rate_per_chat_per_second: float = Field(default=1.0, gt=0)
     send_rate_per_group_per_minute: float = Field(default=20.0, gt=0)
+
+    @field_validator("metrics_port", "send_rate_per_second", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+class TicketSettings(BaseSettings):
+    """Donors' tickets to the working group: limits, SLA, routing by category, numbering."""
+
+    model_config = SettingsConfigDict(**_section("TICKET_"), populate_by_name=True)
+
+    attachment_limit: int = Field(default=5, ge=0, le=10)
+    text_limit: int = Field(default=2000, ge=50, le=3000)
+    sla_hours: float = Field(
+        default=24, gt=0, le=24 * 30, validation_alias=AliasChoices("SLA_HOURS", "TICKET_SLA_HOURS")
+    )
+    reminder_hours: float = Field(default=12, gt=0, le=24 * 30)
+    check_seconds: float = Field(default=300, gt=0)
+    # Category → staff chat (others go to STAFF_CHAT_ID), e.g. "payment=-1001234567890,technical=-100…".
+    routes: Annotated[dict[str, int], NoDecode] = Field(default_factory=dict)
+    number_prefix: str = "T"
+
+    @field_validator("routes", mode="before")
+    @classmethod
+    def _parse_routes(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        routes: dict[str, int] = {}
+        for part in value.replace(" ", "").split(","):
+            if not part:
+                continue
+            category, separator, chat = part.replace(":", "=", 1).partition("=")
+            if not separator:
+                raise ValueError(f"expected category=chat_id, got {part!r}")
+            try:
+                routes[category.lower()] = int(chat)
+            except ValueError:
+                raise ValueError(f"chat id of {category!r} must be a number") from None
+        return routes
+
+    @field_validator("routes")
+    @classmethod
+    def _known_routes(cls, value: dict[str, int]) -> dict[str, int]:
+        from models.tickets import TicketCategory
+
+        for category, chat_id in value.items():
+            if category not in TicketCategory._value2member_map_:
+                known = ", ".join(TicketCategory)
+                raise ValueError(f"unknown category {category!r} (known: {known})")
+            if chat_id >= 0:
+                raise ValueError(f"chat id of {category!r} must be a group id (negative)")
+        return value
+
+    @field_validator("number_prefix")
+    @classmethod
+    def _prefix_shape(cls, value: str) -> str:
+        if not (1 <= len(value) <= 6 and value.isascii() and value.isalpha()):
+            raise ValueError("1–6 Latin letters, like T")
+        return value.upper()
+
+    def chat_for(self, category: str, default: int | None) -> int | None:
+        """The staff chat a ticket of `category` goes to."""
+        return self.routes.get(category, default)
+
+    @property
+    def routed_chat_ids(self) -> frozenset[int]:
+        return frozenset(self.routes.values())
+
+
+def _str_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip().lower() for part in value.split(",") if part.strip()]
+    return value
+
+
+class DonationSettings(BaseSettings):
+    """Micro-donations: amounts in toman, the payment providers and the web gateway."""
+
+    model_config = _section("DONATION_")
+
+    min_toman: int = Field(default=10_000, gt=0)
+    max_toman: int = Field(default=100_000_000, gt=0)
+    presets_toman: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [50_000, 100_000, 200_000, 500_000, 1_000_000]
+    )
+    # Which ways to pay are offered: `invoice` (in-chat: Bale wallet, Telegram Payments or
+    # Stars) and `zarinpal` (the web gateway).
+    providers: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["invoice"])
+    # Bale: the wallet's provider token; Telegram: the payment provider token from BotFather.
+    provider_token: str | None = None
+    # Telegram invoices: XTR (Telegram Stars, no provider token) or an ISO code Telegram accepts.
+    telegram_currency: str = "XTR"
+    # Rials one smallest unit of the Telegram currency is worth (one Star, one cent). Required
+    # for Telegram invoices: there is no safe default exchange rate.
+    rials_per_unit: int | None = Field(default=None, gt=0)
+    zarinpal_merchant_id: str | None = None
+    # Test mode: Bale's test wallet token when no token is set, Zarinpal's sandbox host.
+    sandbox: bool = False
+    # The gateway's address; empty: Zarinpal's production or sandbox host.
+    gateway_base_url: str | None = None
+    gateway_timeout: float = Field(default=15.0, gt=0)
+    # Public address of the bot's web server, where the gateway sends the donor back; empty:
+    # WEBHOOK_URL.
+    public_url: str | None = None
+
+    _split_presets = field_validator("presets_toman", mode="before")(_int_list)
+    _split_providers = field_validator("providers", mode="before")(_str_list)
+
+    @field_validator("max_toman")
+    @classmethod
+    def _max_above_min(cls, value: int, info: ValidationInfo) -> int:
+        if value < info.data.get("min_toman", 0):
+            raise ValueError("must not be below DONATION_MIN_TOMAN")
+        return value
+
+    @field_validator("presets_toman")
+    @classmethod
+    def _presets_in_range(cls, value: list[int], info: ValidationInfo) -> list[int]:
+        low, high = info.data.get("min_toman", 1), info.data.get("max_toman", max(value, default=0))
+        if not 1 <= len(value) <= 8 or any(not low <= amount <= high for amount in value):
+            raise ValueError("1 to 8 amounts between DONATION_MIN_TOMAN and DONATION_MAX_TOMAN")
+        return sorted(set(value))
+
+    @field_validator("providers")
+    @classmethod
+    def _known_providers(cls, value: list[str]) -> list[str]:
+        unknown = set(value) - {"invoice", "zarinpal"}
+        if unknown or not value:
+            raise ValueError("a comma-separated list of: invoice, zarinpal")
+        return list(dict.fromkeys(value))
+
+    @field_validator("telegram_currency")
+    @classmethod
+    def _currency_code(cls, value: str) -> str:
+        value = value.strip().upper()
+        if len(value) != 3 or not value.isalpha():
+            raise ValueError("a three-letter currency code, e.g. XTR or USD")
+        return value
+
+    @field_validator("zarinpal_merchant_id")
+    @classmethod
+    def _merchant_shape(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = (value or "").strip() or None
+        if value is None and "zarinpal" in info.data.get("providers", ()):
+            raise ValueError("required when DONATION_PROVIDERS has zarinpal")
+        if value is not None and len(value) != 36:
+            raise ValueError("the 36-character merchant id Zarinpal gave you")
+        return value
+
+    @field_validator("gateway_base_url", "public_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with https:// (or http:// for a local test)")
+        return value.rstrip("/")
+
+    @property
+    def gateway_enabled(self) -> bool:
+        return "zarinpal" in self.providers and self.zarinpal_merchant_id is not None
+
+    @property
+    def zarinpal_base(self) -> str:
+        if self.gateway_base_url:
+            return self.gateway_base_url
+        return "https://sandbox.zarinpal.com" if self.sandbox else "https://payment.zarinpal.com"
 
 
 class Settings(BaseModel):
@@ -190,6 +358,8 @@ class Settings(BaseModel):
     locale: LocaleSettings
     webhook: WebhookSettings
     scale: ScaleSettings
+    tickets: TicketSettings
+    donations: DonationSettings
 
     @cached_property
     def platform(self) -> Platform:
@@ -204,6 +374,8 @@ SECTIONS: dict[str, type[BaseSettings]] = {
     "locale": LocaleSettings,
     "webhook": WebhookSettings,
     "scale": ScaleSettings,
+    "tickets": TicketSettings,
+    "donations": DonationSettings,
 }
 
 

@@ -18,6 +18,7 @@ from bot.platform import PlatformProfile
 
 if TYPE_CHECKING:
     from bot.app import HamdelApp
+    from bot.settings import Settings
 
 
 class MenuCallback(CallbackData, prefix="menu"):
@@ -46,7 +47,8 @@ class Feature:
     matching scope. `commands` are (command, description text key) pairs for setMyCommands.
     `admin_commands` are shown to admins only. `on_startup` hooks run once the bot starts
     (polling or webhook) and may start background work with `app.spawn(...)`; `web_routes`
-    add pages to the bot's own web server."""
+    add pages to the bot's own web server, which also runs in polling mode when `web_needed`
+    says so for the settings (a payment gateway's callback, for instance)."""
 
     name: str
     private: Router | None = None
@@ -57,6 +59,7 @@ class Feature:
     admin_commands: tuple[tuple[str, str], ...] = ()
     on_startup: tuple[Callable[[HamdelApp], Awaitable[None]], ...] = ()
     web_routes: tuple[Callable[[HamdelApp, web.Application], None], ...] = ()
+    web_needed: Callable[[Settings], bool] | None = None
 
 
 def main_menu(t: Translator, sections: list[MenuSection]) -> InlineKeyboardMarkup:

@@ -66,8 +66,9 @@ async def serve(settings: Settings, *, worker_index: int = 0, migrate: bool = Tr
             logger.info("polling %s", settings.telegram.api_base)
         port = settings.scale.metrics_port
         if port is not None:
-            ops = app.build_ops_app() if webhook.url else app.build_web_app(webhook=False)
-            runner, bound = await app.serve_web(webhook.listen_host, port + worker_index, application=ops)
+            runner, bound = await app.serve_web(
+                webhook.listen_host, port + worker_index, application=app.build_ops_app()
+            )
             runners.append(runner)
             logger.info("worker %d: /healthz and /metrics on port %d", worker_index, bound)
         waiters: set[asyncio.Future[object]] = {asyncio.ensure_future(stop.wait())}

@@ -12,13 +12,36 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.ui import Feature, MenuSection
-from handlers import cancel, errors, fallback, groups, language, membership, menu, volunteers
+from handlers import (
+    admin,
+    campaign_admin,
+    campaigns,
+    cancel,
+    complaints,
+    donations,
+    errors,
+    exports,
+    fallback,
+    groups,
+    language,
+    membership,
+    menu,
+    stats,
+    volunteers,
+)
 
 FEATURES: tuple[Feature, ...] = (
     cancel.feature,
+    donations.feature,
+    campaigns.feature,
     language.feature,
     membership.feature,
+    complaints.feature,
     volunteers.feature,
+    admin.feature,
+    campaign_admin.feature,
+    stats.feature,
+    exports.feature,
     menu.feature,
     fallback.feature,
 )
@@ -55,7 +78,11 @@ def _mount(parent: Router, children: list[Router | None]) -> None:
         parent.include_router(child)
 
 
-def build_router(staff_chat_id: int | None, features: tuple[Feature, ...] = FEATURES) -> Router:
+def build_router(
+    staff_chat_id: int | None,
+    features: tuple[Feature, ...] = FEATURES,
+    extra_staff_chats: frozenset[int] = frozenset(),
+) -> Router:
     root = Router(name="root")
     _mount(root, [errors.router])
 
@@ -70,17 +97,22 @@ def build_router(staff_chat_id: int | None, features: tuple[Feature, ...] = FEAT
 
     root.include_routers(chatless, private)
 
-    if staff_chat_id is not None:
+    # The working group's chat, and the chats tickets are routed to by category.
+    staff_chats = {staff_chat_id, *extra_staff_chats} - {None}
+    if staff_chats:
         staff = Router(name="staff")
-        staff.message.filter(F.chat.id == staff_chat_id)
-        staff.edited_message.filter(F.chat.id == staff_chat_id)
-        staff.callback_query.filter(F.message.chat.id == staff_chat_id)
+        staff.message.filter(F.chat.id.in_(staff_chats))
+        staff.edited_message.filter(F.chat.id.in_(staff_chats))
+        staff.callback_query.filter(F.message.chat.id.in_(staff_chats))
         _mount(staff, [f.staff for f in features])
         root.include_router(staff)
 
     other_groups = Router(name="other-groups")
-    other_groups.message.filter(F.chat.type.in_(GROUP_TYPES))
-    other_groups.callback_query.filter(F.message.chat.type.in_(GROUP_TYPES))
+    other_groups.message.filter(F.chat.type.in_(GROUP_TYPES), ~F.chat.id.in_(staff_chats))
+    other_groups.callback_query.filter(
+        F.message.chat.type.in_(GROUP_TYPES), ~F.message.chat.id.in_(staff_chats)
+    )
     _mount(other_groups, [groups.router])
     root.include_router(other_groups)
+    _mount(root, [groups.last_resort])
     return root

@@ -1,9 +1,18 @@
 """SQLAlchemy models. Import every model module here so `Base.metadata` (and Alembic) see them."""
 
 from models.base import Base
-from models.donation import Campaign, CampaignStatus, Donation, DonationStatus, Purpose, RegionScope
+from models.donation import (
+    Campaign,
+    CampaignStatus,
+    Donation,
+    DonationStatus,
+    Purpose,
+    ReceiptSequence,
+    RegionScope,
+)
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
+from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
 from models.updates import InboxStatus, InboxUpdate
 from models.user import User
 from models.volunteers import Volunteer, VolunteerArea
@@ -19,8 +28,13 @@ __all__ = [
     "InboxStatus",
     "InboxUpdate",
     "Purpose",
+    "ReceiptSequence",
     "RegionScope",
     "StaffRole",
+    "Ticket",
+    "TicketLink",
+    "TicketMessage",
+    "TicketSequence",
     "User",
     "Volunteer",
     "VolunteerArea",

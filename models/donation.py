@@ -108,3 +108,20 @@ class Donation(Base):
     receipt_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     paid_at: Mapped[datetime | None]
+    # The amount as the provider charges it, in its currency's smallest unit (rials for Bale and
+    # Zarinpal, Stars or cents on Telegram): what pre-checkout and verify compare against.
+    invoice_amount: Mapped[int | None] = mapped_column(BigInteger)
+    # Why a donation failed or how it was recorded ("cancelled", "gateway:-51", "extra-payment").
+    status_detail: Mapped[str | None] = mapped_column(String(64))
+    # When the receipt reached the donor; a redelivered payment re-sends a receipt never sent.
+    receipt_sent_at: Mapped[datetime | None]
+
+
+class ReceiptSequence(Base):
+    """Receipt numbers run without gaps per Jalali year: «۱۴۰۵-۰۰۰۰۴۲». The row is incremented in
+    the transaction that marks the donation paid, so a rolled-back payment leaves no hole."""
+
+    __tablename__ = "receipt_sequences"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(BigInteger, default=0)

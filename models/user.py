@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
@@ -24,3 +25,5 @@ class User(Base):
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Barred by staff from donating (fraud, chargebacks): checked before every payment.
+    is_banned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())

@@ -225,3 +225,12 @@ async def test_cancel_leaves_a_flow_and_removes_its_keyboard(hamdel: Harness) ->
     assert user.reply_keyboard == []
     assert menu["text"] == "منوی اصلی همدل — چه کاری برایتان انجام دهم؟"
     assert await hamdel.app.dispatcher.storage.get_state(key) is None
+
+
+async def test_staff_chat_replies_and_stale_buttons(hamdel: Harness) -> None:
+    staff = hamdel.staff_chat
+    await staff.send(from_user=hamdel.operator, text="@hamdel_bot سلام")
+    await hamdel.settle()
+    assert staff.messages == []  # never "write to me privately" in the working group's chat
+    answer = await staff.press_data(hamdel.operator, "zzz:stale")
+    assert answer["text"] == "این دکمه دیگر معتبر نیست. لطفاً از منوی تازه انتخاب کنید."

@@ -37,13 +37,35 @@ def test_digits_both_ways() -> None:
         ("1.500.000", 1_500_000),
         ("۳ ميليون", 3_000_000),
         ("  ۱۰۰  هزار  تومن ", 100_000),
+        ("۱ میلیون و ۵۰۰ هزار", 1_500_000),
+        ("2 میلیون 250 هزار تومان", 2_250_000),
+        ("۱ میلیون و ۵۰۰", 1_000_500),
+        ("۵۰۰ هزار ریال", 50_000),
+        ("٥٠٠٠٠٠ ريال", 50_000),
     ],
 )
 def test_parse_toman_accepts_every_script_and_unit(typed: str, toman: int) -> None:
     assert parse_toman(typed) == toman
 
 
-@pytest.mark.parametrize("typed", ["", "-5000", "abc", "پنجاه", "5e6", "۵۰ هزار دلار", "1,50,000", "😀"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "-5000",
+        "abc",
+        "پنجاه",
+        "5e6",
+        "۵۰ هزار دلار",
+        "1,50,000",
+        "😀",
+        "۵۰۰ و ۲ هزار",
+        "۲ هزار و ۱ میلیون",
+        "۱ هزار و ۲ هزار",
+        "هزار",
+        "۱۰ تومان ریال",
+    ],
+)
 def test_parse_toman_rejects_what_is_not_an_amount(typed: str) -> None:
     assert parse_toman(typed) is None
 

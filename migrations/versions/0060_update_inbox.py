@@ -1,7 +1,7 @@
 """update inbox
 
 Revision ID: 0060
-Revises: 0050
+Revises: 0010
 Create Date: 2026-11-30 03:34:35.327831
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0060'
-down_revision: str | Sequence[str] | None = '0050'
+down_revision: str | Sequence[str] | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

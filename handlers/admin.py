@@ -1,0 +1,686 @@
+"""/admin: the staff menu by role; roles management, the audit log and /health for admins.
+
+Every handler here sits behind `RequireRole`, so a forged or replayed button from someone
+without the role is refused at the moment it arrives, answered briefly and audited.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform as host_platform
+import re
+from typing import TYPE_CHECKING, Any
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command, CommandObject, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import bot as bot_package
+from bot import lasterror
+from bot.access import RequireRole
+from bot.i18n import Translator
+from bot.platform import PlatformProfile
+from bot.settings import Settings
+from bot.ui import Feature, cancel_button, show
+from models.staff import AuditEntry, StaffRole
+from services import audit, health, roles
+from services.persian import format_datetime, to_ascii_digits
+from services.roles import Role
+
+if TYPE_CHECKING:
+    from bot.app import HamdelApp
+
+logger = logging.getLogger("hamdel.admin")
+
+STAFF_ROLES = (Role.ADMIN, Role.CAMPAIGN_MANAGER, Role.OPERATOR)
+AUDIT_PAGE_SIZE = 8
+ROLES_SHOWN = 40
+
+# Menu sections: (key, text key, roles that may open it). The other staff modules handle their
+# own section's button (AdminMenu with their key) behind their own RequireRole.
+SECTIONS: tuple[tuple[str, str, frozenset[Role]], ...] = (
+    ("campaigns", "admin-menu-campaigns", frozenset({Role.ADMIN, Role.CAMPAIGN_MANAGER})),
+    ("stats", "admin-menu-stats", frozenset(STAFF_ROLES)),
+    ("export", "admin-menu-export", frozenset(STAFF_ROLES)),
+    ("audit", "admin-menu-audit", frozenset({Role.ADMIN})),
+    ("roles", "admin-menu-roles", frozenset({Role.ADMIN})),
+    ("health", "admin-menu-health", frozenset({Role.ADMIN})),
+)
+
+# /admin for anyone with a staff role; the rest for admins only.
+router = Router(name="admin")
+admin_router = Router(name="admin-only")
+for _router, _roles in ((router, STAFF_ROLES), (admin_router, (Role.ADMIN,))):
+    _router.message.middleware(RequireRole(*_roles))
+    _router.callback_query.middleware(RequireRole(*_roles))
+router.include_router(admin_router)
+
+
+class AdminMenu(CallbackData, prefix="adm"):
+    section: str
+
+
+class RoleAction(CallbackData, prefix="rol"):
+    action: str  # add | pick | rm | rmok | list
+    user_id: int = 0
+    role: str = ""
+
+
+class AuditPage(CallbackData, prefix="aud"):
+    actor: int = 0  # 0: everyone
+    page: int = 0
+
+
+class AuditFilter(CallbackData, prefix="audf"):
+    pass
+
+
+class RolesForm(StatesGroup):
+    person = State()
+
+
+class AuditForm(StatesGroup):
+    person = State()
+
+
+def not_command(message: Message) -> bool:
+    """Commands typed in the middle of a flow go to their own handlers, not into the answer."""
+    return not (message.text or "").startswith("/")
+
+
+def alert(callback_answer: CallbackAnswer, text: str) -> None:
+    """Answer the pressed button with a pop-up (through aiogram's CallbackAnswerMiddleware, which
+    answers every callback exactly once)."""
+    callback_answer.text = text
+    callback_answer.show_alert = True
+
+
+def role_name(t: Translator, role: Role | str) -> str:
+    return t(f"admin-role-{Role(role).value.replace('_', '-')}")
+
+
+def _platform(profile: PlatformProfile) -> str:
+    return profile.platform.value
+
+
+def menu_markup(t: Translator, held: set[Role], exports_available: bool = True) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for key, text_key, allowed in SECTIONS:
+        if not held & allowed or (key == "export" and not exports_available):
+            continue
+        builder.button(text=t(text_key), callback_data=AdminMenu(section=key))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def _exports_for(held: set[Role]) -> bool:
+    from services.exports import exporters
+
+    return bool(exporters({r.value for r in held}))
+
+
+@router.message(Command("admin"))
+async def admin_command(message: Message, state: FSMContext, t: Translator, roles: set[Role]) -> None:
+    await state.clear()
+    await message.answer(
+        t("admin-menu-title", roles=_names(t, roles)), reply_markup=menu_markup(t, roles, _exports_for(roles))
+    )
+
+
+def _names(t: Translator, held: set[Role]) -> str:
+    """Roles worth naming: an admin is just "admin" (admins may do everything)."""
+    shown = [Role.ADMIN] if Role.ADMIN in held else sorted(held)
+    return ("، " if t.locale == "fa" else ", ").join(role_name(t, r) for r in shown)
+
+
+@router.callback_query(AdminMenu.filter(F.section == "home"))
+async def admin_home(
+    query: CallbackQuery, state: FSMContext, t: Translator, roles: set[Role], profile: PlatformProfile
+) -> None:
+    await state.clear()
+    await show(
+        query,
+        t("admin-menu-title", roles=_names(t, roles)),
+        menu_markup(t, roles, _exports_for(roles)),
+        profile,
+    )
+
+
+def back_to_menu(t: Translator) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("admin-back-to-menu"), callback_data=AdminMenu(section="home"))
+    return builder.as_markup()
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+async def _roles_screen(
+    session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
+) -> tuple[str, InlineKeyboardMarkup]:
+    rows = list(
+        await session.scalars(
+            select(StaffRole)
+            .where(StaffRole.platform == _platform(profile))
+            .order_by(StaffRole.role, StaffRole.user_id)
+            .limit(ROLES_SHOWN)
+        )
+    )
+    lines = [t("admin-roles-settings-admin", user_id=str(uid)) for uid in settings.staff.admin_ids]
+    lines += [
+        t("admin-roles-line", user_id=str(r.user_id), role=role_name(t, r.role))
+        for r in rows
+        if r.role in Role._value2member_map_
+    ]
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("admin-roles-add"), callback_data=RoleAction(action="add"))
+    for r in rows:
+        if r.role in Role._value2member_map_:
+            builder.button(
+                text=t("admin-roles-remove-button", user_id=str(r.user_id), role=role_name(t, r.role)),
+                callback_data=RoleAction(action="rm", user_id=r.user_id, role=r.role),
+            )
+    builder.button(text=t("admin-back-to-menu"), callback_data=AdminMenu(section="home"))
+    builder.adjust(1)
+    body = "\n".join(lines) if lines else t("admin-roles-none")
+    return t("admin-roles-title", lines=body), builder.as_markup()
+
+
+@admin_router.message(Command("roles"))
+async def roles_command(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+) -> None:
+    await state.clear()
+    text, markup = await _roles_screen(session, t, settings, profile)
+    await message.answer(text, reply_markup=markup)
+
+
+@admin_router.callback_query(AdminMenu.filter(F.section == "roles"))
+@admin_router.callback_query(RoleAction.filter(F.action == "list"))
+async def roles_button(
+    query: CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+) -> None:
+    await state.clear()
+    text, markup = await _roles_screen(session, t, settings, profile)
+    await show(query, text, markup, profile)
+
+
+def parse_user_id(text: str | None) -> int | None:
+    """A numeric user id in any digit script (a leading @ or spaces tolerated)."""
+    cleaned = re.sub(r"[\s\u200c]", "", to_ascii_digits(text or "")).lstrip("@")
+    if not re.fullmatch(r"\d{1,15}", cleaned) or int(cleaned) == 0:
+        return None
+    return int(cleaned)
+
+
+def parse_role(text: str | None) -> Role | None:
+    value = (text or "").strip().lower().replace("-", "_")
+    aliases = {"manager": Role.CAMPAIGN_MANAGER, "campaign": Role.CAMPAIGN_MANAGER}
+    if value in Role._value2member_map_:
+        return Role(value)
+    return aliases.get(value)
+
+
+def _role_choices(t: Translator, user_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for role in Role:
+        builder.button(
+            text=role_name(t, role), callback_data=RoleAction(action="pick", user_id=user_id, role=role.value)
+        )
+    builder.row(cancel_button(t))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+@admin_router.callback_query(RoleAction.filter(F.action == "add"))
+async def roles_add(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
+    await state.set_state(RolesForm.person)
+    if isinstance(query.message, Message):
+        builder = InlineKeyboardBuilder()
+        builder.row(cancel_button(t))
+        await query.message.answer(t("admin-roles-ask-person"), reply_markup=builder.as_markup())
+
+
+def _forwarded_id(message: Message) -> int | None:
+    origin = message.forward_origin
+    sender = getattr(origin, "sender_user", None)
+    if sender is not None:
+        return int(sender.id)
+    if message.forward_from is not None:
+        return int(message.forward_from.id)
+    return None
+
+
+@admin_router.message(StateFilter(RolesForm.person), not_command)
+async def roles_person(message: Message, state: FSMContext, t: Translator) -> None:
+    user_id = _forwarded_id(message) or parse_user_id(message.text)
+    if user_id is None:
+        key = "admin-roles-forward-hidden" if message.forward_origin is not None else "admin-roles-bad-person"
+        await message.answer(t(key))
+        return
+    await state.clear()
+    await message.answer(t("admin-roles-pick", user_id=str(user_id)), reply_markup=_role_choices(t, user_id))
+
+
+async def _grant(
+    session: AsyncSession,
+    bot: Bot,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    actor_id: int,
+    user_id: int,
+    role: Role,
+    app: HamdelApp,
+) -> str:
+    platform = _platform(profile)
+    before = sorted(
+        r.value
+        for r in await roles.roles_of(
+            session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids
+        )
+    )
+    if not await roles.grant(session, platform=platform, user_id=user_id, role=role, granted_by=actor_id):
+        return t("admin-roles-already", user_id=str(user_id), role=role_name(t, role))
+    await audit.record(
+        session,
+        platform=platform,
+        actor_id=actor_id,
+        action="role.grant",
+        target=f"user:{user_id}",
+        before={"roles": before},
+        after={"roles": sorted({*before, role.value})},
+    )
+    await session.commit()  # durable before we tell the person
+    person_t = app.i18n.translator(settings.locale.default_locale)
+    try:
+        await bot.send_message(user_id, person_t("admin-roles-you-got", role=role_name(person_t, role)))
+    except TelegramAPIError as error:  # they have not started the bot yet, or blocked it
+        logger.info("could not tell %s about their new role: %s", user_id, error)
+    return t("admin-roles-granted", user_id=str(user_id), role=role_name(t, role))
+
+
+async def _revoke(
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    actor_id: int,
+    user_id: int,
+    role: Role,
+) -> str:
+    platform = _platform(profile)
+    if user_id == actor_id and role == Role.ADMIN:
+        return t("admin-roles-not-self")
+    if role == Role.ADMIN and user_id in settings.staff.admin_ids:
+        return t("admin-roles-from-settings", user_id=str(user_id))
+    before = sorted(
+        r.value
+        for r in await roles.roles_of(
+            session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids
+        )
+    )
+    if not await roles.revoke(session, platform=platform, user_id=user_id, role=role):
+        return t("admin-roles-not-held", user_id=str(user_id), role=role_name(t, role))
+    after = sorted(
+        r.value
+        for r in await roles.roles_of(
+            session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids
+        )
+    )
+    await audit.record(
+        session,
+        platform=platform,
+        actor_id=actor_id,
+        action="role.revoke",
+        target=f"user:{user_id}",
+        before={"roles": before},
+        after={"roles": after},
+    )
+    return t("admin-roles-revoked", user_id=str(user_id), role=role_name(t, role))
+
+
+def _after_change(t: Translator) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("admin-roles-back"), callback_data=RoleAction(action="list"))
+    return builder.as_markup()
+
+
+@admin_router.callback_query(RoleAction.filter(F.action == "pick"))
+async def roles_pick(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: RoleAction,
+    session: AsyncSession,
+    bot: Bot,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    app: HamdelApp,
+) -> None:
+    role = parse_role(callback_data.role)
+    if role is None or callback_data.user_id <= 0:
+        alert(callback_answer, t("admin-stale"))
+        return
+    text = await _grant(
+        session, bot, t, settings, profile, query.from_user.id, callback_data.user_id, role, app
+    )
+    await show(query, text, _after_change(t), profile)
+
+
+@admin_router.callback_query(RoleAction.filter(F.action == "rm"))
+async def roles_remove_ask(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: RoleAction,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    role = parse_role(callback_data.role)
+    if role is None:
+        alert(callback_answer, t("admin-stale"))
+        return
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("admin-roles-remove-confirm"),
+        callback_data=RoleAction(action="rmok", user_id=callback_data.user_id, role=role.value),
+    )
+    builder.button(text=t("admin-roles-back"), callback_data=RoleAction(action="list"))
+    builder.adjust(1)
+    await show(
+        query,
+        t("admin-roles-remove-ask", user_id=str(callback_data.user_id), role=role_name(t, role)),
+        builder.as_markup(),
+        profile,
+    )
+
+
+@admin_router.callback_query(RoleAction.filter(F.action == "rmok"))
+async def roles_remove(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: RoleAction,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+) -> None:
+    role = parse_role(callback_data.role)
+    if role is None:
+        alert(callback_answer, t("admin-stale"))
+        return
+    text = await _revoke(session, t, settings, profile, query.from_user.id, callback_data.user_id, role)
+    await show(query, text, _after_change(t), profile)
+
+
+@admin_router.message(Command("grant", "revoke"))
+async def grant_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    bot: Bot,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    app: HamdelApp,
+) -> None:
+    parts = (command.args or "").split()
+    user_id = parse_user_id(parts[0]) if parts else None
+    role = parse_role(parts[1]) if len(parts) > 1 else None
+    if user_id is None or role is None or len(parts) != 2:
+        await message.answer(t("admin-roles-usage", command=command.command))
+        return
+    assert message.from_user is not None
+    if command.command == "grant":
+        text = await _grant(session, bot, t, settings, profile, message.from_user.id, user_id, role, app)
+    else:
+        text = await _revoke(session, t, settings, profile, message.from_user.id, user_id, role)
+    await message.answer(text)
+
+
+# --- audit log ----------------------------------------------------------------------------------
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _changes(entry: AuditEntry) -> str:
+    before, after = entry.before or {}, entry.after or {}
+    keys = list(dict.fromkeys([*after.keys(), *before.keys()]))[:4]
+    parts = []
+    for key in keys:
+        if key in before and key in after:
+            parts.append(f"{key}: {_short(before[key])} → {_short(after[key])}")
+        elif key in after:
+            parts.append(f"{key}: {_short(after[key])}")
+        else:
+            parts.append(f"{key}: {_short(before[key])} → ∅")
+    return "؛ ".join(parts)
+
+
+def _action_text(t: Translator, action: str) -> str:
+    """«message:/stats» → «پیام «/stats»», «campaign.activate» → «فعال کردن پویش», «export.tickets»
+    → «خروجی «tickets»»; unknown actions are shown as recorded."""
+    known = t.i18n.keys(t.locale)
+
+    def key(name: str) -> str:
+        return "audit-action-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+    if ":" in action:
+        head, detail = action.split(":", 1)
+    elif key(action) in known:
+        return t(key(action))
+    else:
+        head, _, detail = action.partition(".")
+    if key(head) in known:
+        return t(key(head)) + (f" «{detail}»" if detail else "")
+    return action
+
+
+async def _audit_screen(
+    session: AsyncSession, t: Translator, actor: int, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    conditions = [AuditEntry.actor_id == actor] if actor else []
+    total = int(await session.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0)
+    pages = max(1, -(-total // AUDIT_PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    entries = list(
+        await session.scalars(
+            select(AuditEntry)
+            .where(*conditions)
+            .order_by(AuditEntry.id.desc())
+            .offset(page * AUDIT_PAGE_SIZE)
+            .limit(AUDIT_PAGE_SIZE)
+        )
+    )
+    lines = []
+    for e in entries:
+        line = t(
+            "audit-line",
+            mark="✅" if e.allowed else "⛔",
+            when=format_datetime(e.at, t.locale),
+            actor=str(e.actor_id),
+            action=_action_text(t, e.action),
+            target=e.target or "—",
+        )
+        changes = _changes(e)
+        if changes:
+            line += "\n   " + changes
+        if e.note:
+            line += "\n   " + _short(e.note)
+        lines.append(line)
+    header = t("audit-title-person", actor=str(actor)) if actor else t("audit-title")
+    body = "\n\n".join(lines) if lines else t("audit-empty")
+    text = f"{header}\n{t('audit-page', page=page + 1, pages=pages, count=total)}\n\n{body}"
+    builder = InlineKeyboardBuilder()
+    nav = []
+    if page > 0:
+        nav.append((t("common-previous-page"), AuditPage(actor=actor, page=page - 1)))
+    if page + 1 < pages:
+        nav.append((t("common-next-page"), AuditPage(actor=actor, page=page + 1)))
+    for label, data in nav:
+        builder.button(text=label, callback_data=data)
+    builder.button(text=t("audit-filter-button"), callback_data=AuditFilter())
+    if actor:
+        builder.button(text=t("audit-all-button"), callback_data=AuditPage(actor=0, page=0))
+    builder.button(text=t("admin-back-to-menu"), callback_data=AdminMenu(section="home"))
+    builder.adjust(max(1, len(nav)), 1)
+    return text[:4000], builder.as_markup()
+
+
+@admin_router.message(Command("audit"))
+async def audit_command(
+    message: Message, command: CommandObject, state: FSMContext, session: AsyncSession, t: Translator
+) -> None:
+    await state.clear()
+    actor = 0
+    if command.args:
+        parsed = parse_user_id(command.args)
+        if parsed is None:
+            await message.answer(t("audit-bad-person"))
+            return
+        actor = parsed
+    text, markup = await _audit_screen(session, t, actor, 0)
+    await message.answer(text, reply_markup=markup)
+
+
+@admin_router.callback_query(AdminMenu.filter(F.section == "audit"))
+async def audit_button(
+    query: CallbackQuery, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile
+) -> None:
+    await state.clear()
+    text, markup = await _audit_screen(session, t, 0, 0)
+    await show(query, text, markup, profile)
+
+
+@admin_router.callback_query(AuditPage.filter())
+async def audit_page(
+    query: CallbackQuery,
+    callback_data: AuditPage,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    text, markup = await _audit_screen(session, t, max(callback_data.actor, 0), callback_data.page)
+    await show(query, text, markup, profile)
+
+
+@admin_router.callback_query(AuditFilter.filter())
+async def audit_filter(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
+    await state.set_state(AuditForm.person)
+    if isinstance(query.message, Message):
+        builder = InlineKeyboardBuilder()
+        builder.row(cancel_button(t))
+        await query.message.answer(t("audit-ask-person"), reply_markup=builder.as_markup())
+
+
+@admin_router.message(StateFilter(AuditForm.person), not_command)
+async def audit_person(message: Message, state: FSMContext, session: AsyncSession, t: Translator) -> None:
+    actor = _forwarded_id(message) or parse_user_id(message.text)
+    if actor is None:
+        await message.answer(t("audit-bad-person"))
+        return
+    await state.clear()
+    text, markup = await _audit_screen(session, t, actor, 0)
+    await message.answer(text, reply_markup=markup)
+
+
+# --- health -------------------------------------------------------------------------------------
+
+
+async def health_text(
+    session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
+) -> str:
+    database = await health.check_database(session)
+    if database.ok:
+        db_line = t("health-db-ok", dialect=database.dialect, ms=database.latency_ms)
+    else:
+        db_line = t("health-db-failed", dialect=database.dialect, error=database.error or "?")
+    readings = await health.read_backlogs(session)
+    if readings:
+        backlog = "\n".join(
+            t("health-backlog-line", name=t(r.probe.title_key), count=r.value)
+            if r.value is not None
+            else t("health-backlog-failed", name=t(r.probe.title_key))
+            for r in readings
+        )
+    else:
+        backlog = t("health-backlog-none")
+    error = lasterror.last_error()
+    if error is None:
+        error_line = t("health-no-error")
+    else:
+        error_line = t(
+            "health-last-error",
+            when=format_datetime(error.at, t.locale),
+            source=error.logger,
+            message=(error.exception + ": " if error.exception else "") + error.message[:200],
+        )
+    return t(
+        "health-report",
+        version=bot_package.__version__,
+        platform=t(f"health-platform-{profile.platform.value}"),
+        mode=t("health-mode-webhook") if settings.webhook.url else t("health-mode-polling"),
+        python=host_platform.python_version(),
+        database=db_line,
+        backlog=backlog,
+        error=error_line,
+    )
+
+
+@admin_router.message(Command("health"))
+async def health_command(
+    message: Message, session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
+) -> None:
+    await message.answer(await health_text(session, t, settings, profile), reply_markup=back_to_menu(t))
+
+
+@admin_router.callback_query(AdminMenu.filter(F.section == "health"))
+async def health_button(
+    query: CallbackQuery, session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
+) -> None:
+    await show(query, await health_text(session, t, settings, profile), back_to_menu(t), profile)
+
+
+# Any other staff button (stale, or a section this build lacks): answered, never an error.
+@router.callback_query(AdminMenu.filter(~F.section.in_({"home", *(key for key, _, _ in SECTIONS)})))
+@admin_router.callback_query(RoleAction.filter())
+async def stale_admin_button(query: CallbackQuery, callback_answer: CallbackAnswer, t: Translator) -> None:
+    alert(callback_answer, t("admin-stale"))
+
+
+async def _install_error_memory(app: HamdelApp) -> None:
+    lasterror.install()
+
+
+feature = Feature(
+    name="admin",
+    private=router,
+    admin_commands=(
+        ("admin", "cmd-admin"),
+        ("roles", "cmd-roles"),
+        ("audit", "cmd-audit"),
+        ("health", "cmd-health"),
+    ),
+    on_startup=(_install_error_memory,),
+)

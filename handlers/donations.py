@@ -1,0 +1,1357 @@
+"""/donate, /mydonations and in-chat payments.
+
+The flow: a campaign, or a purpose → province → county (paged buttons, or a typed name) → an
+amount (presets, or typed in any digit script) → confirm by choosing how to pay → an invoice in
+the chat or a link to the bank gateway → a receipt.
+
+`payments_router` is mounted with the chatless routers, ahead of every private-chat flow: a
+`pre_checkout_query` is answered within the platform's 10 s whatever the donor is doing, and a
+`successful_payment` is recorded and receipted whatever conversation state the donor is in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LabeledPrice,
+    Message,
+    PreCheckoutQuery,
+)
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.platform import PlatformProfile
+from bot.settings import Settings
+from bot.storage import current_session
+from bot.ui import Feature, MenuCallback, MenuSection, cancel_button, home_button, show
+from models.donation import Campaign, Donation, DonationStatus
+from services import campaigns as campaign_service
+from services import donations as service
+from services import regions
+from services.clock import Clock
+from services.payments import (
+    GatewayError,
+    InvoiceProvider,
+    PaymentOptions,
+    ZarinpalGateway,
+    invoice_provider,
+    payment_options,
+    problems,
+)
+from services.persian import (
+    format_date,
+    format_datetime,
+    format_toman,
+    normalize_text,
+    parse_toman,
+    to_fa_digits,
+)
+from services.users import UserRecord
+
+if TYPE_CHECKING:
+    from bot.app import HamdelApp
+
+logger = logging.getLogger("hamdel.donations")
+
+router = Router(name="donations")
+payments_router = Router(name="donation-payments")
+
+SECTION = MenuSection(key="donate", text_key="donations-menu", order=10)
+CAMPAIGNS_SECTION_KEY = "campaigns"
+
+CAMPAIGNS_PER_PAGE = 6
+REGIONS_PER_PAGE = 12
+HISTORY_PER_PAGE = 8
+# A pre-checkout query must be answered within 10 s; past this budget we decline politely.
+PRE_CHECKOUT_BUDGET = 7.0
+MAX_TYPED_NAME = 64
+
+LRI, PDI = "\u2066", "\u2069"
+
+
+class DonateFlow(StatesGroup):
+    target = State()
+    province = State()
+    county = State()
+    amount = State()
+    confirm = State()
+
+
+class DonCampaign(CallbackData, prefix="dnc"):
+    id: int
+
+
+class DonCampaignPage(CallbackData, prefix="dncp"):
+    page: int
+
+
+class DonPurposes(CallbackData, prefix="dnps"):
+    pass
+
+
+class DonPurpose(CallbackData, prefix="dnp"):
+    purpose: str
+
+
+class DonProvince(CallbackData, prefix="dnv"):
+    id: str  # "" = anywhere in Iran
+
+
+class DonProvincePage(CallbackData, prefix="dnvp"):
+    page: int
+
+
+class DonCounty(CallbackData, prefix="dny"):
+    id: str  # "" = the whole province
+
+
+class DonCountyPage(CallbackData, prefix="dnyp"):
+    page: int
+
+
+class DonAmount(CallbackData, prefix="dna"):
+    toman: int  # 0 = let me type an amount
+
+
+class DonBack(CallbackData, prefix="dnb"):
+    step: str
+
+
+class DonPay(CallbackData, prefix="dnpay"):
+    provider: str
+    order: str
+
+
+class DonRetry(CallbackData, prefix="dnr"):
+    id: int
+
+
+class HistoryPage(CallbackData, prefix="dnh"):
+    page: int
+
+
+# --- Texts shared with the campaign cards and the gateway's page ------------------------------------
+
+
+def purpose_name(t: Translator, purpose: str | None) -> str:
+    return t(f"donations-purpose-{purpose or 'general'}")
+
+
+def region_text(t: Translator, province_id: str | None, county_id: str | None) -> str:
+    data = regions.default_regions()
+    province = data.find_province(province_id) if province_id else None
+    if province is None:
+        return t("donations-region-national")
+    county = data.find_county(county_id) if county_id else None
+    if county is None:
+        return t("donations-region-province", province=province.name(t.locale))
+    return t("donations-region-county", province=province.name(t.locale), county=county.name(t.locale))
+
+
+def target_text(
+    t: Translator,
+    *,
+    campaign: Campaign | None,
+    purpose: str | None,
+    province_id: str | None,
+    county_id: str | None,
+) -> str:
+    if campaign is not None:
+        return t("donations-target-campaign", title=campaign.title(t.locale))
+    return t(
+        "donations-target-purpose",
+        purpose=purpose_name(t, purpose),
+        region=region_text(t, province_id, county_id),
+    )
+
+
+def donation_target_text(t: Translator, donation: Donation, campaign: Campaign | None) -> str:
+    return target_text(
+        t,
+        campaign=campaign,
+        purpose=donation.purpose,
+        province_id=donation.province_id,
+        county_id=donation.county_id,
+    )
+
+
+def receipt_label(number: str | None, locale: str) -> str:
+    """A receipt number kept left-to-right inside a Persian sentence: «۱۴۰۵-۰۰۰۰۴۲»."""
+    if not number:
+        return "—"
+    return f"{LRI}{to_fa_digits(number) if locale == 'fa' else number}{PDI}"
+
+
+def receipt_text(t: Translator, donation: Donation, campaign: Campaign | None) -> str:
+    return t(
+        "donations-receipt",
+        number=receipt_label(donation.receipt_number, t.locale),
+        amount=format_toman(donation.amount_rials, t.locale),
+        date=format_datetime(donation.paid_at or donation.created_at, t.locale),
+        target=donation_target_text(t, donation, campaign),
+    )
+
+
+def receipt_markup(t: Translator) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=t("donations-receipt-history"), callback_data=HistoryPage(page=0))
+    builder.button(
+        text=t("donations-receipt-campaigns"), callback_data=MenuCallback(section=CAMPAIGNS_SECTION_KEY)
+    )
+    builder.add(home_button(t))
+    builder.adjust(2, 1)
+    return builder.as_markup()
+
+
+def options_for(settings: Settings, profile: PlatformProfile) -> PaymentOptions:
+    return payment_options(
+        settings.donations, platform_provider=profile.invoice_provider, webhook_url=settings.webhook.url
+    )
+
+
+async def send_receipt(
+    bot: Bot, session: AsyncSession, t: Translator, chat_id: int, donation: Donation, clock: Clock
+) -> bool:
+    """Claim the receipt, commit, send it; a failed send gives the claim back (a redelivered
+    payment then tries again). Returns whether it was sent."""
+    campaign = await session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
+    if not await service.claim_receipt(session, donation.id, clock.now()):
+        await session.commit()
+        return False
+    await session.commit()
+    try:
+        await bot.send_message(chat_id, receipt_text(t, donation, campaign), reply_markup=receipt_markup(t))
+    except TelegramAPIError as error:
+        logger.warning("receipt %s not delivered to %s: %s", donation.receipt_number, chat_id, error)
+        await service.release_receipt(session, donation.id)
+        await session.commit()
+        return False
+    return True
+
+
+async def release() -> None:
+    """End the update's transaction before talking to the platform. On SQLite every transaction
+    holds the database's single write lock (BEGIN IMMEDIATE), and a lock held across network
+    calls makes every other update wait; the middleware's final commit then has nothing left."""
+    session = current_session.get()
+    if session is not None and session.in_transaction():
+        await session.commit()
+
+
+async def _show(
+    target: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None, profile: PlatformProfile
+) -> Message:
+    await release()
+    return await show(target, text, markup, profile)
+
+
+async def _answer(message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> Message:
+    await release()
+    return await message.answer(text, reply_markup=reply_markup)
+
+
+# --- Keyboards --------------------------------------------------------------------------------------
+
+_FA_ORDER = {letter: index for index, letter in enumerate("آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی")}
+
+
+def _collation(name: str) -> tuple[int, ...]:
+    """Persian alphabetical order (Unicode order puts پ چ ژ گ after ی)."""
+    return tuple(_FA_ORDER.get(char, 100 + ord(char)) for char in normalize_text(name).replace(" ", ""))
+
+
+def _sorted_regions(items: list[Any], locale: str) -> list[Any]:
+    if locale == "fa":
+        return sorted(items, key=lambda item: _collation(item.name_fa))
+    return sorted(items, key=lambda item: item.name_en)
+
+
+def _page_slice(count: int, page: int, per_page: int) -> tuple[int, int, int]:
+    pages = max(1, -(-count // per_page))
+    page = min(max(page, 0), pages - 1)
+    return page, pages, page * per_page
+
+
+def _nav_row(t: Translator, page: int, pages: int, make: Any) -> list[InlineKeyboardButton]:
+    row = []
+    if page > 0:
+        row.append(InlineKeyboardButton(text=t("common-previous-page"), callback_data=make(page - 1).pack()))
+    if page < pages - 1:
+        row.append(InlineKeyboardButton(text=t("common-next-page"), callback_data=make(page + 1).pack()))
+    return row
+
+
+def _back(t: Translator, step: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=t("common-back-button"), callback_data=DonBack(step=step).pack())
+
+
+async def _start_screen(
+    session: AsyncSession, t: Translator, now: datetime, page: int = 0
+) -> tuple[str, InlineKeyboardMarkup]:
+    active = await campaign_service.active_campaigns(session, now)
+    page, pages, start = _page_slice(len(active), page, CAMPAIGNS_PER_PAGE)
+    rows: list[list[InlineKeyboardButton]] = [
+        [
+            InlineKeyboardButton(
+                text=t("donations-campaign-button", title=campaign.title(t.locale)),
+                callback_data=DonCampaign(id=campaign.id).pack(),
+            )
+        ]
+        for campaign in active[start : start + CAMPAIGNS_PER_PAGE]
+    ]
+    nav = _nav_row(t, page, pages, lambda p: DonCampaignPage(page=p))
+    if nav:
+        rows.append(nav)
+    rows.append(
+        [InlineKeyboardButton(text=t("donations-choose-purpose-button"), callback_data=DonPurposes().pack())]
+    )
+    rows.append([cancel_button(t)])
+    text = t("donations-start") if active else t("donations-start-no-campaigns")
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _purpose_screen(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    builder = InlineKeyboardBuilder()
+    for purpose in service.PURPOSES:
+        builder.button(
+            text=t(f"donations-purpose-button-{purpose.value}"),
+            callback_data=DonPurpose(purpose=purpose.value),
+        )
+    builder.adjust(2)
+    builder.row(_back(t, "start"), cancel_button(t))
+    return t("donations-purpose-prompt"), builder.as_markup()
+
+
+def _province_screen(t: Translator, purpose: str | None, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+    provinces = _sorted_regions(regions.provinces(), t.locale)
+    page, pages, start = _page_slice(len(provinces), page, REGIONS_PER_PAGE)
+    rows = [
+        [InlineKeyboardButton(text=t("donations-province-anywhere"), callback_data=DonProvince(id="").pack())]
+    ]
+    chunk = provinces[start : start + REGIONS_PER_PAGE]
+    for index in range(0, len(chunk), 2):
+        rows.append(
+            [
+                InlineKeyboardButton(text=p.name(t.locale), callback_data=DonProvince(id=p.id).pack())
+                for p in chunk[index : index + 2]
+            ]
+        )
+    nav = _nav_row(t, page, pages, lambda p: DonProvincePage(page=p))
+    if nav:
+        rows.append(nav)
+    rows.append([_back(t, "purpose"), cancel_button(t)])
+    return t("donations-province-prompt", purpose=purpose_name(t, purpose)), InlineKeyboardMarkup(
+        inline_keyboard=rows
+    )
+
+
+def _county_screen(t: Translator, province_id: str, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+    province = regions.get_province(province_id)
+    counties = _sorted_regions(regions.counties(province_id), t.locale)
+    page, pages, start = _page_slice(len(counties), page, REGIONS_PER_PAGE)
+    name = province.name(t.locale)
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=t("donations-county-whole", province=name), callback_data=DonCounty(id="").pack()
+            )
+        ]
+    ]
+    chunk = counties[start : start + REGIONS_PER_PAGE]
+    for index in range(0, len(chunk), 3):
+        rows.append(
+            [
+                InlineKeyboardButton(text=c.name(t.locale), callback_data=DonCounty(id=c.id).pack())
+                for c in chunk[index : index + 3]
+            ]
+        )
+    nav = _nav_row(t, page, pages, lambda p: DonCountyPage(page=p))
+    if nav:
+        rows.append(nav)
+    rows.append([_back(t, "province"), cancel_button(t)])
+    return t("donations-county-prompt", province=name), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _amount_screen(t: Translator, settings: Settings, target: str) -> tuple[str, InlineKeyboardMarkup]:
+    config = settings.donations
+    builder = InlineKeyboardBuilder()
+    for toman in config.presets_toman:
+        builder.button(
+            text=t("donations-amount-button", amount=format_toman(toman * 10, t.locale)),
+            callback_data=DonAmount(toman=toman),
+        )
+    builder.adjust(2)
+    builder.row(
+        InlineKeyboardButton(text=t("donations-amount-custom"), callback_data=DonAmount(toman=0).pack())
+    )
+    builder.row(_back(t, "target"), cancel_button(t))
+    text = t(
+        "donations-amount-prompt",
+        target=target,
+        min=format_toman(config.min_toman * 10, t.locale),
+        max=format_toman(config.max_toman * 10, t.locale),
+    )
+    return text, builder.as_markup()
+
+
+def _confirm_screen(
+    t: Translator, options: PaymentOptions, target: str, amount_rials: int, order: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    rows: list[list[InlineKeyboardButton]] = []
+    for provider in options.providers:
+        args: dict[str, Any] = {}
+        if isinstance(provider, InvoiceProvider) and provider.currency == "XTR":
+            args["stars"] = provider.invoice_amount(amount_rials)
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=t(f"donations-pay-{provider.name}", **args),
+                    callback_data=DonPay(provider=provider.name, order=order).pack(),
+                )
+            ]
+        )
+    rows.append(
+        [InlineKeyboardButton(text=t("donations-change-amount"), callback_data=DonBack(step="amount").pack())]
+    )
+    rows.append([cancel_button(t)])
+    text = t("donations-confirm", target=target, amount=format_toman(amount_rials, t.locale))
+    return text, InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+# --- Flow state -------------------------------------------------------------------------------------
+
+
+async def _target_of(state: FSMContext) -> tuple[service.Target, dict[str, Any]]:
+    data = await state.get_data()
+    return service.Target.from_dict(data.get("donation") or {}), data.get("donation") or {}
+
+
+async def _save(state: FSMContext, step: State, **values: Any) -> None:
+    data = await state.get_data()
+    flow = dict(data.get("donation") or {})
+    flow.update(values)
+    await state.set_state(step)
+    await state.set_data({"donation": flow})
+
+
+async def _describe_target(session: AsyncSession, t: Translator, target: service.Target) -> str:
+    campaign = (
+        await campaign_service.get_campaign(session, target.campaign_id) if target.campaign_id else None
+    )
+    return target_text(
+        t,
+        campaign=campaign,
+        purpose=target.purpose,
+        province_id=target.province_id,
+        county_id=target.county_id,
+    )
+
+
+async def _ready(
+    target: Message | CallbackQuery,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+) -> bool:
+    """Whether this person can donate now; tells them why not."""
+    reason = None
+    if await service.user_is_banned(session, user.id):
+        reason = "donations-banned"
+    elif not options_for(settings, profile):
+        reason = "donations-unavailable"
+    if reason is None:
+        return True
+    markup = InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]])
+    await _show(target, t(reason), markup, profile)
+    return False
+
+
+async def _show_amount(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    flow: service.Target,
+) -> None:
+    await _save(state, DonateFlow.amount, **flow.as_dict(), amount=None, order=None)
+    text, markup = _amount_screen(t, settings, await _describe_target(session, t, flow))
+    await _show(target, text, markup, profile)
+
+
+async def _show_confirm(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    flow: service.Target,
+    amount_rials: int,
+) -> None:
+    order = service.new_order_token()
+    await _save(state, DonateFlow.confirm, **flow.as_dict(), amount=amount_rials, order=order)
+    text, markup = _confirm_screen(
+        t, options_for(settings, profile), await _describe_target(session, t, flow), amount_rials, order
+    )
+    await _show(target, text, markup, profile)
+
+
+def _stale(callback_answer: CallbackAnswer, t: Translator) -> None:
+    callback_answer.text = t("donations-stale")
+    callback_answer.show_alert = True
+
+
+# --- Entry --------------------------------------------------------------------------------------------
+
+
+@router.message(Command("donate"))
+async def donate_command(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    clock: Clock,
+) -> None:
+    await state.clear()
+    if not await _ready(message, session, user, t, settings, profile):
+        return
+    await state.set_state(DonateFlow.target)
+    text, markup = await _start_screen(session, t, clock.now())
+    await _answer(message, text, reply_markup=markup)
+
+
+@router.callback_query(MenuCallback.filter(F.section == SECTION.key))
+async def donate_menu(
+    query: CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    clock: Clock,
+) -> None:
+    await state.clear()
+    if not await _ready(query, session, user, t, settings, profile):
+        return
+    await state.set_state(DonateFlow.target)
+    text, markup = await _start_screen(session, t, clock.now())
+    await _show(query, text, markup, profile)
+
+
+@router.callback_query(DonCampaignPage.filter())
+async def campaigns_page(
+    query: CallbackQuery,
+    callback_data: DonCampaignPage,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
+) -> None:
+    await state.set_state(DonateFlow.target)
+    text, markup = await _start_screen(session, t, clock.now(), callback_data.page)
+    await _show(query, text, markup, profile)
+
+
+@router.callback_query(DonCampaign.filter())
+async def campaign_chosen(
+    query: CallbackQuery,
+    callback_data: DonCampaign,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    clock: Clock,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """From the donate screen or the Donate button of a campaign card (stateless)."""
+    now = clock.now()
+    campaign = await campaign_service.get_campaign(session, callback_data.id)
+    if campaign is None or not campaign_service.is_open(campaign, now):
+        callback_answer.text = t("donations-campaign-closed")
+        callback_answer.show_alert = True
+        await state.set_state(DonateFlow.target)
+        text, markup = await _start_screen(session, t, now)
+        await _show(query, text, markup, profile)
+        return
+    await state.clear()
+    if not await _ready(query, session, user, t, settings, profile):
+        return
+    await _show_amount(query, state, session, t, settings, profile, service.Target(campaign_id=campaign.id))
+
+
+@router.callback_query(DonPurposes.filter())
+async def purposes(
+    query: CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+) -> None:
+    if not await _ready(query, session, user, t, settings, profile):
+        return
+    await state.set_state(DonateFlow.target)
+    await state.set_data({})
+    text, markup = _purpose_screen(t)
+    await _show(query, text, markup, profile)
+
+
+@router.callback_query(DonPurpose.filter())
+async def purpose_chosen(
+    query: CallbackQuery,
+    callback_data: DonPurpose,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+    callback_answer: CallbackAnswer,
+) -> None:
+    flow = service.Target(purpose=callback_data.purpose)
+    if not flow.valid():
+        _stale(callback_answer, t)
+        return
+    await state.set_state(DonateFlow.province)
+    await state.set_data({"donation": flow.as_dict()})
+    text, markup = _province_screen(t, flow.purpose)
+    await _show(query, text, markup, profile)
+
+
+@router.callback_query(DonProvincePage.filter())
+async def province_page(
+    query: CallbackQuery,
+    callback_data: DonProvincePage,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+    callback_answer: CallbackAnswer,
+) -> None:
+    flow, _ = await _target_of(state)
+    if flow.purpose is None:
+        _stale(callback_answer, t)
+        return
+    await state.set_state(DonateFlow.province)
+    text, markup = _province_screen(t, flow.purpose, callback_data.page)
+    await _show(query, text, markup, profile)
+
+
+async def _province_selected(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    flow: service.Target,
+    province_id: str | None,
+) -> None:
+    if province_id is None:
+        await _show_amount(target, state, session, t, settings, profile, service.Target(purpose=flow.purpose))
+        return
+    await _save(state, DonateFlow.county, purpose=flow.purpose, province_id=province_id, county_id=None)
+    text, markup = _county_screen(t, province_id)
+    await _show(target, text, markup, profile)
+
+
+@router.callback_query(DonProvince.filter())
+async def province_chosen(
+    query: CallbackQuery,
+    callback_data: DonProvince,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    callback_answer: CallbackAnswer,
+) -> None:
+    flow, _ = await _target_of(state)
+    province_id = callback_data.id or None
+    if (
+        flow.purpose is None
+        or flow.campaign_id is not None
+        or (province_id is not None and regions.default_regions().find_province(province_id) is None)
+    ):
+        _stale(callback_answer, t)
+        return
+    await _province_selected(query, state, session, t, settings, profile, flow, province_id)
+
+
+@router.callback_query(DonCountyPage.filter())
+async def county_page(
+    query: CallbackQuery,
+    callback_data: DonCountyPage,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+    callback_answer: CallbackAnswer,
+) -> None:
+    flow, _ = await _target_of(state)
+    if flow.purpose is None or flow.province_id is None:
+        _stale(callback_answer, t)
+        return
+    await state.set_state(DonateFlow.county)
+    text, markup = _county_screen(t, flow.province_id, callback_data.page)
+    await _show(query, text, markup, profile)
+
+
+@router.callback_query(DonCounty.filter())
+async def county_chosen(
+    query: CallbackQuery,
+    callback_data: DonCounty,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    callback_answer: CallbackAnswer,
+) -> None:
+    flow, _ = await _target_of(state)
+    chosen = service.Target(
+        purpose=flow.purpose, province_id=flow.province_id, county_id=callback_data.id or None
+    )
+    if flow.purpose is None or flow.province_id is None or not chosen.valid():
+        _stale(callback_answer, t)
+        return
+    await _show_amount(query, state, session, t, settings, profile, chosen)
+
+
+@router.callback_query(DonAmount.filter())
+async def amount_chosen(
+    query: CallbackQuery,
+    callback_data: DonAmount,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    callback_answer: CallbackAnswer,
+) -> None:
+    flow, _ = await _target_of(state)
+    if not flow.complete or not flow.valid():
+        _stale(callback_answer, t)
+        return
+    if callback_data.toman == 0:
+        await state.set_state(DonateFlow.amount)
+        markup = InlineKeyboardMarkup(inline_keyboard=[[_back(t, "amount"), cancel_button(t)]])
+        await _show(query, t("donations-amount-custom-prompt"), markup, profile)
+        return
+    config = settings.donations
+    if callback_data.toman not in config.presets_toman:
+        _stale(callback_answer, t)  # a forged amount, or presets changed since the button was sent
+        return
+    checked = service.check_amount(
+        callback_data.toman, min_toman=config.min_toman, max_toman=config.max_toman
+    )
+    assert checked.rials is not None
+    await _show_confirm(query, state, session, t, settings, profile, flow, checked.rials)
+
+
+@router.callback_query(DonBack.filter())
+async def back(
+    query: CallbackQuery,
+    callback_data: DonBack,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    clock: Clock,
+    callback_answer: CallbackAnswer,
+) -> None:
+    flow, _ = await _target_of(state)
+    step = callback_data.step
+    if step == "target":
+        step = "start" if flow.campaign_id is not None else ("county" if flow.province_id else "province")
+    if step == "start":
+        await state.set_state(DonateFlow.target)
+        await state.set_data({})
+        text, markup = await _start_screen(session, t, clock.now())
+    elif step == "purpose":
+        await state.set_state(DonateFlow.target)
+        await state.set_data({})
+        text, markup = _purpose_screen(t)
+    elif step == "province" and flow.purpose is not None:
+        await _save(state, DonateFlow.province, province_id=None, county_id=None)
+        text, markup = _province_screen(t, flow.purpose)
+    elif step == "county" and flow.purpose is not None and flow.province_id is not None:
+        await _save(state, DonateFlow.county, county_id=None)
+        text, markup = _county_screen(t, flow.province_id)
+    elif step == "amount" and flow.complete:
+        await _show_amount(query, state, session, t, settings, profile, flow)
+        return
+    else:
+        _stale(callback_answer, t)
+        return
+    await _show(query, text, markup, profile)
+
+
+# --- Typed input inside the flow ----------------------------------------------------------------------
+
+TYPED = F.text & ~F.text.startswith("/")
+
+
+@router.message(DonateFlow.province, TYPED)
+async def province_typed(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+) -> None:
+    flow, _ = await _target_of(state)
+    text = (message.text or "")[:MAX_TYPED_NAME]
+    if flow.purpose is None:
+        await state.clear()
+        await _answer(message, t("donations-stale"))
+        return
+    matches = regions.match_province(text)
+    if _confident(matches):
+        await _province_selected(message, state, session, t, settings, profile, flow, matches[0].region.id)
+        return
+    if matches:
+        rows = [
+            [
+                InlineKeyboardButton(
+                    text=m.region.name(t.locale), callback_data=DonProvince(id=m.region.id).pack()
+                )
+            ]
+            for m in matches[:4]
+        ]
+        rows.append([_back(t, "province"), cancel_button(t)])
+        await _answer(
+            message,
+            t("donations-province-did-you-mean"),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+        )
+        return
+    _, markup = _province_screen(t, flow.purpose)
+    await _answer(message, t("donations-province-not-found", text=text), reply_markup=markup)
+
+
+@router.message(DonateFlow.county, TYPED)
+async def county_typed(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+) -> None:
+    flow, _ = await _target_of(state)
+    text = (message.text or "")[:MAX_TYPED_NAME]
+    if flow.purpose is None or flow.province_id is None:
+        await state.clear()
+        await _answer(message, t("donations-stale"))
+        return
+    matches = regions.match_county(text, flow.province_id)
+    if _confident(matches):
+        chosen = service.Target(
+            purpose=flow.purpose, province_id=flow.province_id, county_id=matches[0].region.id
+        )
+        await _show_amount(message, state, session, t, settings, profile, chosen)
+        return
+    if matches:
+        rows = [
+            [
+                InlineKeyboardButton(
+                    text=m.region.name(t.locale), callback_data=DonCounty(id=m.region.id).pack()
+                )
+            ]
+            for m in matches[:4]
+        ]
+        rows.append([_back(t, "county"), cancel_button(t)])
+        await _answer(
+            message,
+            t("donations-county-did-you-mean"),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+        )
+        return
+    province = regions.get_province(flow.province_id).name(t.locale)
+    _, markup = _county_screen(t, flow.province_id)
+    await _answer(message, t("donations-county-not-found", text=text, province=province), reply_markup=markup)
+
+
+def _confident(matches: list[Any]) -> bool:
+    """Take the best match without asking when it is clearly good and clearly ahead."""
+    if not matches or matches[0].score < regions.CONFIDENT_SCORE:
+        return False
+    return len(matches) == 1 or matches[0].score - matches[1].score >= 5 or matches[0].score >= 99
+
+
+@router.message(StateFilter(DonateFlow.amount, DonateFlow.confirm), TYPED)
+async def amount_typed(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+) -> None:
+    flow, _ = await _target_of(state)
+    if not flow.complete:
+        await state.clear()
+        await _answer(message, t("donations-stale"))
+        return
+    config = settings.donations
+    typed = message.text or ""
+    toman = parse_toman(typed)
+    checked = service.check_amount(toman, min_toman=config.min_toman, max_toman=config.max_toman)
+    if checked.rials is None:
+        assert checked.problem is not None
+        await _answer(
+            message,
+            t(
+                f"donations-amount-{checked.problem.value.replace('_', '-')}",
+                min=format_toman(config.min_toman * 10, t.locale),
+                max=format_toman(config.max_toman * 10, t.locale),
+            ),
+        )
+        return
+    await _show_confirm(message, state, session, t, settings, profile, flow, checked.rials)
+
+
+@router.message(DonateFlow.target, TYPED)
+async def target_typed(message: Message, t: Translator) -> None:
+    await _answer(message, t("donations-use-buttons"))
+
+
+@router.message(StateFilter(DonateFlow), ~F.text)
+async def not_text(message: Message, t: Translator) -> None:
+    await _answer(message, t("donations-text-expected"))
+
+
+# --- Paying ---------------------------------------------------------------------------------------------
+
+
+@router.callback_query(DonPay.filter())
+async def pay(
+    query: CallbackQuery,
+    callback_data: DonPay,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    clock: Clock,
+    callback_answer: CallbackAnswer,
+) -> None:
+    now = clock.now()
+    flow, data = await _target_of(state)
+    provider = options_for(settings, profile).get(callback_data.provider)
+    order = await service.find_by_payload(session, callback_data.order)
+    if order is not None:
+        # The Pay button pressed again: the same order, never a second one.
+        if order.user_id != user.id:
+            _stale(callback_answer, t)
+        elif order.status == DonationStatus.PAID.value:
+            callback_answer.text = t("donations-already-paid")
+            callback_answer.show_alert = True
+        elif order.status == DonationStatus.PENDING.value and isinstance(provider, InvoiceProvider):
+            if order.provider == provider.name:
+                await _send_invoice(query, t, session, order, provider)
+            else:
+                _stale(callback_answer, t)
+        elif order.status == DonationStatus.PENDING.value and isinstance(provider, ZarinpalGateway):
+            if order.gateway_authority:
+                await _send_gateway_link(query, t, provider, order)
+            else:
+                _stale(callback_answer, t)
+        else:
+            _stale(callback_answer, t)
+        return
+    amount = data.get("amount")
+    if (
+        provider is None
+        or data.get("order") != callback_data.order
+        or not flow.complete
+        or not flow.valid()
+        or not isinstance(amount, int)
+    ):
+        _stale(callback_answer, t)
+        return
+    if await service.user_is_banned(session, user.id):
+        await _show(
+            query, t("donations-banned"), InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]]), profile
+        )
+        return
+    campaign = await campaign_service.get_campaign(session, flow.campaign_id) if flow.campaign_id else None
+    if flow.campaign_id is not None and (campaign is None or not campaign_service.is_open(campaign, now)):
+        await state.set_state(DonateFlow.target)
+        await state.set_data({})
+        callback_answer.text = t("donations-campaign-closed")
+        callback_answer.show_alert = True
+        text, markup = await _start_screen(session, t, now)
+        await _show(query, text, markup, profile)
+        return
+    if isinstance(provider, InvoiceProvider):
+        terms = provider.terms(amount)
+        donation = await service.open_order(
+            session,
+            user_id=user.id,
+            target=flow,
+            amount_rials=amount,
+            provider=provider.name,
+            currency=terms.currency,
+            invoice_amount=terms.total_amount,
+            payload=callback_data.order,
+            now=now,
+        )
+        await state.clear()
+        await session.commit()
+        await _show(query, t("donations-invoice-sent", amount=format_toman(amount, t.locale)), None, profile)
+        try:
+            await _send_invoice(query, t, session, donation, provider)
+        except TelegramBadRequest as error:
+            # The platform refused the invoice (an amount outside its limits for this currency,
+            # a provider token it does not accept): nothing was charged; say so and offer a retry.
+            logger.warning("invoice for order %s refused: %s", donation.payload, error)
+            await service.mark_failed(session, donation.id, "invoice-refused")
+            retry_row = [
+                InlineKeyboardButton(
+                    text=t("donations-retry"), callback_data=DonRetry(id=donation.id).pack()
+                ),
+                home_button(t),
+            ]
+            await _show(
+                query,
+                t("donations-invoice-refused"),
+                InlineKeyboardMarkup(inline_keyboard=[retry_row]),
+                profile,
+            )
+        return
+    await _start_gateway(
+        query, state, session, user, t, profile, provider, flow, amount, callback_data.order, now
+    )
+
+
+async def _send_invoice(
+    query: CallbackQuery, t: Translator, session: AsyncSession, donation: Donation, provider: InvoiceProvider
+) -> None:
+    campaign = await session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
+    target = donation_target_text(t, donation, campaign)
+    description = t(
+        "donations-invoice-description", target=target, amount=format_toman(donation.amount_rials, t.locale)
+    )
+    bot = query.bot
+    assert isinstance(bot, Bot)
+    terms = provider.terms(donation.amount_rials)
+    await release()
+    await bot.send_invoice(
+        chat_id=query.from_user.id,
+        title=t("donations-invoice-title")[:32],
+        description=description[:255],
+        payload=donation.payload,
+        currency=donation.currency,
+        prices=[
+            LabeledPrice(
+                label=t("donations-invoice-label"), amount=donation.invoice_amount or terms.total_amount
+            )
+        ],
+        provider_token=terms.provider_token,
+    )
+
+
+async def _start_gateway(
+    query: CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+    gateway: ZarinpalGateway,
+    flow: service.Target,
+    amount: int,
+    order_token: str,
+    now: datetime,
+) -> None:
+    donation = await service.open_order(
+        session,
+        user_id=user.id,
+        target=flow,
+        amount_rials=amount,
+        provider=gateway.name,
+        currency="IRR",
+        invoice_amount=amount,
+        payload=order_token,
+        now=now,
+    )
+    # Durable before the slow call: the SQLite write lock is not held while the gateway answers.
+    await session.commit()
+    target = await _describe_target(session, t, flow)
+    description = t("donations-invoice-description", target=target, amount=format_toman(amount, t.locale))
+    try:
+        authority = await gateway.request(
+            amount_rials=amount, description=description, order_id=donation.payload
+        )
+    except GatewayError as error:
+        logger.warning("zarinpal request for order %s failed: %s", donation.payload, error)
+        await service.mark_failed(session, donation.id, f"request:{error.code}" if error.code else "request")
+        await _show(
+            query,
+            t("donations-gateway-down"),
+            InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]]),
+            profile,
+        )
+        return
+    await service.set_authority(session, donation.id, authority)
+    donation.gateway_authority = authority
+    await state.clear()
+    await session.commit()
+    await _send_gateway_link(query, t, gateway, donation, edit=profile)
+
+
+async def _send_gateway_link(
+    query: CallbackQuery,
+    t: Translator,
+    gateway: ZarinpalGateway,
+    donation: Donation,
+    edit: PlatformProfile | None = None,
+) -> None:
+    assert donation.gateway_authority
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("donations-gateway-button"), url=gateway.start_pay_url(donation.gateway_authority)
+                )
+            ]
+        ]
+    )
+    text = t("donations-gateway-sent", amount=format_toman(donation.amount_rials, t.locale))
+    if edit is not None:
+        await _show(query, text, markup, edit)
+        return
+    bot = query.bot
+    assert isinstance(bot, Bot)
+    await bot.send_message(query.from_user.id, text, reply_markup=markup)
+
+
+@router.callback_query(DonRetry.filter())
+async def retry(
+    query: CallbackQuery,
+    callback_data: DonRetry,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    clock: Clock,
+    callback_answer: CallbackAnswer,
+) -> None:
+    donation = await service.get_donation(session, callback_data.id)
+    if donation is None or donation.user_id != user.id or donation.status != DonationStatus.FAILED.value:
+        _stale(callback_answer, t)
+        return
+    flow = service.Target(
+        campaign_id=donation.campaign_id,
+        purpose=donation.purpose if donation.campaign_id is None else None,
+        province_id=donation.province_id if donation.campaign_id is None else None,
+        county_id=donation.county_id if donation.campaign_id is None else None,
+    )
+    if not await _ready(query, session, user, t, settings, profile):
+        return
+    if flow.campaign_id is not None:
+        campaign = await campaign_service.get_campaign(session, flow.campaign_id)
+        if campaign is None or not campaign_service.is_open(campaign, clock.now()):
+            callback_answer.text = t("donations-campaign-closed")
+            callback_answer.show_alert = True
+            return
+    await _show_confirm(query, state, session, t, settings, profile, flow, donation.amount_rials)
+
+
+# --- The platform's payment updates -------------------------------------------------------------------
+
+
+@payments_router.pre_checkout_query()
+async def pre_checkout(
+    query: PreCheckoutQuery, session: AsyncSession, user: UserRecord, t: Translator, clock: Clock
+) -> None:
+    try:
+        async with asyncio.timeout(PRE_CHECKOUT_BUDGET):
+            problem: str | None = await service.check_pre_checkout(
+                session,
+                user_id=user.id,
+                payload=query.invoice_payload,
+                currency=query.currency,
+                total_amount=query.total_amount,
+                now=clock.now(),
+            )
+    except TimeoutError:
+        logger.error("pre-checkout %s took over %.0f s: declined", query.invoice_payload, PRE_CHECKOUT_BUDGET)
+        await session.rollback()
+        problem = "busy"
+    await release()
+    if problem is None:
+        await query.answer(ok=True)
+        return
+    logger.info("pre-checkout for %r declined: %s", query.invoice_payload, problem)
+    await query.answer(ok=False, error_message=t(f"donations-precheckout-{problem}"))
+
+
+@payments_router.message(F.successful_payment, F.chat.type == "private")
+async def successful_payment(
+    message: Message,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    clock: Clock,
+) -> None:
+    payment = message.successful_payment
+    assert payment is not None
+    charge_id = payment.telegram_payment_charge_id or payment.provider_payment_charge_id
+    if not charge_id:
+        logger.error("successful_payment without a charge id from user %s: %r", user.user_id, payment)
+        return
+    provider = invoice_provider(settings.donations, profile.invoice_provider)
+    amount_rials = _rials_of(provider, payment.currency, payment.total_amount)
+    order = await service.find_by_payload(session, payment.invoice_payload)
+    record = await service.record_payment(
+        session,
+        user_id=user.id,
+        payload=payment.invoice_payload,
+        provider=order.provider if order is not None else profile.invoice_provider,
+        provider_ref=f"{profile.invoice_provider}:{charge_id}",
+        currency=payment.currency,
+        total_amount=payment.total_amount,
+        amount_rials=amount_rials or (order.amount_rials if order is not None else payment.total_amount),
+        now=clock.now(),
+    )
+    if record.new:
+        logger.info(
+            "payment %s recorded (%s) as receipt %s", charge_id, record.result, record.donation.receipt_number
+        )
+    else:
+        logger.warning("payment %s delivered again: not counted twice", charge_id)
+    # The donor's conversation state is left alone: they may be in the middle of something else.
+    await session.commit()
+    bot = message.bot
+    assert isinstance(bot, Bot)
+    await send_receipt(bot, session, t, message.chat.id, record.donation, clock)
+
+
+def _rials_of(provider: InvoiceProvider | None, currency: str, total_amount: int) -> int | None:
+    if currency == "IRR":
+        return total_amount
+    if provider is not None and provider.currency == currency:
+        return provider.rials_for(total_amount)
+    return None
+
+
+# --- History -------------------------------------------------------------------------------------------
+
+
+async def _history_screen(
+    session: AsyncSession, t: Translator, user: UserRecord, page: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    history = await service.donor_history(session, user.id, page=page, per_page=HISTORY_PER_PAGE)
+    donate = InlineKeyboardButton(
+        text=t("donations-history-donate"), callback_data=MenuCallback(section=SECTION.key).pack()
+    )
+    if history.count == 0:
+        return t("donations-history-empty"), InlineKeyboardMarkup(
+            inline_keyboard=[[donate], [home_button(t)]]
+        )
+    lines = [
+        t("donations-history-title", count=history.count, total=format_toman(history.total_rials, t.locale))
+    ]
+    first = history.page * HISTORY_PER_PAGE + 1
+    for index, donation in enumerate(history.donations, start=first):
+        refunded = donation.status == DonationStatus.REFUNDED.value
+        lines.append(
+            t(
+                "donations-history-refunded" if refunded else "donations-history-line",
+                index=index,
+                date=format_date(donation.paid_at or donation.created_at, t.locale),
+                amount=format_toman(donation.amount_rials, t.locale),
+                target=donation_target_text(t, donation, history.campaigns.get(donation.campaign_id or 0)),
+                receipt=receipt_label(donation.receipt_number, t.locale),
+            )
+        )
+    if history.pages > 1:
+        lines.append(t("donations-history-page", page=history.page + 1, pages=history.pages))
+    rows: list[list[InlineKeyboardButton]] = []
+    nav = _nav_row(t, history.page, history.pages, lambda p: HistoryPage(page=p))
+    if nav:
+        rows.append(nav)
+    rows += [[donate], [home_button(t)]]
+    return "\n\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+@router.message(Command("mydonations"))
+async def my_donations(message: Message, session: AsyncSession, user: UserRecord, t: Translator) -> None:
+    text, markup = await _history_screen(session, t, user, 0)
+    await _answer(message, text, reply_markup=markup)
+
+
+@router.callback_query(HistoryPage.filter())
+async def my_donations_page(
+    query: CallbackQuery,
+    callback_data: HistoryPage,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    text, markup = await _history_screen(session, t, user, callback_data.page)
+    await _show(query, text, markup, profile)
+
+
+def _add_web_routes(app: HamdelApp, web_app: Any) -> None:
+    from handlers.donations_web import add_routes
+
+    add_routes(app, web_app)
+
+
+async def _on_startup(app: HamdelApp) -> None:
+    from handlers.donations_web import start_reconciler
+
+    settings = app.settings
+    for problem in problems(
+        settings.donations, platform_provider=app.profile.invoice_provider, webhook_url=settings.webhook.url
+    ):
+        logger.warning("donations: %s", problem)
+    if not options_for(settings, app.profile):
+        logger.warning("donations: no way to pay is configured; /donate will say payments are unavailable")
+    await start_reconciler(app)
+
+
+feature = Feature(
+    name="donations",
+    private=router,
+    chatless=payments_router,
+    section=SECTION,
+    commands=(("donate", "donations-cmd-donate"), ("mydonations", "donations-cmd-mydonations")),
+    on_startup=(_on_startup,),
+    web_routes=(_add_web_routes,),
+    web_needed=lambda settings: settings.donations.gateway_enabled,
+)

@@ -1,0 +1,282 @@
+"""The Zarinpal gateway's return: the callback endpoint on the bot's own web server, the small
+Persian right-to-left page the donor lands on, and a reconciler for payments whose donor never
+came back from the bank.
+
+The callback verifies with the amount stored in our database (never one from the query string);
+codes 100 and 101 both record the payment, once, through the UNIQUE provider reference; a
+replayed callback shows the same result again and sends nothing twice; a verify that gets no
+usable answer leaves the donation pending for the next callback or the reconciler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.i18n import Translator
+from handlers.donations import DonRetry, donation_target_text, options_for, receipt_label, send_receipt
+from models.donation import Campaign, Donation, DonationStatus
+from models.user import User
+from services import donations as service
+from services.payments import ZARINPAL_CALLBACK_PATH, VerifyStatus, ZarinpalGateway
+from services.persian import format_toman
+
+if TYPE_CHECKING:
+    from bot.app import HamdelApp
+
+logger = logging.getLogger("hamdel.donations.web")
+
+# The reconciler looks at gateway payments left pending this long after they were opened (the
+# bank's own session has expired by then), and gives up on them after a day.
+RECONCILE_EVERY = timedelta(minutes=2)
+RECONCILE_AFTER = timedelta(minutes=20)
+RECONCILE_WINDOW = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    status: int
+    kind: str  # success | failed | pending | unknown
+    body: str
+
+
+def add_routes(app: HamdelApp, web_app: web.Application) -> None:
+    async def callback(request: web.Request) -> web.Response:
+        return await zarinpal_callback(app, request)
+
+    web_app.router.add_get(ZARINPAL_CALLBACK_PATH, callback)
+
+
+def _gateway(app: HamdelApp) -> ZarinpalGateway | None:
+    return options_for(app.settings, app.profile).gateway
+
+
+async def zarinpal_callback(app: HamdelApp, request: web.Request) -> web.Response:
+    authority = request.query.get("Authority", "").strip()[:64]
+    status = request.query.get("Status", "").strip().upper()
+    gateway = _gateway(app)
+    default_t = app.i18n.translator(app.settings.locale.default_locale)
+    if gateway is None or not authority:
+        return await _render(app, default_t, Page(404, "unknown", default_t("donations-page-unknown")))
+    async with app.sessionmaker() as session:
+        donation = await service.find_by_authority(session, authority)
+        owner = await session.get(User, donation.user_id) if donation is not None else None
+        await session.commit()
+    if donation is None or owner is None:
+        logger.warning("gateway callback for unknown authority %r (status %r)", authority, status)
+        return await _render(app, default_t, Page(404, "unknown", default_t("donations-page-unknown")))
+    t = app.i18n.translator(owner.language)
+    page = await settle(app, gateway, donation, owner, t, callback_status=status)
+    return await _render(app, t, page)
+
+
+async def settle(
+    app: HamdelApp,
+    gateway: ZarinpalGateway,
+    donation: Donation,
+    owner: User,
+    t: Translator,
+    *,
+    callback_status: str | None,
+) -> Page:
+    """Bring one gateway donation to its outcome; `callback_status` is the callback's Status, or
+    None when the reconciler asks (no message then about a payment that did not go through)."""
+    if donation.status == DonationStatus.PAID.value:
+        await _deliver_receipt(app, donation, owner, t)
+        return await _success(app, t, donation)
+    if callback_status is not None and callback_status != "OK":
+        await _fail(app, donation, owner, t, "cancelled", tell=True)
+        return Page(200, "failed", t("donations-page-cancelled"))
+    outcome = await gateway.verify(
+        amount_rials=donation.invoice_amount or donation.amount_rials,
+        authority=donation.gateway_authority or "",
+    )
+    if outcome.paid:
+        assert outcome.ref_id is not None
+        async with app.sessionmaker() as session:
+            record = await service.record_payment(
+                session,
+                user_id=donation.user_id,
+                payload=donation.payload,
+                provider=gateway.name,
+                provider_ref=gateway.reference(outcome.ref_id),
+                currency="IRR",
+                total_amount=donation.invoice_amount or donation.amount_rials,
+                amount_rials=donation.amount_rials,
+                now=app.clock.now(),
+            )
+            await session.commit()
+            paid = record.donation
+        if record.new:
+            logger.info("gateway payment %s recorded as receipt %s", outcome.ref_id, paid.receipt_number)
+        await _deliver_receipt(app, paid, owner, t)
+        return await _success(app, t, paid)
+    if outcome.status is VerifyStatus.FAILED:
+        await _fail(app, donation, owner, t, f"gateway:{outcome.code}", tell=callback_status is not None)
+        return Page(200, "failed", t("donations-page-cancelled"))
+    return Page(200, "pending", t("donations-page-pending"))
+
+
+async def _success(app: HamdelApp, t: Translator, donation: Donation) -> Page:
+    async with app.sessionmaker() as session:
+        campaign = await session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
+        await session.commit()
+    body = t(
+        "donations-page-success",
+        amount=format_toman(donation.amount_rials, t.locale),
+        target=donation_target_text(t, donation, campaign),
+        number=receipt_label(donation.receipt_number, t.locale),
+    )
+    return Page(200, "success", body)
+
+
+async def _deliver_receipt(app: HamdelApp, donation: Donation, owner: User, t: Translator) -> None:
+    async with app.sessionmaker() as session:
+        await send_receipt(app.bot, session, t, owner.chat_id, donation, app.clock)
+        await session.commit()
+
+
+async def _fail(
+    app: HamdelApp, donation: Donation, owner: User, t: Translator, detail: str, *, tell: bool
+) -> None:
+    async with app.sessionmaker() as session:
+        changed = await service.mark_failed(session, donation.id, detail)
+        campaign = await session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
+        await session.commit()
+    if not changed or not tell:
+        return
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=t("donations-retry"), callback_data=DonRetry(id=donation.id).pack())]
+        ]
+    )
+    text = t(
+        "donations-payment-failed",
+        amount=format_toman(donation.amount_rials, t.locale),
+        target=donation_target_text(t, donation, campaign),
+    )
+    try:
+        await app.bot.send_message(owner.chat_id, text, reply_markup=markup)
+    except TelegramAPIError as error:
+        logger.warning("could not tell %s that payment %s failed: %s", owner.chat_id, donation.payload, error)
+
+
+_TEMPLATE = """<!doctype html>
+<html lang="{lang}" dir="{direction}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{title}</title>
+<style>
+body {{ margin: 0; padding: 24px; background: #f5f6f8; color: #1f2933;
+  font-family: Vazirmatn, "Noto Naskh Arabic", Tahoma, sans-serif; line-height: 1.9; }}
+main {{ max-width: 460px; margin: 48px auto; padding: 32px 28px; background: #fff; border-radius: 18px;
+  box-shadow: 0 4px 18px rgba(0, 0, 0, .07); text-align: center; }}
+.icon {{ font-size: 48px; }}
+h1 {{ font-size: 1.35em; margin: .4em 0; }}
+.success h1 {{ color: #1b7f4b; }} .failed h1, .unknown h1 {{ color: #b42318; }} .pending h1 {{ color: #b54708; }}
+a.back {{ display: inline-block; margin-top: 18px; padding: 12px 26px; border-radius: 12px; background: #1b7f4b;
+  color: #fff; text-decoration: none; }}
+</style>
+</head>
+<body>
+<main class="{kind}">
+<div class="icon">{icon}</div>
+<h1>{heading}</h1>
+<p>{body}</p>
+{link}
+</main>
+</body>
+</html>
+"""
+
+_ICONS = {"success": "✅", "failed": "⚠️", "pending": "⏳", "unknown": "❔"}
+
+
+async def _render(app: HamdelApp, t: Translator, page: Page) -> web.Response:
+    link = ""
+    try:
+        me = await app.bot.me()
+        if me.username:
+            href = html.escape(app.profile.bot_link_base + me.username, quote=True)
+            link = f'<a class="back" href="{href}">{html.escape(t("donations-page-back"))}</a>'
+    except TelegramAPIError as error:
+        logger.warning("no bot username for the return page: %s", error)
+    document = _TEMPLATE.format(
+        lang=t.locale,
+        direction="rtl" if t.locale == "fa" else "ltr",
+        title=html.escape(t("donations-page-title")),
+        kind=page.kind,
+        icon=_ICONS[page.kind],
+        heading=html.escape(t(f"donations-page-{page.kind}-heading")),
+        body=html.escape(page.body),
+        link=link,
+    )
+    return web.Response(
+        status=page.status,
+        text=document,
+        content_type="text/html",
+        charset="utf-8",
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
+
+
+# --- Reconciler ------------------------------------------------------------------------------------
+
+
+async def reconcile_once(app: HamdelApp) -> int:
+    """Verify gateway payments left pending (the donor paid but never came back to our callback,
+    or verify had no answer); returns how many were settled as paid."""
+    gateway = _gateway(app)
+    if gateway is None:
+        return 0
+    now = app.clock.now()
+    async with app.sessionmaker() as session:
+        rows = list(
+            await session.execute(
+                select(Donation, User)
+                .join(User, User.id == Donation.user_id)
+                .where(
+                    Donation.provider == gateway.name,
+                    Donation.status == DonationStatus.PENDING.value,
+                    Donation.gateway_authority.is_not(None),
+                    Donation.created_at <= now - RECONCILE_AFTER,
+                    Donation.created_at >= now - RECONCILE_WINDOW,
+                )
+                .order_by(Donation.id)
+                .limit(100)
+            )
+        )
+        await session.commit()
+    settled = 0
+    for donation, owner in rows:
+        page = await settle(
+            app, gateway, donation, owner, app.i18n.translator(owner.language), callback_status=None
+        )
+        settled += page.kind == "success"
+    return settled
+
+
+async def start_reconciler(app: HamdelApp) -> None:
+    if _gateway(app) is None:
+        return
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(RECONCILE_EVERY.total_seconds())
+            try:
+                await reconcile_once(app)
+            except Exception:
+                logger.exception("gateway reconciliation failed; trying again later")
+
+    app.spawn(loop(), name="donations-gateway-reconciler")

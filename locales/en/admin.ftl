@@ -1,0 +1,312 @@
+## Staff tools: /admin, roles, audit log, health, campaign management, statistics, exports.
+
+cmd-admin = Staff tools
+cmd-roles = Staff roles
+cmd-audit = Staff audit log
+cmd-health = System health
+cmd-campaigns-admin = Manage campaigns
+cmd-new-campaign = Create a campaign
+cmd-stats = Statistics
+cmd-export = Export data
+
+admin-menu-title =
+    Hamdel staff tools
+    Your role: { $roles }
+    Choose one:
+admin-menu-campaigns = 📣 Campaigns
+admin-menu-stats = 📊 Statistics
+admin-menu-export = 📁 Export
+admin-menu-audit = 🧾 Audit log
+admin-menu-roles = 👥 Roles
+admin-menu-health = 🩺 System health
+admin-back-to-menu = ↩️ Staff menu
+admin-stale = This button is no longer valid; please start again from a fresh menu.
+
+admin-role-admin = administrator
+admin-role-campaign-manager = campaign manager
+admin-role-operator = working-group operator
+
+admin-roles-title =
+    👥 Staff roles
+    { $lines }
+admin-roles-none = No roles have been granted yet.
+admin-roles-settings-admin = • { $user_id } — administrator (from the settings)
+admin-roles-line = • { $user_id } — { $role }
+admin-roles-add = ➕ Grant a role
+admin-roles-remove-button = ✖️ Remove { $role } from { $user_id }
+admin-roles-ask-person = Send the person's numeric user id, or forward me a message from them.
+admin-roles-bad-person = That is not a valid user id. Send just the number, e.g. 12345678.
+admin-roles-forward-hidden = This person hides their identity on forwarded messages; please send their numeric id.
+admin-roles-pick = Which role should user { $user_id } get?
+admin-roles-granted = ✅ User { $user_id } is now a { $role }.
+admin-roles-already = User { $user_id } already is a { $role }.
+admin-roles-you-got = You have been made a { $role } in Hamdel. Send /admin to see your tools.
+admin-roles-remove-ask = Remove the { $role } role from user { $user_id }?
+admin-roles-remove-confirm = ✅ Yes, remove it
+admin-roles-revoked = User { $user_id } is no longer a { $role }.
+admin-roles-not-held = User { $user_id } does not have the { $role } role.
+admin-roles-not-self = You cannot remove your own administrator role.
+admin-roles-from-settings = User { $user_id } is an administrator through the settings (ADMIN_IDS) and can only be removed there.
+admin-roles-back = ↩️ Roles list
+admin-roles-usage =
+    Usage: /{ $command } user_id role
+    Roles: admin, campaign_manager, operator
+
+audit-title = 🧾 Staff audit log
+audit-title-person = 🧾 Audit log of user { $actor }
+audit-page = Page { $page } of { $pages } — { $count } entries
+audit-empty = Nothing recorded.
+audit-line = { $mark } { $when } — user { $actor }: { $action } ({ $target })
+audit-filter-button = 🔎 One person's actions
+audit-all-button = All actions
+audit-ask-person = Send the numeric user id of the person whose actions you want to see (or forward a message from them).
+audit-bad-person = The id must be a number, e.g. 12345678.
+audit-action-message = message
+audit-action-callback = button
+audit-action-campaign-create = campaign created
+audit-action-campaign-edit = campaign edited
+audit-action-campaign-activate = campaign activated
+audit-action-campaign-pause = campaign paused
+audit-action-campaign-close = campaign closed
+audit-action-role-grant = role granted
+audit-action-role-revoke = role removed
+audit-action-export = export
+audit-action-cli = command line
+
+health-report =
+    🩺 Hamdel health
+    Version: { $version } (Python { $python })
+    Messenger: { $platform } — { $mode }
+    Database: { $database }
+    Queues:
+    { $backlog }
+    Last error: { $error }
+health-platform-telegram = Telegram
+health-platform-bale = Bale
+health-mode-polling = long polling
+health-mode-webhook = webhook
+health-db-ok = ✅ reachable ({ $dialect }, { $ms } ms)
+health-db-failed = ❌ unreachable ({ $dialect }: { $error })
+health-backlog-line = • { $name }: { $count }
+health-backlog-failed = • { $name }: ❌ could not be read
+health-backlog-none = • no queues registered
+health-no-error = none since start ✅
+health-last-error = { $when } — { $source }: { $message }
+
+## Campaign management
+
+campadm-list-title = 📣 Campaigns — choose one to view or change:
+campadm-list-empty = No campaigns yet.
+campadm-list-item = { $status } · { $title }
+campadm-new = ➕ New campaign
+campadm-step = Step { $number } of { $total }
+campadm-ask-title-fa = Type the campaign's Persian title (e.g. «یلدای مهربانی»).
+campadm-ask-title-en = Type the campaign's English title (e.g. "Yalda of Kindness").
+campadm-ask-description-fa = Type the Persian description: who is the money for and what will it do?
+campadm-ask-description-en = Type the English description.
+campadm-ask-purpose = Choose the campaign's purpose:
+campadm-ask-region = Where is the campaign for? Choose nationwide or a province:
+campadm-ask-county = { $province } province: the whole province or one county?
+campadm-ask-goal = Type the goal in toman (e.g. "500 million" or "500,000,000").
+campadm-ask-starts = Type the start date in the Solar Hijri calendar (e.g. 1405/09/15) or press "Today".
+campadm-ask-ends = Type the end date in the Solar Hijri calendar (e.g. 1405/10/30). The campaign stays open through that day.
+campadm-ask-image = If you have an image for the campaign, send it as a photo; otherwise press "No image".
+campadm-today = Today
+campadm-skip-image = No image
+campadm-whole-province = Whole province
+campadm-region-national = 🇮🇷 Nationwide
+campadm-preview-title = Campaign preview — save it if it is right:
+campadm-card =
+    Title (Persian): { $title_fa }
+    Title (English): { $title_en }
+    Purpose: { $purpose }
+    Region: { $region }
+    Goal: { $goal }
+    From { $starts } to { $ends }
+    Image: { $image }
+
+    Persian description:
+    { $description_fa }
+
+    English description:
+    { $description_en }
+campadm-campaign-header =
+    📣 Campaign #{ $id } — { $status }
+    Raised: { $raised } ({ $percent }% of the goal) from { $count } gifts
+campadm-image-yes = yes
+campadm-image-no = none
+campadm-save = ✅ Save (as draft)
+campadm-fix = ✏️ Fix a part
+campadm-fix-which = Which part should we fix?
+campadm-edit-which = Which part of "{ $title }" should we edit?
+campadm-saved = ✅ The campaign was saved as a draft. Press "Activate" to open it for donations.
+campadm-edited = ✅ Change saved.
+campadm-unchanged = Nothing changed; the new value was the same as before.
+campadm-activate = ▶️ Activate
+campadm-pause = ⏸ Pause
+campadm-edit = ✏️ Edit
+campadm-close = ⏹ Close campaign
+campadm-back-to-list = ↩️ Campaigns
+campadm-close-ask = Close "{ $title }"? Once closed it takes no new donations and cannot be reopened.
+campadm-close-confirm = ⏹ Yes, close it
+campadm-close-keep = ↩️ No, keep it open
+campadm-done-activate = ▶️ The campaign is active and takes donations.
+campadm-done-pause = ⏸ The campaign is paused; it takes no donations until activated again.
+campadm-done-close = ⏹ The campaign is closed; it takes no new donations.
+campadm-remove-image = 🗑 Remove the current image
+campadm-remove-image-hint = Or, if you no longer want the current image:
+campadm-field-title-fa = Persian title
+campadm-field-title-en = English title
+campadm-field-description-fa = Persian description
+campadm-field-description-en = English description
+campadm-field-purpose = Purpose
+campadm-field-region = Region
+campadm-field-goal = Goal
+campadm-field-starts = Start date
+campadm-field-ends = End date
+campadm-field-image = Image
+campadm-purpose-living = Living costs
+campadm-purpose-housing = Housing
+campadm-purpose-dowry = Dowry kits
+campadm-purpose-alms = Alms
+campadm-purpose-orphans = Orphans
+campadm-purpose-general = General
+campadm-status-draft = 📝 draft
+campadm-status-active = 🟢 active
+campadm-status-paused = ⏸ paused
+campadm-status-closed = ⏹ closed
+campadm-error-title-short = The title is too short; at least { $limit } characters please.
+campadm-error-title-long = The title is too long; at most { $limit } characters.
+campadm-error-description-short = The description is too short; at least { $limit } characters please.
+campadm-error-description-long = The description is too long; at most { $limit } characters.
+campadm-error-goal-zero = The goal must be more than zero.
+campadm-error-goal-invalid = I could not read that amount. Type a number in toman, e.g. "500 million" or "2000000".
+campadm-error-goal-large = That amount is implausibly large; please check it.
+campadm-error-date-format = I could not read that date. Type it as year/month/day in the Solar Hijri calendar, e.g. 1405/09/15.
+campadm-error-date-year = The year must be a Solar Hijri year, e.g. 1405.
+campadm-error-date-invalid = That date does not exist in the Solar Hijri calendar; check the day and month.
+campadm-error-end-before-start = The end date cannot be before the start date.
+campadm-error-end-past = The end date has passed; type a date from today on.
+campadm-error-purpose = Unknown purpose; choose from the buttons.
+campadm-error-region = Unknown region; choose from the buttons.
+campadm-error-incomplete = The draft is incomplete; fill in the empty parts.
+campadm-error-closed = This campaign is closed and can no longer change.
+campadm-error-field = That part cannot be edited.
+campadm-error-action = That is not possible in the campaign's current state.
+campadm-error-not-found = Campaign not found.
+campadm-error-already-active = This campaign is already active.
+campadm-error-already-paused = This campaign is already paused.
+campadm-error-already-closed = This campaign was already closed.
+campadm-error-activate-ended = This campaign's end date has passed; edit the end date first.
+campadm-error-need-text = Please type your answer as text.
+campadm-error-need-photo = Please send the image as a photo, or press "No image".
+campadm-error-use-buttons = Please choose one of the buttons above.
+campadm-error-use-preview = Please save or fix with the preview's buttons, or send /cancel.
+
+## Statistics
+
+stats-title = 📊 Hamdel statistics — { $when }
+stats-no-donations = No donations have been paid yet.
+stats-today = Today: { $amount } from { $count } gifts
+stats-week = This week: { $amount } from { $count } gifts
+stats-month = This month ({ $month }): { $amount } from { $count } gifts
+stats-all-time = All time: { $amount } from { $count } gifts
+stats-donors =
+    Donors: { $donors }
+    Average gift: { $average } — median: { $median }
+stats-by-campaign = By campaign:
+stats-by-purpose = By purpose:
+stats-by-province = By province:
+stats-group-line = • { $name }: { $amount } ({ $count } gifts)
+stats-goal-part = , { $percent }% of the goal
+stats-more = and { $count } more
+stats-unspecified = unspecified
+stats-national = nationwide
+stats-section-empty = No data.
+stats-chart-daily = 📈 Last 30 days chart
+stats-chart-province = 🗺 Provinces chart
+stats-chart-campaign = 📣 Campaigns chart
+stats-chart-axis = toman
+stats-chart-daily-title = Donations, last { $count } days
+stats-chart-daily-span = { $start } – { $end } — total { $amount }
+stats-chart-province-title = Donations by province
+stats-chart-campaign-title = Donations by campaign
+stats-chart-until = until { $when }
+stats-chart-no-data = No data for this chart yet; no donations were paid in this period.
+
+## Exports
+
+export-choose = 📁 What would you like to export?
+export-none-allowed = No exports are available to your role.
+export-choose-period = { $title } — which period?
+export-period-month = This month
+export-period-30d = Last 30 days
+export-period-year = This year
+export-period-all = Everything
+export-period-custom = 📅 Custom range
+export-ask-range = Type the range in Solar Hijri dates, e.g.: 1405/01/01 to 1405/09/30
+export-choose-campaign =
+    Period: { $range }
+    All campaigns or one campaign?
+export-all-campaigns = All campaigns
+export-choose-format =
+    Period: { $range }
+    Choose the file format:
+export-choose-format-short = Choose the file format:
+export-format-csv = CSV (Excel and any spreadsheet)
+export-format-xlsx = XLSX (Excel)
+export-range-all = all time
+export-range = { $start } – { $end }
+export-no-rows = No rows of "{ $title }" in { $range }. Try another period or campaign.
+export-done = 📁 { $title } — { $count } rows — { $range }
+export-truncated = ⚠️ Only the first { $limit } rows are included; choose a shorter period.
+export-again = 📁 Another export
+export-stale = This button is no longer valid; start again with /export.
+export-error-period = Unknown period.
+export-error-range-format = I could not read that range. Type two Solar Hijri dates, e.g.: 1405/01/01 to 1405/09/30
+export-error-range-date = One of the dates does not exist in the Solar Hijri calendar; check the day and month.
+export-error-range-order = The range ends before it starts.
+export-donations-title = Donations
+export-audit-title = Staff audit log
+export-col-id = id
+export-col-receipt = receipt number
+export-col-paid-at = paid at
+export-col-amount-toman = amount (toman)
+export-col-amount-rials = amount (rials)
+export-col-campaign-id = campaign id
+export-col-campaign = campaign
+export-col-purpose = purpose
+export-col-province = province
+export-col-county = county
+export-col-donor = donor number
+export-col-provider = provider
+export-col-provider-ref = provider reference
+export-col-status = status
+export-col-at = time
+export-col-actor = user
+export-col-action = action
+export-col-target = target
+export-col-allowed = allowed
+export-col-before = before
+export-col-after = after
+export-col-note = note
+export-purpose-living = living costs
+export-purpose-housing = housing
+export-purpose-dowry = dowry kits
+export-purpose-alms = alms
+export-purpose-orphans = orphans
+export-purpose-general = general
+export-status-pending = pending
+export-status-paid = paid
+export-status-failed = failed
+export-status-refunded = refunded
+export-yes = yes
+export-no = no
+
+## Command line (python -m bot admin …)
+
+cli-role-line = { $user_id }	{ $role }
+cli-import-missing = Importing application statuses is not available in this build (no "statuses" importer is registered).
+cli-file-missing = File { $path } not found.
+cli-export-unknown = Unknown export "{ $name }". Available: { $names }
+cli-export-written = Wrote { $count } rows ({ $range }) to { $path }.

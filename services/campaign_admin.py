@@ -1,0 +1,467 @@
+"""Running campaigns from the chat: validating what staff type, creating, editing, and moving a
+campaign through its life (draft → active ⇄ paused → closed).
+
+Every change is written to the audit log with the values before and after. Nothing here talks to
+the messenger; errors are `CampaignInputError`/`CampaignStateError` carrying a text key (and its
+arguments) for the handler to show.
+
+Closing is final: the donations feature refuses payments (at pre-checkout) for any campaign whose
+status is not `active`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import jdatetime
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.donation import Campaign, CampaignStatus, Donation, DonationStatus, Purpose, RegionScope
+from services import audit, regions
+from services.persian import (
+    JALALI_MONTHS_EN,
+    JALALI_MONTHS_FA,
+    TEHRAN,
+    ZWNJ,
+    jalali,
+    normalize_letters,
+    parse_toman,
+    to_ascii_digits,
+    toman_to_rials,
+)
+
+TITLE_MIN, TITLE_MAX = 3, 120
+DESCRIPTION_MIN, DESCRIPTION_MAX = 10, 1500
+# The largest goal accepted (toman): a hundred times the biggest campaign seen in the news.
+GOAL_MAX_TOMAN = 100_000_000_000_000
+YEAR_MIN, YEAR_MAX = 1390, 1500
+
+# Which actions move a campaign from which statuses to which.
+TRANSITIONS: dict[str, tuple[frozenset[CampaignStatus], CampaignStatus]] = {
+    "activate": (frozenset({CampaignStatus.DRAFT, CampaignStatus.PAUSED}), CampaignStatus.ACTIVE),
+    "pause": (frozenset({CampaignStatus.ACTIVE}), CampaignStatus.PAUSED),
+    "close": (
+        frozenset({CampaignStatus.DRAFT, CampaignStatus.ACTIVE, CampaignStatus.PAUSED}),
+        CampaignStatus.CLOSED,
+    ),
+}
+
+EDITABLE_FIELDS = (
+    "title_fa",
+    "title_en",
+    "description_fa",
+    "description_en",
+    "purpose",
+    "region",
+    "goal",
+    "starts",
+    "ends",
+    "image",
+)
+
+
+class CampaignInputError(ValueError):
+    """What a staff member typed is not acceptable; `key` names the text explaining why."""
+
+    def __init__(self, key: str, **args: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.args_ = args
+
+
+class CampaignStateError(ValueError):
+    """The campaign cannot do that now (closed, already active, ended...)."""
+
+    def __init__(self, key: str, **args: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.args_ = args
+
+
+# --- parsing what staff type ----------------------------------------------------------------
+
+
+def _clean(text: str | None) -> str:
+    text = normalize_letters(text or "").replace("\r\n", "\n").strip()
+    return re.sub(r"[ \t]+", " ", text)
+
+
+def parse_title(text: str | None) -> str:
+    title = _clean(text).replace("\n", " ")
+    if len(title) < TITLE_MIN:
+        raise CampaignInputError("campadm-error-title-short", limit=TITLE_MIN)
+    if len(title) > TITLE_MAX:
+        raise CampaignInputError("campadm-error-title-long", limit=TITLE_MAX)
+    return title
+
+
+def parse_description(text: str | None) -> str:
+    description = _clean(text)
+    if len(description) < DESCRIPTION_MIN:
+        raise CampaignInputError("campadm-error-description-short", limit=DESCRIPTION_MIN)
+    if len(description) > DESCRIPTION_MAX:
+        raise CampaignInputError("campadm-error-description-long", limit=DESCRIPTION_MAX)
+    return description
+
+
+def parse_goal(text: str | None) -> int:
+    """A goal typed in toman («۵۰۰ میلیون», «2,000,000») → rials. Zero, negative or unreadable
+    amounts are refused with their own message."""
+    cleaned = to_ascii_digits(_clean(text))
+    if re.fullmatch(r"-\s*[\d,.]+.*", cleaned):
+        raise CampaignInputError("campadm-error-goal-zero")
+    toman = parse_toman(cleaned)
+    if toman is None:
+        raise CampaignInputError("campadm-error-goal-invalid")
+    if toman <= 0:
+        raise CampaignInputError("campadm-error-goal-zero")
+    if toman > GOAL_MAX_TOMAN:
+        raise CampaignInputError("campadm-error-goal-large")
+    return toman_to_rials(toman)
+
+
+_MONTHS = {normalize_letters(name).replace(ZWNJ, ""): index for index, name in enumerate(JALALI_MONTHS_FA, 1)}
+_MONTHS.update({name.lower(): index for index, name in enumerate(JALALI_MONTHS_EN, 1)})
+_NUMERIC_DATE = re.compile(r"^(\d{4})\s*[/\-.\s]\s*(\d{1,2})\s*[/\-.\s]\s*(\d{1,2})$")
+_WORDED_DATE = re.compile(r"^(\d{1,2})\s+(\S+)\s+(\d{4})$")
+
+
+def parse_jalali_date(text: str | None) -> jdatetime.date:
+    """A Jalali date as staff type it: «۱۴۰۵/۰۹/۱۰», «1405-9-10», «۱۰ آذر ۱۴۰۵» (any digits)."""
+    cleaned = to_ascii_digits(_clean(text)).replace(ZWNJ, "").replace("،", " ").strip()
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    match = _NUMERIC_DATE.match(cleaned)
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        worded = _WORDED_DATE.match(cleaned)
+        if not worded or worded.group(2).lower() not in _MONTHS:
+            raise CampaignInputError("campadm-error-date-format")
+        day, month, year = int(worded.group(1)), _MONTHS[worded.group(2).lower()], int(worded.group(3))
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise CampaignInputError("campadm-error-date-year")
+    try:
+        return jdatetime.date(year, month, day)
+    except ValueError:
+        raise CampaignInputError("campadm-error-date-invalid") from None
+
+
+def jalali_text(day: jdatetime.date) -> str:
+    """Canonical storage form in drafts: «1405/09/10»."""
+    return f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
+
+
+def day_start(day: jdatetime.date) -> datetime:
+    """00:00 in Tehran on a Jalali day, as UTC."""
+    return datetime.combine(day.togregorian(), time(0, 0), tzinfo=TEHRAN).astimezone(UTC)
+
+
+def day_end(day: jdatetime.date) -> datetime:
+    """The last second of a Jalali day in Tehran, as UTC (campaigns run through their end day)."""
+    return day_start(day) + timedelta(days=1) - timedelta(seconds=1)
+
+
+def tehran_today(now: datetime) -> jdatetime.date:
+    return jalali(now).date()
+
+
+def check_dates(start: jdatetime.date, end: jdatetime.date, today: jdatetime.date) -> None:
+    if end < start:
+        raise CampaignInputError("campadm-error-end-before-start")
+    if end < today:
+        raise CampaignInputError("campadm-error-end-past")
+
+
+def parse_purpose(value: str) -> str:
+    try:
+        return Purpose(value).value
+    except ValueError:
+        raise CampaignInputError("campadm-error-purpose") from None
+
+
+def check_region(province_id: str | None, county_id: str | None) -> tuple[str, str | None, str | None]:
+    """(scope, province_id, county_id) for a region choice; unknown ids are refused."""
+    if province_id is None:
+        return RegionScope.NATIONAL.value, None, None
+    if regions.default_regions().find_province(province_id) is None:
+        raise CampaignInputError("campadm-error-region")
+    if county_id is None:
+        return RegionScope.PROVINCE.value, province_id, None
+    if not regions.county_in_province(county_id, province_id):
+        raise CampaignInputError("campadm-error-region")
+    return RegionScope.COUNTY.value, province_id, county_id
+
+
+def region_name(province_id: str | None, county_id: str | None, locale: str) -> str | None:
+    """«استان فارس، شهرستان شیراز»-style name parts, or None for a national campaign."""
+    data = regions.default_regions()
+    province = data.find_province(province_id) if province_id else None
+    if province is None:
+        return None
+    county = data.find_county(county_id) if county_id else None
+    if county is None:
+        return province.name(locale)
+    separator = "، " if locale == "fa" else ", "
+    return f"{province.name(locale)}{separator}{county.name(locale)}"
+
+
+# --- drafts (kept in the conversation state, JSON-safe) --------------------------------------
+
+
+@dataclass
+class CampaignDraft:
+    title_fa: str = ""
+    title_en: str = ""
+    description_fa: str = ""
+    description_en: str = ""
+    purpose: str = Purpose.GENERAL.value
+    scope: str = RegionScope.NATIONAL.value
+    province_id: str | None = None
+    county_id: str | None = None
+    goal_rials: int = 0
+    starts: str = ""  # «1405/09/10»
+    ends: str = ""
+    image_file_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_state(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_state(cls, data: dict[str, Any] | None) -> CampaignDraft:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (data or {}).items() if k in names})
+
+    @property
+    def start_date(self) -> jdatetime.date:
+        return parse_jalali_date(self.starts)
+
+    @property
+    def end_date(self) -> jdatetime.date:
+        return parse_jalali_date(self.ends)
+
+    def missing(self) -> list[str]:
+        needed = {
+            "title_fa": self.title_fa,
+            "title_en": self.title_en,
+            "description_fa": self.description_fa,
+            "description_en": self.description_en,
+            "goal": self.goal_rials,
+            "starts": self.starts,
+            "ends": self.ends,
+        }
+        return [name for name, value in needed.items() if not value]
+
+
+def snapshot(campaign: Campaign) -> dict[str, Any]:
+    """The audited view of a campaign (JSON-safe)."""
+    return {
+        "title_fa": campaign.title_fa,
+        "title_en": campaign.title_en,
+        "description_fa": campaign.description_fa,
+        "description_en": campaign.description_en,
+        "purpose": campaign.purpose,
+        "scope": campaign.scope,
+        "province_id": campaign.province_id,
+        "county_id": campaign.county_id,
+        "goal_rials": campaign.goal_rials,
+        "starts_at": campaign.starts_at.isoformat(),
+        "ends_at": campaign.ends_at.isoformat(),
+        "status": campaign.status,
+        "image_file_id": campaign.image_file_id,
+    }
+
+
+def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+async def create_campaign(
+    session: AsyncSession, draft: CampaignDraft, *, platform: str, actor_id: int, now: datetime
+) -> Campaign:
+    """Save a complete draft as a campaign in `draft` status (activated separately)."""
+    if draft.missing():
+        raise CampaignInputError("campadm-error-incomplete")
+    start, end = draft.start_date, draft.end_date
+    check_dates(start, end, tehran_today(now))
+    scope, province_id, county_id = check_region(draft.province_id, draft.county_id)
+    campaign = Campaign(
+        title_fa=draft.title_fa,
+        title_en=draft.title_en,
+        description_fa=draft.description_fa,
+        description_en=draft.description_en,
+        purpose=parse_purpose(draft.purpose),
+        scope=scope,
+        province_id=province_id,
+        county_id=county_id,
+        goal_rials=draft.goal_rials,
+        starts_at=day_start(start),
+        ends_at=day_end(end),
+        status=CampaignStatus.DRAFT.value,
+        image_file_id=draft.image_file_id,
+        created_by=actor_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(campaign)
+    await session.flush()
+    await audit.record(
+        session,
+        platform=platform,
+        actor_id=actor_id,
+        action="campaign.create",
+        target=f"campaign:{campaign.id}",
+        after=snapshot(campaign),
+    )
+    return campaign
+
+
+async def get_campaign(session: AsyncSession, campaign_id: int) -> Campaign | None:
+    return await session.get(Campaign, campaign_id)
+
+
+async def list_campaigns(session: AsyncSession, *, limit: int = 30) -> list[Campaign]:
+    """Open campaigns first (active, paused, draft), newest first, then recently closed ones."""
+    order = {
+        CampaignStatus.ACTIVE.value: 0,
+        CampaignStatus.PAUSED.value: 1,
+        CampaignStatus.DRAFT.value: 2,
+        CampaignStatus.CLOSED.value: 3,
+    }
+    rows = list(await session.scalars(select(Campaign).order_by(Campaign.id.desc()).limit(limit * 4)))
+    rows.sort(key=lambda c: (order.get(c.status, 9), -c.id))
+    return rows[:limit]
+
+
+async def raised(session: AsyncSession, campaign_id: int) -> tuple[int, int]:
+    """(paid rials, number of paid donations) of one campaign."""
+    row = (
+        await session.execute(
+            select(func.coalesce(func.sum(Donation.amount_rials), 0), func.count(Donation.id)).where(
+                Donation.campaign_id == campaign_id, Donation.status == DonationStatus.PAID.value
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+async def update_field(
+    session: AsyncSession,
+    campaign: Campaign,
+    name: str,
+    value: Any,
+    *,
+    platform: str,
+    actor_id: int,
+    now: datetime,
+) -> bool:
+    """Apply one validated edit; False when nothing changed. `value` is what the matching
+    parser returned (`region` takes a (province_id, county_id) pair, `starts`/`ends` a Jalali
+    date, `image` a file id or None)."""
+    if campaign.status == CampaignStatus.CLOSED.value:
+        raise CampaignStateError("campadm-error-closed")
+    before = snapshot(campaign)
+    today = tehran_today(now)
+    if name in ("title_fa", "title_en", "description_fa", "description_en"):
+        setattr(campaign, name, value)
+    elif name == "purpose":
+        campaign.purpose = parse_purpose(value)
+    elif name == "region":
+        campaign.scope, campaign.province_id, campaign.county_id = check_region(*value)
+    elif name == "goal":
+        campaign.goal_rials = int(value)
+    elif name == "starts":
+        check_dates(value, jalali(campaign.ends_at).date(), today)
+        campaign.starts_at = day_start(value)
+    elif name == "ends":
+        check_dates(jalali(campaign.starts_at).date(), value, today)
+        campaign.ends_at = day_end(value)
+    elif name == "image":
+        campaign.image_file_id = value
+    else:
+        raise CampaignInputError("campadm-error-field")
+    old, new = _changed(before, snapshot(campaign))
+    if not new:
+        return False
+    campaign.updated_at = now
+    await session.flush()
+    await audit.record(
+        session,
+        platform=platform,
+        actor_id=actor_id,
+        action="campaign.edit",
+        target=f"campaign:{campaign.id}",
+        before=old,
+        after=new,
+    )
+    return True
+
+
+async def change_status(
+    session: AsyncSession,
+    campaign_id: int,
+    action: str,
+    *,
+    platform: str,
+    actor_id: int,
+    now: datetime,
+) -> Campaign:
+    """Activate, pause or close. The row is locked (PostgreSQL) so two staff pressing at once
+    cannot both act; pressing the same button twice raises `CampaignStateError` the second
+    time and writes nothing."""
+    if action not in TRANSITIONS:
+        raise CampaignStateError("campadm-error-action")
+    campaign = await session.scalar(
+        select(Campaign)
+        .where(Campaign.id == campaign_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if campaign is None:
+        raise CampaignStateError("campadm-error-not-found")
+    sources, target = TRANSITIONS[action]
+    current = CampaignStatus(campaign.status)
+    if current == target:
+        raise CampaignStateError(f"campadm-error-already-{target.value}")
+    if current not in sources:
+        raise CampaignStateError(
+            "campadm-error-closed" if current == CampaignStatus.CLOSED else "campadm-error-action"
+        )
+    if target == CampaignStatus.ACTIVE and campaign.ends_at <= now:
+        raise CampaignStateError("campadm-error-activate-ended")
+    campaign.status = target.value
+    campaign.updated_at = now
+    await session.flush()
+    await audit.record(
+        session,
+        platform=platform,
+        actor_id=actor_id,
+        action=f"campaign.{action}",
+        target=f"campaign:{campaign.id}",
+        before={"status": current.value},
+        after={"status": target.value},
+    )
+    return campaign
+
+
+def draft_of(campaign: Campaign) -> CampaignDraft:
+    """A campaign's fields in draft form (for previews shared with the creation flow)."""
+    return CampaignDraft(
+        title_fa=campaign.title_fa,
+        title_en=campaign.title_en,
+        description_fa=campaign.description_fa,
+        description_en=campaign.description_en,
+        purpose=campaign.purpose,
+        scope=campaign.scope,
+        province_id=campaign.province_id,
+        county_id=campaign.county_id,
+        goal_rials=campaign.goal_rials,
+        starts=jalali_text(jalali(campaign.starts_at).date()),
+        ends=jalali_text(jalali(campaign.ends_at).date()),
+        image_file_id=campaign.image_file_id,
+    )

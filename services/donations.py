@@ -1,0 +1,454 @@
+"""Donations: what a gift is for, its amount, the pending order, and recording a payment exactly
+once with a gapless receipt number.
+
+A donation row is created *pending* when the donor asks to pay (its `payload` is the invoice
+payload or the gateway order id) and becomes *paid* only when the provider confirms the payment.
+`provider_ref` — the provider's charge or reference id, namespaced by provider — is UNIQUE, so a
+redelivered `successful_payment` or a replayed gateway callback can never count twice, even when
+two deliveries race each other on different workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.donation import Campaign, Donation, DonationStatus, Purpose, ReceiptSequence
+from models.user import User
+from services import regions
+from services.campaigns import is_open
+from services.persian import jalali_year, toman_to_rials
+
+logger = logging.getLogger("hamdel.donations")
+
+PURPOSES: tuple[Purpose, ...] = (
+    Purpose.LIVING,
+    Purpose.HOUSING,
+    Purpose.DOWRY,
+    Purpose.ALMS,
+    Purpose.ORPHANS,
+    Purpose.GENERAL,
+)
+_PURPOSE_VALUES = {purpose.value for purpose in PURPOSES}
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a gift is for: a campaign, or a purpose with an optional province and county."""
+
+    campaign_id: int | None = None
+    purpose: str | None = None
+    province_id: str | None = None
+    county_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Target:
+        campaign_id = data.get("campaign_id")
+        return cls(
+            campaign_id=int(campaign_id) if isinstance(campaign_id, int) else None,
+            purpose=data.get("purpose") if isinstance(data.get("purpose"), str) else None,
+            province_id=data.get("province_id") if isinstance(data.get("province_id"), str) else None,
+            county_id=data.get("county_id") if isinstance(data.get("county_id"), str) else None,
+        )
+
+    @property
+    def complete(self) -> bool:
+        return self.campaign_id is not None or self.purpose is not None
+
+    def valid(self) -> bool:
+        """A campaign id, or a known purpose whose county (if any) lies in its province."""
+        if self.campaign_id is not None:
+            return self.purpose is None
+        if self.purpose not in _PURPOSE_VALUES:
+            return False
+        if self.province_id is None:
+            return self.county_id is None
+        if regions.default_regions().find_province(self.province_id) is None:
+            return False
+        return self.county_id is None or regions.county_in_province(self.county_id, self.province_id)
+
+
+# --- Amounts --------------------------------------------------------------------------------------
+
+
+class AmountProblem(StrEnum):
+    UNREADABLE = "unreadable"
+    ZERO = "zero"
+    TOO_SMALL = "too_small"
+    TOO_LARGE = "too_large"
+
+
+@dataclass(frozen=True, slots=True)
+class AmountCheck:
+    rials: int | None
+    problem: AmountProblem | None = None
+
+
+def check_amount(toman: int | None, *, min_toman: int, max_toman: int) -> AmountCheck:
+    """An amount in toman (from `parse_toman` or a preset button) against the limits."""
+    if toman is None:
+        return AmountCheck(None, AmountProblem.UNREADABLE)
+    if toman <= 0:
+        return AmountCheck(None, AmountProblem.ZERO)
+    if toman < min_toman:
+        return AmountCheck(None, AmountProblem.TOO_SMALL)
+    if toman > max_toman:
+        return AmountCheck(None, AmountProblem.TOO_LARGE)
+    return AmountCheck(toman_to_rials(toman))
+
+
+# --- Orders ---------------------------------------------------------------------------------------
+
+
+def new_order_token() -> str:
+    """An unguessable order id: the invoice payload and the gateway's order id (16 characters)."""
+    return secrets.token_urlsafe(12)
+
+
+async def user_is_banned(session: AsyncSession, user_id: int) -> bool:
+    return bool(await session.scalar(select(User.is_banned).where(User.id == user_id)))
+
+
+async def open_order(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    target: Target,
+    amount_rials: int,
+    provider: str,
+    currency: str,
+    invoice_amount: int,
+    payload: str,
+    now: datetime,
+) -> Donation:
+    """The pending donation for `payload`; the same payload (a Pay button pressed twice) returns
+    the order already made instead of a second one."""
+    existing = await find_by_payload(session, payload)
+    if existing is not None:
+        return existing
+    donation = Donation(
+        user_id=user_id,
+        campaign_id=target.campaign_id,
+        purpose=target.purpose,
+        province_id=target.province_id,
+        county_id=target.county_id,
+        amount_rials=amount_rials,
+        provider=provider,
+        currency=currency,
+        invoice_amount=invoice_amount,
+        status=DonationStatus.PENDING.value,
+        payload=payload,
+        created_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(donation)
+    except IntegrityError:
+        # The same button pressed twice at once on two workers: the other one made it.
+        found = await find_by_payload(session, payload)
+        if found is None:
+            raise
+        return found
+    return donation
+
+
+async def find_by_payload(session: AsyncSession, payload: str) -> Donation | None:
+    return await session.scalar(select(Donation).where(Donation.payload == payload))
+
+
+async def find_by_authority(session: AsyncSession, authority: str) -> Donation | None:
+    return await session.scalar(select(Donation).where(Donation.gateway_authority == authority))
+
+
+async def get_donation(session: AsyncSession, donation_id: int) -> Donation | None:
+    return await session.get(Donation, donation_id)
+
+
+async def set_authority(session: AsyncSession, donation_id: int, authority: str) -> None:
+    await session.execute(
+        update(Donation).where(Donation.id == donation_id).values(gateway_authority=authority)
+    )
+
+
+async def mark_failed(session: AsyncSession, donation_id: int, detail: str) -> bool:
+    """Pending → failed (a cancelled or refused payment); False when it was not pending."""
+    result = await session.execute(
+        update(Donation)
+        .where(Donation.id == donation_id, Donation.status == DonationStatus.PENDING.value)
+        .values(status=DonationStatus.FAILED.value, status_detail=detail[:64])
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def claim_receipt(session: AsyncSession, donation_id: int, now: datetime) -> bool:
+    """Claim the right to send this donation's receipt (once): True for the one caller that set
+    `receipt_sent_at`. Commit, then send; `release_receipt` when the send failed."""
+    result = await session.execute(
+        update(Donation)
+        .where(
+            Donation.id == donation_id,
+            Donation.status == DonationStatus.PAID.value,
+            Donation.receipt_sent_at.is_(None),
+        )
+        .values(receipt_sent_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def release_receipt(session: AsyncSession, donation_id: int) -> None:
+    await session.execute(update(Donation).where(Donation.id == donation_id).values(receipt_sent_at=None))
+
+
+# --- Pre-checkout ---------------------------------------------------------------------------------
+
+
+class PreCheckoutProblem(StrEnum):
+    UNKNOWN = "unknown"
+    NOT_YOURS = "not_yours"
+    ALREADY_PAID = "already_paid"
+    EXPIRED = "expired"
+    MISMATCH = "mismatch"
+    CAMPAIGN_CLOSED = "campaign_closed"
+    BANNED = "banned"
+
+
+async def check_pre_checkout(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    payload: str,
+    currency: str,
+    total_amount: int,
+    now: datetime,
+) -> PreCheckoutProblem | None:
+    """None when the payment may go ahead: the pending order exists, is this donor's, is not paid
+    yet, matches the amount and currency, its campaign is still open, and the donor is not barred."""
+    donation = await find_by_payload(session, payload)
+    if donation is None:
+        return PreCheckoutProblem.UNKNOWN
+    if donation.user_id != user_id:
+        return PreCheckoutProblem.NOT_YOURS
+    if donation.status == DonationStatus.PAID.value:
+        return PreCheckoutProblem.ALREADY_PAID
+    if donation.status != DonationStatus.PENDING.value:
+        return PreCheckoutProblem.EXPIRED
+    if donation.currency != currency or donation.invoice_amount != total_amount:
+        return PreCheckoutProblem.MISMATCH
+    if await user_is_banned(session, user_id):
+        return PreCheckoutProblem.BANNED
+    if donation.campaign_id is not None:
+        campaign = await session.get(Campaign, donation.campaign_id)
+        if campaign is None or not is_open(campaign, now):
+            return PreCheckoutProblem.CAMPAIGN_CLOSED
+    return None
+
+
+# --- Recording payments ---------------------------------------------------------------------------
+
+
+class RecordResult(StrEnum):
+    RECORDED = "recorded"  # the pending order is now paid
+    DUPLICATE = "duplicate"  # this provider reference was recorded before: nothing changed
+    EXTRA = "extra"  # the order was already paid by another payment: recorded as a new gift
+    ORPHAN = "orphan"  # no order for this payload: recorded as a general gift, and logged
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRecord:
+    result: RecordResult
+    donation: Donation
+
+    @property
+    def new(self) -> bool:
+        return self.result is not RecordResult.DUPLICATE
+
+
+async def next_receipt_number(session: AsyncSession, now: datetime) -> str:
+    """«1405-000042»: gapless per Jalali year (the counter row is updated in the payment's own
+    transaction, so a rolled-back payment gives its number back)."""
+    year = jalali_year(now)
+    bump = (
+        update(ReceiptSequence)
+        .where(ReceiptSequence.year == year)
+        .values(last_number=ReceiptSequence.last_number + 1)
+        .returning(ReceiptSequence.last_number)
+    )
+    number = await session.scalar(bump)
+    if number is None:
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        await session.execute(
+            dialect.insert(ReceiptSequence).values(year=year, last_number=0).on_conflict_do_nothing()
+        )
+        number = await session.scalar(bump)
+    assert number is not None
+    return f"{year}-{number:06d}"
+
+
+async def _by_reference(session: AsyncSession, provider_ref: str) -> Donation | None:
+    return await session.scalar(
+        select(Donation)
+        .where(Donation.provider_ref == provider_ref)
+        .execution_options(populate_existing=True)
+    )
+
+
+async def record_payment(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    payload: str,
+    provider: str,
+    provider_ref: str,
+    currency: str,
+    total_amount: int,
+    amount_rials: int,
+    now: datetime,
+) -> PaymentRecord:
+    """Record a confirmed payment exactly once.
+
+    `provider_ref` is the provider's id for this payment; `amount_rials` is what the payment is
+    worth in rials (used when it does not match the order). Safe to call again with the same
+    reference, and safe when two calls race: the UNIQUE reference decides, the loser gets
+    DUPLICATE."""
+    existing = await _by_reference(session, provider_ref)
+    if existing is not None:
+        return PaymentRecord(RecordResult.DUPLICATE, existing)
+
+    order = await find_by_payload(session, payload)
+    if order is not None and order.status in (DonationStatus.PENDING.value, DonationStatus.FAILED.value):
+        matches = order.currency == currency and order.invoice_amount == total_amount
+        values: dict[str, Any] = {
+            "status": DonationStatus.PAID.value,
+            "provider_ref": provider_ref,
+            "paid_at": now,
+            "status_detail": None if matches else "amount-mismatch",
+        }
+        if not matches:
+            logger.error(
+                "payment %s for order %s: paid %s %s, order says %s %s",
+                provider_ref,
+                payload,
+                total_amount,
+                currency,
+                order.invoice_amount,
+                order.currency,
+            )
+            values.update(amount_rials=amount_rials, currency=currency, invoice_amount=total_amount)
+        try:
+            async with session.begin_nested():
+                result = await session.execute(
+                    update(Donation)
+                    .where(Donation.id == order.id, Donation.status == order.status)
+                    .values(**values)
+                )
+                changed = bool(result.rowcount)  # type: ignore[attr-defined]
+                if changed:
+                    receipt = await next_receipt_number(session, now)
+                    await session.execute(
+                        update(Donation).where(Donation.id == order.id).values(receipt_number=receipt)
+                    )
+        except IntegrityError:
+            changed = False
+        if changed:
+            await session.refresh(order)
+            return PaymentRecord(RecordResult.RECORDED, order)
+        # Someone else changed the order meanwhile: the same payment (duplicate), or another one.
+        existing = await _by_reference(session, provider_ref)
+        if existing is not None:
+            return PaymentRecord(RecordResult.DUPLICATE, existing)
+        await session.refresh(order)
+
+    if order is None:
+        logger.error("payment %s for unknown order %r: recorded as a general gift", provider_ref, payload)
+    else:
+        logger.warning("order %s paid again by %s: recorded as a new gift", payload, provider_ref)
+    digest = hashlib.sha256(provider_ref.encode()).hexdigest()[:16]
+    gift = Donation(
+        user_id=order.user_id if order is not None else user_id,
+        campaign_id=order.campaign_id if order is not None else None,
+        purpose=order.purpose if order is not None else Purpose.GENERAL.value,
+        province_id=order.province_id if order is not None else None,
+        county_id=order.county_id if order is not None else None,
+        amount_rials=amount_rials,
+        provider=provider,
+        currency=currency,
+        invoice_amount=total_amount,
+        status=DonationStatus.PAID.value,
+        payload=f"{payload[:40]}+{digest}" if order is not None else f"orphan+{digest}",
+        provider_ref=provider_ref,
+        status_detail="extra-payment" if order is not None else "unknown-order",
+        created_at=now,
+        paid_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(gift)
+            await session.flush()
+            gift.receipt_number = await next_receipt_number(session, now)
+            await session.flush()
+    except IntegrityError:
+        existing = await _by_reference(session, provider_ref)
+        if existing is None:
+            raise
+        return PaymentRecord(RecordResult.DUPLICATE, existing)
+    return PaymentRecord(RecordResult.EXTRA if order is not None else RecordResult.ORPHAN, gift)
+
+
+# --- History --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    donations: list[Donation]
+    count: int
+    total_rials: int
+    campaigns: dict[int, Campaign]
+    page: int
+    pages: int
+
+
+async def donor_history(session: AsyncSession, user_id: int, *, page: int, per_page: int) -> History:
+    """One page of a donor's paid (and refunded) gifts, newest first, with their count and paid
+    total; a page past the end shows the last one."""
+    shown = (DonationStatus.PAID.value, DonationStatus.REFUNDED.value)
+    count, total = (
+        await session.execute(
+            select(
+                func.count(Donation.id),
+                func.coalesce(
+                    func.sum(Donation.amount_rials).filter(Donation.status == DonationStatus.PAID.value), 0
+                ),
+            ).where(Donation.user_id == user_id, Donation.status.in_(shown))
+        )
+    ).one()
+    pages = max(1, -(-int(count) // per_page))
+    page = min(max(page, 0), pages - 1)
+    rows = list(
+        await session.scalars(
+            select(Donation)
+            .where(Donation.user_id == user_id, Donation.status.in_(shown))
+            .order_by(Donation.paid_at.desc(), Donation.id.desc())
+            .offset(page * per_page)
+            .limit(per_page)
+        )
+    )
+    campaign_ids = {d.campaign_id for d in rows if d.campaign_id is not None}
+    campaigns = (
+        {c.id: c for c in await session.scalars(select(Campaign).where(Campaign.id.in_(campaign_ids)))}
+        if campaign_ids
+        else {}
+    )
+    return History(rows, int(count), int(total), campaigns, page, pages)

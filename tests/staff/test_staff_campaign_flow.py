@@ -1,0 +1,220 @@
+"""Campaign management through the messenger: guided creation with validation and preview, editing,
+activating, pausing and closing — as an admin and as a granted campaign manager."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from handlers.campaign_admin import CampaignAdmin
+from models import AuditEntry, Campaign
+from services.roles import Role, grant
+from tests.conftest import Harness
+
+
+async def _answer(user, text: str) -> str:  # type: ignore[no-untyped-def]
+    await user.send(text)
+    return str((await user.next_message())["text"])
+
+
+async def test_create_a_campaign_step_by_step(hamdel: Harness) -> None:
+    admin = hamdel.admin
+    await admin.send("/new_campaign")
+    assert (await admin.next_message())["text"].startswith("مرحلهٔ ۱ از ۱۰\nعنوان فارسی پویش")
+    assert (await _answer(admin, "ی")) == "عنوان خیلی کوتاه است؛ دست‌کم ۳ نویسه بنویسید."
+    await admin.send_sticker()
+    assert (await admin.next_message())["text"] == "لطفاً پاسخ را به صورت متن بنویسید."
+    assert "عنوان انگلیسی" in await _answer(admin, "يلداي مهرباني")  # Arabic ي is normalised
+    assert "توضیح فارسی" in await _answer(admin, "Yalda of Kindness")
+    assert "توضیح انگلیسی" in await _answer(admin, "جهیزیه برای زوج‌های تحت پوشش بهزیستی")
+    assert "موضوع پویش" in await _answer(admin, "Dowry kits for couples under the organisation's coverage")
+    assert (await _answer(admin, "جهیزیه")) == "لطفاً یکی از دکمه‌های بالا را انتخاب کنید."
+    await admin.press("جهیزیه")
+    assert "پویش برای کجاست" in await hamdel.screen(admin)
+    await admin.press("فارس")
+    assert "استان فارس: کل استان یا یک شهرستان" in await hamdel.screen(admin)
+    await admin.press("شیراز")
+    assert "مبلغ هدف" in await hamdel.screen(admin)
+    assert (await _answer(admin, "۰")) == "مبلغ هدف باید بیشتر از صفر باشد."
+    assert "مبلغ را نفهمیدم" in await _answer(admin, "خیلی زیاد")
+    assert "تاریخ شروع" in await _answer(admin, "۵۰۰ میلیون")
+    assert "تاریخ را نفهمیدم" in await _answer(admin, "اول دی")
+    assert "تقویم خورشیدی وجود ندارد" in await _answer(admin, "۱۴۰۵/۰۷/۳۱")
+    assert "تاریخ پایان" in await _answer(admin, "۱۴۰۵/۰۹/۱۵")
+    assert (await _answer(admin, "۱۴۰۵/۰۹/۱۰")) == "تاریخ پایان نمی‌تواند پیش از تاریخ شروع باشد."
+    assert "تصویر" in await _answer(admin, "۳۰ دی ۱۴۰۵")
+    await admin.send("متن به جای عکس")
+    assert (await admin.next_message())[
+        "text"
+    ] == "لطفاً تصویر را به صورت عکس بفرستید یا «بدون تصویر» را بزنید."
+    await admin.send_photo()
+    await admin.wait_until(lambda u: u.last_text.startswith("پیش‌نمایش پویش"))
+    photo, preview = admin.messages[-2], admin.messages[-1]
+    assert "photo" in photo and photo.get("caption") == "یلدای مهربانی"
+    text = preview["text"]
+    assert text.startswith("پیش‌نمایش پویش")
+    for part in (
+        "عنوان: یلدای مهربانی",
+        "موضوع: جهیزیه",
+        "منطقه: فارس، شیراز",
+        "هدف: ۵۰۰٬۰۰۰٬۰۰۰ تومان",
+        "از ۱۵ آذر ۱۴۰۵ تا ۳۰ دی ۱۴۰۵",
+        "تصویر: دارد",
+    ):
+        assert part in text, part
+    # Fix one part from the preview, then save.
+    await admin.press("✏️ اصلاح یک بخش")
+    await admin.press("مبلغ هدف")
+    await hamdel.settle()
+    assert "مبلغ هدف را به تومان" in admin.last_text
+    admin.skip_to_end()
+    await admin.send("200,000,000")
+    await admin.wait_until(
+        lambda u: "هدف: ۲۰۰٬۰۰۰٬۰۰۰ تومان" in u.last_text
+    )  # the preview again, after its photo
+    await admin.press("✅ ذخیره (پیش‌نویس)")
+    saved = await hamdel.screen(admin)
+    assert saved.startswith("✅ پویش به صورت پیش‌نویس ذخیره شد")
+    assert "پیش‌نویس" in saved and "جمع‌شده: ۰ تومان (۰٪ هدف) از ۰ کمک" in saved
+    async with hamdel.db() as session:
+        campaign = await session.scalar(select(Campaign))
+        assert campaign is not None
+        assert (
+            campaign.title_fa,
+            campaign.purpose,
+            campaign.scope,
+            campaign.province_id,
+            campaign.county_id,
+        ) == ("یلدای مهربانی", "dowry", "county", "07", "0707")
+        assert campaign.goal_rials == 2_000_000_000 and campaign.status == "draft" and campaign.image_file_id
+        created = await session.scalar(select(AuditEntry).where(AuditEntry.action == "campaign.create"))
+        assert (
+            created is not None
+            and created.actor_id == admin.id
+            and created.after["goal_rials"] == 2_000_000_000
+        )  # type: ignore[index]
+    # Saving twice (a double press) creates nothing more.
+    answer = await admin.press_data(CampaignAdmin(action="save").pack(), message=admin.last)
+    assert answer.get("text") == "این دکمه دیگر معتبر نیست؛ لطفاً از منوی تازه دوباره شروع کنید."
+    async with hamdel.db() as session:
+        assert len(list(await session.scalars(select(Campaign)))) == 1
+
+
+async def _campaign(hamdel: Harness, status: str = "draft") -> int:
+    async with hamdel.db() as session:
+        campaign = Campaign(
+            title_fa="سلام محله",
+            title_en="Hello Neighbourhood",
+            description_fa="کمک به خانواده‌های محله",
+            description_en="Help for the neighbourhood",
+            purpose="living",
+            goal_rials=1_000_000_000,
+            starts_at=hamdel.clock.now(),
+            ends_at=hamdel.clock.now().replace(year=2027),
+            status=status,
+        )
+        session.add(campaign)
+        await session.flush()
+        return campaign.id
+
+
+async def test_a_campaign_manager_edits_activates_pauses_and_closes(hamdel: Harness) -> None:
+    campaign_id = await _campaign(hamdel)
+    manager = hamdel.user(first_name="مدیر پویش")
+    async with hamdel.db() as session:
+        await grant(
+            session,
+            platform=hamdel.app.profile.platform.value,
+            user_id=manager.id,
+            role=Role.CAMPAIGN_MANAGER,
+            granted_by=hamdel.admin.id,
+        )
+    await manager.send("/campaigns_admin")
+    await manager.next_message()
+    await manager.press("📝 پیش‌نویس · سلام محله")
+    card = await hamdel.screen(manager)
+    assert "📣 پویش شمارهٔ" in card and "منطقه: 🇮🇷 سراسری" in card
+    # edit the end date: invalid, before the start, then good
+    await manager.press("✏️ ویرایش")
+    await manager.press("تاریخ پایان")
+    await hamdel.settle()
+    manager.skip_to_end()
+    assert (await _answer(manager, "۱۴۰۵/۰۹/۰۱")) == "تاریخ پایان نمی‌تواند پیش از تاریخ شروع باشد."
+    edited = await _answer(manager, "۱۴۰۵/۱۲/۲۹")
+    assert edited.startswith("✅ تغییر ذخیره شد.") and "تا ۲۹ اسفند ۱۴۰۵" in edited
+    # region: a province
+    await manager.press("✏️ ویرایش")
+    await manager.press("منطقه")
+    await manager.press("تهران")
+    await manager.press("کل استان")
+    assert "منطقه: تهران" in await hamdel.screen(manager)
+    await manager.press("▶️ فعال کردن")
+    assert (await hamdel.screen(manager)).startswith("▶️ پویش فعال شد")
+    # the same button again (a replay) changes nothing and says so
+    answer = await manager.press_data(
+        CampaignAdmin(action="activate", id=campaign_id).pack(), message=manager.last
+    )
+    assert answer.get("text") == "این پویش همین حالا فعال است."
+    await manager.press("⏸ توقف موقت")
+    assert (await hamdel.screen(manager)).startswith("⏸ پویش موقتاً متوقف شد")
+    await manager.press("⏹ بستن پویش")
+    assert "کمک تازه‌ای برای آن پذیرفته نمی‌شود و دوباره باز نمی‌شود" in await hamdel.screen(manager)
+    await manager.press("⏹ بله، بسته شود")
+    closed = await hamdel.screen(manager)
+    assert closed.startswith("⏹ پویش بسته شد") and "⏹ بسته" in closed
+    assert "✏️ ویرایش" not in manager.buttons() and "▶️ فعال کردن" not in manager.buttons()
+    answer = await manager.press_data(
+        CampaignAdmin(action="field", id=campaign_id, field="goal").pack(), message=manager.last
+    )
+    assert answer.get("text") == "این پویش بسته شده و دیگر تغییر نمی‌کند."
+    answer = await manager.press_data(
+        CampaignAdmin(action="edit", id=campaign_id).pack(), message=manager.last
+    )
+    assert answer.get("text") == "این پویش بسته شده و دیگر تغییر نمی‌کند."
+    async with hamdel.db() as session:
+        campaign = await session.get(Campaign, campaign_id)
+        assert campaign is not None and campaign.status == "closed" and campaign.province_id == "23"
+        actions = [
+            e.action
+            for e in await session.scalars(
+                select(AuditEntry).where(AuditEntry.actor_id == manager.id).order_by(AuditEntry.id)
+            )
+        ]
+    assert actions == [
+        "campaign.edit",
+        "campaign.edit",
+        "campaign.activate",
+        "campaign.pause",
+        "campaign.close",
+    ]
+
+
+async def test_english_staff_see_english(hamdel: Harness) -> None:
+    from services.users import get_user
+
+    await _campaign(hamdel, status="active")
+    admin = hamdel.admin
+    await admin.send("/start")
+    await admin.next_message()
+    async with hamdel.db() as session:
+        record = await get_user(session, platform=hamdel.app.profile.platform.value, user_id=admin.id)
+        assert record is not None
+        record.language = "en"
+    hamdel.app.users.forget(admin.id)
+    await admin.send("/campaigns_admin")
+    assert (await admin.next_message())["text"].startswith("📣 Campaigns")
+    await admin.press("🟢 active · Hello Neighbourhood")
+    card = await hamdel.screen(admin)
+    assert "Campaign #" in card and "Region: 🇮🇷 Nationwide" in card and "Goal: 100,000,000 toman" in card
+
+
+async def test_a_command_in_the_middle_of_a_flow_is_not_taken_as_an_answer(hamdel: Harness) -> None:
+    admin = hamdel.admin
+    await admin.send("/new_campaign")
+    await admin.next_message()
+    await admin.send("/stats")
+    assert (await admin.next_message())["text"].startswith("📊 آمار همدل")
+    assert "عنوان انگلیسی" in await _answer(admin, "ضیافت همدلی")  # the flow goes on where it was
+    await admin.send("/cancel")
+    assert (await admin.next_message())["text"] == "کار جاری لغو شد. هر وقت خواستید از منو دوباره شروع کنید."
+    async with hamdel.db() as session:
+        assert await session.scalar(select(Campaign)) is None

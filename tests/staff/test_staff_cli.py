@@ -1,0 +1,116 @@
+"""`python -m bot admin …` against a real (SQLite) database."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot import cli
+from bot.__main__ import main
+from models import AuditEntry, StaffRole
+from tests.staff.staff_seed import database, seed_known
+
+
+@pytest.fixture
+def db_url(sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    path = tmp_path / "cli.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite+aiosqlite:///{path}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("ADMIN_IDS", "900001")
+    monkeypatch.setenv("PLATFORM", "bale")
+    monkeypatch.setenv("DEFAULT_LOCALE", "fa")
+    monkeypatch.chdir(tmp_path)
+    return url
+
+
+def _query(url: str, statement):  # type: ignore[no-untyped-def]
+    async def go():  # type: ignore[no-untyped-def]
+        async with database(url) as sessions, sessions() as session:
+            return list(await session.scalars(statement))
+
+    return asyncio.run(go())
+
+
+def test_grant_revoke_and_list(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["admin", "grant", "۱۲۳۴۵", "campaign_manager"]) == 0
+    assert "✅ نقش «مدیر پویش» به کاربر ۱۲۳۴۵ داده شد." in capsys.readouterr().out
+    assert main(["admin", "grant", "12345", "campaign_manager"]) == 1
+    assert main(["admin", "roles"]) == 0
+    listing = capsys.readouterr().out
+    assert "۹۰۰۰۰۱\tadmin (ADMIN_IDS)" in listing and "۱۲۳۴۵\tcampaign_manager" in listing
+    assert main(["admin", "revoke", "900001", "admin"]) == 1
+    assert "از تنظیمات سامانه (ADMIN_IDS)" in capsys.readouterr().out
+    roles = _query(db_url, select(StaffRole))
+    assert [(r.platform, r.user_id, r.role) for r in roles] == [("bale", 12345, "campaign_manager")]
+    entries = _query(db_url, select(AuditEntry))
+    assert [(e.actor_id, e.action, e.after) for e in entries] == [
+        (0, "role.grant", {"roles": ["campaign_manager"]})
+    ]
+    assert entries[0].note.startswith("command line (")
+
+
+def test_export_donations(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    async def seed() -> None:
+        async with database(db_url) as sessions, sessions() as session:
+            await seed_known(session)
+            await session.commit()
+
+    asyncio.run(seed())
+    assert (
+        main(
+            [
+                "admin",
+                "export",
+                "donations",
+                "--from",
+                "1405/09/01",
+                "--to",
+                "۱۴۰۵/۰۹/۰۸",
+                "--output",
+                "out.csv",
+            ]
+        )
+        == 0
+    )
+    assert "۲ ردیف (از ۱ آذر ۱۴۰۵ تا ۸ آذر ۱۴۰۵) در out.csv نوشته شد." in capsys.readouterr().out
+    content = (tmp_path / "out.csv").read_bytes()
+    assert content.startswith("\ufeffشناسه,".encode())
+    assert content.count(b"\r\n") == 3
+    assert main(["admin", "export", "donations", "--format", "xlsx"]) == 0
+    assert list(tmp_path.glob("hamdel-donations-*.xlsx"))
+    # bad input and empty results
+    assert main(["admin", "export", "donations", "--from", "1405/02/32"]) == 2
+    assert "وجود ندارد" in capsys.readouterr().err
+    assert main(["admin", "export", "donations", "--from", "1405/09/10", "--to", "1405/09/01"]) == 2
+    assert main(["admin", "export", "donations", "--from", "1404/01/01", "--to", "1404/01/02"]) == 1
+    assert "ردیفی پیدا نشد" in capsys.readouterr().err
+    assert main(["admin", "export", "nothing"]) == 2
+    assert "خروجی‌های موجود: donations, audit" in capsys.readouterr().err
+    exported = _query(db_url, select(AuditEntry).where(AuditEntry.action == "export.donations"))
+    assert [(e.after or {})["rows"] for e in exported] == [2, 5]
+
+
+def test_import_statuses_is_a_hook(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["admin", "import-statuses", "missing.csv"]) == 2
+    assert "واردکنندهٔ «statuses» ثبت نشده است" in capsys.readouterr().err
+    seen: list[tuple[str, str]] = []
+
+    async def importer(session: object, path: Path, platform: str) -> str:
+        seen.append((path.name, platform))
+        return "3 statuses imported"
+
+    cli.register_importer("statuses", importer)
+    try:
+        (tmp_path / "statuses.csv").write_text("code,status\n", encoding="utf-8")
+        assert main(["admin", "import-statuses", "missing.csv"]) == 2
+        assert main(["admin", "import-statuses", "statuses.csv"]) == 0
+        assert capsys.readouterr().out.strip().endswith("3 statuses imported")
+    finally:
+        cli.IMPORTERS.pop("statuses", None)
+    assert seen == [("statuses.csv", "bale")]
+    assert _query(db_url, select(AuditEntry.action)) == ["cli.import-statuses"]
