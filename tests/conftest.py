@@ -92,6 +92,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def url_is_local(url: str) -> bool:
+    return make_url(url).host in ("127.0.0.1", "localhost", "::1", None)
+
+
 async def _postgres_admin(statement: str) -> None:
     import asyncpg
 
@@ -110,11 +114,36 @@ async def _postgres_admin(statement: str) -> None:
         await connection.close()
 
 
+async def _test_databases() -> list[str]:
+    import asyncpg
+
+    assert TEST_DATABASE_URL
+    url = make_url(TEST_DATABASE_URL)
+    connection = await asyncpg.connect(
+        user=url.username, password=url.password, host=url.host, port=url.port or 5432, database=url.database
+    )
+    try:
+        return [r["datname"] for r in await connection.fetch("SELECT datname FROM pg_database")]
+    finally:
+        await connection.close()
+
+
+def _drop_abandoned_databases() -> None:
+    """Databases of earlier runs on this machine that were killed before their cleanup."""
+    for name in asyncio.run(_test_databases()):
+        parts = name.split("_")
+        if len(parts) == 4 and parts[:2] == ["hamdel", "test"] and parts[2].isdigit():
+            if not Path(f"/proc/{parts[2]}").exists():
+                asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Any:
     """A database of this run's own on the TEST_DATABASE_URL server, migrated; dropped at the end."""
     assert TEST_DATABASE_URL
     name = f"hamdel_test_{RUN_ID}"
+    if url_is_local(TEST_DATABASE_URL):
+        _drop_abandoned_databases()
     asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}"'))
     url = make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
     try:
