@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from collections.abc import Sequence
 
@@ -21,7 +20,12 @@ logger = logging.getLogger("hamdel")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Hamdel bot")
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="migrate, then run the bot (polling, or webhook when WEBHOOK_URL is set)")
+    commands.add_parser(
+        "run",
+        help="migrate, then run the bot (polling, or webhook when WEBHOOK_URL is set; WORKERS processes)",
+    )
+    worker = commands.add_parser("worker", help="one webhook worker of several (see WORKERS; no migration)")
+    worker.add_argument("--index", type=int, default=0, help="this worker's number, from 0")
     commands.add_parser("migrate", help="apply pending database migrations and exit")
     commands.add_parser("sandbox", help="try the bot in the terminal against the local messenger")
     commands.add_parser("seed", help="migrate, then add the sample campaigns that are missing (idempotent)")
@@ -51,28 +55,9 @@ async def _seed(settings: Settings) -> list[str]:
 
 
 async def _run(settings: Settings) -> None:
-    from bot.app import create_app
-    from bot.migrate import upgrade_async
+    from bot.workers import serve
 
-    await upgrade_async(settings.database.database_url)
-    app = create_app(settings)
-    try:
-        if settings.webhook.url:
-            runner = await app.start_webhook()
-            logger.info(
-                "webhook serving on %s:%s", settings.webhook.listen_host, settings.webhook.listen_port
-            )
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
-            await stop.wait()
-            await app.stop_webhook(runner)
-        else:
-            logger.info("polling %s", settings.telegram.api_base)
-            await app.run_polling()
-    finally:
-        await app.close()
+    await serve(settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,7 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or ("run" if settings.telegram.bot_token else "sandbox")
     # The sandbox is a conversation in the terminal: only warnings may interrupt it.
     level = logging.WARNING if command == "sandbox" else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    who = f" w{args.index}" if command == "worker" else ""
+    logging.basicConfig(level=level, format=f"%(asctime)s %(levelname)s{who} %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if command == "migrate":
         from bot.migrate import upgrade
@@ -113,6 +99,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             "hamdel: setting BOT_TOKEN is missing: get one from BotFather (Telegram or Bale)", file=sys.stderr
         )
         return 2
+    from bot.workers import check_scale_out, supervise, worker_main
+
+    problem = check_scale_out(settings)
+    if problem:
+        print(f"hamdel: {problem}", file=sys.stderr)
+        return 2
+    if command == "worker":
+        return worker_main(settings, args.index)
+    if settings.scale.workers > 1:
+        return supervise(settings)
     try:
         asyncio.run(_run(settings))
     except KeyboardInterrupt:

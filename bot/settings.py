@@ -92,6 +92,10 @@ class RedisSettings(BaseSettings):
 
     redis_url: str | None = None
     fsm_state_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
+    # Every key this bot writes starts with it (several bots, or test runs, can share one Redis).
+    redis_key_prefix: str = Field(
+        default="hamdel", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$"
+    )
 
     @field_validator("redis_url")
     @classmethod
@@ -184,6 +188,39 @@ class BroadcastSettings(BaseSettings):
         if paid:
             return self.paid_rate
         return self.bale_rate if platform is Platform.BALE else self.telegram_rate
+
+
+class ScaleSettings(BaseSettings):
+    """Running as several workers: the update inbox, leases, graceful shutdown, metrics and the
+    shared sending budget (see README "Scaling out")."""
+
+    model_config = _section()
+
+    # Webhook worker processes `python -m bot run` starts on one port (needs PostgreSQL + Redis).
+    workers: int = Field(default=1, ge=1, le=64)
+    # How long a dead worker's unfinished update and per-user lock stay held before another
+    # worker takes over; live workers renew theirs every third of it.
+    worker_lease_seconds: float = Field(default=15.0, ge=0.5, le=600)
+    # Finished updates are remembered (to drop duplicate deliveries) this long.
+    update_retention_hours: float = Field(default=48.0, gt=0)
+    # An update failing on an unreachable database or Redis is retried (with backoff) until it is
+    # this old; then a last attempt answers the person with an apology instead of silence.
+    update_retry_seconds: float = Field(default=120.0, ge=0)
+    # SIGTERM: seconds to finish updates in flight and sends in progress before exiting anyway.
+    shutdown_timeout: float = Field(default=25.0, ge=0)
+    # Health and metrics on their own port (worker i listens on METRICS_PORT + i); empty: only on
+    # the bot's web server (webhook mode, or polling when a feature's pages need it).
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # Shared sending budget for bulk sends (broadcasts), across all workers. Empty: the
+    # platform's default (Telegram 30/s, Bale 20/s).
+    send_rate_per_second: float | None = Field(default=None, gt=0)
+    send_rate_per_chat_per_second: float = Field(default=1.0, gt=0)
+    send_rate_per_group_per_minute: float = Field(default=20.0, gt=0)
+
+    @field_validator("metrics_port", "send_rate_per_second", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class TicketSettings(BaseSettings):
@@ -361,6 +398,7 @@ class Settings(BaseModel):
     locale: LocaleSettings
     webhook: WebhookSettings
     broadcast: BroadcastSettings
+    scale: ScaleSettings
     tickets: TicketSettings
     donations: DonationSettings
 
@@ -377,6 +415,7 @@ SECTIONS: dict[str, type[BaseSettings]] = {
     "locale": LocaleSettings,
     "webhook": WebhookSettings,
     "broadcast": BroadcastSettings,
+    "scale": ScaleSettings,
     "tickets": TicketSettings,
     "donations": DonationSettings,
 }

@@ -14,6 +14,7 @@ from models.donation import (
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
 from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
+from models.updates import InboxStatus, InboxUpdate
 from models.user import User
 from models.volunteers import Volunteer, VolunteerArea
 
@@ -27,6 +28,8 @@ __all__ = [
     "Donation",
     "DonationStatus",
     "FsmRecord",
+    "InboxStatus",
+    "InboxUpdate",
     "OutboxItem",
     "Purpose",
     "ReceiptSequence",
