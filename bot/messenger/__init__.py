@@ -1,0 +1,54 @@
+"""Local messenger: a Telegram/Bale Bot API server for tests, the sandbox and benchmarks.
+
+``LocalMessenger`` is an aiohttp server that speaks the Bot API over HTTP, so the *real* bot
+(its aiohttp session, polling loop or webhook) runs against it unchanged::
+
+    m = LocalMessenger(flavor="telegram", token="123456:TEST", strict=True)
+    await m.start()                       # m.base_url == "http://127.0.0.1:<port>"
+    session = AiohttpSession(api=TelegramAPIServer.from_base(m.base_url))
+    bot = Bot("123456:TEST", session=session)
+    ...                                   # dp.start_polling(bot, handle_signals=False) in a task
+    u = m.user(1001, "سارا")
+    await u.send("/start")
+    reply = await u.next_message()
+    answer = await u.press("کمک")         # inline button -> callback_query -> answerCallbackQuery
+    res = await u.pay()                   # invoice -> pre_checkout_query -> successful_payment
+    await m.settle()
+    assert m.violations == []
+    await m.stop()
+
+What it checks (``strict=True``: each finding is appended to ``m.violations`` and the request
+answered 400): unknown methods and parameters, missing required parameters and wrong types
+against the Bot API spec file (``<project root>/../shared/botapi/api.min.json``, or
+``spec_path=``/``$HAMDEL_BOTAPI_SPEC``; skipped with one logged warning when absent); text over
+4096 / caption over 1024 characters, empty text, unparsable ``parse_mode`` text, callback_data
+over 64 bytes, reply_markup that python-telegram-bot's models cannot parse, inline buttons
+without exactly one action; callback queries not answered within ``callback_timeout`` and
+pre-checkout queries not answered within 10 s; in the ``bale`` flavor, Telegram-only parameters
+and methods (see ``bot.messenger.flavors``).  Parameters aiogram sends that the spec file does
+not know are ``m.warnings``, as are Telegram runtime errors (chat not found, message is not
+modified...).
+
+Faults: ``fail_next`` (429 with retry_after, 5xx, 403, 400), ``delay_next``,
+``duplicate_next_update``, ``set_rate_limit``.  Users and groups: ``m.user(...)`` ->
+``MessengerUser`` (send, send_photo, send_document, send_sticker, send_voice, send_location,
+share_contact, edit, reply, press, press_data, pay, resend_payment, block, unblock, messages,
+last, last_text, next_message, wait_until, buttons, download); ``m.group(...)`` ->
+``MessengerGroup`` (the same with ``from_user``, plus topics).  Recorded traffic:
+``m.requests`` / ``m.calls(method)``; ``m.updates``; ``m.commands(language_code)``.
+"""
+
+from .actors import MessengerGroup, MessengerUser
+from .server import LocalMessenger
+from .spec import default_spec_path, load_spec
+from .state import RecordedRequest, StoredFile
+
+__all__ = [
+    "LocalMessenger",
+    "MessengerGroup",
+    "MessengerUser",
+    "RecordedRequest",
+    "StoredFile",
+    "default_spec_path",
+    "load_spec",
+]

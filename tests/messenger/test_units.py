@@ -1,0 +1,142 @@
+"""Unit tests of the messenger's pieces: formatted text, reply markup, the spec validator."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.messenger.flavors import bale_lacks_method
+from bot.messenger.markup import EntityParseError, check_reply_markup, parse_formatted, utf16_len
+from bot.messenger.server import command_entities
+from bot.messenger.spec import UploadedFile, Validator, default_spec_path, load_spec
+
+
+@pytest.fixture(scope="module")
+def validator() -> Validator:
+    spec = load_spec()
+    if spec is None:
+        pytest.skip(f"Bot API spec not present at {default_spec_path()}")
+    return Validator(spec)
+
+
+def test_spec_is_cached() -> None:
+    a, b = load_spec(), load_spec()
+    if a is None:
+        pytest.skip("no spec")
+    assert a is b
+    assert load_spec("/nonexistent/api.json") is None
+
+
+def test_html() -> None:
+    text, ents = parse_formatted(
+        '<b>سلام</b> <a href="https://x.ir/?a=1&amp;b=2">پیوند</a> &lt;ok&gt;', "HTML"
+    )
+    assert text == "سلام پیوند <ok>"
+    assert ents == [
+        {"type": "bold", "offset": 0, "length": 4},
+        {"type": "text_link", "offset": 5, "length": 5, "url": "https://x.ir/?a=1&b=2"},
+    ]
+    for bad in ("<b>unclosed", "<br>", "a < b", "AT&T", "<i>x</b>", '<span class="x">s</span>'):
+        with pytest.raises(EntityParseError):
+            parse_formatted(bad, "HTML")
+    assert parse_formatted("x > y", "HTML")[0] == "x > y"
+
+
+def test_markdown_v2() -> None:
+    text, ents = parse_formatted(r"*پررنگ* و _کج_ مبلغ ۱۰\.۰۰۰ `کد` [پیوند](https://a.ir)\!", "MarkdownV2")
+    assert text == "پررنگ و کج مبلغ ۱۰.۰۰۰ کد پیوند!"
+    assert [e["type"] for e in ents] == ["bold", "italic", "code", "text_link"]
+    for bad in ("مبلغ ۱۰.۰۰۰", "*unclosed", "a-b", "(x)", "پایان!"):
+        with pytest.raises(EntityParseError):
+            parse_formatted(bad, "MarkdownV2")
+    assert parse_formatted("> نقل قول", "MarkdownV2")[0] == " نقل قول"
+
+
+def test_markdown_legacy_and_plain() -> None:
+    assert parse_formatted("*b* _i_", "Markdown")[0] == "b i"
+    with pytest.raises(EntityParseError):
+        parse_formatted("snake_case", "Markdown")
+    assert parse_formatted("<b>as is</b>", None) == ("<b>as is</b>", [])
+
+
+def test_utf16_and_entities() -> None:
+    assert utf16_len("سلام") == 4
+    assert utf16_len("😀") == 2
+    assert command_entities("😀 /start@hamdel_bot hi @someone") == [
+        {"type": "bot_command", "offset": 3, "length": 17},
+        {"type": "mention", "offset": 24, "length": 8},
+    ]
+    assert command_entities("a/b and http://x/y") == []
+
+
+def test_reply_markup_rules() -> None:
+    ok = {
+        "inline_keyboard": [
+            [{"text": "کمک", "callback_data": "help"}, {"text": "سایت", "url": "https://a.ir"}]
+        ]
+    }
+    assert check_reply_markup(ok) == []
+    assert check_reply_markup(ok) == []  # cached path
+    two = {"inline_keyboard": [[{"text": "x", "callback_data": "a", "url": "https://a.ir"}]]}
+    assert any("exactly one" in p for p in check_reply_markup(two))
+    long = {"inline_keyboard": [[{"text": "x", "callback_data": "ی" * 33}]]}
+    assert any("66 bytes" in p for p in check_reply_markup(long))
+    assert check_reply_markup({"inline_keyboard": [[{"text": "x", "callback_data": "ی" * 32}]]}) == []
+    assert check_reply_markup({"force_reply": True}) == []
+    assert check_reply_markup({"remove_keyboard": False})
+    assert check_reply_markup([1, 2])
+
+
+def test_validator_coercion(validator: Validator) -> None:
+    params, problems = validator.check_call(
+        "sendMessage",
+        {
+            "chat_id": "-100123",
+            "text": "x",
+            "disable_notification": "false",
+            "reply_markup": '{"inline_keyboard": [[{"text": "a", "callback_data": "b"}]]}',
+        },
+    )
+    assert problems == []
+    assert params["chat_id"] == -100123
+    assert params["disable_notification"] is False
+    assert params["reply_markup"]["inline_keyboard"][0][0]["text"] == "a"
+
+    params, problems = validator.check_call("sendMessage", {"chat_id": "@channel", "text": "x"})
+    assert problems == [] and params["chat_id"] == "@channel"
+
+    _, problems = validator.check_call(
+        "sendPhoto", {"chat_id": 1, "photo": UploadedFile(b"x", "a.png", None)}
+    )
+    assert problems == []
+
+
+def test_validator_findings(validator: Validator) -> None:
+    _, problems = validator.check_call("sendMessage", {"chat_id": "abc1", "text": "x"})
+    assert problems == []  # a String chat_id is allowed (usernames)
+    _, problems = validator.check_call("sendMessage", {"chat_id": 1, "text": "x", "reply_markup": "not json"})
+    assert [p.kind for p in problems] == ["type"]
+    _, problems = validator.check_call(
+        "setMyCommands",
+        {"commands": '[{"command": "start"}]', "scope": '{"type": "chat"}'},
+    )
+    messages = [p.message for p in problems]
+    assert any("description" in m and "missing" in m for m in messages)
+    assert any("scope" in m and "chat_id" in m for m in messages), messages
+    _, problems = validator.check_call(
+        "setMyCommands", {"commands": "[]", "scope": '{"type": "chat", "chat_id": 5}'}
+    )
+    assert problems == []
+    _, problems = validator.check_call(
+        "sendMessage", {"chat_id": 1, "text": "x", "allow_sending_without_reply": "true"}
+    )
+    assert [(p.kind, p.warning_only) for p in problems] == [("aiogram_only", True)]
+    _, problems = validator.check_call("getUpdates", {"offset": "1.5"})
+    assert [p.kind for p in problems] == ["type"]
+
+
+def test_bale_method_list() -> None:
+    assert bale_lacks_method("createForumTopic")
+    assert bale_lacks_method("answerInlineQuery")
+    assert bale_lacks_method("sendPaidMedia")
+    for method in ("sendMessage", "sendInvoice", "answerPreCheckoutQuery", "inquireTransaction", "getChat"):
+        assert not bale_lacks_method(method)
