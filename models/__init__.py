@@ -1,21 +1,30 @@
 """SQLAlchemy models. Import every model module here so `Base.metadata` (and Alembic) see them."""
 
+from models.applications import Application, StatusLookupFailure, StatusNotification, StatusSubscription
 from models.base import Base
 from models.donation import Campaign, CampaignStatus, Donation, DonationStatus, Purpose, RegionScope
+from models.eligibility import EligibilityProgress
+from models.faq import FaqQuery
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
 from models.user import User
 
 __all__ = [
+    "Application",
     "AuditEntry",
     "Base",
     "Campaign",
     "CampaignStatus",
     "Donation",
     "DonationStatus",
+    "EligibilityProgress",
+    "FaqQuery",
     "FsmRecord",
     "Purpose",
     "RegionScope",
     "StaffRole",
+    "StatusLookupFailure",
+    "StatusNotification",
+    "StatusSubscription",
     "User",
 ]
