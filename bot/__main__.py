@@ -11,7 +11,8 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -24,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="migrate, then run the bot (polling, or webhook when WEBHOOK_URL is set)")
     commands.add_parser("migrate", help="apply pending database migrations and exit")
     commands.add_parser("sandbox", help="try the bot in the terminal against the local messenger")
+    imports = commands.add_parser("import-statuses", help="import dowry-kit application statuses from a CSV")
+    imports.add_argument("file", help="CSV: tracking code, national code, status, note, date")
     return parser
 
 
@@ -52,6 +55,16 @@ async def _run(settings: Settings) -> None:
         await app.close()
 
 
+def _checked(coroutine: Coroutine[Any, Any, int]) -> int:
+    """Run; a SettingsError (also raised by the features' checks at start, e.g. a broken
+    rulebook) is one line and exit code 2."""
+    try:
+        return asyncio.run(coroutine)
+    except SettingsError as error:
+        print(f"hamdel: {error}", file=sys.stderr)
+        return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -73,7 +86,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "sandbox":
         from bot.sandbox import run_sandbox
 
-        return asyncio.run(run_sandbox(settings))
+        return _checked(run_sandbox(settings))
+    if command == "import-statuses":
+        from handlers.status import import_statuses_cli
+
+        return _checked(import_statuses_cli(settings, args.file))
     if not settings.telegram.bot_token:
         print(
             "hamdel: setting BOT_TOKEN is missing: get one from BotFather (Telegram or Bale)", file=sys.stderr
@@ -83,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(_run(settings))
     except KeyboardInterrupt:
         pass
+    except SettingsError as error:
+        print(f"hamdel: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -12,13 +12,18 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.ui import Feature, MenuSection
-from handlers import cancel, errors, fallback, groups, language, membership, menu
+from handlers import cancel, eligibility, errors, fallback, faq, groups, language, membership, menu, status
 
 FEATURES: tuple[Feature, ...] = (
     cancel.feature,
     language.feature,
     membership.feature,
+    eligibility.feature,
+    status.feature,
+    faq.feature,
     menu.feature,
+    # Free text no flow took is answered from the FAQ: after every feature, before the fallback.
+    faq.free_text_feature,
     fallback.feature,
 )
 
@@ -78,7 +83,7 @@ def build_router(staff_chat_id: int | None, features: tuple[Feature, ...] = FEAT
         root.include_router(staff)
 
     other_groups = Router(name="other-groups")
-    other_groups.message.filter(F.chat.type.in_(GROUP_TYPES))
+    other_groups.message.filter(F.chat.type.in_(GROUP_TYPES), F.chat.id != staff_chat_id)
     other_groups.callback_query.filter(F.message.chat.type.in_(GROUP_TYPES))
     _mount(other_groups, [groups.router])
     root.include_router(other_groups)
