@@ -108,13 +108,22 @@ def build_index(path: str | Path | None) -> FaqIndex:
             raise SettingsError(
                 f"FAQ file {source}: entry '{entry.id}': the answer is too long for one message"
             )
-        packed = FaqNav(a="entry", id=entry.id, q=2**31).pack()
-        if len(packed.encode()) > 64 or ":" in entry.id:
+        if not _fits(FaqNav(a="entry", id="", q=2**31), entry.id):
             raise SettingsError(f"FAQ file {source}: entry '{entry.id}': the id is too long for a button")
     for topic in index.topics:
-        if len(FaqNav(a="topic", id=topic).pack().encode()) > 64 or ":" in topic:
+        if not _fits(FaqNav(a="topic", id="", q=0), topic):
             raise SettingsError(f"FAQ file {source}: topic '{topic}': the id is too long for a button")
     return index
+
+
+def _fits(template: FaqNav, item_id: str) -> bool:
+    """Whether a button naming this id stays within the 64 bytes of callback data."""
+    if ":" in item_id:
+        return False
+    try:
+        return len(template.model_copy(update={"id": item_id}).pack().encode()) <= 64
+    except ValueError:
+        return False
 
 
 @functools.lru_cache(maxsize=4)

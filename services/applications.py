@@ -61,6 +61,7 @@ _STATUS_LOOKUP = {
 
 _TRACKING = re.compile(r"^[A-Z0-9]{4,32}$")
 MAX_NOTE_CHARS = 500
+DELIMITERS = (",", ";", "\t", "،")
 MAX_ROWS = 50_000
 #: Import nothing when more than this share of the rows is bad: probably a wrong file or columns.
 MAX_BAD_SHARE = 0.5
@@ -234,12 +235,10 @@ def parse_csv(data: bytes) -> ParsedCsv:
         return ParsedCsv(problem="not_text")
     if not text.strip():
         return ParsedCsv(problem="empty")
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t،")
-    except csv.Error:
-        dialect = csv.excel
-    lines = list(csv.reader(io.StringIO(text), dialect))
+    # The delimiter is the one the header line uses most (Excel writes «;» in some locales).
+    first_line = next(line for line in text.splitlines() if line.strip())
+    delimiter = max(DELIMITERS, key=first_line.count)
+    lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     result = ParsedCsv()
     numbered = [(n, cells) for n, cells in enumerate(lines, 1) if any(c.strip() for c in cells)]
     if not numbered:

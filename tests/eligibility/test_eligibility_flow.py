@@ -124,6 +124,16 @@ async def test_eligible_path_names_the_county_office(hamdel: Harness) -> None:
     assert "💬 گفت‌وگو با کارشناس" in user.buttons()
     assert await progress_rows(hamdel) == 0  # answers are not kept once the result is shown
 
+    # The result's "talk to a staff member" sends a typed question with where it came from.
+    user.skip_to_end()
+    await user.press("💬 گفت‌وگو با کارشناس")
+    assert (await user.next_message())["text"].startswith("پرسش‌تان را در یک پیام بنویسید")
+    await user.send("کی باید به اداره برویم؟")
+    assert (await user.next_message())["text"].startswith("✅ پرسش شما")
+    card = await hamdel.staff_chat.next_message()
+    assert "ℹ️ از صفحه نتیجه سنجش جهیزیه (نتیجه: به احتمال زیاد واجد شرایط)." in card["text"]
+    assert "کی باید به اداره برویم؟" in card["text"]
+
 
 async def test_not_eligible_path_ends_early_and_region_can_be_skipped(hamdel: Harness) -> None:
     user = hamdel.user()
@@ -148,7 +158,7 @@ async def test_may_be_eligible_path_with_typed_answers_in_other_scripts(hamdel: 
         income="۳",  # the option's number
         received="خیر",
     )
-    assert PROVINCE in screen
+    assert PROVINCE in screen, user.transcript
     await say(hamdel, user, "تهران")
     result = await say(hamdel, user, "ری")
     assert "ممکن است واجد شرایط باشید" in result
@@ -309,3 +319,13 @@ def test_python_m_bot_says_which_rule_is_broken_in_one_line(tmp_path: Path) -> N
     assert len(lines) == 1, result.stderr
     assert "rule 'bride_adult': unknown question id 'bride_agee'" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_a_missing_rulebook_is_named() -> None:
+    from handlers.eligibility import build_kit
+    from services.clock import Clock
+
+    with pytest.raises(
+        SettingsError, match=r"rulebook /nowhere/rules.yaml not found \(setting ELIGIBILITY_RULEBOOK\)"
+    ):
+        build_kit("/nowhere/rules.yaml", Clock())

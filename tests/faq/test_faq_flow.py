@@ -191,16 +191,16 @@ async def test_faq_screens_topics_and_popular_questions(hamdel: Harness) -> None
     who = INDEX.get("dowry_who")
     assert who is not None and who.question.fa in buttons  # a popular question
     assert "📂 جهیزیه" in buttons and "💬 گفت‌وگو با کارشناس" in buttons
-    await user.press("📂 پیگیری درخواست")
+    await user.press("📂 پیگیری پرونده")
     screen = await hamdel.screen(user)
-    assert screen.startswith("📂 پیگیری درخواست")
+    assert screen.startswith("📂 پیگیری پرونده")
     status = INDEX.get("status_check")
     assert status is not None
     await user.press(status.question.fa)
     screen = await hamdel.screen(user)
     assert answer_of("status_check") in screen
-    await user.press("↩️ پیگیری درخواست")
-    assert (await hamdel.screen(user)).startswith("📂 پیگیری درخواست")
+    await user.press("↩️ پیگیری پرونده")
+    assert (await hamdel.screen(user)).startswith("📂 پیگیری پرونده")
     forged = await user.press_data("faq:topic:nope:0")
     assert forged["text"] == "این دکمه دیگر معتبر نیست."
     forged = await user.press_data("faqf:999999:1")

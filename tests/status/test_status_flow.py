@@ -167,7 +167,7 @@ async def test_lookup_with_persian_digits_shows_the_status(hamdel: Harness) -> N
     reply = await say(hamdel, user, "۱۴۰۴۰۰۱۲۳")
     assert reply["text"].startswith("کد ملی ده‌رقمی صاحب پرونده را بنویسید")
     reply = await say(hamdel, user, to_fa_digits(SARA))
-    assert reply["text"].startswith("📄 پرونده ۱۴۰۴۰۰۱۲۳\nوضعیت: در نوبت دریافت\nاز تاریخ: ۲۰ آبان ۱۴۰۵")
+    assert reply["text"].startswith("📄 پرونده ۱۴۰۴۰۰۱۲۳\nوضعیت: در نوبت\nاز تاریخ: ۲۰ آبان ۱۴۰۵")
     assert "توضیح اداره: نوبت شما حدود سه ماه دیگر است" in reply["text"]
     assert SARA not in reply["text"] and to_fa_digits(SARA) not in reply["text"]
     assert "🔔 هر وقت وضعیت عوض شد خبرم کن" in user.buttons()
