@@ -12,7 +12,9 @@ result names the person's office, the province and county are asked (buttons or 
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,6 +62,8 @@ router = Router(name="eligibility")
 
 SECTION = MenuSection(key="eligibility", text_key="eligibility-menu", order=30)
 REGION_COLUMNS = 3
+HOUSEKEEPING_SECONDS = 6 * 3600
+logger = logging.getLogger("hamdel.eligibility")
 
 
 class Eligibility(StatesGroup):
@@ -133,6 +137,19 @@ async def load_rulebook(app: HamdelApp) -> None:
     app.dispatcher.workflow_data["eligibility"] = build_kit(
         app.settings.knowledge.eligibility_rulebook, app.clock
     )
+    app.spawn(_housekeeping(app), name="eligibility-housekeeping")
+
+
+async def _housekeeping(app: HamdelApp) -> None:
+    """Answers of questionnaires left unfinished for long are deleted."""
+    while True:
+        try:
+            async with app.sessionmaker() as session:
+                await progress_store.forget_stale(session, now=app.clock.now())
+                await session.commit()
+        except Exception:
+            logger.exception("eligibility housekeeping failed")
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
 
 
 # ------------------------------------------------------------------------------------------

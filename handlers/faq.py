@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from pathlib import Path
@@ -59,6 +60,7 @@ QUOTE_CHARS = 200
 #: Longest button text for a question (longer ones are cut with «…»).
 BUTTON_CHARS = 60
 POPULAR = 5
+HOUSEKEEPING_SECONDS = 6 * 3600
 # Small talk gets a friendly word, not "no answer found" (compared after normalize_text).
 GREETINGS = frozenset(
     {"سلام", "سلام علیکم", "درود", "سلام وقت بخیر", "سلام خسته نباشید", "hello", "hi", "salam", "hey"}
@@ -135,6 +137,21 @@ def _load_index(path: Path, mtime_ns: int) -> FaqIndex:
 
 async def load_faq(app: HamdelApp) -> None:
     app.dispatcher.workflow_data["faq"] = build_index(app.settings.knowledge.faq_file)
+    app.spawn(_housekeeping(app), name="faq-housekeeping")
+
+
+async def _housekeeping(app: HamdelApp) -> None:
+    """Typed questions are personal data: their text is cleared after a while."""
+    while True:
+        try:
+            async with app.sessionmaker() as session:
+                cleared = await faq_queries.forget_old_texts(session, now=app.clock.now())
+                await session.commit()
+            if cleared:
+                logger.info("cleared the text of %s old questions", cleared)
+        except Exception:
+            logger.exception("faq housekeeping failed")
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
 
 
 # ------------------------------------------------------------------------------------------

@@ -63,6 +63,7 @@ router.include_router(admin_router)
 
 SECTION = MenuSection(key="status", text_key="status-menu", order=40)
 BAD_LINES_SHOWN = 15
+HOUSEKEEPING_SECONDS = 6 * 3600
 EXCEL_FORMAT = "CSV UTF-8"  # the name of the format in Excel's "Save as" list
 CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
 CSV_TYPES = frozenset(
@@ -211,6 +212,20 @@ async def start_status(app: HamdelApp) -> None:
             stale,
         )
     app.spawn(_notifier(app, wake), name="status-notifier")
+    app.spawn(_housekeeping(app), name="status-housekeeping")
+
+
+async def _housekeeping(app: HamdelApp) -> None:
+    """Failed lookups that no longer count are deleted."""
+    window = app.settings.status.status_lookup_window_seconds
+    while True:
+        try:
+            async with app.sessionmaker() as session:
+                await applications.forget_old_failures(session, now=app.clock.now(), window=window)
+                await session.commit()
+        except Exception:
+            logger.exception("status housekeeping failed")
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
 
 
 async def _notifier(app: HamdelApp, wake: asyncio.Event) -> None:

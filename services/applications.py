@@ -491,6 +491,14 @@ async def lookup(
     return Lookup("not_found", remaining=max(0, max_failures - int(failures or 0)))
 
 
+async def forget_old_failures(session: AsyncSession, *, now: datetime, window: int) -> int:
+    """Failed lookups older than the window no longer count: delete them; returns how many."""
+    result = await session.execute(
+        delete(StatusLookupFailure).where(StatusLookupFailure.at <= now - timedelta(seconds=window))
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 # --------------------------------------------------------------------------------------------
 # Following an application
 

@@ -78,3 +78,11 @@ async def forget(session: AsyncSession, *, platform: str, user_id: int) -> None:
             EligibilityProgress.platform == platform, EligibilityProgress.user_id == user_id
         )
     )
+
+
+async def forget_stale(session: AsyncSession, *, now: datetime) -> int:
+    """Delete questionnaires untouched for KEEP_DAYS; returns how many."""
+    result = await session.execute(
+        delete(EligibilityProgress).where(EligibilityProgress.updated_at < now - timedelta(days=KEEP_DAYS))
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

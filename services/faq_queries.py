@@ -15,6 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.faq import FaqQuery
 
+#: Typed questions are kept this long when they never went to a staff member ...
+KEEP_UNSENT_DAYS = 30
+#: ... and this long when they did (the staff may need the thread for a follow-up).
+KEEP_SENT_DAYS = 180
+
 #: Entries shown as "popular" when the chat has no history yet (ids in data/faq.yaml).
 DEFAULT_POPULAR = ("dowry_who", "dowry_how_apply", "status_check", "donate_how", "receipt_get", "bot_human")
 POPULAR_DAYS = 90
@@ -123,3 +128,22 @@ async def popular(session: AsyncSession, *, now: datetime, known: Sequence[str],
         if entry in allowed and entry not in chosen:
             chosen.append(entry)
     return chosen[:limit]
+
+
+async def forget_old_texts(session: AsyncSession, *, now: datetime) -> int:
+    """Clear the text of old questions (the row stays for statistics); returns how many."""
+    unsent = await session.execute(
+        update(FaqQuery)
+        .where(
+            FaqQuery.text.is_not(None),
+            FaqQuery.asked_staff_at.is_(None),
+            FaqQuery.created_at < now - timedelta(days=KEEP_UNSENT_DAYS),
+        )
+        .values(text=None)
+    )
+    sent = await session.execute(
+        update(FaqQuery)
+        .where(FaqQuery.text.is_not(None), FaqQuery.created_at < now - timedelta(days=KEEP_SENT_DAYS))
+        .values(text=None)
+    )
+    return int(unsent.rowcount or 0) + int(sent.rowcount or 0)  # type: ignore[attr-defined]
