@@ -220,3 +220,22 @@ async def test_talk_to_a_staff_member_from_the_faq_screen(hamdel: Harness) -> No
     card = await hamdel.staff_chat.next_message()
     assert "پرونده ما از شهرستان دیگری منتقل شده" in card["text"]
     assert hamdel.staff_chat.chat_id == STAFF_CHAT_ID
+
+
+async def test_in_english_the_answer_and_buttons_are_english(hamdel: Harness) -> None:
+    user = hamdel.user(language_code="en")
+    await say(hamdel, user, "/language")
+    await user.press("English")
+    await hamdel.settle()
+    reply = await say(hamdel, user, "check my application status")
+    status = INDEX.get("status_check")
+    assert status is not None and status.answer.en in reply["text"]
+    assert user.buttons()[:2] == ["✅ That answers it", "🙋 No, ask a staff member"]
+    reply = await say(hamdel, user, "🙂")
+    assert reply["text"].startswith("🙂 Your message had only emoji")
+
+
+async def test_webhook_mode_answers_questions_too(hamdel_webhook: Harness) -> None:
+    user = hamdel_webhook.user()
+    reply = await say(hamdel_webhook, user, "رسيد")
+    assert answer_of("receipt_get") in reply["text"]

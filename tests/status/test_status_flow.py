@@ -5,6 +5,7 @@ unknown codes), the rate limit with the frozen clock, and the change notice."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +160,10 @@ async def test_only_admins_import(hamdel: Harness) -> None:
     assert refused is not None and refused.actor_id == user.id
 
 
-async def test_lookup_with_persian_digits_shows_the_status(hamdel: Harness) -> None:
+async def test_lookup_with_persian_digits_shows_the_status(
+    hamdel: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     await import_csv(hamdel, GOOD_CSV)
     user = hamdel.user()
     reply = await say(hamdel, user, "/status")
@@ -175,6 +179,10 @@ async def test_lookup_with_persian_digits_shows_the_status(hamdel: Harness) -> N
     await say(hamdel, user, "/status")
     reply = await say(hamdel, user, f"140400124 {ALI}")
     assert "وضعیت: در حال بررسی" in reply["text"] and "از تاریخ: ۱۰ آبان ۱۴۰۵" in reply["text"]
+    # Never logged (the bot's own logs and the libraries', at DEBUG).
+    assert caplog.records
+    for code in (SARA, ALI, to_fa_digits(SARA)):
+        assert not [r for r in caplog.records if code in r.getMessage()]
 
 
 async def test_wrong_check_digit_and_unknown_codes(hamdel: Harness) -> None:
