@@ -13,6 +13,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
@@ -53,7 +54,12 @@ class RequireRole(BaseMiddleware):
         )
         t: Translator = data["t"]
         if isinstance(event, CallbackQuery):
-            await event.answer(t("access-denied"), show_alert=True)
+            answer = data.get("callback_answer")
+            if isinstance(answer, CallbackAnswer) and not answer.answered and not answer.disabled:
+                # CallbackAnswerMiddleware answers after us: answering here too would be twice.
+                answer.text, answer.show_alert = t("access-denied"), True
+            else:
+                await event.answer(t("access-denied"), show_alert=True)
         elif isinstance(event, Message) and event.chat.type == "private":
             await event.answer(t("access-denied"))
         return None

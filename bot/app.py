@@ -202,7 +202,9 @@ def create_app(
     dispatcher.update.outer_middleware(DatabaseMiddleware(sessionmaker))
     dispatcher.update.outer_middleware(UserMiddleware(i18n, users, default_locale))
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
-    dispatcher.include_router(handlers.build_router(settings.staff.staff_chat_id, features))
+    dispatcher.include_router(
+        handlers.build_router(settings.staff.staff_chat_id, features, settings.tickets.routed_chat_ids)
+    )
 
     app = HamdelApp(
         settings=settings,

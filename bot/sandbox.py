@@ -65,7 +65,7 @@ class Sandbox:
         """Act on one typed line; False when the person wants to leave."""
         line = line.strip()
         if not line:
-            await self.refresh()
+            await self.refresh(wait=0)
             return True
         if line.startswith(":"):
             return await self._command(line[1:].strip())
@@ -82,11 +82,13 @@ class Sandbox:
     async def _command(self, command: str) -> bool:
         name, _, rest = command.partition(" ")
         chat = self.chat
+        waits_for_bot = True
         try:
             if name.isdigit():
-                await self._press(int(name))
+                waits_for_bot = await self._press(int(name))
             elif name in ("user", "admin", "staff"):
                 self.persona = name
+                waits_for_bot = False
                 self.write(f"— now: {self.prompt().rstrip('> ')}")
             elif name == "pay" and isinstance(chat, MessengerUser):
                 result = await chat.pay()
@@ -113,10 +115,11 @@ class Sandbox:
             elif name in ("quit", "exit", "q"):
                 return False
             else:
+                waits_for_bot = False
                 self.write(HELP)
         except (AssertionError, TimeoutError) as error:
             self.write(f"— {str(error).splitlines()[0]}")
-        await self.refresh()
+        await self.refresh(wait=2.0 if waits_for_bot else 0)
         return True
 
     async def _media(self, send: Callable[[Any], Any]) -> None:
@@ -125,29 +128,43 @@ class Sandbox:
         else:
             await send(self.speaker)
 
-    async def _press(self, number: int) -> None:
+    async def _press(self, number: int) -> bool:
+        """Press button `number`; False when there was nothing to press."""
         chat = self.chat
         for message in reversed(chat.messages):
             labels = chat.buttons(message)
             if labels:
                 if not 1 <= number <= len(labels):
                     self.write(f"— no button {number} (1–{len(labels)})")
-                    return
+                    return False
                 if isinstance(chat, MessengerGroup):
                     answer = await chat.press(self.admin, labels[number - 1], message=message)
                 else:
                     answer = await chat.press(labels[number - 1], message=message)
                 if answer.get("text"):
                     self.write(f"  ⓘ {answer['text']}")
-                return
+                return True
         self.write("— there is no button to press")
+        return False
 
-    async def refresh(self) -> None:
-        """Print what the bot sent or changed in any sandbox chat since the last look."""
-        # The bot may think for a while before its first request (the first reply of a kind
-        # costs ~0.1 s): a longer quiet window than the tests' default.
-        await self.messenger.settle(quiet=0.3)
-        for label, chat in (("سارا", self.donor), ("مدیر", self.admin), ("کارگروه", self.staff)):
+    def _chats(self) -> tuple[tuple[str, MessengerUser | MessengerGroup], ...]:
+        return (("سارا", self.donor), ("مدیر", self.admin), ("کارگروه", self.staff))
+
+    def _unseen(self) -> bool:
+        return any(
+            self._shown.get((chat.chat_id, int(message["message_id"])))
+            != render(message, chat.buttons(message))
+            for _, chat in self._chats()
+            for message in chat.messages
+        )
+
+    async def refresh(self, wait: float = 2.0) -> None:
+        """Print what the bot sent or changed in any sandbox chat since the last look, after
+        giving it up to `wait` seconds to answer."""
+        with contextlib.suppress(TimeoutError):
+            await self.donor.wait_until(lambda _: self._unseen(), timeout=wait)
+        await self.messenger.settle(quiet=0.2)
+        for label, chat in self._chats():
             for message in chat.messages:
                 key = (chat.chat_id, int(message["message_id"]))
                 rendered = render(message, chat.buttons(message) if not message.get("deleted") else [])

@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -146,6 +146,69 @@ class WebhookSettings(BaseSettings):
         return value
 
 
+class TicketSettings(BaseSettings):
+    """Donors' tickets to the working group: limits, SLA, routing by category, numbering."""
+
+    model_config = SettingsConfigDict(**_section("TICKET_"), populate_by_name=True)
+
+    attachment_limit: int = Field(default=5, ge=0, le=10)
+    text_limit: int = Field(default=2000, ge=50, le=3000)
+    sla_hours: float = Field(
+        default=24, gt=0, le=24 * 30, validation_alias=AliasChoices("SLA_HOURS", "TICKET_SLA_HOURS")
+    )
+    reminder_hours: float = Field(default=12, gt=0, le=24 * 30)
+    check_seconds: float = Field(default=300, gt=0)
+    # Category → staff chat (others go to STAFF_CHAT_ID), e.g. "payment=-1001234567890,technical=-100…".
+    routes: Annotated[dict[str, int], NoDecode] = Field(default_factory=dict)
+    number_prefix: str = "T"
+
+    @field_validator("routes", mode="before")
+    @classmethod
+    def _parse_routes(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        routes: dict[str, int] = {}
+        for part in value.replace(" ", "").split(","):
+            if not part:
+                continue
+            category, separator, chat = part.replace(":", "=", 1).partition("=")
+            if not separator:
+                raise ValueError(f"expected category=chat_id, got {part!r}")
+            try:
+                routes[category.lower()] = int(chat)
+            except ValueError:
+                raise ValueError(f"chat id of {category!r} must be a number") from None
+        return routes
+
+    @field_validator("routes")
+    @classmethod
+    def _known_routes(cls, value: dict[str, int]) -> dict[str, int]:
+        from models.tickets import TicketCategory
+
+        for category, chat_id in value.items():
+            if category not in TicketCategory._value2member_map_:
+                known = ", ".join(TicketCategory)
+                raise ValueError(f"unknown category {category!r} (known: {known})")
+            if chat_id >= 0:
+                raise ValueError(f"chat id of {category!r} must be a group id (negative)")
+        return value
+
+    @field_validator("number_prefix")
+    @classmethod
+    def _prefix_shape(cls, value: str) -> str:
+        if not (1 <= len(value) <= 6 and value.isascii() and value.isalpha()):
+            raise ValueError("1–6 Latin letters, like T")
+        return value.upper()
+
+    def chat_for(self, category: str, default: int | None) -> int | None:
+        """The staff chat a ticket of `category` goes to."""
+        return self.routes.get(category, default)
+
+    @property
+    def routed_chat_ids(self) -> frozenset[int]:
+        return frozenset(self.routes.values())
+
+
 class KnowledgeSettings(BaseSettings):
     """Staff-edited content: the dowry-kit rulebook and the FAQ (empty: the files in data/)."""
 
@@ -188,6 +251,7 @@ class Settings(BaseModel):
     staff: StaffSettings
     locale: LocaleSettings
     webhook: WebhookSettings
+    tickets: TicketSettings
     knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
     status: StatusSettings = Field(default_factory=StatusSettings)
 
@@ -203,6 +267,7 @@ SECTIONS: dict[str, type[BaseSettings]] = {
     "staff": StaffSettings,
     "locale": LocaleSettings,
     "webhook": WebhookSettings,
+    "tickets": TicketSettings,
     "knowledge": KnowledgeSettings,
     "status": StatusSettings,
 }

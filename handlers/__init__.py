@@ -12,7 +12,20 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 
 from bot.ui import Feature, MenuSection
-from handlers import cancel, eligibility, errors, fallback, faq, groups, language, membership, menu, status
+from handlers import (
+    cancel,
+    complaints,
+    eligibility,
+    errors,
+    fallback,
+    faq,
+    groups,
+    language,
+    membership,
+    menu,
+    status,
+    volunteers,
+)
 
 FEATURES: tuple[Feature, ...] = (
     cancel.feature,
@@ -21,6 +34,8 @@ FEATURES: tuple[Feature, ...] = (
     eligibility.feature,
     status.feature,
     faq.feature,
+    complaints.feature,
+    volunteers.feature,
     menu.feature,
     # Free text no flow took is answered from the FAQ: after every feature, before the fallback.
     faq.free_text_feature,
@@ -59,7 +74,11 @@ def _mount(parent: Router, children: list[Router | None]) -> None:
         parent.include_router(child)
 
 
-def build_router(staff_chat_id: int | None, features: tuple[Feature, ...] = FEATURES) -> Router:
+def build_router(
+    staff_chat_id: int | None,
+    features: tuple[Feature, ...] = FEATURES,
+    extra_staff_chats: frozenset[int] = frozenset(),
+) -> Router:
     root = Router(name="root")
     _mount(root, [errors.router])
 
@@ -74,17 +93,22 @@ def build_router(staff_chat_id: int | None, features: tuple[Feature, ...] = FEAT
 
     root.include_routers(chatless, private)
 
-    if staff_chat_id is not None:
+    # The working group's chat, and the chats tickets are routed to by category.
+    staff_chats = {staff_chat_id, *extra_staff_chats} - {None}
+    if staff_chats:
         staff = Router(name="staff")
-        staff.message.filter(F.chat.id == staff_chat_id)
-        staff.edited_message.filter(F.chat.id == staff_chat_id)
-        staff.callback_query.filter(F.message.chat.id == staff_chat_id)
+        staff.message.filter(F.chat.id.in_(staff_chats))
+        staff.edited_message.filter(F.chat.id.in_(staff_chats))
+        staff.callback_query.filter(F.message.chat.id.in_(staff_chats))
         _mount(staff, [f.staff for f in features])
         root.include_router(staff)
 
     other_groups = Router(name="other-groups")
-    other_groups.message.filter(F.chat.type.in_(GROUP_TYPES), F.chat.id != staff_chat_id)
-    other_groups.callback_query.filter(F.message.chat.type.in_(GROUP_TYPES))
+    other_groups.message.filter(F.chat.type.in_(GROUP_TYPES), ~F.chat.id.in_(staff_chats))
+    other_groups.callback_query.filter(
+        F.message.chat.type.in_(GROUP_TYPES), ~F.message.chat.id.in_(staff_chats)
+    )
     _mount(other_groups, [groups.router])
     root.include_router(other_groups)
+    _mount(root, [groups.last_resort])
     return root

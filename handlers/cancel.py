@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
@@ -25,8 +25,15 @@ async def _cancel(
 ) -> None:
     had_flow = await state.get_state() is not None
     await state.clear()
-    text = t("cancel-done") if had_flow else t("cancel-nothing")
-    await show(target, text, main_menu(t, menu_sections), profile)
+    if not had_flow:
+        await show(target, t("cancel-nothing"), main_menu(t, menu_sections), profile)
+        return
+    # A flow may have left a reply keyboard (the contact button): take it away, then the menu.
+    chat_id = target.chat.id if isinstance(target, Message) else target.from_user.id
+    bot = target.bot
+    assert bot is not None
+    await bot.send_message(chat_id, t("cancel-done"), reply_markup=ReplyKeyboardRemove())
+    await bot.send_message(chat_id, t("menu-title"), reply_markup=main_menu(t, menu_sections))
 
 
 @router.message(Command("cancel"))

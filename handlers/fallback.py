@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
@@ -43,8 +44,9 @@ async def edited(message: Message, t: Translator) -> None:
 
 
 @router.callback_query()
-async def stale_button(query: CallbackQuery, t: Translator) -> None:
-    await query.answer(t("fallback-stale-button"), show_alert=True)
+async def stale_button(query: CallbackQuery, t: Translator, callback_answer: CallbackAnswer) -> None:
+    # Answered by CallbackAnswerMiddleware (answering here too would answer twice).
+    callback_answer.text, callback_answer.show_alert = t("fallback-stale-button"), True
 
 
 feature = Feature(name="fallback", private=router)

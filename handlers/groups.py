@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
 
 from bot.i18n import Translator
 
@@ -26,6 +27,11 @@ async def addressed_in_group(message: Message, bot: Bot, t: Translator) -> None:
         await message.reply(t("group-private-only", username=me.username or ""))
 
 
-@router.callback_query()
-async def group_button(query: CallbackQuery, t: Translator) -> None:
-    await query.answer(t("fallback-stale-button"))
+async def stale_button_anywhere(query: CallbackQuery, t: Translator, callback_answer: CallbackAnswer) -> None:
+    callback_answer.text = t("fallback-stale-button")
+
+
+# The last stop for a button press no router took — in a group, in the staff chat, or with no
+# message at all: every callback query is answered.
+last_resort = Router(name="last-resort")
+last_resort.callback_query.register(stale_button_anywhere)

@@ -7,7 +7,9 @@ from models.eligibility import EligibilityProgress
 from models.faq import FaqQuery
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
+from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
 from models.user import User
+from models.volunteers import Volunteer, VolunteerArea
 
 __all__ = [
     "Application",
@@ -26,5 +28,11 @@ __all__ = [
     "StatusLookupFailure",
     "StatusNotification",
     "StatusSubscription",
+    "Ticket",
+    "TicketLink",
+    "TicketMessage",
+    "TicketSequence",
     "User",
+    "Volunteer",
+    "VolunteerArea",
 ]

@@ -183,3 +183,54 @@ async def test_webhook_serves_the_same_bot(hamdel_webhook: Harness) -> None:
         wrong_path = hook["url"].rsplit("/", 1)[0] + "/guess"
         response = await client.post(wrong_path, json={"update_id": 1})
         assert response.status == 404
+
+
+async def test_an_unknown_message_shape_gets_a_short_reply(hamdel: Harness) -> None:
+    user = hamdel.user()
+    # A message whose only content is a field this bot (and aiogram) has never heard of.
+    user._post(user.info, {"hologram": {"id": "h1", "depth": 3}})
+    reply = await user.next_message()
+    assert reply["text"] == "این نوع پیام را نمی‌توانم بخوانم. لطفاً متن بنویسید یا از منو انتخاب کنید."
+
+
+async def test_photo_with_an_empty_caption(hamdel: Harness) -> None:
+    user = hamdel.user()
+    await user.send_photo(caption="")
+    reply = await user.next_message()
+    assert reply["text"] == "این نوع پیام را نمی‌توانم بخوانم. لطفاً متن بنویسید یا از منو انتخاب کنید."
+
+
+async def test_very_long_text_gets_a_short_reply(hamdel: Harness) -> None:
+    user = hamdel.user()
+    await user.send("ب" * 4096)
+    reply = await user.next_message()
+    assert len(reply["text"]) < 200
+    assert "خیلی طولانی" in reply["text"]
+
+
+async def test_cancel_leaves_a_flow_and_removes_its_keyboard(hamdel: Harness) -> None:
+    from aiogram.fsm.storage.base import StorageKey
+
+    user = hamdel.user()
+    await user.send("/start")
+    await user.next_message()
+    key = StorageKey(bot_id=hamdel.app.bot.id, chat_id=user.id, user_id=user.id)
+    await hamdel.app.dispatcher.storage.set_state(key, "Volunteer:mobile")
+    await user.send("/cancel")
+    done = await user.next_message()
+    assert done["text"] == "کار جاری لغو شد. هر وقت خواستید از منو دوباره شروع کنید."
+    menu = await user.next_message()
+    removal = [c for c in hamdel.messenger.calls("sendMessage") if c.params.get("text") == done["text"]]
+    assert removal[-1].params["reply_markup"] == {"remove_keyboard": True}
+    assert user.reply_keyboard == []
+    assert menu["text"] == "منوی اصلی همدل — چه کاری برایتان انجام دهم؟"
+    assert await hamdel.app.dispatcher.storage.get_state(key) is None
+
+
+async def test_staff_chat_replies_and_stale_buttons(hamdel: Harness) -> None:
+    staff = hamdel.staff_chat
+    await staff.send(from_user=hamdel.operator, text="@hamdel_bot سلام")
+    await hamdel.settle()
+    assert staff.messages == []  # never "write to me privately" in the working group's chat
+    answer = await staff.press_data(hamdel.operator, "zzz:stale")
+    assert answer["text"] == "این دکمه دیگر معتبر نیست. لطفاً از منوی تازه انتخاب کنید."

@@ -29,13 +29,31 @@ and methods (see ``bot.messenger.flavors``).  Parameters aiogram sends that the 
 not know are ``m.warnings``, as are Telegram runtime errors (chat not found, message is not
 modified...).
 
+Construction: ``LocalMessenger(flavor="telegram"|"bale", token=..., strict=True, spec_path=None,
+bot_id=7000001, bot_username="hamdel_bot", bot_first_name="Hamdel", *, callback_timeout=10.0,
+pre_checkout_timeout=10.0, webhook_retries=3, webhook_backoff=0.05, webhook_timeout=30.0,
+max_recorded_requests=None)`` (a cap on ``m.requests``/``m.updates`` for long benchmarks);
+it is also an async context manager (start/stop).
+``strict=False`` turns violations into warnings (requests Telegram itself would refuse still
+get their 400).
+
 Faults: ``fail_next`` (429 with retry_after, 5xx, 403, 400), ``delay_next``,
 ``duplicate_next_update``, ``set_rate_limit``.  Users and groups: ``m.user(...)`` ->
 ``MessengerUser`` (send, send_photo, send_document, send_sticker, send_voice, send_location,
 share_contact, edit, reply, press, press_data, pay, resend_payment, block, unblock, messages,
 last, last_text, next_message, wait_until, buttons, download); ``m.group(...)`` ->
 ``MessengerGroup`` (the same with ``from_user``, plus topics).  Recorded traffic:
-``m.requests`` / ``m.calls(method)``; ``m.updates``; ``m.commands(language_code)``.
+``m.requests`` / ``m.calls(method)`` / ``await m.wait_for_request(pred)``; ``m.updates`` (all
+updates made) and ``m.dropped_updates`` (filtered out by the bot's allowed_updates);
+``m.pending_updates``; ``m.commands(language_code)``; ``await m.call(method, params)`` runs a
+Bot API call in-process (as if the bot made it); ``m.set_transaction_status`` (Bale's
+inquireTransaction).
+
+Flavors: see ``bot.messenger.flavors`` for what Bale lacks.  Known limits: no inline mode,
+media groups, polls, editMessageMedia or channel posts (methods the messenger does not serve
+answer 501 and record a violation, except Boolean-returning ones which answer ``true``); group
+privacy mode is not modelled (the bot sees every group message); URLs given as files are not
+fetched; webhook ports are not restricted (Bale allows only 443/88).
 """
 
 from .actors import MessengerGroup, MessengerUser

@@ -625,6 +625,9 @@ class LocalMessenger:
             return None
         self._next_update_id += 1
         self.updates.append(payload)
+        cap = self.max_recorded_requests
+        if cap is not None and len(self.updates) > 2 * cap:
+            del self.updates[: len(self.updates) - cap]
         entry = UpdateEntry(payload["update_id"], kind, payload, chat_key)
         if self._dup_next > 0:
             self._dup_next -= 1
@@ -892,7 +895,8 @@ class LocalMessenger:
             try:
                 result = await self._execute(canonical, rec, params, files)
                 status, body = 200, {"ok": True, "result": result}
-                rec.result = result
+                # a snapshot: edits replace top-level keys of stored messages, never mutate them
+                rec.result = dict(result) if isinstance(result, dict) else result
             except ApiError as err:
                 if err.violation:
                     self._violate(f"{canonical}: {err.violation}")

@@ -1,7 +1,7 @@
 """eligibility, faq and application status
 
 Revision ID: 0070
-Revises: 0002
+Revises: 0020
 Create Date: 2026-11-30 03:30:41.170546
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0070'
-down_revision: str | Sequence[str] | None = '0002'
+down_revision: str | Sequence[str] | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

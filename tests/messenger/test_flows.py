@@ -297,3 +297,33 @@ async def test_forged_callback(polling: Harness) -> None:
     assert ans["text"] is None
     assert (await u.next_message())["text"] == "use /invoice"
     await m.settle()
+
+
+async def test_webhook_duplicate_delivery(webhook: Harness) -> None:
+    m = webhook.m
+    u = m.user(1011, "یاس")
+    m.duplicate_next_update()
+    await u.send("دوبار")
+    assert (await u.next_message())["text"] == "echo: دوبار"
+    assert (await u.next_message())["text"] == "echo: دوبار"
+    await m.settle()
+    ids = webhook.state.update_ids
+    assert len(ids) == 2 and ids[0] == ids[1]
+
+
+async def test_bale_rejects_webhook_secret() -> None:
+    from .harness import TOKEN
+
+    m = LocalMessenger(flavor="bale", token=TOKEN)
+    await m.start()
+    try:
+        status, body = await m.call("setWebhook", {"url": "https://example.invalid/x", "secret_token": "abc"})
+        assert status == 400 and "Telegram-only" in body["description"]
+        assert m.violations == [
+            "setWebhook: parameter 'secret_token' is Telegram-only (Bale has no such parameter)"
+        ]
+        m.violations.clear()
+        status, body = await m.call("getMe", {})
+        assert status == 200 and "is_bot" not in body["result"]
+    finally:
+        await m.stop()

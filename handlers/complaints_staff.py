@@ -1,0 +1,467 @@
+"""The working group's side of tickets, in the staff chat: card buttons (take, reply, status,
+close, reopen), operators' answers (a reply to any ticket message, or the next message after
+pressing Reply), and /tickets. Every action is checked on the server (staff-chat membership or
+an admin/operator role) and written to the audit log, refusals included."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.settings import Settings
+from handlers.complaints_desk import (
+    Delivery,
+    TicketAction,
+    TicketDesk,
+    category_name,
+    desk_for,
+    file_id_of,
+    format_age,
+    hours_text,
+    is_topic_root_reply,
+    message_kind,
+    rating_keyboard,
+    shown_number,
+    status_name,
+)
+from models.tickets import Direction, LinkKind, Ticket, TicketCategory, TicketStatus
+from services import audit, tickets
+from services.tickets import STAFF_MEDIA, TicketError
+
+router = Router(name="complaints-staff")
+
+REPLY_MODE_TTL = timedelta(minutes=30)
+SETTABLE = {TicketStatus.IN_PROGRESS, TicketStatus.ANSWERED, TicketStatus.CLOSED}
+
+
+class StaffReply(StatesGroup):
+    waiting = State()
+
+
+# -- filters --------------------------------------------------------------------------------
+
+
+async def replied_ticket(message: Message, session: AsyncSession) -> dict[str, Any] | bool:
+    """A staff message that replies to a message of a ticket (its card, a relayed donor
+    message, a reminder...): hands the handler `ticket`."""
+    reply = message.reply_to_message
+    if reply is None or is_topic_root_reply(message) or (message.text or "").startswith("/"):
+        return False
+    ticket = await tickets.ticket_by_link(session, message.chat.id, reply.message_id)
+    if ticket is None or ticket.staff_chat_id != message.chat.id:
+        return False
+    return {"ticket": ticket}
+
+
+async def replied_to_ticket_talk(message: Message, bot: Bot, settings: Settings) -> bool:
+    """A reply to a bot message that speaks of a ticket (names a ticket number) but belongs to
+    none, like the /tickets overview. Replies to other features' messages are left to them."""
+    reply = message.reply_to_message
+    if reply is None or is_topic_root_reply(message) or (message.text or "").startswith("/"):
+        return False
+    me = await bot.me()
+    if not (reply.from_user and reply.from_user.id == me.id):
+        return False
+    prefix = re.escape(settings.tickets.number_prefix)
+    return re.search(rf"{prefix}-[0-9۰-۹]{{4}}-[0-9۰-۹]{{6,}}", reply.text or reply.caption or "") is not None
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _actor(event: Message | CallbackQuery) -> tuple[int, str]:
+    """Who acts: the person, or for an anonymous group admin the chat itself."""
+    if isinstance(event, Message) and event.sender_chat is not None and event.sender_chat.id == event.chat.id:
+        return event.chat.id, event.chat.title or "—"
+    person = event.from_user
+    assert person is not None
+    return person.id, person.full_name
+
+
+async def _allowed(
+    desk: TicketDesk, session: AsyncSession, event: Message | CallbackQuery, chat_id: int
+) -> bool:
+    if isinstance(event, Message) and event.sender_chat is not None and event.sender_chat.id == chat_id:
+        return True  # an anonymous administrator of this very chat
+    person = event.from_user
+    return person is not None and await desk.may_act(session, chat_id, person.id)
+
+
+async def _refuse(
+    desk: TicketDesk, session: AsyncSession, actor_id: int, action: str, target: str | None
+) -> None:
+    await audit.record(
+        session, platform=desk.platform, actor_id=actor_id, action=action, target=target, allowed=False
+    )
+
+
+async def _record(
+    desk: TicketDesk,
+    session: AsyncSession,
+    actor_id: int,
+    action: str,
+    ticket: Ticket,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> None:
+    await audit.record(
+        session,
+        platform=desk.platform,
+        actor_id=actor_id,
+        action=action,
+        target=ticket.number,
+        before=before,
+        after=after,
+        note=note,
+    )
+
+
+# -- buttons --------------------------------------------------------------------------------
+
+
+@router.callback_query(TicketAction.filter())
+async def ticket_button(
+    query: CallbackQuery,
+    callback_data: TicketAction,
+    session: AsyncSession,
+    state: FSMContext,
+    app: Any,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    desk = desk_for(app)
+    chat = query.message.chat if query.message else None
+    actor_id, actor_name = _actor(query)
+    action = f"ticket.{callback_data.action}" + (f":{callback_data.value}" if callback_data.value else "")
+    if chat is None or not await _allowed(desk, session, query, chat.id):
+        await _refuse(desk, session, actor_id, action, f"ticket:{callback_data.ticket_id}")
+        callback_answer.text = t("complaints-staff-denied")
+        callback_answer.show_alert = True
+        return
+    ticket = await tickets.get_ticket(session, callback_data.ticket_id, for_update=True)
+    if ticket is None or ticket.staff_chat_id != chat.id:
+        callback_answer.text = t("complaints-staff-unknown")
+        callback_answer.show_alert = True
+        return
+    try:
+        if callback_data.action == "take":
+            await _take(desk, session, ticket, actor_id, actor_name, t, callback_answer)
+        elif callback_data.action == "reply":
+            await _reply_mode(desk, session, state, ticket, actor_id, actor_name, t, callback_answer)
+        elif callback_data.action == "st" and callback_data.value in SETTABLE:
+            status = TicketStatus(callback_data.value)
+            await _set_status(desk, session, ticket, status, actor_id, actor_name, t, callback_answer)
+        elif callback_data.action == "reopen":
+            await _set_status(
+                desk, session, ticket, TicketStatus.IN_PROGRESS, actor_id, actor_name, t, callback_answer
+            )
+        elif callback_data.action == "card":
+            if not await desk.repost_card(session, ticket):
+                callback_answer.text = t("complaints-staff-card-failed")
+        else:
+            callback_answer.text = t("complaints-staff-unknown")
+    except TicketError as error:
+        callback_answer.text = t(f"complaints-staff-error-{error.code}")
+        callback_answer.show_alert = True
+
+
+async def _take(
+    desk: TicketDesk,
+    session: AsyncSession,
+    ticket: Ticket,
+    actor_id: int,
+    actor_name: str,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    previous_status = ticket.status
+    change = tickets.take(ticket, actor_id=actor_id, actor_name=actor_name, now=desk.now())
+    if not change.changed:
+        callback_answer.text = t("complaints-staff-already-yours")
+        return
+    await _record(desk, session, actor_id, "ticket.take", ticket, change.before, change.after)
+    await session.commit()
+    number = shown_number(ticket.number, t.locale)
+    delivery = Delivery.OK
+    if previous_status != TicketStatus.IN_PROGRESS:
+        delivery = await desk.notify_donor(
+            session,
+            ticket,
+            lambda dt: dt("complaints-notice-in-progress", number=shown_number(ticket.number, dt.locale)),
+        )
+    await desk.refresh_card(
+        session, ticket, t("complaints-staff-notice-taken", number=number, operator=actor_name)
+    )
+    callback_answer.text = t("complaints-staff-taken", number=number) + _delivery_note(t, delivery)
+    callback_answer.show_alert = delivery != Delivery.OK
+
+
+async def _reply_mode(
+    desk: TicketDesk,
+    session: AsyncSession,
+    state: FSMContext,
+    ticket: Ticket,
+    actor_id: int,
+    actor_name: str,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    if ticket.status == TicketStatus.CLOSED:
+        raise TicketError("closed")
+    await state.set_state(StaffReply.waiting)
+    await state.set_data({"ticket_id": ticket.id, "since": desk.now().isoformat()})
+    await _record(desk, session, actor_id, "ticket.reply-mode", ticket)
+    await session.commit()
+    number = shown_number(ticket.number, t.locale)
+    await desk.post_notice(
+        session,
+        ticket,
+        t("complaints-staff-reply-prompt", operator=actor_name, number=number),
+        keyboard=False,
+    )
+    callback_answer.text = t("complaints-staff-reply-toast", number=number)
+
+
+async def _set_status(
+    desk: TicketDesk,
+    session: AsyncSession,
+    ticket: Ticket,
+    status: TicketStatus,
+    actor_id: int,
+    actor_name: str,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    previous = TicketStatus(ticket.status)
+    change = tickets.set_status(ticket, status, actor_id=actor_id, actor_name=actor_name, now=desk.now())
+    if not change.changed:
+        callback_answer.text = t("complaints-staff-same-status", status=status_name(t, status))
+        return
+    action = "ticket.reopen" if previous == TicketStatus.CLOSED else "ticket.status"
+    await _record(desk, session, actor_id, action, ticket, change.before, change.after)
+    await session.commit()
+    delivery = await _tell_donor_status(desk, session, ticket, previous, status)
+    if status == TicketStatus.CLOSED:
+        await desk.close_topic(ticket, closed=True)
+    elif previous == TicketStatus.CLOSED:
+        await desk.close_topic(ticket, closed=False)
+    number = shown_number(ticket.number, t.locale)
+    await desk.refresh_card(
+        session,
+        ticket,
+        t(
+            "complaints-staff-notice-status",
+            number=number,
+            operator=actor_name,
+            status=status_name(t, status),
+        ),
+    )
+    callback_answer.text = t("complaints-staff-status-set", status=status_name(t, status)) + _delivery_note(
+        t, delivery
+    )
+    callback_answer.show_alert = delivery != Delivery.OK
+
+
+async def _tell_donor_status(
+    desk: TicketDesk, session: AsyncSession, ticket: Ticket, previous: TicketStatus, status: TicketStatus
+) -> Delivery:
+    def number(dt: Translator) -> str:
+        return shown_number(ticket.number, dt.locale)
+
+    if status == TicketStatus.CLOSED:
+        return await desk.notify_donor(
+            session,
+            ticket,
+            lambda dt: dt("complaints-notice-closed", number=number(dt)),
+            lambda dt: rating_keyboard(dt, ticket),
+        )
+    if previous == TicketStatus.CLOSED:
+        return await desk.notify_donor(
+            session, ticket, lambda dt: dt("complaints-notice-reopened", number=number(dt))
+        )
+    if status == TicketStatus.ANSWERED:
+        return await desk.notify_donor(
+            session, ticket, lambda dt: dt("complaints-notice-answered", number=number(dt))
+        )
+    return await desk.notify_donor(
+        session, ticket, lambda dt: dt("complaints-notice-in-progress", number=number(dt))
+    )
+
+
+def _delivery_note(t: Translator, delivery: Delivery) -> str:
+    return "" if delivery == Delivery.OK else "\n" + t(f"complaints-staff-donor-{delivery.value}")
+
+
+# -- answers --------------------------------------------------------------------------------
+
+
+@router.message(Command("cancel"), StateFilter(StaffReply.waiting))
+async def cancel_reply_mode(message: Message, state: FSMContext, t: Translator) -> None:
+    await state.clear()
+    await message.reply(t("complaints-staff-reply-cancelled"))
+
+
+@router.message(replied_ticket)
+async def answer_by_reply(
+    message: Message, ticket: Ticket, session: AsyncSession, state: FSMContext, app: Any, t: Translator
+) -> None:
+    if await state.get_state() == StaffReply.waiting:
+        await state.clear()
+    await _answer(desk_for(app), session, message, ticket, t)
+
+
+@router.message(StateFilter(StaffReply.waiting), ~F.text.startswith("/"))
+async def answer_after_button(
+    message: Message, session: AsyncSession, state: FSMContext, app: Any, t: Translator
+) -> None:
+    desk = desk_for(app)
+    data = await state.get_data()
+    await state.clear()
+    since = datetime.fromisoformat(str(data.get("since"))) if data.get("since") else None
+    if since is None or desk.now() - since > REPLY_MODE_TTL:
+        return  # an old Reply press: this message is ordinary chat, not an answer
+    ticket = await tickets.get_ticket(session, int(data.get("ticket_id", 0)))
+    if ticket is None or ticket.staff_chat_id != message.chat.id:
+        return
+    await _answer(desk, session, message, ticket, t)
+
+
+@router.message(StateFilter(None), replied_to_ticket_talk)
+async def reply_to_other(message: Message, t: Translator) -> None:
+    """A reply to a bot message that belongs to no ticket: say so instead of losing it."""
+    await message.reply(t("complaints-staff-not-a-ticket"))
+
+
+async def _answer(
+    desk: TicketDesk, session: AsyncSession, message: Message, ticket: Ticket, t: Translator
+) -> None:
+    actor_id, actor_name = _actor(message)
+    number = shown_number(ticket.number, t.locale)
+    if not await _allowed(desk, session, message, message.chat.id):
+        await _refuse(desk, session, actor_id, "ticket.answer", ticket.number)
+        await message.reply(t("complaints-staff-denied"))
+        return
+    if ticket.status == TicketStatus.CLOSED:
+        await message.reply(t("complaints-staff-answer-closed", number=number))
+        return
+    kind = message_kind(message)
+    if kind is None or (kind != "text" and kind not in STAFF_MEDIA):
+        await message.reply(t("complaints-staff-answer-unsupported"))
+        return
+    ticket = await tickets.get_ticket(session, ticket.id, for_update=True) or ticket
+    record = await tickets.add_message(
+        session,
+        ticket,
+        direction=Direction.STAFF,
+        kind=kind,
+        text=message.text if kind == "text" else message.caption,
+        file_id=file_id_of(message, kind) if kind != "text" else None,
+        source_chat_id=message.chat.id,
+        source_message_id=message.message_id,
+        now=desk.now(),
+        author_id=actor_id,
+    )
+    if record is None:
+        return  # the same message again (a redelivered update): already handled
+    change = tickets.record_staff_answer(ticket, actor_id=actor_id, actor_name=actor_name, now=desk.now())
+    await _record(desk, session, actor_id, "ticket.answer", ticket, change.before, change.after, note=kind)
+    await session.commit()  # the answer is kept even if delivering it fails
+    delivery = await desk.relay_answer(session, ticket, message, kind)
+    await tickets.mark_delivered(
+        session,
+        record.id,
+        delivered=delivery == Delivery.OK,
+        failure=None if delivery == Delivery.OK else delivery.value,
+    )
+    await session.commit()
+    ack = await message.reply(t(f"complaints-staff-answer-{delivery.value}", number=number))
+    await tickets.link(session, ticket.id, message.chat.id, ack.message_id, LinkKind.NOTICE)
+    await desk.refresh_card(session, ticket)
+
+
+# -- /tickets -------------------------------------------------------------------------------
+
+
+@router.message(Command("tickets"))
+async def tickets_command(message: Message, session: AsyncSession, app: Any, t: Translator) -> None:
+    desk = desk_for(app)
+    actor_id, _ = _actor(message)
+    if not await _allowed(desk, session, message, message.chat.id):
+        await _refuse(desk, session, actor_id, "ticket.list", None)
+        await message.reply(t("complaints-staff-denied"))
+        return
+    text, markup = await render_overview(desk, session, t, actor_id=actor_id, chat_id=message.chat.id)
+    await message.answer(text, reply_markup=markup)
+
+
+async def render_overview(
+    desk: TicketDesk,
+    session: AsyncSession,
+    t: Translator,
+    *,
+    actor_id: int,
+    chat_id: int | None,
+    buttons: bool = True,
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    now = desk.now()
+    config = desk.config
+    view = await tickets.overview(
+        session, now=now, sla_hours=config.sla_hours, actor_id=actor_id, chat_id=chat_id
+    )
+    if view.open_total == 0:
+        return t("complaints-staff-overview-empty"), None
+    categories = "\n".join(
+        t(
+            "complaints-staff-overview-category",
+            category=category_name(t, category.value),
+            count=view.by_category[category],
+        )
+        for category in TicketCategory
+        if view.by_category.get(category)
+    )
+
+    def line(ticket: Ticket) -> str:
+        return t(
+            "complaints-staff-overview-line",
+            number=shown_number(ticket.number, t.locale),
+            category=category_name(t, ticket.category),
+            status=status_name(t, ticket.status),
+            age=format_age(t, now, ticket.waiting_since or ticket.created_at),
+            overdue="⏰ " if ticket.id in view.overdue_ids else "",
+        )
+
+    text = t(
+        "complaints-staff-overview",
+        total=view.open_total,
+        new=view.by_status.get(TicketStatus.NEW, 0),
+        progress=view.by_status.get(TicketStatus.IN_PROGRESS, 0),
+        answered=view.by_status.get(TicketStatus.ANSWERED, 0),
+        overdue=view.overdue,
+        unassigned=view.unassigned,
+        hours=hours_text(config.sla_hours, t.locale),
+        categories=categories,
+        oldest="\n".join(line(ticket) for ticket in view.oldest) or t("complaints-none"),
+        mine="\n".join(line(ticket) for ticket in view.mine) or t("complaints-none"),
+    )
+    if not buttons or not view.oldest:
+        return text, None
+    builder = InlineKeyboardBuilder()
+    for ticket in view.oldest[:8]:
+        builder.button(
+            text=t("complaints-staff-overview-button", number=shown_number(ticket.number, t.locale)),
+            callback_data=TicketAction(action="card", ticket_id=ticket.id),
+        )
+    builder.adjust(2)
+    return text, builder.as_markup()

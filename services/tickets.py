@@ -1,0 +1,758 @@
+"""Donors' tickets: filing, numbering, the lifecycle, the conversation record, SLA and the
+staff inbox. No aiogram here; the handlers do the talking.
+
+Lifecycle: new → in_progress → answered → closed, and reopen (closed → in_progress). The SLA
+clock (`waiting_since`) runs while the working group owes the donor an action: from filing,
+restarted by a donor's follow-up and by "take"/"in progress", stopped by an answer or closing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import CursorResult, and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.donation import Campaign, Donation, DonationStatus
+from models.tickets import (
+    AWAITING_STAFF,
+    OPEN_STATUSES,
+    Direction,
+    LinkKind,
+    Ticket,
+    TicketCategory,
+    TicketLink,
+    TicketMessage,
+    TicketSequence,
+    TicketStatus,
+)
+from services.persian import jalali_year
+
+# Kinds of messages a ticket keeps (the donor may attach photos and documents; staff may
+# answer with any of these).
+DONOR_MEDIA = ("photo", "document")
+STAFF_MEDIA = ("photo", "document", "video", "audio", "voice", "animation")
+
+
+class TicketError(Exception):
+    """A request the ticket's state does not allow; `code` names the reason for the texts."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    kind: str
+    file_id: str
+    chat_id: int
+    message_id: int
+    caption: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "file_id": self.file_id,
+            "chat_id": self.chat_id,
+            "message_id": self.message_id,
+            "caption": self.caption,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Attachment:
+        return cls(
+            kind=str(data["kind"]),
+            file_id=str(data["file_id"]),
+            chat_id=int(data["chat_id"]),
+            message_id=int(data["message_id"]),
+            caption=data.get("caption"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """Everything the donor chose, ready to become a ticket."""
+
+    key: str
+    category: TicketCategory
+    description: str
+    attachments: tuple[Attachment, ...] = ()
+    donation_id: int | None = None
+    anonymous: bool = False
+    donor_name: str | None = None
+    mobile: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DonationInfo:
+    id: int
+    amount_rials: int
+    paid_at: datetime | None
+    campaign_title_fa: str | None
+    campaign_title_en: str | None
+    purpose: str | None
+    receipt_number: str | None
+
+    def target(self, locale: str) -> str | None:
+        """The campaign's title in `locale`, or None (a purpose donation)."""
+        if self.campaign_title_fa is None:
+            return None
+        return self.campaign_title_en if locale == "en" and self.campaign_title_en else self.campaign_title_fa
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """The outcome of a lifecycle action: what changed (for the audit log and the notices)."""
+
+    ticket: Ticket
+    changed: bool
+    before: dict[str, Any]
+    after: dict[str, Any]
+    reason: str | None = None
+
+
+@dataclass(slots=True)
+class Overview:
+    """The staff inbox at a glance (`/tickets`)."""
+
+    open_total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0
+    unassigned: int = 0
+    mine: list[Ticket] = field(default_factory=list)
+    oldest: list[Ticket] = field(default_factory=list)
+    overdue_ids: set[int] = field(default_factory=set)
+
+
+def utc(moment: datetime) -> datetime:
+    """A stored moment as an aware UTC datetime (SQLite hands them back naive)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# -- numbering ------------------------------------------------------------------------------
+
+
+def format_number(prefix: str, year: int, seq: int) -> str:
+    return f"{prefix}-{year}-{seq:06d}"
+
+
+async def next_sequence(session: AsyncSession, year: int) -> int:
+    """The next number of `year`, by one atomic upsert: concurrent transactions (several
+    workers, SQLite or PostgreSQL) never get the same number; the row lock is held until
+    the filing transaction ends, so a rolled-back filing leaves no gap."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(TicketSequence)
+        .values(year=year, last=1)
+        .on_conflict_do_update(index_elements=[TicketSequence.year], set_={"last": TicketSequence.last + 1})
+        .returning(TicketSequence.last)
+    )
+    return int((await session.execute(statement)).scalar_one())
+
+
+# -- filing ---------------------------------------------------------------------------------
+
+
+async def paid_donations(session: AsyncSession, user_db_id: int, limit: int = 5) -> list[DonationInfo]:
+    """The donor's latest paid donations (to link one to a ticket)."""
+    rows = await session.execute(
+        select(Donation, Campaign.title_fa, Campaign.title_en)
+        .outerjoin(Campaign, Campaign.id == Donation.campaign_id)
+        .where(Donation.user_id == user_db_id, Donation.status == DonationStatus.PAID.value)
+        .order_by(Donation.paid_at.desc().nulls_last(), Donation.id.desc())
+        .limit(limit)
+    )
+    return [_donation_info(row[0], row[1], row[2]) for row in rows]
+
+
+async def donation_info(session: AsyncSession, donation_id: int | None) -> DonationInfo | None:
+    if donation_id is None:
+        return None
+    row = (
+        await session.execute(
+            select(Donation, Campaign.title_fa, Campaign.title_en)
+            .outerjoin(Campaign, Campaign.id == Donation.campaign_id)
+            .where(Donation.id == donation_id)
+        )
+    ).first()
+    return _donation_info(row[0], row[1], row[2]) if row else None
+
+
+def _donation_info(donation: Donation, title_fa: str | None, title_en: str | None) -> DonationInfo:
+    return DonationInfo(
+        id=donation.id,
+        amount_rials=donation.amount_rials,
+        paid_at=donation.paid_at or donation.created_at,
+        campaign_title_fa=title_fa,
+        campaign_title_en=title_en,
+        purpose=donation.purpose,
+        receipt_number=donation.receipt_number,
+    )
+
+
+async def owns_paid_donation(session: AsyncSession, user_db_id: int, donation_id: int) -> bool:
+    found = await session.scalar(
+        select(Donation.id).where(
+            Donation.id == donation_id,
+            Donation.user_id == user_db_id,
+            Donation.status == DonationStatus.PAID.value,
+        )
+    )
+    return found is not None
+
+
+def validate_description(text: str, limit: int) -> str:
+    """The description as stored: stripped; TicketError("empty") or ("too-long")."""
+    text = text.strip()
+    if not text:
+        raise TicketError("empty")
+    if len(text) > limit:
+        raise TicketError("too-long")
+    return text
+
+
+async def ticket_by_draft(session: AsyncSession, draft_key: str) -> Ticket | None:
+    return await session.scalar(select(Ticket).where(Ticket.draft_key == draft_key))
+
+
+async def create_ticket(
+    session: AsyncSession,
+    *,
+    platform: str,
+    user_db_id: int,
+    draft: Draft,
+    now: datetime,
+    prefix: str,
+    staff_chat_id: int | None,
+    text_limit: int,
+    attachment_limit: int,
+) -> tuple[Ticket, bool]:
+    """File the draft as a ticket with its attachments; (ticket, True) when created now,
+    (the existing ticket, False) when this draft was filed before (a confirm pressed twice)."""
+    existing = await ticket_by_draft(session, draft.key)
+    if existing is not None:
+        return existing, False
+    description = validate_description(draft.description, text_limit)
+    if len(draft.attachments) > attachment_limit:
+        raise TicketError("too-many-attachments")
+    if draft.donation_id is not None and not await owns_paid_donation(session, user_db_id, draft.donation_id):
+        raise TicketError("foreign-donation")
+    year = jalali_year(now)
+    try:
+        async with session.begin_nested():
+            seq = await next_sequence(session, year)
+            ticket = Ticket(
+                number=format_number(prefix, year, seq),
+                year=year,
+                seq=seq,
+                draft_key=draft.key,
+                platform=platform,
+                user_id=user_db_id,
+                category=draft.category.value,
+                status=TicketStatus.NEW.value,
+                description=description,
+                anonymous=draft.anonymous,
+                donor_name=None if draft.anonymous else draft.donor_name,
+                contact_mobile=draft.mobile,
+                donation_id=draft.donation_id,
+                staff_chat_id=staff_chat_id,
+                created_at=now,
+                updated_at=now,
+                waiting_since=now,
+                reminders_sent=0,
+            )
+            session.add(ticket)
+            await session.flush()
+            for attachment in draft.attachments:
+                session.add(
+                    TicketMessage(
+                        ticket_id=ticket.id,
+                        direction=Direction.DONOR.value,
+                        kind=attachment.kind,
+                        text=attachment.caption,
+                        file_id=attachment.file_id,
+                        source_chat_id=attachment.chat_id,
+                        source_message_id=attachment.message_id,
+                        filing=True,
+                        delivered=False,
+                        created_at=now,
+                    )
+                )
+            await session.flush()
+    except IntegrityError:
+        existing = await ticket_by_draft(session, draft.key)
+        if existing is None:
+            raise
+        return existing, False
+    return ticket, True
+
+
+# -- reading --------------------------------------------------------------------------------
+
+
+async def get_ticket(session: AsyncSession, ticket_id: int, *, for_update: bool = False) -> Ticket | None:
+    statement = select(Ticket).where(Ticket.id == ticket_id)
+    if for_update:
+        statement = statement.with_for_update()
+    ticket = await session.scalar(statement.execution_options(populate_existing=True))
+    return ticket
+
+
+async def donor_ticket(session: AsyncSession, user_db_id: int, ticket_id: int) -> Ticket | None:
+    """The ticket if it belongs to this donor (forged ids find nothing)."""
+    ticket = await get_ticket(session, ticket_id)
+    return ticket if ticket is not None and ticket.user_id == user_db_id else None
+
+
+async def donor_tickets(
+    session: AsyncSession, user_db_id: int, *, offset: int = 0, limit: int = 8
+) -> tuple[list[Ticket], int]:
+    total = await session.scalar(select(func.count(Ticket.id)).where(Ticket.user_id == user_db_id)) or 0
+    rows = await session.scalars(
+        select(Ticket)
+        .where(Ticket.user_id == user_db_id)
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(rows), int(total)
+
+
+async def conversation(session: AsyncSession, ticket_id: int, limit: int = 6) -> list[TicketMessage]:
+    """The latest messages of a ticket, oldest first."""
+    rows = await session.scalars(
+        select(TicketMessage)
+        .where(TicketMessage.ticket_id == ticket_id)
+        .order_by(TicketMessage.created_at.desc(), TicketMessage.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(rows)))
+
+
+async def attachment_count(session: AsyncSession, ticket_id: int) -> int:
+    count = await session.scalar(
+        select(func.count(TicketMessage.id)).where(
+            TicketMessage.ticket_id == ticket_id,
+            TicketMessage.direction == Direction.DONOR.value,
+            TicketMessage.kind.in_(DONOR_MEDIA),
+        )
+    )
+    return int(count or 0)
+
+
+# -- links between chat messages and tickets ---------------------------------------------------
+
+
+async def link(session: AsyncSession, ticket_id: int, chat_id: int, message_id: int, kind: LinkKind) -> None:
+    """Remember that a bot message belongs to a ticket (idempotent)."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(TicketLink)
+        .values(chat_id=chat_id, message_id=message_id, ticket_id=ticket_id, kind=kind.value)
+        .on_conflict_do_nothing(index_elements=[TicketLink.chat_id, TicketLink.message_id])
+    )
+    await session.execute(statement)
+
+
+async def ticket_by_link(session: AsyncSession, chat_id: int, message_id: int) -> Ticket | None:
+    ticket_id = await session.scalar(
+        select(TicketLink.ticket_id).where(TicketLink.chat_id == chat_id, TicketLink.message_id == message_id)
+    )
+    return await get_ticket(session, ticket_id) if ticket_id is not None else None
+
+
+async def ticket_by_topic(session: AsyncSession, chat_id: int, topic_id: int) -> Ticket | None:
+    return await session.scalar(
+        select(Ticket).where(Ticket.staff_chat_id == chat_id, Ticket.topic_id == topic_id)
+    )
+
+
+# -- the conversation -------------------------------------------------------------------------
+
+
+async def add_message(
+    session: AsyncSession,
+    ticket: Ticket,
+    *,
+    direction: Direction,
+    kind: str,
+    text: str | None,
+    file_id: str | None,
+    source_chat_id: int,
+    source_message_id: int,
+    now: datetime,
+    author_id: int | None = None,
+    delivered: bool = False,
+) -> TicketMessage | None:
+    """Record one message of the conversation; None when this very message was recorded
+    before (a redelivered update)."""
+    seen = await session.scalar(
+        select(TicketMessage.id).where(
+            TicketMessage.source_chat_id == source_chat_id,
+            TicketMessage.source_message_id == source_message_id,
+        )
+    )
+    if seen is not None:
+        return None
+    message = TicketMessage(
+        ticket_id=ticket.id,
+        direction=direction.value,
+        kind=kind,
+        text=text,
+        file_id=file_id,
+        source_chat_id=source_chat_id,
+        source_message_id=source_message_id,
+        author_id=author_id,
+        delivered=delivered,
+        created_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(message)
+            await session.flush()
+    except IntegrityError:
+        return None
+    return message
+
+
+async def mark_delivered(
+    session: AsyncSession, message_id: int, *, delivered: bool, failure: str | None = None
+) -> None:
+    await session.execute(
+        update(TicketMessage)
+        .where(TicketMessage.id == message_id)
+        .values(delivered=delivered, failure=failure)
+    )
+
+
+async def undelivered_donor_messages(session: AsyncSession, ticket_id: int) -> list[TicketMessage]:
+    rows = await session.scalars(
+        select(TicketMessage)
+        .where(
+            TicketMessage.ticket_id == ticket_id,
+            TicketMessage.direction == Direction.DONOR.value,
+            TicketMessage.delivered.is_(False),
+        )
+        .order_by(TicketMessage.created_at, TicketMessage.id)
+    )
+    return list(rows)
+
+
+# -- lifecycle --------------------------------------------------------------------------------
+
+
+def snapshot(ticket: Ticket) -> dict[str, Any]:
+    return {"status": ticket.status, "assignee_id": ticket.assignee_id}
+
+
+def _touch(ticket: Ticket, now: datetime) -> None:
+    ticket.updated_at = now
+
+
+def _staff_acted(ticket: Ticket, now: datetime) -> None:
+    ticket.last_staff_action_at = now
+    _touch(ticket, now)
+
+
+def _ensure_open(ticket: Ticket) -> None:
+    if ticket.status == TicketStatus.CLOSED:
+        raise TicketError("closed")
+
+
+def take(ticket: Ticket, *, actor_id: int, actor_name: str, now: datetime) -> Change:
+    """An operator takes the ticket (→ in progress, assigned to them; the SLA clock restarts)."""
+    _ensure_open(ticket)
+    before = snapshot(ticket)
+    if ticket.assignee_id == actor_id and ticket.status == TicketStatus.IN_PROGRESS:
+        return Change(ticket, False, before, before, reason="already-yours")
+    ticket.assignee_id = actor_id
+    ticket.assignee_name = actor_name[:128]
+    ticket.status = TicketStatus.IN_PROGRESS.value
+    ticket.waiting_since = now
+    _staff_acted(ticket, now)
+    return Change(ticket, True, before, snapshot(ticket))
+
+
+def set_status(
+    ticket: Ticket, status: TicketStatus, *, actor_id: int, actor_name: str, now: datetime
+) -> Change:
+    """Staff set a status: in progress, answered, closed; from closed only back to in progress
+    (reopen)."""
+    before = snapshot(ticket)
+    if ticket.status == status:
+        return Change(ticket, False, before, before, reason="same")
+    if ticket.status == TicketStatus.CLOSED and status != TicketStatus.IN_PROGRESS:
+        raise TicketError("closed")
+    if status == TicketStatus.NEW:
+        raise TicketError("invalid")
+    _apply_status(ticket, status, now)
+    if ticket.assignee_id is None and status != TicketStatus.CLOSED:
+        ticket.assignee_id = actor_id
+        ticket.assignee_name = actor_name[:128]
+    _staff_acted(ticket, now)
+    return Change(ticket, True, before, snapshot(ticket))
+
+
+def _apply_status(ticket: Ticket, status: TicketStatus, now: datetime) -> None:
+    ticket.status = status.value
+    if status == TicketStatus.ANSWERED:
+        ticket.answered_at = now
+        ticket.waiting_since = None
+    elif status == TicketStatus.CLOSED:
+        ticket.closed_at = now
+        ticket.waiting_since = None
+    else:
+        ticket.closed_at = None
+        ticket.waiting_since = now
+    _touch(ticket, now)
+
+
+def record_staff_answer(ticket: Ticket, *, actor_id: int, actor_name: str, now: datetime) -> Change:
+    """An operator's answer reached (or was addressed to) the donor: → answered."""
+    _ensure_open(ticket)
+    before = snapshot(ticket)
+    if ticket.assignee_id is None:
+        ticket.assignee_id = actor_id
+        ticket.assignee_name = actor_name[:128]
+    _apply_status(ticket, TicketStatus.ANSWERED, now)
+    _staff_acted(ticket, now)
+    return Change(ticket, before != snapshot(ticket), before, snapshot(ticket))
+
+
+def record_donor_message(ticket: Ticket, *, now: datetime) -> Change:
+    """A donor's follow-up: the ball is in the staff's court again (answered → in progress)."""
+    _ensure_open(ticket)
+    before = snapshot(ticket)
+    if ticket.status == TicketStatus.ANSWERED:
+        _apply_status(ticket, TicketStatus.IN_PROGRESS, now)
+    elif ticket.waiting_since is None:
+        ticket.waiting_since = now
+    _touch(ticket, now)
+    return Change(ticket, before != snapshot(ticket), before, snapshot(ticket))
+
+
+def donor_close(ticket: Ticket, *, now: datetime) -> Change:
+    before = snapshot(ticket)
+    if ticket.status == TicketStatus.CLOSED:
+        return Change(ticket, False, before, before, reason="same")
+    _apply_status(ticket, TicketStatus.CLOSED, now)
+    return Change(ticket, True, before, snapshot(ticket))
+
+
+def donor_reopen(ticket: Ticket, *, now: datetime) -> Change:
+    before = snapshot(ticket)
+    if ticket.status != TicketStatus.CLOSED:
+        return Change(ticket, False, before, before, reason="same")
+    _apply_status(ticket, TicketStatus.IN_PROGRESS, now)
+    ticket.rating = None
+    return Change(ticket, True, before, snapshot(ticket))
+
+
+def rate(ticket: Ticket, stars: int) -> bool:
+    """The donor rates the resolution once (1–5), after an answer or closing."""
+    if not 1 <= stars <= 5:
+        raise TicketError("invalid")
+    if ticket.status not in (TicketStatus.ANSWERED, TicketStatus.CLOSED):
+        raise TicketError("not-yet")
+    if ticket.rating is not None:
+        return False
+    ticket.rating = stars
+    return True
+
+
+# -- posting to the staff chat: the database-level guard ---------------------------------------
+
+
+async def claim_posting(
+    session: AsyncSession, ticket_id: int, token: str, *, now: datetime, stale_after: timedelta
+) -> bool:
+    """Claim the right to post this ticket to the staff chat (topic, card, relays). One
+    conditional UPDATE: of concurrent workers exactly one wins; a claim older than
+    `stale_after` (a crashed worker) may be taken over. The caller commits right away."""
+    result = await session.execute(
+        update(Ticket)
+        .where(
+            Ticket.id == ticket_id,
+            or_(Ticket.post_claim.is_(None), Ticket.post_claimed_at <= now - stale_after),
+        )
+        .values(post_claim=token, post_claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(result) == 1
+
+
+async def release_posting(session: AsyncSession, ticket_id: int, token: str) -> None:
+    await session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.post_claim == token)
+        .values(post_claim=None, post_claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def posting_claimed(session: AsyncSession, ticket_id: int) -> bool:
+    claim = await session.scalar(select(Ticket.post_claim).where(Ticket.id == ticket_id))
+    return claim is not None
+
+
+async def store_topic(session: AsyncSession, ticket_id: int, topic_id: int) -> None:
+    await session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.topic_id.is_(None))
+        .values(topic_id=topic_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def store_card(session: AsyncSession, ticket: Ticket, message_id: int) -> None:
+    await session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket.id)
+        .values(card_message_id=message_id)
+        .execution_options(synchronize_session=False)
+    )
+    ticket.card_message_id = message_id
+    if ticket.staff_chat_id is not None:
+        await link(session, ticket.id, ticket.staff_chat_id, message_id, LinkKind.CARD)
+
+
+async def tickets_to_post(session: AsyncSession, *, created_before: datetime, limit: int = 50) -> list[int]:
+    """Open tickets whose card or donor messages have not reached the staff chat yet (the
+    chat was unreachable): retried by the background loop."""
+    pending_messages = (
+        select(TicketMessage.ticket_id)
+        .where(TicketMessage.direction == Direction.DONOR.value, TicketMessage.delivered.is_(False))
+        .scalar_subquery()
+    )
+    rows = await session.scalars(
+        select(Ticket.id)
+        .where(
+            Ticket.status != TicketStatus.CLOSED.value,
+            Ticket.staff_chat_id.is_not(None),
+            Ticket.created_at <= created_before,
+            or_(Ticket.card_message_id.is_(None), Ticket.id.in_(pending_messages)),
+        )
+        .order_by(Ticket.created_at)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+# -- SLA ------------------------------------------------------------------------------------
+
+
+async def overdue_tickets(
+    session: AsyncSession, now: datetime, sla_hours: float, *, chat_id: int | None = None
+) -> list[Ticket]:
+    """Tickets awaiting a staff action for longer than `sla_hours`, the longest-waiting first."""
+    statement = select(Ticket).where(
+        Ticket.status.in_([status.value for status in AWAITING_STAFF]),
+        Ticket.waiting_since.is_not(None),
+        Ticket.waiting_since <= now - timedelta(hours=sla_hours),
+    )
+    if chat_id is not None:
+        statement = statement.where(Ticket.staff_chat_id == chat_id)
+    rows = await session.scalars(statement.order_by(Ticket.waiting_since, Ticket.id))
+    return list(rows)
+
+
+async def claim_reminder(
+    session: AsyncSession, ticket: Ticket, *, now: datetime, period_hours: float
+) -> bool:
+    """Take the right to remind about `ticket` now: at most once per period per ticket (and
+    once per waiting spell), decided by one conditional UPDATE so several workers send one."""
+    result = await session.execute(
+        update(Ticket)
+        .where(
+            Ticket.id == ticket.id,
+            Ticket.status.in_([status.value for status in AWAITING_STAFF]),
+            or_(
+                Ticket.last_reminder_at.is_(None),
+                Ticket.last_reminder_at <= now - timedelta(hours=period_hours),
+                and_(Ticket.waiting_since.is_not(None), Ticket.last_reminder_at < Ticket.waiting_since),
+            ),
+        )
+        .values(last_reminder_at=now, reminders_sent=Ticket.reminders_sent + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(result) == 1
+
+
+async def unclaim_reminder(session: AsyncSession, ticket_id: int, previous: datetime | None) -> None:
+    """The reminder could not be sent: give the period back."""
+    await session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id)
+        .values(last_reminder_at=previous, reminders_sent=Ticket.reminders_sent - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# -- the staff inbox --------------------------------------------------------------------------
+
+
+async def overview(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    sla_hours: float,
+    actor_id: int,
+    chat_id: int | None = None,
+    limit: int = 10,
+) -> Overview:
+    """Open tickets by status, by category, overdue, unassigned (counted in SQL); the actor's
+    tickets and the longest-waiting ones (at most `limit` each)."""
+    scope: list[Any] = [Ticket.status.in_([status.value for status in OPEN_STATUSES])]
+    if chat_id is not None:
+        scope.append(Ticket.staff_chat_id == chat_id)
+    awaiting = Ticket.status.in_([status.value for status in AWAITING_STAFF])
+    cutoff = now - timedelta(hours=sla_hours)
+    overdue_condition = and_(awaiting, Ticket.waiting_since.is_not(None), Ticket.waiting_since <= cutoff)
+    result = Overview()
+    by_status = await session.execute(
+        select(Ticket.status, func.count()).where(*scope).group_by(Ticket.status)
+    )
+    result.by_status = {str(status): int(count) for status, count in by_status}
+    result.open_total = sum(result.by_status.values())
+    by_category = await session.execute(
+        select(Ticket.category, func.count()).where(*scope).group_by(Ticket.category)
+    )
+    result.by_category = {str(category): int(count) for category, count in by_category}
+    result.overdue = int(await session.scalar(select(func.count()).where(*scope, overdue_condition)) or 0)
+    result.unassigned = int(
+        await session.scalar(select(func.count()).where(*scope, Ticket.assignee_id.is_(None))) or 0
+    )
+    result.mine = list(
+        await session.scalars(
+            select(Ticket)
+            .where(*scope, Ticket.assignee_id == actor_id)
+            .order_by(Ticket.created_at, Ticket.id)
+            .limit(limit)
+        )
+    )
+    result.oldest = list(
+        await session.scalars(
+            select(Ticket)
+            .where(*scope, awaiting)
+            .order_by(func.coalesce(Ticket.waiting_since, Ticket.created_at), Ticket.id)
+            .limit(limit)
+        )
+    )
+    result.overdue_ids = {
+        ticket.id
+        for ticket in (*result.mine, *result.oldest)
+        if ticket.status in AWAITING_STAFF
+        and ticket.waiting_since is not None
+        and utc(ticket.waiting_since) <= cutoff
+    }
+    return result
+
+
+def _rowcount(result: Any) -> int:
+    return int(result.rowcount) if isinstance(result, CursorResult) else 0
