@@ -36,7 +36,7 @@ from bot.ui import Feature, MenuCallback, MenuSection, cancel_button, home_butto
 from models.faq import FaqQuery
 from services import audit, faq_queries
 from services.clock import Clock
-from services.faq import DEFAULT_PATH, Answer, Entry, FaqError, FaqIndex, Match
+from services.faq import DEFAULT_PATH, SUGGEST, Answer, Entry, FaqError, FaqIndex, Match
 from services.persian import normalize_text
 from services.users import UserRecord, get_user, set_blocked
 
@@ -538,7 +538,7 @@ async def free_text(
         "text": text,
     }
     if len(text) > LONG_TEXT:
-        matches = faq.search(text, t.locale, limit=3)
+        matches = [m for m in faq.search(text, t.locale, limit=3) if m.score >= SUGGEST]
         asked = await faq_queries.record(session, kind="long", **record)
         reply = t("faq-too-long", length=len(text))
         if matches:

@@ -23,7 +23,7 @@ faq-none = I couldn't find an answer to that among the frequently asked question
 faq-ask-button = 🙋 Send to a staff member
 faq-talk-button = 💬 Talk to a staff member
 faq-emoji-only = 🙂 Your message had only emoji or symbols. Please write your question in a few words, or pick one of the frequently asked questions.
-faq-too-long = Your message is long ({ $length } characters). For a precise answer, send it to a staff member, or write the main question in a sentence or two.
+faq-too-long = Your message is very long ({ $length } characters). For a precise answer, send it to a staff member, or write the main question in a sentence or two.
 faq-too-long-suggest = One of these questions may help too:
 
 faq-ask-prompt = Write your question in one message and I'll send it to a Welfare staff member. Please don't include card PINs or bank details.

@@ -28,13 +28,11 @@ PENDING = {
         "سوابق کمک‌ها": "donat",
         "پویش‌ها": "campaign",
         "کمک به این پویش": "campaign",
-        "شکایت و پیشنهاد": "complaint",
         "تنظیمات اعلان‌ها": "subscription",
     },
     "en": {
         "my donations": "donat",
         "donate to this campaign": "campaign",
-        "complaints and suggestions": "complaint",
         "notification settings": "subscription",
     },
 }

@@ -150,7 +150,7 @@ async def test_a_4000_character_message_gets_a_clear_reply_and_can_go_to_staff(h
     story = ("سلام، من و همسرم سال گذشته ازدواج کردیم و درباره جهیزیه سوال داریم. " * 80)[:4000]
     assert len(story) == 4000
     reply = await say(hamdel, user, story)
-    assert reply["text"].startswith("پیام شما طولانی است (۴٬۰۰۰ نویسه)")
+    assert reply["text"].startswith("پیام شما خیلی طولانی است (۴٬۰۰۰ نویسه)")
     user.skip_to_end()
     await user.press("🙋 فرستادن برای کارشناس")
     assert (await user.next_message())["text"].startswith("✅ پرسش شما")
