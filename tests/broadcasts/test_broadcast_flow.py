@@ -145,6 +145,7 @@ async def launch(
             s, draft.id, author_id=hamdel.admin.id, now=hamdel.clock.now()
         )
         assert broadcast is not None, outcome
+        broadcast.progress_at = None  # no composer screen to wait for: report at once
         if not author:
             broadcast.author_id = None
     hamdel.app.dispatcher.workflow_data["delivery"].wake()
