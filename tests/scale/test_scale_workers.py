@@ -100,7 +100,7 @@ async def test_sigterm_stops_taking_updates_finishes_those_in_flight_and_exits(
         if mode == "polling":
             await messenger_tg.wait_for_request(lambda r: r.method == "getUpdates", timeout=30)
         user = messenger_tg.user(1001, "سارا", "fa")
-        messenger_tg.delay_next("sendMessage", seconds=1.5)  # the reply is on its way when SIGTERM comes
+        messenger_tg.delay_next("sendMessage", seconds=4)  # the reply is on its way when SIGTERM comes
         await user.send("/start")
         await messenger_tg.wait_for_request(lambda r: r.method == "sendMessage", timeout=30)
         worker.process.send_signal(signal.SIGTERM)
