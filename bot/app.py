@@ -24,7 +24,13 @@ from bot.i18n import I18n, get_i18n
 from bot.inbox import HamdelDispatcher, UpdateInbox, new_worker_id, reraise_transient
 from bot.lifecycle import Gate
 from bot.middlewares import DatabaseMiddleware, UserMiddleware
-from bot.observability import BotApiMiddleware, Metrics, UpdateMetricsMiddleware, add_ops_routes
+from bot.observability import (
+    BotApiMiddleware,
+    Metrics,
+    UpdateMetricsMiddleware,
+    add_backlog_hooks,
+    add_ops_routes,
+)
 from bot.platform import PlatformProfile, profile_for
 from bot.session import PlatformSession
 from bot.settings import Settings
@@ -220,7 +226,8 @@ class HamdelApp:
 
     async def drain(self, within: float | None = None) -> bool:
         """Graceful shutdown: stop taking updates (webhook 503, health "draining"), finish the
-        updates in flight, let background loops finish their current send (`stopping` is set),
+        updates in flight, stop background loops at a safe point (`stopping` is set, then their
+        tasks are cancelled: they finish the send in hand),
         wait for Bot API requests in flight. True when everything finished `within` seconds
         (default SHUTDOWN_TIMEOUT); `close()` then cancels whatever is left."""
         loop = asyncio.get_running_loop()
@@ -239,6 +246,10 @@ class HamdelApp:
             finished = await self.inbox.stop(left()) and finished
         self.stopping.set()
         if self.background:
+            # Background loops stop at a safe point when cancelled (the delivery engine finishes
+            # the sends in flight and records them: handlers.broadcasts.until_cancelled).
+            for task in list(self.background):
+                task.cancel()
             _, pending = await asyncio.wait(set(self.background), timeout=left())
             finished = finished and not pending
         if self.api is not None:
@@ -329,6 +340,7 @@ def create_app(
     )
     dispatcher.inbox = inbox
     dispatcher.errors.register(reraise_transient)
+    add_backlog_hooks(metrics, sessionmaker, inbox)
     i18n = get_i18n()
     default_locale = settings.locale.default_locale
     users = UserDirectory(profile.platform.value, default_locale)

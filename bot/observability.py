@@ -127,6 +127,27 @@ class Metrics:
         return generate_latest(self.registry)
 
 
+def add_backlog_hooks(metrics: Metrics, sessionmaker: Any, inbox: Any) -> None:
+    """At each scrape: the broadcast outbox's backlog (recipients not yet sent) and the updates
+    recorded but not yet done."""
+    from sqlalchemy import func, select
+
+    from models.broadcasts import OutboxItem, OutboxStatus
+
+    async def backlog() -> None:
+        async with sessionmaker() as session:
+            waiting = await session.scalar(
+                select(func.count())
+                .select_from(OutboxItem)
+                .where(OutboxItem.status.in_((OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)))
+            )
+        metrics.outbox_backlog.set(int(waiting or 0))
+        if inbox is not None:
+            metrics.inbox_unfinished.set(await inbox.unfinished())
+
+    metrics.add_collect_hook(backlog)
+
+
 class UpdateMetricsMiddleware(BaseMiddleware):
     """Outer update middleware (inside aiogram's error handling, so it sees the exceptions):
     counts updates by type and outcome and times them."""
