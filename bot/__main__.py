@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -21,13 +21,20 @@ logger = logging.getLogger("hamdel")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Hamdel bot")
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="migrate, then run the bot (polling, or webhook when WEBHOOK_URL is set)")
+    commands.add_parser(
+        "run",
+        help="migrate, then run the bot (polling, or webhook when WEBHOOK_URL is set; WORKERS processes)",
+    )
+    worker = commands.add_parser("worker", help="one webhook worker of several (see WORKERS; no migration)")
+    worker.add_argument("--index", type=int, default=0, help="this worker's number, from 0")
     commands.add_parser("migrate", help="apply pending database migrations and exit")
     commands.add_parser("sandbox", help="try the bot in the terminal against the local messenger")
     commands.add_parser("seed", help="migrate, then add the sample campaigns that are missing (idempotent)")
     from bot import cli
 
     cli.add_parser(commands)
+    imports = commands.add_parser("import-statuses", help="import dowry-kit application statuses from a CSV")
+    imports.add_argument("file", help="CSV: tracking code, national code, status, note, date")
     return parser
 
 
@@ -51,28 +58,19 @@ async def _seed(settings: Settings) -> list[str]:
 
 
 async def _run(settings: Settings) -> None:
-    from bot.app import create_app
-    from bot.migrate import upgrade_async
+    from bot.workers import serve
 
-    await upgrade_async(settings.database.database_url)
-    app = create_app(settings)
+    await serve(settings)
+
+
+def _checked(coroutine: Coroutine[Any, Any, int]) -> int:
+    """Run; a SettingsError (also raised by the features' checks at start, e.g. a broken
+    rulebook) is one line and exit code 2."""
     try:
-        if settings.webhook.url:
-            runner = await app.start_webhook()
-            logger.info(
-                "webhook serving on %s:%s", settings.webhook.listen_host, settings.webhook.listen_port
-            )
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.add_signal_handler(sig, stop.set)
-            await stop.wait()
-            await app.stop_webhook(runner)
-        else:
-            logger.info("polling %s", settings.telegram.api_base)
-            await app.run_polling()
-    finally:
-        await app.close()
+        return asyncio.run(coroutine)
+    except SettingsError as error:
+        print(f"hamdel: {error}", file=sys.stderr)
+        return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -85,7 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or ("run" if settings.telegram.bot_token else "sandbox")
     # The sandbox is a conversation in the terminal: only warnings may interrupt it.
     level = logging.WARNING if command == "sandbox" else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    who = f" w{args.index}" if command == "worker" else ""
+    logging.basicConfig(level=level, format=f"%(asctime)s %(levelname)s{who} %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     if command == "migrate":
         from bot.migrate import upgrade
@@ -107,16 +106,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "sandbox":
         from bot.sandbox import run_sandbox
 
-        return asyncio.run(run_sandbox(settings))
+        return _checked(run_sandbox(settings))
+    if command == "import-statuses":
+        from handlers.status import import_statuses_cli
+
+        return _checked(import_statuses_cli(settings, args.file))
     if not settings.telegram.bot_token:
         print(
             "hamdel: setting BOT_TOKEN is missing: get one from BotFather (Telegram or Bale)", file=sys.stderr
         )
         return 2
+    from bot.workers import check_scale_out, supervise, worker_main
+
+    problem = check_scale_out(settings)
+    if problem:
+        print(f"hamdel: {problem}", file=sys.stderr)
+        return 2
+    if command == "worker":
+        return worker_main(settings, args.index)
+    if settings.scale.workers > 1:
+        return supervise(settings)
     try:
         asyncio.run(_run(settings))
     except KeyboardInterrupt:
         pass
+    except SettingsError as error:
+        print(f"hamdel: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

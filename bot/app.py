@@ -6,12 +6,12 @@ import asyncio
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.exceptions import TelegramAPIError
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
@@ -19,8 +19,12 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers
+from bot import __version__
 from bot.i18n import I18n, get_i18n
+from bot.inbox import HamdelDispatcher, UpdateInbox, new_worker_id, reraise_transient
+from bot.lifecycle import Gate
 from bot.middlewares import DatabaseMiddleware, UserMiddleware
+from bot.observability import BotApiMiddleware, Metrics, UpdateMetricsMiddleware, add_ops_routes
 from bot.platform import PlatformProfile, profile_for
 from bot.session import PlatformSession
 from bot.settings import Settings
@@ -29,7 +33,11 @@ from bot.ui import Feature
 from bot.webhook import PlatformWebhookHandler, webhook_path
 from models.db import create_engine, create_sessionmaker
 from services.clock import Clock
+from services.sendlimit import LocalSendLimiter, RedisSendLimiter, SendLimiter, SendRates
 from services.users import UserDirectory
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 logger = logging.getLogger("hamdel")
 
@@ -50,6 +58,17 @@ class HamdelApp:
     features: tuple[Feature, ...]
     clock: Clock
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    # Scaling out (bot.inbox, bot.observability, services.sendlimit): see README "Scaling out".
+    worker_index: int = 0
+    worker_id: str = ""
+    redis: Redis | None = None
+    metrics: Metrics = field(default_factory=lambda: Metrics(platform="?", worker="?", version=__version__))
+    inbox: UpdateInbox | None = None
+    gate: Gate = field(default_factory=Gate)
+    api: BotApiMiddleware | None = None
+    send_limiter: SendLimiter | None = None
+    # Set when the worker shuts down: background loops finish the send in hand and return.
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     def spawn(self, coroutine: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
         """Run background work (reminders, delivery) until the app closes; a crash is logged."""
@@ -64,6 +83,8 @@ class HamdelApp:
             logger.error("background task %s crashed", task.get_name(), exc_info=task.exception())
 
     async def on_startup(self) -> None:
+        if self.inbox is not None:
+            self.spawn(self.inbox.run(self.bot), name="update-inbox")
         await self.set_commands()
         for feature in self.features:
             for hook in feature.on_startup:
@@ -128,22 +149,44 @@ class HamdelApp:
         return webhook_path(webhook.path, self.bot.token, webhook.secret)
 
     def build_web_app(self, *, webhook: bool = True) -> web.Application:
-        """The bot's own web server: the features' pages, and the webhook endpoint in webhook mode."""
+        """The bot's own web server: the features' pages, /healthz and /metrics, and the webhook
+        endpoint in webhook mode."""
         application = web.Application()
+        add_ops_routes(self, application)
         for feature in self.features:
             for add_routes in feature.web_routes:
                 add_routes(self, application)
         if webhook:
             PlatformWebhookHandler(
-                self.dispatcher, self.bot, self.profile, self.settings.webhook.secret
+                self.dispatcher,
+                self.bot,
+                self.profile,
+                self.settings.webhook.secret,
+                inbox=self.inbox,
+                gate=self.gate,
             ).register(application, path=self.webhook_path())
         return application
 
-    async def serve_web(self, host: str, port: int, *, webhook: bool = True) -> tuple[web.AppRunner, int]:
-        """Start the bot's web server; returns the runner and the bound port (port 0 picks one)."""
-        runner = web.AppRunner(self.build_web_app(webhook=webhook))
+    def build_ops_app(self) -> web.Application:
+        """Only /healthz and /metrics (METRICS_PORT + worker index)."""
+        application = web.Application()
+        add_ops_routes(self, application)
+        return application
+
+    async def serve_web(
+        self,
+        host: str,
+        port: int,
+        *,
+        webhook: bool = True,
+        application: web.Application | None = None,
+        reuse_port: bool = False,
+    ) -> tuple[web.AppRunner, int]:
+        """Start the bot's web server; returns the runner and the bound port (port 0 picks one).
+        `reuse_port`: several worker processes listen on the same port (SO_REUSEPORT)."""
+        runner = web.AppRunner(application or self.build_web_app(webhook=webhook), access_log=None)
         await runner.setup()
-        site = web.TCPSite(runner, host, port)
+        site = web.TCPSite(runner, host, port, reuse_port=reuse_port or None)
         await site.start()
         server = site._server
         sockets = getattr(server, "sockets", None) or []
@@ -163,43 +206,102 @@ class HamdelApp:
         webhook = self.settings.webhook
         if not webhook.url:
             raise ValueError("WEBHOOK_URL is required in webhook mode")
-        runner, _ = await self.serve_web(webhook.listen_host, webhook.listen_port)
+        runner, _ = await self.serve_web(
+            webhook.listen_host, webhook.listen_port, reuse_port=self.settings.scale.workers > 1
+        )
         await self.dispatcher.emit_startup(bot=self.bot)
-        await self.register_webhook(webhook.url)
+        if self.worker_index == 0:  # one registration is enough for N workers on one port
+            await self.register_webhook(webhook.url)
         return runner
 
     async def stop_webhook(self, runner: web.AppRunner) -> None:
         await runner.cleanup()
         await self.dispatcher.emit_shutdown(bot=self.bot)
 
+    async def drain(self, within: float | None = None) -> bool:
+        """Graceful shutdown: stop taking updates (webhook 503, health "draining"), finish the
+        updates in flight, let background loops finish their current send (`stopping` is set),
+        wait for Bot API requests in flight. True when everything finished `within` seconds
+        (default SHUTDOWN_TIMEOUT); `close()` then cancels whatever is left."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (self.settings.scale.shutdown_timeout if within is None else within)
+
+        def left() -> float:
+            return max(deadline - loop.time(), 0.001)
+
+        self.gate.close()
+        finished = await self.gate.wait_idle(left())
+        polling_tasks = set(getattr(self.dispatcher, "_handle_update_tasks", ()))
+        if polling_tasks:
+            _, pending = await asyncio.wait(polling_tasks, timeout=left())
+            finished = finished and not pending
+        if self.inbox is not None:
+            finished = await self.inbox.stop(left()) and finished
+        self.stopping.set()
+        if self.background:
+            _, pending = await asyncio.wait(set(self.background), timeout=left())
+            finished = finished and not pending
+        if self.api is not None:
+            finished = await self.api.wait_idle(left()) and finished
+        if not finished:
+            logger.warning("shutdown: some work was still running after the shutdown timeout")
+        return finished
+
     async def close(self) -> None:
+        self.stopping.set()
         for task in list(self.background):
             task.cancel()
         await asyncio.gather(*self.background, return_exceptions=True)
         await self.dispatcher.storage.close()
         await self.dispatcher.fsm.events_isolation.close()
         await self.bot.session.close()
+        if self.send_limiter is not None:
+            await self.send_limiter.close()
+        if self.redis is not None:
+            await self.redis.aclose()
         await self.engine.dispose()
 
 
 def _storage(
-    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], redis: Redis | None = None
 ) -> tuple[BaseStorage, BaseEventIsolation]:
-    if settings.redis.redis_url:
-        from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
-        from redis.asyncio import Redis
+    if redis is not None:
+        from aiogram.fsm.storage.redis import RedisStorage
 
-        redis = Redis.from_url(settings.redis.redis_url)
+        from bot.rediskit import LeasedRedisIsolation
+
         ttl = settings.redis.fsm_state_ttl_seconds
-        return RedisStorage(redis, state_ttl=ttl, data_ttl=ttl), RedisEventIsolation(redis)
+        keys = DefaultKeyBuilder(prefix=f"{settings.redis.redis_key_prefix}:fsm")
+        isolation = LeasedRedisIsolation(redis, keys, settings.scale.worker_lease_seconds)
+        return RedisStorage(redis, key_builder=keys, state_ttl=ttl, data_ttl=ttl), isolation
     return SqlStorage(sessionmaker), SimpleEventIsolation()
 
 
+def _send_limiter(settings: Settings, profile: PlatformProfile, redis: Redis | None) -> SendLimiter:
+    scale = settings.scale
+    rates = SendRates(
+        per_second=scale.send_rate_per_second or profile.default_send_rate,
+        per_chat_per_second=scale.send_rate_per_chat_per_second,
+        per_group_per_minute=scale.send_rate_per_group_per_minute,
+    )
+    if redis is not None:
+        return RedisSendLimiter(redis, rates, prefix=settings.redis.redis_key_prefix)
+    return LocalSendLimiter(rates)
+
+
 def create_app(
-    settings: Settings, *, features: tuple[Feature, ...] = handlers.FEATURES, clock: Clock | None = None
+    settings: Settings,
+    *,
+    features: tuple[Feature, ...] = handlers.FEATURES,
+    clock: Clock | None = None,
+    worker_index: int = 0,
 ) -> HamdelApp:
     profile = profile_for(settings.platform)
+    worker_id = new_worker_id(worker_index)
+    metrics = Metrics(platform=profile.platform.value, worker=str(worker_index), version=__version__)
     session = PlatformSession(profile, settings.telegram.api_base, settings.telegram.request_timeout)
+    api = BotApiMiddleware(metrics)
+    session.middleware(api)
     bot = Bot(settings.telegram.bot_token or SANDBOX_TOKEN, session=session, default=DefaultBotProperties())
     engine = create_engine(
         settings.database.database_url,
@@ -207,12 +309,31 @@ def create_app(
         busy_timeout_ms=settings.database.sqlite_busy_timeout_ms,
     )
     sessionmaker = create_sessionmaker(engine)
-    storage, isolation = _storage(settings, sessionmaker)
-    dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    redis = None
+    if settings.redis.redis_url:
+        from bot.rediskit import create_redis
+
+        redis = create_redis(settings.redis.redis_url)
+    storage, isolation = _storage(settings, sessionmaker, redis)
+    dispatcher = HamdelDispatcher(storage=storage, events_isolation=isolation)
+    inbox = UpdateInbox(
+        dispatcher,
+        sessionmaker,
+        engine,
+        platform=profile.platform.value,
+        worker_id=worker_id,
+        lease_seconds=settings.scale.worker_lease_seconds,
+        retention_hours=settings.scale.update_retention_hours,
+        retry_seconds=settings.scale.update_retry_seconds,
+        metrics=metrics,
+    )
+    dispatcher.inbox = inbox
+    dispatcher.errors.register(reraise_transient)
     i18n = get_i18n()
     default_locale = settings.locale.default_locale
     users = UserDirectory(profile.platform.value, default_locale)
 
+    dispatcher.update.outer_middleware(UpdateMetricsMiddleware(metrics))
     dispatcher.update.outer_middleware(DatabaseMiddleware(sessionmaker))
     dispatcher.update.outer_middleware(UserMiddleware(i18n, users, default_locale))
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
@@ -231,6 +352,13 @@ def create_app(
         users=users,
         features=features,
         clock=clock or Clock(),
+        worker_index=worker_index,
+        worker_id=worker_id,
+        redis=redis,
+        metrics=metrics,
+        inbox=inbox,
+        api=api,
+        send_limiter=_send_limiter(settings, profile, redis),
     )
     dispatcher.workflow_data.update(
         app=app,

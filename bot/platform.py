@@ -48,6 +48,8 @@ class PlatformProfile:
     bot_link_base: str = "https://t.me/"
     # A sensible bulk send rate when settings give none (messages per second).
     default_send_rate: float = 30.0
+    # Telegram's paid broadcasts (`allow_paid_broadcast`, up to 1000 messages/s, paid in Stars).
+    paid_broadcast: bool = False
     max_text_length: int = 4096
     max_caption_length: int = 1024
     max_callback_data_bytes: int = 64
@@ -147,6 +149,7 @@ TELEGRAM = PlatformProfile(
     normalizes_updates=False,
     update_types=("message", "edited_message", "callback_query", "pre_checkout_query", "my_chat_member"),
     default_send_rate=30.0,
+    paid_broadcast=True,
 )
 
 BALE = PlatformProfile(

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
@@ -29,7 +30,11 @@ class PlatformSession(AiohttpSession):
     ) -> Response[TelegramType]:
         if self.profile.normalizes_updates:
             content = self._normalized(method.__api_method__, content)
-        return super().check_response(bot, method, status_code, content)
+        try:
+            return super().check_response(bot, method, status_code, content)
+        except TelegramAPIError as error:
+            error.status_code = status_code  # type: ignore[attr-defined]  # for the error metrics
+            raise
 
     def _normalized(self, method: str, content: str) -> str:
         try:

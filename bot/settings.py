@@ -10,7 +10,15 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -92,6 +100,10 @@ class RedisSettings(BaseSettings):
 
     redis_url: str | None = None
     fsm_state_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0)
+    # Every key this bot writes starts with it (several bots, or test runs, can share one Redis).
+    redis_key_prefix: str = Field(
+        default="hamdel", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$"
+    )
 
     @field_validator("redis_url")
     @classmethod
@@ -144,6 +156,79 @@ class WebhookSettings(BaseSettings):
         ):
             raise ValueError("1–256 characters of A–Z, a–z, 0–9, _ and -")
         return value
+
+
+class BroadcastSettings(BaseSettings):
+    """Broadcasts and campaign notifications: send rates, retries, batches, progress, scanner."""
+
+    model_config = _section("BROADCAST_")
+
+    # Bulk send rate per platform (messages per second, all workers together).
+    telegram_rate: float = Field(default=30.0, gt=0, le=1000)
+    bale_rate: float = Field(default=20.0, gt=0, le=1000)
+    # At most this many messages per second to one chat.
+    per_chat_rate: float = Field(default=1.0, gt=0, le=30)
+    # Telegram paid broadcasts (allow_paid_broadcast, charged in Stars): up to 1000/s.
+    paid: bool = False
+    paid_rate: float = Field(default=1000.0, gt=0, le=1000)
+    # Seconds to pause all sending after a 429 that names no retry_after (Bale names none).
+    retry_after_fallback: float = Field(default=5.0, gt=0, le=3600)
+    # Server errors and timeouts: attempts per recipient, exponential backoff base and cap (s).
+    max_attempts: int = Field(default=5, ge=1, le=50)
+    backoff_base: float = Field(default=1.0, gt=0, le=600)
+    backoff_max: float = Field(default=60.0, gt=0, le=3600)
+    # Recipients written to (and claimed from) the outbox per transaction.
+    batch_size: int = Field(default=500, ge=10, le=20_000)
+    # Sends awaiting an answer at once (per worker).
+    max_in_flight: int = Field(default=32, ge=1, le=1000)
+    # Seconds between edits of the author's progress message (at least).
+    progress_interval: float = Field(default=5.0, ge=1, le=3600)
+    # Seconds between scans for campaign milestones (live, 50 %, 100 %, closed).
+    scanner_interval: float = Field(default=60.0, gt=0, le=86_400)
+    # Seconds between looks for due or resumed broadcasts when idle.
+    poll_interval: float = Field(default=2.0, gt=0, le=600)
+    # Seconds after which recipients claimed by a silent (crashed) worker are sent by another.
+    claim_lease: float = Field(default=60.0, ge=1, le=86_400)
+    # A campaign that went live longer ago than this (hours) is not announced any more.
+    live_notice_max_age_hours: float = Field(default=72.0, gt=0)
+
+    def rate_for(self, platform: Platform, *, paid: bool = False) -> float:
+        if paid:
+            return self.paid_rate
+        return self.bale_rate if platform is Platform.BALE else self.telegram_rate
+
+
+class ScaleSettings(BaseSettings):
+    """Running as several workers: the update inbox, leases, graceful shutdown, metrics and the
+    shared sending budget (see README "Scaling out")."""
+
+    model_config = _section()
+
+    # Webhook worker processes `python -m bot run` starts on one port (needs PostgreSQL + Redis).
+    workers: int = Field(default=1, ge=1, le=64)
+    # How long a dead worker's unfinished update and per-user lock stay held before another
+    # worker takes over; live workers renew theirs every third of it.
+    worker_lease_seconds: float = Field(default=15.0, ge=0.5, le=600)
+    # Finished updates are remembered (to drop duplicate deliveries) this long.
+    update_retention_hours: float = Field(default=48.0, gt=0)
+    # An update failing on an unreachable database or Redis is retried (with backoff) until it is
+    # this old; then a last attempt answers the person with an apology instead of silence.
+    update_retry_seconds: float = Field(default=120.0, ge=0)
+    # SIGTERM: seconds to finish updates in flight and sends in progress before exiting anyway.
+    shutdown_timeout: float = Field(default=25.0, ge=0)
+    # Health and metrics on their own port (worker i listens on METRICS_PORT + i); empty: only on
+    # the bot's web server (webhook mode, or polling when a feature's pages need it).
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # Shared sending budget for bulk sends (broadcasts), across all workers. Empty: the
+    # platform's default (Telegram 30/s, Bale 20/s).
+    send_rate_per_second: float | None = Field(default=None, gt=0)
+    send_rate_per_chat_per_second: float = Field(default=1.0, gt=0)
+    send_rate_per_group_per_minute: float = Field(default=20.0, gt=0)
+
+    @field_validator("metrics_port", "send_rate_per_second", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 class TicketSettings(BaseSettings):
@@ -309,6 +394,37 @@ class DonationSettings(BaseSettings):
         return "https://sandbox.zarinpal.com" if self.sandbox else "https://payment.zarinpal.com"
 
 
+class KnowledgeSettings(BaseSettings):
+    """Staff-edited content: the dowry-kit rulebook and the FAQ (empty: the files in data/)."""
+
+    model_config = _section()
+
+    eligibility_rulebook: str | None = None
+    faq_file: str | None = None
+
+
+class StatusSettings(BaseSettings):
+    """Application status: the national-code hashing key, lookup limits, CSV import."""
+
+    model_config = _section()
+
+    # Required with a real BOT_TOKEN; the sandbox and tests use a fixed, non-secret key.
+    national_code_hmac_key: SecretStr | None = None
+    status_lookup_max_failures: int = Field(default=5, ge=1)
+    status_lookup_window_seconds: int = Field(default=3600, ge=60)
+    status_csv_max_bytes: int = Field(default=2_000_000, ge=1_000)
+    status_notify_interval_seconds: float = Field(default=30.0, gt=0)
+
+    @field_validator("national_code_hmac_key")
+    @classmethod
+    def _key_length(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if len(value.get_secret_value()) < 32:
+            raise ValueError("use at least 32 random characters, e.g. the output of `openssl rand -hex 32`")
+        return value
+
+
 class Settings(BaseModel):
     """All settings of one bot process."""
 
@@ -320,8 +436,12 @@ class Settings(BaseModel):
     staff: StaffSettings
     locale: LocaleSettings
     webhook: WebhookSettings
+    broadcast: BroadcastSettings
+    scale: ScaleSettings
     tickets: TicketSettings
     donations: DonationSettings
+    knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
+    status: StatusSettings = Field(default_factory=StatusSettings)
 
     @cached_property
     def platform(self) -> Platform:
@@ -335,8 +455,12 @@ SECTIONS: dict[str, type[BaseSettings]] = {
     "staff": StaffSettings,
     "locale": LocaleSettings,
     "webhook": WebhookSettings,
+    "broadcast": BroadcastSettings,
+    "scale": ScaleSettings,
     "tickets": TicketSettings,
     "donations": DonationSettings,
+    "knowledge": KnowledgeSettings,
+    "status": StatusSettings,
 }
 
 

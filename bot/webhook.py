@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
+import logging
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.methods import TelegramMethod
+from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot.platform import PlatformProfile
+
+if TYPE_CHECKING:
+    from bot.inbox import UpdateInbox
+    from bot.lifecycle import Gate
+
+logger = logging.getLogger("hamdel.webhook")
 
 
 def webhook_path(base_path: str, token: str, secret: str | None) -> str:
@@ -26,7 +34,12 @@ def webhook_path(base_path: str, token: str, secret: str | None) -> str:
 class PlatformWebhookHandler(SimpleRequestHandler):
     """Checks the secret header where the platform sends one, completes the raw update for the
     platform, and answers only after the update was handled, so a crash mid-update makes the
-    platform deliver it again."""
+    platform deliver it again.
+
+    With an `inbox` (`bot.inbox`), the update is durably recorded before anything else and
+    handled through it (duplicates dropped, one chat in order); 503 when it could not be recorded
+    or failed on an unreachable database/Redis (the platform delivers it again). With a `gate`,
+    a draining worker answers 503 to new deliveries and counts those in flight."""
 
     def __init__(
         self,
@@ -34,6 +47,9 @@ class PlatformWebhookHandler(SimpleRequestHandler):
         bot: Bot,
         profile: PlatformProfile,
         secret_token: str | None,
+        *,
+        inbox: UpdateInbox | None = None,
+        gate: Gate | None = None,
         **data: Any,
     ) -> None:
         super().__init__(
@@ -44,8 +60,12 @@ class PlatformWebhookHandler(SimpleRequestHandler):
             **data,
         )
         self.profile = profile
+        self.inbox = inbox
+        self.gate = gate
 
     async def handle(self, request: web.Request) -> web.Response:
+        if self.gate is not None and not self.gate.accepting:
+            return _retry_later("shutting down")
         if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), self.bot):
             return web.Response(status=401, text="Unauthorized")
         try:
@@ -54,9 +74,40 @@ class PlatformWebhookHandler(SimpleRequestHandler):
             return web.Response(status=400, text="Bad Request")
         if not isinstance(raw, dict) or "update_id" not in raw:
             return web.Response(status=400, text="Bad Request")
+        if self.inbox is not None:
+            if self.gate is None:
+                return await self._through_inbox(self.inbox, raw)
+            async with self.gate.track():
+                return await self._through_inbox(self.inbox, raw)
         result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
             self.bot, self.profile.normalize_update(raw), **self.data
         )
         return web.Response(body=self._build_response_writer(bot=self.bot, result=result))
 
+    async def _through_inbox(self, inbox: UpdateInbox, raw: dict[str, Any]) -> web.Response:
+        from bot.inbox import Outcome, is_transient
+
+        raw = self.profile.normalize_update(raw)
+        try:
+            update = Update.model_validate(raw, context={"bot": self.bot})
+        except ValueError as error:
+            # It would fail the same way on every delivery: say so once and take it off the queue.
+            logger.error("update %s cannot be parsed, dropped: %s", raw.get("update_id"), error)
+            return web.Response(text="")
+        try:
+            outcome = await inbox.accept(self.bot, update, raw, **self.data)
+        except Exception as error:
+            if not is_transient(error):
+                logger.exception("update %s could not be recorded", update.update_id)
+            else:
+                inbox.database_outage.failed(error)
+            return _retry_later("not recorded")
+        if outcome is Outcome.RETRY:
+            return _retry_later("retry")
+        return web.Response(text="")
+
     __call__ = handle
+
+
+def _retry_later(reason: str) -> web.Response:
+    return web.Response(status=503, text=f"Service Unavailable: {reason}", headers={"Retry-After": "1"})

@@ -14,19 +14,24 @@ from aiogram.enums import ChatType
 from bot.ui import Feature, MenuSection
 from handlers import (
     admin,
+    broadcasts,
     campaign_admin,
     campaigns,
     cancel,
     complaints,
     donations,
+    eligibility,
     errors,
     exports,
     fallback,
+    faq,
     groups,
     language,
     membership,
     menu,
     stats,
+    status,
+    subscriptions,
     volunteers,
 )
 
@@ -36,6 +41,11 @@ FEATURES: tuple[Feature, ...] = (
     campaigns.feature,
     language.feature,
     membership.feature,
+    subscriptions.feature,
+    broadcasts.feature,
+    eligibility.feature,
+    status.feature,
+    faq.feature,
     complaints.feature,
     volunteers.feature,
     admin.feature,
@@ -43,6 +53,8 @@ FEATURES: tuple[Feature, ...] = (
     stats.feature,
     exports.feature,
     menu.feature,
+    # Free text no flow took is answered from the FAQ: after every feature, before the fallback.
+    faq.free_text_feature,
     fallback.feature,
 )
 

@@ -1225,6 +1225,7 @@ async def successful_payment(
     settings: Settings,
     profile: PlatformProfile,
     clock: Clock,
+    app: HamdelApp,
 ) -> None:
     payment = message.successful_payment
     assert payment is not None
@@ -1250,6 +1251,7 @@ async def successful_payment(
         logger.info(
             "payment %s recorded (%s) as receipt %s", charge_id, record.result, record.donation.receipt_number
         )
+        app.metrics.donation_recorded(record.donation.amount_rials, payment.currency)
     else:
         logger.warning("payment %s delivered again: not counted twice", charge_id)
     # The donor's conversation state is left alone: they may be in the middle of something else.

@@ -1,6 +1,8 @@
 """SQLAlchemy models. Import every model module here so `Base.metadata` (and Alembic) see them."""
 
+from models.applications import Application, StatusLookupFailure, StatusNotification, StatusSubscription
 from models.base import Base
+from models.broadcasts import Broadcast, CampaignNotice, OutboxItem, Subscription
 from models.donation import (
     Campaign,
     CampaignStatus,
@@ -10,24 +12,39 @@ from models.donation import (
     ReceiptSequence,
     RegionScope,
 )
+from models.eligibility import EligibilityProgress
+from models.faq import FaqQuery
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
 from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
+from models.updates import InboxStatus, InboxUpdate
 from models.user import User
 from models.volunteers import Volunteer, VolunteerArea
 
 __all__ = [
+    "Application",
     "AuditEntry",
     "Base",
+    "Broadcast",
     "Campaign",
+    "CampaignNotice",
     "CampaignStatus",
     "Donation",
     "DonationStatus",
+    "EligibilityProgress",
+    "FaqQuery",
     "FsmRecord",
+    "InboxStatus",
+    "InboxUpdate",
+    "OutboxItem",
     "Purpose",
     "ReceiptSequence",
     "RegionScope",
     "StaffRole",
+    "StatusLookupFailure",
+    "StatusNotification",
+    "StatusSubscription",
+    "Subscription",
     "Ticket",
     "TicketLink",
     "TicketMessage",

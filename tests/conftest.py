@@ -9,6 +9,10 @@ Fixtures a test uses:
 - `overrides`: redefine it in a test module to change settings sections
   (e.g. `{"staff": StaffSettings(admin_ids=[...])}`).
 Every conversation test runs once per flavor (`telegram`, `bale`) and per database backend.
+
+Concurrent runs are safe: each run creates its own PostgreSQL database (dropped at the end) on
+the TEST_DATABASE_URL server and writes its Redis keys under its own prefix (deleted after each
+test), so two engineers (or CI) can run the suite at the same time on one server.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -26,6 +31,7 @@ from typing import Any
 import pytest
 from pydantic_settings import BaseSettings
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import SANDBOX_TOKEN, HamdelApp, create_app
@@ -53,6 +59,9 @@ START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 9 Azar 1405, 11:30 in Tehran
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
+# This run's Redis keys (RedisSettings.redis_key_prefix): deleted after each test.
+REDIS_PREFIX = f"hamdel-test-{RUN_ID}"
 
 
 def pytest_report_header() -> list[str]:
@@ -83,11 +92,73 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_migrated() -> bool:
+def url_is_local(url: str) -> bool:
+    return make_url(url).host in ("127.0.0.1", "localhost", "::1", None)
+
+
+async def _postgres_admin(statement: str) -> None:
+    import asyncpg
+
     assert TEST_DATABASE_URL
-    upgrade(TEST_DATABASE_URL)
-    return True
+    url = make_url(TEST_DATABASE_URL)
+    connection = await asyncpg.connect(
+        user=url.username,
+        password=url.password,
+        host=url.host,
+        port=url.port or 5432,
+        database=url.database or "postgres",
+    )
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def _test_databases() -> list[str]:
+    import asyncpg
+
+    assert TEST_DATABASE_URL
+    url = make_url(TEST_DATABASE_URL)
+    connection = await asyncpg.connect(
+        user=url.username, password=url.password, host=url.host, port=url.port or 5432, database=url.database
+    )
+    try:
+        return [r["datname"] for r in await connection.fetch("SELECT datname FROM pg_database")]
+    finally:
+        await connection.close()
+
+
+def _drop_abandoned_databases() -> None:
+    """Databases of earlier runs on this machine that were killed before their cleanup."""
+    for name in asyncio.run(_test_databases()):
+        parts = name.split("_")
+        if len(parts) == 4 and parts[:2] == ["hamdel", "test"] and parts[2].isdigit():
+            if not Path(f"/proc/{parts[2]}").exists():
+                asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Any:
+    """A database of this run's own on the TEST_DATABASE_URL server, migrated; dropped at the end."""
+    assert TEST_DATABASE_URL
+    name = f"hamdel_test_{RUN_ID}"
+    if url_is_local(TEST_DATABASE_URL):
+        _drop_abandoned_databases()
+    asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}"'))
+    url = make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_prefix() -> Any:
+    """This run's Redis key prefix; whatever is left under it is deleted when the run ends."""
+    yield REDIS_PREFIX
+    if TEST_REDIS_URL:
+        asyncio.run(clear_redis_keys(TEST_REDIS_URL, REDIS_PREFIX))
 
 
 @pytest.fixture
@@ -96,9 +167,7 @@ def database_url(backend: str, sqlite_template: Path, tmp_path: Path, request: p
         path = tmp_path / "hamdel.db"
         shutil.copy(sqlite_template, path)
         return f"sqlite+aiosqlite:///{path}"
-    request.getfixturevalue("postgres_migrated")
-    assert TEST_DATABASE_URL
-    return TEST_DATABASE_URL
+    return str(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture
@@ -114,7 +183,9 @@ def settings(flavor: str, backend: str, database_url: str, overrides: dict[str, 
             bot_token=SANDBOX_TOKEN, platform=flavor, bot_api_base="http://127.0.0.1:1"
         ),
         "database": DatabaseSettings(database_url=database_url),
-        "redis": RedisSettings(redis_url=TEST_REDIS_URL if backend == "postgresql" else None),
+        "redis": RedisSettings(
+            redis_url=TEST_REDIS_URL if backend == "postgresql" else None, redis_key_prefix=REDIS_PREFIX
+        ),
         "staff": StaffSettings(admin_ids=[ADMIN_ID], staff_chat_id=STAFF_CHAT_ID),
         "locale": LocaleSettings(default_locale="fa"),
         "webhook": WebhookSettings(url=None, secret="test-secret", listen_host="127.0.0.1", listen_port=8080),
@@ -185,10 +256,19 @@ async def _truncate_postgres(app: HamdelApp) -> None:
         tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     if app.settings.redis.redis_url:
-        from redis.asyncio import Redis
+        await clear_redis_keys(app.settings.redis.redis_url, app.settings.redis.redis_key_prefix)
 
-        redis = Redis.from_url(app.settings.redis.redis_url)
-        await redis.flushdb()
+
+async def clear_redis_keys(url: str, prefix: str) -> None:
+    """Delete this run's keys only (other runs may share the Redis database)."""
+    from redis.asyncio import Redis
+
+    redis = Redis.from_url(url)
+    try:
+        keys = [key async for key in redis.scan_iter(match=f"{prefix}:*", count=500)]
+        if keys:
+            await redis.delete(*keys)
+    finally:
         await redis.aclose()
 
 

@@ -1,0 +1,396 @@
+"""Broadcast delivery against the local messenger enforcing a rate limit.
+
+    python -m benchmarks.broadcast                      # 10,000 and 100,000 recipients
+    python -m benchmarks.broadcast --recipients 20000 --limit 500
+
+For each size it prints:
+- the achieved send rate as a ratio of the limit (the messenger answers 429 above `--limit`
+  messages per second; the sender is configured with the same rate — time is compressed by
+  raising both together: Telegram's 30/s becomes e.g. 1000/s here);
+- the 429 answers received;
+- the delivery worker's peak memory (it runs in its own process: `ru_maxrss`);
+- a second run killed with SIGKILL in the middle and restarted: duplicates (recipients who got
+  the message twice), recipients confirmed before the kill who got it again (must be 0), and the
+  stated bound (`DeliveryConfig.duplicate_bound`).
+
+`python -m benchmarks.broadcast worker ...` is the delivery worker itself (also used by the
+kill -9 test in tests/broadcasts/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TEXT = "📣 پویش «یلدای مهربانی» آغاز شد؛ با هر مبلغی می‌توانید همراه باشید."
+FIRST_USER = 10_000_000
+
+
+# --- the worker -------------------------------------------------------------------------------
+
+
+class RawSender:
+    """A Bot API sender without aiogram (aiogram's import alone costs seconds of CPU): plain
+    aiohttp, the same answers mapped to the same outcomes. For tests that start workers often;
+    the benchmark uses the real `AiogramSender`."""
+
+    def __init__(self, api_base: str, token: str) -> None:
+        import aiohttp
+
+        self.url = f"{api_base}/bot{token}/sendMessage"
+        self.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+
+    async def send(self, envelope: Any) -> Any:
+        import aiohttp
+
+        from services.delivery import Outcome, SendResult
+
+        markup = {
+            "inline_keyboard": [
+                [{"text": "🔕 لغو اشتراک", "callback_data": f"uns:{envelope.content.broadcast_id}"}]
+            ]
+        }
+        payload = {
+            "chat_id": envelope.chat_id,
+            "text": envelope.content.text(envelope.language),
+            "reply_markup": markup,
+        }
+        try:
+            async with self.session.post(self.url, json=payload) as response:
+                answer = await response.json()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            return SendResult(Outcome.TRANSIENT, error=repr(error))
+        if answer.get("ok"):
+            return SendResult(Outcome.SENT, message_id=answer["result"]["message_id"])
+        code, description = answer.get("error_code"), str(answer.get("description", ""))
+        if code == 429:
+            retry = (answer.get("parameters") or {}).get("retry_after")
+            return SendResult(Outcome.RETRY_AFTER, retry_after=retry, error=description)
+        if code == 403:
+            return SendResult(Outcome.BLOCKED, error=description)
+        if code is not None and code >= 500:
+            return SendResult(Outcome.TRANSIENT, error=description)
+        return SendResult(Outcome.FAILED, error=description)
+
+    async def close(self) -> None:
+        await self.session.close()
+
+
+async def worker(args: argparse.Namespace) -> dict[str, Any]:
+    from models.db import create_engine, create_sessionmaker
+    from services.delivery import DeliveryConfig, DeliveryEngine, Sender
+    from services.ratelimit import LocalRateLimiter
+
+    token = "1000000:SANDBOX-local-messenger"
+    sender: Sender
+    if args.sender == "raw":
+        raw = RawSender(args.api_base, token)
+        sender, close = raw, raw.close
+    else:
+        from aiogram import Bot
+
+        from bot.i18n import get_i18n
+        from bot.platform import profile_for
+        from bot.session import PlatformSession
+        from bot.settings import Platform
+        from handlers.broadcasts import AiogramSender
+
+        profile = profile_for(Platform(args.platform))
+        bot = Bot(token, session=PlatformSession(profile, args.api_base, 30))
+        sender, close = AiogramSender(bot, get_i18n(), profile, paid=False), bot.session.close
+    engine = create_engine(args.database_url)
+    config = DeliveryConfig(
+        rate=args.rate,
+        per_chat_rate=1,
+        batch_size=args.batch_size,
+        max_in_flight=args.max_in_flight,
+        poll_interval=0.05,
+        claim_lease=args.claim_lease,
+        retry_after_fallback=1,
+    )
+    delivery = DeliveryEngine(
+        create_sessionmaker(engine),
+        sender,
+        LocalRateLimiter(config.rate, config.per_chat_rate),
+        config,
+        platform=args.platform,
+        # SQLite: one process, so a killed predecessor's claims are taken back at once;
+        # PostgreSQL: after the claim lease.
+        exclusive=engine.dialect.name == "sqlite",
+    )
+    started = time.monotonic()
+    baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"event": "started", "pid": os.getpid()}), flush=True)
+    try:
+        await delivery.drain()
+    finally:
+        await close()
+        await engine.dispose()
+    return {
+        "event": "done",
+        "elapsed": time.monotonic() - started,
+        "sent": delivery.stats.sent,
+        "failed": delivery.stats.failed,
+        "rate_limited": delivery.stats.rate_limited,
+        "recovered": delivery.stats.recovered,
+        "duplicate_bound": config.duplicate_bound,
+        "baseline_kb": baseline_kb,
+        "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
+
+
+def worker_command(
+    database_url: str, api_base: str, *, platform: str, rate: float, **extra: Any
+) -> list[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.broadcast",
+        "worker",
+        "--database-url",
+        database_url,
+        "--api-base",
+        api_base,
+        "--platform",
+        platform,
+        "--rate",
+        str(rate),
+    ]
+    for name, value in extra.items():
+        command += [f"--{name.replace('_', '-')}", str(value)]
+    return command
+
+
+# --- arranging --------------------------------------------------------------------------------
+
+
+async def prepare(database_url: str, platform: str, recipients: int) -> int:
+    """Users who once talked to the bot, and one confirmed broadcast to all of them."""
+    from sqlalchemy import insert
+
+    from models.db import create_engine, create_sessionmaker
+    from models.user import User
+    from services import broadcasts
+
+    engine = create_engine(database_url)
+    sessionmaker = create_sessionmaker(engine)
+    async with sessionmaker() as session:
+        for start in range(0, recipients, 10_000):
+            await session.execute(
+                insert(User),
+                [
+                    {
+                        "platform": platform,
+                        "user_id": FIRST_USER + i,
+                        "chat_id": FIRST_USER + i,
+                        "language": "en" if i % 5 == 0 else "fa",
+                        "is_blocked": False,
+                    }
+                    for i in range(start, min(recipients, start + 10_000))
+                ],
+            )
+        await session.commit()
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    async with sessionmaker() as session:
+        draft = await broadcasts.create_draft(
+            session, platform=platform, author_id=1, author_language="fa", now=now
+        )
+        draft.text_fa = TEXT
+        draft.text_en = "📣 The Yalda campaign has started; any amount helps."
+        await session.flush()
+        outcome, broadcast = await broadcasts.confirm(session, draft.id, author_id=1, now=now)
+        assert broadcast is not None, outcome
+        broadcast.author_id = None  # no progress messages: only the broadcast is measured
+        await session.commit()
+        broadcast_id = broadcast.id
+    await engine.dispose()
+    return broadcast_id
+
+
+async def confirmed_chats(database_url: str) -> set[int]:
+    from sqlalchemy import select
+
+    from models.broadcasts import OutboxItem, OutboxStatus
+    from models.db import create_engine
+
+    engine = create_engine(database_url)
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            select(OutboxItem.chat_id).where(OutboxItem.status == OutboxStatus.SENT.value)
+        )
+        chats = {int(chat) for (chat,) in rows.all()}
+    await engine.dispose()
+    return chats
+
+
+# --- running a worker against the messenger ----------------------------------------------------
+
+
+async def spawn(command: list[str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        *command, cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+
+
+async def last_report(process: asyncio.subprocess.Process) -> dict[str, Any]:
+    assert process.stdout is not None
+    output = await process.stdout.read()
+    await process.wait()
+    reports = [json.loads(line) for line in output.decode().splitlines() if line.startswith("{")]
+    done = [r for r in reports if r.get("event") == "done"]
+    if not done:
+        raise RuntimeError(f"the worker ended without a report (exit {process.returncode})")
+    return done[-1]
+
+
+def delivered(messenger: Any) -> Counter[int]:
+    """Chats that received the broadcast (successful sends), with how many copies."""
+    counts: Counter[int] = Counter()
+    for request in messenger.requests:
+        if request.method == "sendMessage" and request.ok:
+            counts[int(request.params["chat_id"])] += 1
+    return counts
+
+
+@dataclass
+class Result:
+    recipients: int
+    limit: float
+    achieved: float
+    rate_limited: int
+    peak_rss_mb: float
+    elapsed: float
+
+
+async def measure(
+    recipients: int, limit: float, platform: str, *, kill_after: float | None = None, max_in_flight: int = 64
+) -> dict[str, Any]:
+    from bot.messenger import LocalMessenger
+    from bot.migrate import upgrade_async
+
+    with tempfile.TemporaryDirectory() as folder:
+        database_url = f"sqlite+aiosqlite:///{folder}/bench.db"
+        await upgrade_async(database_url)
+        await prepare(database_url, platform, recipients)
+        messenger = LocalMessenger(flavor=platform, token="1000000:SANDBOX-local-messenger", strict=False)  # type: ignore[arg-type]
+        await messenger.start()
+        try:
+            for i in range(recipients):
+                messenger.user(user_id=FIRST_USER + i, first_name="نیکوکار")
+            messenger.set_rate_limit(global_per_sec=int(limit), per_chat_per_sec=1)
+            command = worker_command(
+                database_url, messenger.base_url, platform=platform, rate=limit, max_in_flight=max_in_flight
+            )
+            process = await spawn(command)
+            report: dict[str, Any] = {}
+            confirmed_at_kill: set[int] = set()
+            if kill_after is not None:
+                target = int(recipients * kill_after)
+                for _ in range(int(10 * recipients / limit + 600) * 20):
+                    if sum(delivered(messenger).values()) >= target:
+                        break
+                    await asyncio.sleep(0.05)
+                os.kill(process.pid, signal.SIGKILL)
+                await process.wait()
+                confirmed_at_kill = await confirmed_chats(database_url)
+                process = await spawn(command)
+            report = await last_report(process)
+            counts = delivered(messenger)
+            times = sorted(r.time for r in messenger.requests if r.method == "sendMessage" and r.ok)
+            span = times[-1] - times[0] if len(times) > 1 else 0.0
+            achieved = (len(times) - 1) / span if span else 0.0
+            # Steady state: the middle 80 % of the sends (no start-up, no tail).
+            low, high = times[len(times) // 10], times[len(times) * 9 // 10]
+            steady = (len(times) * 8 // 10) / (high - low) if high > low else 0.0
+            return {
+                "steady": steady,
+                "steady_ratio": steady / limit,
+                "baseline_rss_mb": report["baseline_kb"] / 1024,
+                "recipients": recipients,
+                "reached": len(counts),
+                "limit": limit,
+                "achieved": achieved,
+                "ratio": achieved / limit,
+                "rate_limited_429": messenger.rate_limited_count,
+                "peak_rss_mb": report["maxrss_kb"] / 1024,
+                "seconds": span,
+                "duplicates": sum(1 for c in counts.values() if c > 1),
+                "confirmed_resent": sum(1 for chat in confirmed_at_kill if counts[chat] > 1),
+                "confirmed_at_kill": len(confirmed_at_kill),
+                "duplicate_bound": report["duplicate_bound"],
+                "recovered": report["recovered"],
+            }
+        finally:
+            await messenger.stop()
+
+
+async def benchmark(args: argparse.Namespace) -> None:
+    sizes = args.recipients or [10_000, 100_000]
+    print(f"broadcast benchmark: messenger limit {args.limit:g}/s global + 1/s per chat, {args.platform}")
+    for size in sizes:
+        plain = await measure(size, args.limit, args.platform)
+        print(
+            f"{size:>7,} recipients: reached {plain['reached']:,} in {plain['seconds']:.1f} s, "
+            f"{plain['achieved']:.0f}/s = {plain['ratio']:.3f} of the limit "
+            f"(steady state {plain['steady']:.0f}/s = {plain['steady_ratio']:.3f}), "
+            f"429s: {plain['rate_limited_429']}, worker peak RSS {plain['peak_rss_mb']:.0f} MB "
+            f"({plain['baseline_rss_mb']:.0f} MB after imports)"
+        )
+        if args.kill:
+            killed = await measure(size, args.limit, args.platform, kill_after=0.5)
+            print(
+                f"{size:>7,} recipients, kill -9 at 50 %: reached {killed['reached']:,}, "
+                f"duplicates {killed['duplicates']} (bound {killed['duplicate_bound']}), "
+                f"confirmed before the kill and sent again: {killed['confirmed_resent']} "
+                f"(of {killed['confirmed_at_kill']:,}), taken back after restart: {killed['recovered']}, "
+                f"429s: {killed['rate_limited_429']}"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser("worker", help="one delivery worker (drains the outbox, prints a JSON report)")
+    run.add_argument("--database-url", required=True)
+    run.add_argument("--api-base", required=True)
+    run.add_argument("--platform", default="telegram")
+    run.add_argument("--rate", type=float, required=True)
+    run.add_argument("--batch-size", type=int, default=500)
+    run.add_argument("--max-in-flight", type=int, default=64)
+    run.add_argument("--claim-lease", type=float, default=60)
+    run.add_argument("--sender", choices=["aiogram", "raw"], default="aiogram")
+    parser.add_argument(
+        "--recipients", type=int, action="append", help="repeatable; default 10,000 and 100,000"
+    )
+    parser.add_argument("--limit", type=float, default=500, help="messages per second (messenger and sender)")
+    parser.add_argument("--platform", default="telegram", choices=["telegram", "bale"])
+    parser.add_argument("--no-kill", dest="kill", action="store_false", help="skip the kill -9 runs")
+    args = parser.parse_args()
+    if args.command == "worker":
+        print(json.dumps(asyncio.run(worker(args))), flush=True)
+        return
+    asyncio.run(benchmark(args))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""Taking updates, and stopping to take them: the gate the webhook passes through.
+
+On SIGTERM the worker closes its gate: the webhook answers 503 (the messenger delivers the
+update again, to another worker or to this one after a restart), /healthz answers 503
+("draining") so a load balancer looks elsewhere, and the updates already inside run to the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+
+class Gate:
+    def __init__(self) -> None:
+        self.accepting = True
+        self.in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def close(self) -> None:
+        self.accepting = False
+
+    @asynccontextmanager
+    async def track(self) -> AsyncIterator[None]:
+        self.in_flight += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self.in_flight -= 1
+            if self.in_flight == 0:
+                self._idle.set()
+
+    async def wait_idle(self, within: float) -> bool:
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout=max(within, 0.0))
+        except TimeoutError:
+            return False
+        return True

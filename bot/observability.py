@@ -1,0 +1,334 @@
+"""Health, Prometheus metrics and the Bot API request middleware (retries, error counts).
+
+`GET /healthz` answers 200 with JSON when the database (and Redis, when configured) answer and
+the worker takes updates; 503 when one of them does not or the worker is draining for shutdown.
+`GET /metrics` is Prometheus' text format for this worker (each worker has its own registry:
+scrape every worker — at METRICS_PORT + its index — and sum in PromQL).
+
+Hooks for features:
+- `app.metrics.donation_recorded(amount_rials, currency)` when a donation is recorded;
+- `app.metrics.outbox_backlog.set(n)`, or `app.metrics.add_collect_hook(async_fn)` to compute a
+  gauge (e.g. the broadcast outbox backlog) when Prometheus scrapes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from aiogram import BaseMiddleware
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.methods import GetUpdates, TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import TelegramObject, Update
+from aiohttp import web
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from sqlalchemy import text
+
+if TYPE_CHECKING:
+    from aiogram import Bot
+    from aiogram.methods import Response
+
+    from bot.app import HamdelApp
+
+logger = logging.getLogger("hamdel.observability")
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+
+
+class Metrics:
+    """This worker's Prometheus registry (one per app, so tests may build many apps)."""
+
+    def __init__(self, *, platform: str, worker: str, version: str) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.info = Gauge(
+            "hamdel_build_info", "Version, platform and worker", ["version", "platform", "worker"], registry=r
+        )
+        self.info.labels(version=version, platform=platform, worker=worker).set(1)
+        self.updates = Counter(
+            "hamdel_updates_total",
+            "Updates by type and outcome (handled, unhandled, error, duplicate, retry, deferred, failed)",
+            ["type", "outcome"],
+            registry=r,
+        )
+        self.update_seconds = Histogram(
+            "hamdel_update_duration_seconds",
+            "Time to handle one update",
+            ["type"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.updates_in_flight = Gauge("hamdel_updates_in_flight", "Updates being handled now", registry=r)
+        self.inbox_replays = Counter(
+            "hamdel_inbox_replays_total",
+            "Updates processed again from the inbox (dead worker, transient failure)",
+            registry=r,
+        )
+        self.inbox_unfinished = Gauge("hamdel_inbox_unfinished", "Recorded updates not yet done", registry=r)
+        self.api_requests = Counter(
+            "hamdel_bot_api_requests_total", "Bot API requests by method", ["method"], registry=r
+        )
+        self.api_errors = Counter(
+            "hamdel_bot_api_errors_total",
+            "Bot API errors by method and code (0: network error or timeout)",
+            ["method", "code"],
+            registry=r,
+        )
+        self.api_seconds = Histogram(
+            "hamdel_bot_api_request_duration_seconds",
+            "Bot API request time",
+            ["method"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.outbox_backlog = Gauge(
+            "hamdel_outbox_backlog", "Broadcast messages waiting to be sent", registry=r
+        )
+        self.donations = Counter(
+            "hamdel_donations_recorded_total", "Donations recorded", ["currency"], registry=r
+        )
+        self.donations_rials = Counter(
+            "hamdel_donations_recorded_rials_total", "Sum of recorded donations in rials", registry=r
+        )
+        self._hooks: list[Callable[[], Awaitable[None]]] = []
+
+    def add_collect_hook(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """`hook` runs (at most 2 s) before each scrape, to set gauges from the database."""
+        self._hooks.append(hook)
+
+    def donation_recorded(self, amount_rials: int, currency: str = "IRR") -> None:
+        self.donations.labels(currency=currency).inc()
+        self.donations_rials.inc(max(amount_rials, 0))
+
+    async def render(self) -> bytes:
+        for hook in list(self._hooks):
+            try:
+                await asyncio.wait_for(hook(), timeout=2)
+            except Exception as error:
+                logger.warning("metrics hook %s failed: %r", getattr(hook, "__name__", hook), error)
+        return generate_latest(self.registry)
+
+
+class UpdateMetricsMiddleware(BaseMiddleware):
+    """Outer update middleware (inside aiogram's error handling, so it sees the exceptions):
+    counts updates by type and outcome and times them."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        kind = event.event_type if isinstance(event, Update) else type(event).__name__
+        started = time.perf_counter()
+        self.metrics.updates_in_flight.inc()
+        outcome = "error"
+        try:
+            result = await handler(event, data)
+            outcome = "unhandled" if result is UNHANDLED else "handled"
+            return result
+        finally:
+            self.metrics.updates_in_flight.dec()
+            self.metrics.update_seconds.labels(type=kind).observe(time.perf_counter() - started)
+            self.metrics.updates.labels(type=kind, outcome=outcome).inc()
+
+
+# Methods that change nothing when repeated: safe to retry after a timeout. A timed-out send may
+# have been delivered, so sends are never retried after a timeout (no duplicate messages).
+_IDEMPOTENT_PREFIXES = ("get", "set", "delete", "edit", "answer", "close", "log", "inquire", "unpin", "pin")
+
+
+class BotApiMiddleware(BaseRequestMiddleware):
+    """Session middleware: counts requests and errors by code, tracks requests in flight (for
+    graceful shutdown) and retries what is safe to retry:
+
+    - 429 Too Many Requests: waits `retry_after` (when it is at most `max_retry_after` seconds)
+      and tries again, up to `attempts` times in all;
+    - 5xx and connection errors: tries again after 0.5 s, 1 s…;
+    - timeouts: only for methods that change nothing when repeated (never a send).
+    getUpdates is left to aiogram's polling loop, which has its own backoff."""
+
+    def __init__(
+        self,
+        metrics: Metrics | None,
+        *,
+        attempts: int = 3,
+        max_retry_after: float = 10.0,
+        backoff: float = 0.5,
+    ) -> None:
+        self.metrics = metrics
+        self.attempts = attempts
+        self.max_retry_after = max_retry_after
+        self.backoff = backoff
+        self.in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def wait_idle(self, within: float) -> bool:
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout=max(within, 0.0))
+        except TimeoutError:
+            return False
+        return True
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        name = method.__api_method__
+        if isinstance(method, GetUpdates):
+            return await self._once(make_request, bot, method, name)
+        self.in_flight += 1
+        self._idle.clear()
+        try:
+            attempt = 1
+            while True:
+                try:
+                    return await self._once(make_request, bot, method, name)
+                except TelegramRetryAfter as error:
+                    if attempt >= self.attempts or error.retry_after > self.max_retry_after:
+                        raise
+                    delay = float(error.retry_after)
+                except TelegramServerError:
+                    if attempt >= self.attempts:
+                        raise
+                    delay = self.backoff * 2 ** (attempt - 1)
+                except TelegramNetworkError as error:
+                    timed_out = "timeout" in str(error).lower()
+                    if attempt >= self.attempts or (
+                        timed_out and not name.lower().startswith(_IDEMPOTENT_PREFIXES)
+                    ):
+                        raise
+                    delay = self.backoff * 2 ** (attempt - 1)
+                logger.info("Bot API %s failed (attempt %d): retrying in %.1f s", name, attempt, delay)
+                await asyncio.sleep(delay)
+                attempt += 1
+        finally:
+            self.in_flight -= 1
+            if self.in_flight == 0:
+                self._idle.set()
+
+    async def _once(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        name: str,
+    ) -> Response[TelegramType]:
+        if self.metrics is None:
+            return await make_request(bot, method)
+        started = time.perf_counter()
+        self.metrics.api_requests.labels(method=name).inc()
+        try:
+            return await make_request(bot, method)
+        except TelegramNetworkError:
+            self.metrics.api_errors.labels(method=name, code="0").inc()
+            raise
+        except TelegramAPIError as error:
+            code = _status_of(error)
+            self.metrics.api_errors.labels(method=name, code=str(code)).inc()
+            raise
+        finally:
+            self.metrics.api_seconds.labels(method=name).observe(time.perf_counter() - started)
+
+
+def _status_of(error: TelegramAPIError) -> int:
+    """The HTTP status the Bot API answered (stored on the error by `PlatformSession`)."""
+    from aiogram import exceptions as e
+
+    status = getattr(error, "status_code", None)
+    if isinstance(status, int):
+        return status
+
+    for kind, code in (
+        (e.TelegramRetryAfter, 429),
+        (e.TelegramServerError, 500),
+        (e.TelegramForbiddenError, 403),
+        (e.TelegramNotFound, 404),
+        (e.TelegramConflictError, 409),
+        (e.TelegramUnauthorizedError, 401),
+        (e.TelegramEntityTooLarge, 413),
+        (e.TelegramBadRequest, 400),
+    ):
+        if isinstance(error, kind):
+            return code
+    return 0
+
+
+# -- web endpoints -----------------------------------------------------------------------------
+
+APP_KEY: web.AppKey[HamdelApp] = web.AppKey("hamdel_app")
+
+
+async def check_health(app: HamdelApp, limit: float = 2.0) -> tuple[bool, dict[str, Any]]:
+    from bot import __version__
+
+    report: dict[str, Any] = {
+        "version": __version__,
+        "platform": app.profile.platform.value,
+        "worker": app.worker_id,
+    }
+    healthy = True
+    try:
+        async with asyncio.timeout(limit), app.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        report["database"] = "ok"
+    except Exception as error:
+        healthy = False
+        report["database"] = f"unreachable: {type(error).__name__}"
+    if app.redis is None:
+        report["redis"] = "not configured"
+    else:
+        try:
+            async with asyncio.timeout(limit):
+                await app.redis.ping()
+            report["redis"] = "ok"
+        except Exception as error:
+            healthy = False
+            report["redis"] = f"unreachable: {type(error).__name__}"
+    if not app.gate.accepting:
+        healthy = False
+        report["status"] = "draining"
+    else:
+        report["status"] = "ok" if healthy else "degraded"
+    return healthy, report
+
+
+async def health_endpoint(request: web.Request) -> web.Response:
+    healthy, report = await check_health(request.app[APP_KEY])
+    return web.json_response(report, status=200 if healthy else 503)
+
+
+async def metrics_endpoint(request: web.Request) -> web.Response:
+    app = request.app[APP_KEY]
+    body = await app.metrics.render()
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def add_ops_routes(app: HamdelApp, web_app: web.Application) -> None:
+    web_app[APP_KEY] = app
+    web_app.router.add_get("/healthz", health_endpoint)
+    web_app.router.add_get("/metrics", metrics_endpoint)

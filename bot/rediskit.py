@@ -1,0 +1,75 @@
+"""Redis for several workers: one client per process, and per-user event isolation whose locks
+a dead worker cannot hold for long.
+
+aiogram's `RedisEventIsolation` takes a lock with a fixed 60 s timeout: a worker killed inside a
+handler would keep that user waiting a minute. `LeasedRedisIsolation` takes the lock for
+WORKER_LEASE_SECONDS and extends it every third of that while the update runs, so a live
+handler keeps its lock as long as it needs and a dead worker's lock lapses within one lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+
+from aiogram.fsm.storage.base import BaseEventIsolation, KeyBuilder, StorageKey
+from redis.asyncio import Redis
+from redis.asyncio.lock import Lock
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import LockError
+
+logger = logging.getLogger("hamdel.redis")
+
+
+def create_redis(url: str) -> Redis:
+    """A client that fails fast when Redis is away (the inbox retries the update later) instead
+    of hanging a handler on long reconnect backoffs."""
+    return Redis.from_url(
+        url,
+        socket_connect_timeout=2,
+        socket_timeout=5,
+        retry=Retry(ExponentialBackoff(cap=0.1, base=0.02), 1),  # one quick reconnect
+        health_check_interval=30,
+    )
+
+
+class LeasedRedisIsolation(BaseEventIsolation):
+    def __init__(self, redis: Redis, key_builder: KeyBuilder, lease_seconds: float) -> None:
+        self.redis = redis
+        self.key_builder = key_builder
+        self.lease = max(lease_seconds, 0.5)
+
+    @asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
+        name = self.key_builder.build(key, "lock")
+        lock = Lock(self.redis, name, timeout=self.lease, sleep=0.02, blocking=True)
+        await lock.acquire()
+        renewer = asyncio.ensure_future(self._renew(lock))
+        try:
+            yield None
+        finally:
+            renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewer
+            try:
+                await lock.release()
+            except LockError:
+                logger.warning("per-user lock %s had lapsed before the update finished", name)
+            except Exception as error:  # Redis went away: the lock lapses by itself
+                logger.warning("could not release per-user lock %s: %r", name, error)
+
+    async def _renew(self, lock: Lock) -> None:
+        while True:
+            await asyncio.sleep(self.lease / 3)
+            try:
+                await lock.extend(self.lease, replace_ttl=True)
+            except Exception as error:
+                logger.warning("could not extend a per-user lock: %r", error)
+                return
+
+    async def close(self) -> None:
+        return None

@@ -1,0 +1,1260 @@
+"""📣 Broadcasts for staff (admins and campaign managers): compose, preview, send or schedule,
+and follow the progress with pause / resume / cancel. Also the aiogram side of the delivery
+engine (`AiogramSender`, `AiogramProgressSink`) and its start at boot."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.filters import Command
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import RequireRole
+from bot.i18n import I18n, Translator
+from bot.platform import PlatformProfile
+from bot.settings import Settings
+from bot.ui import Feature, cancel_button, show
+from handlers.subscriptions import alert, render_broadcast, toast, topic_key
+from models.broadcasts import Broadcast, BroadcastStatus, ButtonKind, SegmentKind, Topic
+from models.db import is_sqlite
+from models.donation import Campaign
+from services import audit, broadcasts, notifications, regions
+from services import campaigns as campaign_service
+from services.broadcasts import (
+    ConfirmOutcome,
+    ContentProblem,
+    ControlOutcome,
+    Progress,
+    ScheduleProblem,
+    Segment,
+)
+from services.clock import Clock
+from services.delivery import (
+    Content,
+    DeliveryConfig,
+    DeliveryEngine,
+    Envelope,
+    Outcome,
+    ProgressMessages,
+    SendResult,
+)
+from services.persian import format_datetime, to_fa_digits
+from services.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
+from services.roles import Role
+from services.users import UserRecord
+
+if TYPE_CHECKING:
+    from bot.app import HamdelApp
+
+logger = logging.getLogger("hamdel.broadcasts")
+
+router = Router(name="broadcasts")
+router.message.middleware(RequireRole(Role.ADMIN, Role.CAMPAIGN_MANAGER))
+router.callback_query.middleware(RequireRole(Role.ADMIN, Role.CAMPAIGN_MANAGER))
+
+SCHEDULE_EXAMPLE = "۱۴۰۵/۰۹/۱۲ ۱۸:۳۰"
+
+
+class BcCallback(CallbackData, prefix="bc"):
+    """Composer steps: action names the step, value its choice."""
+
+    action: str
+    value: str = ""
+
+
+class SegmentCallback(CallbackData, prefix="bcs"):
+    """A segment with its value (a topic, a campaign id, a province id, a language)."""
+
+    kind: str
+    value: str
+
+
+class BcControl(CallbackData, prefix="bcx"):
+    """A broadcast's controls: show, pause, resume, cancel (asks), cancelok (cancels)."""
+
+    id: int
+    action: str
+
+
+class Composer(StatesGroup):
+    text_fa = State()
+    text_en = State()
+    photo = State()
+    url = State()
+    schedule = State()
+    choosing = State()  # a step answered with buttons (button kind, campaign, segment, summary)
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def duration(t: Translator, seconds: float) -> str:
+    minutes = max(0, round(seconds / 60))
+    if seconds < 60:
+        return t("broadcast-duration-seconds")
+    if minutes < 60:
+        return t("broadcast-duration-minutes", minutes=minutes)
+    return t("broadcast-duration-hours", hours=minutes // 60, minutes=minutes % 60)
+
+
+def _number(value: int, t: Translator) -> str:
+    return str(value) if t.locale != "fa" else to_fa_digits(value)
+
+
+async def describe_segment(session: AsyncSession, segment: Segment, t: Translator) -> str:
+    kind, value = segment.kind, segment.value
+    if kind is SegmentKind.TOPIC and value in Topic._value2member_map_:
+        return t("broadcast-segment-topic", name=t(topic_key(Topic(str(value)))))
+    if kind in (SegmentKind.DONORS, SegmentKind.LAUNCH) and value and value.isdigit():
+        campaign = await session.get(Campaign, int(value))
+        name = campaign.title(t.locale) if campaign else "?"
+        key = "broadcast-segment-donors" if kind is SegmentKind.DONORS else "broadcast-segment-launch"
+        return t(key, name=name)
+    if kind is SegmentKind.PROVINCE and value:
+        province = regions.default_regions().find_province(value)
+        return t("broadcast-segment-province", name=province.name(t.locale) if province else value)
+    if kind is SegmentKind.LANGUAGE and value in broadcasts.LANGUAGES:
+        return t("broadcast-segment-language", name=t(f"broadcast-language-{value}"))
+    return t("broadcast-segment-all")
+
+
+def progress_text(progress: Progress, t: Translator) -> str:
+    status = t(f"broadcast-status-{progress.status}")
+    ident = _number(progress.broadcast_id, t)
+    if progress.status == BroadcastStatus.SCHEDULED.value and progress.scheduled_at:
+        return t("broadcast-scheduled", id=ident, when=format_datetime(progress.scheduled_at, t.locale))
+    if progress.status == BroadcastStatus.DONE.value:
+        return t(
+            "broadcast-finished",
+            id=ident,
+            sent=progress.sent,
+            blocked=progress.blocked,
+            failed=progress.failed,
+            skipped=progress.skipped,
+            unsubscribed=progress.unsubscribed,
+        )
+    if progress.status == BroadcastStatus.CANCELLED.value:
+        not_sent = progress.total - progress.sent - progress.failed - progress.blocked - progress.skipped
+        return t("broadcast-cancelled-report", id=ident, sent=progress.sent, cancelled=max(0, not_sent))
+    if progress.eta_seconds is not None:
+        eta = t("broadcast-eta", duration=duration(t, progress.eta_seconds))
+    elif progress.status == BroadcastStatus.PAUSED.value:
+        eta = t("broadcast-eta-paused")
+    else:
+        eta = t("broadcast-eta-unknown")
+    return t(
+        "broadcast-progress",
+        id=ident,
+        status=status,
+        sent=progress.sent,
+        blocked=progress.blocked,
+        failed=progress.failed,
+        skipped=progress.skipped,
+        remaining=progress.remaining,
+        total=progress.total,
+        eta=eta,
+    )
+
+
+def progress_keyboard(progress: Progress, t: Translator) -> InlineKeyboardMarkup | None:
+    status = progress.status
+    buttons: list[InlineKeyboardButton] = []
+    ident = progress.broadcast_id
+    if status == BroadcastStatus.SENDING.value:
+        buttons.append(
+            InlineKeyboardButton(
+                text=t("broadcast-pause-button"), callback_data=BcControl(id=ident, action="pause").pack()
+            )
+        )
+    elif status == BroadcastStatus.PAUSED.value:
+        buttons.append(
+            InlineKeyboardButton(
+                text=t("broadcast-resume-button"), callback_data=BcControl(id=ident, action="resume").pack()
+            )
+        )
+    if status in (s.value for s in broadcasts.LIVE):
+        buttons.append(
+            InlineKeyboardButton(
+                text=t("broadcast-cancel-button"), callback_data=BcControl(id=ident, action="cancel").pack()
+            )
+        )
+    if not buttons:
+        return None
+    refresh = InlineKeyboardButton(
+        text=t("broadcast-refresh-button"), callback_data=BcControl(id=ident, action="show").pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[buttons, [refresh]])
+
+
+# --- the aiogram side of the delivery engine ------------------------------------------------------
+
+
+def _too_many_requests(error: TelegramAPIError) -> bool:
+    text = error.message.lower()
+    return "too many requests" in text or "429" in text
+
+
+def _photo_problem(error: TelegramBadRequest) -> bool:
+    text = error.message.lower()
+    return any(word in text for word in ("photo", "file", "image", "wrong type"))
+
+
+class AiogramSender:
+    """`services.delivery.Sender` with aiogram: renders the envelope for its recipient's
+    language and maps the Bot API's answers to outcomes."""
+
+    def __init__(self, bot: Bot, i18n: I18n, profile: PlatformProfile, *, paid: bool) -> None:
+        self.bot = bot
+        self.i18n = i18n
+        self.profile = profile
+        self.paid = True if paid and profile.paid_broadcast else None
+
+    async def send(self, envelope: Envelope) -> SendResult:
+        t = self.i18n.translator(envelope.language)
+        text, photo, markup = render_broadcast(envelope.content, envelope.language, t)
+        try:
+            if photo and len(text) <= self.profile.max_caption_length:
+                try:
+                    message = await self.bot.send_photo(
+                        envelope.chat_id,
+                        photo,
+                        caption=text,
+                        reply_markup=markup,
+                        allow_paid_broadcast=self.paid,
+                    )
+                except TelegramBadRequest as error:
+                    if not _photo_problem(error):
+                        raise
+                    logger.warning(
+                        "broadcast %s: photo refused (%s), sent as text", envelope.content.broadcast_id, error
+                    )
+                    message = await self.bot.send_message(
+                        envelope.chat_id, text, reply_markup=markup, allow_paid_broadcast=self.paid
+                    )
+            else:
+                message = await self.bot.send_message(
+                    envelope.chat_id, text, reply_markup=markup, allow_paid_broadcast=self.paid
+                )
+        except TelegramRetryAfter as error:
+            return SendResult(Outcome.RETRY_AFTER, retry_after=float(error.retry_after), error=error.message)
+        except TelegramForbiddenError as error:
+            return SendResult(Outcome.BLOCKED, error=error.message)
+        except TelegramUnauthorizedError as error:
+            # The token was revoked: hold everything (nothing is lost) until someone fixes it.
+            logger.error("the Bot API refuses our token; broadcasts wait: %s", error)
+            return SendResult(Outcome.RETRY_AFTER, retry_after=60.0, error=error.message)
+        except TelegramEntityTooLarge as error:
+            return SendResult(Outcome.FAILED, error=error.message)
+        except (TelegramServerError, TelegramNetworkError) as error:
+            return SendResult(Outcome.TRANSIENT, error=error.message)
+        except TelegramAPIError as error:
+            if _too_many_requests(error):
+                return SendResult(Outcome.RETRY_AFTER, error=error.message)
+            return SendResult(Outcome.FAILED, error=error.message)
+        except TimeoutError:
+            return SendResult(Outcome.TRANSIENT, error="timeout")
+        return SendResult(Outcome.SENT, message_id=message.message_id)
+
+
+class AiogramProgressSink:
+    """The author's progress message. Telegram: one message, edited (text and buttons). Bale,
+    where editing a message with buttons is unreliable: a text-only progress message that is
+    edited, and the buttons in a separate message sent once."""
+
+    def __init__(self, bot: Bot, i18n: I18n, profile: PlatformProfile) -> None:
+        self.bot = bot
+        self.i18n = i18n
+        self.profile = profile
+        # What each progress message shows now: an unchanged snapshot is not edited again.
+        self._shown: dict[int, tuple[str, str, int | None]] = {}
+
+    async def report(self, progress: Progress, *, final: bool) -> ProgressMessages:
+        assert progress.author_id is not None
+        t = self.i18n.translator(progress.author_language)
+        text = progress_text(progress, t)
+        chat = progress.author_id
+        shown = (text, progress.status, progress.progress_message_id)
+        if not final and self._shown.get(progress.broadcast_id) == shown:
+            return ProgressMessages(progress.progress_message_id, progress.control_message_id)
+        self._shown[progress.broadcast_id] = shown
+        if final:
+            self._shown.pop(progress.broadcast_id, None)
+        if self.profile.can_edit_keyboards:
+            markup = None if final else progress_keyboard(progress, t)
+            message_id = await self._edit_or_send(chat, progress.progress_message_id, text, markup)
+            if final:
+                await self._send(chat, text, None)
+            return ProgressMessages(message_id, progress.control_message_id)
+        message_id = await self._edit_or_send(chat, progress.progress_message_id, text, None)
+        control = progress.control_message_id
+        if final:
+            if control is not None:
+                await self._delete(chat, control)
+            await self._send(chat, text, None)
+            return ProgressMessages(message_id, None)
+        if control is None:
+            markup = progress_keyboard(progress, t)
+            if markup is not None:
+                control = await self._send(
+                    chat, t("broadcast-controls", id=_number(progress.broadcast_id, t)), markup
+                )
+        return ProgressMessages(message_id, control)
+
+    async def _send(self, chat: int, text: str, markup: InlineKeyboardMarkup | None) -> int | None:
+        try:
+            return (await self.bot.send_message(chat, text, reply_markup=markup)).message_id
+        except TelegramAPIError as error:
+            logger.warning("progress message to %s failed: %s", chat, error)
+            return None
+
+    async def _edit_or_send(
+        self, chat: int, message_id: int | None, text: str, markup: InlineKeyboardMarkup | None
+    ) -> int | None:
+        if message_id is not None:
+            try:
+                await self.bot.edit_message_text(
+                    text=text, chat_id=chat, message_id=message_id, reply_markup=markup
+                )
+                return message_id
+            except TelegramBadRequest as error:
+                if "not modified" in error.message:
+                    return message_id
+                logger.info("progress message %s not editable (%s); sending a new one", message_id, error)
+            except TelegramAPIError as error:
+                logger.warning("progress edit failed: %s", error)
+                return message_id
+        return await self._send(chat, text, markup)
+
+    async def _delete(self, chat: int, message_id: int) -> None:
+        try:
+            await self.bot.delete_message(chat, message_id)
+        except TelegramAPIError:
+            pass
+
+
+def delivery_config(settings: Settings, *, rate: float) -> DeliveryConfig:
+    section = settings.broadcast
+    return DeliveryConfig(
+        rate=rate,
+        per_chat_rate=section.per_chat_rate,
+        retry_after_fallback=section.retry_after_fallback,
+        max_attempts=section.max_attempts,
+        backoff_base=section.backoff_base,
+        backoff_max=section.backoff_max,
+        batch_size=section.batch_size,
+        max_in_flight=section.max_in_flight,
+        progress_interval=section.progress_interval,
+        poll_interval=section.poll_interval,
+        claim_lease=section.claim_lease,
+    )
+
+
+def make_limiter(app: HamdelApp, rate: float) -> RateLimiter:
+    section = app.settings.broadcast
+    if app.settings.redis.redis_url:
+        return RedisRateLimiter.from_url(
+            app.settings.redis.redis_url,
+            namespace=f"{app.profile.platform.value}:{app.bot.id}",
+            rate=rate,
+            per_chat_rate=section.per_chat_rate,
+        )
+    return LocalRateLimiter(rate, section.per_chat_rate)
+
+
+async def start_delivery(app: HamdelApp) -> None:
+    """At boot: the delivery engine and the campaign-notice scanner, in the background."""
+    section = app.settings.broadcast
+    paid = section.paid and app.profile.paid_broadcast
+    rate = section.rate_for(app.settings.platform, paid=paid)
+    limiter = make_limiter(app, rate)
+
+    async def forget(chat_ids: list[int]) -> None:
+        for chat_id in chat_ids:
+            app.users.forget(chat_id)
+
+    engine = DeliveryEngine(
+        app.sessionmaker,
+        AiogramSender(app.bot, app.i18n, app.profile, paid=paid),
+        limiter,
+        delivery_config(app.settings, rate=rate),
+        platform=app.profile.platform.value,
+        clock=app.clock,
+        progress_sink=AiogramProgressSink(app.bot, app.i18n, app.profile),
+        exclusive=is_sqlite(app.engine),
+        on_blocked=forget,
+    )
+    scanner = notifications.NoticeScanner(
+        app.sessionmaker,
+        platform=app.profile.platform.value,
+        clock=app.clock,
+        render=app.i18n.text,
+        interval=section.scanner_interval,
+        live_max_age=timedelta(hours=section.live_notice_max_age_hours),
+        on_created=engine.wake,
+    )
+    app.dispatcher.workflow_data["delivery"] = engine
+    app.dispatcher.workflow_data["notice_scanner"] = scanner
+
+    async def deliver() -> None:
+        try:
+            await until_cancelled(engine.run, engine.stop)
+        finally:
+            await limiter.close()
+
+    app.spawn(deliver(), "broadcast-delivery")
+    app.spawn(until_cancelled(scanner.run, scanner.stop), "campaign-notices")
+
+
+async def until_cancelled(
+    run: Callable[[], Coroutine[Any, Any, None]], stop: Callable[[], None], *, grace: float = 5.0
+) -> None:
+    """Run background work; when the app cancels it, ask it to stop at a safe point (no
+    transaction left open mid-statement) and give it `grace` seconds before cancelling it."""
+    task = asyncio.create_task(run())
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        stop()
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await asyncio.wait_for(task, grace)
+        raise
+
+
+# --- composer ------------------------------------------------------------------------------------
+
+
+def _home_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("broadcast-new-button"), callback_data=BcCallback(action="new").pack()
+                ),
+                InlineKeyboardButton(
+                    text=t("broadcast-recent-button"), callback_data=BcCallback(action="recent").pack()
+                ),
+            ]
+        ]
+    )
+
+
+def _button(t: Translator, key: str, action: str, value: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=t(key), callback_data=BcCallback(action=action, value=value).pack())
+
+
+def _one_column(*buttons: InlineKeyboardButton) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[button] for button in buttons])
+
+
+@router.message(Command("broadcast"))
+async def broadcast_command(message: Message, state: FSMContext, t: Translator) -> None:
+    await state.clear()
+    await message.answer(t("broadcast-home"), reply_markup=_home_keyboard(t))
+
+
+async def _draft(state: FSMContext, session: AsyncSession, user: UserRecord) -> Broadcast | None:
+    data = await state.get_data()
+    draft_id = data.get("draft")
+    return await broadcasts.get_draft(session, int(draft_id) if draft_id else None, user.user_id)
+
+
+async def _gone(
+    target: Message | CallbackQuery, state: FSMContext, t: Translator, answer: CallbackAnswer | None = None
+) -> None:
+    await state.clear()
+    if isinstance(target, Message):
+        await target.answer(t("broadcast-draft-gone"))
+    elif answer is not None:
+        alert(answer, t("broadcast-draft-gone"))
+
+
+def _ask_text_fa(t: Translator, profile: PlatformProfile) -> str:
+    return t(
+        "broadcast-ask-text-fa",
+        limit=profile.max_text_length,
+        caption_limit=str(profile.max_caption_length)
+        if t.locale != "fa"
+        else to_fa_digits(profile.max_caption_length),
+    )
+
+
+@router.callback_query(BcCallback.filter(F.action == "new"))
+async def new_broadcast(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
+) -> None:
+    draft = await broadcasts.create_draft(
+        session,
+        platform=profile.platform.value,
+        author_id=user.user_id,
+        author_language=t.locale,
+        now=clock.now(),
+    )
+    await state.set_state(Composer.text_fa)
+    await state.set_data({"draft": draft.id})
+    await show(query, _ask_text_fa(t, profile), _one_column(cancel_button(t)), profile)
+
+
+def _text_problem(
+    t: Translator, text: str | None, *, with_photo: bool, profile: PlatformProfile
+) -> str | None:
+    problem = broadcasts.check_text(
+        text, with_photo=with_photo, max_text=profile.max_text_length, max_caption=profile.max_caption_length
+    )
+    if problem is None:
+        return None
+    length = len(text or "")
+    if problem is ContentProblem.EMPTY:
+        return t("broadcast-empty-text")
+    if problem is ContentProblem.CAPTION_TOO_LONG:
+        return t("broadcast-caption-too-long", limit=profile.max_caption_length, length=_number(length, t))
+    return t("broadcast-too-long", limit=profile.max_text_length, length=_number(length, t))
+
+
+@router.message(Composer.text_fa, F.text | F.photo)
+async def text_fa_received(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    draft = await _draft(state, session, user)
+    if draft is None:
+        await _gone(message, state, t)
+        return
+    if message.photo:
+        draft.photo_file_id = message.photo[-1].file_id
+        if not (message.caption or "").strip():
+            await message.answer(
+                t("broadcast-photo-saved-ask-text", limit=profile.max_caption_length),
+                reply_markup=_one_column(cancel_button(t)),
+            )
+            return
+        text = message.caption or ""
+    else:
+        text = message.text or ""
+    problem = _text_problem(t, text, with_photo=draft.photo_file_id is not None, profile=profile)
+    if problem:
+        await message.answer(problem, reply_markup=_one_column(cancel_button(t)))
+        return
+    draft.text_fa = text
+    await state.set_state(Composer.text_en)
+    await message.answer(
+        t("broadcast-ask-text-en"),
+        reply_markup=_one_column(_button(t, "broadcast-skip-en-button", "noen"), cancel_button(t)),
+    )
+
+
+@router.message(Composer.text_en, F.text)
+async def text_en_received(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    draft = await _draft(state, session, user)
+    if draft is None:
+        await _gone(message, state, t)
+        return
+    text = message.text or ""
+    problem = _text_problem(t, text, with_photo=draft.photo_file_id is not None, profile=profile)
+    if problem:
+        await message.answer(
+            problem,
+            reply_markup=_one_column(_button(t, "broadcast-skip-en-button", "noen"), cancel_button(t)),
+        )
+        return
+    draft.text_en = text
+    await _after_texts(message, state, draft, t, profile)
+
+
+@router.callback_query(BcCallback.filter(F.action == "noen"))
+async def skip_english(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    draft = await _draft(state, session, user)
+    if draft is None or await state.get_state() != Composer.text_en.state:
+        await _gone(query, state, t, callback_answer)
+        return
+    draft.text_en = None
+    await _after_texts(query, state, draft, t, profile)
+
+
+async def _after_texts(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    draft: Broadcast,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    if draft.photo_file_id is None:
+        await state.set_state(Composer.photo)
+        markup = _one_column(_button(t, "broadcast-skip-photo-button", "nophoto"), cancel_button(t))
+        await show(target, t("broadcast-ask-photo"), markup, profile)
+        return
+    await _ask_button(target, state, t, profile)
+
+
+async def _ask_button(
+    target: Message | CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
+) -> None:
+    await state.set_state(Composer.choosing)
+    markup = _one_column(
+        _button(t, "broadcast-button-url-choice", "btn", "url"),
+        _button(t, "broadcast-button-campaign-choice", "btn", "campaign"),
+        _button(t, "broadcast-button-none-choice", "btn", "none"),
+        cancel_button(t),
+    )
+    await show(target, t("broadcast-ask-button"), markup, profile)
+
+
+@router.message(Composer.photo, F.photo)
+async def photo_received(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    draft = await _draft(state, session, user)
+    if draft is None or message.photo is None:
+        await _gone(message, state, t)
+        return
+    longest = max(len(draft.text_fa), len(draft.text_en or ""))
+    if longest > profile.max_caption_length:
+        await message.answer(
+            t("broadcast-photo-caption-too-long", limit=profile.max_caption_length),
+            reply_markup=_one_column(_button(t, "broadcast-skip-photo-button", "nophoto"), cancel_button(t)),
+        )
+        return
+    draft.photo_file_id = message.photo[-1].file_id
+    await _ask_button(message, state, t, profile)
+
+
+@router.message(Composer.photo)
+async def photo_expected(message: Message, t: Translator) -> None:
+    await message.answer(
+        t("broadcast-photo-only"),
+        reply_markup=_one_column(_button(t, "broadcast-skip-photo-button", "nophoto"), cancel_button(t)),
+    )
+
+
+@router.callback_query(BcCallback.filter(F.action == "nophoto"))
+async def skip_photo(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    if await _draft(state, session, user) is None:
+        await _gone(query, state, t, callback_answer)
+        return
+    await _ask_button(query, state, t, profile)
+
+
+@router.message(Composer.text_fa)
+@router.message(Composer.text_en)
+async def text_expected(message: Message, t: Translator) -> None:
+    await message.answer(t("broadcast-text-only"), reply_markup=_one_column(cancel_button(t)))
+
+
+@router.callback_query(BcCallback.filter(F.action == "btn"))
+async def button_kind_chosen(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: BcCallback,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
+) -> None:
+    draft = await _draft(state, session, user)
+    if draft is None:
+        await _gone(query, state, t, callback_answer)
+        return
+    if callback_data.value == "url":
+        await state.set_state(Composer.url)
+        await show(query, t("broadcast-ask-url"), _one_column(cancel_button(t)), profile)
+        return
+    if callback_data.value == "campaign":
+        campaigns = (await campaign_service.active_campaigns(session, clock.now()))[:20]
+        if not campaigns:
+            alert(callback_answer, t("broadcast-no-campaigns"))
+            return
+        builder = InlineKeyboardBuilder()
+        for campaign in campaigns:
+            builder.row(
+                InlineKeyboardButton(
+                    text=campaign.title(t.locale)[:60],
+                    callback_data=BcCallback(action="camp", value=str(campaign.id)).pack(),
+                )
+            )
+        builder.row(cancel_button(t))
+        await show(query, t("broadcast-choose-campaign"), builder.as_markup(), profile)
+        return
+    draft.button_kind = None
+    draft.button_url = None
+    draft.button_campaign_id = None
+    await _ask_segment(query, state, t, profile)
+
+
+@router.message(Composer.url, F.text)
+async def url_received(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    i18n: I18n,
+    profile: PlatformProfile,
+) -> None:
+    draft = await _draft(state, session, user)
+    if draft is None:
+        await _gone(message, state, t)
+        return
+    url = broadcasts.clean_url(message.text or "")
+    if url is None:
+        await message.answer(t("broadcast-bad-url"), reply_markup=_one_column(cancel_button(t)))
+        return
+    draft.button_kind = ButtonKind.URL.value
+    draft.button_url = url
+    draft.button_campaign_id = None
+    draft.button_text_fa = i18n.text("fa", "broadcast-button-link")
+    draft.button_text_en = i18n.text("en", "broadcast-button-link")
+    await _ask_segment(message, state, t, profile)
+
+
+@router.message(Composer.url)
+async def url_expected(message: Message, t: Translator) -> None:
+    await message.answer(t("broadcast-bad-url"), reply_markup=_one_column(cancel_button(t)))
+
+
+@router.callback_query(BcCallback.filter(F.action == "camp"))
+async def campaign_chosen(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: BcCallback,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    i18n: I18n,
+    profile: PlatformProfile,
+) -> None:
+    draft = await _draft(state, session, user)
+    campaign = (
+        await session.get(Campaign, int(callback_data.value)) if callback_data.value.isdigit() else None
+    )
+    if draft is None or campaign is None:
+        await _gone(query, state, t, callback_answer)
+        return
+    draft.button_kind = ButtonKind.CAMPAIGN.value
+    draft.button_url = None
+    draft.button_campaign_id = campaign.id
+    for locale in ("fa", "en"):
+        title = campaign.title(locale)
+        title = title if len(title) <= 40 else title[:39] + "…"
+        setattr(draft, f"button_text_{locale}", i18n.text(locale, "broadcast-button-campaign", title=title))
+    await _ask_segment(query, state, t, profile)
+
+
+async def _ask_segment(
+    target: Message | CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
+) -> None:
+    await state.set_state(Composer.choosing)
+    markup = _one_column(
+        _button(t, "broadcast-segment-all-button", "seg", SegmentKind.EVERYONE.value),
+        _button(t, "broadcast-segment-topic-button", "seg", SegmentKind.TOPIC.value),
+        _button(t, "broadcast-segment-donors-button", "seg", SegmentKind.DONORS.value),
+        _button(t, "broadcast-segment-province-button", "seg", SegmentKind.PROVINCE.value),
+        _button(t, "broadcast-segment-language-button", "seg", SegmentKind.LANGUAGE.value),
+        cancel_button(t),
+    )
+    await show(target, t("broadcast-ask-segment"), markup, profile)
+
+
+@router.callback_query(BcCallback.filter(F.action == "seg"))
+async def segment_kind_chosen(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: BcCallback,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+    settings: Settings,
+    bot: Bot,
+) -> None:
+    draft = await _draft(state, session, user)
+    if draft is None:
+        await _gone(query, state, t, callback_answer)
+        return
+    kind = callback_data.value
+    builder = InlineKeyboardBuilder()
+    if kind == SegmentKind.EVERYONE.value:
+        await _set_segment(query, draft, Segment(SegmentKind.EVERYONE), session, t, profile, settings, bot)
+        return
+    if kind == SegmentKind.TOPIC.value:
+        prompt = "broadcast-choose-topic"
+        for topic in Topic:
+            builder.row(
+                InlineKeyboardButton(
+                    text=t(topic_key(topic)),
+                    callback_data=SegmentCallback(kind="topic", value=topic.value).pack(),
+                )
+            )
+    elif kind == SegmentKind.DONORS.value:
+        prompt = "broadcast-choose-campaign"
+        for campaign in await broadcasts.recent_campaigns(session):
+            builder.row(
+                InlineKeyboardButton(
+                    text=campaign.title(t.locale)[:60],
+                    callback_data=SegmentCallback(kind="donors", value=str(campaign.id)).pack(),
+                )
+            )
+    elif kind == SegmentKind.PROVINCE.value:
+        prompt = "broadcast-choose-province"
+        for province in regions.provinces():
+            builder.button(
+                text=province.name(t.locale),
+                callback_data=SegmentCallback(kind="province", value=province.id),
+            )
+        builder.adjust(3)
+    elif kind == SegmentKind.LANGUAGE.value:
+        prompt = "broadcast-choose-language"
+        for code in broadcasts.LANGUAGES:
+            builder.button(
+                text=t(f"broadcast-language-{code}"),
+                callback_data=SegmentCallback(kind="language", value=code),
+            )
+    else:
+        alert(callback_answer, t("fallback-stale-button"))
+        return
+    if kind == SegmentKind.DONORS.value and not builder.buttons:
+        alert(callback_answer, t("broadcast-no-campaigns"))
+        return
+    builder.row(cancel_button(t))
+    await show(query, t(prompt), builder.as_markup(), profile)
+
+
+@router.callback_query(SegmentCallback.filter())
+async def segment_value_chosen(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: SegmentCallback,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+    settings: Settings,
+    bot: Bot,
+) -> None:
+    draft = await _draft(state, session, user)
+    kind, value = callback_data.kind, callback_data.value
+    segment = Segment(SegmentKind(kind), value) if kind in SegmentKind._value2member_map_ else None
+    if segment is not None and segment.kind is SegmentKind.PROVINCE:
+        if regions.default_regions().find_province(value) is None:
+            segment = None
+    if draft is None:
+        await _gone(query, state, t, callback_answer)
+        return
+    if segment is None or not segment.valid():
+        alert(callback_answer, t("fallback-stale-button"))
+        return
+    await _set_segment(query, draft, segment, session, t, profile, settings, bot)
+
+
+async def _set_segment(
+    query: CallbackQuery,
+    draft: Broadcast,
+    segment: Segment,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    settings: Settings,
+    bot: Bot,
+) -> None:
+    draft.segment_kind = segment.kind.value
+    draft.segment_value = segment.value
+    await session.flush()
+    count = await broadcasts.count_recipients(session, draft.platform, segment)
+    described = await describe_segment(session, segment, t)
+    if count == 0:
+        markup = _one_column(_button(t, "broadcast-change-segment-button", "chseg"), _discard_button(t))
+        await show(query, t("broadcast-no-recipients", segment=described), markup, profile)
+        return
+    await _preview(bot, query.from_user.id, draft, t)
+    rate = settings.broadcast.rate_for(
+        settings.platform, paid=settings.broadcast.paid and profile.paid_broadcast
+    )
+    english = t("broadcast-english-yes") if draft.text_en else t("broadcast-english-no")
+    summary = t(
+        "broadcast-summary",
+        segment=described,
+        count=count,
+        english=english,
+        eta=duration(t, count / rate),
+    )
+    markup = _one_column(
+        _button(t, "broadcast-send-now-button", "send"),
+        _button(t, "broadcast-schedule-button", "sched"),
+        _button(t, "broadcast-change-segment-button", "chseg"),
+        _discard_button(t),
+    )
+    await bot.send_message(query.from_user.id, summary, reply_markup=markup)
+
+
+def _discard_button(t: Translator) -> InlineKeyboardButton:
+    return _button(t, "broadcast-discard-button", "discard")
+
+
+async def _preview(bot: Bot, chat_id: int, draft: Broadcast, t: Translator) -> None:
+    """The message exactly as recipients get it: in Persian, and in English when written."""
+    content = Content.of(draft)
+    languages = ["fa", "en"] if draft.text_en else ["fa"]
+    for language in languages:
+        await bot.send_message(
+            chat_id, t("broadcast-preview-header", language=t(f"broadcast-language-{language}"))
+        )
+        reader = t.i18n.translator(language)
+        text, photo, markup = render_broadcast(content, language, reader)
+        if photo:
+            await bot.send_photo(chat_id, photo, caption=text, reply_markup=markup)
+        else:
+            await bot.send_message(chat_id, text, reply_markup=markup)
+
+
+@router.callback_query(BcCallback.filter(F.action == "chseg"))
+async def change_segment(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    if await _draft(state, session, user) is None:
+        await _gone(query, state, t, callback_answer)
+        return
+    await _ask_segment(query, state, t, profile)
+
+
+@router.callback_query(BcCallback.filter(F.action == "discard"))
+async def discard(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
+) -> None:
+    draft = await _draft(state, session, user)
+    await state.clear()
+    if draft is not None:
+        await broadcasts.control(session, draft.id, "cancel", actor_id=user.user_id, now=clock.now())
+    await show(query, t("broadcast-discarded"), _home_keyboard(t), profile)
+
+
+@router.callback_query(BcCallback.filter(F.action.in_({"send", "sendx", "schedok"})))
+async def send_confirmed(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: BcCallback,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
+    settings: Settings,
+    delivery: DeliveryEngine | None = None,
+) -> None:
+    draft = await _draft(state, session, user)
+    if draft is None:
+        # A second press (or a press on an old summary): the first one counted.
+        alert(callback_answer, t("broadcast-already-confirmed"))
+        return
+    now = clock.now()
+    scheduled_at: datetime | None = None
+    if callback_data.action == "schedok":
+        stamp = (await state.get_data()).get("when")
+        if not isinstance(stamp, int | float):
+            await _gone(query, state, t, callback_answer)
+            return
+        scheduled_at = datetime.fromtimestamp(stamp, UTC)
+    elif callback_data.action == "send":
+        duplicate = await broadcasts.find_duplicate(session, draft, now=now)
+        if duplicate is not None and duplicate.confirmed_at is not None:
+            markup = _one_column(_button(t, "broadcast-send-anyway-button", "sendx"), _discard_button(t))
+            text = t(
+                "broadcast-duplicate",
+                id=_number(duplicate.id, t),
+                when=format_datetime(duplicate.confirmed_at, t.locale),
+                status=t(f"broadcast-status-{duplicate.status}"),
+            )
+            await show(query, text, markup, profile)
+            return
+    outcome, broadcast = await broadcasts.confirm(
+        session, draft.id, author_id=user.user_id, now=now, scheduled_at=scheduled_at
+    )
+    if outcome is ConfirmOutcome.PAST:
+        await state.set_state(Composer.schedule)
+        await show(
+            query,
+            t("broadcast-schedule-past", example=SCHEDULE_EXAMPLE),
+            _one_column(cancel_button(t)),
+            profile,
+        )
+        return
+    if outcome is ConfirmOutcome.EMPTY_SEGMENT:
+        described = await describe_segment(session, Segment.of(draft), t)
+        markup = _one_column(_button(t, "broadcast-change-segment-button", "chseg"), _discard_button(t))
+        await show(query, t("broadcast-no-recipients", segment=described), markup, profile)
+        return
+    if outcome is ConfirmOutcome.NOT_DRAFT or broadcast is None:
+        alert(callback_answer, t("broadcast-already-confirmed"))
+        return
+    await state.clear()
+    await audit.record(
+        session,
+        platform=profile.platform.value,
+        actor_id=user.user_id,
+        action="broadcast.schedule" if scheduled_at else "broadcast.send",
+        target=f"broadcast:{broadcast.id}",
+        after={
+            "segment": f"{broadcast.segment_kind}:{broadcast.segment_value or ''}",
+            "recipients": broadcast.estimate,
+            "scheduled_at": scheduled_at.isoformat() if scheduled_at else None,
+        },
+    )
+    # Durable before anything is sent or shown: the engine may start right away.
+    await session.commit()
+    snapshot = await _snapshot(session, broadcast.id, settings, profile, now)
+    if snapshot is None:
+        return
+    message = await show(query, progress_text(snapshot, t), progress_keyboard(snapshot, t), profile)
+    field = "progress_message_id" if profile.can_edit_keyboards else "control_message_id"
+    setattr(broadcast, field, message.message_id)
+    if delivery is not None:
+        delivery.wake()
+
+
+async def _snapshot(
+    session: AsyncSession, broadcast_id: int, settings: Settings, profile: PlatformProfile, now: datetime
+) -> Progress | None:
+    rate = settings.broadcast.rate_for(
+        settings.platform, paid=settings.broadcast.paid and profile.paid_broadcast
+    )
+    return await broadcasts.progress(session, broadcast_id, rate=rate, now=now)
+
+
+@router.callback_query(BcCallback.filter(F.action == "sched"))
+async def schedule_asked(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    if await _draft(state, session, user) is None:
+        await _gone(query, state, t, callback_answer)
+        return
+    await state.set_state(Composer.schedule)
+    await show(
+        query, t("broadcast-ask-schedule", example=SCHEDULE_EXAMPLE), _one_column(cancel_button(t)), profile
+    )
+
+
+@router.message(Composer.schedule, F.text)
+async def schedule_typed(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    clock: Clock,
+) -> None:
+    draft = await _draft(state, session, user)
+    if draft is None:
+        await _gone(message, state, t)
+        return
+    parsed = broadcasts.parse_schedule((message.text or "")[:64], now=clock.now())
+    if isinstance(parsed, ScheduleProblem):
+        key = {
+            ScheduleProblem.FORMAT: "broadcast-schedule-format",
+            ScheduleProblem.INVALID: "broadcast-schedule-invalid",
+            ScheduleProblem.PAST: "broadcast-schedule-past",
+            ScheduleProblem.TOO_FAR: "broadcast-schedule-too-far",
+        }[parsed]
+        await message.answer(t(key, example=SCHEDULE_EXAMPLE), reply_markup=_one_column(cancel_button(t)))
+        return
+    await state.update_data(when=parsed.timestamp())
+    count = await broadcasts.count_recipients(session, draft.platform, Segment.of(draft))
+    markup = _one_column(_button(t, "broadcast-confirm-button", "schedok"), _discard_button(t))
+    await message.answer(
+        t("broadcast-schedule-confirm", when=format_datetime(parsed, t.locale), count=count),
+        reply_markup=markup,
+    )
+
+
+@router.message(Composer.schedule)
+async def schedule_expected(message: Message, t: Translator) -> None:
+    await message.answer(t("broadcast-schedule-format", example=SCHEDULE_EXAMPLE))
+
+
+# --- recent broadcasts and their controls ---------------------------------------------------------
+
+
+@router.callback_query(BcCallback.filter(F.action == "recent"))
+async def recent_list(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    items = await broadcasts.recent(session, profile.platform.value)
+    if not items:
+        await show(query, t("broadcast-recent-empty"), _home_keyboard(t), profile)
+        return
+    builder = InlineKeyboardBuilder()
+    for item in items:
+        label = t(
+            "broadcast-recent-line",
+            id=_number(item.id, t),
+            status=t(f"broadcast-status-{item.status}"),
+            kind=t(f"broadcast-kind-{item.kind.replace('_', '-')}"),
+        )
+        builder.row(
+            InlineKeyboardButton(text=label[:64], callback_data=BcControl(id=item.id, action="show").pack())
+        )
+    await show(query, t("broadcast-recent-title"), builder.as_markup(), profile)
+
+
+@router.callback_query(BcControl.filter())
+async def control_pressed(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: BcControl,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
+    settings: Settings,
+    delivery: DeliveryEngine | None = None,
+) -> None:
+    now = clock.now()
+    action = callback_data.action
+    if action == "cancel":
+        snapshot = await _snapshot(session, callback_data.id, settings, profile, now)
+        if snapshot is None or snapshot.finished:
+            alert(callback_answer, t("broadcast-finished-toast"))
+            return
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=t("broadcast-cancel-sure-button"),
+                        callback_data=BcControl(id=callback_data.id, action="cancelok").pack(),
+                    ),
+                    InlineKeyboardButton(
+                        text=t("common-back-button"),
+                        callback_data=BcControl(id=callback_data.id, action="show").pack(),
+                    ),
+                ]
+            ]
+        )
+        await show(query, t("broadcast-cancel-confirm", remaining=snapshot.remaining), markup, profile)
+        return
+    if action in ("pause", "resume", "cancelok"):
+        verb = "cancel" if action == "cancelok" else action
+        outcome, broadcast = await broadcasts.control(
+            session, callback_data.id, verb, actor_id=user.user_id, now=now
+        )
+        if outcome is ControlOutcome.INVALID:
+            key = "broadcast-unknown" if broadcast is None else "broadcast-finished-toast"
+            alert(callback_answer, t(key))
+            if broadcast is None:
+                return
+        elif outcome is ControlOutcome.UNCHANGED:
+            toast(callback_answer, t("broadcast-unchanged-toast"))
+        else:
+            await audit.record(
+                session,
+                platform=profile.platform.value,
+                actor_id=user.user_id,
+                action=f"broadcast.{verb}",
+                target=f"broadcast:{callback_data.id}",
+            )
+            await session.commit()
+            toast(callback_answer, t(f"broadcast-{verb}-toast"))
+            if delivery is not None:
+                delivery.wake()
+    elif action != "show":
+        alert(callback_answer, t("fallback-stale-button"))
+        return
+    snapshot = await _snapshot(session, callback_data.id, settings, profile, now)
+    if snapshot is None:
+        alert(callback_answer, t("broadcast-unknown"))
+        return
+    await show(query, progress_text(snapshot, t), progress_keyboard(snapshot, t), profile)
+
+
+feature = Feature(
+    name="broadcasts",
+    private=router,
+    admin_commands=(("broadcast", "cmd-broadcast"),),
+    on_startup=(start_delivery,),
+)

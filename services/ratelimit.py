@@ -1,0 +1,199 @@
+"""Send-rate limiting for bulk delivery: a global rate, a per-chat rate, and a global pause.
+
+Both limiters reserve *slots* (the generic cell rate algorithm): each send is given the next
+free moment `1/rate` after the previous one, so sends are evenly spaced and never burst — a
+platform that counts messages in any sliding one-second window never sees more than `rate`.
+A 429 calls `pause(seconds)`: nobody sends until it ends, including sends that had already
+reserved a slot inside the pause (they check `still_valid` after waiting and reserve again).
+
+- `LocalRateLimiter`: one process (SQLite deployments, tests).
+- `RedisRateLimiter`: every worker of the bot shares one bucket, one pause and the per-chat
+  slots through Redis (Lua scripts with Redis's own clock, so worker clocks may differ).
+
+aiolimiter's leaky bucket is not used here because it admits a burst of `rate` messages at once
+(twice the rate inside one sliding second) and has no shared pause or per-chat slots.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """`granted`: a global slot is reserved `delay` seconds from now. Not granted: the chat
+    itself may receive again only in `delay` seconds (nothing was reserved; send others first).
+    `token` is the limiter's clock at the reservation (`token + delay` is the slot)."""
+
+    granted: bool
+    delay: float
+    token: float = 0.0
+
+
+class RateLimiter(Protocol):
+    rate: float
+
+    async def reserve(self, chat_id: int) -> Reservation: ...
+
+    async def still_valid(self, reservation: Reservation) -> bool:
+        """False when a pause began after the reservation and still runs: reserve again."""
+        ...
+
+    async def pause(self, seconds: float) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+async def acquire(limiter: RateLimiter, chat_id: int) -> None:
+    """Wait for a slot for this chat (used for retries, where waiting for one chat is fine)."""
+    while True:
+        reservation = await limiter.reserve(chat_id)
+        await asyncio.sleep(reservation.delay)
+        if reservation.granted and await limiter.still_valid(reservation):
+            return
+
+
+class LocalRateLimiter:
+    def __init__(self, rate: float, per_chat_rate: float, *, max_chats: int = 100_000) -> None:
+        self.rate = rate
+        self.interval = 1.0 / rate
+        self.chat_interval = 1.0 / per_chat_rate
+        self._tat = 0.0  # theoretical arrival time of the next free global slot
+        self._paused_until = 0.0
+        self._chats: OrderedDict[int, float] = OrderedDict()  # chat -> next free moment
+        self._max_chats = max_chats
+
+    async def reserve(self, chat_id: int) -> Reservation:
+        now = time.monotonic()
+        chat_next = self._chats.get(chat_id, 0.0)
+        slot = max(now, self._tat, self._paused_until)
+        if chat_next > slot:
+            return Reservation(granted=False, delay=chat_next - now)
+        self._tat = slot + self.interval
+        self._chats[chat_id] = slot + self.chat_interval
+        self._chats.move_to_end(chat_id)
+        self._prune(now)
+        return Reservation(granted=True, delay=slot - now, token=now)
+
+    def _prune(self, now: float) -> None:
+        while self._chats:
+            chat, moment = next(iter(self._chats.items()))
+            if moment > now and len(self._chats) <= self._max_chats:
+                break
+            del self._chats[chat]
+
+    async def still_valid(self, reservation: Reservation) -> bool:
+        return self._paused_until <= time.monotonic()
+
+    async def pause(self, seconds: float) -> None:
+        until = time.monotonic() + seconds
+        self._paused_until = max(self._paused_until, until)
+        self._tat = max(self._tat, self._paused_until)
+
+    @property
+    def paused_for(self) -> float:
+        return max(0.0, self._paused_until - time.monotonic())
+
+    async def close(self) -> None:
+        return None
+
+
+# KEYS: global slot, pause, chat slot. ARGV: interval µs, chat interval µs.
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
+local chat_next = tonumber(redis.call('GET', KEYS[3]) or '0')
+local slot = math.max(now, tat, paused)
+if chat_next > slot then
+  return {0, chat_next - now, now}
+end
+local interval = tonumber(ARGV[1])
+local chat_interval = tonumber(ARGV[2])
+redis.call('SET', KEYS[1], string.format('%.0f', slot + interval), 'PX', math.ceil((slot - now + interval) / 1000) + 60000)
+redis.call('SET', KEYS[3], string.format('%.0f', slot + chat_interval), 'PX', math.ceil((slot - now + chat_interval) / 1000) + 1)
+return {1, slot - now, now}
+"""
+
+# KEYS: global slot, pause. ARGV: pause µs.
+_PAUSE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local until_ = now + tonumber(ARGV[1])
+local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
+if until_ > paused then
+  redis.call('SET', KEYS[2], string.format('%.0f', until_), 'PX', math.ceil(tonumber(ARGV[1]) / 1000) + 1000)
+  paused = until_
+end
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if paused > tat then
+  redis.call('SET', KEYS[1], string.format('%.0f', paused), 'PX', math.ceil((paused - now) / 1000) + 60000)
+end
+return paused - now
+"""
+
+# KEYS: pause. Returns µs of pause left (0 when none).
+_PAUSED = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local paused = tonumber(redis.call('GET', KEYS[1]) or '0')
+if paused > now then return paused - now end
+return 0
+"""
+
+
+class RedisRateLimiter:
+    """The same algorithm with its state in Redis, shared by every worker (issue 9)."""
+
+    def __init__(
+        self, redis: Any, *, namespace: str, rate: float, per_chat_rate: float, owns_client: bool = False
+    ) -> None:
+        self.redis = redis
+        self.rate = rate
+        self.prefix = f"hamdel:ratelimit:{namespace}"
+        self._interval_us = round(1_000_000 / rate)
+        self._chat_interval_us = round(1_000_000 / per_chat_rate)
+        self._reserve = redis.register_script(_RESERVE)
+        self._pause = redis.register_script(_PAUSE)
+        self._paused = redis.register_script(_PAUSED)
+        self._owns_client = owns_client
+
+    @classmethod
+    def from_url(cls, url: str, *, namespace: str, rate: float, per_chat_rate: float) -> RedisRateLimiter:
+        from redis.asyncio import Redis
+
+        return cls(
+            Redis.from_url(url), namespace=namespace, rate=rate, per_chat_rate=per_chat_rate, owns_client=True
+        )
+
+    @property
+    def _keys(self) -> tuple[str, str]:
+        return f"{self.prefix}:tat", f"{self.prefix}:pause"
+
+    async def reserve(self, chat_id: int) -> Reservation:
+        tat, pause = self._keys
+        granted, delay_us, now_us = await self._reserve(
+            keys=[tat, pause, f"{self.prefix}:chat:{chat_id}"],
+            args=[self._interval_us, self._chat_interval_us],
+        )
+        return Reservation(
+            granted=bool(int(granted)),
+            delay=max(0.0, int(delay_us) / 1_000_000),
+            token=int(now_us) / 1_000_000,
+        )
+
+    async def still_valid(self, reservation: Reservation) -> bool:
+        left = await self._paused(keys=[self._keys[1]])
+        return int(left) <= 0
+
+    async def pause(self, seconds: float) -> None:
+        await self._pause(keys=list(self._keys), args=[round(seconds * 1_000_000)])
+
+    async def close(self) -> None:
+        if self._owns_client:
+            await self.redis.aclose()
