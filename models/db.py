@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.util import await_only
+
+# aiosqlite's DEBUG log prints every statement with its parameters — user text, national codes
+# in transit through the update inbox. Personal data must never reach a log: cap it at INFO.
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 
 def create_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 15_000) -> AsyncEngine:
