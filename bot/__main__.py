@@ -10,7 +10,8 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
+from typing import Any
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -32,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     from bot import cli
 
     cli.add_parser(commands)
+    imports = commands.add_parser("import-statuses", help="import dowry-kit application statuses from a CSV")
+    imports.add_argument("file", help="CSV: tracking code, national code, status, note, date")
     return parser
 
 
@@ -58,6 +61,16 @@ async def _run(settings: Settings) -> None:
     from bot.workers import serve
 
     await serve(settings)
+
+
+def _checked(coroutine: Coroutine[Any, Any, int]) -> int:
+    """Run; a SettingsError (also raised by the features' checks at start, e.g. a broken
+    rulebook) is one line and exit code 2."""
+    try:
+        return asyncio.run(coroutine)
+    except SettingsError as error:
+        print(f"hamdel: {error}", file=sys.stderr)
+        return 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -93,7 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "sandbox":
         from bot.sandbox import run_sandbox
 
-        return asyncio.run(run_sandbox(settings))
+        return _checked(run_sandbox(settings))
+    if command == "import-statuses":
+        from handlers.status import import_statuses_cli
+
+        return _checked(import_statuses_cli(settings, args.file))
     if not settings.telegram.bot_token:
         print(
             "hamdel: setting BOT_TOKEN is missing: get one from BotFather (Telegram or Bale)", file=sys.stderr
@@ -113,6 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(_run(settings))
     except KeyboardInterrupt:
         pass
+    except SettingsError as error:
+        print(f"hamdel: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

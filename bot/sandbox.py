@@ -230,8 +230,17 @@ async def open_sandbox(settings: Settings, write: Callable[[str], None]) -> Any:
     staff_chat = settings.staff.staff_chat_id or STAFF_CHAT_ID
     staff = messenger.group(chat_id=staff_chat, title="کارگروه رسیدگی", members={ADMIN_ID: "administrator"})
     polling = asyncio.create_task(app.run_polling(handle_signals=False))
+    started = asyncio.ensure_future(
+        messenger.wait_for_request(lambda request: request.method == "getUpdates", timeout=30)
+    )
+    await asyncio.wait({started, polling}, return_when=asyncio.FIRST_COMPLETED)
+    if polling.done():  # the bot did not start (e.g. a feature's check at start failed): say why
+        started.cancel()
+        await app.close()
+        await messenger.stop()
+        polling.result()
     try:
-        await messenger.wait_for_request(lambda request: request.method == "getUpdates", timeout=30)
+        await started
         yield Sandbox(app=app, messenger=messenger, donor=donor, admin=admin, staff=staff, write=write)
     finally:
         await app.dispatcher.stop_polling()

@@ -10,7 +10,15 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -386,6 +394,37 @@ class DonationSettings(BaseSettings):
         return "https://sandbox.zarinpal.com" if self.sandbox else "https://payment.zarinpal.com"
 
 
+class KnowledgeSettings(BaseSettings):
+    """Staff-edited content: the dowry-kit rulebook and the FAQ (empty: the files in data/)."""
+
+    model_config = _section()
+
+    eligibility_rulebook: str | None = None
+    faq_file: str | None = None
+
+
+class StatusSettings(BaseSettings):
+    """Application status: the national-code hashing key, lookup limits, CSV import."""
+
+    model_config = _section()
+
+    # Required with a real BOT_TOKEN; the sandbox and tests use a fixed, non-secret key.
+    national_code_hmac_key: SecretStr | None = None
+    status_lookup_max_failures: int = Field(default=5, ge=1)
+    status_lookup_window_seconds: int = Field(default=3600, ge=60)
+    status_csv_max_bytes: int = Field(default=2_000_000, ge=1_000)
+    status_notify_interval_seconds: float = Field(default=30.0, gt=0)
+
+    @field_validator("national_code_hmac_key")
+    @classmethod
+    def _key_length(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if len(value.get_secret_value()) < 32:
+            raise ValueError("use at least 32 random characters, e.g. the output of `openssl rand -hex 32`")
+        return value
+
+
 class Settings(BaseModel):
     """All settings of one bot process."""
 
@@ -401,6 +440,8 @@ class Settings(BaseModel):
     scale: ScaleSettings
     tickets: TicketSettings
     donations: DonationSettings
+    knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
+    status: StatusSettings = Field(default_factory=StatusSettings)
 
     @cached_property
     def platform(self) -> Platform:
@@ -418,6 +459,8 @@ SECTIONS: dict[str, type[BaseSettings]] = {
     "scale": ScaleSettings,
     "tickets": TicketSettings,
     "donations": DonationSettings,
+    "knowledge": KnowledgeSettings,
+    "status": StatusSettings,
 }
 
 

@@ -20,14 +20,17 @@ from handlers import (
     cancel,
     complaints,
     donations,
+    eligibility,
     errors,
     exports,
     fallback,
+    faq,
     groups,
     language,
     membership,
     menu,
     stats,
+    status,
     subscriptions,
     volunteers,
 )
@@ -40,6 +43,9 @@ FEATURES: tuple[Feature, ...] = (
     membership.feature,
     subscriptions.feature,
     broadcasts.feature,
+    eligibility.feature,
+    status.feature,
+    faq.feature,
     complaints.feature,
     volunteers.feature,
     admin.feature,
@@ -47,6 +53,8 @@ FEATURES: tuple[Feature, ...] = (
     stats.feature,
     exports.feature,
     menu.feature,
+    # Free text no flow took is answered from the FAQ: after every feature, before the fallback.
+    faq.free_text_feature,
     fallback.feature,
 )
 

@@ -29,14 +29,16 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import RequireRole
 from bot.i18n import I18n, Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
-from bot.ui import Feature, cancel_button, show
-from handlers.subscriptions import alert, render_broadcast, toast, topic_key
+from bot.ui import Feature, cancel_button
+from handlers.donations import release
+from handlers.subscriptions import alert, render_broadcast, show_screen, toast, topic_key
 from models.broadcasts import Broadcast, BroadcastStatus, ButtonKind, SegmentKind, Topic
 from models.db import is_sqlite
 from models.donation import Campaign
@@ -471,6 +473,7 @@ def _one_column(*buttons: InlineKeyboardButton) -> InlineKeyboardMarkup:
 @router.message(Command("broadcast"))
 async def broadcast_command(message: Message, state: FSMContext, t: Translator) -> None:
     await state.clear()
+    await release()
     await message.answer(t("broadcast-home"), reply_markup=_home_keyboard(t))
 
 
@@ -485,6 +488,7 @@ async def _gone(
 ) -> None:
     await state.clear()
     if isinstance(target, Message):
+        await release()
         await target.answer(t("broadcast-draft-gone"))
     elif answer is not None:
         alert(answer, t("broadcast-draft-gone"))
@@ -520,7 +524,7 @@ async def new_broadcast(
     )
     await state.set_state(Composer.text_fa)
     await state.set_data({"draft": draft.id})
-    await show(query, _ask_text_fa(t, profile), _one_column(cancel_button(t)), profile)
+    await show_screen(query, _ask_text_fa(t, profile), _one_column(cancel_button(t)), profile)
 
 
 def _text_problem(
@@ -555,6 +559,7 @@ async def text_fa_received(
     if message.photo:
         draft.photo_file_id = message.photo[-1].file_id
         if not (message.caption or "").strip():
+            await release()
             await message.answer(
                 t("broadcast-photo-saved-ask-text", limit=profile.max_caption_length),
                 reply_markup=_one_column(cancel_button(t)),
@@ -565,10 +570,12 @@ async def text_fa_received(
         text = message.text or ""
     problem = _text_problem(t, text, with_photo=draft.photo_file_id is not None, profile=profile)
     if problem:
+        await release()
         await message.answer(problem, reply_markup=_one_column(cancel_button(t)))
         return
     draft.text_fa = text
     await state.set_state(Composer.text_en)
+    await release()
     await message.answer(
         t("broadcast-ask-text-en"),
         reply_markup=_one_column(_button(t, "broadcast-skip-en-button", "noen"), cancel_button(t)),
@@ -591,6 +598,7 @@ async def text_en_received(
     text = message.text or ""
     problem = _text_problem(t, text, with_photo=draft.photo_file_id is not None, profile=profile)
     if problem:
+        await release()
         await message.answer(
             problem,
             reply_markup=_one_column(_button(t, "broadcast-skip-en-button", "noen"), cancel_button(t)),
@@ -628,7 +636,7 @@ async def _after_texts(
     if draft.photo_file_id is None:
         await state.set_state(Composer.photo)
         markup = _one_column(_button(t, "broadcast-skip-photo-button", "nophoto"), cancel_button(t))
-        await show(target, t("broadcast-ask-photo"), markup, profile)
+        await show_screen(target, t("broadcast-ask-photo"), markup, profile)
         return
     await _ask_button(target, state, t, profile)
 
@@ -643,7 +651,7 @@ async def _ask_button(
         _button(t, "broadcast-button-none-choice", "btn", "none"),
         cancel_button(t),
     )
-    await show(target, t("broadcast-ask-button"), markup, profile)
+    await show_screen(target, t("broadcast-ask-button"), markup, profile)
 
 
 @router.message(Composer.photo, F.photo)
@@ -661,6 +669,7 @@ async def photo_received(
         return
     longest = max(len(draft.text_fa), len(draft.text_en or ""))
     if longest > profile.max_caption_length:
+        await release()
         await message.answer(
             t("broadcast-photo-caption-too-long", limit=profile.max_caption_length),
             reply_markup=_one_column(_button(t, "broadcast-skip-photo-button", "nophoto"), cancel_button(t)),
@@ -672,6 +681,7 @@ async def photo_received(
 
 @router.message(Composer.photo)
 async def photo_expected(message: Message, t: Translator) -> None:
+    await release()
     await message.answer(
         t("broadcast-photo-only"),
         reply_markup=_one_column(_button(t, "broadcast-skip-photo-button", "nophoto"), cancel_button(t)),
@@ -697,6 +707,7 @@ async def skip_photo(
 @router.message(Composer.text_fa)
 @router.message(Composer.text_en)
 async def text_expected(message: Message, t: Translator) -> None:
+    await release()
     await message.answer(t("broadcast-text-only"), reply_markup=_one_column(cancel_button(t)))
 
 
@@ -718,7 +729,7 @@ async def button_kind_chosen(
         return
     if callback_data.value == "url":
         await state.set_state(Composer.url)
-        await show(query, t("broadcast-ask-url"), _one_column(cancel_button(t)), profile)
+        await show_screen(query, t("broadcast-ask-url"), _one_column(cancel_button(t)), profile)
         return
     if callback_data.value == "campaign":
         campaigns = (await campaign_service.active_campaigns(session, clock.now()))[:20]
@@ -734,7 +745,7 @@ async def button_kind_chosen(
                 )
             )
         builder.row(cancel_button(t))
-        await show(query, t("broadcast-choose-campaign"), builder.as_markup(), profile)
+        await show_screen(query, t("broadcast-choose-campaign"), builder.as_markup(), profile)
         return
     draft.button_kind = None
     draft.button_url = None
@@ -758,6 +769,7 @@ async def url_received(
         return
     url = broadcasts.clean_url(message.text or "")
     if url is None:
+        await release()
         await message.answer(t("broadcast-bad-url"), reply_markup=_one_column(cancel_button(t)))
         return
     draft.button_kind = ButtonKind.URL.value
@@ -770,6 +782,7 @@ async def url_received(
 
 @router.message(Composer.url)
 async def url_expected(message: Message, t: Translator) -> None:
+    await release()
     await message.answer(t("broadcast-bad-url"), reply_markup=_one_column(cancel_button(t)))
 
 
@@ -814,7 +827,7 @@ async def _ask_segment(
         _button(t, "broadcast-segment-language-button", "seg", SegmentKind.LANGUAGE.value),
         cancel_button(t),
     )
-    await show(target, t("broadcast-ask-segment"), markup, profile)
+    await show_screen(target, t("broadcast-ask-segment"), markup, profile)
 
 
 @router.callback_query(BcCallback.filter(F.action == "seg"))
@@ -879,7 +892,7 @@ async def segment_kind_chosen(
         alert(callback_answer, t("broadcast-no-campaigns"))
         return
     builder.row(cancel_button(t))
-    await show(query, t(prompt), builder.as_markup(), profile)
+    await show_screen(query, t(prompt), builder.as_markup(), profile)
 
 
 @router.callback_query(SegmentCallback.filter())
@@ -927,7 +940,7 @@ async def _set_segment(
     described = await describe_segment(session, segment, t)
     if count == 0:
         markup = _one_column(_button(t, "broadcast-change-segment-button", "chseg"), _discard_button(t))
-        await show(query, t("broadcast-no-recipients", segment=described), markup, profile)
+        await show_screen(query, t("broadcast-no-recipients", segment=described), markup, profile)
         return
     await _preview(bot, query.from_user.id, draft, t)
     rate = settings.broadcast.rate_for(
@@ -947,6 +960,7 @@ async def _set_segment(
         _button(t, "broadcast-change-segment-button", "chseg"),
         _discard_button(t),
     )
+    await release()
     await bot.send_message(query.from_user.id, summary, reply_markup=markup)
 
 
@@ -959,14 +973,17 @@ async def _preview(bot: Bot, chat_id: int, draft: Broadcast, t: Translator) -> N
     content = Content.of(draft)
     languages = ["fa", "en"] if draft.text_en else ["fa"]
     for language in languages:
+        await release()
         await bot.send_message(
             chat_id, t("broadcast-preview-header", language=t(f"broadcast-language-{language}"))
         )
         reader = t.i18n.translator(language)
         text, photo, markup = render_broadcast(content, language, reader)
         if photo:
+            await release()
             await bot.send_photo(chat_id, photo, caption=text, reply_markup=markup)
         else:
+            await release()
             await bot.send_message(chat_id, text, reply_markup=markup)
 
 
@@ -1001,7 +1018,7 @@ async def discard(
     await state.clear()
     if draft is not None:
         await broadcasts.control(session, draft.id, "cancel", actor_id=user.user_id, now=clock.now())
-    await show(query, t("broadcast-discarded"), _home_keyboard(t), profile)
+    await show_screen(query, t("broadcast-discarded"), _home_keyboard(t), profile)
 
 
 @router.callback_query(BcCallback.filter(F.action.in_({"send", "sendx", "schedok"})))
@@ -1041,14 +1058,14 @@ async def send_confirmed(
                 when=format_datetime(duplicate.confirmed_at, t.locale),
                 status=t(f"broadcast-status-{duplicate.status}"),
             )
-            await show(query, text, markup, profile)
+            await show_screen(query, text, markup, profile)
             return
     outcome, broadcast = await broadcasts.confirm(
         session, draft.id, author_id=user.user_id, now=now, scheduled_at=scheduled_at
     )
     if outcome is ConfirmOutcome.PAST:
         await state.set_state(Composer.schedule)
-        await show(
+        await show_screen(
             query,
             t("broadcast-schedule-past", example=SCHEDULE_EXAMPLE),
             _one_column(cancel_button(t)),
@@ -1058,7 +1075,7 @@ async def send_confirmed(
     if outcome is ConfirmOutcome.EMPTY_SEGMENT:
         described = await describe_segment(session, Segment.of(draft), t)
         markup = _one_column(_button(t, "broadcast-change-segment-button", "chseg"), _discard_button(t))
-        await show(query, t("broadcast-no-recipients", segment=described), markup, profile)
+        await show_screen(query, t("broadcast-no-recipients", segment=described), markup, profile)
         return
     if outcome is ConfirmOutcome.NOT_DRAFT or broadcast is None:
         alert(callback_answer, t("broadcast-already-confirmed"))
@@ -1076,16 +1093,20 @@ async def send_confirmed(
             "scheduled_at": scheduled_at.isoformat() if scheduled_at else None,
         },
     )
-    # Durable before anything is sent or shown: the engine may start right away.
+    # Durable before anything is sent or shown: the engine starts right away. Its first progress
+    # report waits one interval (`confirm` set progress_at), so this screen becomes the progress
+    # message (Telegram) or the controls (Bale) before the engine looks for one.
     await session.commit()
+    if delivery is not None:
+        delivery.wake()
     snapshot = await _snapshot(session, broadcast.id, settings, profile, now)
     if snapshot is None:
         return
-    message = await show(query, progress_text(snapshot, t), progress_keyboard(snapshot, t), profile)
+    message = await show_screen(query, progress_text(snapshot, t), progress_keyboard(snapshot, t), profile)
     field = "progress_message_id" if profile.can_edit_keyboards else "control_message_id"
-    setattr(broadcast, field, message.message_id)
-    if delivery is not None:
-        delivery.wake()
+    await session.execute(
+        update(Broadcast).where(Broadcast.id == broadcast.id).values({field: message.message_id})
+    )
 
 
 async def _snapshot(
@@ -1111,7 +1132,7 @@ async def schedule_asked(
         await _gone(query, state, t, callback_answer)
         return
     await state.set_state(Composer.schedule)
-    await show(
+    await show_screen(
         query, t("broadcast-ask-schedule", example=SCHEDULE_EXAMPLE), _one_column(cancel_button(t)), profile
     )
 
@@ -1137,11 +1158,13 @@ async def schedule_typed(
             ScheduleProblem.PAST: "broadcast-schedule-past",
             ScheduleProblem.TOO_FAR: "broadcast-schedule-too-far",
         }[parsed]
+        await release()
         await message.answer(t(key, example=SCHEDULE_EXAMPLE), reply_markup=_one_column(cancel_button(t)))
         return
     await state.update_data(when=parsed.timestamp())
     count = await broadcasts.count_recipients(session, draft.platform, Segment.of(draft))
     markup = _one_column(_button(t, "broadcast-confirm-button", "schedok"), _discard_button(t))
+    await release()
     await message.answer(
         t("broadcast-schedule-confirm", when=format_datetime(parsed, t.locale), count=count),
         reply_markup=markup,
@@ -1150,6 +1173,7 @@ async def schedule_typed(
 
 @router.message(Composer.schedule)
 async def schedule_expected(message: Message, t: Translator) -> None:
+    await release()
     await message.answer(t("broadcast-schedule-format", example=SCHEDULE_EXAMPLE))
 
 
@@ -1166,7 +1190,7 @@ async def recent_list(
 ) -> None:
     items = await broadcasts.recent(session, profile.platform.value)
     if not items:
-        await show(query, t("broadcast-recent-empty"), _home_keyboard(t), profile)
+        await show_screen(query, t("broadcast-recent-empty"), _home_keyboard(t), profile)
         return
     builder = InlineKeyboardBuilder()
     for item in items:
@@ -1179,7 +1203,7 @@ async def recent_list(
         builder.row(
             InlineKeyboardButton(text=label[:64], callback_data=BcControl(id=item.id, action="show").pack())
         )
-    await show(query, t("broadcast-recent-title"), builder.as_markup(), profile)
+    await show_screen(query, t("broadcast-recent-title"), builder.as_markup(), profile)
 
 
 @router.callback_query(BcControl.filter())
@@ -1216,7 +1240,7 @@ async def control_pressed(
                 ]
             ]
         )
-        await show(query, t("broadcast-cancel-confirm", remaining=snapshot.remaining), markup, profile)
+        await show_screen(query, t("broadcast-cancel-confirm", remaining=snapshot.remaining), markup, profile)
         return
     if action in ("pause", "resume", "cancelok"):
         verb = "cancel" if action == "cancelok" else action
@@ -1249,7 +1273,7 @@ async def control_pressed(
     if snapshot is None:
         alert(callback_answer, t("broadcast-unknown"))
         return
-    await show(query, progress_text(snapshot, t), progress_keyboard(snapshot, t), profile)
+    await show_screen(query, progress_text(snapshot, t), progress_keyboard(snapshot, t), profile)
 
 
 feature = Feature(

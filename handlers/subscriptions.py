@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.ui import Feature, MenuCallback, MenuSection, home_button, show
-from handlers.donations import DonCampaign
+from handlers.donations import DonCampaign, release
 from models.broadcasts import ButtonKind, Topic
 from models.donation import Campaign, CampaignStatus
 from services import campaigns as campaign_service
@@ -58,6 +58,16 @@ class CampaignCallback(CallbackData, prefix="bcc"):
 
 class ProvinceInput(StatesGroup):
     typing = State()
+
+
+async def show_screen(
+    target: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None, profile: PlatformProfile
+) -> Message:
+    """`bot.ui.show` after ending the update's transaction: on SQLite a transaction holds the
+    process's write gate, and no other update (nor the delivery engine) should wait on a network
+    call."""
+    await release()
+    return await show(target, text, markup, profile)
 
 
 def toast(answer: CallbackAnswer, text: str) -> None:
@@ -180,6 +190,7 @@ async def subscriptions_command(
 ) -> None:
     await state.clear()
     text, markup = _screen(t, await subscriptions.get(session, user.id))
+    await release()
     await message.answer(text, reply_markup=markup)
 
 
@@ -195,7 +206,7 @@ async def subscriptions_menu(
 ) -> None:
     await state.clear()
     text, markup = _screen(t, await subscriptions.get(session, user.id))
-    await show(query, text, markup, profile)
+    await show_screen(query, text, markup, profile)
 
 
 @router.callback_query(SubCallback.filter(F.action == "t"))
@@ -217,7 +228,7 @@ async def toggle_topic(
     key = "subscriptions-toggled-on" if prefs.on(topic) else "subscriptions-toggled-off"
     toast(callback_answer, t(key, topic=t(topic_key(topic))))
     text, markup = _screen(t, prefs)
-    await show(query, text, markup, profile)
+    await show_screen(query, text, markup, profile)
 
 
 @router.callback_query(SubCallback.filter(F.action == "p"))
@@ -229,7 +240,7 @@ async def province_list(
     profile: PlatformProfile,
 ) -> None:
     await state.set_state(ProvinceInput.typing)
-    await show(query, t("subscriptions-province-prompt"), _provinces_keyboard(t), profile)
+    await show_screen(query, t("subscriptions-province-prompt"), _provinces_keyboard(t), profile)
 
 
 async def _province_saved(
@@ -248,7 +259,7 @@ async def _province_saved(
     text, markup = _screen(t, prefs)
     if name:
         text = t("subscriptions-province-saved", name=name) + "\n\n" + text
-    await show(target, text, markup, profile)
+    await show_screen(target, text, markup, profile)
 
 
 @router.callback_query(SubCallback.filter(F.action.in_({"ps", "px"})))
@@ -288,6 +299,7 @@ async def province_typed(
         await _province_saved(message, state, session, user, t, profile, clock, matches[0].region.id)
         return
     if not matches:
+        await release()
         await message.answer(
             t("subscriptions-province-unknown", text=text[:40]), reply_markup=_provinces_keyboard(t)
         )
@@ -298,11 +310,13 @@ async def province_typed(
             text=match.region.name(t.locale), callback_data=SubCallback(action="ps", value=match.region.id)
         )
     builder.adjust(2)
+    await release()
     await message.answer(t("subscriptions-province-candidates"), reply_markup=builder.as_markup())
 
 
 @router.message(ProvinceInput.typing)
 async def province_not_text(message: Message, t: Translator) -> None:
+    await release()
     await message.answer(t("subscriptions-province-prompt"), reply_markup=_provinces_keyboard(t))
 
 
@@ -315,6 +329,7 @@ async def stop_command(
 ) -> None:
     await state.clear()
     stopped = await subscriptions.stop_all(session, user.id, now=clock.now())
+    await release()
     await message.answer(
         t("subscriptions-stopped" if stopped else "subscriptions-already-stopped"), reply_markup=_come_back(t)
     )
@@ -332,7 +347,7 @@ async def stop_button(
 ) -> None:
     stopped = await subscriptions.stop_all(session, user.id, now=clock.now())
     text = t("subscriptions-stopped" if stopped else "subscriptions-already-stopped")
-    await show(query, text, _come_back(t), profile)
+    await show_screen(query, text, _come_back(t), profile)
 
 
 @router.callback_query(UnsubscribeCallback.filter())
@@ -349,6 +364,7 @@ async def unsubscribe_button(
     stopped = await subscriptions.stop_all(session, user.id, now=clock.now(), broadcast_id=callback_data.b)
     toast(callback_answer, t("subscriptions-unsubscribed-toast"))
     if isinstance(query.message, Message):
+        await release()
         await query.message.answer(
             t("subscriptions-stopped" if stopped else "subscriptions-already-stopped"),
             reply_markup=_come_back(t),
@@ -367,7 +383,7 @@ async def resume_button(
 ) -> None:
     prefs = await subscriptions.resume_defaults(session, user.id, now=clock.now())
     text, markup = _screen(t, prefs)
-    await show(query, t("subscriptions-resumed") + "\n\n" + text, markup, profile)
+    await show_screen(query, t("subscriptions-resumed") + "\n\n" + text, markup, profile)
 
 
 # --- a broadcast's campaign button ------------------------------------------------------------
@@ -413,6 +429,7 @@ async def campaign_card(
         text += "\n\n" + t("subscriptions-campaign-closed")
     builder.row(home_button(t))
     if isinstance(query.message, Message):
+        await release()
         await query.message.answer(text, reply_markup=builder.as_markup())
 
 

@@ -1,5 +1,6 @@
 """SQLAlchemy models. Import every model module here so `Base.metadata` (and Alembic) see them."""
 
+from models.applications import Application, StatusLookupFailure, StatusNotification, StatusSubscription
 from models.base import Base
 from models.broadcasts import Broadcast, CampaignNotice, OutboxItem, Subscription
 from models.donation import (
@@ -11,6 +12,8 @@ from models.donation import (
     ReceiptSequence,
     RegionScope,
 )
+from models.eligibility import EligibilityProgress
+from models.faq import FaqQuery
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
 from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
@@ -19,6 +22,7 @@ from models.user import User
 from models.volunteers import Volunteer, VolunteerArea
 
 __all__ = [
+    "Application",
     "AuditEntry",
     "Base",
     "Broadcast",
@@ -27,6 +31,8 @@ __all__ = [
     "CampaignStatus",
     "Donation",
     "DonationStatus",
+    "EligibilityProgress",
+    "FaqQuery",
     "FsmRecord",
     "InboxStatus",
     "InboxUpdate",
@@ -35,6 +41,9 @@ __all__ = [
     "ReceiptSequence",
     "RegionScope",
     "StaffRole",
+    "StatusLookupFailure",
+    "StatusNotification",
+    "StatusSubscription",
     "Subscription",
     "Ticket",
     "TicketLink",

@@ -281,6 +281,9 @@ async def confirm(
             started_at=None if scheduled_at is not None else now,
             estimate=estimate,
             content_hash=content_hash(draft),
+            # Wall time (as the engine's throttle): its first report waits one interval, while
+            # the author's screen becomes the progress message.
+            progress_at=datetime.now(UTC),
         )
     )
     if not result.rowcount:  # type: ignore[attr-defined]

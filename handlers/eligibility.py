@@ -1,0 +1,603 @@
+"""/eligibility: the dowry-kit questionnaire, one question per screen.
+
+The rulebook (data/eligibility.yaml, or ELIGIBILITY_RULEBOOK) is loaded and validated when the
+bot starts: a broken rulebook stops the bot with one line naming the rule. Progress lives in its
+own table (services.eligibility_progress), not only in the conversation state, so a person who
+left with /start, /cancel or the menu is offered «continue / start over» when they come back.
+
+Yes/no and choice questions have buttons (typing the answer works too); numbers and Jalali dates
+are typed in any digit script. Every step has Back and Cancel. After the questions, where the
+result names the person's office, the province and county are asked (buttons or typed names).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jdatetime
+from aiogram import F, Router
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.platform import PlatformProfile
+from bot.settings import SettingsError
+from bot.ui import Feature, MenuCallback, MenuSection, cancel_button, home_button, show
+from handlers.faq import AskStaff
+from services import eligibility_progress as progress_store
+from services.clock import Clock
+from services.eligibility import (
+    DEFAULT_OFFICES,
+    DEFAULT_RULEBOOK,
+    Offices,
+    Outcome,
+    Question,
+    Rulebook,
+    RulebookError,
+    Screener,
+    StateError,
+)
+from services.eligibility import State as ScreenerState
+from services.eligibility_progress import Progress
+from services.persian import format_date, to_tehran
+from services.regions import CONFIDENT_SCORE, Regions, RegionsDataError, default_regions
+from services.users import UserRecord
+
+if TYPE_CHECKING:
+    from bot.app import HamdelApp
+
+router = Router(name="eligibility")
+
+SECTION = MenuSection(key="eligibility", text_key="eligibility-menu", order=30)
+REGION_COLUMNS = 3
+HOUSEKEEPING_SECONDS = 6 * 3600
+logger = logging.getLogger("hamdel.eligibility")
+
+
+class Eligibility(StatesGroup):
+    # Answering a question, or naming the province/county: typed text comes here.
+    answering = State()
+
+
+class ElgAction(CallbackData, prefix="elg"):
+    a: str  # go | resume | restart | back | skip
+
+
+class ElgAnswer(CallbackData, prefix="ela"):
+    s: int  # answers given when the question was shown (stale-button check)
+    q: int  # the question's position in the rulebook
+    o: int  # the option's position; yes/no: 1 yes, 0 no
+
+
+class ElgRegion(CallbackData, prefix="elr"):
+    k: str  # p (province) | c (county)
+    id: str
+
+
+@dataclass(frozen=True)
+class Kit:
+    """What the startup hook prepares for the handlers (dispatcher data `eligibility`)."""
+
+    screener: Screener
+    regions: Regions
+    positions: dict[str, int]
+    asks_region: bool
+
+    @property
+    def rulebook(self) -> Rulebook:
+        return self.screener.rulebook
+
+
+# ------------------------------------------------------------------------------------------
+# Start-up: load and validate the rulebook
+
+
+def build_kit(rulebook_path: str | Path | None, clock: Clock) -> Kit:
+    """Load the rulebook, offices and regions; any problem is one SettingsError line."""
+    path = Path(rulebook_path) if rulebook_path else DEFAULT_RULEBOOK
+    try:
+        rulebook = _load_rulebook(path.resolve(), path.stat().st_mtime_ns)
+        offices = Offices.load(DEFAULT_OFFICES)
+        regions = default_regions()
+    except FileNotFoundError:
+        raise SettingsError(f"dowry-kit rulebook {path} not found (setting ELIGIBILITY_RULEBOOK)") from None
+    except RulebookError as error:
+        raise SettingsError(f"dowry-kit rulebook {path} is invalid: {error}") from None
+    except (RegionsDataError, KeyError, TypeError) as error:
+        raise SettingsError(f"eligibility data is invalid: {error!r}") from None
+
+    def today() -> jdatetime.date:
+        return jdatetime.date.fromgregorian(date=to_tehran(clock.now()).date())
+
+    screener = Screener(rulebook, today=today, offices=offices)
+    asks_region = any("{office}" in spec.next_step.fa for spec in rulebook.outcomes.values())
+    return Kit(screener, regions, {qid: n for n, qid in enumerate(rulebook.questions)}, asks_region)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_rulebook(path: Path, mtime_ns: int) -> Rulebook:
+    """Validation walks the answer paths: once per file version and process."""
+    del mtime_ns  # part of the cache key only
+    return Rulebook.load(path)
+
+
+async def load_rulebook(app: HamdelApp) -> None:
+    app.dispatcher.workflow_data["eligibility"] = build_kit(
+        app.settings.knowledge.eligibility_rulebook, app.clock
+    )
+    app.spawn(_housekeeping(app), name="eligibility-housekeeping")
+
+
+async def _housekeeping(app: HamdelApp) -> None:
+    """Answers of questionnaires left unfinished for long are deleted."""
+    while True:
+        try:
+            async with app.sessionmaker() as session:
+                await progress_store.forget_stale(session, now=app.clock.now())
+                await session.commit()
+        except Exception:
+            logger.exception("eligibility housekeeping failed")
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+
+
+# ------------------------------------------------------------------------------------------
+# Screens
+
+
+def _nav_row(t: Translator) -> list[InlineKeyboardButton]:
+    back = InlineKeyboardButton(text=t("common-back-button"), callback_data=ElgAction(a="back").pack())
+    return [back, cancel_button(t)]
+
+
+def _question_screen(kit: Kit, state: ScreenerState, question: Question, t: Translator) -> tuple[str, Any]:
+    prompt = question.prompt(t.locale)
+    lines = [t("eligibility-question-header", number=len(state.history) + 1), "", prompt]
+    # How to type the answer, unless the rulebook's text already shows an example.
+    if question.kind in ("number", "date") and not any(ch.isdigit() for ch in prompt):
+        lines.append(t(f"eligibility-type-{question.kind}"))
+    builder = InlineKeyboardBuilder()
+    step, position = len(state.history), kit.positions[question.id]
+    if question.kind == "yes_no":
+        builder.row(
+            InlineKeyboardButton(
+                text=t("eligibility-yes"), callback_data=ElgAnswer(s=step, q=position, o=1).pack()
+            ),
+            InlineKeyboardButton(
+                text=t("eligibility-no"), callback_data=ElgAnswer(s=step, q=position, o=0).pack()
+            ),
+        )
+    elif question.kind == "choice":
+        for n, option in enumerate(question.options):
+            builder.row(
+                InlineKeyboardButton(
+                    text=option.text.get(t.locale), callback_data=ElgAnswer(s=step, q=position, o=n).pack()
+                )
+            )
+    builder.row(*_nav_row(t))
+    return "\n".join(lines), builder.as_markup()
+
+
+def _province_screen(kit: Kit, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    builder = InlineKeyboardBuilder()
+    for province in kit.regions.provinces():
+        builder.button(text=province.name(t.locale), callback_data=ElgRegion(k="p", id=province.id))
+    builder.adjust(REGION_COLUMNS)
+    builder.row(
+        InlineKeyboardButton(text=t("eligibility-region-skip"), callback_data=ElgAction(a="skip").pack())
+    )
+    builder.row(*_nav_row(t))
+    return t("eligibility-province"), builder.as_markup()
+
+
+def _county_screen(kit: Kit, province_id: str, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    province = kit.regions.get_province(province_id)
+    builder = InlineKeyboardBuilder()
+    for county in kit.regions.counties(province_id):
+        builder.button(text=county.name(t.locale), callback_data=ElgRegion(k="c", id=county.id))
+    builder.adjust(REGION_COLUMNS)
+    builder.row(
+        InlineKeyboardButton(text=t("eligibility-region-skip"), callback_data=ElgAction(a="skip").pack())
+    )
+    builder.row(*_nav_row(t))
+    return t("eligibility-county", province=province.name(t.locale)), builder.as_markup()
+
+
+def _intro_screen(kit: Kit, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    text = t("eligibility-intro", count=len(kit.rulebook.questions), notice=kit.rulebook.notice.get(t.locale))
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("eligibility-start-button"), callback_data=ElgAction(a="go").pack()
+                )
+            ],
+            [cancel_button(t)],
+        ]
+    )
+    return text, markup
+
+
+def _rulebook_date(kit: Kit, locale: str) -> str:
+    try:
+        day = datetime.fromisoformat(kit.rulebook.date).replace(hour=12, tzinfo=UTC)
+    except ValueError:
+        return kit.rulebook.version
+    return format_date(day, locale)
+
+
+def _result_screen(kit: Kit, outcome: Outcome, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    locale = t.locale
+    marks = {"not_eligible": "❌", "review": "⚠️", "none": "ℹ️"}
+    lines = [t("eligibility-result-title", title=outcome.title.get(locale)), ""]
+    if kit.rulebook.status != "confirmed":
+        lines += [t("eligibility-result-sample", date=_rulebook_date(kit, locale))]
+    lines += [outcome.notice.get(locale), "", t("eligibility-result-reasons")]
+    for reason in outcome.reasons:
+        lines.append(f"{'✅' if reason.met else marks.get(reason.severity, '•')} {reason.text.get(locale)}")
+    if outcome.documents:
+        lines += ["", t("eligibility-result-documents"), *(f"• {d.get(locale)}" for d in outcome.documents)]
+    lines += ["", t("eligibility-result-next"), outcome.next_step.get(locale)]
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("eligibility-ask-staff"),
+                    callback_data=AskStaff(q=0, c=f"elg-{outcome.kind}").pack(),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    text=t("eligibility-again"), callback_data=ElgAction(a="restart").pack()
+                ),
+                home_button(t),
+            ],
+        ]
+    )
+    return "\n".join(lines), markup
+
+
+# ------------------------------------------------------------------------------------------
+# Flow helpers
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """What every handler here needs, gathered once."""
+
+    kit: Kit
+    session: AsyncSession
+    user: UserRecord
+    t: Translator
+    profile: PlatformProfile
+    clock: Clock
+    fsm: FSMContext
+
+    @property
+    def who(self) -> dict[str, Any]:
+        return {"platform": self.user.platform, "user_id": self.user.user_id}
+
+    async def load(self) -> Progress | None:
+        """The saved progress, or None (also when it was for an older rulebook)."""
+        try:
+            saved = await progress_store.load(self.session, now=self.clock.now(), **self.who)
+            if saved is not None:
+                self.kit.screener.current_question(saved.state)  # validates against the rulebook
+        except StateError:
+            await progress_store.forget(self.session, **self.who)
+            return None
+        return saved
+
+    async def save(
+        self, state: ScreenerState, stage: progress_store.Stage = "questions", province_id: str | None = None
+    ) -> None:
+        await progress_store.save(
+            self.session, state=state, now=self.clock.now(), stage=stage, province_id=province_id, **self.who
+        )
+
+
+def _ctx(data: dict[str, Any]) -> Ctx:
+    return Ctx(
+        kit=data["eligibility"],
+        session=data["session"],
+        user=data["user"],
+        t=data["t"],
+        profile=data["profile"],
+        clock=data["clock"],
+        fsm=data["state"],
+    )
+
+
+async def _show(target: Message | CallbackQuery, ctx: Ctx, screen: tuple[str, Any]) -> None:
+    await show(target, screen[0], screen[1], ctx.profile)
+
+
+async def _show_step(target: Message | CallbackQuery, ctx: Ctx, saved: Progress) -> None:
+    """Show where the person is: a question, the province or county list, or the result."""
+    await ctx.fsm.set_state(Eligibility.answering)
+    if saved.stage == "questions":
+        question = ctx.kit.screener.current_question(saved.state)
+        if question is not None:
+            await _show(target, ctx, _question_screen(ctx.kit, saved.state, question, ctx.t))
+            return
+        after = await _after_questions(ctx, saved.state)
+        if after is None:
+            await _finish(target, ctx, saved_state=saved.state, county_id=None)
+            return
+        saved = after
+    if saved.stage == "county" and saved.province_id and ctx.kit.regions.find_province(saved.province_id):
+        await _show(target, ctx, _county_screen(ctx.kit, saved.province_id, ctx.t))
+        return
+    await _show(target, ctx, _province_screen(ctx.kit, ctx.t))
+
+
+async def _after_questions(ctx: Ctx, state: ScreenerState) -> Progress | None:
+    """The questions are done: ask for the region when the result names an office."""
+    if not ctx.kit.asks_region:
+        return None
+    await ctx.save(state, stage="province")
+    return Progress(state, "province", None, ctx.clock.now())
+
+
+async def _finish(
+    target: Message | CallbackQuery, ctx: Ctx, *, saved_state: ScreenerState, county_id: str | None
+) -> None:
+    outcome = ctx.kit.screener.result(saved_state, county_id=county_id)
+    await progress_store.forget(ctx.session, **ctx.who)
+    await ctx.fsm.clear()
+    await _show(target, ctx, _result_screen(ctx.kit, outcome, ctx.t))
+
+
+async def _entry(target: Message | CallbackQuery, ctx: Ctx) -> None:
+    saved = await ctx.load()
+    if saved is not None and (saved.state.history or saved.stage != "questions"):
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=ctx.t("eligibility-resume-button"), callback_data=ElgAction(a="resume").pack()
+                    )
+                ],
+                [
+                    InlineKeyboardButton(
+                        text=ctx.t("eligibility-restart-button"), callback_data=ElgAction(a="restart").pack()
+                    )
+                ],
+                [cancel_button(ctx.t)],
+            ]
+        )
+        await show(
+            target, ctx.t("eligibility-resume", answered=len(saved.state.history)), markup, ctx.profile
+        )
+        return
+    await _show(target, ctx, _intro_screen(ctx.kit, ctx.t))
+
+
+async def _begin(target: Message | CallbackQuery, ctx: Ctx) -> None:
+    state = ctx.kit.screener.start()
+    await ctx.save(state)
+    await _show_step(target, ctx, Progress(state, "questions", None, ctx.clock.now()))
+
+
+async def _answered(target: Message | CallbackQuery, ctx: Ctx, state: ScreenerState) -> None:
+    if ctx.kit.screener.is_finished(state):
+        after = await _after_questions(ctx, state)
+        if after is None:
+            await _finish(target, ctx, saved_state=state, county_id=None)
+            return
+        await _show_step(target, ctx, after)
+        return
+    await ctx.save(state)
+    await _show_step(target, ctx, Progress(state, "questions", None, ctx.clock.now()))
+
+
+# ------------------------------------------------------------------------------------------
+# Handlers
+
+
+@router.message(Command("eligibility"))
+async def eligibility_command(message: Message, **data: Any) -> None:
+    ctx = _ctx(data)
+    await ctx.fsm.clear()
+    await _entry(message, ctx)
+
+
+@router.callback_query(MenuCallback.filter(F.section == SECTION.key))
+async def eligibility_menu(query: CallbackQuery, **data: Any) -> None:
+    ctx = _ctx(data)
+    await ctx.fsm.clear()
+    await _entry(query, ctx)
+
+
+@router.callback_query(ElgAction.filter())
+async def eligibility_action(
+    query: CallbackQuery, callback_data: ElgAction, callback_answer: CallbackAnswer, **data: Any
+) -> None:
+    ctx = _ctx(data)
+    action = callback_data.a
+    if action in ("go", "restart"):
+        await _begin(query, ctx)
+        return
+    saved = await ctx.load()
+    if saved is None:
+        callback_answer.text = ctx.t("eligibility-expired")
+        await _show(query, ctx, _intro_screen(ctx.kit, ctx.t))
+        return
+    if action == "resume":
+        await _show_step(query, ctx, saved)
+    elif action == "back":
+        await _back(query, ctx, saved)
+    elif action == "skip" and saved.stage in ("province", "county"):
+        await _finish(query, ctx, saved_state=saved.state, county_id=None)
+    else:
+        callback_answer.text = ctx.t("eligibility-stale")
+        await _show_step(query, ctx, saved)
+
+
+async def _back(query: CallbackQuery, ctx: Ctx, saved: Progress) -> None:
+    if saved.stage == "county":
+        await ctx.save(saved.state, stage="province")
+        await _show_step(query, ctx, Progress(saved.state, "province", None, ctx.clock.now()))
+        return
+    if saved.stage == "questions" and not saved.state.history:
+        await progress_store.forget(ctx.session, **ctx.who)
+        await ctx.fsm.clear()
+        await _show(query, ctx, _intro_screen(ctx.kit, ctx.t))
+        return
+    state = ctx.kit.screener.back(saved.state)
+    await ctx.save(state)
+    await _show_step(query, ctx, Progress(state, "questions", None, ctx.clock.now()))
+
+
+@router.callback_query(ElgAnswer.filter())
+async def eligibility_button(
+    query: CallbackQuery, callback_data: ElgAnswer, callback_answer: CallbackAnswer, **data: Any
+) -> None:
+    ctx = _ctx(data)
+    saved = await ctx.load()
+    if saved is None:
+        callback_answer.text = ctx.t("eligibility-expired")
+        await _show(query, ctx, _intro_screen(ctx.kit, ctx.t))
+        return
+    question = ctx.kit.screener.current_question(saved.state) if saved.stage == "questions" else None
+    if (
+        question is None
+        or ctx.kit.positions[question.id] != callback_data.q
+        or len(saved.state.history) != callback_data.s
+        or (question.kind == "yes_no" and callback_data.o not in (0, 1))
+        or (question.kind == "choice" and not 0 <= callback_data.o < len(question.options))
+        or question.kind not in ("yes_no", "choice")
+    ):
+        callback_answer.text = ctx.t("eligibility-stale")
+        await _show_step(query, ctx, saved)
+        return
+    raw = (
+        ("yes" if callback_data.o else "no")
+        if question.kind == "yes_no"
+        else question.options[callback_data.o].id
+    )
+    state, error = ctx.kit.screener.answer(saved.state, raw)
+    if error is not None:  # cannot happen for a button, but never leave the person stuck
+        callback_answer.text = error.text.get(ctx.t.locale)
+        await _show_step(query, ctx, saved)
+        return
+    await _answered(query, ctx, state)
+
+
+@router.callback_query(ElgRegion.filter())
+async def eligibility_region_button(
+    query: CallbackQuery, callback_data: ElgRegion, callback_answer: CallbackAnswer, **data: Any
+) -> None:
+    ctx = _ctx(data)
+    saved = await ctx.load()
+    if saved is None:
+        callback_answer.text = ctx.t("eligibility-expired")
+        await _show(query, ctx, _intro_screen(ctx.kit, ctx.t))
+        return
+    regions = ctx.kit.regions
+    if (
+        callback_data.k == "p"
+        and saved.stage in ("province", "county")
+        and regions.find_province(callback_data.id)
+    ):
+        await _province_chosen(query, ctx, saved, callback_data.id)
+        return
+    if (
+        callback_data.k == "c"
+        and saved.stage == "county"
+        and saved.province_id
+        and regions.county_in_province(callback_data.id, saved.province_id)
+    ):
+        await _finish(query, ctx, saved_state=saved.state, county_id=callback_data.id)
+        return
+    callback_answer.text = ctx.t("eligibility-stale")
+    await _show_step(query, ctx, saved)
+
+
+async def _province_chosen(
+    target: Message | CallbackQuery, ctx: Ctx, saved: Progress, province_id: str
+) -> None:
+    await ctx.save(saved.state, stage="county", province_id=province_id)
+    await _show_step(target, ctx, Progress(saved.state, "county", province_id, ctx.clock.now()))
+
+
+@router.message(StateFilter(Eligibility.answering), F.text, ~F.text.startswith("/"))
+async def eligibility_typed(message: Message, **data: Any) -> None:
+    ctx = _ctx(data)
+    text = message.text or ""
+    saved = await ctx.load()
+    if saved is None:
+        await ctx.fsm.clear()
+        await message.answer(ctx.t("eligibility-updated"))
+        await _show(message, ctx, _intro_screen(ctx.kit, ctx.t))
+        return
+    if saved.stage == "questions" and not ctx.kit.screener.is_finished(saved.state):
+        state, error = ctx.kit.screener.answer(saved.state, text[:200])
+        if error is not None:
+            await message.answer(error.text.get(ctx.t.locale))
+            await _show_step(message, ctx, saved)
+            return
+        await _answered(message, ctx, state)
+        return
+    await _typed_region(message, ctx, saved, text[:100])
+
+
+async def _typed_region(message: Message, ctx: Ctx, saved: Progress, text: str) -> None:
+    regions = ctx.kit.regions
+    if saved.stage == "county" and saved.province_id:
+        matches: list[Any] = regions.match_county(text, saved.province_id)
+        kind = "c"
+    else:
+        matches = regions.match_province(text)
+        kind = "p"
+    if (
+        matches
+        and matches[0].score >= CONFIDENT_SCORE
+        and (len(matches) == 1 or matches[1].score < matches[0].score)
+    ):
+        if kind == "p":
+            await _province_chosen(message, ctx, saved, matches[0].region.id)
+        else:
+            await _finish(message, ctx, saved_state=saved.state, county_id=matches[0].region.id)
+        return
+    if not matches:
+        await message.answer(ctx.t("eligibility-region-unknown", text=text))
+        await _show_step(message, ctx, saved)
+        return
+    builder = InlineKeyboardBuilder()
+    for match in matches[:6]:
+        builder.button(
+            text=match.region.name(ctx.t.locale), callback_data=ElgRegion(k=kind, id=match.region.id)
+        )
+    builder.adjust(2)
+    builder.row(*_nav_row(ctx.t))
+    await message.answer(ctx.t("eligibility-region-which"), reply_markup=builder.as_markup())
+
+
+@router.message(StateFilter(Eligibility.answering), ~F.text)
+async def eligibility_not_text(message: Message, **data: Any) -> None:
+    ctx = _ctx(data)
+    saved = await ctx.load()
+    await message.answer(ctx.t("eligibility-text-expected"))
+    if saved is not None:
+        await _show_step(message, ctx, saved)
+
+
+feature = Feature(
+    name="eligibility",
+    private=router,
+    section=SECTION,
+    commands=(("eligibility", "eligibility-cmd"),),
+    on_startup=(load_rulebook,),
+)

@@ -1,0 +1,632 @@
+"""/status: a beneficiary follows a dowry-kit application; admins import statuses from CSV.
+
+Lookup needs the tracking code AND the national code (check digit validated before anything
+is searched); national codes are only ever compared as keyed hashes and never stored, logged or
+echoed. Lookups that match nothing are limited per person (STATUS_LOOKUP_MAX_FAILURES per
+STATUS_LOOKUP_WINDOW_SECONDS). "Tell me when it changes" subscribes the person; an import that
+changes the status queues a notice that the notifier (started with the bot) sends.
+
+Admins import a CSV by sending it to the bot (or after /import_statuses), or with
+`python -m bot import-statuses FILE`; re-imports update rows by tracking code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, date, datetime, time
+from io import BytesIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.filters import Command, StateFilter
+from aiogram.filters.callback_data import CallbackData
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Document, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import RequireRole
+from bot.i18n import Translator
+from bot.platform import PlatformProfile
+from bot.settings import Settings, SettingsError
+from bot.ui import Feature, MenuCallback, MenuSection, cancel_button, home_button, show
+from models.applications import Application
+from services import applications, audit
+from services.applications import (
+    MAX_ATTEMPTS,
+    MAX_ROWS,
+    SANDBOX_KEY,
+    STATUSES,
+    CodeHasher,
+    ImportResult,
+    ParsedCsv,
+    PendingNotice,
+)
+from services.clock import Clock
+from services.persian import format_date, normalize_national_code
+from services.roles import Role
+from services.users import UserRecord, get_user, set_blocked
+
+if TYPE_CHECKING:
+    from bot.app import HamdelApp
+
+logger = logging.getLogger("hamdel.status")
+
+router = Router(name="status")
+admin_router = Router(name="status-admin")
+admin_router.message.middleware(RequireRole(Role.ADMIN))
+router.include_router(admin_router)
+
+SECTION = MenuSection(key="status", text_key="status-menu", order=40)
+BAD_LINES_SHOWN = 15
+HOUSEKEEPING_SECONDS = 6 * 3600
+EXCEL_FORMAT = "CSV UTF-8"  # the name of the format in Excel's "Save as" list
+CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
+CSV_TYPES = frozenset(
+    {"text/csv", "text/comma-separated-values", "application/csv", "text/tab-separated-values", "text/plain"}
+)
+
+
+class StatusForm(StatesGroup):
+    tracking = State()
+    national = State()
+
+
+class StatusImport(StatesGroup):
+    waiting = State()
+
+
+class StatusCb(CallbackData, prefix="st"):
+    a: str  # follow | unfollow | again
+    id: int = 0
+    tag: str = ""
+
+
+# ------------------------------------------------------------------------------------------
+# The national-code key
+
+
+def is_production(settings: Settings) -> bool:
+    """A real bot: a token from BotFather (not the sandbox's placeholder used by the sandbox and
+    the tests)."""
+    from bot.app import SANDBOX_TOKEN
+
+    token = settings.telegram.bot_token
+    return bool(token) and token != SANDBOX_TOKEN
+
+
+def national_code_key(settings: Settings) -> str:
+    """NATIONAL_CODE_HMAC_KEY, or the sandbox's public key where no real data can arrive.
+
+    A real bot without the key refuses to start: hashes under a key everyone can read would let
+    anyone with the database test national codes against them."""
+    secret = settings.status.national_code_hmac_key
+    if secret is not None:
+        return secret.get_secret_value()
+    if is_production(settings):
+        raise SettingsError(
+            "setting NATIONAL_CODE_HMAC_KEY is missing: a real bot needs a secret key for national"
+            " codes (e.g. `openssl rand -hex 32`); keep it with the database backups"
+        )
+    return SANDBOX_KEY
+
+
+def hasher_for(settings: Settings) -> CodeHasher:
+    return CodeHasher(national_code_key(settings))
+
+
+# ------------------------------------------------------------------------------------------
+# Texts
+
+
+def _day(value: date) -> datetime:
+    return datetime.combine(value, time(12), tzinfo=UTC)
+
+
+def status_name(t: Translator, status: str) -> str:
+    return t(f"status-name-{status}") if status in STATUSES else status
+
+
+def status_text(t: Translator, application: Application | PendingNotice) -> str:
+    lines = [
+        t(
+            "status-result",
+            code=application.tracking_code,
+            status=status_name(t, application.status),
+            date=format_date(_day(application.status_date), t.locale),
+        )
+    ]
+    if application.status in STATUSES:
+        lines.append(t(f"status-explain-{application.status}"))
+    if application.note:
+        lines.append(t("status-result-note", note=application.note))
+    return "\n".join(lines)
+
+
+def size_text(t: Translator, size: int) -> str:
+    return t("status-size-kb", number=max(1, size // 1000))
+
+
+def import_report(
+    t: Translator, name: str, parsed: ParsedCsv, result: ImportResult | None, stale: int = 0
+) -> str:
+    """What an import did, for the admin in the chat and on the command line."""
+    if parsed.problem == "empty":
+        return t("status-import-empty")
+    if parsed.problem == "not_text":
+        return t("status-import-not-text", format=EXCEL_FORMAT)
+    if parsed.problem == "too_many_rows":
+        return t("status-import-too-many", limit=MAX_ROWS)
+    if parsed.problem == "no_header":
+        columns = "، ".join(t(f"status-column-{c}") for c in parsed.missing_columns)
+        if t.locale != "fa":
+            columns = columns.replace("، ", ", ")
+        return t("status-import-no-header", columns=columns)
+    good, bad = len(parsed.rows), len(parsed.bad)
+    lines = [t("status-import-summary", name=name, total=good + bad, good=good, bad=bad)]
+    if result is not None:
+        lines.append(
+            t(
+                "status-import-done",
+                created=result.created,
+                updated=result.updated,
+                unchanged=result.unchanged,
+                notified=result.notifications,
+            )
+        )
+    elif not good:
+        lines.append(t("status-import-none-good"))
+    else:
+        lines.append(t("status-import-skipped"))
+    if parsed.bad:
+        lines += ["", t("status-import-bad-heading")]
+        for row in parsed.bad[:BAD_LINES_SHOWN]:
+            lines.append(
+                t("status-import-bad-line", line=row.line, problem=t(f"status-problem-{row.problem}"))
+            )
+        if bad > BAD_LINES_SHOWN:
+            lines.append(t("status-import-bad-more", count=bad - BAD_LINES_SHOWN))
+    if stale:
+        lines += ["", t("status-import-stale-key", count=stale)]
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------
+# Start-up and the notifier
+
+
+async def start_status(app: HamdelApp) -> None:
+    hasher = hasher_for(app.settings)
+    wake = asyncio.Event()
+    app.dispatcher.workflow_data.update(status_hasher=hasher, status_wake=wake)
+    async with app.sessionmaker() as session:
+        stale = await applications.stale_key_rows(session, hasher)
+    if stale:
+        logger.warning(
+            "%s applications are hashed under another NATIONAL_CODE_HMAC_KEY and cannot be found"
+            " until they are imported again",
+            stale,
+        )
+    app.spawn(_notifier(app, wake), name="status-notifier")
+    app.spawn(_housekeeping(app), name="status-housekeeping")
+
+
+async def _housekeeping(app: HamdelApp) -> None:
+    """Failed lookups that no longer count are deleted."""
+    window = app.settings.status.status_lookup_window_seconds
+    while True:
+        try:
+            async with app.sessionmaker() as session:
+                await applications.forget_old_failures(session, now=app.clock.now(), window=window)
+                await session.commit()
+        except Exception:
+            logger.exception("status housekeeping failed")
+        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+
+
+async def _notifier(app: HamdelApp, wake: asyncio.Event) -> None:
+    interval = app.settings.status.status_notify_interval_seconds
+    while True:
+        wake.clear()
+        try:
+            await deliver_notices(app)
+        except Exception:  # keep the loop alive; the next round retries
+            logger.exception("status notices: delivery round failed")
+        try:
+            await asyncio.wait_for(wake.wait(), timeout=interval)
+        except TimeoutError:
+            pass
+
+
+async def deliver_notices(app: HamdelApp) -> int:
+    """Send every pending status-change notice of this platform; returns how many were sent."""
+    platform = app.profile.platform.value
+    sent = 0
+    while True:
+        async with app.sessionmaker() as session:
+            notices = await applications.claim_notifications(session, platform=platform, now=app.clock.now())
+            await session.commit()
+        if not notices:
+            return sent
+        for notice in notices:
+            outcome = await _send_notice(app, notice)
+            sent += outcome == "sent"
+            async with app.sessionmaker() as session:
+                if outcome == "blocked":
+                    await set_blocked(session, platform=platform, user_id=notice.user_id, blocked=True)
+                await applications.finish_notification(
+                    session, notice.id, outcome=outcome, now=app.clock.now()
+                )
+                await session.commit()
+
+
+async def _send_notice(app: HamdelApp, notice: PendingNotice) -> Any:
+    async with app.sessionmaker() as session:
+        person = await get_user(session, platform=app.profile.platform.value, user_id=notice.user_id)
+    t = app.i18n.translator(person.language if person else app.settings.locale.default_locale)
+    hasher: CodeHasher = app.dispatcher.workflow_data["status_hasher"]
+    text = t("status-changed-header") + "\n\n" + status_text(t, notice)
+    markup = _result_markup(
+        t, hasher, app.profile.platform.value, notice.user_id, notice.application_id, True
+    )
+    try:
+        await app.bot.send_message(notice.chat_id, text, reply_markup=markup)
+    except TelegramForbiddenError:
+        return "blocked"
+    except TelegramRetryAfter as error:
+        await asyncio.sleep(min(error.retry_after, 60))
+        return "retry"
+    except TelegramAPIError as error:
+        logger.warning("status notice %s not sent: %s", notice.id, error)
+        return "failed" if notice.attempts >= MAX_ATTEMPTS else "retry"
+    return "sent"
+
+
+# ------------------------------------------------------------------------------------------
+# Looking up an application
+
+
+def _result_markup(
+    t: Translator, hasher: CodeHasher, platform: str, user_id: int, application_id: int, following: bool
+) -> InlineKeyboardMarkup:
+    tag = hasher.tag(platform, user_id, application_id, length=10)
+    follow = (
+        InlineKeyboardButton(
+            text=t("status-unfollow-button"),
+            callback_data=StatusCb(a="unfollow", id=application_id, tag=tag).pack(),
+        )
+        if following
+        else InlineKeyboardButton(
+            text=t("status-follow-button"),
+            callback_data=StatusCb(a="follow", id=application_id, tag=tag).pack(),
+        )
+    )
+    again = InlineKeyboardButton(text=t("status-another-button"), callback_data=StatusCb(a="again").pack())
+    return InlineKeyboardMarkup(inline_keyboard=[[follow], [again, home_button(t)]])
+
+
+def _cancel_markup(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]])
+
+
+async def _limited_text(
+    session: AsyncSession, settings: Settings, user: UserRecord, clock: Clock, t: Translator
+) -> str | None:
+    wait = await applications.wait_before_lookup(
+        session,
+        platform=user.platform,
+        user_id=user.user_id,
+        now=clock.now(),
+        max_failures=settings.status.status_lookup_max_failures,
+        window=settings.status.status_lookup_window_seconds,
+    )
+    return t("status-limited", minutes=max(1, -(-wait // 60))) if wait else None
+
+
+async def _ask_tracking(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    settings: Settings,
+    user: UserRecord,
+    clock: Clock,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    limited = await _limited_text(session, settings, user, clock, t)
+    if limited:
+        await state.clear()
+        await show(target, limited, InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]]), profile)
+        return
+    await state.set_state(StatusForm.tracking)
+    await show(target, t("status-ask-tracking"), _cancel_markup(t), profile)
+
+
+@router.message(Command("status"))
+async def status_command(message: Message, state: FSMContext, **data: Any) -> None:
+    await state.clear()
+    await _ask_tracking(message, state, **_pick(data))
+
+
+@router.callback_query(MenuCallback.filter(F.section == SECTION.key))
+@router.callback_query(StatusCb.filter(F.a == "again"))
+async def status_menu(query: CallbackQuery, state: FSMContext, **data: Any) -> None:
+    await state.clear()
+    await _ask_tracking(query, state, **_pick(data))
+
+
+def _pick(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: data[k] for k in ("session", "settings", "user", "clock", "t", "profile")}
+
+
+@router.message(StateFilter(StatusForm.tracking), F.text, ~F.text.startswith("/"))
+async def status_tracking(message: Message, state: FSMContext, t: Translator, **data: Any) -> None:
+    text = message.text or ""
+    national: str | None = None
+    parts = text.replace("،", " ").replace(",", " ").split()
+    if len(parts) == 2 and normalize_national_code(parts[1]) is not None:
+        # «کد پیگیری و کد ملی» in one message: the tracking code first.
+        code = applications.normalize_tracking_code(parts[0])
+        national = parts[1]
+    else:
+        code = applications.normalize_tracking_code(text)
+    if code is None:
+        await message.answer(t("status-bad-tracking"), reply_markup=_cancel_markup(t))
+        return
+    await state.set_state(StatusForm.national)
+    await state.update_data(status_tracking=code)
+    if national is not None:
+        await _check_national(message, state, national, t=t, **data)
+        return
+    await message.answer(t("status-ask-national"), reply_markup=_cancel_markup(t))
+
+
+@router.message(StateFilter(StatusForm.national), F.text, ~F.text.startswith("/"))
+async def status_national(message: Message, state: FSMContext, **data: Any) -> None:
+    await _check_national(message, state, message.text or "", **data)
+
+
+async def _check_national(
+    message: Message,
+    state: FSMContext,
+    raw: str,
+    *,
+    session: AsyncSession,
+    settings: Settings,
+    user: UserRecord,
+    clock: Clock,
+    t: Translator,
+    status_hasher: CodeHasher,
+    **_: Any,
+) -> None:
+    national = normalize_national_code(raw)
+    if national is None:
+        await message.answer(t("status-bad-national"), reply_markup=_cancel_markup(t))
+        return
+    tracking = str((await state.get_data()).get("status_tracking") or "")
+    if not tracking:
+        await state.set_state(StatusForm.tracking)
+        await message.answer(t("status-ask-tracking"), reply_markup=_cancel_markup(t))
+        return
+    found = await applications.lookup(
+        session,
+        platform=user.platform,
+        user_id=user.user_id,
+        tracking_code=tracking,
+        national_code=national,
+        hasher=status_hasher,
+        now=clock.now(),
+        max_failures=settings.status.status_lookup_max_failures,
+        window=settings.status.status_lookup_window_seconds,
+    )
+    del national
+    if found.kind == "limited":
+        await state.clear()
+        await message.answer(
+            t("status-limited", minutes=max(1, -(-found.wait_seconds // 60))),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]]),
+        )
+        return
+    if found.kind == "not_found" or found.application is None:
+        await state.set_state(StatusForm.tracking)
+        await state.update_data(status_tracking=None)
+        await message.answer(t("status-not-found", count=found.remaining), reply_markup=_cancel_markup(t))
+        return
+    await state.clear()
+    application = found.application
+    following = await applications.subscription(
+        session, application_id=application.id, platform=user.platform, user_id=user.user_id
+    )
+    await message.answer(
+        status_text(t, application),
+        reply_markup=_result_markup(
+            t, status_hasher, user.platform, user.user_id, application.id, following is not None
+        ),
+    )
+
+
+@router.message(StateFilter(StatusForm.tracking, StatusForm.national), ~F.text)
+async def status_not_text(message: Message, t: Translator) -> None:
+    await message.answer(t("status-text-expected"), reply_markup=_cancel_markup(t))
+
+
+@router.callback_query(StatusCb.filter(F.a.in_({"follow", "unfollow"})))
+async def status_follow(
+    query: CallbackQuery,
+    callback_data: StatusCb,
+    callback_answer: CallbackAnswer,
+    session: AsyncSession,
+    user: UserRecord,
+    clock: Clock,
+    t: Translator,
+    status_hasher: CodeHasher,
+) -> None:
+    application = await session.get(Application, callback_data.id) if callback_data.id else None
+    if application is None or not status_hasher.check_tag(
+        callback_data.tag, user.platform, user.user_id, callback_data.id
+    ):
+        callback_answer.text = t("status-stale")
+        return
+    who: dict[str, Any] = {
+        "application_id": application.id,
+        "platform": user.platform,
+        "user_id": user.user_id,
+    }
+    if callback_data.a == "follow":
+        if not await applications.subscribe(session, chat_id=user.chat_id, now=clock.now(), **who):
+            callback_answer.text = t("status-already-followed")
+            return
+        text = t("status-followed", code=application.tracking_code)
+    else:
+        await applications.unsubscribe(session, **who)
+        text = t("status-unfollowed", code=application.tracking_code)
+    callback_answer.text = text
+    markup = _result_markup(
+        t, status_hasher, user.platform, user.user_id, application.id, callback_data.a == "follow"
+    )
+    await query.bot.send_message(query.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
+
+
+# ------------------------------------------------------------------------------------------
+# Admins: CSV import
+
+
+def _looks_csv(document: Document) -> bool:
+    name = (document.file_name or "").lower()
+    mime = (document.mime_type or "").lower().split(";")[0].strip()
+    return name.endswith(CSV_EXTENSIONS) or mime in CSV_TYPES
+
+
+def _csv_document(message: Message) -> bool:
+    return message.document is not None and _looks_csv(message.document)
+
+
+@admin_router.message(Command("import_statuses"))
+async def import_command(message: Message, state: FSMContext, settings: Settings, t: Translator) -> None:
+    await state.set_state(StatusImport.waiting)
+    statuses = (
+        "، ".join(status_name(t, s) for s in STATUSES)
+        if t.locale == "fa"
+        else ", ".join(status_name(t, s) for s in STATUSES)
+    )
+    await message.answer(
+        t("status-import-prompt", size=size_text(t, settings.status.status_csv_max_bytes), statuses=statuses),
+        reply_markup=_cancel_markup(t),
+    )
+
+
+@admin_router.message(StateFilter(StatusImport.waiting), F.document)
+@admin_router.message(StateFilter(None), F.document, _csv_document)
+async def import_document(
+    message: Message,
+    state: FSMContext,
+    bot: Bot,
+    session: AsyncSession,
+    settings: Settings,
+    profile: PlatformProfile,
+    clock: Clock,
+    t: Translator,
+    status_hasher: CodeHasher,
+    status_wake: asyncio.Event,
+) -> None:
+    document = message.document
+    assert document is not None
+    limit = settings.status.status_csv_max_bytes
+    if not _looks_csv(document):
+        await message.answer(t("status-import-not-csv", format=EXCEL_FORMAT), reply_markup=_cancel_markup(t))
+        return
+    if document.file_size is not None and document.file_size > limit:
+        await message.answer(t("status-import-too-large", size=size_text(t, limit)))
+        return
+    try:
+        buffer = await bot.download(document.file_id, destination=BytesIO())
+    except TelegramAPIError as error:
+        logger.warning("import file not downloaded: %s", error)
+        await message.answer(t("status-import-download-failed"))
+        return
+    assert buffer is not None
+    data = buffer.read(limit + 1)
+    if len(data) > limit:
+        await message.answer(t("status-import-too-large", size=size_text(t, limit)))
+        return
+    await state.clear()
+    parsed = applications.parse_csv(data)
+    result: ImportResult | None = None
+    if parsed.importable:
+        result = await applications.import_rows(session, parsed.rows, status_hasher, clock.now())
+    actor = message.from_user.id if message.from_user else 0
+    await audit.record(
+        session,
+        platform=profile.platform.value,
+        actor_id=actor,
+        action="status-import",
+        target=(document.file_name or "")[:128] or None,
+        after={
+            "good": len(parsed.rows),
+            "bad": len(parsed.bad),
+            "imported": result is not None,
+            "created": result.created if result else 0,
+            "updated": result.updated if result else 0,
+        },
+    )
+    stale = await applications.stale_key_rows(session, status_hasher) if result else 0
+    await session.commit()  # durable before the notifier reads the queued notices
+    if result and result.notifications:
+        status_wake.set()
+    await message.answer(import_report(t, document.file_name or "CSV", parsed, result, stale))
+
+
+# ------------------------------------------------------------------------------------------
+# Command line: python -m bot import-statuses FILE
+
+
+async def import_statuses_cli(settings: Settings, path: str) -> int:
+    """Import a CSV from the command line; prints the same report as the bot. Notices of status
+    changes are queued and sent by the running bot within STATUS_NOTIFY_INTERVAL_SECONDS."""
+    from bot.i18n import get_i18n
+    from bot.migrate import upgrade_async
+    from models.db import create_engine, create_sessionmaker
+
+    hasher = hasher_for(settings)  # a SettingsError for a real bot without the key
+    t = get_i18n().translator(settings.locale.default_locale)
+    try:
+        data = await asyncio.to_thread(Path(path).read_bytes)
+    except OSError as error:
+        raise SettingsError(f"cannot read {path}: {error.strerror}") from None
+    parsed = applications.parse_csv(data)
+    result: ImportResult | None = None
+    stale = 0
+    if parsed.importable:
+        await upgrade_async(settings.database.database_url)
+        engine = create_engine(settings.database.database_url)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                result = await applications.import_rows(session, parsed.rows, hasher, datetime.now(UTC))
+                await audit.record(
+                    session,
+                    platform="cli",
+                    actor_id=0,
+                    action="status-import",
+                    target=Path(path).name[:128],
+                    after={"good": len(parsed.rows), "bad": len(parsed.bad), "imported": True},
+                )
+                stale = await applications.stale_key_rows(session, hasher)
+                await session.commit()
+        finally:
+            await engine.dispose()
+    print(import_report(t, Path(path).name, parsed, result, stale))
+    return 0 if result is not None else 1
+
+
+feature = Feature(
+    name="status",
+    private=router,
+    section=SECTION,
+    commands=(("status", "status-cmd"),),
+    admin_commands=(("import_statuses", "status-import-cmd"),),
+    on_startup=(start_status,),
+)

@@ -1,0 +1,149 @@
+"""Questions typed in the chat: what the FAQ answered, whether it helped, and the questions sent
+to the staff chat (and the staff's replies relayed back).
+
+The text of a question is kept only while it may still go to a staff member; "the answer
+helped" clears it. Staff replies are matched by the card's message id in the staff chat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.faq import FaqQuery
+
+#: Typed questions are kept this long when they never went to a staff member ...
+KEEP_UNSENT_DAYS = 30
+#: ... and this long when they did (the staff may need the thread for a follow-up).
+KEEP_SENT_DAYS = 180
+
+#: Entries shown as "popular" when the chat has no history yet (ids in data/faq.yaml).
+DEFAULT_POPULAR = ("dowry_who", "dowry_how_apply", "status_check", "donate_how", "receipt_get", "bot_human")
+POPULAR_DAYS = 90
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    platform: str,
+    user_id: int,
+    chat_id: int,
+    kind: str,
+    now: datetime,
+    text: str | None = None,
+    entry_id: str | None = None,
+    score: float | None = None,
+    context: str | None = None,
+) -> FaqQuery:
+    query = FaqQuery(
+        platform=platform,
+        user_id=user_id,
+        chat_id=chat_id,
+        kind=kind,
+        text=text,
+        entry_id=entry_id,
+        score=score,
+        context=context,
+        created_at=now,
+        answers=0,
+    )
+    session.add(query)
+    await session.flush()
+    return query
+
+
+async def owned(session: AsyncSession, query_id: int, *, platform: str, user_id: int) -> FaqQuery | None:
+    """The query if it belongs to this person (a forged id from someone else gives None)."""
+    query = await session.get(FaqQuery, query_id)
+    if query is None or query.platform != platform or query.user_id != user_id:
+        return None
+    return query
+
+
+async def mark_helpful(session: AsyncSession, query: FaqQuery, helpful: bool) -> None:
+    query.helpful = helpful
+    if helpful and query.asked_staff_at is None:
+        query.text = None  # answered: nothing left to send to a person
+    await session.flush()
+
+
+async def claim_for_staff(session: AsyncSession, query: FaqQuery, now: datetime) -> bool:
+    """Mark the question as being sent to the staff; False when it already was (a second press)."""
+    result = await session.execute(
+        update(FaqQuery)
+        .where(FaqQuery.id == query.id, FaqQuery.asked_staff_at.is_(None))
+        .values(asked_staff_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    await session.refresh(query)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def release_claim(session: AsyncSession, query: FaqQuery) -> None:
+    """Sending to the staff chat failed: let the person try again."""
+    query.asked_staff_at = None
+    await session.flush()
+
+
+async def card_sent(session: AsyncSession, query: FaqQuery, *, staff_chat_id: int, message_id: int) -> None:
+    query.staff_chat_id = staff_chat_id
+    query.staff_message_id = message_id
+    await session.flush()
+
+
+async def by_card(session: AsyncSession, *, staff_chat_id: int, message_id: int) -> FaqQuery | None:
+    return await session.scalar(
+        select(FaqQuery).where(
+            FaqQuery.staff_chat_id == staff_chat_id, FaqQuery.staff_message_id == message_id
+        )
+    )
+
+
+async def answered(session: AsyncSession, query: FaqQuery, *, staff_id: int, now: datetime) -> None:
+    query.answered_at = now
+    query.answered_by = staff_id
+    query.answers = (query.answers or 0) + 1
+    await session.flush()
+
+
+async def popular(session: AsyncSession, *, now: datetime, known: Sequence[str], limit: int = 5) -> list[str]:
+    """The entries opened or answered most in the last POPULAR_DAYS, topped up with defaults."""
+    rows = await session.execute(
+        select(FaqQuery.entry_id, func.count())
+        .where(
+            FaqQuery.entry_id.is_not(None),
+            FaqQuery.kind.in_(("confident", "view")),
+            FaqQuery.created_at >= now - timedelta(days=POPULAR_DAYS),
+        )
+        .group_by(FaqQuery.entry_id)
+        .order_by(func.count().desc(), FaqQuery.entry_id)
+        .limit(limit * 2)
+    )
+    allowed = set(known)
+    chosen = [entry for entry, _count in rows.all() if entry in allowed]
+    for entry in DEFAULT_POPULAR:
+        if entry in allowed and entry not in chosen:
+            chosen.append(entry)
+    return chosen[:limit]
+
+
+async def forget_old_texts(session: AsyncSession, *, now: datetime) -> int:
+    """Clear the text of old questions (the row stays for statistics); returns how many."""
+    unsent = await session.execute(
+        update(FaqQuery)
+        .where(
+            FaqQuery.text.is_not(None),
+            FaqQuery.asked_staff_at.is_(None),
+            FaqQuery.created_at < now - timedelta(days=KEEP_UNSENT_DAYS),
+        )
+        .values(text=None)
+    )
+    sent = await session.execute(
+        update(FaqQuery)
+        .where(FaqQuery.text.is_not(None), FaqQuery.created_at < now - timedelta(days=KEEP_SENT_DAYS))
+        .values(text=None)
+    )
+    return int(unsent.rowcount or 0) + int(sent.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,127 @@
+"""The FAQ answers that describe the bot itself name things that exist: its commands and the
+labels of its buttons and menus (fa and en), checked against the locales."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+import handlers
+from bot.i18n import LOCALES, I18n
+from services.faq import FaqIndex
+
+INDEX = FaqIndex.load()
+I18N = I18n()
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+
+QUOTES = {"fa": re.compile(r"«([^»]+)»"), "en": re.compile(r"\"([^\"]+)\"")}
+COMMAND = re.compile(r"(?<![\w/])/([a-z_]+)\b")
+
+# Labels of features on other branches, by the locale file that will hold them. Once that file
+# exists, the label must be in it (emoji aside); until then it cannot be checked.
+PENDING = {
+    "fa": {
+        "کمک مالی": "donat",
+        "سوابق کمک‌ها": "donat",
+        "پویش‌ها": "campaign",
+        "کمک به این پویش": "campaign",
+        "تنظیمات اعلان‌ها": "subscription",
+    },
+    "en": {
+        "my donations": "donat",
+        "donate to this campaign": "campaign",
+        "notification settings": "subscription",
+    },
+}
+
+
+def _values(locale: str, pattern: str = "*.ftl") -> set[str]:
+    keys = set()
+    for path in (LOCALES_DIR / locale).glob(pattern):
+        keys |= {line.split("=", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()
+                 if "=" in line and not line.startswith((" ", "#"))}  # fmt: skip
+    texts = set()
+    for key in keys & I18N.keys(locale):
+        text = I18N.text(locale, key, **{v: "x" for v in I18N.variables(locale, key)})
+        texts |= {line.strip() for line in text.splitlines()}
+    return texts
+
+
+def _starts_with_emoji(text: str) -> bool:
+    return bool(text) and unicodedata.category(text[0]) in ("So", "Sk")
+
+
+def _plain(text: str) -> str:
+    return text.lstrip("".join(ch for ch in text[:3] if not ch.isalnum())).strip()
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_labels_quoted_with_their_emoji_are_real_buttons(locale: str) -> None:
+    labels = _values(locale)
+    missing = []
+    for entry in INDEX.entries:
+        for quoted in QUOTES[locale].findall(entry.answer.get(locale)):
+            if _starts_with_emoji(quoted) and quoted not in labels:
+                missing.append(f"{entry.id}: {quoted}")
+    assert not missing, f"FAQ names buttons that do not exist ({locale}): {missing}"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_menu_names_of_other_features_match_once_they_land(locale: str) -> None:
+    mentioned = {q for e in INDEX.entries for q in QUOTES[locale].findall(e.answer.get(locale))}
+    for label, stem in PENDING[locale].items():
+        if label not in mentioned:
+            continue
+        if not list((LOCALES_DIR / locale).glob(f"*{stem}*.ftl")):
+            continue  # that feature has not landed on this branch yet
+        values = {_plain(v) for v in _values(locale)}
+        assert label in values or any(label.lower() == v.lower() for v in values), (
+            f"the FAQ says «{label}», which no {stem}* button is called ({locale})"
+        )
+
+
+def test_commands_named_in_answers_exist() -> None:
+    commands = {command for command, _ in handlers.user_commands()} | {
+        command for command, _ in handlers.admin_commands()
+    }
+    for entry in INDEX.entries:
+        for locale in LOCALES:
+            for command in COMMAND.findall(entry.answer.get(locale)):
+                assert command in commands, f"{entry.id} ({locale}) names /{command}, which does not exist"
+
+
+def test_status_names_in_answers_are_the_bots_status_names() -> None:
+    names = {"fa": set(), "en": set()}
+    for locale in LOCALES:
+        for key in I18N.keys(locale):
+            if key.startswith("status-name-"):
+                names[locale].add(I18N.text(locale, key))
+    entry = INDEX.get("status_meaning")
+    assert entry is not None
+    for locale in LOCALES:
+        quoted = {q for q in QUOTES[locale].findall(entry.answer.get(locale)) if not _starts_with_emoji(q)}
+        assert quoted and {q.lower() for q in quoted} <= {n.lower() for n in names[locale]}, quoted
+
+
+def test_the_faq_file_is_checked_at_start(tmp_path: Path) -> None:
+    import yaml
+
+    from bot.settings import SettingsError
+    from handlers.faq import build_index
+    from services.faq import DEFAULT_PATH
+
+    with pytest.raises(SettingsError, match="not found"):
+        build_index(tmp_path / "missing.yaml")
+    raw = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    raw["entries"][0]["id"] = "an_entry_id_far_too_long_to_fit_in_a_telegram_button_callback"
+    path = tmp_path / "faq.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"entry 'an_entry_id_far_too_long.*too long for a button"):
+        build_index(path)
+    raw["entries"][0]["topic"] = "nope"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(SettingsError, match="unknown topic 'nope'"):
+        build_index(path)

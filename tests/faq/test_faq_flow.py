@@ -1,0 +1,241 @@
+"""Questions in the user's own words through the real bot, in both flavors: confident answers,
+"did you mean" on unsure ones, "ask a person" with the staff chat relay (anonymous), the /faq
+screens, and the odd inputs (4,000 characters, emoji only, small talk)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.messenger import MessengerUser
+from models import FaqQuery
+from services.faq import FaqIndex
+from tests.conftest import STAFF_CHAT_ID, Harness
+
+INDEX = FaqIndex.load()
+
+
+def answer_of(entry_id: str) -> str:
+    entry = INDEX.get(entry_id)
+    assert entry is not None
+    return entry.answer.fa
+
+
+async def say(hamdel: Harness, user: MessengerUser, text: str) -> dict[str, Any]:
+    user.skip_to_end()
+    await user.send(text)
+    reply = await user.next_message(timeout=10)
+    await hamdel.settle()
+    return reply
+
+
+async def test_a_paraphrase_with_arabic_letters_gets_the_answer(hamdel: Harness) -> None:
+    user = hamdel.user()
+    reply = await say(hamdel, user, "شرایط دریافت جهيزيه چيه")  # ي instead of ی
+    assert answer_of("dowry_who") in reply["text"]
+    assert user.buttons()[:2] == ["✅ پاسخم را گرفتم", "🙋 نه، با کارشناس"]
+    answer = await user.press("✅ پاسخم را گرفتم")
+    assert answer["text"] == "خوشحالیم که به کارتان آمد 🌱"
+    async with hamdel.db() as session:
+        asked = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id))
+    assert asked is not None and asked.kind == "confident" and asked.entry_id == "dowry_who"
+    assert asked.helpful is True and asked.text is None  # answered: the question is not kept
+
+
+async def test_typos_and_colloquial_persian(hamdel: Harness) -> None:
+    user = hamdel.user()
+    reply = await say(hamdel, user, "کد پیگیریمو گم کردم")
+    assert answer_of("status_code_lost") in reply["text"]
+    reply = await say(hamdel, user, "ثبت نام داوطلب")
+    assert answer_of("volunteer_how") in reply["text"]
+    reply = await say(hamdel, user, "میخوام کمک کنم")
+    assert answer_of("donate_how") in reply["text"]
+
+
+async def test_an_unsure_question_offers_at_most_three_suggestions(hamdel: Harness) -> None:
+    user = hamdel.user()
+    reply = await say(hamdel, user, "جهزیه به کی میدن")  # a typo in «جهیزیه»
+    assert reply["text"] == "مطمئن نیستم منظورتان را درست فهمیده باشم. منظورتان یکی از این‌هاست؟"
+    buttons = user.buttons()
+    suggestions = buttons[: buttons.index("🙋 هیچ‌کدام؛ از کارشناس می‌پرسم")]
+    assert 1 <= len(suggestions) <= 3
+    wait = INDEX.get("dowry_wait")
+    assert wait is not None and wait.question.fa in suggestions
+    user.skip_to_end()
+    await user.press(wait.question.fa)
+    shown = await user.next_message()  # a new message: the suggestions stay on screen
+    assert answer_of("dowry_wait") in shown["text"]
+    async with hamdel.db() as session:
+        asked = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id))
+    assert asked is not None and asked.kind == "suggest" and asked.entry_id == "dowry_wait"
+
+
+async def test_nothing_fits_then_ask_a_person_and_the_staff_reply_is_relayed_anonymously(
+    hamdel: Harness,
+) -> None:
+    user = hamdel.user(first_name="نرگس")
+    question = "من یک سوال درباره بیمه تکمیلی مددجویان دارم"
+    reply = await say(hamdel, user, question)
+    assert reply["text"].startswith("برای این پرسش جوابی در پرسش‌های پرتکرار پیدا نکردم")
+    user.skip_to_end()
+    await user.press("🙋 فرستادن برای کارشناس")
+    sent = await user.next_message()
+    assert sent["text"].startswith("✅ پرسش شما (شماره ")
+    card = await hamdel.staff_chat.next_message()
+    assert card["text"].startswith("❓ پرسش شماره ")
+    assert question in card["text"] and "پاسخ» (Reply)" in card["text"]
+    assert "نرگس" not in card["text"] and str(user.id) not in card["text"]
+    number = card["text"].split("\n", 1)[0].removeprefix("❓ پرسش شماره ")
+    assert number in sent["text"]
+
+    # A second press does not send it twice.
+    again = await user.press("🙋 فرستادن برای کارشناس")
+    assert again["text"] == "این پرسش قبلاً برای کارشناس فرستاده شده است؛ جوابش همین‌جا می‌آید."
+
+    staff = hamdel.messenger.user(user_id=900_123, first_name="فاطمه", language_code="fa")
+    staff.info.last_name = "رضایی"
+    staff.info.username = "f_rezaei_staff"
+    hamdel.staff_chat.members[staff.id] = "member"
+    await hamdel.staff_chat.send(
+        from_user=staff, text="بیمه تکمیلی را اداره شهرستان ثبت می‌کند.", reply_to=card
+    )
+    relayed = await user.next_message()
+    assert relayed["text"].startswith("💬 جواب کارشناس همدل به پرسش شما:")
+    assert "بیمه تکمیلی را اداره شهرستان ثبت می‌کند." in relayed["text"]
+    assert question in relayed["text"]
+    for revealing in ("فاطمه", "رضایی", "f_rezaei_staff", str(staff.id)):
+        assert revealing not in relayed["text"]
+    assert "forward_origin" not in relayed and "forward_from" not in relayed
+    assert relayed["from"]["id"] != staff.id  # sent by the bot itself
+    ack = await hamdel.staff_chat.next_message()
+    assert ack["text"] == f"✅ جواب برای پرسشگر (پرسش شماره {number}) فرستاده شد."
+    async with hamdel.db() as session:
+        asked = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id))
+    assert asked is not None and asked.answered_by == staff.id and asked.answers == 1
+
+    # A photo as the answer is refused in the staff chat, not relayed.
+    await hamdel.staff_chat.send_photo(from_user=staff, caption="عکس", reply_to=card)
+    assert (await hamdel.staff_chat.next_message())["text"].startswith("فقط جواب متنی")
+    # Replies to other messages and chatter stay unanswered.
+    await hamdel.staff_chat.send(from_user=staff, text="ممنون همکار", reply_to=ack)
+    await hamdel.settle()
+    assert hamdel.staff_chat.last is not None and hamdel.staff_chat.last["text"].startswith("فقط جواب متنی")
+
+
+async def test_not_helpful_goes_to_staff_with_what_was_answered(hamdel: Harness) -> None:
+    user = hamdel.user()
+    await say(hamdel, user, "کد پیگیریمو گم کردم")
+    user.skip_to_end()
+    await user.press("🙋 نه، با کارشناس")
+    assert (await user.next_message())["text"].startswith("✅ پرسش شما")
+    card = await hamdel.staff_chat.next_message()
+    assert "کد پیگیریمو گم کردم" in card["text"]
+    assert "ℹ️ جواب خودکار «" in card["text"] and "به کارش نیامد" in card["text"]
+
+
+async def test_a_blocked_user_is_reported_to_the_staff(hamdel: Harness) -> None:
+    user = hamdel.user()
+    await say(hamdel, user, "دستور پخت قورمه سبزی")
+    await user.press("🙋 فرستادن برای کارشناس")
+    card = await hamdel.staff_chat.next_message()
+    await user.block()
+    await hamdel.staff_chat.send(from_user=hamdel.operator, text="جواب", reply_to=card)
+    note = await hamdel.staff_chat.next_message()
+    assert note["text"].startswith("⚠️ پرسشگر") and "مسدود" in note["text"]
+
+
+async def test_a_4000_character_message_gets_a_clear_reply_and_can_go_to_staff(hamdel: Harness) -> None:
+    user = hamdel.user()
+    story = ("سلام، من و همسرم سال گذشته ازدواج کردیم و درباره جهیزیه سوال داریم. " * 80)[:4000]
+    assert len(story) == 4000
+    reply = await say(hamdel, user, story)
+    assert reply["text"].startswith("پیام شما خیلی طولانی است (۴٬۰۰۰ نویسه)")
+    user.skip_to_end()
+    await user.press("🙋 فرستادن برای کارشناس")
+    assert (await user.next_message())["text"].startswith("✅ پرسش شما")
+    card = await hamdel.staff_chat.next_message()
+    assert len(card["text"]) <= 4096
+    assert "کوتاه شد" in card["text"] and "۵۰۰ نویسه" in card["text"]
+
+
+async def test_emoji_only_and_small_talk(hamdel: Harness) -> None:
+    user = hamdel.user()
+    reply = await say(hamdel, user, "🙏🙏😀")
+    assert reply["text"].startswith("🙂 پیام شما فقط شکلک یا نشانه بود")
+    reply = await say(hamdel, user, "؟؟؟")
+    assert reply["text"].startswith("🙂 پیام شما فقط شکلک یا نشانه بود")
+    reply = await say(hamdel, user, "سلام")
+    assert reply["text"].startswith("سلام، خوش آمدید")
+    assert "🎁 شرایط جهیزیه" in user.buttons()
+    reply = await say(hamdel, user, "مرسی")
+    assert reply["text"].startswith("خواهش می‌کنم")
+    async with hamdel.db() as session:
+        assert await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id)) is None
+
+
+async def test_commands_and_media_stay_with_the_fallback(hamdel: Harness) -> None:
+    user = hamdel.user()
+    reply = await say(hamdel, user, "/چی")
+    assert reply["text"].startswith("دستور /چی را نمی‌شناسم")
+    user.skip_to_end()
+    await user.send_sticker()
+    assert (await user.next_message())["text"].startswith("این نوع پیام را نمی‌توانم بخوانم")
+
+
+async def test_faq_screens_topics_and_popular_questions(hamdel: Harness) -> None:
+    user = hamdel.user()
+    reply = await say(hamdel, user, "/faq")
+    assert reply["text"].startswith("❓ پرسش‌های پرتکرار")
+    buttons = user.buttons()
+    who = INDEX.get("dowry_who")
+    assert who is not None and who.question.fa in buttons  # a popular question
+    assert "📂 جهیزیه" in buttons and "💬 گفت‌وگو با کارشناس" in buttons
+    await user.press("📂 پیگیری پرونده")
+    screen = await hamdel.screen(user)
+    assert screen.startswith("📂 پیگیری پرونده")
+    status = INDEX.get("status_check")
+    assert status is not None
+    await user.press(status.question.fa)
+    screen = await hamdel.screen(user)
+    assert answer_of("status_check") in screen
+    await user.press("↩️ پیگیری پرونده")
+    assert (await hamdel.screen(user)).startswith("📂 پیگیری پرونده")
+    forged = await user.press_data("faq:topic:nope:0")
+    assert forged["text"] == "این دکمه دیگر معتبر نیست."
+    forged = await user.press_data("faqf:999999:1")
+    assert forged["text"] == "این دکمه دیگر معتبر نیست."
+
+
+async def test_talk_to_a_staff_member_from_the_faq_screen(hamdel: Harness) -> None:
+    user = hamdel.user()
+    await say(hamdel, user, "/faq")
+    user.skip_to_end()
+    await user.press("💬 گفت‌وگو با کارشناس")
+    assert (await user.next_message())["text"].startswith("پرسش‌تان را در یک پیام بنویسید")
+    await user.send_sticker()
+    assert (await user.next_message())["text"] == "لطفاً پرسش‌تان را به صورت متن بنویسید."
+    await user.send("پرونده ما از شهرستان دیگری منتقل شده، چه کنیم؟")
+    assert (await user.next_message())["text"].startswith("✅ پرسش شما")
+    card = await hamdel.staff_chat.next_message()
+    assert "پرونده ما از شهرستان دیگری منتقل شده" in card["text"]
+    assert hamdel.staff_chat.chat_id == STAFF_CHAT_ID
+
+
+async def test_in_english_the_answer_and_buttons_are_english(hamdel: Harness) -> None:
+    user = hamdel.user(language_code="en")
+    await say(hamdel, user, "/language")
+    await user.press("English")
+    await hamdel.settle()
+    reply = await say(hamdel, user, "check my application status")
+    status = INDEX.get("status_check")
+    assert status is not None and status.answer.en in reply["text"]
+    assert user.buttons()[:2] == ["✅ That answers it", "🙋 No, ask a staff member"]
+    reply = await say(hamdel, user, "🙂")
+    assert reply["text"].startswith("🙂 Your message had only emoji")
+
+
+async def test_webhook_mode_answers_questions_too(hamdel_webhook: Harness) -> None:
+    user = hamdel_webhook.user()
+    reply = await say(hamdel_webhook, user, "رسيد")
+    assert answer_of("receipt_get") in reply["text"]
