@@ -177,7 +177,7 @@ def worker_env(
     return {key: value for key, value in env.items() if value != ""}
 
 
-async def wait_healthy(port: int, worker: Worker | None = None, within: float = 30) -> dict[str, Any]:
+async def wait_healthy(port: int, worker: Worker | None = None, within: float = 90) -> dict[str, Any]:
     deadline = time.monotonic() + within
     async with aiohttp.ClientSession() as client:
         while time.monotonic() < deadline:

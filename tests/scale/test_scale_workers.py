@@ -196,9 +196,9 @@ async def test_kill_9_mid_update_another_worker_takes_it_over(
     workers = WorkerSet(env, tmp_path, port)
     first, second = workers.start(0), workers.start(1)
     try:
-        await messenger_tg.wait_for_request(lambda r: r.method == "setWebhook", timeout=20)
+        await messenger_tg.wait_for_request(lambda r: r.method == "setWebhook", timeout=60)
         for worker in (first, second):
-            await eventually(lambda w=worker: "webhook on" in w.output(), within=20)  # type: ignore[misc]
+            await eventually(lambda w=worker: "webhook on" in w.output(), within=60)  # type: ignore[misc]
         user = messenger_tg.user(1001, "سارا", "fa")
         # The database makes whichever worker takes the update wait, mid-update, before any reply.
         async with held_lock(postgres_url, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE"):
