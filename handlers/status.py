@@ -520,7 +520,7 @@ async def import_command(message: Message, state: FSMContext, settings: Settings
 
 
 @admin_router.message(StateFilter(StatusImport.waiting), F.document)
-@admin_router.message(StateFilter(None), F.document, _csv_document)
+@admin_router.message(StateFilter(None), F.document, ~F.reply_to_message, _csv_document)
 async def import_document(
     message: Message,
     state: FSMContext,
