@@ -33,7 +33,12 @@ class SettingsError(Exception):
 
 def _section(prefix: str = "") -> SettingsConfigDict:
     return SettingsConfigDict(
-        env_prefix=prefix, env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+        env_prefix=prefix,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,  # `NAME=` in .env (as in .env.example) means "use the default"
+        extra="ignore",
+        frozen=True,
     )
 
 

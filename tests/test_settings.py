@@ -95,3 +95,14 @@ def test_bad_setting_stops_the_bot_with_one_line(tmp_path) -> None:  # type: ign
 
 def test_token_is_trimmed() -> None:
     assert TelegramSettings(bot_token=" 123:abc ").bot_token == "123:abc"
+
+
+def test_env_example_copied_to_env_starts_with_the_defaults(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / ".env.example"
+    (tmp_path / ".env").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = load_settings()  # clean_env already made tmp_path the working directory
+    assert settings.staff.staff_chat_id is None
+    assert settings.telegram.bot_token is None
+    assert settings.platform is Platform.TELEGRAM
