@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -835,20 +836,8 @@ async def province_typed(
         await _province_selected(message, state, session, t, settings, profile, flow, matches[0].region.id)
         return
     if matches:
-        rows = [
-            [
-                InlineKeyboardButton(
-                    text=m.region.name(t.locale), callback_data=DonProvince(id=m.region.id).pack()
-                )
-            ]
-            for m in matches[:4]
-        ]
-        rows.append([_back(t, "province"), cancel_button(t)])
-        await _answer(
-            message,
-            t("donations-province-did-you-mean"),
-            reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
-        )
+        markup = _did_you_mean(t, matches, lambda region_id: DonProvince(id=region_id), "province")
+        await _answer(message, t("donations-province-did-you-mean"), reply_markup=markup)
         return
     _, markup = _province_screen(t, flow.purpose)
     await _answer(message, t("donations-province-not-found", text=text), reply_markup=markup)
@@ -877,24 +866,24 @@ async def county_typed(
         await _show_amount(message, state, session, t, settings, profile, chosen)
         return
     if matches:
-        rows = [
-            [
-                InlineKeyboardButton(
-                    text=m.region.name(t.locale), callback_data=DonCounty(id=m.region.id).pack()
-                )
-            ]
-            for m in matches[:4]
-        ]
-        rows.append([_back(t, "county"), cancel_button(t)])
-        await _answer(
-            message,
-            t("donations-county-did-you-mean"),
-            reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
-        )
+        markup = _did_you_mean(t, matches, lambda region_id: DonCounty(id=region_id), "county")
+        await _answer(message, t("donations-county-did-you-mean"), reply_markup=markup)
         return
     province = regions.get_province(flow.province_id).name(t.locale)
     _, markup = _county_screen(t, flow.province_id)
     await _answer(message, t("donations-county-not-found", text=text, province=province), reply_markup=markup)
+
+
+def _did_you_mean(
+    t: Translator, matches: list[Any], button: Callable[[str], CallbackData], step: str
+) -> InlineKeyboardMarkup:
+    """Up to four close region names as buttons, with Back and Cancel."""
+    rows = [
+        [InlineKeyboardButton(text=m.region.name(t.locale), callback_data=button(m.region.id).pack())]
+        for m in matches[:4]
+    ]
+    rows.append([_back(t, step), cancel_button(t)])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
 def _confident(matches: list[Any]) -> bool:
