@@ -343,7 +343,7 @@ def create_app(
     add_backlog_hooks(metrics, sessionmaker, inbox)
     i18n = get_i18n()
     default_locale = settings.locale.default_locale
-    users = UserDirectory(profile.platform.value, default_locale)
+    users = UserDirectory(profile.platform.value, default_locale, shared=bool(settings.redis.redis_url))
 
     dispatcher.update.outer_middleware(UpdateMetricsMiddleware(metrics))
     dispatcher.update.outer_middleware(DatabaseMiddleware(sessionmaker))

@@ -102,6 +102,11 @@ class Translator:
     def __call__(self, key: str, **args: Any) -> str:
         return self.i18n.text(self.locale, key, **args)
 
+    def is_label(self, text: str, key: str) -> bool:
+        """Whether `text` is this button's label in any language: a reply keyboard sent before
+        the person switched language (or by another worker) still works when tapped."""
+        return any(text == self.i18n.text(locale, key) for locale in self.i18n.locales)
+
 
 @cache
 def get_i18n() -> I18n:

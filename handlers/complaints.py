@@ -475,7 +475,7 @@ async def contact_shared(message: Message, state: FSMContext, t: Translator, ses
 @router.message(Filing.contact, F.text, NOT_COMMAND)
 async def contact_typed(message: Message, state: FSMContext, t: Translator, session: AsyncSession) -> None:
     text = (message.text or "").strip()
-    if text == t("complaints-button-skip-contact"):
+    if t.is_label(text, "complaints-button-skip-contact"):
         await _contact_done(message, state, t, None, session)
         return
     mobile = normalize_mobile(text)

@@ -738,12 +738,12 @@ async def mobile_typed(
 ) -> None:
     text = (message.text or "").strip()
     draft = await _draft(state)
-    if text == t("volunteer-mobile-cancel-button"):
+    if t.is_label(text, "volunteer-mobile-cancel-button"):
         await state.clear()
         await _leave_mobile(message, t("volunteer-cancelled"))
         await message.answer(t("menu-title"), reply_markup=main_menu(t, menu_sections))
         return
-    if text == t("volunteer-mobile-keep-button") and draft.missing() is None:
+    if t.is_label(text, "volunteer-mobile-keep-button") and draft.missing() is None:
         await _leave_mobile(message, t("volunteer-mobile-kept"))
         await _go(message, state, draft, t, profile)
         return

@@ -63,16 +63,27 @@ async def get_user(session: AsyncSession, *, platform: str, user_id: int) -> Use
 
 class UserDirectory:
     """Upserts users at most once per `refresh_seconds` per process; in between the cached
-    record serves, so most updates cost no write. Another worker sees a language change after
-    at most `refresh_seconds`."""
+    record serves, so most updates cost no write.
+
+    `shared`: several workers serve the same users (a Redis deployment). A language change made
+    by one worker must show in the next update another worker handles — a reply keyboard or a
+    screen in the old language confuses people — so a cached record's language is read again
+    (one primary-key SELECT, no write) on every update."""
 
     def __init__(
-        self, platform: str, default_language: str, refresh_seconds: float = 60.0, max_cached: int = 100_000
+        self,
+        platform: str,
+        default_language: str,
+        refresh_seconds: float = 60.0,
+        max_cached: int = 100_000,
+        *,
+        shared: bool = False,
     ) -> None:
         self.platform = platform
         self.default_language = default_language
         self.refresh_seconds = refresh_seconds
         self.max_cached = max_cached
+        self.shared = shared
         self._cache: dict[int, tuple[float, UserRecord]] = {}
 
     def cached(self, user_id: int) -> UserRecord | None:
@@ -84,6 +95,13 @@ class UserDirectory:
     async def touch(self, session: AsyncSession, user_id: int, chat_id: int) -> tuple[UserRecord, bool]:
         """The user's record, and whether this call wrote to the database."""
         record = self.cached(user_id)
+        if record is not None and self.shared:
+            language = await session.scalar(select(User.language).where(User.id == record.id))
+            if language is None:
+                record = None  # the row is gone (data retention): insert it again
+            elif language != record.language:
+                record = replace(record, language=language)
+                self._cache[user_id] = (self._cache[user_id][0], record)
         if record is not None:
             return record, False
         record = await upsert_user(

@@ -20,6 +20,7 @@ LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 QUOTES = {"fa": re.compile(r"«([^»]+)»"), "en": re.compile(r"\"([^\"]+)\"")}
 COMMAND = re.compile(r"(?<![\w/])/([a-z_]+)\b")
 
+
 def _values(locale: str, pattern: str = "*.ftl") -> set[str]:
     keys = set()
     for path in (LOCALES_DIR / locale).glob(pattern):
