@@ -63,7 +63,6 @@ from services.delivery import (
     SendResult,
 )
 from services.persian import format_datetime, to_fa_digits
-from services.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
 from services.roles import Role
 from services.users import UserRecord
 
@@ -373,24 +372,12 @@ def delivery_config(settings: Settings, *, rate: float) -> DeliveryConfig:
     )
 
 
-def make_limiter(app: HamdelApp, rate: float) -> RateLimiter:
-    section = app.settings.broadcast
-    if app.settings.redis.redis_url:
-        return RedisRateLimiter.from_url(
-            app.settings.redis.redis_url,
-            namespace=f"{app.profile.platform.value}:{app.bot.id}",
-            rate=rate,
-            per_chat_rate=section.per_chat_rate,
-        )
-    return LocalRateLimiter(rate, section.per_chat_rate)
-
-
 async def start_delivery(app: HamdelApp) -> None:
-    """At boot: the delivery engine and the campaign-notice scanner, in the background."""
+    """At boot: the delivery engine and the campaign-notice scanner, in the background. The
+    engine paces itself with the app's sending budget (`app.send_limiter`)."""
     section = app.settings.broadcast
-    paid = section.paid and app.profile.paid_broadcast
-    rate = section.rate_for(app.settings.platform, paid=paid)
-    limiter = make_limiter(app, rate)
+    paid = app.paid_broadcasts
+    limiter = app.send_limiter
 
     async def forget(chat_ids: list[int]) -> None:
         for chat_id in chat_ids:
@@ -400,7 +387,7 @@ async def start_delivery(app: HamdelApp) -> None:
         app.sessionmaker,
         AiogramSender(app.bot, app.i18n, app.profile, paid=paid),
         limiter,
-        delivery_config(app.settings, rate=rate),
+        delivery_config(app.settings, rate=limiter.rate),
         platform=app.profile.platform.value,
         clock=app.clock,
         progress_sink=AiogramProgressSink(app.bot, app.i18n, app.profile),
@@ -419,13 +406,7 @@ async def start_delivery(app: HamdelApp) -> None:
     app.dispatcher.workflow_data["delivery"] = engine
     app.dispatcher.workflow_data["notice_scanner"] = scanner
 
-    async def deliver() -> None:
-        try:
-            await until_cancelled(engine.run, engine.stop)
-        finally:
-            await limiter.close()
-
-    app.spawn(deliver(), "broadcast-delivery")
+    app.spawn(until_cancelled(engine.run, engine.stop), "broadcast-delivery")
     app.spawn(until_cancelled(scanner.run, scanner.stop), "campaign-notices")
 
 
