@@ -193,6 +193,7 @@ async def test_composer_sends_each_user_their_language(hamdel: Harness) -> None:
     async with hamdel.db() as s:
         broadcast = (await s.scalars(select(Broadcast))).one()
         assert broadcast.status == BroadcastStatus.DONE.value
+        assert broadcast.author_role == "admin"  # what the broadcasts export shows of its author
         statuses = (await s.scalars(select(OutboxItem.status))).all()
         assert statuses.count(OutboxStatus.SENT.value) == 3
         assert await s.scalar(
