@@ -39,7 +39,7 @@ from bot.ui import Feature
 from bot.webhook import PlatformWebhookHandler, webhook_path
 from models.db import create_engine, create_sessionmaker
 from services.clock import Clock
-from services.sendlimit import LocalSendLimiter, RedisSendLimiter, SendLimiter, SendRates
+from services.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
 from services.users import UserDirectory
 
 if TYPE_CHECKING:
@@ -63,8 +63,11 @@ class HamdelApp:
     users: UserDirectory
     features: tuple[Feature, ...]
     clock: Clock
+    # The one sending budget for bulk sends (broadcasts): the BROADCAST_* rates and a shared 429
+    # pause, in Redis for every worker when REDIS_URL is set (`build_send_limiter`).
+    send_limiter: RateLimiter
     background: set[asyncio.Task[None]] = field(default_factory=set)
-    # Scaling out (bot.inbox, bot.observability, services.sendlimit): see README "Scaling out".
+    # Scaling out (bot.inbox, bot.observability, services.ratelimit): see README "Scaling out".
     worker_index: int = 0
     worker_id: str = ""
     redis: Redis | None = None
@@ -72,7 +75,6 @@ class HamdelApp:
     inbox: UpdateInbox | None = None
     gate: Gate = field(default_factory=Gate)
     api: BotApiMiddleware | None = None
-    send_limiter: SendLimiter | None = None
     # Set when the worker shuts down: background loops finish the send in hand and return.
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -95,6 +97,10 @@ class HamdelApp:
         for feature in self.features:
             for hook in feature.on_startup:
                 await hook(self)
+
+    @property
+    def paid_broadcasts(self) -> bool:
+        return paid_broadcasts(self.settings, self.profile)
 
     @property
     def allowed_updates(self) -> list[str]:
@@ -266,8 +272,7 @@ class HamdelApp:
         await self.dispatcher.storage.close()
         await self.dispatcher.fsm.events_isolation.close()
         await self.bot.session.close()
-        if self.send_limiter is not None:
-            await self.send_limiter.close()
+        await self.send_limiter.close()
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
@@ -288,16 +293,30 @@ def _storage(
     return SqlStorage(sessionmaker), SimpleEventIsolation()
 
 
-def _send_limiter(settings: Settings, profile: PlatformProfile, redis: Redis | None) -> SendLimiter:
-    scale = settings.scale
-    rates = SendRates(
-        per_second=scale.send_rate_per_second or profile.default_send_rate,
-        per_chat_per_second=scale.send_rate_per_chat_per_second,
-        per_group_per_minute=scale.send_rate_per_group_per_minute,
-    )
+def paid_broadcasts(settings: Settings, profile: PlatformProfile) -> bool:
+    """Telegram's paid broadcasts (`allow_paid_broadcast`) are on: BROADCAST_PAID on a platform
+    that has them."""
+    return settings.broadcast.paid and profile.paid_broadcast
+
+
+def build_send_limiter(
+    settings: Settings, profile: PlatformProfile, redis: Redis | None, bot_id: int
+) -> RateLimiter:
+    """The sending budget: the platform's BROADCAST_ rate (or the paid rate), one chat's and one
+    group's; in Redis (one budget and one 429 pause for every worker of this bot) when there is
+    Redis, else in this process."""
+    section = settings.broadcast
+    rate = section.rate_for(settings.platform, paid=paid_broadcasts(settings, profile))
     if redis is not None:
-        return RedisSendLimiter(redis, rates, prefix=settings.redis.redis_key_prefix)
-    return LocalSendLimiter(rates)
+        return RedisRateLimiter(
+            redis,
+            namespace=f"{profile.platform.value}:{bot_id}",
+            key_prefix=settings.redis.redis_key_prefix,
+            rate=rate,
+            per_chat_rate=section.per_chat_rate,
+            per_group_per_minute=section.per_group_per_minute,
+        )
+    return LocalRateLimiter(rate, section.per_chat_rate, per_group_per_minute=section.per_group_per_minute)
 
 
 def create_app(
@@ -364,13 +383,13 @@ def create_app(
         users=users,
         features=features,
         clock=clock or Clock(),
+        send_limiter=build_send_limiter(settings, profile, redis, bot.id),
         worker_index=worker_index,
         worker_id=worker_id,
         redis=redis,
         metrics=metrics,
         inbox=inbox,
         api=api,
-        send_limiter=_send_limiter(settings, profile, redis),
     )
     dispatcher.workflow_data.update(
         app=app,

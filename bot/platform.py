@@ -46,8 +46,6 @@ class PlatformProfile:
     invoice_provider: str = "telegram"
     # Where a person opens a chat with a bot by username (the gateway's return page links back).
     bot_link_base: str = "https://t.me/"
-    # A sensible bulk send rate when settings give none (messages per second).
-    default_send_rate: float = 30.0
     # Telegram's paid broadcasts (`allow_paid_broadcast`, up to 1000 messages/s, paid in Stars).
     paid_broadcast: bool = False
     max_text_length: int = 4096
@@ -148,7 +146,6 @@ TELEGRAM = PlatformProfile(
     commands_per_language=True,
     normalizes_updates=False,
     update_types=("message", "edited_message", "callback_query", "pre_checkout_query", "my_chat_member"),
-    default_send_rate=30.0,
     paid_broadcast=True,
 )
 
@@ -166,7 +163,6 @@ BALE = PlatformProfile(
     invoice_currency="IRR",
     invoice_provider="bale_wallet",
     bot_link_base="https://ble.ir/",
-    default_send_rate=20.0,
 )
 
 PROFILES = {Platform.TELEGRAM: TELEGRAM, Platform.BALE: BALE}

@@ -173,6 +173,8 @@ class BroadcastSettings(BaseSettings):
     bale_rate: float = Field(default=20.0, gt=0, le=1000)
     # At most this many messages per second to one chat.
     per_chat_rate: float = Field(default=1.0, gt=0, le=30)
+    # At most this many messages per minute to one group (a chat id below zero; Telegram: 20).
+    per_group_per_minute: float = Field(default=20.0, gt=0, le=1800)
     # Telegram paid broadcasts (allow_paid_broadcast, charged in Stars): up to 1000/s.
     paid: bool = False
     paid_rate: float = Field(default=1000.0, gt=0, le=1000)
@@ -204,8 +206,8 @@ class BroadcastSettings(BaseSettings):
 
 
 class ScaleSettings(BaseSettings):
-    """Running as several workers: the update inbox, leases, graceful shutdown, metrics and the
-    shared sending budget (see README "Scaling out")."""
+    """Running as several workers: the update inbox, leases, graceful shutdown and metrics (see
+    README "Scaling out"; the shared sending budget is BroadcastSettings')."""
 
     model_config = _section()
 
@@ -224,13 +226,8 @@ class ScaleSettings(BaseSettings):
     # Health and metrics on their own port (worker i listens on METRICS_PORT + i); empty: only on
     # the bot's web server (webhook mode, or polling when a feature's pages need it).
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
-    # Shared sending budget for bulk sends (broadcasts), across all workers. Empty: the
-    # platform's default (Telegram 30/s, Bale 20/s).
-    send_rate_per_second: float | None = Field(default=None, gt=0)
-    send_rate_per_chat_per_second: float = Field(default=1.0, gt=0)
-    send_rate_per_group_per_minute: float = Field(default=20.0, gt=0)
 
-    @field_validator("metrics_port", "send_rate_per_second", mode="before")
+    @field_validator("metrics_port", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value

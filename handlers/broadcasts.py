@@ -38,11 +38,17 @@ from bot.platform import PlatformProfile
 from bot.settings import Settings
 from bot.ui import Feature, cancel_button
 from handlers.donations import release
-from handlers.subscriptions import alert, render_broadcast, show_screen, toast, topic_key
+from handlers.subscriptions import alert, render_broadcast, show_screen, toast
 from models.broadcasts import Broadcast, BroadcastStatus, ButtonKind, SegmentKind, Topic
 from models.db import is_sqlite
 from models.donation import Campaign
-from services import audit, broadcasts, notifications, regions
+from services import (
+    audit,
+    broadcast_reports,  # noqa: F401  (registers the /stats section, exports, backlog)
+    broadcasts,
+    notifications,
+    regions,
+)
 from services import campaigns as campaign_service
 from services.broadcasts import (
     ConfirmOutcome,
@@ -63,8 +69,8 @@ from services.delivery import (
     SendResult,
 )
 from services.persian import format_datetime, to_fa_digits
-from services.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
 from services.roles import Role
+from services.subscriptions import topic_key
 from services.users import UserRecord
 
 if TYPE_CHECKING:
@@ -126,20 +132,7 @@ def _number(value: int, t: Translator) -> str:
 
 
 async def describe_segment(session: AsyncSession, segment: Segment, t: Translator) -> str:
-    kind, value = segment.kind, segment.value
-    if kind is SegmentKind.TOPIC and value in Topic._value2member_map_:
-        return t("broadcast-segment-topic", name=t(topic_key(Topic(str(value)))))
-    if kind in (SegmentKind.DONORS, SegmentKind.LAUNCH) and value and value.isdigit():
-        campaign = await session.get(Campaign, int(value))
-        name = campaign.title(t.locale) if campaign else "?"
-        key = "broadcast-segment-donors" if kind is SegmentKind.DONORS else "broadcast-segment-launch"
-        return t(key, name=name)
-    if kind is SegmentKind.PROVINCE and value:
-        province = regions.default_regions().find_province(value)
-        return t("broadcast-segment-province", name=province.name(t.locale) if province else value)
-    if kind is SegmentKind.LANGUAGE and value in broadcasts.LANGUAGES:
-        return t("broadcast-segment-language", name=t(f"broadcast-language-{value}"))
-    return t("broadcast-segment-all")
+    return await broadcasts.describe_segment(session, segment, t, t.locale)
 
 
 def progress_text(progress: Progress, t: Translator) -> str:
@@ -373,24 +366,12 @@ def delivery_config(settings: Settings, *, rate: float) -> DeliveryConfig:
     )
 
 
-def make_limiter(app: HamdelApp, rate: float) -> RateLimiter:
-    section = app.settings.broadcast
-    if app.settings.redis.redis_url:
-        return RedisRateLimiter.from_url(
-            app.settings.redis.redis_url,
-            namespace=f"{app.profile.platform.value}:{app.bot.id}",
-            rate=rate,
-            per_chat_rate=section.per_chat_rate,
-        )
-    return LocalRateLimiter(rate, section.per_chat_rate)
-
-
 async def start_delivery(app: HamdelApp) -> None:
-    """At boot: the delivery engine and the campaign-notice scanner, in the background."""
+    """At boot: the delivery engine and the campaign-notice scanner, in the background. The
+    engine paces itself with the app's sending budget (`app.send_limiter`)."""
     section = app.settings.broadcast
-    paid = section.paid and app.profile.paid_broadcast
-    rate = section.rate_for(app.settings.platform, paid=paid)
-    limiter = make_limiter(app, rate)
+    paid = app.paid_broadcasts
+    limiter = app.send_limiter
 
     async def forget(chat_ids: list[int]) -> None:
         for chat_id in chat_ids:
@@ -400,7 +381,7 @@ async def start_delivery(app: HamdelApp) -> None:
         app.sessionmaker,
         AiogramSender(app.bot, app.i18n, app.profile, paid=paid),
         limiter,
-        delivery_config(app.settings, rate=rate),
+        delivery_config(app.settings, rate=limiter.rate),
         platform=app.profile.platform.value,
         clock=app.clock,
         progress_sink=AiogramProgressSink(app.bot, app.i18n, app.profile),
@@ -419,13 +400,7 @@ async def start_delivery(app: HamdelApp) -> None:
     app.dispatcher.workflow_data["delivery"] = engine
     app.dispatcher.workflow_data["notice_scanner"] = scanner
 
-    async def deliver() -> None:
-        try:
-            await until_cancelled(engine.run, engine.stop)
-        finally:
-            await limiter.close()
-
-    app.spawn(deliver(), "broadcast-delivery")
+    app.spawn(until_cancelled(engine.run, engine.stop), "broadcast-delivery")
     app.spawn(until_cancelled(scanner.run, scanner.stop), "campaign-notices")
 
 
@@ -514,11 +489,13 @@ async def new_broadcast(
     t: Translator,
     profile: PlatformProfile,
     clock: Clock,
+    roles: set[Role],
 ) -> None:
     draft = await broadcasts.create_draft(
         session,
         platform=profile.platform.value,
         author_id=user.user_id,
+        author_role=broadcasts.author_role(roles),
         author_language=t.locale,
         now=clock.now(),
     )

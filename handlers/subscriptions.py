@@ -26,7 +26,7 @@ from services import regions, subscriptions
 from services.clock import Clock
 from services.delivery import Content
 from services.persian import format_date, format_toman
-from services.subscriptions import TOPICS, Preferences
+from services.subscriptions import TOPICS, Preferences, topic_key
 from services.users import UserRecord
 
 logger = logging.getLogger("hamdel.subscriptions")
@@ -78,10 +78,6 @@ def toast(answer: CallbackAnswer, text: str) -> None:
 def alert(answer: CallbackAnswer, text: str) -> None:
     answer.text = text
     answer.show_alert = True
-
-
-def topic_key(topic: Topic) -> str:
-    return f"subscriptions-topic-{topic.value.replace('_', '-')}"
 
 
 def render_broadcast(

@@ -96,6 +96,9 @@ class Subscription(Base):
     # Set by /stop (or the button under a broadcast): nothing at all is sent until a topic is on.
     stopped_at: Mapped[datetime | None]
     stopped_by_broadcast: Mapped[int | None] = mapped_column(Integer)
+    # For /stats: the latest /stop (kept when the user comes back) and the latest topic turned off.
+    last_stop_at: Mapped[datetime | None]
+    last_topic_off_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
@@ -112,6 +115,8 @@ class Broadcast(Base):
     status: Mapped[str] = mapped_column(String(16), default=BroadcastStatus.DRAFT.value)
     # The staff member who wrote it (platform user id and their private chat), None for notices.
     author_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The author's role when they wrote it (admin, campaign_manager): what exports show of them.
+    author_role: Mapped[str | None] = mapped_column(String(32))
     author_language: Mapped[str] = mapped_column(String(8), default="fa")
     text_fa: Mapped[str] = mapped_column(Text, default="")
     text_en: Mapped[str | None] = mapped_column(Text)
@@ -148,6 +153,7 @@ class OutboxItem(Base):
     __table_args__ = (
         UniqueConstraint("broadcast_id", "user_id"),
         Index("ix_broadcast_outbox_claim", "broadcast_id", "status", "id"),
+        Index("ix_broadcast_outbox_answered", "answered_at", "status"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -159,7 +165,8 @@ class OutboxItem(Base):
     attempts: Mapped[int] = mapped_column(SmallInteger, default=0)
     claimed_by: Mapped[str | None] = mapped_column(String(48))
     claimed_at: Mapped[datetime | None]
-    sent_at: Mapped[datetime | None]
+    # When the final answer (sent, failed, blocked) was recorded: /stats counts by it.
+    answered_at: Mapped[datetime | None]
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(String(200))
 

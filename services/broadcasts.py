@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -38,7 +38,7 @@ from models.broadcasts import (
 )
 from models.donation import Campaign, CampaignStatus
 from models.user import User
-from services import subscriptions
+from services import regions, subscriptions
 from services.persian import TEHRAN, normalize_letters, to_ascii_digits
 
 LANGUAGES = ("fa", "en")
@@ -68,6 +68,26 @@ class Segment:
         if self.kind in (SegmentKind.DONORS, SegmentKind.LAUNCH):
             return self.value is not None and self.value.isdigit()
         return bool(self.value)
+
+
+async def describe_segment(
+    session: AsyncSession, segment: Segment, text: Callable[..., str], locale: str
+) -> str:
+    """«مشترکان «پویش‌های تازه»», «حامیان پویش «یلدای مهربانی»»… in the reader's language."""
+    kind, value = segment.kind, segment.value
+    if kind is SegmentKind.TOPIC and value in Topic._value2member_map_:
+        return text("broadcast-segment-topic", name=text(subscriptions.topic_key(Topic(str(value)))))
+    if kind in (SegmentKind.DONORS, SegmentKind.LAUNCH) and value and value.isdigit():
+        campaign = await session.get(Campaign, int(value))
+        name = campaign.title(locale) if campaign else "?"
+        key = "broadcast-segment-donors" if kind is SegmentKind.DONORS else "broadcast-segment-launch"
+        return text(key, name=name)
+    if kind is SegmentKind.PROVINCE and value:
+        province = regions.default_regions().find_province(value)
+        return text("broadcast-segment-province", name=province.name(locale) if province else value)
+    if kind is SegmentKind.LANGUAGE and value in LANGUAGES:
+        return text("broadcast-segment-language", name=text(f"broadcast-language-{value}"))
+    return text("broadcast-segment-all")
 
 
 async def _condition(session: AsyncSession, segment: Segment) -> ColumnElement[bool]:
@@ -200,14 +220,27 @@ def content_hash(broadcast: Broadcast) -> str:
 # --- drafts and the life of a broadcast -------------------------------------------------------
 
 
+def author_role(roles: Iterable[str]) -> str | None:
+    """The role a broadcast's author writes it as (an admin holds every role: admin first)."""
+    held = {str(role) for role in roles}
+    return next((role for role in ("admin", "campaign_manager") if role in held), None)
+
+
 async def create_draft(
-    session: AsyncSession, *, platform: str, author_id: int, author_language: str, now: datetime
+    session: AsyncSession,
+    *,
+    platform: str,
+    author_id: int,
+    author_language: str,
+    now: datetime,
+    author_role: str | None = None,
 ) -> Broadcast:
     draft = Broadcast(
         platform=platform,
         kind=BroadcastKind.MANUAL.value,
         status=BroadcastStatus.DRAFT.value,
         author_id=author_id,
+        author_role=author_role,
         author_language=author_language,
         created_at=now,
     )

@@ -204,7 +204,7 @@ def _wall_now() -> datetime:
 
 class DeliveryEngine:
     """One worker. `run()` until stopped; `drain()` until no broadcast has work left (tests,
-    benchmarks). Business time (schedules, sent_at) comes from `clock`; leases and progress
+    benchmarks). Business time (schedules, answered_at) comes from `clock`; leases and progress
     throttling use the wall clock, so they work under a frozen test clock too.
 
     Inside: the main loop fills, starts due schedules and claims batches, handing each to the
@@ -703,7 +703,7 @@ class DeliveryEngine:
                                 "attempts": r.row.attempts,
                                 "message_id": r.message_id,
                                 "error": (r.error or None) and r.error[:200],
-                                "sent_at": now if r.status is OutboxStatus.SENT else None,
+                                "answered_at": now,
                                 "claimed_by": None,
                             }
                             for r in batch

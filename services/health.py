@@ -5,9 +5,9 @@ Features with a queue (the broadcast outbox, pending notifications...) register 
     from services.health import register_backlog
 
     async def outbox_backlog(session) -> int:
-        return await session.scalar(select(func.count()).where(Outbox.sent_at.is_(None)))
+        return await session.scalar(select(func.count(OutboxItem.id)).where(OutboxItem.status == "pending"))
 
-    register_backlog("outbox", "broadcast-health-outbox", outbox_backlog)
+    register_backlog("outbox", "broadcast-health-outbox", outbox_backlog)  # services.broadcast_reports
 
 A probe that fails is reported as failed, never hides the rest of the report.
 """

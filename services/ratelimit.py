@@ -1,14 +1,24 @@
-"""Send-rate limiting for bulk delivery: a global rate, a per-chat rate, and a global pause.
+"""The sending budget for bulk delivery: a global rate, a per-chat rate, and a global pause.
+
+The app builds one limiter (`app.send_limiter`, from the BROADCAST_* rates) and the delivery
+engine paces every broadcast send with it; any other bulk sender uses it too::
+
+    await acquire(app.send_limiter, chat_id)   # returns when one message to chat_id may leave
+    await bot.send_message(chat_id, text)
+    # on a 429: await app.send_limiter.pause(retry_after) — every sender (every worker) waits
 
 Both limiters reserve *slots* (the generic cell rate algorithm): each send is given the next
 free moment `1/rate` after the previous one, so sends are evenly spaced and never burst — a
 platform that counts messages in any sliding one-second window never sees more than `rate`.
 A 429 calls `pause(seconds)`: nobody sends until it ends, including sends that had already
 reserved a slot inside the pause (they check `still_valid` after waiting and reserve again).
+One chat gets at most `per_chat_rate` messages per second; a group (a chat id below zero) at
+most `per_group_per_minute` messages per minute (Telegram: 20).
 
 - `LocalRateLimiter`: one process (SQLite deployments, tests).
 - `RedisRateLimiter`: every worker of the bot shares one bucket, one pause and the per-chat
-  slots through Redis (Lua scripts with Redis's own clock, so worker clocks may differ).
+  slots through Redis (Lua scripts with Redis's own clock, so worker clocks may differ), under
+  `{REDIS_KEY_PREFIX}:ratelimit:{platform}:{bot id}`: N workers together stay under the rate.
 
 aiolimiter's leaky bucket is not used here because it admits a burst of `rate` messages at once
 (twice the rate inside one sliding second) and has no shared pause or per-chat slots.
@@ -49,7 +59,8 @@ class RateLimiter(Protocol):
 
 
 async def acquire(limiter: RateLimiter, chat_id: int) -> None:
-    """Wait for a slot for this chat (used for retries, where waiting for one chat is fine)."""
+    """Wait for a slot for this chat (retries, and senders that send one message at a time; the
+    delivery engine reserves itself, to send other chats first while this one cools down)."""
     while True:
         reservation = await limiter.reserve(chat_id)
         await asyncio.sleep(reservation.delay)
@@ -57,11 +68,27 @@ async def acquire(limiter: RateLimiter, chat_id: int) -> None:
             return
 
 
+DEFAULT_PER_GROUP_PER_MINUTE = 20.0
+
+
+def chat_interval(chat_id: int, per_chat_rate: float, per_group_per_minute: float) -> float:
+    """Seconds between two messages to this chat: groups (ids below zero) have their own budget."""
+    return 60.0 / per_group_per_minute if chat_id < 0 else 1.0 / per_chat_rate
+
+
 class LocalRateLimiter:
-    def __init__(self, rate: float, per_chat_rate: float, *, max_chats: int = 100_000) -> None:
+    def __init__(
+        self,
+        rate: float,
+        per_chat_rate: float,
+        *,
+        per_group_per_minute: float = DEFAULT_PER_GROUP_PER_MINUTE,
+        max_chats: int = 100_000,
+    ) -> None:
         self.rate = rate
         self.interval = 1.0 / rate
-        self.chat_interval = 1.0 / per_chat_rate
+        self.per_chat_rate = per_chat_rate
+        self.per_group_per_minute = per_group_per_minute
         self._tat = 0.0  # theoretical arrival time of the next free global slot
         self._paused_until = 0.0
         self._chats: OrderedDict[int, float] = OrderedDict()  # chat -> next free moment
@@ -74,7 +101,7 @@ class LocalRateLimiter:
         if chat_next > slot:
             return Reservation(granted=False, delay=chat_next - now)
         self._tat = slot + self.interval
-        self._chats[chat_id] = slot + self.chat_interval
+        self._chats[chat_id] = slot + chat_interval(chat_id, self.per_chat_rate, self.per_group_per_minute)
         self._chats.move_to_end(chat_id)
         self._prune(now)
         return Reservation(granted=True, delay=slot - now, token=now)
@@ -148,28 +175,37 @@ return 0
 
 
 class RedisRateLimiter:
-    """The same algorithm with its state in Redis, shared by every worker (issue 9)."""
+    """The same algorithm with its state in Redis, shared by every worker (issue 9). `redis` is
+    the app's client (closed by the app) unless built with `from_url`."""
 
     def __init__(
-        self, redis: Any, *, namespace: str, rate: float, per_chat_rate: float, owns_client: bool = False
+        self,
+        redis: Any,
+        *,
+        namespace: str,
+        rate: float,
+        per_chat_rate: float,
+        per_group_per_minute: float = DEFAULT_PER_GROUP_PER_MINUTE,
+        key_prefix: str = "hamdel",
+        owns_client: bool = False,
     ) -> None:
         self.redis = redis
         self.rate = rate
-        self.prefix = f"hamdel:ratelimit:{namespace}"
+        self.per_chat_rate = per_chat_rate
+        self.per_group_per_minute = per_group_per_minute
+        self.prefix = f"{key_prefix}:ratelimit:{namespace}"
         self._interval_us = round(1_000_000 / rate)
-        self._chat_interval_us = round(1_000_000 / per_chat_rate)
         self._reserve = redis.register_script(_RESERVE)
         self._pause = redis.register_script(_PAUSE)
         self._paused = redis.register_script(_PAUSED)
         self._owns_client = owns_client
 
     @classmethod
-    def from_url(cls, url: str, *, namespace: str, rate: float, per_chat_rate: float) -> RedisRateLimiter:
+    def from_url(cls, url: str, **options: Any) -> RedisRateLimiter:
+        """With its own Redis client (closed by `close`): tests and tools outside the app."""
         from redis.asyncio import Redis
 
-        return cls(
-            Redis.from_url(url), namespace=namespace, rate=rate, per_chat_rate=per_chat_rate, owns_client=True
-        )
+        return cls(Redis.from_url(url), owns_client=True, **options)
 
     @property
     def _keys(self) -> tuple[str, str]:
@@ -179,7 +215,10 @@ class RedisRateLimiter:
         tat, pause = self._keys
         granted, delay_us, now_us = await self._reserve(
             keys=[tat, pause, f"{self.prefix}:chat:{chat_id}"],
-            args=[self._interval_us, self._chat_interval_us],
+            args=[
+                self._interval_us,
+                round(1_000_000 * chat_interval(chat_id, self.per_chat_rate, self.per_group_per_minute)),
+            ],
         )
         return Reservation(
             granted=bool(int(granted)),

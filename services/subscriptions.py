@@ -44,6 +44,11 @@ class Preferences:
         return not self.stopped and self.topics[topic]
 
 
+def topic_key(topic: Topic) -> str:
+    """The text key of a topic's name («پویش‌های تازه»)."""
+    return f"subscriptions-topic-{topic.value.replace('_', '-')}"
+
+
 def _column(topic: Topic) -> ColumnElement[bool]:
     column: ColumnElement[bool] = getattr(Subscription, topic.value)
     return column
@@ -102,11 +107,14 @@ async def _upsert(session: AsyncSession, user_db_id: int, values: dict[str, obje
 async def set_topic(
     session: AsyncSession, user_db_id: int, topic: Topic, on: bool, *, now: datetime
 ) -> Preferences:
-    """Turn one topic on or off. Turning any topic on undoes /stop (the other topics stay off)."""
+    """Turn one topic on or off. Turning any topic on undoes /stop (the other topics stay off);
+    turning one off that was on is counted (`last_topic_off_at`) as unsubscribing."""
     values: dict[str, object] = {topic.value: on, "updated_at": now}
     if on:
         values["stopped_at"] = None
         values["stopped_by_broadcast"] = None
+    elif (await get(session, user_db_id)).on(topic):
+        values["last_topic_off_at"] = now
     await _upsert(session, user_db_id, values)
     return await get(session, user_db_id)
 
@@ -131,7 +139,7 @@ async def stop_all(
     if current.stopped:
         return False
     values: dict[str, object] = {topic.value: False for topic in TOPICS}
-    values.update(stopped_at=now, stopped_by_broadcast=broadcast_id, updated_at=now)
+    values.update(stopped_at=now, last_stop_at=now, stopped_by_broadcast=broadcast_id, updated_at=now)
     await _upsert(session, user_db_id, values)
     return True
 

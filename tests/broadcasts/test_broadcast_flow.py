@@ -193,6 +193,7 @@ async def test_composer_sends_each_user_their_language(hamdel: Harness) -> None:
     async with hamdel.db() as s:
         broadcast = (await s.scalars(select(Broadcast))).one()
         assert broadcast.status == BroadcastStatus.DONE.value
+        assert broadcast.author_role == "admin"  # what the broadcasts export shows of its author
         statuses = (await s.scalars(select(OutboxItem.status))).all()
         assert statuses.count(OutboxStatus.SENT.value) == 3
         assert await s.scalar(
@@ -361,6 +362,8 @@ async def test_blocked_user_is_marked_inactive_and_skipped(hamdel: Harness) -> N
 
 async def test_429_pauses_and_everyone_gets_one_copy(hamdel: Harness) -> None:
     users = await known_users(hamdel, 8)
+    # The engine paces itself with the app's one sending budget: a 429 pauses every bulk sender.
+    assert hamdel.app.dispatcher.workflow_data["delivery"].limiter is hamdel.app.send_limiter
     hamdel.messenger.fail_next("sendMessage", status=429, retry_after=1, times=2)
     broadcast_id = await launch(hamdel, "پیام با محدودیت", author=False)
     assert (await finished(hamdel, broadcast_id)) == {"sent": 8}

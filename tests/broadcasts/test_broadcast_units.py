@@ -24,7 +24,7 @@ from services.clock import FrozenClock
 from services.delivery import DeliveryConfig, DeliveryEngine, Envelope, Outcome, ProgressMessages, SendResult
 from services.ratelimit import LocalRateLimiter, RedisRateLimiter
 from tests.broadcasts.broadcast_helpers import add_users
-from tests.conftest import START
+from tests.conftest import REDIS_PREFIX, START
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 9 Azar 1405, 11:30 in Tehran
 
@@ -49,6 +49,16 @@ async def test_local_limiter_spaces_sends_and_pauses() -> None:
     assert limiter.paused_for == pytest.approx(0.5, abs=0.05)
 
 
+async def test_a_group_gets_its_own_budget_per_minute() -> None:
+    """Telegram allows about 20 messages a minute to one group (a chat id below zero)."""
+    limiter = LocalRateLimiter(rate=100, per_chat_rate=1, per_group_per_minute=20)
+    group, person = -100_123, 123
+    assert (await limiter.reserve(group)).granted and (await limiter.reserve(person)).granted
+    group_again, person_again = await limiter.reserve(group), await limiter.reserve(person)
+    assert not group_again.granted and group_again.delay == pytest.approx(3.0, abs=0.05)
+    assert not person_again.granted and person_again.delay == pytest.approx(1.0, abs=0.05)
+
+
 @pytest.fixture
 async def redis_url() -> AsyncIterator[str]:
     url = os.environ.get("TEST_REDIS_URL")
@@ -59,8 +69,9 @@ async def redis_url() -> AsyncIterator[str]:
 
 async def test_redis_limiter_is_shared_by_workers(redis_url: str) -> None:
     namespace = f"test-{uuid.uuid4().hex}"
-    one = RedisRateLimiter.from_url(redis_url, namespace=namespace, rate=10, per_chat_rate=1)
-    two = RedisRateLimiter.from_url(redis_url, namespace=namespace, rate=10, per_chat_rate=1)
+    options = {"namespace": namespace, "key_prefix": REDIS_PREFIX, "rate": 10, "per_chat_rate": 1}
+    one = RedisRateLimiter.from_url(redis_url, **options)
+    two = RedisRateLimiter.from_url(redis_url, **options)
     try:
         slots = []
         for index in range(6):
@@ -70,6 +81,11 @@ async def test_redis_limiter_is_shared_by_workers(redis_url: str) -> None:
         for before, after in itertools.pairwise(slots):
             assert after - before == pytest.approx(0.1, abs=0.0005)  # one bucket for both workers
         assert not (await two.reserve(100)).granted  # the chat's slot is shared too
+        group_first = await one.reserve(-500)
+        group_again = await two.reserve(-500)  # a group: 20 a minute (the default), shared
+        assert group_first.granted and not group_again.granted
+        group_next = group_again.token + group_again.delay
+        assert group_next == pytest.approx(group_first.token + group_first.delay + 3.0, abs=0.001)
         reservation = await one.reserve(200)
         await two.pause(0.5)  # a 429 seen by one worker pauses the other
         assert not await one.still_valid(reservation)

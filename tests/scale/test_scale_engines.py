@@ -18,7 +18,7 @@ from bot.messenger import LocalMessenger
 from bot.rediskit import LeasedRedisIsolation, create_redis
 from bot.settings import Settings
 from models.db import create_engine
-from services.sendlimit import LocalSendLimiter, RedisSendLimiter, SendRates
+from services.ratelimit import LocalRateLimiter, RedisRateLimiter, acquire
 from tests.conftest import SANDBOX_TOKEN, TEST_DATABASE_URL, TEST_REDIS_URL, Harness
 
 needs_postgres = pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs TEST_DATABASE_URL")
@@ -164,8 +164,8 @@ async def _send_through(
     async def worker(limiter: Any, offset: int) -> None:
         for n in range(per_worker):
             chat = chats[(offset * per_worker + n) % len(chats)]
-            async with limiter.acquire(chat):
-                await bot.send_message(chat, f"پیام {n}")
+            await acquire(limiter, chat)
+            await bot.send_message(chat, f"پیام {n}")
 
     try:
         await asyncio.gather(*(worker(limiter, i) for i, limiter in enumerate(limiters)))
@@ -190,18 +190,26 @@ async def test_workers_sharing_the_budget_stay_under_the_platform_limits(
     messenger.set_rate_limit(global_per_sec=20, per_chat_per_sec=1)
     # Pacing controls when a request leaves, not when it arrives: on a loaded test machine two
     # requests can arrive closer than they left, so the budget keeps some headroom here.
-    rates = SendRates(per_second=16, per_chat_per_second=0.8)
+    rate, per_chat_rate = 16, 0.8
     redis = None
     try:
         if shared == "redis":
             assert TEST_REDIS_URL
             redis = create_redis(TEST_REDIS_URL)
-            prefix = f"{redis_prefix}:budget"
-            limiters: list[Any] = [RedisSendLimiter(redis, rates, prefix=prefix) for _ in range(3)]
+            limiters: list[Any] = [
+                RedisRateLimiter(
+                    redis,
+                    namespace="telegram:1",
+                    key_prefix=redis_prefix,
+                    rate=rate,
+                    per_chat_rate=per_chat_rate,
+                )
+                for _ in range(3)
+            ]
             await _send_through(limiters, messenger, chats, per_worker=6)
         else:
             # One process: one limiter shared by its tasks.
-            limiter = LocalSendLimiter(rates)
+            limiter = LocalRateLimiter(rate, per_chat_rate)
             await _send_through([limiter, limiter, limiter], messenger, chats, per_worker=6)
         assert len(messenger.calls("sendMessage")) == 18
         assert messenger.rate_limited_count == 0
@@ -212,11 +220,22 @@ async def test_workers_sharing_the_budget_stay_under_the_platform_limits(
     assert not messenger.violations
 
 
-def test_the_app_builds_the_limiter_for_its_backend(settings: Settings) -> None:
+def test_the_app_builds_one_limiter_for_its_backend(settings: Settings) -> None:
+    """One sending budget per app, from the BROADCAST_ rates; in Redis (shared by the workers of
+    this bot on this platform) when there is Redis."""
     from bot.app import create_app
 
     app = create_app(settings)
-    expected = RedisSendLimiter if settings.redis.redis_url else LocalSendLimiter
-    assert isinstance(app.send_limiter, expected)
-    assert app.send_limiter.rates.per_second == app.profile.default_send_rate
+    limiter = app.send_limiter
+    assert (
+        limiter.rate
+        == settings.broadcast.rate_for(settings.platform)
+        == (20.0 if settings.platform == "bale" else 30.0)
+    )
+    if settings.redis.redis_url:
+        assert isinstance(limiter, RedisRateLimiter) and limiter.redis is app.redis
+        prefix = settings.redis.redis_key_prefix
+        assert limiter.prefix == f"{prefix}:ratelimit:{settings.platform.value}:{app.bot.id}"
+    else:
+        assert isinstance(limiter, LocalRateLimiter)
     asyncio.run(app.close())
