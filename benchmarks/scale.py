@@ -14,10 +14,20 @@ the run, deleted at the end.
 Every configuration runs the real bot (`python -m bot run`, WORKERS=N: N processes on one port
 with SO_REUSEPORT, each with the update inbox, Redis FSM and per-user locks) behind the local
 messenger's webhook delivery (up to 40 connections, one update per chat at a time, as Telegram).
-Each virtual user does a mixed conversation: /start, the language menu and a choice (two
-callback queries), /help, a free-text question, the volunteer sign-up entry and /cancel — what
-main has today (FAQ, donations and complaints join the mix as they land). Latency is measured
-from the user's action to the bot's answer (the reply message, or the callback answer).
+Each virtual user does a mixed conversation of about 23 updates, in the language it picks:
+- menu: /start, the language menu and a choice (Persian or English), /help;
+- donation steps: 💝 from the main menu → a campaign (or 🎯 a purpose → anywhere in Iran) → a
+  preset amount → Pay → the invoice paid (pre-checkout query and successful_payment) → receipt;
+- complaint: 🏠 main menu → 📝 → a category → the description (text) → no attachment → the
+  donation it concerns (or none) → named or anonymous → a mobile number (text) → submit → ticket;
+- FAQ: a free-text question; then the volunteer sign-up entry and /cancel.
+Every update the user sends (message, callback query, pre-checkout query, successful_payment) is
+counted, and timed from the user's action to the bot's answer: the reply message, the callback
+or pre-checkout answer, the receipt. Before each configuration the sample campaigns are seeded
+(as `python -m bot seed`) and the working group's chat exists; after it, the benchmark's database
+is checked: donations recorded == payments made (count and amount) and tickets created ==
+complaints submitted. Buttons are pressed in the language the bot shows; a press of a button in
+the language the user has just left (a worker's cached user record) counts as an old-language tap.
 
 The messenger and the load generator share this one Python process, and all workers share the
 machine's cores: on a 2-core machine more than 2 workers cannot add CPU, and the figures say so.
@@ -33,18 +43,31 @@ import statistics
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.app import SANDBOX_TOKEN  # noqa: E402
+from bot.i18n import I18n, Translator  # noqa: E402
 from bot.messenger import LocalMessenger  # noqa: E402
 from bot.migrate import upgrade  # noqa: E402
+from bot.settings import DonationSettings  # noqa: E402
+from models.db import create_engine, create_sessionmaker  # noqa: E402
+from models.donation import Donation, DonationStatus  # noqa: E402
+from models.tickets import Ticket, TicketCategory  # noqa: E402
+from services.campaigns import SAMPLE_CAMPAIGNS, seed_sample_campaigns  # noqa: E402
+from services.clock import Clock  # noqa: E402
+from services.donations import PURPOSES  # noqa: E402
+from services.persian import format_toman  # noqa: E402
+from tests.conftest import STAFF_CHAT_ID  # noqa: E402
+from tests.donations.donation_helpers import buttons, donation_settings, invoices_of, receipts  # noqa: E402
 from tests.scale.scalekit import WorkerSet, free_port, wait_healthy, worker_env  # noqa: E402
 
 QUESTIONS = [
@@ -54,6 +77,20 @@ QUESTIONS = [
     "پرونده‌ام را چطور پیگیری کنم؟",
     "آیا کمک به استان خاصی ممکن است؟",
 ]
+COMPLAINTS = [
+    "رسید پرداخت ۵۰ هزار تومانی من نیامد و مبلغ از حسابم کم شده است.",
+    "گزارش هزینه‌کرد پویش یلدا را کجا می‌توانم ببینم؟",
+    "دکمهٔ پرداخت چند بار خطا داد؛ لطفاً بررسی کنید.",
+    "پیشنهاد می‌کنم امکان پرداخت ماهانه هم اضافه شود.",
+]
+CAMPAIGN = SAMPLE_CAMPAIGNS[0]  # seeded before each configuration, like `python -m bot seed`
+TEXTS = I18n()  # the bot's own labels, so the user presses what the bot shows in either language
+TRANSLATORS = [TEXTS.translator(locale) for locale in TEXTS.locales]
+Label = Callable[[Translator], str]  # a button's text in a given language
+
+
+def text(key: str, **args: Any) -> Label:
+    return lambda t: t(key, **args)
 
 
 @dataclass
@@ -64,6 +101,11 @@ class Result:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    payments: int = 0  # successful_payment updates sent (the pre-checkout query was accepted)
+    paid_rials: int = 0
+    complaints: int = 0  # submit presses answered
+    stale_language: int = 0  # buttons still in the language before the user's switch
+    check: Check | None = None  # the database after the run (warm-up users included)
     bot_cpu: float = 0.0  # CPU seconds of the bot's processes during the measured run
     harness_cpu: float = 0.0  # CPU seconds of this process (messenger + simulated users)
 
@@ -78,45 +120,144 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
+@dataclass
+class Check:
+    """What the configuration's database holds after the run, against what the users did."""
+
+    payments: int  # warm-up and measured users together
+    paid_rials: int
+    complaints: int
+    donations: int = 0
+    donated_rials: int = 0
+    tickets: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return (self.donations, self.donated_rials, self.tickets) == (
+            self.payments,
+            self.paid_rials,
+            self.complaints,
+        )
+
+
+class VirtualUser:
+    """One person in the private chat: every update it sends is timed to the bot's answer and
+    counted in `result`. Before a press it waits (untimed) for the button on the newest message,
+    as a person reads before tapping, and taps it in the language the bot shows: in the chosen
+    one, or in the previous one when an answer still comes in that (counted as `stale_language`)."""
+
+    def __init__(self, messenger: LocalMessenger, user_id: int, result: Result, rng: random.Random) -> None:
+        self.chat: Any = messenger.user(user_id, "سارا", language_code="fa")
+        self.result = result
+        self.rng = rng
+        self.locale = "fa"
+
+    def _timed(self, started: float) -> None:
+        self.result.latencies.append(time.perf_counter() - started)
+        self.result.updates += 1
+
+    async def _read(self, label: Label) -> str:
+        """Wait until the newest message shows the button; its text, preferring the chosen language."""
+        chosen = label(TEXTS.translator(self.locale))
+        options = [chosen, *(label(t) for t in TRANSLATORS)]
+
+        def shown(chat: Any) -> str | None:
+            visible = buttons(chat)
+            return next((option for option in options if option in visible), None)
+
+        await self.chat.wait_until(lambda chat: shown(chat) is not None, timeout=60)
+        found = shown(self.chat)
+        assert found is not None
+        if found != chosen:
+            self.result.stale_language += 1
+        return found
+
+    async def send(self, message: str) -> None:
+        """A message; answered by the bot's next message."""
+        self.chat.skip_to_end()
+        started = time.perf_counter()
+        await self.chat.send(message)
+        await self.chat.next_message(timeout=60)
+        self._timed(started)
+
+    async def press(self, label: Label) -> None:
+        """A callback query; answered by the bot's callback answer (after its handler ran)."""
+        shown = await self._read(label)
+        started = time.perf_counter()
+        await self.chat.press(shown, timeout=60)
+        self._timed(started)
+
+    async def pay(self, rials: int) -> None:
+        """Pay the invoice: the pre-checkout query (answered by the bot) and the successful
+        payment (answered by the receipt)."""
+        await self.chat.wait_until(lambda chat: invoices_of(chat), timeout=60)
+        started = time.perf_counter()
+        paid = await self.chat.pay(timeout=60)
+        self._timed(started)
+        if not paid["ok"]:
+            raise RuntimeError(f"pre-checkout declined: {paid['error_message']}")
+        self.result.payments += 1
+        self.result.paid_rials += rials
+        started = time.perf_counter()
+        await self.chat.wait_until(lambda chat: receipts(chat), timeout=60)
+        self._timed(started)
+
+    async def conversation(self) -> None:
+        await self.send("/start")
+        await self.press(text("menu-language"))
+        locale = self.rng.choice(TEXTS.locales)
+        await self.press(text(f"language-name-{locale}"))
+        self.locale = locale
+        await self.send("/help")
+        await self.donate()
+        await self.complain()
+        await self.send(self.rng.choice(QUESTIONS))
+        await self.send("/volunteer")
+        await self.send("/cancel")
+
+    async def donate(self) -> None:
+        rng = self.rng
+        await self.press(text("donations-menu"))
+        if rng.random() < 0.5:
+            title = {"fa": CAMPAIGN.title_fa, "en": CAMPAIGN.title_en}
+            await self.press(lambda t: t("donations-campaign-button", title=title[t.locale]))
+        else:
+            await self.press(text("donations-choose-purpose-button"))
+            await self.press(text(f"donations-purpose-button-{rng.choice(PURPOSES).value}"))
+            await self.press(text("donations-province-anywhere"))
+        rials = rng.choice(DonationSettings().presets_toman[:3]) * 10
+        await self.press(lambda t: t("donations-amount-button", amount=format_toman(rials, t.locale)))
+        await self.press(text("donations-pay-telegram"))
+        await self.pay(rials)
+
+    async def complain(self) -> None:
+        rng = self.rng
+        await self.press(text("common-home-button"))
+        await self.press(text("complaints-menu"))
+        await self.press(text(f"complaints-category-{rng.choice(list(TicketCategory)).value}"))
+        await self.send(rng.choice(COMPLAINTS))
+        await self.press(text("complaints-button-no-attachment"))
+        if rng.random() < 0.5:
+            await self.press(text("complaints-button-no-donation"))
+        else:  # the donation just made: the first button under the question
+            await self._read(text("complaints-button-no-donation"))
+            donation = buttons(self.chat)[0]
+            await self.press(lambda _: donation)
+        await self.press(text(rng.choice(["complaints-button-anonymous", "complaints-button-named"])))
+        # A typed mobile number, not the "No number" reply button: that one is matched as text in
+        # the language the receiving worker has cached for the user (see old-language taps).
+        await self.send(f"0912{rng.randrange(10**7):07d}")
+        await self.press(text("complaints-button-submit"))
+        self.result.complaints += 1
+
+
 async def _conversation(messenger: LocalMessenger, user_id: int, result: Result, rng: random.Random) -> None:
-    user = messenger.user(user_id, "سارا", "fa")
-
-    async def reply_to(action: Any) -> None:
-        user.skip_to_end()
-        started = time.perf_counter()
-        await action
-        await user.next_message(timeout=60)
-        result.latencies.append(time.perf_counter() - started)
-        result.updates += 1
-
-    async def answer_of(action: Any) -> None:
-        started = time.perf_counter()
-        await action
-        result.latencies.append(time.perf_counter() - started)
-        result.updates += 1
-
     try:
-        await reply_to(user.send("/start"))
-        await answer_of(user.press("🌐 زبان / Language", timeout=60))
-        await _wait_buttons(user, "English")
-        await answer_of(user.press(rng.choice(["English", "فارسی"]), timeout=60))
-        await reply_to(user.send("/help"))
-        await reply_to(user.send(rng.choice(QUESTIONS)))
-        await reply_to(user.send("/volunteer"))
-        await reply_to(user.send("/cancel"))
+        await VirtualUser(messenger, user_id, result, rng).conversation()
     except Exception as error:  # counted, and the run goes on
         result.errors += 1
         if result.errors <= 3:
             print(f"    user {user_id}: {type(error).__name__}: {str(error)[:200]}", flush=True)
-
-
-async def _wait_buttons(user: Any, label: str, within: float = 60) -> None:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if any(label in user.buttons(message) for message in user.messages):
-            return
-        await asyncio.sleep(0.01)
-    raise TimeoutError(f"no {label!r} button")
 
 
 async def _run_config(
@@ -133,6 +274,8 @@ async def _run_config(
         flavor="telegram", token=SANDBOX_TOKEN, strict=False, max_recorded_requests=5000
     )
     await messenger.start()
+    messenger.group(STAFF_CHAT_ID, "کارگروه")  # where the tickets' cards go
+    await _seed(database_url)
     port = free_port()
     env = worker_env(
         flavor="telegram",
@@ -142,15 +285,22 @@ async def _run_config(
         redis_prefix=prefix,
         port=port,
         workers=workers,
+        staff_chat_id=str(STAFF_CHAT_ID),
+    )
+    env.update(  # in-chat invoices as the donation tests pay them (Telegram Payments, USD cents)
+        {
+            f"DONATION_{key.upper()}": str(value)
+            for key, value in donation_settings("telegram").model_dump(exclude_unset=True).items()
+        }
     )
     group = WorkerSet(env, tmp, port)
     supervisor = group.start(0, "run")
     result = Result(name, workers, 0, 0.0)
+    warm = Result("warm-up", workers, 0, 0.0)
     try:
         await messenger.wait_for_request(lambda r: r.method == "setWebhook", timeout=120)
         await wait_healthy(port, supervisor, within=120)
         await asyncio.sleep(1.0 + workers * 0.5)  # every worker up and listening
-        warm = Result("warm-up", workers, 0, 0.0)
         await asyncio.gather(
             *(
                 _conversation(messenger, first_user - 1 - n, warm, random.Random(n))
@@ -167,9 +317,44 @@ async def _run_config(
         result.bot_cpu = _cpu(pids) - cpu_before
         result.harness_cpu = time.process_time() - own_before
     finally:
-        group.stop_all()
+        group.stop_all()  # drains the updates in flight
         await messenger.stop()
+    result.check = await _check(
+        database_url,
+        Check(
+            payments=warm.payments + result.payments,
+            paid_rials=warm.paid_rials + result.paid_rials,
+            complaints=warm.complaints + result.complaints,
+        ),
+    )
     return result
+
+
+async def _seed(database_url: str) -> None:
+    """The sample campaigns, as `python -m bot seed` adds them."""
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            await seed_sample_campaigns(session, Clock().now())
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def _check(database_url: str, check: Check) -> Check:
+    """Fill in what the database recorded: paid donations (count, rials) and tickets."""
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            paid = Donation.status == DonationStatus.PAID.value
+            check.donations = int(await session.scalar(select(func.count(Donation.id)).where(paid)) or 0)
+            check.donated_rials = int(
+                await session.scalar(select(func.sum(Donation.amount_rials)).where(paid)) or 0
+            )
+            check.tickets = int(await session.scalar(select(func.count(Ticket.id))) or 0)
+    finally:
+        await engine.dispose()
+    return check
 
 
 def _bot_pids(supervisor: int) -> list[int]:
@@ -245,7 +430,8 @@ async def main(argv: list[str] | None = None) -> int:
     tmp = ROOT / "var" / f"bench-{run}"
     tmp.mkdir(parents=True, exist_ok=True)
     print(
-        f"Hamdel scale benchmark: {args.users} users × 7 updates each, mixed conversation; cores: {os.cpu_count()}"
+        f"Hamdel scale benchmark: {args.users} users × 22–24 updates each (menu, donation, complaint, FAQ);"
+        f" cores: {os.cpu_count()}"
     )
     await _admin(server, f'CREATE DATABASE "{name}"')
     postgres_url = make_url(server).set(database=name).render_as_string(hide_password=False)
@@ -268,8 +454,9 @@ async def main(argv: list[str] | None = None) -> int:
             )
             results.append(result)
             print(
-                f"    {result.rate:7.1f} updates/s   p50 {result.percentile(0.5):6.0f} ms   "
-                f"p95 {result.percentile(0.95):6.0f} ms   errors {result.errors}",
+                f"    {result.updates} updates   {result.rate:7.1f} updates/s   p50 {result.percentile(0.5):6.0f} ms   "
+                f"p95 {result.percentile(0.95):6.0f} ms   errors {result.errors}   "
+                f"old-language taps {result.stale_language}",
                 flush=True,
             )
     finally:
@@ -300,7 +487,26 @@ async def main(argv: list[str] | None = None) -> int:
         "bot CPU/update: CPU time of the bot's processes per update (independent of how many cores\n"
         "are free); messenger CPU: this process (local messenger + simulated users) during the run."
     )
-    return 0 if all(r.errors == 0 for r in results) else 1
+    print()
+    print("Correctness (each configuration's database after its run, warm-up users included):")
+    print(
+        f"{'configuration':34} {'payments':>9} {'donations':>10} {'paid toman':>13} {'recorded toman':>15}"
+        f" {'complaints':>11} {'tickets':>8}"
+    )
+    for result in results:
+        check = result.check
+        assert check is not None
+        print(
+            f"{result.name:34} {check.payments:9} {check.donations:10} {check.paid_rials // 10:13,}"
+            f" {check.donated_rials // 10:15,} {check.complaints:11} {check.tickets:8}"
+            f"   {'ok' if check.ok else 'MISMATCH'}"
+        )
+    print(
+        "old-language taps (per run above): buttons a user found only in the language it had just left;\n"
+        "each worker caches the user's record (services.users.UserDirectory) for up to 60 s."
+    )
+    clean = all(r.errors == 0 and r.check is not None and r.check.ok for r in results)
+    return 0 if clean else 1
 
 
 if __name__ == "__main__":
