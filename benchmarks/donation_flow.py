@@ -26,11 +26,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, TelegramObject
+from aiogram.types import TelegramObject
 
+from benchmarks.echo_bot import BUTTON, echo_dispatcher
 from bot.app import SANDBOX_TOKEN, HamdelApp, create_app
 from bot.messenger import LocalMessenger
 from bot.migrate import upgrade
@@ -199,26 +200,7 @@ async def _add_campaign(app: HamdelApp) -> None:
         await session.commit()
 
 
-# --- The bare aiogram echo bot -------------------------------------------------------------------------
-
-
-def _echo_dispatcher() -> Dispatcher:
-    router = Router(name="echo")
-
-    @router.message(F.text)
-    async def echo(message: Message) -> None:
-        markup = InlineKeyboardMarkup(
-            inline_keyboard=[[InlineKeyboardButton(text="دوباره", callback_data="again")]]
-        )
-        await message.answer(message.text or "", reply_markup=markup)
-
-    @router.callback_query()
-    async def again(query: CallbackQuery) -> None:
-        await query.answer()
-
-    dispatcher = Dispatcher()
-    dispatcher.include_router(router)
-    return dispatcher
+# --- The bare aiogram echo bot (benchmarks.echo_bot, here in process) -----------------------------------
 
 
 async def run_echo(
@@ -231,7 +213,7 @@ async def run_echo(
         else AiohttpSession(api=TelegramAPIServer.from_base(messenger.base_url))
     )
     bot = Bot(SANDBOX_TOKEN, session=session)
-    dispatcher = _echo_dispatcher()
+    dispatcher = echo_dispatcher()
     timings = Timings()
     dispatcher.update.outer_middleware.register(timings)
     polling = asyncio.create_task(
@@ -252,7 +234,7 @@ async def run_echo(
                     await user.send(f"سلام {step}")
                     await user.wait_until(answered, timeout=60)
                 else:
-                    await user.press("دوباره", timeout=60)
+                    await user.press(BUTTON, timeout=60)
 
         await person(-1)
         timings.seconds.clear()

@@ -30,6 +30,16 @@ complaints submitted. Buttons are pressed in the language the bot shows; a butto
 the language the user has just left counts as an old-language tap (it must stay 0: with several
 workers each one re-reads the user's language, services.users.UserDirectory(shared=True)).
 
+Baseline, run first: a bare aiogram 3 echo bot (benchmarks.echo_bot: one Router, every text
+echoed with a «دوباره» button, every callback answered) in its own process, on webhook (aiogram's
+SimpleRequestHandler, answering after the update was handled, as the bot does), registered with
+its own local messenger as the bot registers itself. Its users are the same users: each replays
+the updates its Hamdel conversation sends (a dry run of that conversation with the same random
+choices) — every text as that text, every button press as a press of the echo's button, the
+pre-checkout query and the successful payment as two texts — with the same concurrency, timed
+from the send to the echo or the callback answer. The summary gives each configuration's
+updates/s and p95 as multiples of the echo bot's ("vs bare aiogram").
+
 The messenger and the load generator share this one Python process, and all workers share the
 machine's cores: on a 2-core machine more than 2 workers cannot add CPU, and the figures say so.
 """
@@ -40,7 +50,9 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import statistics
+import subprocess
 import sys
 import time
 import uuid
@@ -55,6 +67,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.echo_bot import BUTTON as ECHO_BUTTON  # noqa: E402
 from bot.app import SANDBOX_TOKEN  # noqa: E402
 from bot.i18n import I18n, Translator  # noqa: E402
 from bot.messenger import LocalMessenger  # noqa: E402
@@ -109,6 +122,7 @@ class Result:
     check: Check | None = None  # the database after the run (warm-up users included)
     bot_cpu: float = 0.0  # CPU seconds of the bot's processes during the measured run
     harness_cpu: float = 0.0  # CPU seconds of this process (messenger + simulated users)
+    baseline: bool = False  # the bare aiogram echo bot (no database to check)
 
     @property
     def rate(self) -> float:
@@ -172,6 +186,11 @@ class VirtualUser:
         if found != chosen:
             self.result.stale_language += 1
         return found
+
+    async def _first_button(self, label: Label) -> str:
+        """The first button of the newest message, once that shows `label`."""
+        await self._read(label)
+        return buttons(self.chat)[0]
 
     async def send(self, message: str) -> None:
         """A message; answered by the bot's next message."""
@@ -241,8 +260,7 @@ class VirtualUser:
         if rng.random() < 0.5:
             await self.press(text("complaints-button-no-donation"))
         else:  # the donation just made: the first button under the question
-            await self._read(text("complaints-button-no-donation"))
-            donation = buttons(self.chat)[0]
+            donation = await self._first_button(text("complaints-button-no-donation"))
             await self.press(lambda _: donation)
         await self.press(text(rng.choice(["complaints-button-anonymous", "complaints-button-named"])))
         if rng.random() < 0.5:  # the "No number" reply-keyboard button, in the chosen language
@@ -253,9 +271,71 @@ class VirtualUser:
         self.result.complaints += 1
 
 
-async def _conversation(messenger: LocalMessenger, user_id: int, result: Result, rng: random.Random) -> None:
+class Script(VirtualUser):
+    """A dry run of `VirtualUser.conversation` with the same random choices: the updates the
+    user would send, in order — ("callback", label) or ("message", text); the pre-checkout query
+    and the successful payment are two messages."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.result = Result("script", 0, 0, 0.0)
+        self.rng = rng
+        self.locale = "fa"
+        self.steps: list[tuple[str, str]] = []
+
+    async def _read(self, label: Label) -> str:
+        return label(TEXTS.translator(self.locale))
+
+    async def _first_button(self, label: Label) -> str:
+        return "donation"
+
+    async def send(self, message: str) -> None:
+        self.steps.append(("message", message))
+
+    async def press(self, label: Label) -> None:
+        self.steps.append(("callback", await self._read(label)))
+
+    async def pay(self, rials: int) -> None:
+        self.steps += [("message", "pre_checkout_query"), ("message", "successful_payment")]
+
+
+def script(rng: random.Random) -> list[tuple[str, str]]:
+    """The steps of the user seeded with `rng` (a fresh one: the dry run consumes it)."""
+    dry = Script(rng)
+    coroutine = dry.conversation()
     try:
-        await VirtualUser(messenger, user_id, result, rng).conversation()
+        coroutine.send(None)  # nothing in the dry run waits, so it finishes in one step
+    except StopIteration:
+        return dry.steps
+    coroutine.close()
+    raise RuntimeError("the conversation's dry run waited for something")
+
+
+class EchoUser(VirtualUser):
+    """A user of the bare echo bot sending what `script` says: each text of the real mix as a
+    text (answered by its echo), each button press as a press of the echo's «دوباره» (answered by
+    the callback answer). Timed and counted exactly as `VirtualUser`."""
+
+    async def replay(self, steps: list[tuple[str, str]]) -> None:
+        for kind, content in steps:
+            if kind == "callback":
+                await self.press(lambda _: ECHO_BUTTON)
+            else:
+                await self.send(content)
+
+
+async def _conversation(
+    messenger: LocalMessenger,
+    user_id: int,
+    result: Result,
+    rng: random.Random,
+    steps: list[tuple[str, str]] | None = None,
+) -> None:
+    """The mixed conversation with Hamdel; with `steps`, their replay with the echo bot."""
+    try:
+        if steps is None:
+            await VirtualUser(messenger, user_id, result, rng).conversation()
+        else:
+            await EchoUser(messenger, user_id, result, rng).replay(steps)
     except Exception as error:  # counted, and the run goes on
         result.errors += 1
         if result.errors <= 3:
@@ -330,6 +410,76 @@ async def _run_config(
         ),
     )
     return result
+
+
+async def _run_echo(users: int, tmp: Path, first_user: int) -> Result:
+    """The baseline: a bare aiogram echo bot (benchmarks.echo_bot) in its own process, on webhook,
+    against a local messenger set up as for the bot; each user replays its conversation's steps."""
+    messenger = LocalMessenger(
+        flavor="telegram", token=SANDBOX_TOKEN, strict=False, max_recorded_requests=5000
+    )
+    await messenger.start()
+    port = free_port()
+    log = tmp / "echo-bot.log"
+    process = _start_echo(port, messenger.base_url, log)
+    result = Result("bare aiogram echo bot (webhook)", 1, 0, 0.0, baseline=True)
+    warm = Result("warm-up", 1, 0, 0.0, baseline=True)
+    try:
+        request = asyncio.ensure_future(
+            messenger.wait_for_request(lambda r: r.method == "setWebhook", timeout=120)
+        )
+        while not request.done():  # registered once it listens
+            if process.poll() is not None:
+                request.cancel()
+                raise RuntimeError(f"the echo bot exited with {process.returncode}:\n{log.read_text()}")
+            await asyncio.sleep(0.05)
+        request.result()
+        await asyncio.gather(
+            *(
+                _conversation(messenger, first_user - 1 - n, warm, random.Random(n), script(random.Random(n)))
+                for n in range(4)
+            )
+        )
+        steps = [script(random.Random(n)) for n in range(users)]  # the same users as the real mix
+        cpu_before, own_before = _cpu([process.pid]), time.process_time()
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(
+                _conversation(messenger, first_user + n, result, random.Random(n), steps[n])
+                for n in range(users)
+            )
+        )
+        result.seconds = time.perf_counter() - started
+        result.bot_cpu = _cpu([process.pid]) - cpu_before
+        result.harness_cpu = time.process_time() - own_before
+    finally:
+        _stop(process)
+        await messenger.stop()
+    return result
+
+
+def _start_echo(port: int, api_base: str, log: Path) -> subprocess.Popen[bytes]:
+    """`python -m benchmarks.echo_bot` in its own process, its output in `log`."""
+    command = [sys.executable, "-m", "benchmarks.echo_bot", "--port", str(port), "--api-base", api_base]
+    command += ["--token", SANDBOX_TOKEN, "--secret", "test-secret"]
+    with log.open("wb") as handle:
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 async def _seed(database_url: str) -> None:
@@ -411,6 +561,15 @@ async def _truncate(database_url: str) -> None:
     await engine.dispose()
 
 
+def _print_run(result: Result) -> None:
+    print(
+        f"    {result.updates} updates   {result.rate:7.1f} updates/s   p50 {result.percentile(0.5):6.0f} ms   "
+        f"p95 {result.percentile(0.95):6.0f} ms   errors {result.errors}   "
+        f"old-language taps {result.stale_language}",
+        flush=True,
+    )
+
+
 async def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.scale")
     parser.add_argument("--users", type=int, default=120, help="virtual users per configuration")
@@ -447,6 +606,10 @@ async def main(argv: list[str] | None = None) -> int:
             (f"PostgreSQL + Redis, {n} worker{'s' if n > 1 else ''}", n, postgres_url, redis_url)
             for n in counts
         ]
+        print("  running: bare aiogram echo bot (webhook, 1 process) …", flush=True)
+        echo = await _run_echo(args.users, tmp, first_user=50_000)
+        results.append(echo)
+        _print_run(echo)
         for index, (label, workers, database_url, redis) in enumerate(configs):
             if database_url == postgres_url:
                 await _truncate(postgres_url)
@@ -455,12 +618,7 @@ async def main(argv: list[str] | None = None) -> int:
                 label, workers, database_url, redis, prefix, args.users, tmp, first_user=100_000 * (index + 1)
             )
             results.append(result)
-            print(
-                f"    {result.updates} updates   {result.rate:7.1f} updates/s   p50 {result.percentile(0.5):6.0f} ms   "
-                f"p95 {result.percentile(0.95):6.0f} ms   errors {result.errors}   "
-                f"old-language taps {result.stale_language}",
-                flush=True,
-            )
+            _print_run(result)
     finally:
         await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         from tests.conftest import clear_redis_keys
@@ -469,15 +627,22 @@ async def main(argv: list[str] | None = None) -> int:
     print()
     print(
         f"{'configuration':34} {'updates/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'vs 1 PG worker':>15}"
-        f" {'bot CPU/update':>15} {'messenger CPU':>14}"
+        f" {'vs bare aiogram':>16} {'bot CPU/update':>15} {'messenger CPU':>14}"
     )
     base = next((r.rate for r in results if r.workers == 1 and "PostgreSQL" in r.name), None)
+    bare = next((r for r in results if r.baseline), None)
     for result in results:
         scale = f"{result.rate / base:.2f}×" if base else "-"
+        versus = (
+            f"{result.rate / bare.rate:.2f}× / {result.percentile(0.95) / bare.percentile(0.95):.1f}×"
+            if bare and bare.rate and bare.latencies
+            else "-"
+        )
         per_update = result.bot_cpu * 1000 / max(result.updates, 1)
         print(
             f"{result.name:34} {result.rate:10.1f} {result.percentile(0.5):8.0f} "
-            f"{result.percentile(0.95):8.0f} {scale:>15} {per_update:12.1f} ms {result.harness_cpu:12.1f} s"
+            f"{result.percentile(0.95):8.0f} {scale:>15} {versus:>16} {per_update:12.1f} ms"
+            f" {result.harness_cpu:12.1f} s"
         )
     measured = [x for r in results for x in r.latencies]
     if measured:
@@ -486,6 +651,8 @@ async def main(argv: list[str] | None = None) -> int:
             f"(mean latency over all configurations: {mean:.0f} ms; load average now {os.getloadavg()[0]:.1f})"
         )
     print(
+        "vs bare aiogram: updates/s and p95 as multiples of the bare aiogram echo bot's in this run\n"
+        "(same messenger, webhook, users and number of updates; its texts echoed, its presses answered).\n"
         "bot CPU/update: CPU time of the bot's processes per update (independent of how many cores\n"
         "are free); messenger CPU: this process (local messenger + simulated users) during the run."
     )
@@ -496,6 +663,8 @@ async def main(argv: list[str] | None = None) -> int:
         f" {'complaints':>11} {'tickets':>8}"
     )
     for result in results:
+        if result.baseline:
+            continue
         check = result.check
         assert check is not None
         print(
@@ -508,7 +677,8 @@ async def main(argv: list[str] | None = None) -> int:
         " (expected 0)."
     )
     clean = all(
-        r.errors == 0 and r.stale_language == 0 and r.check is not None and r.check.ok for r in results
+        r.errors == 0 and r.stale_language == 0 and (r.baseline or (r.check is not None and r.check.ok))
+        for r in results
     )
     return 0 if clean else 1
 
