@@ -236,7 +236,15 @@ class Harness:
             await session.commit()
 
     async def settle(self) -> None:
-        await self.messenger.settle()
+        """Every update so far handled to the end. The messenger going quiet is not enough: the
+        database middleware commits after the handler's last request, so wait for the
+        dispatcher's update tasks too before reading the database."""
+        for _ in range(3):
+            await self.messenger.settle()
+            tasks = list(self.app.dispatcher._handle_update_tasks)
+            if not tasks:
+                return
+            await asyncio.wait(tasks, timeout=10)
 
     async def screen(self, chat: MessengerUser | MessengerGroup) -> str:
         """The text the person now looks at after pressing a button: the edited message on

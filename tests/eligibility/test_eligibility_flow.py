@@ -4,7 +4,6 @@ rulebook checked at start."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -35,16 +34,6 @@ Q_COMMISSION = "در کمیسیون پزشکی ـ توانبخشی بهزیست�
 Q_INCOME = "درآمد ماهانه خانوار"
 Q_RECEIVED = "جهیزیه یا کمک‌هزینه جهیزیه گرفته‌اید"
 PROVINCE = "استان محل زندگی‌تان را انتخاب کنید"
-
-
-async def handled(hamdel: Harness) -> None:
-    """Every update so far handled to the end: the database middleware commits after the
-    handler's last request, so the database is checked only after this."""
-    for _ in range(3):
-        await hamdel.settle()
-        tasks = list(hamdel.app.dispatcher._handle_update_tasks)
-        if tasks:
-            await asyncio.wait(tasks, timeout=10)
 
 
 async def press(hamdel: Harness, user: MessengerUser, label: str) -> str:
@@ -115,7 +104,7 @@ async def answer_all(hamdel: Harness, user: MessengerUser, **changes: str) -> st
 
 
 async def progress_rows(hamdel: Harness) -> int:
-    await handled(hamdel)
+    await hamdel.settle()
     async with hamdel.db() as session:
         return int(await session.scalar(select(func.count()).select_from(EligibilityProgress)) or 0)
 
@@ -215,7 +204,7 @@ async def test_back_goes_one_question_back_and_drops_its_answer(hamdel: Harness)
     assert Q_COVERED in screen
     screen = await press(hamdel, user, "→ بازگشت")
     assert "سنجش شرایط دریافت جهیزیه" in screen  # back from the first question: the intro
-    await handled(hamdel)
+    await hamdel.settle()
     async with hamdel.db() as session:
         assert await session.scalar(select(func.count()).select_from(EligibilityProgress)) == 0
 
@@ -277,7 +266,7 @@ async def test_an_updated_rulebook_restarts_old_progress(hamdel: Harness) -> Non
     user = hamdel.user()
     await begin(hamdel, user)
     await press(hamdel, user, "بله")
-    await handled(hamdel)
+    await hamdel.settle()
     async with hamdel.db() as session:
         row = await session.scalar(select(EligibilityProgress))
         assert row is not None

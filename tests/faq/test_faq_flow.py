@@ -4,7 +4,6 @@ screens, and the odd inputs (4,000 characters, emoji only, small talk)."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from sqlalchemy import select
@@ -23,16 +22,6 @@ def answer_of(entry_id: str) -> str:
     return entry.answer.fa
 
 
-async def handled(hamdel: Harness) -> None:
-    """Every update so far handled to the end: the database middleware commits after the
-    handler's last request, so the database is checked only after this."""
-    for _ in range(3):
-        await hamdel.settle()
-        tasks = list(hamdel.app.dispatcher._handle_update_tasks)
-        if tasks:
-            await asyncio.wait(tasks, timeout=10)
-
-
 async def say(hamdel: Harness, user: MessengerUser, text: str) -> dict[str, Any]:
     user.skip_to_end()
     await user.send(text)
@@ -48,7 +37,7 @@ async def test_a_paraphrase_with_arabic_letters_gets_the_answer(hamdel: Harness)
     assert user.buttons()[:2] == ["✅ پاسخم را گرفتم", "🙋 نه، با کارشناس"]
     answer = await user.press("✅ پاسخم را گرفتم")
     assert answer["text"] == "خوشحالیم که به کارتان آمد 🌱"
-    await handled(hamdel)
+    await hamdel.settle()
     async with hamdel.db() as session:
         asked = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id))
     assert asked is not None and asked.kind == "confident" and asked.entry_id == "dowry_who"
@@ -78,7 +67,7 @@ async def test_an_unsure_question_offers_at_most_three_suggestions(hamdel: Harne
     await user.press(wait.question.fa)
     shown = await user.next_message()  # a new message: the suggestions stay on screen
     assert answer_of("dowry_wait") in shown["text"]
-    await handled(hamdel)
+    await hamdel.settle()
     async with hamdel.db() as session:
         asked = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id))
     assert asked is not None and asked.kind == "suggest" and asked.entry_id == "dowry_wait"
@@ -123,7 +112,7 @@ async def test_nothing_fits_then_ask_a_person_and_the_staff_reply_is_relayed_ano
     assert relayed["from"]["id"] != staff.id  # sent by the bot itself
     ack = await hamdel.staff_chat.next_message()
     assert ack["text"] == f"✅ جواب برای پرسشگر (پرسش شماره {number}) فرستاده شد."
-    await handled(hamdel)
+    await hamdel.settle()
     async with hamdel.db() as session:
         asked = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id))
     assert asked is not None and asked.answered_by == staff.id and asked.answers == 1
@@ -184,7 +173,7 @@ async def test_emoji_only_and_small_talk(hamdel: Harness) -> None:
     assert "🎁 شرایط جهیزیه" in user.buttons()
     reply = await say(hamdel, user, "مرسی")
     assert reply["text"].startswith("خواهش می‌کنم")
-    await handled(hamdel)
+    await hamdel.settle()
     async with hamdel.db() as session:
         assert await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id)) is None
 

@@ -128,6 +128,7 @@ async def test_a_campaign_manager_is_refused_admin_only_tools(hamdel: Harness) -
         RoleAction(action="pick", user_id=manager.id, role="admin").pack(), message=menu
     )
     assert answer.get("text") == DENIED
+    await hamdel.settle()  # the refusal's audit entry is committed after the answer
     async with hamdel.db() as session:
         refused = list(
             await session.scalars(

@@ -54,16 +54,6 @@ def overrides() -> dict[str, BaseSettings]:
     return {"status": StatusSettings(status_csv_max_bytes=4000, status_lookup_max_failures=5)}
 
 
-async def handled(hamdel: Harness) -> None:
-    """Every update so far handled to the end: the database middleware commits after the
-    handler's last request, so the database is checked only after this."""
-    for _ in range(3):
-        await hamdel.settle()
-        tasks = list(hamdel.app.dispatcher._handle_update_tasks)
-        if tasks:
-            await asyncio.wait(tasks, timeout=10)
-
-
 async def say(hamdel: Harness, user: MessengerUser, message: str) -> dict[str, Any]:
     user.skip_to_end()
     await user.send(message)
@@ -107,7 +97,7 @@ async def test_admin_imports_a_csv_with_bad_rows(hamdel: Harness) -> None:
     assert "• سطر ۷: کد پیگیری در سطر دیگری از همین فایل هم آمده است" in report
     for code in (SARA, ALI, REZA, to_fa_digits(SARA)):
         assert code not in report
-    await handled(hamdel)
+    await hamdel.settle()
     async with hamdel.db() as session:
         rows = {a.tracking_code: a for a in await session.scalars(select(Application))}
         assert set(rows) == {"140400123", "140400124", "140400128", "140400129", "140400130"}
@@ -138,7 +128,7 @@ async def test_mostly_bad_files_and_wrong_files_import_nothing(hamdel: Harness) 
     assert report.startswith("این فایل متنی نیست")
     report = await import_csv(hamdel, b"x" * 5000)
     assert report.startswith("این فایل بزرگ‌تر از حد مجاز (۴ کیلوبایت) است")
-    await handled(hamdel)
+    await hamdel.settle()
     async with hamdel.db() as session:
         assert list(await session.scalars(select(Application))) == []
 
@@ -166,7 +156,7 @@ async def test_only_admins_import(hamdel: Harness) -> None:
     # Other documents from anyone are not taken for an import.
     await user.send_document(filename="photo.pdf", data=b"%PDF-1.4", mime_type="application/pdf")
     assert (await user.next_message())["text"].startswith("این نوع پیام را نمی‌توانم بخوانم")
-    await handled(hamdel)
+    await hamdel.settle()
     async with hamdel.db() as session:
         assert list(await session.scalars(select(Application))) == []
         refused = await session.scalar(select(AuditEntry).where(AuditEntry.allowed.is_(False)))
@@ -280,7 +270,7 @@ async def test_follow_and_be_told_when_the_next_import_changes_the_status(hamdel
     user.skip_to_end()
     await user.press("🔕 دیگر خبرم نکن", message=notice)
     assert (await user.next_message())["text"].startswith("🔕 دیگر تغییرات پرونده ۱۴۰۴۰۰۱۲۳")
-    await handled(hamdel)
+    await hamdel.settle()
     async with hamdel.db() as session:
         assert list(await session.scalars(select(StatusSubscription))) == []
 
@@ -315,7 +305,7 @@ async def test_command_line_import_queues_notices_the_bot_sends(hamdel: Harness,
     await deliver_notices(hamdel.app)  # what the notifier does within STATUS_NOTIFY_INTERVAL_SECONDS
     notice = await user.next_message()
     assert "وضعیت: جهیزیه تحویل داده شده" in notice["text"]
-    await handled(hamdel)
+    await hamdel.settle()
     async with hamdel.db() as session:
         assert await session.scalar(
             select(Application.status).where(Application.tracking_code == "140400300")
