@@ -17,14 +17,15 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
 from bot.migrate import upgrade
-from models import Base, User, Volunteer, VolunteerArea
+from models import User, Volunteer, VolunteerArea
 from models.db import create_engine, create_sessionmaker
 from services import regions
 from services import volunteers as service
 from services.volunteers import AREAS, AVAILABILITY, PROFESSIONS, VolunteerFilter
+from tests.dbkit import empty_postgres
 
 SIZE = 130_000
 CHUNK = 5_000
@@ -39,8 +40,7 @@ async def seed(url: str) -> float:
     began = time.perf_counter()
     async with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
-            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            await empty_postgres(connection)
         for offset in range(0, SIZE, CHUNK):
             ids = range(offset + 1, min(offset + CHUNK, SIZE) + 1)
             await connection.execute(

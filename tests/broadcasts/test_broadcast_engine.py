@@ -11,10 +11,9 @@ from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Base
 from models.broadcasts import (
     Broadcast,
     BroadcastStatus,
@@ -24,7 +23,6 @@ from models.broadcasts import (
     Subscription,
     Topic,
 )
-from models.db import create_engine, create_sessionmaker
 from models.user import User
 from services import broadcasts, subscriptions
 from services.broadcasts import Segment
@@ -33,6 +31,7 @@ from services.delivery import DeliveryConfig, DeliveryEngine, Envelope, Outcome,
 from services.ratelimit import LocalRateLimiter
 from tests.broadcasts.broadcast_helpers import add_campaign, add_donation, add_users
 from tests.conftest import START
+from tests.dbkit import sessions_on
 
 PLATFORM = "telegram"
 EVERYONE = Segment(SegmentKind.EVERYONE)
@@ -40,15 +39,8 @@ EVERYONE = Segment(SegmentKind.EVERYONE)
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as connection:
-            tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    try:
-        yield create_sessionmaker(engine)
-    finally:
-        await engine.dispose()
+    async with sessions_on(database_url) as sessionmaker:
+        yield sessionmaker
 
 
 async def until(condition: Callable[[], bool], within: float = 10) -> None:

@@ -10,19 +10,18 @@ from typing import TYPE_CHECKING
 
 import pytest
 from pydantic_settings import BaseSettings
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import get_i18n
 from bot.settings import BroadcastSettings
-from models import Base
 from models.broadcasts import Broadcast, BroadcastKind, CampaignNotice, SegmentKind
-from models.db import create_engine, create_sessionmaker
 from models.donation import CampaignStatus
 from models.user import User
 from services import notifications
 from tests.broadcasts.broadcast_helpers import add_campaign, add_donation, add_users, db_user
 from tests.conftest import START
+from tests.dbkit import sessions_on
 
 if TYPE_CHECKING:
     from tests.conftest import Harness
@@ -33,15 +32,8 @@ render = get_i18n().text
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as connection:
-            tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    try:
-        yield create_sessionmaker(engine)
-    finally:
-        await engine.dispose()
+    async with sessions_on(database_url) as sessionmaker:
+        yield sessionmaker
 
 
 async def scan(sessionmaker: async_sessionmaker[AsyncSession], now=START) -> list[int]:  # type: ignore[no-untyped-def]

@@ -11,13 +11,10 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.platform import BALE, TELEGRAM
 from bot.settings import Platform, SettingsError, load_settings
-from models import Base
-from models.db import create_engine, create_sessionmaker
 from services import broadcasts
 from services.broadcasts import ContentProblem, Progress, ScheduleProblem, Segment
 from services.clock import FrozenClock
@@ -25,6 +22,7 @@ from services.delivery import DeliveryConfig, DeliveryEngine, Envelope, Outcome,
 from services.ratelimit import LocalRateLimiter, RedisRateLimiter
 from tests.broadcasts.broadcast_helpers import add_users
 from tests.conftest import REDIS_PREFIX, START
+from tests.dbkit import sessions_on
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 9 Azar 1405, 11:30 in Tehran
 
@@ -167,15 +165,8 @@ def test_segments_are_validated() -> None:
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as connection:
-            tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    try:
-        yield create_sessionmaker(engine)
-    finally:
-        await engine.dispose()
+    async with sessions_on(database_url) as sessionmaker:
+        yield sessionmaker
 
 
 class Sender:

@@ -8,31 +8,22 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Base
-from models.db import create_engine, create_sessionmaker
 from models.donation import Donation, DonationStatus
 from models.tickets import TicketCategory, TicketStatus
 from models.user import User
 from services import tickets
 from services.tickets import Attachment, Draft, TicketError
+from tests.dbkit import sessions_on
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 9 Azar 1405
 
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as connection:
-            names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    try:
-        yield create_sessionmaker(engine)
-    finally:
-        await engine.dispose()
+    async with sessions_on(database_url) as sessionmaker:
+        yield sessionmaker
 
 
 async def _user(sessionmaker: async_sessionmaker[AsyncSession], user_id: int = 5001) -> int:

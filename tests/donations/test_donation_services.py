@@ -8,15 +8,14 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Base
-from models.db import create_engine, create_sessionmaker
 from models.donation import Campaign, CampaignStatus, Donation, DonationStatus
 from models.user import User
 from services import campaigns, donations
 from services.donations import AmountProblem, PreCheckoutProblem, RecordResult, Target
+from tests.dbkit import sessions_on
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -24,13 +23,8 @@ DAY = timedelta(days=1)
 
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as connection:
-            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    yield create_sessionmaker(engine)
-    await engine.dispose()
+    async with sessions_on(database_url) as sessionmaker:
+        yield sessionmaker
 
 
 async def _arrange(db: async_sessionmaker[AsyncSession], users: int = 2) -> tuple[list[int], int]:

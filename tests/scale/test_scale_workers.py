@@ -16,14 +16,14 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from bot.messenger import LocalMessenger
 from bot.webhook import webhook_path
-from models import Base
 from models.db import create_engine, create_sessionmaker
 from models.updates import InboxUpdate
 from tests.conftest import SANDBOX_TOKEN, TEST_DATABASE_URL, TEST_REDIS_URL, clear_redis_keys
+from tests.dbkit import empty_postgres
 from tests.scale.scalekit import (
     WorkerSet,
     eventually,
@@ -178,8 +178,7 @@ async def test_kill_9_mid_update_another_worker_takes_it_over(
     assert TEST_REDIS_URL
     engine = create_engine(postgres_url)
     async with engine.begin() as connection:
-        tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        await empty_postgres(connection)
     await engine.dispose()
     await clear_redis_keys(TEST_REDIS_URL, redis_prefix)
     port = free_port()

@@ -7,33 +7,19 @@ Tehran's week began on Saturday 7 Azar (2026-11-27 20:30 UTC); its month on 1 Az
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from itertools import count
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Base, Campaign, Donation, User
-from models.db import create_engine, create_sessionmaker
+from models import Campaign, Donation, User
+from tests.dbkit import sessions_on
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 _payloads = count(1)
 
 
-@asynccontextmanager
-async def database(url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    """A session factory on a migrated test database (emptied first on PostgreSQL)."""
-    engine = create_engine(url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as connection:
-            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    try:
-        yield create_sessionmaker(engine)
-    finally:
-        await engine.dispose()
+database = sessions_on  # the name these tests know it by
 
 
 async def donor(session: AsyncSession, user_id: int, platform: str = "telegram") -> User:

@@ -10,14 +10,14 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Base, User, Volunteer, VolunteerArea
-from models.db import create_engine, create_sessionmaker
+from models import User, Volunteer, VolunteerArea
 from services import regions
 from services import volunteers as service
 from services.volunteers import Draft, InvalidVolunteer, VolunteerFilter
+from tests.dbkit import sessions_on
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 TEHRAN, SHEMIRANAT, RAY = "23", "2304", "2303"
@@ -26,15 +26,8 @@ ISFAHAN = "10"
 
 @pytest.fixture
 async def sessions(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = create_engine(database_url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as connection:
-            tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    try:
-        yield create_sessionmaker(engine)
-    finally:
-        await engine.dispose()
+    async with sessions_on(database_url) as sessionmaker:
+        yield sessionmaker
 
 
 def aware(moment: datetime) -> datetime:
