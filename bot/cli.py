@@ -4,12 +4,11 @@
     python -m bot admin grant 12345678 campaign_manager
     python -m bot admin revoke 12345678 campaign_manager
     python -m bot admin export donations --from 1405/01/01 --to 1405/09/30 [--campaign 3] [--format xlsx] [--output FILE]
-    python -m bot admin import-statuses FILE
 
 Every change is written to the audit log as done by "the command line" (actor 0) with the
-operating-system user and host in the note. Texts follow DEFAULT_LOCALE. Exporters and importers
-come from the registries the features fill when they are imported (`services.exports`,
-`register_importer` below): the status feature registers "statuses" for `import-statuses`.
+operating-system user and host in the note. Texts follow DEFAULT_LOCALE. Exporters come from the
+registry the features fill when they are imported (`services.exports`). Application statuses
+are imported with `python -m bot import-statuses FILE` (handlers/status.py).
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import asyncio
 import getpass
 import socket
 import sys
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,18 +31,9 @@ if TYPE_CHECKING:
 CLI_ACTOR = 0
 ROLES = ("admin", "campaign_manager", "operator")
 
-# An importer reads a file into the database and returns a one-line summary for the operator.
-Importer = Callable[["AsyncSession", Path, str], Awaitable[str]]
-IMPORTERS: dict[str, Importer] = {}
-
-
-def register_importer(name: str, importer: Importer) -> None:
-    """`import-<name> FILE` runs `importer(session, path, platform)` in one transaction."""
-    IMPORTERS[name] = importer
-
 
 def add_parser(commands: Any) -> None:
-    admin = commands.add_parser("admin", help="staff tasks: roles, exports, imports (see bot/cli.py)")
+    admin = commands.add_parser("admin", help="staff tasks: roles and exports (see bot/cli.py)")
     sub = admin.add_subparsers(dest="admin_command", required=True)
     sub.add_parser("roles", help="list granted roles")
     for name in ("grant", "revoke"):
@@ -61,10 +50,6 @@ def add_parser(commands: Any) -> None:
     export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     export.add_argument("--output", help="file to write (default: a dated name here; - for standard output)")
     export.add_argument("--locale", choices=("fa", "en"), help="language of headers and names")
-    statuses = sub.add_parser(
-        "import-statuses", help="import beneficiaries' application statuses from a file"
-    )
-    statuses.add_argument("file")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -115,28 +100,6 @@ async def _dispatch(
         return await _grant_or_revoke(session, settings, t, command, args.user_id, args.role)
     if command == "export":
         return await _export(session, t, args, platform)
-    if command == "import-statuses":
-        importer = IMPORTERS.get("statuses")
-        if importer is None:
-            _say(t("cli-import-missing"), error=True)
-            return 2
-        path = Path(args.file)
-        if not await asyncio.to_thread(path.is_file):
-            _say(t("cli-file-missing", path=str(path)), error=True)
-            return 2
-        summary = await importer(session, path, platform)
-        from services import audit
-
-        await audit.record(
-            session,
-            platform=platform,
-            actor_id=CLI_ACTOR,
-            action="cli.import-statuses",
-            target=path.name[:128],
-            note=_note() + ": " + summary,
-        )
-        _say(summary)
-        return 0
     return 2
 
 

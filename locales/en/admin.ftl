@@ -306,7 +306,5 @@ export-no = no
 ## Command line (python -m bot admin …)
 
 cli-role-line = { $user_id }	{ $role }
-cli-import-missing = Importing application statuses is not available in this build (no "statuses" importer is registered).
-cli-file-missing = File { $path } not found.
 cli-export-unknown = Unknown export "{ $name }". Available: { $names }
 cli-export-written = Wrote { $count } rows ({ $range }) to { $path }.

@@ -306,7 +306,5 @@ export-no = خیر
 ## Command line (python -m bot admin …)
 
 cli-role-line = { $user_id }	{ $role }
-cli-import-missing = ورود وضعیت پرونده‌ها در این نسخه فعال نیست (واردکنندهٔ «statuses» ثبت نشده است).
-cli-file-missing = فایل { $path } پیدا نشد.
 cli-export-unknown = خروجی «{ $name }» شناخته نیست. خروجی‌های موجود: { $names }
 cli-export-written = { $count } ردیف ({ $range }) در { $path } نوشته شد.

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import cli
 from bot.__main__ import main
 from models import AuditEntry, StaffRole
 from tests.staff.staff_seed import database, seed_known
@@ -95,22 +94,7 @@ def test_export_donations(db_url: str, tmp_path: Path, capsys: pytest.CaptureFix
     assert [(e.after or {})["rows"] for e in exported] == [2, 5]
 
 
-def test_import_statuses_is_a_hook(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["admin", "import-statuses", "missing.csv"]) == 2
-    assert "واردکنندهٔ «statuses» ثبت نشده است" in capsys.readouterr().err
-    seen: list[tuple[str, str]] = []
-
-    async def importer(session: object, path: Path, platform: str) -> str:
-        seen.append((path.name, platform))
-        return "3 statuses imported"
-
-    cli.register_importer("statuses", importer)
-    try:
-        (tmp_path / "statuses.csv").write_text("code,status\n", encoding="utf-8")
-        assert main(["admin", "import-statuses", "missing.csv"]) == 2
-        assert main(["admin", "import-statuses", "statuses.csv"]) == 0
-        assert capsys.readouterr().out.strip().endswith("3 statuses imported")
-    finally:
-        cli.IMPORTERS.pop("statuses", None)
-    assert seen == [("statuses.csv", "bale")]
-    assert _query(db_url, select(AuditEntry.action)) == ["cli.import-statuses"]
+def test_import_statuses_names_a_missing_file(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import-statuses", "missing.csv"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("hamdel: ") and "missing.csv" in error and len(error.splitlines()) == 1
