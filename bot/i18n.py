@@ -22,6 +22,9 @@ LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LOCALES = ("fa", "en")
 
 
+LONG_TEXT = 500  # characters: longer string arguments bypass Fluent's placeable limit
+
+
 class MissingText(KeyError):
     pass
 
@@ -67,10 +70,25 @@ class I18n:
         message = bundle.get_message(key)
         if message.value is None:
             raise MissingText(f"{locale}:{key} has no value")
-        value, errors = bundle.format_pattern(message.value, _localize(locale, args))
+        arguments = _localize(locale, args)
+        # Fluent refuses a placeable over 1,000 characters (its guard against runaway
+        # expansion); a person's long text (a complaint, a staff answer) goes in afterwards.
+        long_texts = {
+            f"\ue000{index}\ue001": value
+            for index, value in enumerate(arguments.values())
+            if isinstance(value, str) and len(value) > LONG_TEXT
+        }
+        if long_texts:
+            tokens = {value: token for token, value in long_texts.items()}
+            arguments = {name: tokens.get(value, value) if isinstance(value, str) else value
+                         for name, value in arguments.items()}  # fmt: skip
+        value, errors = bundle.format_pattern(message.value, arguments)
         if errors:
             raise MissingText(f"{locale}:{key}: {errors[0]}")
-        return str(value)
+        text = str(value)
+        for token, original in long_texts.items():
+            text = text.replace(token, original)
+        return text
 
     def translator(self, locale: str) -> Translator:
         return Translator(self, locale if locale in self._bundles else self.locales[0])

@@ -39,3 +39,15 @@ def test_persian_texts_use_persian_digits(key: str) -> None:
 def test_numbers_are_localised() -> None:
     assert "۴٬۰۰۰" in i18n.text("fa", "fallback-too-long", limit=4000)
     assert "4,000" in i18n.text("en", "fallback-too-long", limit=4000)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_persons_long_text_goes_into_a_message_whole(locale: str) -> None:
+    """Fluent refuses placeables over 1,000 characters; a 4,000-character complaint or staff
+    answer must still be shown (and two long arguments keep their places)."""
+    long = "ب" * 4000
+    text = i18n.text(locale, "donations-province-not-found", text=long)
+    assert long in text and "\ue000" not in text
+    other = "پ" * 1200
+    both = i18n.text(locale, "donations-county-not-found", text=long, province=other)
+    assert long in both and other in both and "\ue000" not in both
