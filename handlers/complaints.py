@@ -498,9 +498,8 @@ async def contact_typed(message: Message, state: FSMContext, t: Translator, sess
 
 @router.message(Filing.contact, NOT_COMMAND)
 async def contact_other(message: Message, t: Translator) -> None:
-    await message.answer(
-        t("complaints-contact-invalid", example=MOBILE_EXAMPLE), reply_markup=_contact_keyboard(t)
-    )
+    # A sticker, photo or location is not a wrong number: say what this step takes.
+    await message.answer(t("complaints-contact-not-text"), reply_markup=_contact_keyboard(t))
 
 
 async def _contact_done(

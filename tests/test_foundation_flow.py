@@ -51,7 +51,7 @@ async def test_language_switch_is_stored_and_used(hamdel: Harness) -> None:
     await user.send("/language")
     await user.next_message()
     await user.press("فارسی")
-    assert await hamdel.screen(user) == "زبان گفتگو فارسی شد."
+    assert await hamdel.screen(user) == "زبان گفت‌وگو فارسی شد."
 
 
 async def test_cancel_with_nothing_to_cancel(hamdel: Harness) -> None:
@@ -141,7 +141,7 @@ async def test_forged_language_code_falls_back_to_persian(hamdel: Harness) -> No
     await user.send("/language")
     await user.next_message()
     await user.press_data("lang:de")
-    assert await hamdel.screen(user) == "زبان گفتگو فارسی شد."
+    assert await hamdel.screen(user) == "زبان گفت‌وگو فارسی شد."
 
 
 async def test_groups_stay_quiet_unless_addressed(hamdel: Harness) -> None:
@@ -154,7 +154,7 @@ async def test_groups_stay_quiet_unless_addressed(hamdel: Harness) -> None:
     assert group.messages == []
     await group.send(from_user=member, text="@hamdel_bot کمک می‌خواهم")
     reply = await group.next_message()
-    assert reply["text"] == "برای گفتگو با همدل لطفاً در پیام خصوصی بنویسید: @hamdel_bot"
+    assert reply["text"] == "برای گفت‌وگو با همدل لطفاً در پیام خصوصی بنویسید: @hamdel_bot"
 
 
 async def test_staff_chat_chatter_is_not_answered(hamdel: Harness) -> None:
