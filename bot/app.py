@@ -14,7 +14,6 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -23,7 +22,7 @@ from bot import __version__
 from bot.i18n import I18n, get_i18n
 from bot.inbox import HamdelDispatcher, UpdateInbox, new_worker_id, reraise_transient
 from bot.lifecycle import Gate
-from bot.middlewares import DatabaseMiddleware, UserMiddleware
+from bot.middlewares import CallbackAnswerer, DatabaseMiddleware, UserMiddleware
 from bot.observability import (
     BotApiMiddleware,
     Metrics,
@@ -367,7 +366,7 @@ def create_app(
     dispatcher.update.outer_middleware(UpdateMetricsMiddleware(metrics))
     dispatcher.update.outer_middleware(DatabaseMiddleware(sessionmaker))
     dispatcher.update.outer_middleware(UserMiddleware(i18n, users, default_locale))
-    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    dispatcher.callback_query.middleware(CallbackAnswerer())
     dispatcher.include_router(
         handlers.build_router(settings.staff.staff_chat_id, features, settings.tickets.routed_chat_ids)
     )

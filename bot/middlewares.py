@@ -1,4 +1,5 @@
-"""Outer middlewares: one database session per update, the user record and their texts."""
+"""Outer middlewares: one database session per update, the user record and their texts; and
+the callback answer after the handler."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject
+from aiogram.dispatcher.flags import get_flag
+from aiogram.types import CallbackQuery, TelegramObject
+from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import I18n
+from bot.inbox import is_transient
 from bot.storage import current_session
 from services.users import UserDirectory
 
@@ -62,3 +66,30 @@ class UserMiddleware(BaseMiddleware):
         data["user"] = record
         data["t"] = self.i18n.translator(record.language)
         return await handler(event, data)
+
+
+class CallbackAnswerer(CallbackAnswerMiddleware):
+    """aiogram's answer-after-the-handler, except when the handler fails: then the errors router
+    answers the press with the apology (a query is answered once, so an empty answer here would
+    leave the person with a button that silently did nothing). An outage the inbox will retry
+    keeps the empty answer: the retry, not an apology, is what comes next."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, CallbackQuery):
+            return await handler(event, data)
+        callback_answer = data["callback_answer"] = self.construct_callback_answer(
+            properties=get_flag(data, "callback_answer"),
+        )
+        if not callback_answer.disabled and callback_answer.answered:
+            await self.answer(event, callback_answer)
+        try:
+            result = await handler(event, data)
+        except Exception as error:
+            retried = bool(data.get("inbox_retry_allowed")) and is_transient(error)
+            if not retried and not callback_answer.answered:
+                callback_answer.disabled = True
+            raise
+        finally:
+            if not callback_answer.disabled and not callback_answer.answered:
+                await self.answer(event, callback_answer)
+        return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 from aiogram import Bot, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -12,6 +12,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from aiohttp import web
+from pydantic import Field
 
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
@@ -19,6 +20,22 @@ from bot.platform import PlatformProfile
 if TYPE_CHECKING:
     from bot.app import HamdelApp
     from bot.settings import Settings
+
+
+MAX_ROW_ID = 2**63 - 1
+
+# A number in callback data (a row id, a page, an index). Forged data outside the databases'
+# 64-bit integers does not unpack, so the press is answered as a stale button instead of
+# failing in the query.
+CallbackInt = Annotated[int, Field(ge=-MAX_ROW_ID - 1, le=MAX_ROW_ID)]
+
+
+def callback_int(value: str, default: int) -> int:
+    """A number carried in a text field of callback data: ASCII digits within the 64-bit range,
+    else `default` (forged data such as «²» passes `str.isdigit` and fails `int`)."""
+    if value.isascii() and value.isdigit() and int(value) <= MAX_ROW_ID:
+        return int(value)
+    return default
 
 
 class MenuCallback(CallbackData, prefix="menu"):

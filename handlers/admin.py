@@ -29,7 +29,7 @@ from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
-from bot.ui import Feature, cancel_button, show
+from bot.ui import CallbackInt, Feature, cancel_button, show
 from models.staff import AuditEntry, StaffRole
 from services import audit, health, roles
 from services.persian import format_datetime, to_ascii_digits
@@ -70,13 +70,13 @@ class AdminMenu(CallbackData, prefix="adm"):
 
 class RoleAction(CallbackData, prefix="rol"):
     action: str  # add | pick | rm | rmok | list
-    user_id: int = 0
+    user_id: CallbackInt = 0
     role: str = ""
 
 
 class AuditPage(CallbackData, prefix="aud"):
-    actor: int = 0  # 0: everyone
-    page: int = 0
+    actor: CallbackInt = 0  # 0: everyone
+    page: CallbackInt = 0
 
 
 class AuditFilter(CallbackData, prefix="audf"):

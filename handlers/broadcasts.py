@@ -36,7 +36,7 @@ from bot.access import RequireRole
 from bot.i18n import I18n, Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
-from bot.ui import Feature, cancel_button
+from bot.ui import CallbackInt, Feature, callback_int, cancel_button
 from handlers.donations import release
 from handlers.subscriptions import alert, render_broadcast, show_screen, toast
 from models.broadcasts import Broadcast, BroadcastStatus, ButtonKind, SegmentKind, Topic
@@ -102,7 +102,7 @@ class SegmentCallback(CallbackData, prefix="bcs"):
 class BcControl(CallbackData, prefix="bcx"):
     """A broadcast's controls: show, pause, resume, cancel (asks), cancelok (cancels)."""
 
-    id: int
+    id: CallbackInt
     action: str
 
 
@@ -776,9 +776,8 @@ async def campaign_chosen(
     profile: PlatformProfile,
 ) -> None:
     draft = await _draft(state, session, user)
-    campaign = (
-        await session.get(Campaign, int(callback_data.value)) if callback_data.value.isdigit() else None
-    )
+    campaign_id = callback_int(callback_data.value, 0)
+    campaign = await session.get(Campaign, campaign_id) if campaign_id else None
     if draft is None or campaign is None:
         await _gone(query, state, t, callback_answer)
         return

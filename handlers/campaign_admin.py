@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
-from bot.ui import Feature, cancel_button, show
+from bot.ui import CallbackInt, Feature, cancel_button, show
 from handlers.admin import AdminMenu, alert, not_command
 from models.donation import Campaign, CampaignStatus, Purpose
 from services import campaign_admin as svc
@@ -80,7 +80,7 @@ TEXT_PARSERS = {
 
 class CampaignAdmin(CallbackData, prefix="cam"):
     action: str  # list | new | view | edit | field | activate | pause | close | closeok | save | fix
-    id: int = 0
+    id: CallbackInt = 0
     field: str = ""
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
-from bot.ui import Feature, MenuCallback, MenuSection, home_button, show
+from bot.ui import CallbackInt, Feature, MenuCallback, MenuSection, home_button, show
 from handlers.donations import SECTION as DONATE_SECTION
 from handlers.donations import DonCampaign, purpose_name, region_text, release
 from models.donation import Campaign
@@ -26,7 +26,7 @@ DESCRIPTION_LIMIT = 320
 
 
 class CampaignCard(CallbackData, prefix="cmc"):
-    index: int
+    index: CallbackInt
 
 
 def _short(text: str, limit: int = DESCRIPTION_LIMIT) -> str:

@@ -37,7 +37,16 @@ from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
-from bot.ui import Feature, MenuCallback, MenuSection, cancel_button, home_button, main_menu, show
+from bot.ui import (
+    Feature,
+    MenuCallback,
+    MenuSection,
+    callback_int,
+    cancel_button,
+    home_button,
+    main_menu,
+    show,
+)
 from handlers import complaints_staff
 from handlers.complaints_desk import (
     MyTicket,
@@ -413,7 +422,7 @@ async def donation_chosen(
     callback_answer: CallbackAnswer,
 ) -> None:
     assert isinstance(query.message, Message)
-    donation_id = int(callback_data.value) if callback_data.value.isdigit() else 0
+    donation_id = callback_int(callback_data.value, 0)
     if donation_id and not await tickets.owns_paid_donation(session, user.id, donation_id):
         callback_answer.text = t("complaints-stale")
         callback_answer.show_alert = True
@@ -489,9 +498,8 @@ async def contact_typed(message: Message, state: FSMContext, t: Translator, sess
 
 @router.message(Filing.contact, NOT_COMMAND)
 async def contact_other(message: Message, t: Translator) -> None:
-    await message.answer(
-        t("complaints-contact-invalid", example=MOBILE_EXAMPLE), reply_markup=_contact_keyboard(t)
-    )
+    # A sticker, photo or location is not a wrong number: say what this step takes.
+    await message.answer(t("complaints-contact-not-text"), reply_markup=_contact_keyboard(t))
 
 
 async def _contact_done(
@@ -800,7 +808,7 @@ async def my_tickets_page(
     t: Translator,
     profile: PlatformProfile,
 ) -> None:
-    offset = int(callback_data.value) if callback_data.value.isdigit() else 0
+    offset = callback_int(callback_data.value, 0)
     await _list(query, session, user, t, profile, offset, callback_data.screen)
 
 
@@ -1018,7 +1026,7 @@ async def _rate(
     screen: int,
 ) -> None:
     desk = desk_for(app)
-    stars = int(value) if value.isdigit() else 0
+    stars = callback_int(value, 0)
     try:
         rated = tickets.rate(ticket, stars)
     except TicketError as error:

@@ -37,6 +37,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from bot.ui import CallbackInt
 from models.tickets import Direction, LinkKind, Ticket, TicketMessage, TicketStatus
 from models.user import User
 from services import tickets
@@ -71,7 +72,7 @@ class TicketAction(CallbackData, prefix="tk"):
     """A button on a ticket card (staff chat): take, reply, st (status), reopen, card."""
 
     action: str
-    ticket_id: int
+    ticket_id: CallbackInt
     value: str = ""
 
 
@@ -81,9 +82,9 @@ class MyTicket(CallbackData, prefix="mt"):
     (which stay in the chat: the next screen comes as a new message)."""
 
     action: str
-    ticket_id: int = 0
+    ticket_id: CallbackInt = 0
     value: str = ""
-    screen: int = 0
+    screen: CallbackInt = 0
 
 
 class Delivery(StrEnum):

@@ -39,7 +39,7 @@ from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
 from bot.storage import current_session
-from bot.ui import Feature, MenuCallback, MenuSection, cancel_button, home_button, show
+from bot.ui import CallbackInt, Feature, MenuCallback, MenuSection, cancel_button, home_button, show
 from models.donation import Campaign, Donation, DonationStatus
 from services import campaigns as campaign_service
 from services import donations as service
@@ -94,11 +94,11 @@ class DonateFlow(StatesGroup):
 
 
 class DonCampaign(CallbackData, prefix="dnc"):
-    id: int
+    id: CallbackInt
 
 
 class DonCampaignPage(CallbackData, prefix="dncp"):
-    page: int
+    page: CallbackInt
 
 
 class DonPurposes(CallbackData, prefix="dnps"):
@@ -114,7 +114,7 @@ class DonProvince(CallbackData, prefix="dnv"):
 
 
 class DonProvincePage(CallbackData, prefix="dnvp"):
-    page: int
+    page: CallbackInt
 
 
 class DonCounty(CallbackData, prefix="dny"):
@@ -122,11 +122,11 @@ class DonCounty(CallbackData, prefix="dny"):
 
 
 class DonCountyPage(CallbackData, prefix="dnyp"):
-    page: int
+    page: CallbackInt
 
 
 class DonAmount(CallbackData, prefix="dna"):
-    toman: int  # 0 = let me type an amount
+    toman: CallbackInt  # 0 = let me type an amount
 
 
 class DonBack(CallbackData, prefix="dnb"):
@@ -139,11 +139,11 @@ class DonPay(CallbackData, prefix="dnpay"):
 
 
 class DonRetry(CallbackData, prefix="dnr"):
-    id: int
+    id: CallbackInt
 
 
 class HistoryPage(CallbackData, prefix="dnh"):
-    page: int
+    page: CallbackInt
 
 
 # --- Texts shared with the campaign cards and the gateway's page ------------------------------------

@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import SettingsError
-from bot.ui import Feature, MenuCallback, MenuSection, cancel_button, home_button, show
+from bot.ui import CallbackInt, Feature, MenuCallback, MenuSection, cancel_button, home_button, show
 from handlers.faq import AskStaff
 from services import eligibility_progress as progress_store
 from services.clock import Clock
@@ -76,9 +76,9 @@ class ElgAction(CallbackData, prefix="elg"):
 
 
 class ElgAnswer(CallbackData, prefix="ela"):
-    s: int  # answers given when the question was shown (stale-button check)
-    q: int  # the question's position in the rulebook
-    o: int  # the option's position; yes/no: 1 yes, 0 no
+    s: CallbackInt  # answers given when the question was shown (stale-button check)
+    q: CallbackInt  # the question's position in the rulebook
+    o: CallbackInt  # the option's position; yes/no: 1 yes, 0 no
 
 
 class ElgRegion(CallbackData, prefix="elr"):

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
-from bot.ui import Feature, cancel_button, show
+from bot.ui import Feature, callback_int, cancel_button, show
 from handlers.admin import STAFF_ROLES, AdminMenu, alert, not_command
 from services import audit
 from services import campaign_admin as campaigns
@@ -259,7 +259,7 @@ async def choose_campaign(
     t: Translator,
     profile: PlatformProfile,
 ) -> None:
-    campaign_id = int(callback_data.value) if callback_data.value.isdigit() else -1
+    campaign_id = callback_int(callback_data.value, -1)
     if campaign_id < 0 or (campaign_id and await campaigns.get_campaign(session, campaign_id) is None):
         alert(callback_answer, t("admin-stale"))
         return

@@ -32,7 +32,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import I18n, Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings, SettingsError
-from bot.ui import Feature, MenuCallback, MenuSection, cancel_button, home_button, main_menu, show
+from bot.ui import (
+    CallbackInt,
+    Feature,
+    MenuCallback,
+    MenuSection,
+    cancel_button,
+    home_button,
+    main_menu,
+    show,
+)
 from models.faq import FaqQuery
 from services import audit, faq_queries
 from services.clock import Clock
@@ -73,11 +82,11 @@ THANKS = frozenset(
 class FaqNav(CallbackData, prefix="faq"):
     a: str  # home | topic | entry
     id: str = ""
-    q: int = 0  # the typed question this came from (for "ask a staff member"), 0: none
+    q: CallbackInt = 0  # the typed question this came from (for "ask a staff member"), 0: none
 
 
 class FaqFeedback(CallbackData, prefix="faqf"):
-    q: int
+    q: CallbackInt
     ok: bool
 
 
@@ -85,7 +94,7 @@ class AskStaff(CallbackData, prefix="ask"):
     """Send a question to the staff chat: `q` a stored question (0: type one now), `c` where the
     button was (e.g. "elg-may_be_eligible" on the eligibility result)."""
 
-    q: int = 0
+    q: CallbackInt = 0
     c: str = ""
 
 

@@ -33,7 +33,7 @@ from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings, SettingsError
-from bot.ui import Feature, MenuCallback, MenuSection, cancel_button, home_button, show
+from bot.ui import CallbackInt, Feature, MenuCallback, MenuSection, cancel_button, home_button, show
 from models.applications import Application
 from services import applications, audit
 from services.applications import (
@@ -82,7 +82,7 @@ class StatusImport(StatesGroup):
 
 class StatusCb(CallbackData, prefix="st"):
     a: str  # follow | unfollow | again
-    id: int = 0
+    id: CallbackInt = 0
     tag: str = ""
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
-from bot.ui import Feature, MenuCallback, MenuSection, home_button, show
+from bot.ui import CallbackInt, Feature, MenuCallback, MenuSection, home_button, show
 from handlers.donations import DonCampaign, release
 from models.broadcasts import ButtonKind, Topic
 from models.donation import Campaign, CampaignStatus
@@ -47,13 +47,13 @@ class SubCallback(CallbackData, prefix="sub"):
 class UnsubscribeCallback(CallbackData, prefix="uns"):
     """🔕 under a broadcast: stop everything (b = the broadcast, for the author's statistics)."""
 
-    b: int
+    b: CallbackInt
 
 
 class CampaignCallback(CallbackData, prefix="bcc"):
     """A broadcast's campaign button: show the campaign."""
 
-    id: int
+    id: CallbackInt
 
 
 class ProvinceInput(StatesGroup):

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeGuard
 
 import jdatetime
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, true, update
@@ -46,6 +46,11 @@ LIVE = (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING, BroadcastStatus.PAUS
 FINISHED = (BroadcastStatus.DONE, BroadcastStatus.CANCELLED)
 
 
+def _is_row_id(value: str | None) -> TypeGuard[str]:
+    """ASCII digits that fit a 64-bit column («²» passes `str.isdigit` and fails `int`)."""
+    return value is not None and value.isascii() and value.isdigit() and int(value) < 2**63
+
+
 # --- segments -------------------------------------------------------------------------------
 
 
@@ -66,7 +71,7 @@ class Segment:
         if self.kind is SegmentKind.LANGUAGE:
             return self.value in LANGUAGES
         if self.kind in (SegmentKind.DONORS, SegmentKind.LAUNCH):
-            return self.value is not None and self.value.isdigit()
+            return _is_row_id(self.value)
         return bool(self.value)
 
 
@@ -77,7 +82,7 @@ async def describe_segment(
     kind, value = segment.kind, segment.value
     if kind is SegmentKind.TOPIC and value in Topic._value2member_map_:
         return text("broadcast-segment-topic", name=text(subscriptions.topic_key(Topic(str(value)))))
-    if kind in (SegmentKind.DONORS, SegmentKind.LAUNCH) and value and value.isdigit():
+    if kind in (SegmentKind.DONORS, SegmentKind.LAUNCH) and _is_row_id(value):
         campaign = await session.get(Campaign, int(value))
         name = campaign.title(locale) if campaign else "?"
         key = "broadcast-segment-donors" if kind is SegmentKind.DONORS else "broadcast-segment-launch"

@@ -4,8 +4,10 @@ errors, membership, webhook — in both flavors, against the local messenger."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import aiohttp
+import pytest
 from sqlalchemy import select
 
 from models import User
@@ -49,7 +51,7 @@ async def test_language_switch_is_stored_and_used(hamdel: Harness) -> None:
     await user.send("/language")
     await user.next_message()
     await user.press("فارسی")
-    assert await hamdel.screen(user) == "زبان گفتگو فارسی شد."
+    assert await hamdel.screen(user) == "زبان گفت‌وگو فارسی شد."
 
 
 async def test_cancel_with_nothing_to_cancel(hamdel: Harness) -> None:
@@ -92,12 +94,54 @@ async def test_forged_and_stale_buttons_are_answered(hamdel: Harness) -> None:
     await hamdel.settle()
 
 
+async def test_forged_numbers_in_buttons_are_stale_not_errors(
+    hamdel: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Ids past the databases' 64-bit integers, and digits `int` refuses (« ² »), are a stale
+    button, not a failed query."""
+    caplog.set_level(logging.ERROR, logger="hamdel.errors")
+    user = hamdel.user()
+    await user.send("/start")
+    await user.next_message()
+    big = "9" * 25
+    for data in (
+        f"dnc:{big}",
+        f"dnr:{big}",
+        f"faqf:{big}:1",
+        f"ask:{big}:",
+        f"mt:view:{big}::1",
+        f"mt:write:{big}::1",
+        f"bcc:{big}",
+        f"uns:{big}",
+    ):
+        answer = await user.press_data(data)
+        assert answer["text"] == "این دکمه دیگر معتبر نیست. لطفاً از منوی تازه انتخاب کنید.", data
+    answer = await user.press_data("mt:list:0:²:1")  # a page offset: read as the first page
+    assert answer["text"] is None
+    assert "درخواست" in await hamdel.screen(user)
+    await hamdel.settle()
+    assert not caplog.records, [record.getMessage() for record in caplog.records]
+
+
+async def test_a_button_that_fails_is_answered_with_the_apology(hamdel: Harness) -> None:
+    user = hamdel.user()
+    await user.send("/start")
+    await user.next_message()
+    hamdel.messenger.fail_next("sendMessage", status=400, description="Bad Request: injected")
+    if hamdel.app.profile.can_edit_keyboards:
+        hamdel.messenger.fail_next("editMessageText", status=400, description="Bad Request: injected")
+    answer = await user.press("🌐 زبان / Language")
+    assert answer["text"] == "مشکلی پیش آمد؛ لطفاً دوباره تلاش کنید."
+    assert answer["show_alert"] is True
+    await hamdel.settle()
+
+
 async def test_forged_language_code_falls_back_to_persian(hamdel: Harness) -> None:
     user = hamdel.user()
     await user.send("/language")
     await user.next_message()
     await user.press_data("lang:de")
-    assert await hamdel.screen(user) == "زبان گفتگو فارسی شد."
+    assert await hamdel.screen(user) == "زبان گفت‌وگو فارسی شد."
 
 
 async def test_groups_stay_quiet_unless_addressed(hamdel: Harness) -> None:
@@ -110,7 +154,7 @@ async def test_groups_stay_quiet_unless_addressed(hamdel: Harness) -> None:
     assert group.messages == []
     await group.send(from_user=member, text="@hamdel_bot کمک می‌خواهم")
     reply = await group.next_message()
-    assert reply["text"] == "برای گفتگو با همدل لطفاً در پیام خصوصی بنویسید: @hamdel_bot"
+    assert reply["text"] == "برای گفت‌وگو با همدل لطفاً در پیام خصوصی بنویسید: @hamdel_bot"
 
 
 async def test_staff_chat_chatter_is_not_answered(hamdel: Harness) -> None:

@@ -48,7 +48,7 @@ complaints-purpose-housing = housing
 complaints-purpose-dowry = dowry
 complaints-purpose-alms = alms
 complaints-purpose-orphans = orphans
-complaints-purpose-general = general support
+complaints-purpose-general = general needs
 
 complaints-ask-anonymity =
     Would you like to stay anonymous?
@@ -63,6 +63,7 @@ complaints-ask-contact-anonymous-note = Note: staff will see the number if you g
 complaints-button-share-contact = 📱 Send my number
 complaints-button-skip-contact = No number
 complaints-contact-invalid = This is not a valid mobile number. Type one like { $example } or press “No number”.
+complaints-contact-not-text = Please type your mobile number or press “Send my number”; to go on without one, press “No number”.
 complaints-contact-not-own = Please send your own number: press “Send my number” or type it.
 complaints-contact-saved = Number { $mobile } saved.
 complaints-contact-skipped = Going on without a contact number.

@@ -20,8 +20,8 @@ cmd-cancel = لغو کار جاری
 
 menu-language = 🌐 زبان / Language
 
-language-choose = زبان گفتگو را انتخاب کنید:
-language-changed = زبان گفتگو فارسی شد.
+language-choose = زبان گفت‌وگو را انتخاب کنید:
+language-changed = زبان گفت‌وگو فارسی شد.
 language-name-fa = فارسی
 language-name-en = English
 
@@ -44,7 +44,7 @@ fallback-media = این نوع پیام را نمی‌توانم بخوانم. �
 fallback-edited = ویرایش پیام‌های قبلی را دنبال نمی‌کنم؛ لطفاً متن تازه را دوباره بفرستید.
 fallback-stale-button = این دکمه دیگر معتبر نیست. لطفاً از منوی تازه انتخاب کنید.
 fallback-too-long = پیام شما خیلی طولانی است (بیش از { $limit } نویسه). لطفاً کوتاه‌تر بنویسید.
-group-private-only = برای گفتگو با همدل لطفاً در پیام خصوصی بنویسید: @{ $username }
+group-private-only = برای گفت‌وگو با همدل لطفاً در پیام خصوصی بنویسید: @{ $username }
 
 error-generic = متأسفیم، مشکلی پیش آمد و درخواست شما انجام نشد. چیزی از دست نرفته است؛ لطفاً چند لحظه بعد دوباره تلاش کنید.
 error-button = مشکلی پیش آمد؛ لطفاً دوباره تلاش کنید.

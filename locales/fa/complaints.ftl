@@ -48,7 +48,7 @@ complaints-purpose-housing = مسکن
 complaints-purpose-dowry = جهیزیه
 complaints-purpose-alms = صدقه
 complaints-purpose-orphans = ایتام
-complaints-purpose-general = کمک عمومی
+complaints-purpose-general = نیازهای عمومی
 
 complaints-ask-anonymity =
     آیا می‌خواهید ناشناس بمانید؟
@@ -63,6 +63,7 @@ complaints-ask-contact-anonymous-note = توجه: اگر شماره بدهید،
 complaints-button-share-contact = 📱 ارسال شمارهٔ من
 complaints-button-skip-contact = بدون شماره
 complaints-contact-invalid = این شمارهٔ همراه معتبر نیست. شماره‌ای مثل { $example } بنویسید یا «بدون شماره» را بزنید.
+complaints-contact-not-text = لطفاً شمارهٔ همراه را بنویسید یا دکمهٔ «ارسال شمارهٔ من» را بزنید؛ برای ادامه بدون شماره، «بدون شماره» را بزنید.
 complaints-contact-not-own = لطفاً شمارهٔ خودتان را بفرستید: دکمهٔ «ارسال شمارهٔ من» را بزنید یا شماره را بنویسید.
 complaints-contact-saved = شمارهٔ { $mobile } ثبت شد.
 complaints-contact-skipped = بدون شمارهٔ تماس ادامه می‌دهیم.
@@ -147,7 +148,7 @@ complaints-view =
     شرح مشکل:
     { $description }
 
-    گفتگو:
+    گفت‌وگو:
     { $conversation }
 complaints-view-line = • { $who } ({ $when }): { $text }
 complaints-view-you = شما

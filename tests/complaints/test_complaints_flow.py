@@ -180,6 +180,9 @@ async def test_bad_input_while_filing(hamdel) -> None:
     assert "ارسال شمارهٔ من" in user.reply_keyboard[0]
     await user.send("۱۲۳۴")
     await user.wait_until(lambda u: "معتبر نیست" in u.last_text)
+    await user.send_sticker()
+    await user.wait_until(lambda u: u.last_text.startswith("لطفاً شمارهٔ همراه را بنویسید"))
+    assert "ارسال شمارهٔ من" in user.reply_keyboard[0]
     await user.share_contact(phone="+989351112233", own=False, first_name="دیگری")
     await user.wait_until(lambda u: "شمارهٔ خودتان" in u.last_text)
     await user.share_contact(phone="+989121112233")

@@ -120,7 +120,7 @@ async def test_lifecycle_with_the_donor_told(hamdel) -> None:
     await donor.send("/mytickets")
     await donor.wait_until(lambda u: "T-" in buttons(u))
     await donor.press("T-")
-    await donor.wait_until(lambda u: "گفتگو" in u.last_text)
+    await donor.wait_until(lambda u: "گفت‌وگو" in u.last_text)
     await donor.press("بازگشایی")
     await donor.wait_until(lambda u: "دوباره باز شد" in u.last_text)
     await staff.wait_until(lambda g: "بازگشایی کرد" in g.last_text)
