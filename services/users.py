@@ -115,10 +115,12 @@ class UserDirectory:
         return record, True
 
     async def change_language(self, session: AsyncSession, record: UserRecord, language: str) -> UserRecord:
+        """The record in the new language for this update. The cache forgets the user rather
+        than remember the change: if the transaction is rolled back, the next update reads the
+        language that was really stored."""
         await set_language(session, record.id, language)
-        updated = replace(record, language=language)
-        self._remember(updated)
-        return updated
+        self.forget(record.user_id)
+        return replace(record, language=language)
 
     def forget(self, user_id: int) -> None:
         self._cache.pop(user_id, None)

@@ -71,3 +71,18 @@ def test_a_reply_keyboard_label_counts_in_every_language() -> None:
     assert english.is_label(persian_label, "complaints-button-skip-contact")
     assert english.is_label(english("complaints-button-skip-contact"), "complaints-button-skip-contact")
     assert not english.is_label("09121234567", "complaints-button-skip-contact")
+
+
+async def test_a_rolled_back_language_change_is_not_remembered(
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    directory = UserDirectory("telegram", "fa")
+    assert await _touch(sessionmaker, directory) == "fa"
+    async with sessionmaker() as session:
+        record, _ = await directory.touch(session, 42, 42)
+        changed = await directory.change_language(session, record, "en")
+        assert changed.language == "en"
+        await session.rollback()  # e.g. the reply in the new language could not be sent
+    assert await _touch(sessionmaker, directory) == "fa"
+    await _change(sessionmaker, directory, "en")
+    assert await _touch(sessionmaker, directory) == "en"
