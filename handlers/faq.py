@@ -26,13 +26,21 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n, Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings, SettingsError
-from bot.ui import Feature, MenuCallback, MenuSection, cancel_button, home_button, main_menu, show
+from bot.ui import (
+    Feature,
+    InlineKeyboardBuilder,
+    MenuCallback,
+    MenuSection,
+    cancel_button,
+    home_button,
+    main_menu,
+    show,
+)
 from models.faq import FaqQuery
 from services import audit, faq_queries
 from services.clock import Clock
