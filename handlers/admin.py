@@ -19,7 +19,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,7 +28,7 @@ from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
-from bot.ui import CallbackInt, Feature, cancel_button, show
+from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, cancel_button, show
 from models.staff import AuditEntry, StaffRole
 from services import audit, health, roles
 from services.persian import format_datetime, to_ascii_digits

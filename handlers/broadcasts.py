@@ -28,7 +28,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,7 +35,7 @@ from bot.access import RequireRole
 from bot.i18n import I18n, Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
-from bot.ui import CallbackInt, Feature, callback_int, cancel_button
+from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, callback_int, cancel_button
 from handlers.donations import release
 from handlers.subscriptions import alert, render_broadcast, show_screen, toast
 from models.broadcasts import Broadcast, BroadcastStatus, ButtonKind, SegmentKind, Topic

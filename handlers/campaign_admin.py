@@ -17,13 +17,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
-from bot.ui import CallbackInt, Feature, cancel_button, show
+from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, cancel_button, show
 from handlers.admin import AdminMenu, alert, not_command
 from models.donation import Campaign, CampaignStatus, Purpose
 from services import campaign_admin as svc

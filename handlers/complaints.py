@@ -30,7 +30,6 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import RequireRole
@@ -39,6 +38,7 @@ from bot.platform import PlatformProfile
 from bot.settings import Settings
 from bot.ui import (
     Feature,
+    InlineKeyboardBuilder,
     MenuCallback,
     MenuSection,
     callback_int,

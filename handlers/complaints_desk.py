@@ -33,11 +33,10 @@ from aiogram.exceptions import (
 )
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyParameters
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.ui import CallbackInt
+from bot.ui import CallbackInt, InlineKeyboardBuilder
 from models.tickets import Direction, LinkKind, Ticket, TicketMessage, TicketStatus
 from models.user import User
 from services import tickets

@@ -32,14 +32,22 @@ from aiogram.types import (
     PreCheckoutQuery,
 )
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
 from bot.storage import current_session
-from bot.ui import CallbackInt, Feature, MenuCallback, MenuSection, cancel_button, home_button, show
+from bot.ui import (
+    CallbackInt,
+    Feature,
+    InlineKeyboardBuilder,
+    MenuCallback,
+    MenuSection,
+    cancel_button,
+    home_button,
+    show,
+)
 from models.donation import Campaign, Donation, DonationStatus
 from services import campaigns as campaign_service
 from services import donations as service

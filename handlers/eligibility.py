@@ -28,13 +28,21 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import SettingsError
-from bot.ui import CallbackInt, Feature, MenuCallback, MenuSection, cancel_button, home_button, show
+from bot.ui import (
+    CallbackInt,
+    Feature,
+    InlineKeyboardBuilder,
+    MenuCallback,
+    MenuSection,
+    cancel_button,
+    home_button,
+    show,
+)
 from handlers.faq import AskStaff
 from services import eligibility_progress as progress_store
 from services.clock import Clock

@@ -14,13 +14,12 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
-from bot.ui import Feature, callback_int, cancel_button, show
+from bot.ui import Feature, InlineKeyboardBuilder, callback_int, cancel_button, show
 from handlers.admin import STAFF_ROLES, AdminMenu, alert, not_command
 from services import audit
 from services import campaign_admin as campaigns

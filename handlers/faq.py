@@ -26,7 +26,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n, Translator
@@ -35,6 +34,7 @@ from bot.settings import Settings, SettingsError
 from bot.ui import (
     CallbackInt,
     Feature,
+    InlineKeyboardBuilder,
     MenuCallback,
     MenuSection,
     cancel_button,

@@ -6,12 +6,11 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import I18n, Translator
 from bot.platform import PlatformProfile
-from bot.ui import Feature, MenuCallback, MenuSection, main_menu, show
+from bot.ui import Feature, InlineKeyboardBuilder, MenuCallback, MenuSection, main_menu, show
 from services.users import UserDirectory, UserRecord
 
 router = Router(name="language")

@@ -11,13 +11,12 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
-from bot.ui import Feature, show
+from bot.ui import Feature, InlineKeyboardBuilder, show
 from handlers.admin import STAFF_ROLES, AdminMenu, alert
 from models.donation import Purpose
 from services import charts, regions

@@ -12,12 +12,11 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
-from bot.ui import CallbackInt, Feature, MenuCallback, MenuSection, home_button, show
+from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, MenuCallback, MenuSection, home_button, show
 from handlers.donations import DonCampaign, release
 from models.broadcasts import ButtonKind, Topic
 from models.donation import Campaign, CampaignStatus

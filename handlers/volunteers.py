@@ -27,13 +27,21 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
-from bot.ui import Feature, MenuCallback, MenuSection, cancel_button, home_button, main_menu, show
+from bot.ui import (
+    Feature,
+    InlineKeyboardBuilder,
+    MenuCallback,
+    MenuSection,
+    cancel_button,
+    home_button,
+    main_menu,
+    show,
+)
 from models.volunteers import Volunteer
 from services import audit, regions
 from services import volunteers as service
