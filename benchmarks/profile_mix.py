@@ -44,6 +44,7 @@ import gc
 import logging
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -466,6 +467,7 @@ async def main(args: argparse.Namespace) -> None:
         if messenger is not None:
             await side.run(messenger.stop())
         side.stop()
+        shutil.rmtree(folder, ignore_errors=True)
         if server is not None:
             await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             from tests.conftest import clear_redis_keys

@@ -393,9 +393,15 @@ def create_app(
     default_locale = settings.locale.default_locale
     users = UserDirectory(profile.platform.value, default_locale, shared=bool(settings.redis.redis_url))
 
-    dispatcher.update.outer_middleware(UpdateMetricsMiddleware(metrics))
-    dispatcher.update.outer_middleware(DatabaseMiddleware(sessionmaker))
-    dispatcher.update.outer_middleware(UserMiddleware(i18n, users, default_locale))
+    # aiogram registered its FSM middleware (it reads the chat's state) already; it goes after
+    # the database session, so SqlStorage reads the state in the update's own session instead
+    # of a transaction of its own (on SQLite one BEGIN IMMEDIATE fewer per update).
+    outer = dispatcher.update.outer_middleware
+    outer.unregister(dispatcher.fsm)
+    outer(UpdateMetricsMiddleware(metrics))
+    outer(DatabaseMiddleware(sessionmaker))
+    outer(dispatcher.fsm)
+    outer(UserMiddleware(i18n, users, default_locale))
     dispatcher.callback_query.middleware(CallbackAnswerer())
     dispatcher.include_router(
         handlers.build_router(settings.staff.staff_chat_id, features, settings.tickets.routed_chat_ids)

@@ -284,6 +284,14 @@ class UpdateInbox:
         self._stop = asyncio.Event()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._sweeping_chats: set[int | None] = set()
+        # Recording an update and marking it done commit on their own. On PostgreSQL they run
+        # in autocommit (the pool's connections, per use): no BEGIN and COMMIT round trips —
+        # four fewer per update. SQLite keeps its BEGIN IMMEDIATE (the write gate).
+        self._own_commits = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql"
+            else engine
+        )
         self._build_statements()
 
     # -- recording ---------------------------------------------------------------------------
@@ -350,7 +358,14 @@ class UpdateInbox:
             "last_error": None,
         }
         key = {"w_platform": self.platform, "w_update_id": update.update_id}
-        async with self.engine.begin() as connection:
+        chat_key = values["chat_key"]
+        # Each statement stands alone (autocommit on PostgreSQL): the order check comes first, so
+        # a failure after the INSERT cannot leave a claimed row behind that nobody runs.
+        async with self._own_commits.begin() as connection:
+            clear = (
+                chat_key is None
+                or await connection.scalar(self._older_unfinished, {**key, "w_chat_key": chat_key}) is None
+            )
             inserted = await connection.execute(
                 self._insert_claimed, {"platform": self.platform, "update_id": update.update_id, **values}
             )
@@ -375,15 +390,10 @@ class UpdateInbox:
                         logger.info(
                             "update id %s reused for a different update: recorded anew", update.update_id
                         )
-            clear = False
             if claimed:
                 self._mine.add(update.update_id)
-                chat_key = values["chat_key"]
-                clear = (
-                    chat_key is None
-                    or await connection.scalar(self._older_unfinished, {**key, "w_chat_key": chat_key})
-                    is None
-                )
+            else:
+                clear = False
         self.database_outage.ok()
         return Recorded(claimed, clear)
 
@@ -657,7 +667,7 @@ class UpdateInbox:
         try:
             for attempt in range(4):
                 try:
-                    async with self.engine.begin() as connection:
+                    async with self._own_commits.begin() as connection:
                         result: Any = await connection.execute(statement, parameters)
                     if result.rowcount == 0:
                         logger.warning(

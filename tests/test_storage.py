@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from aiogram.fsm.storage.base import StorageKey
+from sqlalchemy import event
 
 from bot.migrate import upgrade_async
 from bot.storage import SqlStorage, current_session
@@ -53,4 +55,63 @@ async def test_writes_inside_an_update_commit_or_roll_back_with_it(tmp_path: Pat
         await session.commit()
         current_session.reset(token)
     assert await storage.get_state(KEY) == "Donation:amount"
+    await engine.dispose()
+
+
+async def test_an_update_reads_its_state_once_and_writes_state_and_data_in_one_statement(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/state.db"
+    await upgrade_async(url)
+    engine = create_engine(url)
+    sessionmaker = create_sessionmaker(engine)
+    storage = SqlStorage(sessionmaker)
+    await storage.set_state(KEY, "Complaint:category")
+    await storage.set_data(KEY, {"step": 1})
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement.split()[0])
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    async with sessionmaker() as session:
+        token = current_session.set(session)
+        assert await storage.get_state(KEY) == "Complaint:category"  # (the FSM middleware)
+        assert await storage.get_data(KEY) == {"step": 1}
+        await storage.set_state(KEY, "Complaint:text")  # a handler's clear/update_data
+        await storage.set_data(KEY, {"step": 2})
+        assert await storage.get_state(KEY) == "Complaint:text"
+        assert await storage.get_data(KEY) == {"step": 2}
+        await session.commit()
+        current_session.reset(token)
+    event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert statements.count("SELECT") == 1
+    assert statements.count("UPDATE") == 1
+    assert await storage.get_state(KEY) == "Complaint:text"
+    assert await storage.get_data(KEY) == {"step": 2}
+
+    # After a rollback the state is read again from the database.
+    async with sessionmaker() as session:
+        token = current_session.set(session)
+        await storage.set_state(KEY, "Complaint:contact")
+        await session.flush()
+        await session.rollback()
+        assert await storage.get_state(KEY) == "Complaint:text"
+        assert await storage.get_data(KEY) == {"step": 2}
+        current_session.reset(token)
+
+    # A chat with no state yet: read once, then created by the first write.
+    other = StorageKey(bot_id=1, chat_id=1002, user_id=1002)
+    statements.clear()
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+    async with sessionmaker() as session:
+        token = current_session.set(session)
+        assert await storage.get_state(other) is None
+        assert await storage.get_data(other) == {}
+        await storage.set_state(other, "Donation:amount")
+        await session.commit()
+        current_session.reset(token)
+    event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert (statements.count("SELECT"), statements.count("INSERT")) == (1, 1)
+    assert await storage.get_state(other) == "Donation:amount"
     await engine.dispose()

@@ -1,0 +1,82 @@
+"""The per-update shortcuts taken for CPU (benchmarks/profile_mix.py) change nothing visible:
+the same keyboards, the same filters, the same answers."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from pathlib import Path
+from typing import Any
+
+from aiogram import Bot
+from aiogram.dispatcher.event.handler import FilterObject
+from aiogram.methods import SendMessage
+from aiogram.types import Message
+from aiogram.utils import keyboard
+
+from bot.app import SANDBOX_TOKEN, create_app
+from bot.platform import profile_for
+from bot.session import PlatformSession
+from bot.settings import DatabaseSettings, Platform, TelegramSettings, load_settings
+from bot.ui import InlineKeyboardBuilder
+from bot.workers import GC_YOUNG_THRESHOLD, settle_heap
+
+
+def test_the_keyboard_builder_builds_what_aiograms_builds() -> None:
+    def build(builder: Any) -> Any:
+        for n in range(7):
+            builder.button(text=f"دکمه {n}", callback_data=f"item:{n}")
+        builder.adjust(2, 3)
+        builder.row(keyboard.InlineKeyboardButton(text="بازگشت", callback_data="back"))
+        return builder
+
+    ours, aiograms = build(InlineKeyboardBuilder()), build(keyboard.InlineKeyboardBuilder())  # noqa: TID251
+    assert ours.as_markup() == aiograms.as_markup()
+    exported = ours.export()
+    exported[0].append(exported[1][0])  # a caller's change to an export stays out of the builder
+    assert ours.as_markup() == aiograms.as_markup()
+
+
+def test_no_filter_is_sent_to_a_worker_thread(tmp_path: Path) -> None:
+    app = create_app(
+        load_settings(
+            telegram=TelegramSettings(bot_token=SANDBOX_TOKEN),
+            database=DatabaseSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/hamdel.db"),
+        )
+    )
+    filters = []
+    routers = [app.dispatcher]
+    while routers:
+        router = routers.pop()
+        routers += router.sub_routers
+        for observer in router.observers.values():
+            filters += observer._handler.filters or []
+            for handler in observer.handlers:
+                filters += handler.filters or []
+    assert len(filters) > 100
+    assert all(f.awaitable for f in filters if isinstance(f, FilterObject))
+
+
+async def test_bot_api_answer_types_survive_garbage_collection() -> None:
+    session = PlatformSession(profile_for(Platform.TELEGRAM), "http://127.0.0.1:1", 30)
+    bot = Bot(SANDBOX_TOKEN, session=session)
+    answer = '{"ok":true,"result":{"message_id":1,"date":0,"chat":{"id":1,"type":"private"},"text":"x"}}'
+    method = SendMessage(chat_id=1, text="x")
+    result = session.check_response(bot, method, 200, answer)
+    assert isinstance(result.result, Message)
+    kept = weakref.ref(type(result))  # Response[Message]: pydantic caches it weakly
+    del result
+    gc.collect()
+    assert kept() is not None
+    await session.close()
+
+
+def test_a_worker_settles_its_heap_after_start() -> None:
+    threshold = gc.get_threshold()
+    try:
+        settle_heap()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] == GC_YOUNG_THRESHOLD
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
