@@ -654,15 +654,7 @@ class UpdateInbox:
                 values["payload"] = None  # no personal data kept once handled
             if error:
                 values["last_error"] = error[:300]
-            statement = (
-                sql_update(InboxUpdate)
-                .where(
-                    InboxUpdate.platform == self.platform,
-                    InboxUpdate.update_id == update_id,
-                    InboxUpdate.owner == self.worker_id,
-                )
-                .values(**values)
-            )
+            statement = self._update_owned(update_id).values(**values)
             parameters = {}
         try:
             for attempt in range(4):
@@ -684,6 +676,14 @@ class UpdateInbox:
         finally:
             self._mine.discard(update_id)
 
+    def _update_owned(self, update_id: int) -> Any:
+        """An UPDATE of this update's row, only while this worker still owns it."""
+        return sql_update(InboxUpdate).where(
+            InboxUpdate.platform == self.platform,
+            InboxUpdate.update_id == update_id,
+            InboxUpdate.owner == self.worker_id,
+        )
+
     async def _release(
         self, update_id: int, error: BaseException | None, *, backoff: bool, attempts: int = 1
     ) -> None:
@@ -696,14 +696,7 @@ class UpdateInbox:
         if error is not None:
             values["last_error"] = f"{type(error).__name__}: {error}"[:300]
         statement = (
-            sql_update(InboxUpdate)
-            .where(
-                InboxUpdate.platform == self.platform,
-                InboxUpdate.update_id == update_id,
-                InboxUpdate.owner == self.worker_id,
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
+            self._update_owned(update_id).values(**values).execution_options(synchronize_session=False)
         )
         try:
             async with self.sessionmaker() as session:

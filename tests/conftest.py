@@ -31,6 +31,7 @@ from typing import Any
 
 import pytest
 from pydantic_settings import BaseSettings
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,7 +48,9 @@ from bot.settings import (
     WebhookSettings,
     load_settings,
 )
+from models.staff import AuditEntry
 from services.clock import FrozenClock
+from services.roles import Role, grant
 from tests.dbkit import empty_postgres
 
 ADMIN_ID = 900_001
@@ -265,6 +268,25 @@ class Harness:
         async with self.app.sessionmaker() as session:
             yield session
             await session.commit()
+
+    async def grant(self, person: MessengerUser, role: Role) -> None:
+        """Give a test person a staff role, as an admin's /grant would."""
+        async with self.db() as session:
+            await grant(
+                session,
+                platform=self.app.profile.platform.value,
+                user_id=person.id,
+                role=role,
+                granted_by=None,
+            )
+
+    async def audit(self, actions: str) -> list[AuditEntry]:
+        """The audit entries whose action matches `actions` (SQL LIKE), oldest first, once every
+        update so far is handled."""
+        await self.settle()
+        async with self.db() as session:
+            query = select(AuditEntry).where(AuditEntry.action.like(actions)).order_by(AuditEntry.id)
+            return list(await session.scalars(query))
 
     async def settle(self) -> None:
         """Every update so far handled to the end. The messenger going quiet is not enough: the

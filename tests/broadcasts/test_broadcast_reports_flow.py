@@ -9,12 +9,10 @@ import io
 
 import pytest
 from pydantic_settings import BaseSettings
-from sqlalchemy import select
 
 from bot.messenger import MessengerUser
 from bot.settings import BroadcastSettings
-from models import AuditEntry
-from services.roles import Role, grant
+from services.roles import Role
 from tests.broadcasts.report_seed import seed_broadcast_reports
 from tests.conftest import Harness
 
@@ -73,13 +71,7 @@ async def test_subscribers_and_broadcasts_exports_are_for_admins(hamdel: Harness
     manager = hamdel.user(first_name="مدیر پویش")
     async with hamdel.db() as session:
         seeded = await seed_broadcast_reports(session, hamdel.app.profile.platform.value)
-        await grant(
-            session,
-            platform=hamdel.app.profile.platform.value,
-            user_id=manager.id,
-            role=Role.CAMPAIGN_MANAGER,
-            granted_by=None,
-        )
+    await hamdel.grant(manager, Role.CAMPAIGN_MANAGER)
     await manager.send("/export")
     await manager.wait_until(lambda u: u.last_text == "📁 از کدام داده خروجی می‌خواهید؟")
     assert "مشترکان خبرها" not in manager.buttons() and "پیام‌های همگانی" not in manager.buttons()
@@ -102,12 +94,7 @@ async def test_subscribers_and_broadcasts_exports_are_for_admins(hamdel: Harness
     assert caption == "📁 پیام‌های همگانی — ۶ ردیف — همهٔ زمان‌ها"
     assert [row[2] for row in rows[1:]] == ["مدیر", "مدیر پویش", "خودکار", "مدیر", "مدیر", "مدیر"]
     assert rows[4][9:] == ["5", "3", "1", "1", "0", "0", "0", "1"]  # b1: to everyone, today
-    async with hamdel.db() as session:
-        entries = list(
-            await session.scalars(
-                select(AuditEntry).where(AuditEntry.action.like("export.%")).order_by(AuditEntry.id)
-            )
-        )
+    entries = await hamdel.audit("export.%")
     assert [(e.action, e.actor_id, e.allowed) for e in entries] == [
         ("export.subscribers", manager.id, False),
         ("export.subscribers", admin.id, True),

@@ -107,17 +107,10 @@ async def test_refused_for_non_staff(hamdel: Harness, action: str) -> None:
 
 
 async def test_a_campaign_manager_is_refused_admin_only_tools(hamdel: Harness) -> None:
-    from services.roles import Role, grant
+    from services.roles import Role
 
     manager = hamdel.user(first_name="مدیر پویش")
-    async with hamdel.db() as session:
-        await grant(
-            session,
-            platform=hamdel.app.profile.platform.value,
-            user_id=manager.id,
-            role=Role.CAMPAIGN_MANAGER,
-            granted_by=None,
-        )
+    await hamdel.grant(manager, Role.CAMPAIGN_MANAGER)
     await manager.send("/admin")
     menu = await manager.next_message()
     assert manager.buttons(menu) == ["📣 پویش‌ها", "📊 آمار", "📁 خروجی"]

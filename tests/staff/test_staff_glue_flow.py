@@ -8,12 +8,10 @@ import io
 
 import pytest
 from pydantic_settings import BaseSettings
-from sqlalchemy import select
 
 from bot.messenger import MessengerUser
 from bot.settings import TicketSettings
-from models import AuditEntry
-from services.roles import Role, grant
+from services.roles import Role
 from tests.conftest import Harness
 from tests.staff.glue_seed import ANONYMOUS_NAME, seed_tickets, seed_volunteers
 
@@ -45,13 +43,7 @@ async def test_volunteers_export_is_for_admins_tickets_export_for_operators(hamd
     async with hamdel.db() as session:
         await seed_volunteers(session)
         made = await seed_tickets(session)
-        await grant(
-            session,
-            platform=hamdel.app.profile.platform.value,
-            user_id=hamdel.operator.id,
-            role=Role.OPERATOR,
-            granted_by=None,
-        )
+    await hamdel.grant(hamdel.operator, Role.OPERATOR)
     operator, admin = hamdel.operator, hamdel.admin
     await operator.send("/export")
     await operator.wait_until(lambda u: u.last_text == "📁 از کدام داده خروجی می‌خواهید؟")
@@ -80,12 +72,7 @@ async def test_volunteers_export_is_for_admins_tickets_export_for_operators(hamd
     assert rows[1][2:4] == ["سلامت، فرهنگی", "پزشک"] and rows[1][14] == "09121234567"
     admin_tickets = _rows(await _export(admin, "درخواست‌ها و شکایت‌ها"))
     assert admin_tickets[0][-1] == "تلفن همراه"
-    async with hamdel.db() as session:
-        entries = list(
-            await session.scalars(
-                select(AuditEntry).where(AuditEntry.action.like("export.%")).order_by(AuditEntry.id)
-            )
-        )
+    entries = await hamdel.audit("export.%")
     assert [(e.action, e.actor_id, e.allowed) for e in entries] == [
         ("export.volunteers", operator.id, False),
         ("export.tickets", operator.id, True),

@@ -9,7 +9,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from models import AuditEntry
-from services.roles import Role, grant
+from services.roles import Role
 from tests.conftest import Harness
 from tests.staff.staff_seed import seed_known
 
@@ -49,14 +49,7 @@ async def test_stats_message_and_charts(hamdel: Harness) -> None:
 
 async def test_stats_with_no_donations(hamdel: Harness) -> None:
     operator = hamdel.operator
-    async with hamdel.db() as session:
-        await grant(
-            session,
-            platform=hamdel.app.profile.platform.value,
-            user_id=operator.id,
-            role=Role.OPERATOR,
-            granted_by=None,
-        )
+    await hamdel.grant(operator, Role.OPERATOR)
     await operator.send("/stats")
     assert "هنوز کمکی پرداخت نشده است." in (await operator.next_message())["text"]
     answer = await operator.press("📈 نمودار ۳۰ روز گذشته")
