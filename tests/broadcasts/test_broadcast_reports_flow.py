@@ -4,17 +4,14 @@ and the outbox backlog on /health. The data is described in `report_seed`."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from pydantic_settings import BaseSettings
 
-from bot.messenger import MessengerUser
 from bot.settings import BroadcastSettings
 from services.roles import Role
 from tests.broadcasts.report_seed import seed_broadcast_reports
 from tests.conftest import Harness
+from tests.staff.staff_seed import export_csv
 
 
 @pytest.fixture
@@ -25,24 +22,6 @@ def overrides() -> dict[str, BaseSettings]:
 
 def _plain(text: str) -> str:
     return text.replace("\u2068", "").replace("\u2069", "")
-
-
-def _rows(data: bytes) -> list[list[str]]:
-    assert data.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-
-
-async def _export(user: MessengerUser, title: str) -> tuple[str, list[list[str]]]:
-    """/export → `title` → all time → CSV; the caption and the file's rows."""
-    await user.send("/export")
-    await user.wait_until(lambda u: u.last_text == "📁 از کدام داده خروجی می‌خواهید؟")
-    await user.press(title)
-    await user.press("همه")
-    await user.press("CSV (اکسل و هر برنامهٔ جدول)")
-    await user.wait_until(lambda u: "document" in (u.last or {}))
-    sent = user.last
-    assert sent is not None
-    return sent["caption"], _rows(user.download(sent["document"]["file_id"]))
 
 
 async def test_an_admins_stats_show_the_broadcasts(hamdel: Harness) -> None:
@@ -79,7 +58,7 @@ async def test_subscribers_and_broadcasts_exports_are_for_admins(hamdel: Harness
     assert answer["show_alert"] is True
 
     admin = hamdel.admin
-    caption, rows = await _export(admin, "مشترکان خبرها")
+    caption, rows = await export_csv(admin, "مشترکان خبرها")
     # the seeded eight, the campaign manager and the admin, who have talked to the bot
     assert caption == "📁 مشترکان خبرها — ۱۰ ردیف — همهٔ زمان‌ها"
     assert rows[0][:6] == ["شمارهٔ کاربر", "پیام‌رسان", "زبان", "استان", "موضوع‌ها", "وضعیت"]
@@ -90,7 +69,7 @@ async def test_subscribers_and_broadcasts_exports_are_for_admins(hamdel: Harness
     assert by_user[str(seeded.users["u5"].id)][5] == "ربات را مسدود کرده"
     assert all(str(person) not in str(rows) for person in (admin.id, manager.id, 7001))  # no messenger ids
 
-    caption, rows = await _export(admin, "پیام‌های همگانی")
+    caption, rows = await export_csv(admin, "پیام‌های همگانی")
     assert caption == "📁 پیام‌های همگانی — ۶ ردیف — همهٔ زمان‌ها"
     assert [row[2] for row in rows[1:]] == ["مدیر", "مدیر پویش", "خودکار", "مدیر", "مدیر", "مدیر"]
     assert rows[4][9:] == ["5", "3", "1", "1", "0", "0", "0", "1"]  # b1: to everyone, today

@@ -7,11 +7,14 @@ Tehran's week began on Saturday 7 Azar (2026-11-27 20:30 UTC); its month on 1 Az
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
 from itertools import count
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.messenger import MessengerUser
 from models import Campaign, Donation, User
 from tests.dbkit import sessions_on
 
@@ -105,3 +108,22 @@ async def seed_known(session: AsyncSession) -> dict[str, object]:
     )
     await session.flush()
     return {"a": a.id, "b": b.id}
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    """An export's rows (the file starts with a BOM, so Excel reads it as UTF-8)."""
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+async def export_csv(user: MessengerUser, title: str) -> tuple[str, list[list[str]]]:
+    """/export → `title` → all time → CSV, as a staff member does it: the caption and the rows."""
+    await user.send("/export")
+    await user.wait_until(lambda u: u.last_text == "📁 از کدام داده خروجی می‌خواهید؟")
+    await user.press(title)
+    await user.press("همه")
+    await user.press("CSV (اکسل و هر برنامهٔ جدول)")
+    await user.wait_until(lambda u: "document" in (u.last or {}))
+    sent = user.last
+    assert sent is not None
+    return sent["caption"], csv_rows(user.download(sent["document"]["file_id"]))

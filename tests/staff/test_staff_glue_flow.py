@@ -3,40 +3,19 @@ tickets (operators too), the complaints section of /stats and the tickets backlo
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from pydantic_settings import BaseSettings
 
-from bot.messenger import MessengerUser
 from bot.settings import TicketSettings
 from services.roles import Role
 from tests.conftest import Harness
 from tests.staff.glue_seed import ANONYMOUS_NAME, seed_tickets, seed_volunteers
+from tests.staff.staff_seed import csv_rows, export_csv
 
 
 @pytest.fixture
 def overrides() -> dict[str, BaseSettings]:
     return {"tickets": TicketSettings(sla_hours=12, check_seconds=3600)}
-
-
-def _rows(data: bytes) -> list[list[str]]:
-    assert data.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-
-
-async def _export(user: MessengerUser, title: str) -> bytes:
-    """/export → `title` → all time → CSV; the file's bytes."""
-    await user.send("/export")
-    await user.wait_until(lambda u: u.last_text == "📁 از کدام داده خروجی می‌خواهید؟")
-    await user.press(title)
-    await user.press("همه")
-    await user.press("CSV (اکسل و هر برنامهٔ جدول)")
-    await user.wait_until(lambda u: "document" in (u.last or {}))
-    sent = user.last
-    assert sent is not None and sent["caption"].startswith(f"📁 {title} — ")
-    return user.download(sent["document"]["file_id"])
 
 
 async def test_volunteers_export_is_for_admins_tickets_export_for_operators(hamdel: Harness) -> None:
@@ -51,10 +30,11 @@ async def test_volunteers_export_is_for_admins_tickets_export_for_operators(hamd
     # a forged press on the volunteers table is refused (and audited)
     answer = await operator.press_data("exp:ds:volunteers", operator.last)
     assert answer["show_alert"] is True
-    data = await _export(operator, "درخواست‌ها و شکایت‌ها")
-    rows = _rows(data)
+    caption, rows = await export_csv(operator, "درخواست‌ها و شکایت‌ها")
+    assert caption.startswith("📁 درخواست‌ها و شکایت‌ها — ")
     assert rows[0][-1] == "نیکوکار" and len(rows) == 6  # no mobile column for an operator
-    assert b"0912" not in data and ANONYMOUS_NAME.encode() not in data
+    cells = "\n".join("\t".join(row) for row in rows)
+    assert "0912" not in cells and ANONYMOUS_NAME not in cells
     assert [r[7] for r in rows if r[0] == made["t2"].number] == ["ناشناس"]
 
     await admin.send("/export")
@@ -67,10 +47,10 @@ async def test_volunteers_export_is_for_admins_tickets_export_for_operators(hamd
     sent = admin.last
     assert sent is not None and sent["caption"] == "📁 داوطلبان — ۲ ردیف — همهٔ زمان‌ها"
     assert sent["document"]["file_name"].startswith("hamdel-volunteers-")
-    rows = _rows(admin.download(sent["document"]["file_id"]))
+    rows = csv_rows(admin.download(sent["document"]["file_id"]))
     assert rows[0][:4] == ["شناسه", "پیام‌رسان", "زمینه‌های همکاری", "حرفه"]
     assert rows[1][2:4] == ["سلامت، فرهنگی", "پزشک"] and rows[1][14] == "09121234567"
-    admin_tickets = _rows(await _export(admin, "درخواست‌ها و شکایت‌ها"))
+    _, admin_tickets = await export_csv(admin, "درخواست‌ها و شکایت‌ها")
     assert admin_tickets[0][-1] == "تلفن همراه"
     entries = await hamdel.audit("export.%")
     assert [(e.action, e.actor_id, e.allowed) for e in entries] == [
