@@ -73,15 +73,12 @@ class I18n:
         arguments = _localize(locale, args)
         # Fluent refuses a placeable over 1,000 characters (its guard against runaway
         # expansion); a person's long text (a complaint, a staff answer) goes in afterwards.
-        long_texts = {
-            f"\ue000{index}\ue001": value
-            for index, value in enumerate(arguments.values())
-            if isinstance(value, str) and len(value) > LONG_TEXT
-        }
-        if long_texts:
-            tokens = {value: token for token, value in long_texts.items()}
-            arguments = {name: tokens.get(value, value) if isinstance(value, str) else value
-                         for name, value in arguments.items()}  # fmt: skip
+        long_texts: dict[str, str] = {}
+        for name, argument in arguments.items():
+            if isinstance(argument, str) and len(argument) > LONG_TEXT:
+                token = f"\ue000{len(long_texts)}\ue001"
+                long_texts[token] = argument
+                arguments[name] = token
         value, errors = bundle.format_pattern(message.value, arguments)
         if errors:
             raise MissingText(f"{locale}:{key}: {errors[0]}")
