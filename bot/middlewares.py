@@ -12,6 +12,7 @@ from aiogram.types import CallbackQuery, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.flows import FLOW_LEFT
 from bot.i18n import I18n
 from bot.inbox import is_transient
 from bot.storage import current_session
@@ -80,6 +81,10 @@ class CallbackAnswerer(CallbackAnswerMiddleware):
         callback_answer = data["callback_answer"] = self.construct_callback_answer(
             properties=get_flag(data, "callback_answer"),
         )
+        left = data.get(FLOW_LEFT)
+        if left and not callback_answer.text:
+            # A main-menu press left a flow with something in it (bot.flows): say so in the toast.
+            callback_answer.text = left
         if not callback_answer.disabled and callback_answer.answered:
             await self.answer(event, callback_answer)
         try:

@@ -49,3 +49,22 @@ group-private-only = To talk to Hamdel please write to me privately: @{ $usernam
 error-generic = Sorry, something went wrong and your request was not completed. Nothing was lost; please try again in a moment.
 error-button = Something went wrong; please try again.
 access-denied = Only authorised staff can do this.
+
+# A command or a main-menu button left a flow past its first step (bot/flows.py).
+flow-left = { $flow ->
+    [DonateFlow] Your unfinished donation was set aside.
+    [Eligibility] The unfinished dowry-kit questionnaire was set aside.
+    [StatusForm] The unfinished application lookup was set aside.
+    [Filing] Your unfinished complaint was set aside and not filed.
+    [FollowUp] Your unfinished follow-up was set aside and not sent.
+    [FaqForm] Your unfinished question to an expert was set aside and not sent.
+    [Form] The unfinished volunteer form was set aside.
+    [ProvinceInput] The unfinished province choice was set aside.
+    [Composer] The broadcast you were writing was left unfinished; its draft is kept.
+    [CampaignForm] The unfinished campaign form was set aside.
+    [StatusImport] The status import was set aside.
+    [ExportForm] The unfinished export was set aside.
+    [RolesForm] The unfinished role change was set aside.
+    [AuditForm] The unfinished audit search was set aside.
+   *[other] The unfinished task was set aside.
+}
