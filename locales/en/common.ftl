@@ -49,3 +49,11 @@ group-private-only = To talk to Hamdel please write to me privately: @{ $usernam
 error-generic = Sorry, something went wrong and your request was not completed. Nothing was lost; please try again in a moment.
 error-button = Something went wrong; please try again.
 access-denied = Only authorised staff can do this.
+
+# A personal number typed in a message was masked before it was kept (services/privacy.py).
+privacy-masked = 🔒 We masked the { $kinds } in your message before keeping it (all but the last four digits); there is no need to write such numbers in a message.
+privacy-kind-national_code = national code
+privacy-kind-mobile = mobile number
+privacy-kind-card = bank card number
+privacy-kind-iban = IBAN (Sheba)
+privacy-kinds-separator = {", "}

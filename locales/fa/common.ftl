@@ -49,3 +49,11 @@ group-private-only = برای گفت‌وگو با همدل لطفاً در پی
 error-generic = متأسفیم، مشکلی پیش آمد و درخواست شما انجام نشد. چیزی از دست نرفته است؛ لطفاً چند لحظه بعد دوباره تلاش کنید.
 error-button = مشکلی پیش آمد؛ لطفاً دوباره تلاش کنید.
 access-denied = این کار فقط برای کارکنان مجاز است.
+
+# A personal number typed in a message was masked before it was kept (services/privacy.py).
+privacy-masked = 🔒 { $kinds } را پیش از ذخیره پوشاندیم (جز چهار رقم آخر)؛ لازم نیست چنین شماره‌هایی را در پیام بنویسید.
+privacy-kind-national_code = کد ملی
+privacy-kind-mobile = شمارهٔ موبایل
+privacy-kind-card = شمارهٔ کارت بانکی
+privacy-kind-iban = شمارهٔ شبا
+privacy-kinds-separator = {"، "}
