@@ -14,6 +14,7 @@ from collections.abc import Coroutine, Sequence
 from typing import Any
 
 from bot.settings import Settings, SettingsError, load_settings
+from services import privacy
 
 logger = logging.getLogger("hamdel")
 
