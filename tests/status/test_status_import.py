@@ -1,6 +1,7 @@
 """The admin's status import through the real bot, in both flavors: the status names the bot
 itself lists are accepted (issue 13, 4); a large file is imported in batches that let other
-people's updates through, with a progress message (issue 14, 10)."""
+people's updates through, with a progress message (issue 14, 10); a row given another national
+code is no longer followed by its former owner (issue 14, 7)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.i18n import get_i18n
-from models import Application
+from handlers.status import deliver_notices
+from models import Application, StatusNotification, StatusSubscription
 from services.applications import STATUSES
 from tests.conftest import Harness
-from tests.status.test_status_flow import import_csv, national_code, say
+from tests.status.test_status_flow import GOOD_CSV, REZA, SARA, import_csv, lookup, national_code, say
 
 
 @pytest.mark.parametrize("locale", ["fa", "en"])
@@ -81,3 +83,31 @@ async def test_a_large_import_lets_other_updates_through_and_shows_progress(
     assert edits[-1].startswith("✅ ورود فایل «big.csv» تمام شد")
     async with hamdel.db() as session:
         assert await session.scalar(select(func.count()).select_from(Application)) == ROWS
+
+
+async def test_a_re_import_with_another_national_code_tells_the_former_follower_nothing(
+    hamdel: Harness,
+) -> None:
+    await import_csv(hamdel, GOOD_CSV)
+    former = hamdel.user()
+    await lookup(hamdel, former, "140400123", SARA)
+    former.skip_to_end()
+    await former.press("🔔 هر وقت وضعیت عوض شد خبرم کن")
+    confirmation = await former.next_message()
+    # The row now belongs to someone else (a typo corrected by the office, a reused code).
+    changed = f"کد پیگیری,کد ملی,وضعیت,توضیح,تاریخ\n140400123,{REZA},تایید شده,توضیح مالک تازه,1405/09/08\n"
+    report = await import_csv(hamdel, changed.encode())
+    assert "۰ پرونده تازه، ۱ به‌روزرسانی، ۰ بدون تغییر. ۰ نفر از تغییر وضعیت" in report
+    await deliver_notices(hamdel.app)
+    await hamdel.settle()
+    assert not [m for m in former.messages if "توضیح مالک تازه" in (m.get("text") or "")]
+    async with hamdel.db() as session:
+        assert list(await session.scalars(select(StatusSubscription))) == []
+        assert list(await session.scalars(select(StatusNotification))) == []
+    # The old button cannot follow the new owner's application again.
+    stale = await former.press("🔕 دیگر خبرم نکن", message=confirmation)
+    assert stale["text"] == "این دکمه دیگر معتبر نیست؛ لطفاً دوباره پیگیری کنید."
+    # The new owner can follow it.
+    owner = hamdel.user()
+    reply = await lookup(hamdel, owner, "140400123", REZA)
+    assert "توضیح اداره: توضیح مالک تازه" in reply["text"]
