@@ -385,7 +385,11 @@ async def attachment_given(message: Message, state: FSMContext, t: Translator, s
         )
         return
     await message.answer(
-        t("complaints-attachment-received", count=position, limit=config.attachment_limit),
+        with_masked_notice(
+            t,
+            t("complaints-attachment-received", count=position, limit=config.attachment_limit),
+            privacy.mask_personal_numbers(attachment.caption or "").kinds,
+        ),
         reply_markup=_continue(t, first=False),
     )
 

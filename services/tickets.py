@@ -63,12 +63,13 @@ class Attachment:
     caption: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        """For the draft kept in the conversation state: the caption already masked."""
         return {
             "kind": self.kind,
             "file_id": self.file_id,
             "chat_id": self.chat_id,
             "message_id": self.message_id,
-            "caption": self.caption,
+            "caption": privacy.mask(self.caption),
         }
 
     @classmethod

@@ -23,6 +23,8 @@ from models.tickets import TicketMessage
 from services import exports, privacy
 from services.persian import to_fa_digits
 from services.privacy import mask_personal_numbers
+from services.tickets import Attachment, validate_description
+from services.volunteers import clean_text
 from tests.complaints.complaints_helpers import file_ticket
 from tests.conftest import Harness
 
@@ -319,3 +321,12 @@ async def test_the_bots_default_parse_mode_is_none_and_user_markup_stays_text(ha
     assert not card.get("entities")
     for request in hamdel.messenger.requests:
         assert "parse_mode" not in request.params, request.method
+
+
+def test_every_storage_point_masks() -> None:
+    """The service-level helpers the flows store through (conversation drafts included)."""
+    caption = f"رسید کارت {CARD}"
+    assert Attachment("photo", "f", 1, 2, caption).as_dict()["caption"] == mask_personal_numbers(caption).text
+    assert CODE not in validate_description(f"کد ملی {CODE}", 2000)
+    assert clean_text("موبایل 09121234567", 400) == "موبایل \u200e*******4567"
+    assert privacy.mask(None) is None
