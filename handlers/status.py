@@ -549,7 +549,7 @@ class ImportProgress:
         self.edited_at = 0.0
 
     def _text(self, key: str, done: int) -> str:
-        return self.t(key, name=self.name, done=done, total=self.total, total_count=self.total)
+        return self.t(key, name=self.name, done=done, total=self.total)
 
     async def start(self) -> None:
         if self.total > applications.BATCH_ROWS:

@@ -68,14 +68,8 @@ status-import-skipped = ⛔ Nothing was imported because more than half of the r
 status-import-bad-heading = Bad rows (not imported):
 status-import-bad-line = • line { $line }: { $problem }
 status-import-bad-more = … and { $count } more bad rows.
-status-import-progress = ⏳ Importing “{ $name }”: { $done } of { $total } { $total_count ->
-        [one] row
-       *[other] rows
-    } done… The bot keeps answering everyone meanwhile.
-status-import-progress-done = ✅ Import of “{ $name }” finished: { $total } { $total_count ->
-        [one] row
-       *[other] rows
-    }.
+status-import-progress = ⏳ Importing “{ $name }”, rows done: { $done } of { $total }… The bot keeps answering everyone meanwhile.
+status-import-progress-done = ✅ Import of “{ $name }” finished, rows: { $total }.
 status-import-stale-key = ⚠️ { $count } applications were stored under another key and can't be found until they are imported again.
 status-problem-columns = missing columns
 status-problem-tracking_code = missing or malformed tracking code
