@@ -14,6 +14,7 @@ from collections.abc import Coroutine, Sequence
 from typing import Any
 
 from bot.settings import Settings, SettingsError, load_settings
+from services import privacy
 
 logger = logging.getLogger("hamdel")
 
@@ -86,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     who = f" w{args.index}" if command == "worker" else ""
     logging.basicConfig(level=level, format=f"%(asctime)s %(levelname)s{who} %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    privacy.install_log_masking()  # no national code, mobile, card or IBAN in any log line
     if command == "migrate":
         from bot.migrate import upgrade
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
@@ -95,6 +95,20 @@ def main_menu(t: Translator, sections: list[MenuSection]) -> InlineKeyboardMarku
         for section in sorted(sections, key=lambda s: s.order)
     ]
     return InlineKeyboardMarkup(inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def masked_notice(t: Translator, kinds: Sequence[str]) -> str:
+    """The line telling a person which personal numbers were masked in their message ("" when
+    none were; see services.privacy)."""
+    if not kinds:
+        return ""
+    return t("privacy-masked", kinds=t("privacy-kinds-separator").join(t(f"privacy-kind-{k}") for k in kinds))
+
+
+def with_masked_notice(t: Translator, text: str, kinds: Sequence[str]) -> str:
+    """`text` with the masked-numbers line below it when something was masked."""
+    notice = masked_notice(t, kinds)
+    return f"{text}\n\n{notice}" if notice else text
 
 
 def cancel_button(t: Translator) -> InlineKeyboardButton:

@@ -68,3 +68,11 @@ flow-left = { $flow ->
     [AuditForm] The unfinished audit search was set aside.
    *[other] The unfinished task was set aside.
 }
+
+# A personal number typed in a message was masked before it was kept (services/privacy.py).
+privacy-masked = 🔒 We masked the { $kinds } in your message before keeping it (all but the last four digits); there is no need to write such numbers in a message.
+privacy-kind-national_code = national code
+privacy-kind-mobile = mobile number
+privacy-kind-card = bank card number
+privacy-kind-iban = IBAN (Sheba)
+privacy-kinds-separator = {", "}

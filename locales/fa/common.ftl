@@ -68,3 +68,11 @@ flow-left = { $flow ->
     [AuditForm] جست‌وجوی نیمه‌تمام گزارش کارها کنار گذاشته شد.
    *[other] کار نیمه‌تمام قبلی کنار گذاشته شد.
 }
+
+# A personal number typed in a message was masked before it was kept (services/privacy.py).
+privacy-masked = 🔒 { $kinds } را پیش از ذخیره پوشاندیم (جز چهار رقم آخر)؛ لازم نیست چنین شماره‌هایی را در پیام بنویسید.
+privacy-kind-national_code = کد ملی
+privacy-kind-mobile = شمارهٔ موبایل
+privacy-kind-card = شمارهٔ کارت بانکی
+privacy-kind-iban = شمارهٔ شبا
+privacy-kinds-separator = {"، "}
