@@ -70,9 +70,9 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.echo_bot import BUTTON as ECHO_BUTTON  # noqa: E402
 from bot.app import SANDBOX_TOKEN  # noqa: E402
 from bot.i18n import I18n, Translator  # noqa: E402
-from bot.messenger import LocalMessenger  # noqa: E402
 from bot.migrate import upgrade  # noqa: E402
 from bot.settings import DonationSettings  # noqa: E402
+from messenger import LocalMessenger  # noqa: E402
 from models.db import create_engine, create_sessionmaker  # noqa: E402
 from models.donation import Donation, DonationStatus  # noqa: E402
 from models.tickets import Ticket, TicketCategory  # noqa: E402

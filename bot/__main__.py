@@ -104,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_admin(args, settings)
     if command == "sandbox":
-        from bot.sandbox import run_sandbox
+        from messenger.sandbox import run_sandbox
 
         return _checked(run_sandbox(settings))
     if command == "import-statuses":

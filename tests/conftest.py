@@ -36,7 +36,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import SANDBOX_TOKEN, HamdelApp, create_app
-from bot.messenger import LocalMessenger, MessengerGroup, MessengerUser
 from bot.migrate import upgrade
 from bot.settings import (
     DatabaseSettings,
@@ -48,6 +47,7 @@ from bot.settings import (
     WebhookSettings,
     load_settings,
 )
+from messenger import LocalMessenger, MessengerGroup, MessengerUser
 from models.staff import AuditEntry
 from services.clock import FrozenClock
 from services.roles import Role, grant

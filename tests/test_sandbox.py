@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.sandbox import open_sandbox
 from bot.settings import DatabaseSettings, TelegramSettings, load_settings
+from messenger.sandbox import open_sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -25,7 +25,6 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import make_url
 
 from bot.app import SANDBOX_TOKEN, HamdelApp, create_app
-from bot.messenger import LocalMessenger, MessengerGroup
 from bot.migrate import upgrade
 from bot.settings import (
     DatabaseSettings,
@@ -36,6 +35,7 @@ from bot.settings import (
     WebhookSettings,
     load_settings,
 )
+from messenger import LocalMessenger, MessengerGroup
 from tests.conftest import BACKENDS, FLAVORS, TEST_REDIS_URL, clear_redis_keys
 
 EXAMPLES = int(os.environ.get("HAMDEL_FUZZ_EXAMPLES", "40"))

@@ -18,8 +18,8 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.messenger import LocalMessenger
 from bot.webhook import webhook_path
+from messenger import LocalMessenger
 from models.db import create_engine, create_sessionmaker
 from models.updates import InboxUpdate
 from tests.conftest import SANDBOX_TOKEN, TEST_DATABASE_URL, TEST_REDIS_URL, clear_redis_keys

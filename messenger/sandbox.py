@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.app import SANDBOX_TOKEN, HamdelApp, create_app
-from bot.messenger import LocalMessenger, MessengerGroup, MessengerUser
 from bot.migrate import upgrade_async
 from bot.settings import Settings
+from messenger import LocalMessenger, MessengerGroup, MessengerUser
 
 DONOR_ID = 1001
 ADMIN_ID = 1002

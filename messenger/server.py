@@ -55,7 +55,7 @@ from .state import (
 if TYPE_CHECKING:
     from .actors import MessengerGroup, MessengerUser
 
-log = logging.getLogger("bot.messenger")
+log = logging.getLogger("messenger")
 
 TEXT_MAX = 4096
 CAPTION_MAX = 1024
@@ -123,8 +123,6 @@ _BOT_COMMAND_NAME_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
 
-_spec_missing_logged = False
-
 
 def _int_or_none(value: Any) -> int | None:
     if isinstance(value, bool):
@@ -164,7 +162,7 @@ def command_entities(text: str) -> list[dict[str, Any]]:
 class LocalMessenger:
     """A local Telegram/Bale Bot API server for tests, the sandbox and benchmarks.
 
-    See the package docstring (``bot.messenger``) for the interface.
+    See the package docstring (``messenger``) for the interface.
     """
 
     def __init__(
@@ -211,20 +209,13 @@ class LocalMessenger:
         self.base_url = ""
 
         self.spec_path = Path(spec_path) if spec_path is not None else default_spec_path()
-        self.spec: ApiSpec | None = load_spec(self.spec_path)
-        self._validator = Validator(self.spec) if self.spec is not None else None
-        if self.spec is None:
-            msg = (
-                f"Bot API spec not found at {self.spec_path}: spec validation (unknown/missing "
-                "parameters, types) is skipped; other checks still run"
-            )
-            self._warn(msg)
-            global _spec_missing_logged
-            if not _spec_missing_logged:
-                _spec_missing_logged = True
-                log.warning(msg)
+        self.spec: ApiSpec = load_spec(self.spec_path)
+        self._validator = Validator(self.spec)
         if not ptb_available():
-            self._warn("python-telegram-bot is not installed: reply_markup model parsing is skipped")
+            missing = "python-telegram-bot is not installed: reply_markup model parsing is skipped"
+            if strict:  # strict checks never quietly weaken: install the project's test extra
+                raise RuntimeError(f"{missing} (pip install -e '.[test]')")
+            self._warn(missing)
 
         self._handlers: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {}
         for name in dir(self):
@@ -867,9 +858,7 @@ class LocalMessenger:
         name = self._handler_by_lower.get(method.lower())
         if name is not None:
             return name
-        if self._validator is not None:
-            return self._validator.canonical_method(method)
-        return None
+        return self._validator.canonical_method(method)
 
     async def call(
         self,
@@ -924,7 +913,7 @@ class LocalMessenger:
     async def _execute(
         self, method: str, rec: RecordedRequest, raw: dict[str, Any], files: dict[str, UploadedFile]
     ) -> Any:
-        known_to_spec = self.spec is not None and method in self.spec.methods
+        known_to_spec = method in self.spec.methods
         handler = self._handlers.get(method)
         if self.flavor == "bale" and bale_lacks_method(method):
             raise ApiError(404, "Not Found", violation=f"method {method} does not exist on Bale")
@@ -935,7 +924,7 @@ class LocalMessenger:
 
         params = self._attach_files(raw, files)
         problems: list[Problem] = []
-        if known_to_spec and self._validator is not None:
+        if known_to_spec:
             params, problems = self._validator.check_call(method, params)
         problems.extend(self._semantic_problems(method, params, problems))
         rec.params = params
@@ -949,7 +938,7 @@ class LocalMessenger:
                 raise _fault_error(fault)
 
         if handler is None:
-            returns = self.spec.returns.get(method, ()) if self.spec else ()
+            returns = self.spec.returns.get(method, ())
             if returns == ("Boolean",):
                 return True
             raise ApiError(
@@ -1051,7 +1040,7 @@ class LocalMessenger:
         # reply markup
         if "reply_markup" in p:
             markup = _decode(p["reply_markup"])
-            if isinstance(markup, dict) or self._validator is None:
+            if isinstance(markup, dict):
                 for msg in check_reply_markup(markup):
                     out.append(Problem("reply_markup", f"reply_markup: {msg}"))
 
