@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -42,6 +44,18 @@ def test_the_spec_ships_with_the_package_with_its_licence(monkeypatch: pytest.Mo
     assert "PaulSonOfLars/telegram-bot-api-spec" in (BUNDLED_SPEC.parent / "README.md").read_text(
         encoding="utf-8"
     )
+
+
+def test_the_spec_is_installed_with_the_package() -> None:
+    """Every file beside the spec is declared as package data (a wheel without it would fail)."""
+    root = Path(messenger.__file__).resolve().parent
+    pyproject = tomllib.loads((root.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = pyproject["tool"]["setuptools"]
+    assert "messenger*" in setuptools["packages"]["find"]["include"]
+    declared = setuptools["package-data"]["messenger"]
+    shipped = sorted(str(f.relative_to(root)) for f in (root / "botapi").iterdir())
+    assert [f for f in shipped if not any(fnmatch.fnmatch(f, pattern) for pattern in declared)] == []
+    assert "messenger" in pyproject["tool"]["mypy"]["packages"]
 
 
 def test_a_missing_spec_is_an_error_not_a_skip(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
