@@ -75,9 +75,7 @@ from bot.settings import (  # noqa: E402
 )
 from bot.workers import settle_heap  # noqa: E402
 from messenger import LocalMessenger  # noqa: E402
-from tests.conftest import STAFF_CHAT_ID  # noqa: E402
-from tests.donations.donation_helpers import donation_settings  # noqa: E402
-from tests.scale.scalekit import free_port  # noqa: E402
+from messenger.testkit import STAFF_CHAT_ID, clear_redis_keys, donation_settings, free_port  # noqa: E402
 
 T = TypeVar("T")
 
@@ -470,8 +468,6 @@ async def main(args: argparse.Namespace) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         if server is not None:
             await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            from tests.conftest import clear_redis_keys
-
             assert redis_url is not None
             await clear_redis_keys(redis_url, prefix)
 

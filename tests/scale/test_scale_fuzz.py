@@ -36,7 +36,8 @@ from bot.settings import (
     load_settings,
 )
 from messenger import LocalMessenger, MessengerGroup
-from tests.conftest import BACKENDS, FLAVORS, TEST_REDIS_URL, clear_redis_keys
+from messenger.testkit import clear_redis_keys
+from tests.conftest import BACKENDS, FLAVORS, TEST_REDIS_URL
 
 EXAMPLES = int(os.environ.get("HAMDEL_FUZZ_EXAMPLES", "40"))
 

@@ -20,21 +20,19 @@ from sqlalchemy import select
 
 from bot.webhook import webhook_path
 from messenger import LocalMessenger
-from models.db import create_engine, create_sessionmaker
-from models.updates import InboxUpdate
-from tests.conftest import SANDBOX_TOKEN, TEST_DATABASE_URL, TEST_REDIS_URL, clear_redis_keys
-from tests.dbkit import empty_postgres
-from tests.scale.scalekit import (
+from messenger.testkit import (
     WorkerSet,
-    eventually,
+    clear_redis_keys,
+    empty_postgres,
     free_port,
-    held_lock,
-    message_update,
-    texts,
     wait_exit,
     wait_healthy,
     worker_env,
 )
+from models.db import create_engine, create_sessionmaker
+from models.updates import InboxUpdate
+from tests.conftest import SANDBOX_TOKEN, TEST_DATABASE_URL, TEST_REDIS_URL
+from tests.scale.scalekit import eventually, held_lock, message_update, texts
 
 WELCOME = "به «همدل» خوش آمدید"
 
