@@ -3,7 +3,8 @@ messenger, in strict mode) — messages of every content type, commands, buttons
 keyboards, forged callback data, edits, replies, group messages.
 
 Every example must leave: no ERROR logged (no unhandled exception), every private message
-answered, every callback query answered, no Bot API violation. The normal suite runs
+answered, every callback query answered, no Bot API violation, every update finished in the
+inbox. The normal suite runs
 HAMDEL_FUZZ_EXAMPLES (default 40) scenarios of up to 5 actions per flavor and backend (160
 scenarios, ~500 updates with both backends); HAMDEL_FUZZ_EXAMPLES=1000 for a long run.
 """
