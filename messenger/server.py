@@ -239,6 +239,7 @@ class LocalMessenger:
         # updates
         self._queue: list[UpdateEntry] = []
         self._next_update_id = 1
+        self._restored_message_ids: dict[int, int] = {}
         self._dup_next = 0
         self._dup_same_id = True
         self._allowed: frozenset[str] = (
@@ -398,11 +399,34 @@ class LocalMessenger:
                 last_name=info.last_name,
                 username=info.username,
                 user_id=user_id,
+                last_message_id=self._restored_message_ids.get(user_id, 0),
             )
             self._chats[user_id] = chat
         actor = MessengerUser(self, info, chat)
         self._actors[user_id] = actor
         return actor
+
+    def counters(self) -> dict[str, Any]:
+        """The ids handed out so far (the next update id, each chat's last message id), for
+        `restore_counters` in a later run against the same database (the sandbox keeps them)."""
+        last = dict(self._restored_message_ids)
+        last.update({chat_id: chat.last_message_id for chat_id, chat in self._chats.items()})
+        return {
+            "next_update_id": self._next_update_id,
+            "last_message_ids": {str(chat_id): value for chat_id, value in sorted(last.items())},
+        }
+
+    def restore_counters(self, counters: dict[str, Any]) -> None:
+        """Go on from an earlier run's `counters()`: update and message ids are never handed out
+        twice (the bot's database remembers them: a reused id is a duplicate update, or a reply
+        to another message)."""
+        self._next_update_id = max(self._next_update_id, int(counters.get("next_update_id", 1)))
+        for chat_id, value in (counters.get("last_message_ids") or {}).items():
+            cid = int(chat_id)
+            self._restored_message_ids[cid] = max(self._restored_message_ids.get(cid, 0), int(value))
+            chat = self._chats.get(cid)
+            if chat is not None:
+                chat.last_message_id = max(chat.last_message_id, int(value))
 
     def group(
         self,
@@ -431,7 +455,12 @@ class LocalMessenger:
         else:
             ctype = "supergroup" if forum or str(chat_id).startswith("-100") else "group"
         chat = Chat(
-            id=chat_id, type=ctype, title=title, username=username, is_forum=forum and ctype == "supergroup"
+            id=chat_id,
+            type=ctype,
+            title=title,
+            username=username,
+            is_forum=forum and ctype == "supergroup",
+            last_message_id=self._restored_message_ids.get(chat_id, 0),
         )
         for uid, status in (members or {}).items():
             chat.members[int(uid)] = status
@@ -589,8 +618,10 @@ class LocalMessenger:
             if reply_markup is not None:
                 if "keyboard" in reply_markup:
                     chat.reply_keyboard = reply_markup
+                    chat.reply_keyboard_message_id = sm.message_id
                 elif "remove_keyboard" in reply_markup:
                     chat.reply_keyboard = None
+                    chat.reply_keyboard_message_id = None
             chat.bot_message_ids.append(sm.message_id)
             chat.signal.fire()
         return sm
