@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hamdel: {error}", file=sys.stderr)
         return 2
     command = args.command or ("run" if settings.telegram.bot_token else "sandbox")
-    # The sandbox is a conversation in the terminal: only warnings may interrupt it.
+    # The sandbox is a conversation in the terminal: it sends its log to a file (messenger.sandbox).
     level = logging.WARNING if command == "sandbox" else logging.INFO
     who = f" w{args.index}" if command == "worker" else ""
     logging.basicConfig(level=level, format=f"%(asctime)s %(levelname)s{who} %(name)s: %(message)s")
@@ -106,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_admin(args, settings)
     if command == "sandbox":
-        from bot.sandbox import run_sandbox
+        from messenger.sandbox import run_sandbox
 
         return _checked(run_sandbox(settings))
     if command == "import-statuses":

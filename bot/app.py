@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers
 from bot import __version__
+from bot.aiogram_compat import observer_filters, polling_update_tasks, run_filter_on_loop
 from bot.i18n import I18n, get_i18n
 from bot.inbox import HamdelDispatcher, UpdateInbox, new_worker_id, reraise_transient
 from bot.lifecycle import Gate
@@ -244,7 +245,7 @@ class HamdelApp:
 
         self.gate.close()
         finished = await self.gate.wait_idle(left())
-        polling_tasks = set(getattr(self.dispatcher, "_handle_update_tasks", ()))
+        polling_tasks = polling_update_tasks(self.dispatcher)
         if polling_tasks:
             _, pending = await asyncio.wait(polling_tasks, timeout=left())
             finished = finished and not pending
@@ -302,24 +303,15 @@ def run_sync_filters_inline(router: Router) -> int:
     routers are module-level and mounted again by every app in a process)."""
     changed = 0
     for observer in router.observers.values():
-        filters = [*(observer._handler.filters or ())]
+        filters = observer_filters(observer)
         for handler in observer.handlers:
             filters += handler.filters or ()
         for item in filters:
-            if isinstance(item, FilterObject) and not item.awaitable:
-                item.callback = _awaitable(item.callback)
-                item.awaitable = True
+            if isinstance(item, FilterObject) and run_filter_on_loop(item):
                 changed += 1
     for child in router.sub_routers:
         changed += run_sync_filters_inline(child)
     return changed
-
-
-def _awaitable(function: Any) -> Any:
-    async def call(*args: Any, **kwargs: Any) -> Any:
-        return function(*args, **kwargs)
-
-    return call
 
 
 def paid_broadcasts(settings: Settings, profile: PlatformProfile) -> bool:

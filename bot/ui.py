@@ -14,6 +14,7 @@ from aiogram.utils import keyboard
 from aiohttp import web
 from pydantic import Field
 
+from bot.aiogram_compat import builder_rows
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 
@@ -45,7 +46,7 @@ class InlineKeyboardBuilder(keyboard.InlineKeyboardBuilder):  # noqa: TID251
     buttons shared: nothing in Hamdel changes a button after building it."""
 
     def export(self) -> list[list[InlineKeyboardButton]]:
-        return [list(row) for row in self._markup]
+        return builder_rows(self)
 
 
 class MenuCallback(CallbackData, prefix="menu"):

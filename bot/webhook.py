@@ -17,6 +17,7 @@ from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from bot.aiogram_compat import webhook_response_body
 from bot.platform import PlatformProfile
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ class PlatformWebhookHandler(SimpleRequestHandler):
         result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
             self.bot, self.profile.normalize_update(raw), **self.data
         )
-        return web.Response(body=self._build_response_writer(bot=self.bot, result=result))
+        return web.Response(body=webhook_response_body(self, self.bot, result))
 
     async def _through_inbox(self, inbox: UpdateInbox, raw: dict[str, Any]) -> web.Response:
         from bot.inbox import Outcome, is_transient

@@ -11,6 +11,7 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.enums import ChatType
 
+from bot.aiogram_compat import detach_router
 from bot.flows import FlowExit
 from bot.ui import Feature, MenuSection
 from handlers import (
@@ -84,10 +85,7 @@ def _mount(parent: Router, children: list[Router | None]) -> None:
     for child in children:
         if child is None:
             continue
-        previous = child.parent_router
-        if previous is not None:
-            previous.sub_routers.remove(child)
-            child._parent_router = None
+        detach_router(child)
         parent.include_router(child)
 
 

@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings
 import handlers
 from bot.flows import command_name, flow_group, something_lost
 from bot.i18n import get_i18n
-from bot.messenger import MessengerUser
+from messenger import MessengerUser
 from services.roles import Role
 from tests.conftest import FLAVORS, Harness
 from tests.donations.donation_helpers import add_campaign, donation_settings

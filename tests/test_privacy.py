@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.messenger import MessengerUser
+from messenger import MessengerUser
 from models import FaqQuery
 from models.tickets import TicketMessage
 from services import exports, privacy
