@@ -1117,7 +1117,7 @@ async def _start_gateway(
             profile,
         )
         return
-    await service.set_authority(session, donation.id, authority)
+    await service.set_authority(session, donation.id, authority, now)
     donation.gateway_authority = authority
     await state.clear()
     await session.commit()

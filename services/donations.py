@@ -14,7 +14,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -177,9 +177,92 @@ async def get_donation(session: AsyncSession, donation_id: int) -> Donation | No
     return await session.get(Donation, donation_id)
 
 
-async def set_authority(session: AsyncSession, donation_id: int, authority: str) -> None:
+# --- Gateway verification ---------------------------------------------------------------------------
+#
+# Only the gateway's own verify answer changes a gateway order. A negative answer while the bank's
+# session may still be open (a forged "cancelled" callback, a donor still on the bank's page) is
+# not final: the order is failed but checked again once the session is over; an unusable answer
+# (network, 5xx) is asked again with backoff. After GATEWAY_WINDOW nobody asks any more.
+
+GATEWAY_SESSION = timedelta(minutes=20)
+GATEWAY_WINDOW = timedelta(days=1)
+VERIFY_BACKOFF = timedelta(minutes=2)
+VERIFY_BACKOFF_MAX = timedelta(hours=1)
+
+
+def next_verify(created_at: datetime, now: datetime, *, negative: bool, attempts: int) -> datetime | None:
+    """When to ask the gateway again about an order after an answer that was not "paid"; None
+    when the answer is final (negative once the bank's session is over) or the window has passed."""
+    session_over = created_at + GATEWAY_SESSION
+    if negative:
+        return None if now >= session_over else session_over
+    when = max(now + min(VERIFY_BACKOFF * 2 ** min(attempts, 10), VERIFY_BACKOFF_MAX), session_over)
+    return when if when <= created_at + GATEWAY_WINDOW else None
+
+
+async def set_authority(session: AsyncSession, donation_id: int, authority: str, now: datetime) -> None:
+    """The gateway opened the payment: the reconciler first asks about it when the bank's session
+    is over (unless the donor's return settles it first)."""
     await session.execute(
-        update(Donation).where(Donation.id == donation_id).values(gateway_authority=authority)
+        update(Donation)
+        .where(Donation.id == donation_id)
+        .values(gateway_authority=authority, next_verify_at=now + GATEWAY_SESSION)
+    )
+
+
+async def verify_refused(session: AsyncSession, donation: Donation, detail: str, now: datetime) -> bool:
+    """The gateway answered that this order is not paid: pending → failed, and the next check
+    scheduled unless the answer is final. True when the order was pending until now."""
+    recheck = next_verify(donation.created_at, now, negative=True, attempts=donation.verify_attempts)
+    result = await session.execute(
+        update(Donation)
+        .where(Donation.id == donation.id, Donation.status == DonationStatus.PENDING.value)
+        .values(status=DonationStatus.FAILED.value, status_detail=detail[:64], next_verify_at=recheck)
+    )
+    if result.rowcount:  # type: ignore[attr-defined]
+        return True
+    await session.execute(
+        update(Donation)
+        .where(Donation.id == donation.id, Donation.status == DonationStatus.FAILED.value)
+        .values(next_verify_at=recheck)
+    )
+    return False
+
+
+async def verify_unanswered(session: AsyncSession, donation: Donation, now: datetime) -> None:
+    """The gateway gave no usable answer: ask again later, backing off."""
+    attempts = donation.verify_attempts + 1
+    await session.execute(
+        update(Donation)
+        .where(
+            Donation.id == donation.id,
+            Donation.status.in_((DonationStatus.PENDING.value, DonationStatus.FAILED.value)),
+        )
+        .values(
+            verify_attempts=attempts,
+            next_verify_at=next_verify(donation.created_at, now, negative=False, attempts=attempts),
+        )
+    )
+
+
+async def gateway_orders_due(
+    session: AsyncSession, provider: str, now: datetime, limit: int = 100
+) -> list[Donation]:
+    """Gateway orders, pending or failed, whose next check is due (inside the window)."""
+    return list(
+        await session.scalars(
+            select(Donation)
+            .where(
+                Donation.provider == provider,
+                Donation.status.in_((DonationStatus.PENDING.value, DonationStatus.FAILED.value)),
+                Donation.gateway_authority.is_not(None),
+                Donation.next_verify_at.is_not(None),
+                Donation.next_verify_at <= now,
+                Donation.created_at >= now - GATEWAY_WINDOW,
+            )
+            .order_by(Donation.next_verify_at, Donation.id)
+            .limit(limit)
+        )
     )
 
 
@@ -335,6 +418,7 @@ async def record_payment(
             "provider_ref": provider_ref,
             "paid_at": now,
             "status_detail": None if matches else "amount-mismatch",
+            "next_verify_at": None,
         }
         if not matches:
             logger.error(

@@ -124,7 +124,7 @@ donations-history-donate = 💝 Donate again
 
 donations-page-title = Hamdel — payment result
 donations-page-success-heading = Your payment went through
-donations-page-success = Your gift of { $amount } for { $target } is recorded. Receipt number: { $number }. We have also sent the receipt to your chat with Hamdel. Thank you for your kindness.
+donations-page-success = Your payment is confirmed; its receipt is in your chat with Hamdel. Thank you for your kindness.
 donations-page-failed-heading = The payment did not go through
 donations-page-cancelled = The payment was cancelled or failed and no gift was recorded. If your account was charged, the bank returns the money within 72 hours.
 donations-page-pending-heading = Waiting for the bank

@@ -124,7 +124,7 @@ donations-history-donate = 💝 کمک تازه
 
 donations-page-title = همدل — نتیجهٔ پرداخت
 donations-page-success-heading = پرداخت شما موفق بود
-donations-page-success = کمک { $amount } شما برای { $target } ثبت شد. شمارهٔ رسید: { $number }. رسید را در گفت‌وگو با همدل هم برایتان فرستادیم. از مهربانی شما سپاسگزاریم.
+donations-page-success = پرداخت شما تأیید شد و رسید آن را در گفت‌وگو با همدل برایتان فرستادیم. از مهربانی شما سپاسگزاریم.
 donations-page-failed-heading = پرداخت انجام نشد
 donations-page-cancelled = پرداخت لغو شد یا ناموفق بود و کمکی ثبت نشد. اگر مبلغی از حساب شما کم شده باشد، بانک حداکثر تا ۷۲ ساعت آن را بازمی‌گرداند.
 donations-page-pending-heading = در انتظار تأیید بانک
