@@ -65,6 +65,7 @@ from services.payments import (
 from services.persian import (
     format_date,
     format_datetime,
+    format_number,
     format_toman,
     normalize_text,
     parse_toman,
@@ -1013,7 +1014,8 @@ async def pay(
             session,
             user_id=user.id,
             target=flow,
-            amount_rials=amount,
+            # What the invoice charges (rounded up to whole Stars or cents): the receipt shows it.
+            amount_rials=provider.rials_for(terms.total_amount),
             provider=provider.name,
             currency=terms.currency,
             invoice_amount=terms.total_amount,
@@ -1022,7 +1024,12 @@ async def pay(
         )
         await state.clear()
         await session.commit()
-        await _show(query, t("donations-invoice-sent", amount=format_toman(amount, t.locale)), None, profile)
+        await _show(
+            query,
+            t("donations-invoice-sent", amount=format_toman(donation.amount_rials, t.locale)),
+            None,
+            profile,
+        )
         try:
             await _send_invoice(query, t, session, donation, provider)
         except TelegramBadRequest as error:
@@ -1231,7 +1238,6 @@ async def successful_payment(
         logger.error("successful_payment without a charge id from user %s: %r", user.user_id, payment)
         return
     provider = invoice_provider(settings.donations, profile.invoice_provider)
-    amount_rials = _rials_of(provider, payment.currency, payment.total_amount)
     order = await service.find_by_payload(session, payment.invoice_payload)
     record = await service.record_payment(
         session,
@@ -1241,21 +1247,82 @@ async def successful_payment(
         provider_ref=f"{profile.invoice_provider}:{charge_id}",
         currency=payment.currency,
         total_amount=payment.total_amount,
-        amount_rials=amount_rials or (order.amount_rials if order is not None else payment.total_amount),
+        amount_rials=_rials_of(provider, payment.currency, payment.total_amount),
         now=clock.now(),
     )
+    held = record.result is service.RecordResult.HELD
     if record.new:
         logger.info(
             "payment %s recorded (%s) as receipt %s", charge_id, record.result, record.donation.receipt_number
         )
-        app.metrics.donation_recorded(record.donation.amount_rials, payment.currency)
+        if held:
+            app.metrics.donation_held(payment.currency)
+        else:
+            app.metrics.donation_recorded(record.donation.amount_rials, payment.currency)
     else:
         logger.warning("payment %s delivered again: not counted twice", charge_id)
     # The donor's conversation state is left alone: they may be in the middle of something else.
     await session.commit()
     bot = message.bot
     assert isinstance(bot, Bot)
+    if held:
+        await _tell_held(
+            bot, t, app, message.chat.id, record.donation, payment.currency, payment.total_amount
+        )
+        return
+    if record.donation.status == DonationStatus.HELD.value:
+        return  # a held payment delivered again: told once already
     await send_receipt(bot, session, t, message.chat.id, record.donation, clock)
+
+
+def paid_amount_text(t: Translator, currency: str, total_amount: int) -> str:
+    """What a provider says was paid, in its own currency: toman for rials, else the currency's
+    smallest unit and code (Stars, cents)."""
+    if currency == "IRR":
+        return format_toman(total_amount, t.locale)
+    return t("donations-paid-in-currency", amount=format_number(total_amount, t.locale), currency=currency)
+
+
+async def _tell_held(
+    bot: Bot,
+    t: Translator,
+    app: HamdelApp,
+    chat_id: int,
+    donation: Donation,
+    currency: str,
+    total_amount: int,
+) -> None:
+    """A payment in another currency or amount than its order: the donor hears that staff review
+    it (no receipt, counted nowhere); the staff chat gets the facts to settle it."""
+    paid = paid_amount_text(t, currency, total_amount)
+    try:
+        await bot.send_message(chat_id, t("donations-held", paid=paid))
+    except TelegramAPIError as error:
+        logger.warning("could not tell %s that payment %s is held: %s", chat_id, donation.provider_ref, error)
+    staff_chat = app.settings.staff.staff_chat_id
+    if staff_chat is None:
+        logger.error(
+            "held payment %s (donation %s): STAFF_CHAT_ID is not set", donation.provider_ref, donation.id
+        )
+        return
+    staff_t = app.i18n.translator(app.settings.locale.default_locale)
+    ordered = (donation.status_detail or "").removeprefix("ordered:").split(" ")
+    if len(ordered) == 2 and ordered[0].isdigit():
+        ordered_text = paid_amount_text(staff_t, ordered[1], int(ordered[0]))
+    else:
+        ordered_text = staff_t("donations-held-staff-no-order")
+    text = staff_t(
+        "donations-held-staff",
+        id=donation.id,
+        paid=paid_amount_text(staff_t, currency, total_amount),
+        ordered=ordered_text,
+        reference=donation.provider_ref or "—",
+        date=format_datetime(donation.paid_at or donation.created_at, staff_t.locale),
+    )
+    try:
+        await bot.send_message(staff_chat, text)
+    except TelegramAPIError as error:
+        logger.error("held payment %s not announced to the staff chat: %s", donation.provider_ref, error)
 
 
 def _rials_of(provider: InvoiceProvider | None, currency: str, total_amount: int) -> int | None:

@@ -347,6 +347,7 @@ class RecordResult(StrEnum):
     DUPLICATE = "duplicate"  # this provider reference was recorded before: nothing changed
     EXTRA = "extra"  # the order was already paid by another payment: recorded as a new gift
     ORPHAN = "orphan"  # no order for this payload: recorded as a general gift, and logged
+    HELD = "held"  # another currency or amount than the order's: held for staff review
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,6 +389,12 @@ async def _by_reference(session: AsyncSession, provider_ref: str) -> Donation | 
     )
 
 
+def ordered_terms(order: Donation) -> str:
+    """What a held payment's order asked for, kept in its `status_detail` for the reviewer
+    (the row itself holds what was paid)."""
+    return f"ordered:{order.invoice_amount} {order.currency}"[:64]
+
+
 async def record_payment(
     session: AsyncSession,
     *,
@@ -397,32 +404,39 @@ async def record_payment(
     provider_ref: str,
     currency: str,
     total_amount: int,
-    amount_rials: int,
+    amount_rials: int | None,
     now: datetime,
 ) -> PaymentRecord:
     """Record a confirmed payment exactly once.
 
-    `provider_ref` is the provider's id for this payment; `amount_rials` is what the payment is
-    worth in rials (used when it does not match the order). Safe to call again with the same
-    reference, and safe when two calls race: the UNIQUE reference decides, the loser gets
-    DUPLICATE."""
+    `provider_ref` is the provider's id for this payment; `currency` and `total_amount` are what
+    the provider says was paid, `amount_rials` what that is worth in rials (None: a currency we
+    cannot convert). A payment that differs from its order's currency or amount — or that we
+    cannot value — is HELD for staff review: it gets no receipt number and counts toward
+    nothing. Safe to call again with the same reference, and safe when two calls race: the
+    UNIQUE reference decides, the loser gets DUPLICATE."""
     existing = await _by_reference(session, provider_ref)
     if existing is not None:
         return PaymentRecord(RecordResult.DUPLICATE, existing)
 
     order = await find_by_payload(session, payload)
+    matches = (
+        order is not None
+        and amount_rials is not None
+        and order.currency == currency
+        and order.invoice_amount == total_amount
+    )
     if order is not None and order.status in (DonationStatus.PENDING.value, DonationStatus.FAILED.value):
-        matches = order.currency == currency and order.invoice_amount == total_amount
         values: dict[str, Any] = {
-            "status": DonationStatus.PAID.value,
+            "status": DonationStatus.PAID.value if matches else DonationStatus.HELD.value,
             "provider_ref": provider_ref,
             "paid_at": now,
-            "status_detail": None if matches else "amount-mismatch",
+            "status_detail": None if matches else ordered_terms(order),
             "next_verify_at": None,
         }
         if not matches:
             logger.error(
-                "payment %s for order %s: paid %s %s, order says %s %s",
+                "payment %s for order %s: paid %s %s, order says %s %s: held for review",
                 provider_ref,
                 payload,
                 total_amount,
@@ -430,7 +444,9 @@ async def record_payment(
                 order.invoice_amount,
                 order.currency,
             )
-            values.update(amount_rials=amount_rials, currency=currency, invoice_amount=total_amount)
+            values.update(currency=currency, invoice_amount=total_amount)
+            if amount_rials:
+                values.update(amount_rials=amount_rials)
         try:
             async with session.begin_nested():
                 result = await session.execute(
@@ -439,7 +455,7 @@ async def record_payment(
                     .values(**values)
                 )
                 changed = bool(result.rowcount)  # type: ignore[attr-defined]
-                if changed:
+                if changed and matches:
                     receipt = await next_receipt_number(session, now)
                     await session.execute(
                         update(Donation).where(Donation.id == order.id).values(receipt_number=receipt)
@@ -448,17 +464,28 @@ async def record_payment(
             changed = False
         if changed:
             await session.refresh(order)
-            return PaymentRecord(RecordResult.RECORDED, order)
+            return PaymentRecord(RecordResult.RECORDED if matches else RecordResult.HELD, order)
         # Someone else changed the order meanwhile: the same payment (duplicate), or another one.
         existing = await _by_reference(session, provider_ref)
         if existing is not None:
             return PaymentRecord(RecordResult.DUPLICATE, existing)
         await session.refresh(order)
 
-    if order is None:
+    # A second payment of a paid order, or one for no known order: a gift of its own when it
+    # matches its order (or, without an order, when we can value it); otherwise held.
+    hold = amount_rials is None or (order is not None and not matches)
+    if hold:
+        logger.error(
+            "payment %s (%s %s) for order %r: held for review", provider_ref, total_amount, currency, payload
+        )
+        result_kind = RecordResult.HELD
+        detail = ordered_terms(order) if order is not None else "unknown-order"
+    elif order is None:
         logger.error("payment %s for unknown order %r: recorded as a general gift", provider_ref, payload)
+        result_kind, detail = RecordResult.ORPHAN, "unknown-order"
     else:
         logger.warning("order %s paid again by %s: recorded as a new gift", payload, provider_ref)
+        result_kind, detail = RecordResult.EXTRA, "extra-payment"
     digest = hashlib.sha256(provider_ref.encode()).hexdigest()[:16]
     gift = Donation(
         user_id=order.user_id if order is not None else user_id,
@@ -466,14 +493,14 @@ async def record_payment(
         purpose=order.purpose if order is not None else Purpose.GENERAL.value,
         province_id=order.province_id if order is not None else None,
         county_id=order.county_id if order is not None else None,
-        amount_rials=amount_rials,
+        amount_rials=amount_rials or (order.amount_rials if order is not None else max(total_amount, 1)),
         provider=provider,
         currency=currency,
         invoice_amount=total_amount,
-        status=DonationStatus.PAID.value,
+        status=DonationStatus.HELD.value if hold else DonationStatus.PAID.value,
         payload=f"{payload[:40]}+{digest}" if order is not None else f"orphan+{digest}",
         provider_ref=provider_ref,
-        status_detail="extra-payment" if order is not None else "unknown-order",
+        status_detail=detail,
         created_at=now,
         paid_at=now,
     )
@@ -481,14 +508,15 @@ async def record_payment(
         async with session.begin_nested():
             session.add(gift)
             await session.flush()
-            gift.receipt_number = await next_receipt_number(session, now)
-            await session.flush()
+            if not hold:
+                gift.receipt_number = await next_receipt_number(session, now)
+                await session.flush()
     except IntegrityError:
         existing = await _by_reference(session, provider_ref)
         if existing is None:
             raise
         return PaymentRecord(RecordResult.DUPLICATE, existing)
-    return PaymentRecord(RecordResult.EXTRA if order is not None else RecordResult.ORPHAN, gift)
+    return PaymentRecord(result_kind, gift)
 
 
 # --- History --------------------------------------------------------------------------------------

@@ -110,8 +110,24 @@ donations-payment-failed =
     The payment of { $amount } for { $target } did not go through and no gift was recorded. If your account was charged, the bank returns the money within 72 hours.
     Would you like to try again?
 donations-retry = 🔁 Try again
+donations-paid-in-currency = { $amount } { $currency }
+donations-held =
+    🙏 Your payment ({ $paid }) has arrived; thank you.
+    Its amount or currency does not match your donation's invoice, so Hamdel's staff are reviewing it and no receipt is issued until they finish.
+donations-held-staff =
+    ⚠️ A payment is held for review
+    Donation number: { $id }
+    Paid: { $paid }
+    Invoice: { $ordered }
+    Payment reference: { $reference }
+    Time: { $date }
+    It counts toward no total or statistic until it is settled.
+donations-held-staff-no-order = no invoice found
 
-donations-history-title = 📜 Your donations: { $count } gifts, { $total } in all
+donations-history-title = 📜 Your donations: { $count ->
+        [one] { $count } gift
+       *[other] { $count } gifts
+    }, { $total } in all
 donations-history-line =
     { $index }. { $date } — { $amount }
     { $target } · receipt { $receipt }
