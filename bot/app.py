@@ -161,10 +161,12 @@ class HamdelApp:
         return webhook_path(webhook.path, self.bot.token, webhook.secret)
 
     def build_web_app(self, *, webhook: bool = True) -> web.Application:
-        """The bot's own web server: the features' pages, /healthz and /metrics, and the webhook
-        endpoint in webhook mode."""
+        """The bot's own (public) web server: the features' pages and the webhook endpoint in
+        webhook mode; /healthz and /metrics only when METRICS_ON_WEBHOOK (they belong on the ops
+        listener, `build_ops_app`)."""
         application = web.Application()
-        add_ops_routes(self, application)
+        if self.settings.scale.metrics_on_webhook:
+            add_ops_routes(self, application)
         for feature in self.features:
             for add_routes in feature.web_routes:
                 add_routes(self, application)
@@ -180,7 +182,7 @@ class HamdelApp:
         return application
 
     def build_ops_app(self) -> web.Application:
-        """Only /healthz and /metrics (METRICS_PORT + worker index)."""
+        """Only /healthz and /metrics (METRICS_HOST, METRICS_PORT + worker index)."""
         application = web.Application()
         add_ops_routes(self, application)
         return application

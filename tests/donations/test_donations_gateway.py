@@ -339,6 +339,44 @@ async def test_reconciler_settles_a_donor_who_never_came_back(
     assert await reconcile_once(hamdel.app) == 0
 
 
+async def _get(url: str) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        return response.status, await response.text()
+
+
+async def test_gateway_gifts_counted_in_metrics_served_off_the_public_listener(
+    hamdel: Harness, zarinpal: FakeZarinpal, web_port: int
+) -> None:
+    """Every recorded gift is counted, the gateway's as much as the in-chat invoice's; /metrics
+    and /healthz are on the ops listener (loopback, METRICS_PORT), not on the public one that
+    serves the gateway's return page."""
+    await add_campaign(hamdel)
+    user = hamdel.user()
+    await _to_gateway(user)
+    await _callback(web_port, Authority=zarinpal.last_authority, Status="OK")
+    await user.wait_until(lambda u: receipts(u))
+    assert (await _get(f"http://127.0.0.1:{web_port}/metrics"))[0] == 404
+    assert (await _get(f"http://127.0.0.1:{web_port}/healthz"))[0] == 404
+    runner, ops_port = await hamdel.app.serve_web("127.0.0.1", 0, application=hamdel.app.build_ops_app())
+    try:
+        status, body = await _get(f"http://127.0.0.1:{ops_port}/metrics")
+        assert status == 200
+        assert 'hamdel_donations_recorded_total{currency="IRR"} 1.0' in body
+        assert "hamdel_donations_recorded_rials_total 1e+06" in body
+        assert (await _get(f"http://127.0.0.1:{ops_port}/healthz"))[0] == 200
+    finally:
+        await runner.cleanup()
+
+
+async def test_webhook_listener_answers_404_for_ops_paths(hamdel_webhook: Harness) -> None:
+    base = hamdel_webhook.messenger._webhook_url.split("/webhook")[0]
+    for path in ("/metrics", "/healthz"):
+        assert (await _get(base + path))[0] == 404
+    user = hamdel_webhook.user()
+    await user.send("/start")
+    await user.next_message()  # the webhook itself still works
+
+
 async def test_gateway_down(hamdel: Harness, zarinpal: FakeZarinpal) -> None:
     await add_campaign(hamdel)
     zarinpal.request_mode = "down"

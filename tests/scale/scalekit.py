@@ -169,6 +169,8 @@ def worker_env(
             "WEBHOOK_LISTEN_HOST": "127.0.0.1",
             "WEBHOOK_LISTEN_PORT": str(port),
             "WORKERS": str(workers),
+            # These tests wait for /healthz on the webhook port (off by default: METRICS_PORT).
+            "METRICS_ON_WEBHOOK": "true",
         }
     )
     for name in ("ADMIN_IDS", "STAFF_CHAT_ID", "METRICS_PORT", "DATABASE_ECHO"):
