@@ -23,7 +23,7 @@ from bot import __version__
 from bot.i18n import I18n, get_i18n
 from bot.inbox import HamdelDispatcher, UpdateInbox, new_worker_id, reraise_transient
 from bot.lifecycle import Gate
-from bot.middlewares import CallbackAnswerer, DatabaseMiddleware, UserMiddleware
+from bot.middlewares import CallbackAnswerer, DatabaseMiddleware, KeptMessageMiddleware, UserMiddleware
 from bot.observability import (
     BotApiMiddleware,
     Metrics,
@@ -404,6 +404,7 @@ def create_app(
     outer(DatabaseMiddleware(sessionmaker))
     outer(dispatcher.fsm)
     outer(UserMiddleware(i18n, users, default_locale))
+    dispatcher.callback_query.outer_middleware(KeptMessageMiddleware())
     dispatcher.callback_query.middleware(CallbackAnswerer())
     dispatcher.include_router(
         handlers.build_router(settings.staff.staff_chat_id, features, settings.tickets.routed_chat_ids)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.i18n import I18n
 from bot.inbox import is_transient
 from bot.storage import current_session
+from bot.ui import KEPT_PREFIX, pressed_message_kept
 from services.users import UserDirectory
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -93,3 +94,19 @@ class CallbackAnswerer(CallbackAnswerMiddleware):
             if not callback_answer.disabled and not callback_answer.answered:
                 await self.answer(event, callback_answer)
         return result
+
+
+class KeptMessageMiddleware(BaseMiddleware):
+    """Outer callback-query middleware: a button of a message kept as a record (`bot.ui.kept`)
+    has its data unwrapped before any filter sees it, and every screen it opens comes as a new
+    message (`bot.ui.show`)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, CallbackQuery) or not (event.data or "").startswith(KEPT_PREFIX):
+            return await handler(event, data)
+        unwrapped = event.model_copy(update={"data": event.data[len(KEPT_PREFIX) :]})  # type: ignore[index]
+        token = pressed_message_kept.set(True)
+        try:
+            return await handler(unwrapped, data)
+        finally:
+            pressed_message_kept.reset(token)

@@ -46,6 +46,7 @@ from bot.ui import (
     MenuSection,
     cancel_button,
     home_button,
+    kept,
     show,
 )
 from models.donation import Campaign, Donation, DonationStatus
@@ -151,6 +152,10 @@ class DonRetry(CallbackData, prefix="dnr"):
     id: CallbackInt
 
 
+class ReceiptCopy(CallbackData, prefix="dnrc"):
+    id: CallbackInt
+
+
 class HistoryPage(CallbackData, prefix="dnh"):
     page: CallbackInt
 
@@ -218,6 +223,8 @@ def receipt_text(t: Translator, donation: Donation, campaign: Campaign | None) -
 
 
 def receipt_markup(t: Translator) -> InlineKeyboardMarkup:
+    """A receipt is a record: its buttons open their screens as new messages (`kept`), never
+    editing the receipt away."""
     builder = InlineKeyboardBuilder()
     builder.button(text=t("donations-receipt-history"), callback_data=HistoryPage(page=0))
     builder.button(
@@ -225,7 +232,7 @@ def receipt_markup(t: Translator) -> InlineKeyboardMarkup:
     )
     builder.add(home_button(t))
     builder.adjust(2, 1)
-    return builder.as_markup()
+    return kept(builder.as_markup())
 
 
 def options_for(settings: Settings, profile: PlatformProfile) -> PaymentOptions:
@@ -1366,6 +1373,16 @@ async def _history_screen(
     if history.pages > 1:
         lines.append(t("donations-history-page", page=history.page + 1, pages=history.pages))
     rows: list[list[InlineKeyboardButton]] = []
+    # Every gift's receipt can be opened again (sent as a copy).
+    copies = [
+        InlineKeyboardButton(
+            text=t("donations-history-receipt-button", index=index),
+            callback_data=ReceiptCopy(id=donation.id).pack(),
+        )
+        for index, donation in enumerate(history.donations, start=first)
+        if donation.receipt_number
+    ]
+    rows += [copies[i : i + 4] for i in range(0, len(copies), 4)]
     nav = _nav_row(t, history.page, history.pages, lambda p: HistoryPage(page=p))
     if nav:
         rows.append(nav)
@@ -1390,6 +1407,28 @@ async def my_donations_page(
 ) -> None:
     text, markup = await _history_screen(session, t, user, callback_data.page)
     await _show(query, text, markup, profile)
+
+
+@router.callback_query(ReceiptCopy.filter())
+async def receipt_copy(
+    query: CallbackQuery,
+    callback_data: ReceiptCopy,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """A past gift's receipt again, as a new message marked as a copy."""
+    donation = await service.receipted_gift(session, user.id, callback_data.id)
+    if donation is None:
+        _stale(callback_answer, t)
+        return
+    campaign = await session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
+    text = t("donations-receipt-copy", receipt=receipt_text(t, donation, campaign))
+    await release()
+    bot = query.bot
+    assert isinstance(bot, Bot)
+    await bot.send_message(query.from_user.id, text, reply_markup=receipt_markup(t))
 
 
 def _add_web_routes(app: HamdelApp, web_app: Any) -> None:

@@ -522,6 +522,18 @@ async def record_payment(
 # --- History --------------------------------------------------------------------------------------
 
 
+async def receipted_gift(session: AsyncSession, user_id: int, donation_id: int) -> Donation | None:
+    """One of this donor's gifts that has a receipt (paid or refunded since), or None."""
+    return await session.scalar(
+        select(Donation).where(
+            Donation.id == donation_id,
+            Donation.user_id == user_id,
+            Donation.status.in_((DonationStatus.PAID.value, DonationStatus.REFUNDED.value)),
+            Donation.receipt_number.is_not(None),
+        )
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class History:
     donations: list[Donation]

@@ -106,6 +106,10 @@ donations-receipt =
     Thank you for your kindness and support 🌱
 donations-receipt-history = 📜 My donations
 donations-receipt-campaigns = 📣 Campaigns
+donations-receipt-copy =
+    📄 Copy of a receipt
+    { $receipt }
+donations-history-receipt-button = 🧾 Receipt { $index }
 donations-payment-failed =
     The payment of { $amount } for { $target } did not go through and no gift was recorded. If your account was charged, the bank returns the money within 72 hours.
     Would you like to try again?

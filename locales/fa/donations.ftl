@@ -106,6 +106,10 @@ donations-receipt =
     از مهربانی و همراهی شما سپاسگزاریم 🌱
 donations-receipt-history = 📜 کمک‌های من
 donations-receipt-campaigns = 📣 پویش‌ها
+donations-receipt-copy =
+    📄 رونوشت رسید
+    { $receipt }
+donations-history-receipt-button = 🧾 رسید { $index }
 donations-payment-failed =
     پرداخت { $amount } برای { $target } انجام نشد و کمکی ثبت نشد. اگر مبلغی از حساب شما کم شده باشد، بانک حداکثر تا ۷۲ ساعت آن را بازمی‌گرداند.
     می‌خواهید دوباره امتحان کنید؟

@@ -556,3 +556,45 @@ async def test_payment_in_another_currency_or_amount_is_held(hamdel: Harness, fl
     assert await paid_donations(hamdel) == []
     await user.send("/mydonations")
     await user.wait_until(lambda u: "هنوز کمکی از شما ثبت نشده است" in u.last_text)
+
+
+async def test_receipt_is_kept_and_past_receipts_can_be_opened_again(hamdel: Harness) -> None:
+    """«📜 کمک‌های من» under a receipt opens the list as a new message (on Telegram too, where
+    screens are edited in place): the receipt stays in the chat, word for word. /mydonations
+    re-sends any past receipt, marked as a copy."""
+    await add_campaign(hamdel)
+    user = hamdel.user()
+    await donate_to_campaign(user, "یلدای مهربانی")
+    await user.pay()
+    await user.wait_until(lambda u: receipts(u))
+    receipt = next(m for m in user.messages if "🧾 رسید کمک شما" in (m.get("text") or ""))
+    sent = len(user.messages)
+    await user.press("📜 کمک‌های من", message=receipt)
+    await user.wait_until(lambda u: len(u.messages) > sent and "کمک‌های شما" in u.last_text)
+    assert user.last["message_id"] != receipt["message_id"]
+    kept = next(m for m in user.messages if m["message_id"] == receipt["message_id"])
+    assert kept["text"] == receipt["text"] and not kept.get("deleted")
+    assert user.buttons(kept) == ["📜 کمک‌های من", "📣 پویش‌ها", "🏠 منوی اصلی"]
+    # The other buttons of the receipt leave it alone too.
+    await user.press("📣 پویش‌ها", message=receipt)
+    await user.wait_until(lambda u: "▰" in u.last_text or "پویش" in u.last_text)
+    await hamdel.settle()
+    kept = next(m for m in user.messages if m["message_id"] == receipt["message_id"])
+    assert kept["text"] == receipt["text"]
+
+    await user.send("/mydonations")
+    await user.wait_until(lambda u: "🧾 رسید ۱" in u.buttons())
+    sent = len(user.messages)
+    await user.press("🧾 رسید ۱")
+    await user.wait_until(lambda u: "رونوشت رسید" in u.last_text)
+    assert len(user.messages) == sent + 1
+    copy = user.last_text
+    assert "شمارهٔ رسید: \u2066۱۴۰۵-۰۰۰۰۰۱\u2069" in copy and "مبلغ: ۱۰۰٬۰۰۰ تومان" in copy
+    assert "کمک‌های شما" in user.messages[-2]["text"]  # the list is still there
+    # Someone else's gift, or a forged id: a stale button, nothing sent.
+    other = hamdel.user()
+    await other.send("/mydonations")
+    await other.next_message()
+    [donation] = await paid_donations(hamdel)
+    answer = await other.press_data(f"dnrc:{donation.id}")
+    assert "رونوشت" not in other.last_text and answer.get("text")
