@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher, Router
@@ -23,7 +24,14 @@ from bot import __version__
 from bot.i18n import I18n, get_i18n
 from bot.inbox import HamdelDispatcher, UpdateInbox, new_worker_id, reraise_transient
 from bot.lifecycle import Gate
-from bot.middlewares import CallbackAnswerer, DatabaseMiddleware, KeptMessageMiddleware, UserMiddleware
+from bot.middlewares import (
+    CallbackAnswerer,
+    DatabaseMiddleware,
+    KeptMessageMiddleware,
+    OncePressMiddleware,
+    PressLedger,
+    UserMiddleware,
+)
 from bot.observability import (
     BotApiMiddleware,
     Metrics,
@@ -406,6 +414,13 @@ def create_app(
     outer(UserMiddleware(i18n, users, default_locale))
     dispatcher.callback_query.outer_middleware(KeptMessageMiddleware())
     dispatcher.callback_query.middleware(CallbackAnswerer())
+    presses = PressLedger(
+        platform=profile.platform.value,
+        redis=redis,
+        key_prefix=settings.redis.redis_key_prefix,
+        retention=timedelta(hours=settings.scale.update_retention_hours),
+    )
+    dispatcher.callback_query.middleware(OncePressMiddleware(presses))
     dispatcher.include_router(
         handlers.build_router(settings.staff.staff_chat_id, features, settings.tickets.routed_chat_ids)
     )

@@ -954,7 +954,7 @@ async def not_text(message: Message, t: Translator) -> None:
 # --- Paying ---------------------------------------------------------------------------------------------
 
 
-@router.callback_query(DonPay.filter())
+@router.callback_query(DonPay.filter(), flags={"once": True})
 async def pay(
     query: CallbackQuery,
     callback_data: DonPay,
