@@ -193,11 +193,12 @@ class PressLedger:
 
 
 class OncePressMiddleware(BaseMiddleware):
-    """Inner callback-query middleware for handlers flagged `flags={"once": True}` (or a text
-    key for the answer, `flags={"once": "broadcast-already-confirmed"}`): the first press of a
-    button on a message acts; a repeat — a double tap, sent concurrently or not, on any worker —
-    gets a short "already done" answer and does nothing. A press whose handler fails is
-    forgotten, so it can be tried again."""
+    """Inner callback-query middleware for handlers flagged `flags={"once": True}`: the first
+    press of a button on a message acts; a repeat — a double tap, sent concurrently or not, on
+    any worker — does nothing and gets a short "already done" answer (the flag may instead name
+    the answer's text key, `flags={"once": "broadcast-already-confirmed"}`, or be an async
+    function `(query, data)` that sets `data["callback_answer"]` itself). A press whose handler
+    fails is forgotten, so it can be tried again."""
 
     def __init__(self, ledger: PressLedger) -> None:
         self.ledger = ledger
@@ -210,6 +211,9 @@ class OncePressMiddleware(BaseMiddleware):
         session: AsyncSession = data["session"]
         key = (message.chat.id, message.message_id, event.data)
         if not await self.ledger.claim(session, *key):
+            if callable(once):
+                await once(event, data)
+                return None
             answer = data.get("callback_answer")
             t = data.get("t")
             if answer is not None and t is not None:

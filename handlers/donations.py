@@ -954,7 +954,20 @@ async def not_text(message: Message, t: Translator) -> None:
 # --- Paying ---------------------------------------------------------------------------------------------
 
 
-@router.callback_query(DonPay.filter(), flags={"once": True})
+async def _pay_pressed_again(query: CallbackQuery, data: dict[str, Any]) -> None:
+    """A repeat press of a Pay button (a double tap, an old message): nothing is sent again; the
+    answer says whether the gift is paid already."""
+    t: Translator = data["t"]
+    answer: CallbackAnswer = data["callback_answer"]
+    order = await service.find_by_payload(data["session"], DonPay.unpack(query.data or "").order)
+    if order is not None and order.status == DonationStatus.PAID.value:
+        answer.text = t("donations-already-paid")
+        answer.show_alert = True
+    else:
+        answer.text = t("common-already-done")
+
+
+@router.callback_query(DonPay.filter(), flags={"once": _pay_pressed_again})
 async def pay(
     query: CallbackQuery,
     callback_data: DonPay,
