@@ -6,7 +6,7 @@ Create Date: 2026-12-02 21:30:00.000000
 
 - `donations.next_verify_at` / `verify_attempts`: the gateway reconciler asks the gateway again
   about pending *and* failed gateway orders until its answer is final (with backoff); gateway
-  orders still open get their first check now.
+  orders still open, and those failed by a "NOK" callback without a verify, get a check now.
 - `donations.status` may be `held` (a payment in another currency or amount than the order's,
   kept for staff review): no schema change, a new value.
 - `button_presses`: pay/confirm/submit presses already handled, so a double tap does nothing twice.
@@ -30,9 +30,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('next_verify_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('verify_attempts', sa.Integer(), server_default='0', nullable=False))
         batch_op.create_index('ix_donations_provider_verify', ['provider', 'next_verify_at'], unique=False)
+    # Open gateway orders, and those a callback's "NOK" failed without asking the gateway, are
+    # checked by the reconciler (inside its one-day window).
     op.execute(
         "UPDATE donations SET next_verify_at = created_at"
-        " WHERE gateway_authority IS NOT NULL AND status = 'pending'"
+        " WHERE gateway_authority IS NOT NULL"
+        " AND (status = 'pending' OR (status = 'failed' AND status_detail = 'cancelled'))"
     )
 
     op.create_table(
