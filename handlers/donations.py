@@ -1259,6 +1259,7 @@ async def successful_payment(
         return
     provider = invoice_provider(settings.donations, profile.invoice_provider)
     order = await service.find_by_payload(session, payment.invoice_payload)
+    invoiced = (order.currency, order.invoice_amount) if order is not None and order.invoice_amount else None
     record = await service.record_payment(
         session,
         user_id=user.id,
@@ -1286,9 +1287,8 @@ async def successful_payment(
     bot = message.bot
     assert isinstance(bot, Bot)
     if held:
-        await _tell_held(
-            bot, t, app, message.chat.id, record.donation, payment.currency, payment.total_amount
-        )
+        paid = (payment.currency, payment.total_amount)
+        await _tell_held(bot, t, app, message.chat.id, record.donation, paid, invoiced)
         return
     if record.donation.status == DonationStatus.HELD.value:
         return  # a held payment delivered again: told once already
@@ -1309,14 +1309,13 @@ async def _tell_held(
     app: HamdelApp,
     chat_id: int,
     donation: Donation,
-    currency: str,
-    total_amount: int,
+    paid: tuple[str, int],
+    invoiced: tuple[str, int] | None,
 ) -> None:
-    """A payment in another currency or amount than its order: the donor hears that staff review
-    it (no receipt, counted nowhere); the staff chat gets the facts to settle it."""
-    paid = paid_amount_text(t, currency, total_amount)
+    """A payment in another currency or amount than its invoice: the donor hears that staff
+    review it (no receipt, counted nowhere); the staff chat gets the facts to settle it."""
     try:
-        await bot.send_message(chat_id, t("donations-held", paid=paid))
+        await bot.send_message(chat_id, t("donations-held", paid=paid_amount_text(t, *paid)))
     except TelegramAPIError as error:
         logger.warning("could not tell %s that payment %s is held: %s", chat_id, donation.provider_ref, error)
     staff_chat = app.settings.staff.staff_chat_id
@@ -1326,16 +1325,13 @@ async def _tell_held(
         )
         return
     staff_t = app.i18n.translator(app.settings.locale.default_locale)
-    ordered = (donation.status_detail or "").removeprefix("ordered:").split(" ")
-    if len(ordered) == 2 and ordered[0].isdigit():
-        ordered_text = paid_amount_text(staff_t, ordered[1], int(ordered[0]))
-    else:
-        ordered_text = staff_t("donations-held-staff-no-order")
     text = staff_t(
         "donations-held-staff",
         id=donation.id,
-        paid=paid_amount_text(staff_t, currency, total_amount),
-        ordered=ordered_text,
+        paid=paid_amount_text(staff_t, *paid),
+        ordered=paid_amount_text(staff_t, *invoiced)
+        if invoiced
+        else staff_t("donations-held-staff-no-order"),
         reference=donation.provider_ref or "—",
         date=format_datetime(donation.paid_at or donation.created_at, staff_t.locale),
     )
