@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
@@ -122,6 +123,28 @@ def home_button(t: Translator) -> InlineKeyboardButton:
     )
 
 
+# A message that is a record (a receipt) must never be edited away: its buttons carry this prefix
+# (`kept`), which `bot.middlewares.KeptMessageMiddleware` strips before any filter sees the data,
+# setting `pressed_message_kept` so that `show` answers with a new message instead of an edit.
+KEPT_PREFIX = "k~"
+pressed_message_kept: ContextVar[bool] = ContextVar("pressed_message_kept", default=False)
+
+
+def kept(markup: InlineKeyboardMarkup) -> InlineKeyboardMarkup:
+    """The same keyboard for a message that stays as it is: each button opens its screen in a
+    new message (callback data that would grow past 64 bytes is left as it is)."""
+    rows = [
+        [
+            button.model_copy(update={"callback_data": KEPT_PREFIX + button.callback_data})
+            if button.callback_data and len((KEPT_PREFIX + button.callback_data).encode()) <= 64
+            else button
+            for button in row
+        ]
+        for row in markup.inline_keyboard
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
 async def show(
     target: Message | CallbackQuery,
     text: str,
@@ -129,10 +152,11 @@ async def show(
     profile: PlatformProfile,
 ) -> Message:
     """Show a screen: on a button press, edit the pressed message where the platform edits
-    keyboards reliably (Telegram), otherwise send a new message (Bale, or a typed command)."""
+    keyboards reliably (Telegram), otherwise send a new message (Bale, a typed command, or a
+    button of a message kept as a record)."""
     if isinstance(target, CallbackQuery):
         message = target.message
-        if profile.can_edit_keyboards and isinstance(message, Message):
+        if profile.can_edit_keyboards and isinstance(message, Message) and not pressed_message_kept.get():
             try:
                 edited = await message.edit_text(text, reply_markup=markup)
             except TelegramBadRequest as error:

@@ -546,7 +546,7 @@ async def _send_summary(message: Message, state: FSMContext, t: Translator, sess
     await message.answer(clip(text, 4096), reply_markup=_summary_keyboard(t, str(data.get("draft"))))
 
 
-@router.callback_query(Complaint.filter(F.action == "ok"))
+@router.callback_query(Complaint.filter(F.action == "ok"), flags={"once": True})
 async def submit(
     query: CallbackQuery,
     callback_data: Complaint,

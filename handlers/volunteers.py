@@ -814,7 +814,7 @@ async def edit_section(
     await _go(query, state, await _draft(state), t, profile, step=callback_data.v)
 
 
-@router.callback_query(VolCb.filter(F.a == "ok"), Form.summary)
+@router.callback_query(VolCb.filter(F.a == "ok"), Form.summary, flags={"once": True})
 async def confirm(
     query: CallbackQuery,
     state: FSMContext,

@@ -180,6 +180,9 @@ def worker_env(
             "WEBHOOK_LISTEN_HOST": "127.0.0.1",
             "WEBHOOK_LISTEN_PORT": str(port),
             "WORKERS": str(workers),
+            # Tests and benchmarks wait for /healthz on the webhook port (off there by default:
+            # the ops endpoints live on METRICS_HOST:METRICS_PORT).
+            "METRICS_ON_WEBHOOK": "true",
         }
     )
     for name in ("ADMIN_IDS", "STAFF_CHAT_ID", "METRICS_PORT", "DATABASE_ECHO"):

@@ -43,6 +43,8 @@ fallback-text = متوجه نشدم چه می‌خواهید. از منوی زی
 fallback-media = این نوع پیام را نمی‌توانم بخوانم. لطفاً متن بنویسید یا از منو انتخاب کنید.
 fallback-edited = ویرایش پیام‌های قبلی را دنبال نمی‌کنم؛ لطفاً متن تازه را دوباره بفرستید.
 fallback-stale-button = این دکمه دیگر معتبر نیست. لطفاً از منوی تازه انتخاب کنید.
+# A pay/confirm button pressed again (a double tap, an old message): nothing was repeated.
+common-already-done = این کار پیش‌تر انجام شده است.
 fallback-too-long = پیام شما خیلی طولانی است (بیش از { $limit } نویسه). لطفاً کوتاه‌تر بنویسید.
 group-private-only = برای گفت‌وگو با همدل لطفاً در پیام خصوصی بنویسید: @{ $username }
 
