@@ -2,8 +2,8 @@
 
 ``data/faq.yaml`` (format in ``data/README.md``) holds the entries: a question in fa/en, a few
 alternative phrasings and the answer in fa/en. :class:`FaqIndex` indexes every phrasing of every
-entry, in both languages, and scores a user's question against them with two TF-IDF models from
-scikit-learn:
+entry, in both languages, and scores a user's question against them with two TF-IDF models
+(:mod:`services.tfidf`):
 
 * character n-grams (2–5, within word boundaries) — tolerant of typos, of missing or extra
   spaces/ZWNJ, and of Persian suffixes (کمکم / کمک‌ها / کمک);
@@ -37,9 +37,9 @@ from typing import Any, Literal
 import numpy as np
 import yaml
 from rapidfuzz import fuzz, process
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from services.persian import normalize_text
+from services.tfidf import TfidfIndex, char_wb_ngrams
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "faq.yaml"
 
@@ -282,15 +282,10 @@ class FaqIndex:
         ]
         # Rows are grouped by entry, so np.maximum.reduceat gives each entry's best row.
         self._starts = np.flatnonzero(np.r_[True, np.diff(owners) != 0])
-        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
-        self._words = TfidfVectorizer(analyzer=_words, sublinear_tf=True)
-        self._chars.fit(rows + docs)
-        self._words.fit(rows + docs)
-        self._char_rows = self._chars.transform(rows).T.tocsr()
-        self._word_rows = self._words.transform(rows).T.tocsr()
-        self._char_docs = self._chars.transform(docs).T.tocsr()
-        self._word_docs = self._words.transform(docs).T.tocsr()
-        self._vocabulary = sorted(t for t in self._words.vocabulary_ if " " not in t)
+        self._rows = len(rows)
+        self._chars = TfidfIndex(rows + docs, char_wb_ngrams)
+        self._words = TfidfIndex(rows + docs, _words)
+        self._vocabulary = sorted(t for t in self._words.vocabulary if " " not in t)
         self._known = set(self._vocabulary)
 
     @classmethod
@@ -310,14 +305,10 @@ class FaqIndex:
         prepared = prepare(text)
         if not prepared:
             return np.zeros(len(self.entries))
-        chars = self._chars.transform([prepared])
-        words = self._words.transform([prepared])
-        per_row = (W_CHARS * (chars @ self._char_rows) + (1 - W_CHARS) * (words @ self._word_rows)).toarray()[
-            0
-        ]
-        per_doc = (W_CHARS * (chars @ self._char_docs) + (1 - W_CHARS) * (words @ self._word_docs)).toarray()[
-            0
-        ]
+        both = W_CHARS * self._chars.similarities(prepared) + (1 - W_CHARS) * self._words.similarities(
+            prepared
+        )
+        per_row, per_doc = both[: self._rows], both[self._rows :]
         best_row: np.ndarray = np.maximum.reduceat(per_row, self._starts)
         result: np.ndarray = W_PHRASING * best_row + (1 - W_PHRASING) * per_doc
         return result
