@@ -9,6 +9,7 @@ ignored. Documents are held as postings (term → documents), so scoring a query
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -21,12 +22,19 @@ def char_wb_ngrams(text: str, low: int = 2, high: int = 5) -> list[str]:
     (scikit-learn's ``analyzer="char_wb"``); a padded word no longer than n is one n-gram, once."""
     grams: list[str] = []
     for word in text.split():
-        padded = f" {word} "
-        for n in range(low, high + 1):
-            grams += [padded[i : i + n] for i in range(max(len(padded) - n, 0) + 1)]
-            if len(padded) <= n:
-                break
+        grams += _word_ngrams(word, low, high)
     return grams
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_ngrams(word: str, low: int, high: int) -> tuple[str, ...]:
+    padded = f" {word} "
+    grams: list[str] = []
+    for n in range(low, high + 1):
+        grams += [padded[i : i + n] for i in range(max(len(padded) - n, 0) + 1)]
+        if len(padded) <= n:
+            break
+    return tuple(grams)
 
 
 class TfidfIndex:
@@ -66,7 +74,12 @@ class TfidfIndex:
         vector = self.vector(text)
         if not vector:
             return np.zeros(self.size)
-        spans = [(self._starts[t], self._starts[t + 1], w) for t, w in vector.items()]
-        docs = np.concatenate([self._docs[a:b] for a, b, _ in spans])
-        weights = np.concatenate([self._weights[a:b] * w for a, b, w in spans])
-        return np.bincount(docs, weights=weights, minlength=self.size)
+        terms = np.fromiter(vector.keys(), np.int64, len(vector))
+        starts = self._starts[terms]
+        lengths = self._starts[terms + 1] - starts
+        # The positions of every posting of the query's terms, in one gather.
+        positions = np.arange(lengths.sum()) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+        weights = self._weights[positions] * np.repeat(
+            np.fromiter(vector.values(), np.float64, len(vector)), lengths
+        )
+        return np.bincount(self._docs[positions], weights=weights, minlength=self.size)
