@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -88,6 +88,8 @@ class Entry:
     question: Text
     answer: Text
     alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The main-menu section the answer describes (its button is shown under the answer).
+    action: str | None = None
 
     def phrasings(self) -> list[tuple[str, str]]:
         """(language, text) of the question and every alternative."""
@@ -95,6 +97,20 @@ class Entry:
         for lang in LANGS:
             out += [(lang, alt) for alt in self.alternatives.get(lang, ())]
         return out
+
+    def answer_text(self, locale: str, values: Mapping[str, str]) -> str:
+        """The answer with its ``{ $name }`` placeholders filled from ``values`` (settings
+        formatted for the reader; :meth:`FaqIndex.check` makes sure every name is known)."""
+        return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self.answer.get(locale))
+
+
+#: A setting quoted in an answer, Fluent-style: «حداقل { $min_toman } است».
+_PLACEHOLDER = re.compile(r"\{\s*\$([a-z_]+)\s*\}")
+_ACTION = re.compile(r"^[a-z_]+$")
+
+
+def placeholders(text: str) -> set[str]:
+    return set(_PLACEHOLDER.findall(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +128,11 @@ class Answer:
     best: Match | None
     suggestions: tuple[Match, ...] = ()
 
-    def text(self, locale: str = "fa") -> str | None:
-        return self.best.entry.answer.get(locale) if self.kind == "confident" and self.best else None
+    def text(self, locale: str = "fa", values: Mapping[str, str] | None = None) -> str | None:
+        """The answer to show when confident (settings it quotes filled from ``values``)."""
+        if self.kind != "confident" or self.best is None:
+            return None
+        return self.best.entry.answer_text(locale, values or {})
 
 
 # ------------------------------------------------------------------------------------------
@@ -127,6 +146,7 @@ for _canon, _variants in {
     "چیست": "چیه چیست چی چیا چیاست what",
     "کجا": "کجاس کجاست کجا کجاهاست where",
     "چرا": "چرا why",
+    "کسانی": "کسانی کسایی",
     "چقدر": "چقدر چقد چقدره چنده",
     "میشود": "میشه میشود میتوان میتونم میتونیم میتوانم میتوانیم میتونه میتونن میتونی میتونید",
     "را": "رو را",
@@ -138,7 +158,7 @@ for _canon, _variants in {
     "است": "هست است س",
     "نیست": "نیس نیست",
     "دادن": "بدم بدهم بدیم بدهیم بدین بدید",
-    "گرفتن": "بگیرم بگیریم میگیرم میگیریم گرفتم گرفت بگیره بگیرن میگیره میگیرن دریافت get receive",
+    "گرفتن": "بگیرم بگیریم بگیرند میگیرم میگیریم میگیرند گرفتم گرفت بگیره بگیرن میگیره میگیرن دریافت get receive",
     "شدن": "شد شده شود شدم شدیم",
     "کردن": "کنم بکنم کنیم بکنیم کردم کرده کردیم کردین کردید",
     "شکایت": "شکایت شکایات شکایتم اعتراض ناراضی ناراضیم complaint complain",
@@ -193,6 +213,8 @@ _SUFFIXES = ("هایی", "های", "ها", "مان", "تان", "شان", "مون
 _SOUND_ALIKE = str.maketrans("ضذظثصحطق", "زززسسهتغ")
 # «به کجا رسید(ه)؟» asks how far something has got — not about a receipt («رسید»).
 _HOW_FAR = re.compile(r"(?:(?<=\s)|^)(?:به )?کجا رسید(?:ه)?(?=\s|$)")
+# «به کی» asks to whom (the people a rule covers), not «کی» when.
+_TO_WHOM = re.compile(r"(?:(?<=\s)|^)به کی(?=\s|$)")
 
 
 def _drop_object_marker(token: str) -> str:
@@ -209,6 +231,7 @@ def prepare(text: str, transliterate: Callable[[str], str] | None = None) -> str
     if transliterate is not None:
         text = transliterate(text)
     text = _HOW_FAR.sub("وضعیت", text.replace("آ", "ا").replace("ء", ""))
+    text = _TO_WHOM.sub("کسانی", text)
     text = _PREFIX.sub(r"\1", text)
     text = _PLURAL.sub(r"\1\2", text)
     tokens = (_CANON.get(token, token) for token in text.split())
@@ -248,6 +271,14 @@ def _text(raw: Any, where: str) -> Text:
         if not isinstance(raw.get(lang), str) or not raw[lang].strip():
             raise FaqError(f"{where}: missing the '{lang}' text")
     return Text(" ".join(raw["fa"].split()), " ".join(raw["en"].split()))
+
+
+def _action(raw: Any, where: str) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not _ACTION.match(raw):
+        raise FaqError(f"{where}: 'action' must be the name of a main-menu section, like donate")
+    return raw
 
 
 def parse_entries(raw: Any) -> tuple[dict[str, Text], list[Entry]]:
@@ -292,6 +323,7 @@ def parse_entries(raw: Any) -> tuple[dict[str, Text], list[Entry]]:
                 question=_text(item.get("question"), f"{where}, question"),
                 answer=_text(item.get("answer"), f"{where}, answer"),
                 alternatives=alternatives,
+                action=_action(item.get("action"), where),
             )
         )
     if not entries:
@@ -316,7 +348,12 @@ class FaqIndex:
                 owners.append(index)
         # One more row per entry: all its phrasings and its answer, a weaker but wider signal.
         docs = [
-            " ".join([*(prepare(p) for _, p in e.phrasings()), prepare(e.answer.fa), prepare(e.answer.en)])
+            " ".join(
+                [
+                    *(prepare(p) for _, p in e.phrasings()),
+                    *(prepare(_PLACEHOLDER.sub(" ", a)) for a in (e.answer.fa, e.answer.en)),
+                ]
+            )
             for e in self.entries
         ]
         # Rows are grouped by entry, so np.maximum.reduceat gives each entry's best row.
@@ -350,6 +387,24 @@ class FaqIndex:
             raise FaqError(f"{path}: not valid YAML: {exc}") from exc
         topics, entries = parse_entries(raw)
         return cls(entries, topics)
+
+    def check(self, *, actions: Collection[str], variables: Collection[str]) -> None:
+        """Raise FaqError if an entry's action is not one of ``actions`` (the menu's sections) or
+        its answer quotes a setting not in ``variables``, or a question quotes one at all."""
+        for entry in self.entries:
+            if entry.action is not None and entry.action not in actions:
+                raise FaqError(
+                    f"entry '{entry.id}': unknown action '{entry.action}' (one of: {', '.join(sorted(actions))})"
+                )
+            for locale in LANGS:
+                unknown = placeholders(entry.answer.get(locale)) - set(variables)
+                if unknown:
+                    raise FaqError(
+                        f"entry '{entry.id}': the {locale} answer quotes unknown settings "
+                        f"{', '.join(sorted(unknown))} (known: {', '.join(sorted(variables))})"
+                    )
+            if any(placeholders(text) for _, text in entry.phrasings()):
+                raise FaqError(f"entry '{entry.id}': a question cannot quote a setting")
 
     def get(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)

@@ -63,9 +63,7 @@ def test_paraphrases_are_not_copies_of_the_faq(index: FaqIndex) -> None:
         assert prepare(case["q"]) not in known, f"copied from faq.yaml: {case['q']}"
         assert normalize_text(case["q"]) not in known_raw, f"copied from faq.yaml: {case['q']}"
     for case in HELDOUT["cases"]:
-        assert prepare(case["q"]) not in tuning, (
-            f"held-out question also in the tuning set: {case['q']}"
-        )
+        assert prepare(case["q"]) not in tuning, f"held-out question also in the tuning set: {case['q']}"
     assert {c["id"] for c in HELDOUT["cases"]} == {e.id for e in index.entries}, "every entry is held out"
 
 
