@@ -11,8 +11,8 @@ vowel «ی»/i (written in both scripts), without the other vowels (ا و ه at 
 :class:`Transliterator` knows the Persian words of a vocabulary by their keys and replaces each
 Latin word of a question with the most frequent Persian word of the same key (or of a nearly
 equal key, for typos). A question written in English stays English: when most of its Latin words
-are English words the vocabulary knows, only its other Latin words ("how do I get jahizie") are
-transliterated.
+are English words the vocabulary knows, only its other Latin words spelled exactly like a Persian
+word ("how do I get jahizie") are transliterated.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ class Transliterator:
         typed = _PLAIN.sub(lambda m: _PLAIN_VOWELS[m.group()], latin)
         return max(candidates, key=lambda word: fuzz.ratio(romanize(word), typed))
 
-    def _stem(self, latin: str) -> str | None:
+    def _stem(self, latin: str, fuzzy: bool = True) -> str | None:
         """The Persian word for a Latin word, or for it without a colloquial ending (kartamo →
         کارت: the object marker -o/-ro, a possessive -am/-et/-esh/-emun...)."""
         forms = [latin] + [
@@ -134,9 +134,9 @@ class Transliterator:
             for ending in _LATIN_ENDINGS
             if latin.endswith(ending) and len(latin) - len(ending) >= 3
         ]
-        for fuzzy in (False, True):
+        for typo in (False, True) if fuzzy else (False,):
             for form in forms:
-                found = self.word(form, fuzzy)
+                found = self.word(form, typo)
                 if found is not None:
                     return found
         return None
@@ -150,7 +150,9 @@ class Transliterator:
         out = []
         for token in tokens:
             if _LATIN_WORD.match(token) and not (english and token in self._english):
-                out.append(self._stem(token) or token)
+                # In an English question an unknown word is more likely English than a typo of
+                # a Persian one: only an exact spelling is transliterated ("charity" stays).
+                out.append(self._stem(token, fuzzy=not english) or token)
             else:
                 out.append(token)
         return " ".join(out)

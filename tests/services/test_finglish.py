@@ -56,6 +56,7 @@ TRANSLITERATE = Transliterator(VOCABULARY, english="how do i get a the dowry kit
         ("jahizye", "جهیزیه"),  # a typo in the Finglish
         ("how do i get a dowry kit", "how do i get a dowry kit"),  # English stays English
         ("how do i get jahizie", "how do i get جهیزیه"),  # ... except its Persian words
+        ("how do i get jahzie", "how do i get jahzie"),  # ... spelled exactly, not nearly
         ("جهیزیه resid", "جهیزیه رسید"),
         ("xyzzy", "xyzzy"),  # nothing like it: left alone
     ],
