@@ -41,6 +41,9 @@ _REPEATS = re.compile(r"(.)\1+")
 #: Two keys this close (rapidfuzz ratio) are taken for a typo of each other; short keys must match.
 FUZZY_CUTOFF = 85
 FUZZY_MIN_LENGTH = 4
+#: Words of one question looked up allowing a typo (the rest must be spelled exactly): a message
+#: of Latin gibberish costs a few look-ups, not hundreds.
+FUZZY_WORDS = 8
 #: Below this share of known English words a Latin question is read as Finglish.
 ENGLISH_SHARE = 0.5
 
@@ -148,11 +151,16 @@ class Transliterator:
             return text
         english = sum(t in self._english for t in latin) / len(latin) >= ENGLISH_SHARE
         out = []
+        budget = FUZZY_WORDS
         for token in tokens:
             if _LATIN_WORD.match(token) and not (english and token in self._english):
                 # In an English question an unknown word is more likely English than a typo of
                 # a Persian one: only an exact spelling is transliterated ("charity" stays).
-                out.append(self._stem(token, fuzzy=not english) or token)
+                found = self._stem(token, fuzzy=False)
+                if found is None and not english and budget > 0:
+                    budget -= 1
+                    found = self._stem(token)
+                out.append(found or token)
             else:
                 out.append(token)
         return " ".join(out)

@@ -4,7 +4,7 @@ colloquial forms."""
 import pytest
 
 from services.faq import FaqIndex, prepare
-from services.finglish import Transliterator, latin_key, persian_keys
+from services.finglish import FUZZY_WORDS, Transliterator, latin_key, persian_keys
 
 
 @pytest.mark.parametrize(
@@ -123,3 +123,10 @@ def test_found_among_the_suggestions_at_least(index: FaqIndex, text: str, expect
 )
 def test_prepare_normalises_colloquial_forms(text: str, prepared: str) -> None:
     assert prepare(text) == prepared
+
+
+def test_only_a_few_words_of_a_question_are_looked_up_allowing_a_typo() -> None:
+    """A long message of Latin gibberish must not cost a fuzzy search per word."""
+    words = TRANSLITERATE(" ".join(["jahzie"] * 12)).split()  # a typo: found only by a fuzzy look-up
+    assert words == ["جهیزیه"] * FUZZY_WORDS + ["jahzie"] * (12 - FUZZY_WORDS)
+    assert TRANSLITERATE(" ".join(["jahizie"] * 12)) == " ".join(["جهیزیه"] * 12)  # exact: every one
