@@ -48,7 +48,7 @@ GC_YOUNG_THRESHOLD = 7000
 def settle_heap() -> None:
     """Garbage collection for a long-running worker, once it has started. The heap after start is
     large and lives as long as the process (aiogram's and pydantic's Bot API types, the FAQ's
-    scikit-learn index, the texts): every full collection walked all of it, ~1–1.5 ms of CPU per
+    TF-IDF index, the texts): every full collection walked all of it, ~1–1.5 ms of CPU per
     update on the scale benchmark's mix. `gc.freeze()` moves it out of the collector's sight
     (cyclic garbage made later is still collected), and a higher young-generation threshold lets
     most of an update's short-lived objects die by reference counting before a collection looks
