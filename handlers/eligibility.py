@@ -46,6 +46,7 @@ from bot.ui import (
 from handlers.faq import AskStaff
 from services import eligibility_progress as progress_store
 from services.clock import Clock
+from services.dates import ParsedDate, format_day
 from services.eligibility import (
     DEFAULT_OFFICES,
     DEFAULT_RULEBOOK,
@@ -551,14 +552,30 @@ async def eligibility_typed(message: Message, **data: Any) -> None:
         await _show(message, ctx, _intro_screen(ctx.kit, ctx.t))
         return
     if saved.stage == "questions" and not ctx.kit.screener.is_finished(saved.state):
+        question = ctx.kit.screener.current_question(saved.state)
         state, error = ctx.kit.screener.answer(saved.state, text[:200])
         if error is not None:
             await message.answer(error.text.get(ctx.t.locale))
             await _show_step(message, ctx, saved)
             return
+        if question is not None and question.kind == "date":
+            await _echo_date(message, ctx, ctx.kit.screener.read_date(text[:200]))
         await _answered(message, ctx, state)
         return
     await _typed_region(message, ctx, saved, text[:100])
+
+
+async def _echo_date(message: Message, ctx: Ctx, parsed: ParsedDate) -> None:
+    """Say how a Gregorian date (or one with a guessed year) was read, so a wrong guess shows."""
+    if not parsed.needs_echo or parsed.day is None:
+        return
+    jalali = format_day(parsed.day, ctx.t.locale)
+    if parsed.gregorian_typed is not None:
+        await message.answer(
+            ctx.t("eligibility-date-gregorian", jalali=jalali, gregorian=parsed.gregorian_typed.isoformat())
+        )
+    else:
+        await message.answer(ctx.t("eligibility-date-understood", jalali=jalali))
 
 
 async def _typed_region(message: Message, ctx: Ctx, saved: Progress, text: str) -> None:
