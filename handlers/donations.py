@@ -52,6 +52,7 @@ from models.donation import Campaign, Donation, DonationStatus
 from services import campaigns as campaign_service
 from services import donations as service
 from services import regions
+from services.amounts import Slip, SlipKind, parse_amount
 from services.clock import Clock
 from services.payments import (
     GatewayError,
@@ -65,10 +66,11 @@ from services.payments import (
 from services.persian import (
     format_date,
     format_datetime,
+    format_number,
     format_toman,
     normalize_text,
-    parse_toman,
     to_fa_digits,
+    toman_to_rials,
 )
 from services.users import UserRecord
 
@@ -135,6 +137,10 @@ class DonCountyPage(CallbackData, prefix="dnyp"):
 
 class DonAmount(CallbackData, prefix="dna"):
     toman: CallbackInt  # 0 = let me type an amount
+
+
+class DonSlip(CallbackData, prefix="dnsl"):
+    toman: CallbackInt  # the amount probably meant; 0 = no, I will type it again
 
 
 class DonBack(CallbackData, prefix="dnb"):
@@ -916,9 +922,14 @@ async def amount_typed(
         await _answer(message, t("donations-stale"))
         return
     config = settings.donations
-    typed = message.text or ""
-    toman = parse_toman(typed)
-    checked = service.check_amount(toman, min_toman=config.min_toman, max_toman=config.max_toman)
+    typed = (message.text or "")[:200]
+    checked = service.check_typed_amount(
+        parse_amount(typed), min_toman=config.min_toman, max_toman=config.max_toman
+    )
+    if checked.slip is not None:
+        await _save(state, DonateFlow.amount, slip=checked.slip.toman)
+        await _answer(message, *_slip_question(t, checked.slip))
+        return
     if checked.rials is None:
         assert checked.problem is not None
         await _answer(
@@ -931,6 +942,60 @@ async def amount_typed(
         )
         return
     await _show_confirm(message, state, session, t, settings, profile, flow, checked.rials)
+
+
+def _slip_question(t: Translator, slip: Slip) -> tuple[str, InlineKeyboardMarkup]:
+    """«منظورتان ۷۵٬۰۰۰ تومان است؟» with yes / no."""
+    amount = format_toman(toman_to_rials(slip.toman), t.locale)
+    if slip.kind is SlipKind.RIALS:
+        rials = format_number(toman_to_rials(slip.toman), t.locale)
+        question = t("donations-amount-slip-rials", rials=rials, amount=amount)
+    else:
+        question = t("donations-amount-slip", amount=amount)
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("donations-amount-slip-yes", amount=amount),
+                    callback_data=DonSlip(toman=slip.toman).pack(),
+                )
+            ],
+            [InlineKeyboardButton(text=t("donations-amount-slip-no"), callback_data=DonSlip(toman=0).pack())],
+        ]
+    )
+    return question, markup
+
+
+@router.callback_query(DonSlip.filter(), StateFilter(DonateFlow.amount))
+async def slip_answered(
+    query: CallbackQuery,
+    callback_data: DonSlip,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """Yes: the amount probably meant goes to the confirm screen. No: type the amount again."""
+    flow, data = await _target_of(state)
+    suggested = data.get("slip")
+    if not flow.complete or not flow.valid() or not isinstance(suggested, int):
+        _stale(callback_answer, t)
+        return
+    await _save(state, DonateFlow.amount, slip=None)
+    if callback_data.toman == 0:
+        markup = InlineKeyboardMarkup(inline_keyboard=[[_back(t, "amount"), cancel_button(t)]])
+        await _show(query, t("donations-amount-custom-prompt"), markup, profile)
+        return
+    config = settings.donations
+    checked = service.check_amount(
+        callback_data.toman, min_toman=config.min_toman, max_toman=config.max_toman
+    )
+    if callback_data.toman != suggested or checked.rials is None:
+        _stale(callback_answer, t)
+        return
+    await _show_confirm(query, state, session, t, settings, profile, flow, checked.rials)
 
 
 @router.message(DonateFlow.target, TYPED)

@@ -22,13 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.donation import Campaign, CampaignStatus, Donation, DonationStatus, Purpose, RegionScope
 from services import audit, regions
+from services.amounts import AmountProblem, parse_amount
 from services.dates import DateHow, DateProblem, parse_date
 from services.persian import (
     TEHRAN,
     jalali,
     normalize_letters,
-    parse_toman,
-    to_ascii_digits,
     toman_to_rials,
 )
 
@@ -107,19 +106,19 @@ def parse_description(text: str | None) -> str:
 
 
 def parse_goal(text: str | None) -> int:
-    """A goal typed in toman («۵۰۰ میلیون», «2,000,000») → rials. Zero, negative or unreadable
-    amounts are refused with their own message."""
-    cleaned = to_ascii_digits(_clean(text))
-    if re.fullmatch(r"-\s*[\d,.]+.*", cleaned):
+    """A goal typed in toman («۵۰۰ میلیون», «2,000,000», «پانصد میلیون تومان»; any form
+    :func:`services.amounts.parse_amount` reads) → rials. Zero, negative or unreadable amounts are
+    refused with their own message."""
+    parsed = parse_amount(_clean(text))
+    if parsed.problem is AmountProblem.NEGATIVE:
         raise CampaignInputError("campadm-error-goal-zero")
-    toman = parse_toman(cleaned)
-    if toman is None:
+    if parsed.toman is None:
         raise CampaignInputError("campadm-error-goal-invalid")
-    if toman <= 0:
+    if parsed.toman <= 0:
         raise CampaignInputError("campadm-error-goal-zero")
-    if toman > GOAL_MAX_TOMAN:
+    if parsed.toman > GOAL_MAX_TOMAN:
         raise CampaignInputError("campadm-error-goal-large")
-    return toman_to_rials(toman)
+    return toman_to_rials(parsed.toman)
 
 
 _DATE_ERRORS = {

@@ -173,6 +173,45 @@ async def test_custom_amounts_in_every_script(hamdel: Harness) -> None:
     assert donation.amount_rials == 500_000
 
 
+async def test_amounts_in_words_and_likely_slips(hamdel: Harness) -> None:
+    """Issue 13 defect 6: "75 thousand" and «۱ میلیون و ۵۰۰» are read as people mean them; «۷۵ تومن»
+    asks «منظورتان ۷۵٬۰۰۰ تومان است؟» and «بله» goes on with 75,000 toman."""
+    await add_campaign(hamdel)
+    user = hamdel.user()
+    await user.send("/donate")
+    await user.next_message()
+    await user.press("یلدای مهربانی")
+    await user.wait_until(lambda u: "چه مبلغی" in u.last_text)
+    user.skip_to_end()
+    for typed, shown in [
+        ("75 thousand", "۷۵٬۰۰۰ تومان"),
+        ("۱ میلیون و ۵۰۰", "۱٬۵۰۰٬۰۰۰ تومان"),
+        ("هفتاد و پنج هزار تومان", "۷۵٬۰۰۰ تومان"),
+        ("1.5 million", "۱٬۵۰۰٬۰۰۰ تومان"),
+        ("٧٥ الف", "۷۵٬۰۰۰ تومان"),
+    ]:
+        await user.send(typed)
+        confirm = await user.next_message()
+        assert f"💰 مبلغ: {shown}" in confirm["text"], (typed, confirm["text"])
+
+    await user.send("۷۵ تومن")
+    question = await user.next_message()
+    assert question["text"] == "منظورتان ۷۵٬۰۰۰ تومان است؟"
+    assert user.buttons() == ["✅ بله، ۷۵٬۰۰۰ تومان", "✏️ نه، مبلغ را دوباره می‌نویسم"]
+    await user.press("✏️ نه، مبلغ را دوباره می‌نویسم")
+    await user.wait_until(lambda u: "مبلغ دلخواه را به تومان بنویسید" in u.last_text)
+    await user.send("۷۵ تومن")
+    await user.wait_until(lambda u: u.last_text == "منظورتان ۷۵٬۰۰۰ تومان است؟")
+    await user.press("✅ بله، ۷۵٬۰۰۰ تومان")
+    await user.wait_until(lambda u: "💰 مبلغ: ۷۵٬۰۰۰ تومان" in u.last_text)
+    await user.press("پرداخت")
+    await user.wait_until(lambda u: any("invoice" in m for m in u.messages))
+    assert (await user.pay())["ok"]
+    await user.wait_until(lambda u: receipts(u))
+    [donation] = await paid_donations(hamdel)
+    assert donation.amount_rials == 750_000
+
+
 async def test_bad_amounts_get_clear_persian_answers(hamdel: Harness) -> None:
     await add_campaign(hamdel)
     user = hamdel.user()
@@ -184,8 +223,11 @@ async def test_bad_amounts_get_clear_persian_answers(hamdel: Harness) -> None:
     cases = [
         ("۰", "بیشتر از صفر"),
         ("-5000", "مبلغ را متوجه نشدم"),
-        ("پنجاه تومن", "مبلغ را متوجه نشدم"),
-        ("۵۰۰", "کمترین مبلغ کمک ۱۰٬۰۰۰ تومان است"),
+        ("پنجاه تومن", "منظورتان ۵۰٬۰۰۰ تومان است؟"),  # issue 13: a likely slip is asked about
+        ("۵۰۰", "منظورتان ۵۰۰٬۰۰۰ تومان است؟"),
+        ("۵", "کمترین مبلغ کمک ۱۰٬۰۰۰ تومان است"),
+        ("۵۰ دلار", "به تومان"),
+        ("ده و بیست", "مبلغ را متوجه نشدم"),
         ("۲۰۰ میلیون", "بیشترین مبلغ در هر پرداخت ۱۰۰٬۰۰۰٬۰۰۰ تومان است"),
         ("9" * 40, "بیشترین مبلغ در هر پرداخت"),
         ("x" * 3000, "مبلغ را متوجه نشدم"),

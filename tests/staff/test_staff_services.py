@@ -63,6 +63,8 @@ def test_invalid_dates_have_their_own_message(typed: str, key: str) -> None:
         ("2,000,000", 20_000_000),
         ("۱٫۵ میلیارد تومان", 15_000_000_000),
         ("1000", 10_000),
+        ("پانصد میلیون تومان", 5_000_000_000),  # words: the one amount reader (issue 13)
+        ("2.5 billion", 25_000_000_000),
     ],
 )
 def test_goals(typed: str, rials: int) -> None:
@@ -75,7 +77,8 @@ def test_goals(typed: str, rials: int) -> None:
         ("0", "campadm-error-goal-zero"),
         ("۰", "campadm-error-goal-zero"),
         ("-5000", "campadm-error-goal-zero"),
-        ("پانصد", "campadm-error-goal-invalid"),
+        ("پانصد دلار", "campadm-error-goal-invalid"),  # «پانصد» alone is now read as 500
+        ("hello", "campadm-error-goal-invalid"),
         ("10000000000000000", "campadm-error-goal-large"),
     ],
 )
