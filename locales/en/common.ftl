@@ -49,3 +49,4 @@ group-private-only = To talk to Hamdel please write to me privately: @{ $usernam
 error-generic = Sorry, something went wrong and your request was not completed. Nothing was lost; please try again in a moment.
 error-button = Something went wrong; please try again.
 access-denied = Only authorised staff can do this.
+common-county-in-province = { $county }, { $province }

@@ -40,6 +40,7 @@ donations-province-prompt =
     Choose from the list or type the province's name.
 donations-province-anywhere = 🇮🇷 Anywhere in Iran, where it is needed most
 donations-province-did-you-mean = Which province do you mean?
+donations-region-did-you-mean = Which one do you mean?
 donations-province-not-found = I could not find a province called «{ $text }». Please choose from the list or type the name again.
 donations-county-prompt =
     { $province } province — which county?

@@ -40,6 +40,7 @@ donations-province-prompt =
     از فهرست انتخاب کنید یا نام استان را بنویسید.
 donations-province-anywhere = 🇮🇷 هر جای ایران که نیاز بیشتر است
 donations-province-did-you-mean = منظورتان کدام استان است؟
+donations-region-did-you-mean = منظورتان کدام است؟
 donations-province-not-found = استانی با نام «{ $text }» پیدا نکردم. لطفاً از فهرست انتخاب کنید یا نام را دوباره بنویسید.
 donations-county-prompt =
     استان { $province } — کدام شهرستان؟

@@ -138,6 +138,47 @@ async def test_purpose_and_region_by_buttons_and_typed_names(hamdel: Harness) ->
     assert "معیشت — هر جای ایران" in user.last_text
 
 
+async def test_typed_city_names_land_on_their_county_and_khorasan_asks_which(hamdel: Harness) -> None:
+    """Issue 13: «مشهد» (a city, not a province) lands on مشهد county in خراسان رضوی; «خراسان»
+    asks which of the three provinces; a county seat with its own name («یاسوج») finds its county."""
+    user = hamdel.user()
+    await user.send("/donate")
+    await user.next_message()
+    await user.press("🎯 انتخاب هدف و منطقه")
+    await user.wait_until(lambda u: "🎁 جهیزیه" in u.buttons())
+    await user.press("🎁 جهیزیه")
+    await user.wait_until(lambda u: "در کدام استان" in u.last_text)
+    user.skip_to_end()
+    await user.send("مشهد")
+    await user.wait_until(lambda u: "چه مبلغی" in u.last_text)
+    assert "جهیزیه — استان خراسان رضوی، شهرستان مشهد" in user.last_text
+
+    await user.press("→ بازگشت")
+    await user.wait_until(lambda u: "کدام شهرستان" in u.last_text)
+    await user.press("→ بازگشت")
+    await user.wait_until(lambda u: "در کدام استان" in u.last_text)
+    user.skip_to_end()
+    await user.send("خراسان")
+    which = await user.next_message()
+    assert which["text"] == "منظورتان کدام استان است؟"
+    assert user.buttons()[:3] == ["خراسان رضوی", "خراسان شمالی", "خراسان جنوبی"]
+    await user.press("خراسان جنوبی")
+    await user.wait_until(lambda u: "استان خراسان جنوبی — کدام شهرستان" in u.last_text)
+    await user.press("→ بازگشت")
+    await user.wait_until(lambda u: "در کدام استان" in u.last_text)
+    await user.send("یاسوج")
+    await user.wait_until(lambda u: "چه مبلغی" in u.last_text)
+    assert "جهیزیه — استان کهگیلویه و بویراحمد، شهرستان بویراحمد" in user.last_text
+    await user.press("۵۰٬۰۰۰ تومان")
+    await user.wait_until(lambda u: any("پرداخت" in b for b in u.buttons()))
+    await user.press("پرداخت")
+    await user.wait_until(lambda u: any("invoice" in m for m in u.messages))
+    await user.pay()
+    await user.wait_until(lambda u: bool(receipts(u)))
+    [donation] = await paid_donations(hamdel)
+    assert (donation.province_id, donation.county_id) == ("17", "1701")
+
+
 CUSTOM_AMOUNTS = [
     ("۷۵ هزار", "۷۵٬۰۰۰ تومان"),
     ("٧٥٠٠٠", "۷۵٬۰۰۰ تومان"),
