@@ -309,7 +309,7 @@ class Regions:
         if _clear_winner(best, ranked[1:]):
             if isinstance(best.region, Province):
                 return RegionMatch(MatchKind.PROVINCE, province=best.region)
-            return self._county(best)  # type: ignore[arg-type]
+            return self._county(best)
         close = [m.region for m in ranked if m.score >= best.score - _WINDOW]
         return RegionMatch(MatchKind.AMBIGUOUS, choices=tuple(close[:_CHOICES]))
 
