@@ -279,6 +279,25 @@ async def test_registry_roles_limit_and_audit_exporter(database_url: str) -> Non
 
 
 @pytest.mark.parametrize(
+    "typed",
+    [
+        "۱۴۰۵/۰۹/۰۱ تا ۱۴۰۵/۰۹/۰۸",
+        "از ۱ آذر ۱۴۰۵ تا ۸ آذر ۱۴۰۵",
+        "1 Azar 1405 to 8 Azar 1405",
+        "۱۴۰۵-۹-۱ — ۱۴۰۵-۹-۸",
+        "from 1405/9/1 until 1405.9.8",
+    ],
+)
+def test_ranges_in_every_date_form(typed: str) -> None:
+    """Export ranges use the bot's one date reader (issue 13): month names, any separator."""
+    start, end = exports.parse_range(typed)
+    assert (start, end) == (
+        datetime(2026, 11, 21, 20, 30, tzinfo=UTC),
+        datetime(2026, 11, 29, 20, 30, tzinfo=UTC),
+    )
+
+
+@pytest.mark.parametrize(
     ("typed", "key"),
     [
         ("از اول آذر", "export-error-range-format"),
