@@ -554,6 +554,30 @@ async def test_english_donor_gets_english_texts(hamdel: Harness) -> None:
     assert "9 Azar 1405, 11:30" in receipt
 
 
+async def test_english_donor_types_amounts_in_words(hamdel: Harness) -> None:
+    """The English prompt's own example ("75 thousand") and a slip in English (issue 13)."""
+    await add_campaign(hamdel)
+    user = hamdel.user(language_code="en")
+    await user.send("/language")
+    await user.next_message()
+    await user.press("English")
+    await user.wait_until(lambda u: "now in English" in u.last_text)
+    await user.send("/donate")
+    await user.wait_until(lambda u: "Where should your gift go?" in u.last_text)
+    await user.press("(en)")
+    await user.wait_until(lambda u: "100,000 toman" in u.buttons())
+    user.skip_to_end()
+    await user.send("seventy five thousand toman")
+    assert "Amount: 75,000 toman" in (await user.next_message())["text"]
+    await user.send("75")
+    assert (await user.next_message())["text"] == "Did you mean 75,000 toman?"
+    await user.press("✅ Yes, 75,000 toman")
+    await user.wait_until(lambda u: "Amount: 75,000 toman" in u.last_text and "Please check" in u.last_text)
+    user.skip_to_end()
+    await user.send("50 dollars")
+    assert "Gifts are paid in toman" in (await user.next_message())["text"]
+
+
 async def test_cancel_leaves_the_flow(hamdel: Harness) -> None:
     await add_campaign(hamdel)
     user = hamdel.user()

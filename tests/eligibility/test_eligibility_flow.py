@@ -377,3 +377,21 @@ async def test_the_date_question_reads_gregorian_and_month_names_and_explains_ba
     assert "ماه باید عددی از ۱ تا ۱۲ باشد" in (await user.next_message())["text"]
     assert Q_DATE in (await user.next_message())["text"]
     assert "marriage_date" not in await stored_answers(hamdel)
+
+
+async def test_a_typed_city_names_its_county_office_and_khorasan_asks_which(hamdel: Harness) -> None:
+    """Issue 13: «خراسان» offers the three provinces; a town that is not a county's name
+    («برازجان») or a county seat («مشهد») goes straight to its county's office."""
+    user = hamdel.user()
+    screen = await answer_all(hamdel, user, covered="press:خیر")
+    assert PROVINCE in screen
+    which = await say(hamdel, user, "خراسان")
+    assert which == "منظورتان کدام است؟"
+    assert user.buttons()[:3] == ["خراسان رضوی", "خراسان شمالی", "خراسان جنوبی"]
+    result = await say(hamdel, user, "برازجان")
+    assert "اداره بهزیستی شهرستان دشتستان" in result
+
+    screen = await answer_all(hamdel, user, covered="press:خیر")
+    assert PROVINCE in screen
+    result = await say(hamdel, user, "Mashhad")
+    assert "اداره بهزیستی شهرستان مشهد" in result
