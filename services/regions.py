@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from services.persian import normalize_text
 
@@ -139,14 +139,42 @@ class _Matcher(Generic[R]):
                 if key and key not in seen:
                     seen.add(key)
                     self._entries.append((key, name, item))
+        self._keys = [key for key, _, _ in self._entries]
+        self._compact = [key.replace(" ", "") for key in self._keys]
+        self._by_compact: dict[str, list[int]] = {}
+        for index, compact in enumerate(self._compact):
+            self._by_compact.setdefault(compact, []).append(index)
+
+    def exact(self, text: str, limit: int) -> list[RegionCandidate[R]]:
+        """Only names equal to the typed one but for spaces and ZWNJ (a dictionary look-up)."""
+        best: dict[str, RegionCandidate[R]] = {}
+        for form in _query_forms(text):
+            for index in self._by_compact.get(form.replace(" ", ""), ()):
+                _, name, region = self._entries[index]
+                best.setdefault(region.id, RegionCandidate(region=region, score=_EXACT, matched=name))
+        return sorted(best.values(), key=_rank)[:limit]
+
+    def _near(self, forms: list[str], min_score: float) -> set[int]:
+        """Entries that can reach ``min_score``: :func:`_score` is never above both of the scores
+        rapidfuzz computes here in C, so only these need the full (Python) scoring."""
+        near: set[int] = set()
+        for form in forms:
+            for choices, query, scorer in (
+                (self._keys, form, fuzz.WRatio),
+                (self._compact, form.replace(" ", ""), fuzz.ratio),
+            ):
+                found = process.extract(query, choices, scorer=scorer, score_cutoff=min_score, limit=None)
+                near.update(index for _, _, index in found)
+        return near
 
     def match(self, text: str, limit: int, min_score: float) -> list[RegionCandidate[R]]:
-        forms = _query_forms(text)
-        if not any(forms):
+        forms = [form for form in _query_forms(text) if form]
+        if not forms:
             return []
         best: dict[str, RegionCandidate[R]] = {}
-        for key, name, region in self._entries:
-            score = max(_score(form, key) for form in forms if form)
+        for index in self._near(forms, min_score):
+            key, name, region = self._entries[index]
+            score = max(_score(form, key) for form in forms)
             current = best.get(region.id)
             if current is None or score > current.score:
                 best[region.id] = RegionCandidate(region=region, score=round(score, 1), matched=name)
@@ -281,7 +309,7 @@ class Regions:
         # («اسفهان») is another town far more often than the one meant.
         county_floor = MIN_SCORE if province_id else _COUNTY_FLOOR
         counties = self._county_matchers[province_id].match(text, 6, county_floor)
-        places = self._place_matchers[province_id].match(text, 6, _EXACT)
+        places = self._place_matchers[province_id].exact(text, 6)
         exact_provinces = [m.region for m in provinces if m.score >= _EXACT]
         if len(exact_provinces) == 1:
             return RegionMatch(MatchKind.PROVINCE, province=exact_provinces[0])
