@@ -90,11 +90,10 @@ async def serve(settings: Settings, *, worker_index: int = 0, migrate: bool = Tr
             logger.info("polling %s", settings.telegram.api_base)
         port = settings.scale.metrics_port
         if port is not None:
-            runner, bound = await app.serve_web(
-                webhook.listen_host, port + worker_index, application=app.build_ops_app()
-            )
+            host = settings.scale.metrics_host
+            runner, bound = await app.serve_web(host, port + worker_index, application=app.build_ops_app())
             runners.append(runner)
-            logger.info("worker %d: /healthz and /metrics on port %d", worker_index, bound)
+            logger.info("worker %d: /healthz and /metrics on %s:%d", worker_index, host, bound)
         waiters: set[asyncio.Future[object]] = {asyncio.ensure_future(stop.wait())}
         if polling is not None:
             waiters.add(polling)  # type: ignore[arg-type]

@@ -41,9 +41,10 @@ from bot.ui import (
     home_button,
     main_menu,
     show,
+    with_masked_notice,
 )
 from models.faq import FaqQuery
-from services import audit, faq_queries
+from services import audit, faq_queries, privacy
 from services.clock import Clock
 from services.faq import DEFAULT_PATH, SUGGEST, Answer, Entry, FaqError, FaqIndex, Match
 from services.persian import normalize_text
@@ -439,9 +440,9 @@ async def ask_staff_typed(
         if data.get("faq_ask_q")
         else None
     )
+    masked = privacy.mask_personal_numbers(text).kinds
     if earlier is not None and earlier.asked_staff_at is None:
-        earlier.text = text
-        earlier.helpful = False if earlier.entry_id else None
+        await faq_queries.retell(session, earlier, text)
         asked = earlier
     else:
         asked = await faq_queries.record(
@@ -455,10 +456,12 @@ async def ask_staff_typed(
             context=str(data.get("faq_ask_c") or "") or None,
         )
     if settings.staff.staff_chat_id is None:
-        await message.answer(t("faq-staff-unavailable"), reply_markup=_after_markup(t))
+        await message.answer(
+            with_masked_notice(t, t("faq-staff-unavailable"), masked), reply_markup=_after_markup(t)
+        )
         return
     reply = await _send_to_staff(message.bot, session, asked, faq, settings, i18n, clock, t)  # type: ignore[arg-type]
-    await message.answer(reply, reply_markup=_after_markup(t))
+    await message.answer(with_masked_notice(t, reply, masked), reply_markup=_after_markup(t))
 
 
 @router.message(StateFilter(FaqForm.asking), ~F.text)
@@ -539,6 +542,9 @@ async def free_text(
         key = "faq-greeting" if small_talk in GREETINGS else "faq-you-are-welcome"
         await message.answer(t(key), reply_markup=main_menu(t, menu_sections))
         return
+    # Personal numbers are masked before the question is kept (faq_queries.record) or searched.
+    masked = privacy.mask_personal_numbers(text)
+    text = masked.text
     record: dict[str, Any] = {
         "platform": user.platform,
         "user_id": user.user_id,
@@ -552,6 +558,7 @@ async def free_text(
         reply = t("faq-too-long", length=len(text))
         if matches:
             reply += "\n\n" + t("faq-too-long-suggest")
+        reply = with_masked_notice(t, reply, masked.kinds)
         await message.answer(reply, reply_markup=_suggest_markup(matches, asked.id, t, "faq-ask-button"))
         return
     answer: Answer = faq.answer(text, t.locale)
@@ -565,11 +572,12 @@ async def free_text(
     )
     if answer.kind == "confident" and best is not None:
         reply, markup = _answer_screen(faq, best.entry, asked.id, t)
-        await message.answer(reply, reply_markup=markup)
+        await message.answer(with_masked_notice(t, reply, masked.kinds), reply_markup=markup)
     elif answer.kind == "suggest" and best is not None:
         matches = [best, *answer.suggestions]
         await message.answer(
-            t("faq-suggest"), reply_markup=_suggest_markup(matches, asked.id, t, "faq-none-of-these")
+            with_masked_notice(t, t("faq-suggest"), masked.kinds),
+            reply_markup=_suggest_markup(matches, asked.id, t, "faq-none-of-these"),
         )
     else:
         markup = InlineKeyboardMarkup(
@@ -578,7 +586,7 @@ async def free_text(
                 [_topics_button(t), home_button(t)],
             ]
         )
-        await message.answer(t("faq-none"), reply_markup=markup)
+        await message.answer(with_masked_notice(t, t("faq-none"), masked.kinds), reply_markup=markup)
 
 
 # ------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.staff import AuditEntry
+from services import privacy
 
 
 async def record(
@@ -29,7 +30,7 @@ async def record(
         allowed=allowed,
         before=before,
         after=after,
-        note=note,
+        note=privacy.mask(note),
     )
     session.add(entry)
     await session.flush()

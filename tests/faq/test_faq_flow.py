@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.messenger import MessengerUser
+from messenger import MessengerUser
 from models import FaqQuery
 from services.faq import FaqIndex
 from tests.conftest import STAFF_CHAT_ID, Harness
