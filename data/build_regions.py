@@ -77,9 +77,8 @@ EXTRA_ALIASES: dict[str, list[str]] = {
     "آذربایجان شرقی": ["آذربایجان شرق", "آذربایجان‌شرقی"],
     "آذربایجان غربی": ["آذربایجان غرب", "آذربایجان‌غربی"],
     "چهارمحال و بختیاری": ["چهارمحال", "چهار محال و بختیاری", "بختیاری"],
-    "کهگیلویه و بویراحمد": ["کهگیلویه", "کهکیلویه و بویراحمد", "یاسوج"],
+    "کهگیلویه و بویراحمد": ["کهگیلویه", "کهکیلویه و بویراحمد"],
     "سیستان و بلوچستان": ["سیستان", "بلوچستان"],
-    "خراسان رضوی": ["خراسان"],
     "اصفهان": ["اصفحان", "Esfahan"],
     # counties
     "چابهار": ["چاه‌بهار"],
@@ -101,8 +100,34 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
+def _key(name: str) -> str:
+    """Spacing-insensitive form for comparing names (ZWNJ, spaces)."""
+    return _clean(name).replace(ZWNJ, "").replace(" ", "")
+
+
+def _places(county_names: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Cities (شهر) of every county, by source county id, for typed names that are not the
+    county's own (یاسوج in بویراحمد, زرین‌شهر in لنجان). The source's urban zones («تبریز1»,
+    «یزد_منطقه تاریخی») are left out."""
+    places: dict[str, set[str]] = {}
+    for row in _read(SOURCES / "sajaddp-cities.tsv"):
+        name = _clean(row["name"])
+        if any(ch.isdigit() or ch == "_" for ch in name):
+            continue
+        if _key(name) in county_names[row["county_id"]]:
+            continue
+        places.setdefault(row["county_id"], set()).add(FA_FIXES.get(name, name))
+    return {county: sorted(names) for county, names in places.items()}
+
+
 def build() -> dict[str, object]:
     english = {row["source_id"]: row["name_en"] for row in _read(SOURCES / "names-en.tsv")}
+    county_names: dict[str, set[str]] = {}
+    for row in _read(SOURCES / "sajaddp-counties.tsv"):
+        name = _clean(row["name"])
+        fixed = FA_FIXES.get(name, name)
+        county_names[row["id"]] = {_key(n) for n in (name, fixed, *EXTRA_ALIASES.get(fixed, []))}
+    places = _places(county_names)
     provinces: dict[str, dict[str, object]] = {}
     for row in _read(SOURCES / "sajaddp-provinces.tsv"):
         code = f"{int(row['id']) - 100:02d}"
@@ -130,6 +155,7 @@ def build() -> dict[str, object]:
             "name_fa": name,
             "name_en": english[row["id"]],
             "aliases": sorted(aliases),
+            "places": places.get(row["id"], []),
             "source_id": int(row["id"]),
         }
         counties = province["counties"]
@@ -143,13 +169,14 @@ def build() -> dict[str, object]:
     return {
         "schema": 1,
         "dataset": {
-            "title": "Iran provinces (استان) and counties (شهرستان)",
+            "title": "Iran provinces (استان), counties (شهرستان) and their cities (places)",
             "source": "sajaddp/list-of-cities-in-Iran, dataset 3.0.0 (official divisions workbook, 1404)",
             "source_year_jalali": 1404,
             "retrieved": "2026-11-30",
             "license": "GPL-3.0 (inherited from the source; see data/SOURCES.md)",
             "ids": "id = official two-digit province code; county id = province code + two-digit county code",
             "name_en": "all English names are a transliteration by the Hamdel team, not from the source",
+            "places": "cities of each county from the source's dist/csv/cities.csv (2.x, commit 4749422); see SOURCES.md",
         },
         "provinces": ordered,
     }

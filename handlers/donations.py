@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +53,7 @@ from models.donation import Campaign, Donation, DonationStatus
 from services import campaigns as campaign_service
 from services import donations as service
 from services import regions
+from services.amounts import Slip, SlipKind, parse_amount
 from services.clock import Clock
 from services.payments import (
     GatewayError,
@@ -69,9 +70,10 @@ from services.persian import (
     format_number,
     format_toman,
     normalize_text,
-    parse_toman,
     to_fa_digits,
+    toman_to_rials,
 )
+from services.regions import MatchKind
 from services.users import UserRecord
 
 if TYPE_CHECKING:
@@ -137,6 +139,10 @@ class DonCountyPage(CallbackData, prefix="dnyp"):
 
 class DonAmount(CallbackData, prefix="dna"):
     toman: CallbackInt  # 0 = let me type an amount
+
+
+class DonSlip(CallbackData, prefix="dnsl"):
+    toman: CallbackInt  # the amount probably meant; 0 = no, I will type it again
 
 
 class DonBack(CallbackData, prefix="dnb"):
@@ -748,10 +754,11 @@ async def county_chosen(
     callback_answer: CallbackAnswer,
 ) -> None:
     flow, _ = await _target_of(state)
-    chosen = service.Target(
-        purpose=flow.purpose, province_id=flow.province_id, county_id=callback_data.id or None
-    )
-    if flow.purpose is None or flow.province_id is None or not chosen.valid():
+    county = regions.default_regions().find_county(callback_data.id)
+    # Offered at the province step for a typed city («محمدآباد»): the county names its province.
+    province_id = flow.province_id or (county.province_id if county else None)
+    chosen = service.Target(purpose=flow.purpose, province_id=province_id, county_id=callback_data.id or None)
+    if flow.purpose is None or province_id is None or not chosen.valid():
         _stale(callback_answer, t)
         return
     await _show_amount(query, state, session, t, settings, profile, chosen)
@@ -847,13 +854,23 @@ async def province_typed(
         await state.clear()
         await _answer(message, t("donations-stale"))
         return
-    matches = regions.match_province(text)
-    if _confident(matches):
-        await _province_selected(message, state, session, t, settings, profile, flow, matches[0].region.id)
+    found = regions.match_region(text)
+    if found.kind is MatchKind.PROVINCE and found.province is not None:
+        await _province_selected(message, state, session, t, settings, profile, flow, found.province.id)
         return
-    if matches:
-        markup = _did_you_mean(t, matches, lambda region_id: DonProvince(id=region_id), "province")
-        await _answer(message, t("donations-province-did-you-mean"), reply_markup=markup)
+    if found.kind is MatchKind.COUNTY and found.county is not None:  # «مشهد»: its county, at once
+        chosen = service.Target(
+            purpose=flow.purpose, province_id=found.county.province_id, county_id=found.county.id
+        )
+        await _show_amount(message, state, session, t, settings, profile, chosen)
+        return
+    if found.choices:
+        key = (
+            "donations-province-did-you-mean"
+            if found.province_choices() == list(found.choices)
+            else "donations-region-did-you-mean"
+        )
+        await _answer(message, t(key), reply_markup=_did_you_mean(t, found.choices, "province"))
         return
     _, markup = _province_screen(t, flow.purpose)
     await _answer(message, t("donations-province-not-found", text=text), reply_markup=markup)
@@ -874,15 +891,13 @@ async def county_typed(
         await state.clear()
         await _answer(message, t("donations-stale"))
         return
-    matches = regions.match_county(text, flow.province_id)
-    if _confident(matches):
-        chosen = service.Target(
-            purpose=flow.purpose, province_id=flow.province_id, county_id=matches[0].region.id
-        )
+    found = regions.match_region(text, flow.province_id)
+    if found.kind is MatchKind.COUNTY and found.county is not None:
+        chosen = service.Target(purpose=flow.purpose, province_id=flow.province_id, county_id=found.county.id)
         await _show_amount(message, state, session, t, settings, profile, chosen)
         return
-    if matches:
-        markup = _did_you_mean(t, matches, lambda region_id: DonCounty(id=region_id), "county")
+    if found.choices:
+        markup = _did_you_mean(t, found.choices, "county")
         await _answer(message, t("donations-county-did-you-mean"), reply_markup=markup)
         return
     province = regions.get_province(flow.province_id).name(t.locale)
@@ -891,22 +906,23 @@ async def county_typed(
 
 
 def _did_you_mean(
-    t: Translator, matches: list[Any], button: Callable[[str], CallbackData], step: str
+    t: Translator, choices: Sequence[regions.Province | regions.County], step: str
 ) -> InlineKeyboardMarkup:
-    """Up to four close region names as buttons, with Back and Cancel."""
-    rows = [
-        [InlineKeyboardButton(text=m.region.name(t.locale), callback_data=button(m.region.id).pack())]
-        for m in matches[:4]
-    ]
+    """Up to six close places as buttons (a county from another step's list with its province),
+    with Back and Cancel."""
+    rows = []
+    for choice in choices[:6]:
+        if isinstance(choice, regions.Province):
+            label, data = choice.name(t.locale), DonProvince(id=choice.id).pack()
+        else:
+            label = choice.name(t.locale)
+            if step == "province":
+                province = regions.get_province(choice.province_id).name(t.locale)
+                label = t("common-county-in-province", county=label, province=province)
+            data = DonCounty(id=choice.id).pack()
+        rows.append([InlineKeyboardButton(text=label, callback_data=data)])
     rows.append([_back(t, step), cancel_button(t)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
-
-
-def _confident(matches: list[Any]) -> bool:
-    """Take the best match without asking when it is clearly good and clearly ahead."""
-    if not matches or matches[0].score < regions.CONFIDENT_SCORE:
-        return False
-    return len(matches) == 1 or matches[0].score - matches[1].score >= 5 or matches[0].score >= 99
 
 
 @router.message(StateFilter(DonateFlow.amount, DonateFlow.confirm), TYPED)
@@ -924,9 +940,14 @@ async def amount_typed(
         await _answer(message, t("donations-stale"))
         return
     config = settings.donations
-    typed = message.text or ""
-    toman = parse_toman(typed)
-    checked = service.check_amount(toman, min_toman=config.min_toman, max_toman=config.max_toman)
+    typed = (message.text or "")[:200]
+    checked = service.check_typed_amount(
+        parse_amount(typed), min_toman=config.min_toman, max_toman=config.max_toman
+    )
+    if checked.slip is not None:
+        await _save(state, DonateFlow.amount, slip=checked.slip.toman)
+        await _answer(message, *_slip_question(t, checked.slip))
+        return
     if checked.rials is None:
         assert checked.problem is not None
         await _answer(
@@ -939,6 +960,60 @@ async def amount_typed(
         )
         return
     await _show_confirm(message, state, session, t, settings, profile, flow, checked.rials)
+
+
+def _slip_question(t: Translator, slip: Slip) -> tuple[str, InlineKeyboardMarkup]:
+    """«منظورتان ۷۵٬۰۰۰ تومان است؟» with yes / no."""
+    amount = format_toman(toman_to_rials(slip.toman), t.locale)
+    if slip.kind is SlipKind.RIALS:
+        rials = format_number(toman_to_rials(slip.toman), t.locale)
+        question = t("donations-amount-slip-rials", rials=rials, amount=amount)
+    else:
+        question = t("donations-amount-slip", amount=amount)
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("donations-amount-slip-yes", amount=amount),
+                    callback_data=DonSlip(toman=slip.toman).pack(),
+                )
+            ],
+            [InlineKeyboardButton(text=t("donations-amount-slip-no"), callback_data=DonSlip(toman=0).pack())],
+        ]
+    )
+    return question, markup
+
+
+@router.callback_query(DonSlip.filter(), StateFilter(DonateFlow.amount))
+async def slip_answered(
+    query: CallbackQuery,
+    callback_data: DonSlip,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """Yes: the amount probably meant goes to the confirm screen. No: type the amount again."""
+    flow, data = await _target_of(state)
+    suggested = data.get("slip")
+    if not flow.complete or not flow.valid() or not isinstance(suggested, int):
+        _stale(callback_answer, t)
+        return
+    await _save(state, DonateFlow.amount, slip=None)
+    if callback_data.toman == 0:
+        markup = InlineKeyboardMarkup(inline_keyboard=[[_back(t, "amount"), cancel_button(t)]])
+        await _show(query, t("donations-amount-custom-prompt"), markup, profile)
+        return
+    config = settings.donations
+    checked = service.check_amount(
+        callback_data.toman, min_toman=config.min_toman, max_toman=config.max_toman
+    )
+    if callback_data.toman != suggested or checked.rials is None:
+        _stale(callback_answer, t)
+        return
+    await _show_confirm(query, state, session, t, settings, profile, flow, checked.rials)
 
 
 @router.message(DonateFlow.target, TYPED)

@@ -46,6 +46,7 @@ from bot.ui import (
 from handlers.faq import AskStaff
 from services import eligibility_progress as progress_store
 from services.clock import Clock
+from services.dates import ParsedDate, format_day
 from services.eligibility import (
     DEFAULT_OFFICES,
     DEFAULT_RULEBOOK,
@@ -60,7 +61,7 @@ from services.eligibility import (
 from services.eligibility import State as ScreenerState
 from services.eligibility_progress import Progress
 from services.persian import format_date, to_tehran
-from services.regions import CONFIDENT_SCORE, Regions, RegionsDataError, default_regions
+from services.regions import MatchKind, Province, Regions, RegionsDataError, default_regions
 from services.users import UserRecord
 
 if TYPE_CHECKING:
@@ -521,11 +522,10 @@ async def eligibility_region_button(
     ):
         await _province_chosen(query, ctx, saved, callback_data.id)
         return
-    if (
-        callback_data.k == "c"
-        and saved.stage == "county"
-        and saved.province_id
-        and regions.county_in_province(callback_data.id, saved.province_id)
+    county = regions.find_county(callback_data.id) if callback_data.k == "c" else None
+    if county is not None and (
+        # a county of the chosen province, or one offered for a city typed at the province step
+        (saved.stage == "county" and saved.province_id == county.province_id) or saved.stage == "province"
     ):
         await _finish(query, ctx, saved_state=saved.state, county_id=callback_data.id)
         return
@@ -551,43 +551,56 @@ async def eligibility_typed(message: Message, **data: Any) -> None:
         await _show(message, ctx, _intro_screen(ctx.kit, ctx.t))
         return
     if saved.stage == "questions" and not ctx.kit.screener.is_finished(saved.state):
+        question = ctx.kit.screener.current_question(saved.state)
         state, error = ctx.kit.screener.answer(saved.state, text[:200])
         if error is not None:
             await message.answer(error.text.get(ctx.t.locale))
             await _show_step(message, ctx, saved)
             return
+        if question is not None and question.kind == "date":
+            await _echo_date(message, ctx, ctx.kit.screener.read_date(text[:200]))
         await _answered(message, ctx, state)
         return
     await _typed_region(message, ctx, saved, text[:100])
 
 
+async def _echo_date(message: Message, ctx: Ctx, parsed: ParsedDate) -> None:
+    """Say how a Gregorian date (or one with a guessed year) was read, so a wrong guess shows."""
+    if not parsed.needs_echo or parsed.day is None:
+        return
+    jalali = format_day(parsed.day, ctx.t.locale)
+    if parsed.gregorian_typed is not None:
+        await message.answer(
+            ctx.t("eligibility-date-gregorian", jalali=jalali, gregorian=parsed.gregorian_typed.isoformat())
+        )
+    else:
+        await message.answer(ctx.t("eligibility-date-understood", jalali=jalali))
+
+
 async def _typed_region(message: Message, ctx: Ctx, saved: Progress, text: str) -> None:
     regions = ctx.kit.regions
-    if saved.stage == "county" and saved.province_id:
-        matches: list[Any] = regions.match_county(text, saved.province_id)
-        kind = "c"
-    else:
-        matches = regions.match_province(text)
-        kind = "p"
-    if (
-        matches
-        and matches[0].score >= CONFIDENT_SCORE
-        and (len(matches) == 1 or matches[1].score < matches[0].score)
-    ):
-        if kind == "p":
-            await _province_chosen(message, ctx, saved, matches[0].region.id)
-        else:
-            await _finish(message, ctx, saved_state=saved.state, county_id=matches[0].region.id)
+    scope = saved.province_id if saved.stage == "county" and saved.province_id else None
+    found = regions.match_region(text, scope)
+    if found.kind is MatchKind.PROVINCE and found.province is not None:
+        await _province_chosen(message, ctx, saved, found.province.id)
         return
-    if not matches:
+    if found.kind is MatchKind.COUNTY and found.county is not None:  # «مشهد», «یاسوج»
+        await _finish(message, ctx, saved_state=saved.state, county_id=found.county.id)
+        return
+    if not found.choices:
         await message.answer(ctx.t("eligibility-region-unknown", text=text))
         await _show_step(message, ctx, saved)
         return
     builder = InlineKeyboardBuilder()
-    for match in matches[:6]:
-        builder.button(
-            text=match.region.name(ctx.t.locale), callback_data=ElgRegion(k=kind, id=match.region.id)
-        )
+    for choice in found.choices[:6]:
+        if isinstance(choice, Province):
+            builder.button(text=choice.name(ctx.t.locale), callback_data=ElgRegion(k="p", id=choice.id))
+        else:
+            label = choice.name(ctx.t.locale)
+            if scope is None:
+                province = regions.get_province(choice.province_id).name(ctx.t.locale)
+                label = ctx.t("common-county-in-province", county=label, province=province)
+            builder.button(text=label, callback_data=ElgRegion(k="c", id=choice.id))
     builder.adjust(2)
     builder.row(*_nav_row(ctx.t))
     await message.answer(ctx.t("eligibility-region-which"), reply_markup=builder.as_markup())

@@ -289,20 +289,20 @@ async def province_typed(
     clock: Clock,
 ) -> None:
     text = (message.text or "")[:100]
-    matches = regions.match_province(text, limit=4)
-    if matches and matches[0].score >= regions.CONFIDENT_SCORE:
-        await _province_saved(message, state, session, user, t, profile, clock, matches[0].region.id)
+    found = regions.match_region(text)
+    if found.province is not None:  # a province, or a county or city in it («مشهد»)
+        await _province_saved(message, state, session, user, t, profile, clock, found.province.id)
         return
-    if not matches:
+    if not found.choices:
         await release()
         await message.answer(
             t("subscriptions-province-unknown", text=text[:40]), reply_markup=_provinces_keyboard(t)
         )
         return
     builder = InlineKeyboardBuilder()
-    for match in matches:
+    for province in found.province_choices()[:4]:
         builder.button(
-            text=match.region.name(t.locale), callback_data=SubCallback(action="ps", value=match.region.id)
+            text=province.name(t.locale), callback_data=SubCallback(action="ps", value=province.id)
         )
     builder.adjust(2)
     await release()

@@ -595,8 +595,8 @@ async def province_typed(
     message: Message, state: FSMContext, t: Translator, profile: PlatformProfile
 ) -> None:
     draft = await _draft(state)
-    matches = regions.match_province((message.text or "")[:100])
-    if not matches:
+    found = regions.match_region((message.text or "")[:100])
+    if not found.choices and found.province is None:
         await _go(
             message,
             state,
@@ -607,25 +607,18 @@ async def province_typed(
             prefix=t("volunteer-province-not-found") + "\n\n",
         )
         return
-    best = matches[0]
-    if _clear_winner([m.score for m in matches]):
-        draft.set_province(best.region.id)
+    if found.province is not None:  # a province, or a county or city in it («مشهد»)
+        draft.set_province(found.province.id)
+        if found.county is not None:
+            draft.set_county(found.county.id)
+            await _go(message, state, draft, t, profile)
+            return
         await _go(message, state, draft, t, profile, step="county")
         return
-    rows = [[_button(m.region.name(t.locale), "pr", m.region.id)] for m in matches]
+    rows = [[_button(p.name(t.locale), "pr", p.id)] for p in found.province_choices()[:6]]
     rows.append([_button(t("volunteer-show-list"), "pp", "0")])
     rows.append([cancel_button(t)])
     await message.answer(t("volunteer-did-you-mean"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
-
-
-def _clear_winner(scores: list[float]) -> bool:
-    """Take the best match without asking when it is near-certain and ahead of the next one, or
-    merely good but far ahead of everything else (a typo: «تهرن», «شمیران»). The summary shows
-    the choice before anything is stored."""
-    if not scores:
-        return False
-    lead = scores[0] - (scores[1] if len(scores) > 1 else 0.0)
-    return (scores[0] >= regions.CONFIDENT_SCORE and lead >= 5) or (scores[0] >= 80 and lead >= 20)
 
 
 @router.callback_query(VolCb.filter(F.a == "cp"), Form.county)
@@ -661,17 +654,17 @@ async def county_typed(message: Message, state: FSMContext, t: Translator, profi
     if draft.province_id is None:
         await _go(message, state, draft, t, profile, step="province")
         return
-    matches = regions.match_county((message.text or "")[:100], draft.province_id)
-    if not matches:
+    found = regions.match_region((message.text or "")[:100], draft.province_id)
+    if not found.choices and found.county is None:
         province = regions.get_province(draft.province_id).name(t.locale)
         prefix = t("volunteer-county-not-found", province=province) + "\n\n"
         await _go(message, state, draft, t, profile, step="county", prefix=prefix)
         return
-    if _clear_winner([m.score for m in matches]):
-        draft.set_county(matches[0].region.id)
+    if found.county is not None:
+        draft.set_county(found.county.id)
         await _go(message, state, draft, t, profile)
         return
-    rows = [[_button(m.region.name(t.locale), "co", m.region.id)] for m in matches]
+    rows = [[_button(c.name(t.locale), "co", c.id)] for c in found.choices]
     rows.append([_button(t("volunteer-show-list"), "cp", "0")])
     rows.append([cancel_button(t)])
     await message.answer(t("volunteer-did-you-mean"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-import jdatetime
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.applications import Application, StatusLookupFailure, StatusNotification, StatusSubscription
+from services.dates import parse_date as parse_typed_date
 from services.persian import normalize_national_code, normalize_text, to_ascii_digits
 
 #: Not a secret: used when NATIONAL_CODE_HMAC_KEY is unset in the sandbox and in tests only.
@@ -119,28 +119,12 @@ def parse_status(text: str, labels: Mapping[str, str] | None = None) -> str | No
     return (labels or {}).get(key) or _STATUS_LOOKUP.get(key)
 
 
-_DATE = re.compile(r"^(\d{1,4})[/\-.](\d{1,2})[/\-.](\d{1,4})$")
-
-
 def parse_date(text: str) -> date | None:
-    """A date from the CSV: Jalali (۱۴۰۴/۰۷/۲۸, 1404-7-28) or ISO/Gregorian (2025-10-20), in any
-    digit script; day-first forms with a four-digit year last (28/07/1404) too. A year below
-    1700 is Jalali."""
-    match = _DATE.match(re.sub(r"\s+", "", to_ascii_digits(text)))
-    if not match:
-        return None
-    a, b, c = match.groups()
-    if len(c) == 4 and len(a) <= 2:
-        a, c = c, a
-    if len(a) != 4:
-        return None
-    year, month, day = int(a), int(b), int(c)
-    try:
-        if year < 1700:
-            return jdatetime.date(year, month, day).togregorian()
-        return date(year, month, day)
-    except ValueError:
-        return None
+    """A date from the CSV, as the Gregorian day it stands for: Jalali (۱۴۰۴/۰۷/۲۸, 1404-7-28,
+    28/07/1404, «۲۸ مهر ۱۴۰۴») or Gregorian (2025-10-20), in any digit script
+    (:func:`services.dates.parse_date`). A missing or two-digit year is refused."""
+    parsed = parse_typed_date(text)
+    return parsed.gregorian if parsed.ok else None
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,11 +16,10 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, TypeGuard
 
-import jdatetime
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,7 +38,8 @@ from models.broadcasts import (
 from models.donation import Campaign, CampaignStatus
 from models.user import User
 from services import regions, subscriptions
-from services.persian import TEHRAN, normalize_letters, to_ascii_digits
+from services.dates import DateProblem, parse_moment
+from services.persian import TEHRAN, jalali, normalize_letters
 
 LANGUAGES = ("fa", "en")
 LIVE = (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING, BroadcastStatus.PAUSED)
@@ -580,32 +580,23 @@ class ScheduleProblem(StrEnum):
     TOO_FAR = "too_far"
 
 
-_SCHEDULE = re.compile(
-    r"^(?P<y>\d{4})\s*[/\-.]\s*(?P<m>\d{1,2})\s*[/\-.]\s*(?P<d>\d{1,2})"
-    r"(?:\s*[,،]?\s*(?:ساعت|at)?\s*(?P<H>\d{1,2})(?:\s*[:٫.]\s*(?P<M>\d{2}))?)?$",
-    re.IGNORECASE,
-)
-
-
 def parse_schedule(
     text: str, *, now: datetime, max_ahead: timedelta = timedelta(days=180)
 ) -> datetime | ScheduleProblem:
-    """A Jalali date and Tehran time typed in any digit script: «۱۴۰۵/۰۹/۱۲ ۱۸:۳۰»,
-    «1405-9-12 ساعت 18». Returns the UTC moment, or what is wrong with the text."""
-    cleaned = normalize_letters(to_ascii_digits(text)).replace("\u200c", " ").strip()
-    match = _SCHEDULE.match(cleaned)
-    if not match or match.group("H") is None:
+    """A Jalali date and Tehran time in any form :func:`services.dates.parse_moment` reads:
+    «۱۴۰۵/۰۹/۱۲ ۱۸:۳۰», «1405-9-12 ساعت 18», «۱۲ آذر ساعت ۶ عصر» (the next such day), or a
+    Gregorian date and time (converted; the confirmation shows the Jalali date). Returns the UTC
+    moment, or what is wrong with the text."""
+    typed = parse_moment(text, today=jalali(now).date(), missing_year="future")
+    if typed.time is None:
         return ScheduleProblem.FORMAT
-    try:
-        local = jdatetime.datetime(
-            int(match.group("y")),
-            int(match.group("m")),
-            int(match.group("d")),
-            int(match.group("H")),
-            int(match.group("M") or 0),
-        ).togregorian()
-    except ValueError:
-        return ScheduleProblem.INVALID
+    if typed.date.day is None:
+        return (
+            ScheduleProblem.FORMAT
+            if typed.date.problem is DateProblem.NOT_A_DATE
+            else ScheduleProblem.INVALID
+        )
+    local = datetime.combine(typed.date.gregorian, time(typed.time.hour, typed.time.minute))
     moment = local.replace(tzinfo=TEHRAN).astimezone(UTC)
     if moment <= now:
         return ScheduleProblem.PAST

@@ -22,15 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.donation import Campaign, CampaignStatus, Donation, DonationStatus, Purpose, RegionScope
 from services import audit, regions
+from services.amounts import AmountProblem, parse_amount
+from services.dates import DateHow, DateProblem, parse_date
 from services.persian import (
-    JALALI_MONTHS_EN,
-    JALALI_MONTHS_FA,
     TEHRAN,
-    ZWNJ,
     jalali,
     normalize_letters,
-    parse_toman,
-    to_ascii_digits,
     toman_to_rials,
 )
 
@@ -109,45 +106,40 @@ def parse_description(text: str | None) -> str:
 
 
 def parse_goal(text: str | None) -> int:
-    """A goal typed in toman («۵۰۰ میلیون», «2,000,000») → rials. Zero, negative or unreadable
-    amounts are refused with their own message."""
-    cleaned = to_ascii_digits(_clean(text))
-    if re.fullmatch(r"-\s*[\d,.]+.*", cleaned):
+    """A goal typed in toman («۵۰۰ میلیون», «2,000,000», «پانصد میلیون تومان»; any form
+    :func:`services.amounts.parse_amount` reads) → rials. Zero, negative or unreadable amounts are
+    refused with their own message."""
+    parsed = parse_amount(_clean(text))
+    if parsed.problem is AmountProblem.NEGATIVE:
         raise CampaignInputError("campadm-error-goal-zero")
-    toman = parse_toman(cleaned)
-    if toman is None:
+    if parsed.toman is None:
         raise CampaignInputError("campadm-error-goal-invalid")
-    if toman <= 0:
+    if parsed.toman <= 0:
         raise CampaignInputError("campadm-error-goal-zero")
-    if toman > GOAL_MAX_TOMAN:
+    if parsed.toman > GOAL_MAX_TOMAN:
         raise CampaignInputError("campadm-error-goal-large")
-    return toman_to_rials(toman)
+    return toman_to_rials(parsed.toman)
 
 
-_MONTHS = {normalize_letters(name).replace(ZWNJ, ""): index for index, name in enumerate(JALALI_MONTHS_FA, 1)}
-_MONTHS.update({name.lower(): index for index, name in enumerate(JALALI_MONTHS_EN, 1)})
-_NUMERIC_DATE = re.compile(r"^(\d{4})\s*[/\-.\s]\s*(\d{1,2})\s*[/\-.\s]\s*(\d{1,2})$")
-_WORDED_DATE = re.compile(r"^(\d{1,2})\s+(\S+)\s+(\d{4})$")
+_DATE_ERRORS = {
+    DateProblem.BAD_MONTH: "campadm-error-date-invalid",
+    DateProblem.BAD_DAY: "campadm-error-date-invalid",
+    DateProblem.YEAR_OUT_OF_RANGE: "campadm-error-date-year",
+}
 
 
 def parse_jalali_date(text: str | None) -> jdatetime.date:
-    """A Jalali date as staff type it: «۱۴۰۵/۰۹/۱۰», «1405-9-10», «۱۰ آذر ۱۴۰۵» (any digits)."""
-    cleaned = to_ascii_digits(_clean(text)).replace(ZWNJ, "").replace("،", " ").strip()
-    cleaned = re.sub(r"\s+", " ", cleaned)
-    match = _NUMERIC_DATE.match(cleaned)
-    if match:
-        year, month, day = (int(part) for part in match.groups())
-    else:
-        worded = _WORDED_DATE.match(cleaned)
-        if not worded or worded.group(2).lower() not in _MONTHS:
-            raise CampaignInputError("campadm-error-date-format")
-        day, month, year = int(worded.group(1)), _MONTHS[worded.group(2).lower()], int(worded.group(3))
-    if not YEAR_MIN <= year <= YEAR_MAX:
+    """A Jalali date as staff type it: «۱۴۰۵/۰۹/۱۰», «1405-9-10», «۱۰ آذر ۱۴۰۵» (any digits, any
+    form :func:`services.dates.parse_date` reads). A Gregorian date is refused with a request for
+    the Solar Hijri one: campaign dates are published, and staff should see the dates they set."""
+    parsed = parse_date(_clean(text))
+    if parsed.how is DateHow.GREGORIAN:
         raise CampaignInputError("campadm-error-date-year")
-    try:
-        return jdatetime.date(year, month, day)
-    except ValueError:
-        raise CampaignInputError("campadm-error-date-invalid") from None
+    if parsed.day is None:
+        raise CampaignInputError(_DATE_ERRORS.get(parsed.problem, "campadm-error-date-format"))  # type: ignore[arg-type]
+    if not YEAR_MIN <= parsed.day.year <= YEAR_MAX:
+        raise CampaignInputError("campadm-error-date-year")
+    return parsed.day
 
 
 def jalali_text(day: jdatetime.date) -> str:

@@ -26,6 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.donation import Campaign, Donation, DonationStatus, Purpose, ReceiptSequence
 from models.user import User
 from services import regions
+from services.amounts import AmountProblem as ParseProblem
+from services.amounts import ParsedAmount, Slip
 from services.campaigns import is_open
 from services.persian import jalali_year, toman_to_rials
 
@@ -89,16 +91,19 @@ class AmountProblem(StrEnum):
     ZERO = "zero"
     TOO_SMALL = "too_small"
     TOO_LARGE = "too_large"
+    FOREIGN_CURRENCY = "foreign_currency"
 
 
 @dataclass(frozen=True, slots=True)
 class AmountCheck:
     rials: int | None
     problem: AmountProblem | None = None
+    slip: Slip | None = None  # out of the limits, but probably meant as this amount: ask
 
 
 def check_amount(toman: int | None, *, min_toman: int, max_toman: int) -> AmountCheck:
-    """An amount in toman (from `parse_toman` or a preset button) against the limits."""
+    """An amount in toman (a preset button, or a typed amount read by `parse_amount`) against the
+    limits."""
     if toman is None:
         return AmountCheck(None, AmountProblem.UNREADABLE)
     if toman <= 0:
@@ -108,6 +113,18 @@ def check_amount(toman: int | None, *, min_toman: int, max_toman: int) -> Amount
     if toman > max_toman:
         return AmountCheck(None, AmountProblem.TOO_LARGE)
     return AmountCheck(toman_to_rials(toman))
+
+
+def check_typed_amount(parsed: ParsedAmount, *, min_toman: int, max_toman: int) -> AmountCheck:
+    """A typed amount against the limits; an amount outside them that looks like a slip («۷۵
+    تومن» for 75,000, rials typed as toman) carries the amount probably meant."""
+    if parsed.problem is ParseProblem.FOREIGN_CURRENCY:
+        return AmountCheck(None, AmountProblem.FOREIGN_CURRENCY)
+    checked = check_amount(parsed.toman, min_toman=min_toman, max_toman=max_toman)
+    if checked.problem in (AmountProblem.TOO_SMALL, AmountProblem.TOO_LARGE):
+        slip = parsed.suspect(min_toman=min_toman, max_toman=max_toman)
+        return AmountCheck(None, checked.problem, slip)
+    return checked
 
 
 # --- Orders ---------------------------------------------------------------------------------------

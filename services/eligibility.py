@@ -34,9 +34,8 @@ import jdatetime
 import yaml
 from rapidfuzz import fuzz
 
+from services.dates import DateProblem, ParsedDate, month_name, parse_date
 from services.persian import (
-    JALALI_MONTHS_EN,
-    JALALI_MONTHS_FA,
     TEHRAN,
     ZWNJ,
     normalize_letters,
@@ -701,32 +700,6 @@ def _parse_number(raw: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-_MONTHS = {normalize_text(name): n for n, name in enumerate(JALALI_MONTHS_FA, 1)} | {
-    name.lower(): n for n, name in enumerate(JALALI_MONTHS_EN, 1)
-}
-_DATE_NUMERIC = re.compile(r"^(\d{1,4})\s*[/\-.\s]\s*(\d{1,2})\s*[/\-.\s]\s*(\d{1,4})$")
-_DATE_WORDS = re.compile(r"^(\d{1,2})\s+([^\d\s]+)\s+(?:ماه\s+)?(\d{2,4})$")
-
-
-def _parse_date(raw: str, today: jdatetime.date) -> tuple[int, int, int] | None:
-    text = to_ascii_digits(raw).strip().replace("٫", "/").replace("،", " ")
-    text = re.sub(r"\s+", " ", text)
-    numeric = _DATE_NUMERIC.match(text)
-    if numeric:
-        a, b, c = numeric.groups()
-        if len(c) == 4 and len(a) <= 2:  # 28/07/1404
-            a, c = c, a
-        year, month, day = int(a), int(b), int(c)
-    else:
-        words = _DATE_WORDS.match(normalize_text(raw))
-        if not words or words.group(2) not in _MONTHS:
-            return None
-        day, month, year = int(words.group(1)), _MONTHS[words.group(2)], int(words.group(3))
-    if year < 100:  # «۰۴/۰۷/۲۸»: the most recent such year
-        year += 1400 if 1400 + year <= today.year else 1300
-    return year, month, day
-
-
 # --------------------------------------------------------------------------------------------
 # Flow state
 
@@ -877,18 +850,20 @@ class Screener:
                 return None, _error("out_of_range", question)
             return number, None
         today = self.today()
-        parts = _parse_date(raw, today)
-        if parts is None:
-            return None, _error("not_a_date", question)
-        try:
-            day = jdatetime.date(*parts)
-        except ValueError:
-            return None, _error("not_a_date", question)
+        parsed = self.read_date(raw)
+        day = parsed.day
+        if day is None:
+            return None, _date_error(parsed, question)
         if day > today:
             return None, _error("date_in_future", question)
         if day.year < question.min_year:
             return None, _error("date_too_old", question)
         return f"{day.year:04d}-{day.month:02d}-{day.day:02d}", None
+
+    def read_date(self, raw: str) -> ParsedDate:
+        """A typed date as the screener reads it (a date without a year is the latest such day);
+        the handler shows it back when it was converted from Gregorian or its year was guessed."""
+        return parse_date(raw, today=self.today(), missing_year="past")
 
     def answer(self, state: State, raw: str) -> tuple[State, AnswerError | None]:
         """Record the answer to the current question and move on. On a parse error the state is
@@ -980,6 +955,46 @@ _MESSAGES: dict[str, Text] = {
     ),
     "finished": Text("پرسش‌ها تمام شده است.", "The questions are finished."),
 }
+
+
+_DATE_PROBLEMS: dict[DateProblem, Text] = {
+    DateProblem.BAD_MONTH: Text(
+        "ماه باید عددی از ۱ تا ۱۲ باشد. تاریخ شمسی را به شکل سال/ماه/روز بنویسید، مثلاً ۱۴۰۴/۰۷/۲۸.",
+        "The month must be 1 to 12. Please type a Jalali date as year/month/day, e.g. 1404/07/28.",
+    ),
+    DateProblem.AMBIGUOUS: Text(
+        "این تاریخ را می‌شود دو جور خواند. لطفاً سال را چهاررقمی و به شمسی بنویسید، مثلاً ۱۴۰۴/۰۷/۲۸.",
+        "That date can be read two ways. Please type a Jalali date with a four-digit year, e.g. 1404/07/28.",
+    ),
+    DateProblem.YEAR_OUT_OF_RANGE: Text(
+        "سال را نفهمیدم. سال شمسی را چهاررقمی بنویسید، مثلاً ۱۴۰۴/۰۷/۲۸.",
+        "I could not read the year. Please type a four-digit Jalali year, e.g. 1404/07/28.",
+    ),
+}
+
+
+def _date_error(parsed: ParsedDate, question: Question) -> AnswerError:
+    """Why a typed date was refused, as specifically as the parser can tell."""
+    if parsed.problem is DateProblem.BAD_DAY and parsed.month_days and parsed.month:
+        month = parsed.month
+        return AnswerError(
+            "not_a_date",
+            Text(
+                f"{month_name(month, 'fa')} {to_fa_digits(parsed.month_days)} روز دارد؛ "
+                "لطفاً روز را دوباره بررسی کنید.",
+                f"{month_name(month, 'en')} has {parsed.month_days} days that year; please check the day.",
+            ),
+        )
+    if parsed.problem is DateProblem.BAD_DAY:  # a Gregorian date that does not exist
+        return AnswerError(
+            "not_a_date",
+            Text(
+                "چنین روزی در تقویم نیست. لطفاً تاریخ شمسی بنویسید، مثلاً ۱۴۰۴/۰۷/۲۸.",
+                "That day does not exist. Please type a Jalali date, e.g. 1404/07/28.",
+            ),
+        )
+    text = _DATE_PROBLEMS.get(parsed.problem) if parsed.problem else None
+    return AnswerError("not_a_date", text) if text else _error("not_a_date", question)
 
 
 def _error(code: str, question: Question) -> AnswerError:

@@ -365,14 +365,18 @@ def period_range(kind: str, now: datetime) -> tuple[datetime | None, datetime | 
 
 
 _DATE_IN_TEXT = re.compile(r"\d{4}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{1,2}")
+_RANGE_WORD = re.compile(r"\s+(?:تا|الی|to|until|till)\s+|\s*[–—]\s*", re.IGNORECASE)
+_FROM_WORD = re.compile(r"^\s*(?:از|from)\s+", re.IGNORECASE)
 
 
 def parse_range(text: str | None) -> tuple[datetime, datetime]:
-    """«۱۴۰۵/۰۱/۰۱ تا ۱۴۰۵/۰۹/۳۰» (any digits and separators) → [start of the first day, start of
-    the day after the last) in UTC."""
+    """«۱۴۰۵/۰۱/۰۱ تا ۱۴۰۵/۰۹/۳۰», «از ۱ آذر ۱۴۰۵ تا ۳۰ آذر ۱۴۰۵» (any digits, separators and
+    forms :func:`services.dates.parse_date` reads) → [start of the first day, start of the day
+    after the last) in UTC."""
     from services.campaign_admin import CampaignInputError, day_start, parse_jalali_date
 
-    found = _DATE_IN_TEXT.findall(to_ascii_digits(text or ""))
+    sides = _RANGE_WORD.split(_FROM_WORD.sub("", text or ""))
+    found = sides if len(sides) == 2 else _DATE_IN_TEXT.findall(to_ascii_digits(text or ""))
     if len(found) != 2:
         raise ExportInputError("export-error-range-format")
     try:

@@ -151,47 +151,6 @@ def jalali_year(moment: datetime) -> int:
     return jalali(moment).year
 
 
-_AMOUNT_WORDS = {"هزار": 1_000, "میلیون": 1_000_000, "ملیون": 1_000_000, "میلیارد": 1_000_000_000}
-_NUMBER = r"\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?"
-_PART = rf"(?:{_NUMBER})\s*(?:هزار|میلیون|ملیون|میلیارد)?"
-_AMOUNT = re.compile(rf"^(?P<parts>{_PART}(?:(?:\s*و\s*|\s+){_PART})*)\s*(?P<unit>تومان|تومن|ریال)?$")
-_AMOUNT_PART = re.compile(rf"(?P<number>{_NUMBER})\s*(?P<word>هزار|میلیون|ملیون|میلیارد)?")
-_GROUPED = re.compile(r"^\d{1,3}(?:[,.]\d{3})+$")
-
-
-def _amount_part(number: str, multiplier: int) -> int:
-    if _GROUPED.match(number):
-        return int(re.sub(r"[,.]", "", number)) * multiplier
-    if "." in number:
-        return round(float(number) * multiplier)
-    return int(number) * multiplier
-
-
-def parse_toman(text: str) -> int | None:
-    """A typed amount in toman: any digit script, separators (٬ , .), and the words هزار/میلیون.
-
-    «۵۰ هزار» → 50000, «1,500,000» → 1500000, «۲.۵ میلیون» → 2500000, «۱ میلیون و ۵۰۰ هزار» →
-    1500000; an amount ending in «ریال» is converted to toman. Returns None when the text is not
-    a positive-looking amount (a sign, letters, an empty string)."""
-    text = normalize_letters(to_ascii_digits(text)).replace(ZWNJ, " ").strip()
-    text = text.replace("٬", ",").replace("،", ",").replace("٫", ".")
-    match = _AMOUNT.match(_SPACES.sub(" ", text))
-    if not match:
-        return None
-    parts = [(m.group("number"), m.group("word")) for m in _AMOUNT_PART.finditer(match.group("parts"))]
-    if len(parts) > 1:
-        # «۱ میلیون و ۵۰۰ هزار»: every part but the last names its scale, largest first.
-        scales = [_AMOUNT_WORDS.get(word or "", 1) for _, word in parts]
-        if any(word is None for _, word in parts[:-1]) or scales != sorted(scales, reverse=True):
-            return None
-        if len(set(scales)) != len(scales):
-            return None
-    total = sum(_amount_part(number, _AMOUNT_WORDS.get(word or "", 1)) for number, word in parts)
-    if match.group("unit") == "ریال":
-        return total // RIALS_PER_TOMAN
-    return total
-
-
 def normalize_national_code(text: str) -> str | None:
     """Ten-digit national code (کد ملی) with a valid check digit, or None.
 

@@ -51,6 +51,7 @@ group-private-only = To talk to Hamdel please write to me privately: @{ $usernam
 error-generic = Sorry, something went wrong and your request was not completed. Nothing was lost; please try again in a moment.
 error-button = Something went wrong; please try again.
 access-denied = Only authorised staff can do this.
+common-county-in-province = { $county }, { $province }
 
 # A command or a main-menu button left a flow past its first step (bot/flows.py).
 flow-left = { $flow ->

@@ -40,6 +40,7 @@ donations-province-prompt =
     Choose from the list or type the province's name.
 donations-province-anywhere = 🇮🇷 Anywhere in Iran, where it is needed most
 donations-province-did-you-mean = Which province do you mean?
+donations-region-did-you-mean = Which one do you mean?
 donations-province-not-found = I could not find a province called «{ $text }». Please choose from the list or type the name again.
 donations-county-prompt =
     { $province } province — which county?
@@ -54,11 +55,16 @@ donations-amount-prompt =
     The minimum is { $min } and the maximum { $max }.
 donations-amount-button = { $amount }
 donations-amount-custom = ✍️ Another amount
-donations-amount-custom-prompt = Type the amount in toman, for example 75000, 75 هزار or 1 میلیون و 500 هزار.
-donations-amount-unreadable = I could not read that amount. Please type just the number in toman, for example 50000.
+donations-amount-custom-prompt = Type the amount in toman, for example 75000, 75 thousand or 1.5 million.
+donations-amount-unreadable = I could not read that amount. Please type it in toman, for example 50000, 50 thousand or fifty thousand toman.
 donations-amount-zero = The amount must be more than zero. The minimum gift is { $min }.
 donations-amount-too-small = The minimum gift is { $min }. Please type a larger amount.
 donations-amount-too-large = The most one payment can be is { $max }. To give more, you can pay several times.
+donations-amount-slip = Did you mean { $amount }?
+donations-amount-slip-rials = Did you mean { $rials } rials, that is { $amount }?
+donations-amount-slip-yes = ✅ Yes, { $amount }
+donations-amount-slip-no = ✏️ No, I will type the amount again
+donations-amount-foreign-currency = Gifts are paid in toman. Please type the amount in toman, for example 75 thousand toman.
 donations-use-buttons = Please press one of the buttons above, or send /cancel to leave.
 donations-text-expected = Please type the amount or name as text, or press one of the buttons.
 

@@ -51,6 +51,7 @@ group-private-only = برای گفت‌وگو با همدل لطفاً در پی
 error-generic = متأسفیم، مشکلی پیش آمد و درخواست شما انجام نشد. چیزی از دست نرفته است؛ لطفاً چند لحظه بعد دوباره تلاش کنید.
 error-button = مشکلی پیش آمد؛ لطفاً دوباره تلاش کنید.
 access-denied = این کار فقط برای کارکنان مجاز است.
+common-county-in-province = { $county }، { $province }
 
 # A command or a main-menu button left a flow past its first step (bot/flows.py).
 flow-left = { $flow ->

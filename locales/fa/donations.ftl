@@ -40,6 +40,7 @@ donations-province-prompt =
     از فهرست انتخاب کنید یا نام استان را بنویسید.
 donations-province-anywhere = 🇮🇷 هر جای ایران که نیاز بیشتر است
 donations-province-did-you-mean = منظورتان کدام استان است؟
+donations-region-did-you-mean = منظورتان کدام است؟
 donations-province-not-found = استانی با نام «{ $text }» پیدا نکردم. لطفاً از فهرست انتخاب کنید یا نام را دوباره بنویسید.
 donations-county-prompt =
     استان { $province } — کدام شهرستان؟
@@ -55,10 +56,15 @@ donations-amount-prompt =
 donations-amount-button = { $amount }
 donations-amount-custom = ✍️ مبلغ دلخواه
 donations-amount-custom-prompt = مبلغ دلخواه را به تومان بنویسید؛ مثلاً ۷۵۰۰۰ یا ۷۵ هزار یا ۱ میلیون و ۵۰۰ هزار.
-donations-amount-unreadable = مبلغ را متوجه نشدم. لطفاً فقط عدد را به تومان بنویسید؛ مثلاً ۵۰۰۰۰ یا ۵۰ هزار.
+donations-amount-unreadable = مبلغ را متوجه نشدم. لطفاً مبلغ را به تومان بنویسید؛ مثلاً ۵۰۰۰۰، ۵۰ هزار یا پنجاه هزار تومان.
 donations-amount-zero = مبلغ باید بیشتر از صفر باشد. کمترین مبلغ کمک { $min } است.
 donations-amount-too-small = کمترین مبلغ کمک { $min } است. لطفاً مبلغ بیشتری بنویسید.
 donations-amount-too-large = بیشترین مبلغ در هر پرداخت { $max } است. برای کمک بیشتر می‌توانید چند بار پرداخت کنید.
+donations-amount-slip = منظورتان { $amount } است؟
+donations-amount-slip-rials = منظورتان { $rials } ریال، یعنی { $amount } است؟
+donations-amount-slip-yes = ✅ بله، { $amount }
+donations-amount-slip-no = ✏️ نه، مبلغ را دوباره می‌نویسم
+donations-amount-foreign-currency = کمک‌ها به تومان پرداخت می‌شود. لطفاً مبلغ را به تومان بنویسید؛ مثلاً ۷۵ هزار تومان.
 donations-use-buttons = لطفاً یکی از دکمه‌های بالا را بزنید، یا با /cancel از کمک مالی بیرون بیایید.
 donations-text-expected = لطفاً مبلغ یا نام را به صورت متن بنویسید، یا یکی از دکمه‌ها را بزنید.
 

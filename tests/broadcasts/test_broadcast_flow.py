@@ -474,6 +474,27 @@ async def test_settings_screen_topics_and_province(hamdel: Harness) -> None:
     assert (await sara.press_data("bcc:424242")).get("text")  # a campaign that does not exist
 
 
+async def test_news_province_from_a_typed_city(hamdel: Harness) -> None:
+    """Issue 13: a typed city (not a province) sets its province; «خراسان» asks which."""
+    sara = await started(hamdel)
+    await sara.press("🔔 اطلاع‌رسانی‌ها")
+    await sara.wait_until(lambda u: "اطلاع‌رسانی‌های همدل" in u.last_text)
+    await sara.press("📍 انتخاب استان")
+    await sara.wait_until(lambda u: "استان‌تان" in u.last_text)
+    await sara.send("خراسان")
+    await sara.wait_until(lambda u: "خراسان شمالی" in buttons(u) and "کرمان" not in buttons(u))
+    assert buttons(sara)[:3] == ["خراسان رضوی", "خراسان شمالی", "خراسان جنوبی"]
+    await sara.send("مشهد")
+    await sara.wait_until(lambda u: "«خراسان رضوی» ثبت شد" in u.last_text)
+    for _ in range(100):  # the handler commits right after its reply
+        async with hamdel.db() as s:
+            row = (await s.scalars(select(Subscription))).one()
+        if row.province_id == "09":
+            break
+        await asyncio.sleep(0.02)
+    assert row.province_id == "09"
+
+
 async def test_province_segment_includes_donors_to_the_province(hamdel: Harness) -> None:
     chose = await started(hamdel, first_name="انتخاب")
     gave = await started(hamdel, first_name="کمک")

@@ -99,7 +99,14 @@ async def test_redis_limiter_is_shared_by_workers(redis_url: str) -> None:
 
 @pytest.mark.parametrize(
     "typed",
-    ["۱۴۰۵/۰۹/۱۲ ۱۸:۳۰", "1405-9-12 18:30", "١٤٠٥/٠٩/١٢ ساعت ١٨:٣٠", "۱۴۰۵.۰۹.۱۲، ۱۸:۳۰"],
+    [
+        "۱۴۰۵/۰۹/۱۲ ۱۸:۳۰",
+        "1405-9-12 18:30",
+        "١٤٠٥/٠٩/١٢ ساعت ١٨:٣٠",
+        "۱۴۰۵.۰۹.۱۲، ۱۸:۳۰",
+        "۱۲ آذر ساعت ۶:۳۰ عصر",  # no year: the next 12 Azar
+        "2026-12-03 18:30",  # Gregorian, converted
+    ],
 )
 def test_schedule_in_any_digits(typed: str) -> None:
     moment = broadcasts.parse_schedule(typed, now=NOW)

@@ -138,6 +138,47 @@ async def test_purpose_and_region_by_buttons_and_typed_names(hamdel: Harness) ->
     assert "معیشت — هر جای ایران" in user.last_text
 
 
+async def test_typed_city_names_land_on_their_county_and_khorasan_asks_which(hamdel: Harness) -> None:
+    """Issue 13: «مشهد» (a city, not a province) lands on مشهد county in خراسان رضوی; «خراسان»
+    asks which of the three provinces; a county seat with its own name («یاسوج») finds its county."""
+    user = hamdel.user()
+    await user.send("/donate")
+    await user.next_message()
+    await user.press("🎯 انتخاب هدف و منطقه")
+    await user.wait_until(lambda u: "🎁 جهیزیه" in u.buttons())
+    await user.press("🎁 جهیزیه")
+    await user.wait_until(lambda u: "در کدام استان" in u.last_text)
+    user.skip_to_end()
+    await user.send("مشهد")
+    await user.wait_until(lambda u: "چه مبلغی" in u.last_text)
+    assert "جهیزیه — استان خراسان رضوی، شهرستان مشهد" in user.last_text
+
+    await user.press("→ بازگشت")
+    await user.wait_until(lambda u: "کدام شهرستان" in u.last_text)
+    await user.press("→ بازگشت")
+    await user.wait_until(lambda u: "در کدام استان" in u.last_text)
+    user.skip_to_end()
+    await user.send("خراسان")
+    which = await user.next_message()
+    assert which["text"] == "منظورتان کدام استان است؟"
+    assert user.buttons()[:3] == ["خراسان رضوی", "خراسان شمالی", "خراسان جنوبی"]
+    await user.press("خراسان جنوبی")
+    await user.wait_until(lambda u: "استان خراسان جنوبی — کدام شهرستان" in u.last_text)
+    await user.press("→ بازگشت")
+    await user.wait_until(lambda u: "در کدام استان" in u.last_text)
+    await user.send("یاسوج")
+    await user.wait_until(lambda u: "چه مبلغی" in u.last_text)
+    assert "جهیزیه — استان کهگیلویه و بویراحمد، شهرستان بویراحمد" in user.last_text
+    await user.press("۵۰٬۰۰۰ تومان")
+    await user.wait_until(lambda u: any("پرداخت" in b for b in u.buttons()))
+    await user.press("پرداخت")
+    await user.wait_until(lambda u: any("invoice" in m for m in u.messages))
+    await user.pay()
+    await user.wait_until(lambda u: bool(receipts(u)))
+    [donation] = await paid_donations(hamdel)
+    assert (donation.province_id, donation.county_id) == ("17", "1701")
+
+
 CUSTOM_AMOUNTS = [
     ("۷۵ هزار", "۷۵٬۰۰۰ تومان"),
     ("٧٥٠٠٠", "۷۵٬۰۰۰ تومان"),
@@ -173,6 +214,45 @@ async def test_custom_amounts_in_every_script(hamdel: Harness) -> None:
     assert donation.amount_rials == 500_000
 
 
+async def test_amounts_in_words_and_likely_slips(hamdel: Harness) -> None:
+    """Issue 13 defect 6: "75 thousand" and «۱ میلیون و ۵۰۰» are read as people mean them; «۷۵ تومن»
+    asks «منظورتان ۷۵٬۰۰۰ تومان است؟» and «بله» goes on with 75,000 toman."""
+    await add_campaign(hamdel)
+    user = hamdel.user()
+    await user.send("/donate")
+    await user.next_message()
+    await user.press("یلدای مهربانی")
+    await user.wait_until(lambda u: "چه مبلغی" in u.last_text)
+    user.skip_to_end()
+    for typed, shown in [
+        ("75 thousand", "۷۵٬۰۰۰ تومان"),
+        ("۱ میلیون و ۵۰۰", "۱٬۵۰۰٬۰۰۰ تومان"),
+        ("هفتاد و پنج هزار تومان", "۷۵٬۰۰۰ تومان"),
+        ("1.5 million", "۱٬۵۰۰٬۰۰۰ تومان"),
+        ("٧٥ الف", "۷۵٬۰۰۰ تومان"),
+    ]:
+        await user.send(typed)
+        confirm = await user.next_message()
+        assert f"💰 مبلغ: {shown}" in confirm["text"], (typed, confirm["text"])
+
+    await user.send("۷۵ تومن")
+    question = await user.next_message()
+    assert question["text"] == "منظورتان ۷۵٬۰۰۰ تومان است؟"
+    assert user.buttons() == ["✅ بله، ۷۵٬۰۰۰ تومان", "✏️ نه، مبلغ را دوباره می‌نویسم"]
+    await user.press("✏️ نه، مبلغ را دوباره می‌نویسم")
+    await user.wait_until(lambda u: "مبلغ دلخواه را به تومان بنویسید" in u.last_text)
+    await user.send("۷۵ تومن")
+    await user.wait_until(lambda u: u.last_text == "منظورتان ۷۵٬۰۰۰ تومان است؟")
+    await user.press("✅ بله، ۷۵٬۰۰۰ تومان")
+    await user.wait_until(lambda u: "💰 مبلغ: ۷۵٬۰۰۰ تومان" in u.last_text)
+    await user.press("پرداخت")
+    await user.wait_until(lambda u: any("invoice" in m for m in u.messages))
+    assert (await user.pay())["ok"]
+    await user.wait_until(lambda u: receipts(u))
+    [donation] = await paid_donations(hamdel)
+    assert donation.amount_rials == 750_000
+
+
 async def test_bad_amounts_get_clear_persian_answers(hamdel: Harness) -> None:
     await add_campaign(hamdel)
     user = hamdel.user()
@@ -184,8 +264,12 @@ async def test_bad_amounts_get_clear_persian_answers(hamdel: Harness) -> None:
     cases = [
         ("۰", "بیشتر از صفر"),
         ("-5000", "مبلغ را متوجه نشدم"),
-        ("پنجاه تومن", "مبلغ را متوجه نشدم"),
-        ("۵۰۰", "کمترین مبلغ کمک ۱۰٬۰۰۰ تومان است"),
+        ("پنجاه تومن", "منظورتان ۵۰٬۰۰۰ تومان است؟"),  # issue 13: a likely slip is asked about
+        ("۵۰۰", "منظورتان ۵۰۰٬۰۰۰ تومان است؟"),
+        ("۵", "کمترین مبلغ کمک ۱۰٬۰۰۰ تومان است"),
+        ("500000000", "منظورتان ۵۰۰٬۰۰۰٬۰۰۰ ریال، یعنی ۵۰٬۰۰۰٬۰۰۰ تومان است؟"),  # rials typed as toman?
+        ("۵۰ دلار", "به تومان"),
+        ("ده و بیست", "مبلغ را متوجه نشدم"),
         ("۲۰۰ میلیون", "بیشترین مبلغ در هر پرداخت ۱۰۰٬۰۰۰٬۰۰۰ تومان است"),
         ("9" * 40, "بیشترین مبلغ در هر پرداخت"),
         ("x" * 3000, "مبلغ را متوجه نشدم"),
@@ -469,6 +553,30 @@ async def test_english_donor_gets_english_texts(hamdel: Harness) -> None:
     assert "Receipt number: \u20661405-000001\u2069" in receipt
     assert "Amount: 100,000 toman" in receipt
     assert "9 Azar 1405, 11:30" in receipt
+
+
+async def test_english_donor_types_amounts_in_words(hamdel: Harness) -> None:
+    """The English prompt's own example ("75 thousand") and a slip in English (issue 13)."""
+    await add_campaign(hamdel)
+    user = hamdel.user(language_code="en")
+    await user.send("/language")
+    await user.next_message()
+    await user.press("English")
+    await user.wait_until(lambda u: "now in English" in u.last_text)
+    await user.send("/donate")
+    await user.wait_until(lambda u: "Where should your gift go?" in u.last_text)
+    await user.press("(en)")
+    await user.wait_until(lambda u: "100,000 toman" in u.buttons())
+    user.skip_to_end()
+    await user.send("seventy five thousand toman")
+    assert "Amount: 75,000 toman" in (await user.next_message())["text"]
+    await user.send("75")
+    assert (await user.next_message())["text"] == "Did you mean 75,000 toman?"
+    await user.press("✅ Yes, 75,000 toman")
+    await user.wait_until(lambda u: "Amount: 75,000 toman" in u.last_text and "Please check" in u.last_text)
+    user.skip_to_end()
+    await user.send("50 dollars")
+    assert "Gifts are paid in toman" in (await user.next_message())["text"]
 
 
 async def test_cancel_leaves_the_flow(hamdel: Harness) -> None:

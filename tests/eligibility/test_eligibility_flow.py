@@ -334,3 +334,64 @@ def test_a_missing_rulebook_is_named() -> None:
         SettingsError, match=r"rulebook /nowhere/rules.yaml not found \(setting ELIGIBILITY_RULEBOOK\)"
     ):
         build_kit("/nowhere/rules.yaml", Clock())
+
+
+async def stored_answers(hamdel: Harness) -> dict[str, object]:
+    await hamdel.settle()
+    async with hamdel.db() as session:
+        row = await session.scalar(select(EligibilityProgress))
+        assert row is not None
+        return dict(row.state["answers"])
+
+
+async def test_the_date_question_reads_gregorian_and_month_names_and_explains_bad_dates(
+    hamdel: Harness,
+) -> None:
+    """Issue 13 defect 5: «2025-10-20» was "not arrived yet"; now it is converted, shown back in
+    Jalali, and stored as the Jalali day; a month name is read; a bad day says why."""
+    user = hamdel.user()
+    await begin(hamdel, user)
+    await press(hamdel, user, "بله")
+    await press(hamdel, user, "بله")
+    await user.send("2025-10-20")
+    echo = (await user.next_message())["text"]
+    assert echo == "📅 تاریخ میلادی 2025-10-20 را ۲۸ مهر ۱۴۰۴ (شمسی) در نظر گرفتم.", user.transcript
+    assert Q_FIRST in (await user.next_message())["text"]
+    assert (await stored_answers(hamdel))["marriage_date"] == "1404-07-28"
+
+    await press(hamdel, user, "→ بازگشت")
+    await user.send("20 Oct 2025")
+    assert "۲۸ مهر ۱۴۰۴" in (await user.next_message())["text"]
+    assert Q_FIRST in (await user.next_message())["text"]
+
+    await press(hamdel, user, "→ بازگشت")
+    screen = await say(hamdel, user, "۲۰ مهرماه ۱۴۰۴")
+    assert Q_FIRST in screen
+    assert (await stored_answers(hamdel))["marriage_date"] == "1404-07-20"
+
+    await press(hamdel, user, "→ بازگشت")
+    await user.send("۳۱ مهر ۱۴۰۴")
+    assert (await user.next_message())["text"] == "مهر ۳۰ روز دارد؛ لطفاً روز را دوباره بررسی کنید."
+    assert Q_DATE in (await user.next_message())["text"]
+    await user.send("1404/13/01")
+    assert "ماه باید عددی از ۱ تا ۱۲ باشد" in (await user.next_message())["text"]
+    assert Q_DATE in (await user.next_message())["text"]
+    assert "marriage_date" not in await stored_answers(hamdel)
+
+
+async def test_a_typed_city_names_its_county_office_and_khorasan_asks_which(hamdel: Harness) -> None:
+    """Issue 13: «خراسان» offers the three provinces; a town that is not a county's name
+    («برازجان») or a county seat («مشهد») goes straight to its county's office."""
+    user = hamdel.user()
+    screen = await answer_all(hamdel, user, covered="press:خیر")
+    assert PROVINCE in screen
+    which = await say(hamdel, user, "خراسان")
+    assert which == "منظورتان کدام است؟"
+    assert user.buttons()[:3] == ["خراسان رضوی", "خراسان شمالی", "خراسان جنوبی"]
+    result = await say(hamdel, user, "برازجان")
+    assert "اداره بهزیستی شهرستان دشتستان" in result
+
+    screen = await answer_all(hamdel, user, covered="press:خیر")
+    assert PROVINCE in screen
+    result = await say(hamdel, user, "Mashhad")
+    assert "اداره بهزیستی شهرستان مشهد" in result

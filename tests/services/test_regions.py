@@ -151,3 +151,108 @@ def test_shipped_file_matches_its_builder() -> None:
     from data.build_regions import build, dump
 
     assert dump(build()) == regions.DEFAULT_PATH.read_text(encoding="utf-8")
+
+
+# --- match_region: one answer for a typed place name ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "province", "county", "place"),
+    [
+        # cities whose county bears their name: the county, in its province
+        ("مشهد", "09", "0916", None),
+        ("اهواز", "06", "0603", None),
+        ("تبریز", "03", "0303", None),
+        ("شیراز", "07", "0707", None),
+        ("کرج", "30", "3001", None),
+        ("رشت", "01", "0105", None),
+        ("شهر مشهد", "09", "0916", None),
+        ("شيراز", "07", "0707", None),  # Arabic yeh
+        # Finglish and English
+        ("Mashhad", "09", "0916", None),
+        ("mashad", "09", "0916", None),  # common misspelling
+        ("Tabriz", "03", "0303", None),
+        ("Ahvaz", "06", "0603", None),
+        ("Ahwaz", "06", "0603", None),
+        ("Karaj", "30", "3001", None),
+        # county seats and towns with their own names
+        ("یاسوج", "17", "1701", "یاسوج"),
+        ("زرین‌شهر", "10", "1012", "زرین شهر"),
+        ("زرین شهر", "10", "1012", "زرین شهر"),
+        ("برازجان", "18", "1803", "برازجان"),
+        ("دوگنبدان", "17", "1703", "دوگنبدان"),
+        ("تجریش", "23", "2304", "تجریش"),
+        ("کیش", "22", "2203", "کیش"),
+    ],
+)
+def test_a_typed_city_lands_on_its_county(text: str, province: str, county: str, place: str | None) -> None:
+    found = regions.match_region(text)
+    assert found.kind is regions.MatchKind.COUNTY, (text, found)
+    assert found.province is not None and found.province.id == province
+    assert found.county is not None and found.county.id == county
+    assert found.place == place
+
+
+@pytest.mark.parametrize(
+    ("text", "province"),
+    [
+        ("اصفهان", "10"),  # the province; its county comes next in every picker
+        ("استان اصفهان", "10"),
+        ("تهران", "23"),
+        ("Tehran province", "23"),
+        ("تهرن", "23"),  # a typo far ahead of every other province
+        ("Esfehan", "10"),
+        ("کرمانشاه", "05"),
+        ("Khorasan Razavi", "09"),
+        ("خراسان شمالی", "28"),
+        ("chaharmahal", "14"),  # not "Ahar" inside it
+    ],
+)
+def test_a_typed_province(text: str, province: str) -> None:
+    found = regions.match_region(text)
+    assert found.kind is regions.MatchKind.PROVINCE, (text, found)
+    assert found.province is not None and found.province.id == province
+
+
+@pytest.mark.parametrize(
+    ("text", "choices"),
+    [
+        ("خراسان", ["09", "28", "29"]),
+        ("Khorasan", ["09", "28", "29"]),
+        ("استان خراسان", ["09", "28", "29"]),
+        ("آذربایجان", ["03", "04"]),
+        ("azerbaijan", ["03", "04"]),
+    ],
+)
+def test_a_name_shared_by_provinces_asks_which(text: str, choices: list[str]) -> None:
+    found = regions.match_region(text)
+    assert found.kind is regions.MatchKind.AMBIGUOUS
+    assert [c.id for c in found.choices] == choices
+    assert [p.id for p in found.province_choices()] == choices
+
+
+def test_a_town_in_several_counties_offers_them() -> None:
+    found = regions.match_region("محمدآباد")
+    assert found.kind is regions.MatchKind.AMBIGUOUS and len(found.choices) >= 2
+    assert all(isinstance(c, regions.County) for c in found.choices)
+
+
+def test_a_near_miss_is_a_question_not_another_town() -> None:
+    found = regions.match_region("اسفهان")  # one letter from «اسفهلان», a town near Tabriz
+    assert found.kind is regions.MatchKind.AMBIGUOUS
+    assert found.choices[0].id == "10"
+    near = regions.match_region("مشحد")
+    assert near.kind is regions.MatchKind.AMBIGUOUS and near.choices[0].id == "0916"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "نیویورک", "hello", "۱۲۳", "😀"])
+def test_nothing(text: str) -> None:
+    assert regions.match_region(text).kind is regions.MatchKind.NOTHING
+
+
+def test_within_a_province_only_its_counties_and_towns() -> None:
+    assert regions.match_region("لار", "07").county.id == "0711"  # type: ignore[union-attr]
+    assert regions.match_region("اصفهان", "10").county.id == "1002"  # type: ignore[union-attr]
+    assert regions.match_region("مشهد", "07").kind is not regions.MatchKind.COUNTY
+    with pytest.raises(UnknownRegionError):
+        regions.match_region("مشهد", "99")

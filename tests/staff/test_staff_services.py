@@ -63,6 +63,8 @@ def test_invalid_dates_have_their_own_message(typed: str, key: str) -> None:
         ("2,000,000", 20_000_000),
         ("۱٫۵ میلیارد تومان", 15_000_000_000),
         ("1000", 10_000),
+        ("پانصد میلیون تومان", 5_000_000_000),  # words: the one amount reader (issue 13)
+        ("2.5 billion", 25_000_000_000),
     ],
 )
 def test_goals(typed: str, rials: int) -> None:
@@ -75,7 +77,8 @@ def test_goals(typed: str, rials: int) -> None:
         ("0", "campadm-error-goal-zero"),
         ("۰", "campadm-error-goal-zero"),
         ("-5000", "campadm-error-goal-zero"),
-        ("پانصد", "campadm-error-goal-invalid"),
+        ("پانصد دلار", "campadm-error-goal-invalid"),  # «پانصد» alone is now read as 500
+        ("hello", "campadm-error-goal-invalid"),
         ("10000000000000000", "campadm-error-goal-large"),
     ],
 )
@@ -273,6 +276,25 @@ async def test_registry_roles_limit_and_audit_exporter(database_url: str) -> Non
         exports.unregister_exporter("test_tickets")
     with pytest.raises(ValueError):
         exports.register_exporter("نام فارسی", "x", rows)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "۱۴۰۵/۰۹/۰۱ تا ۱۴۰۵/۰۹/۰۸",
+        "از ۱ آذر ۱۴۰۵ تا ۸ آذر ۱۴۰۵",
+        "1 Azar 1405 to 8 Azar 1405",
+        "۱۴۰۵-۹-۱ — ۱۴۰۵-۹-۸",
+        "from 1405/9/1 until 1405.9.8",
+    ],
+)
+def test_ranges_in_every_date_form(typed: str) -> None:
+    """Export ranges use the bot's one date reader (issue 13): month names, any separator."""
+    start, end = exports.parse_range(typed)
+    assert (start, end) == (
+        datetime(2026, 11, 21, 20, 30, tzinfo=UTC),
+        datetime(2026, 11, 29, 20, 30, tzinfo=UTC),
+    )
 
 
 @pytest.mark.parametrize(
