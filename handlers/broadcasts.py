@@ -275,7 +275,10 @@ class AiogramSender:
 class AiogramProgressSink:
     """The author's progress message. Telegram: one message, edited (text and buttons). Bale,
     where editing a message with buttons is unreliable: a text-only progress message that is
-    edited, and the buttons in a separate message sent once."""
+    edited, and the buttons in a separate message sent once (deleted at the end).
+
+    The completion report is shown exactly once: the progress message becomes the report, or,
+    where it cannot be edited (gone, too old), one new message carries it."""
 
     def __init__(self, bot: Bot, i18n: I18n, profile: PlatformProfile) -> None:
         self.bot = bot
@@ -298,15 +301,12 @@ class AiogramProgressSink:
         if self.profile.can_edit_keyboards:
             markup = None if final else progress_keyboard(progress, t)
             message_id = await self._edit_or_send(chat, progress.progress_message_id, text, markup)
-            if final:
-                await self._send(chat, text, None)
             return ProgressMessages(message_id, progress.control_message_id)
         message_id = await self._edit_or_send(chat, progress.progress_message_id, text, None)
         control = progress.control_message_id
         if final:
             if control is not None:
                 await self._delete(chat, control)
-            await self._send(chat, text, None)
             return ProgressMessages(message_id, None)
         if control is None:
             markup = progress_keyboard(progress, t)
