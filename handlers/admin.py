@@ -30,9 +30,9 @@ from bot.platform import PlatformProfile
 from bot.settings import Settings
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, cancel_button, show
 from models.staff import AuditEntry, StaffRole
-from services import audit, health, roles
+from services import health, roles
 from services.persian import format_datetime, to_ascii_digits
-from services.roles import Role
+from services.roles import Role, RoleChange, RoleChangeOutcome
 
 if TYPE_CHECKING:
     from bot.app import HamdelApp
@@ -68,7 +68,7 @@ class AdminMenu(CallbackData, prefix="adm"):
 
 
 class RoleAction(CallbackData, prefix="rol"):
-    action: str  # add | pick | rm | rmok | list
+    action: str  # add | pick | adminok | rm | rmok | list
     user_id: CallbackInt = 0
     role: str = ""
 
@@ -269,92 +269,81 @@ def _forwarded_id(message: Message) -> int | None:
 
 
 @admin_router.message(StateFilter(RolesForm.person), not_command)
-async def roles_person(message: Message, state: FSMContext, t: Translator) -> None:
+async def roles_person(
+    message: Message, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile
+) -> None:
     user_id = _forwarded_id(message) or parse_user_id(message.text)
     if user_id is None:
         key = "admin-roles-forward-hidden" if message.forward_origin is not None else "admin-roles-bad-person"
         await message.answer(t(key))
         return
+    if not await roles.is_known(session, platform=_platform(profile), user_id=user_id):
+        await message.answer(t("admin-roles-unknown-user", user_id=str(user_id)))
+        return  # still waiting for an id: another one, or Cancel
     await state.clear()
     await message.answer(t("admin-roles-pick", user_id=str(user_id)), reply_markup=_role_choices(t, user_id))
 
 
-async def _grant(
+def _role_change_text(t: Translator, change: RoleChange, user_id: int, role: Role) -> str:
+    """What the admin is told about a role change, in their language."""
+    key = {
+        RoleChangeOutcome.GRANTED: "admin-roles-granted",
+        RoleChangeOutcome.REVOKED: "admin-roles-revoked",
+        RoleChangeOutcome.UNKNOWN_USER: "admin-roles-unknown-user",
+        RoleChangeOutcome.NEEDS_CONFIRMATION: "admin-roles-confirm-admin",
+        RoleChangeOutcome.ALREADY: "admin-roles-already",
+        RoleChangeOutcome.NOT_HELD: "admin-roles-not-held",
+        RoleChangeOutcome.FROM_SETTINGS: "admin-roles-from-settings",
+        RoleChangeOutcome.NOT_SELF: "admin-roles-not-self",
+    }[change.outcome]
+    return t(key, user_id=str(user_id), role=role_name(t, role))
+
+
+def _confirm_admin(t: Translator, user_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("common-yes"), callback_data=RoleAction(action="adminok", user_id=user_id, role="admin")
+    )
+    builder.button(text=t("common-no"), callback_data=RoleAction(action="list"))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+async def _change(
     session: AsyncSession,
     bot: Bot,
     t: Translator,
     settings: Settings,
     profile: PlatformProfile,
-    actor_id: int,
-    user_id: int,
-    role: Role,
     app: HamdelApp,
-) -> str:
-    platform = _platform(profile)
-    before = sorted(
-        r.value
-        for r in await roles.roles_of(
-            session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids
-        )
-    )
-    if not await roles.grant(session, platform=platform, user_id=user_id, role=role, granted_by=actor_id):
-        return t("admin-roles-already", user_id=str(user_id), role=role_name(t, role))
-    await audit.record(
-        session,
-        platform=platform,
-        actor_id=actor_id,
-        action="role.grant",
-        target=f"user:{user_id}",
-        before={"roles": before},
-        after={"roles": sorted({*before, role.value})},
-    )
-    await session.commit()  # durable before we tell the person
-    person_t = app.i18n.translator(settings.locale.default_locale)
-    try:
-        await bot.send_message(user_id, person_t("admin-roles-you-got", role=role_name(person_t, role)))
-    except TelegramAPIError as error:  # they have not started the bot yet, or blocked it
-        logger.info("could not tell %s about their new role: %s", user_id, error)
-    return t("admin-roles-granted", user_id=str(user_id), role=role_name(t, role))
-
-
-async def _revoke(
-    session: AsyncSession,
-    t: Translator,
-    settings: Settings,
-    profile: PlatformProfile,
+    *,
     actor_id: int,
     user_id: int,
     role: Role,
-) -> str:
-    platform = _platform(profile)
-    if user_id == actor_id and role == Role.ADMIN:
-        return t("admin-roles-not-self")
-    if role == Role.ADMIN and user_id in settings.staff.admin_ids:
-        return t("admin-roles-from-settings", user_id=str(user_id))
-    before = sorted(
-        r.value
-        for r in await roles.roles_of(
-            session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids
-        )
-    )
-    if not await roles.revoke(session, platform=platform, user_id=user_id, role=role):
-        return t("admin-roles-not-held", user_id=str(user_id), role=role_name(t, role))
-    after = sorted(
-        r.value
-        for r in await roles.roles_of(
-            session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids
-        )
-    )
-    await audit.record(
+    give: bool,
+    confirmed: bool = False,
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Change a role through the one service; the text and buttons to show the admin."""
+    change = await roles.change_role(
         session,
-        platform=platform,
+        platform=_platform(profile),
         actor_id=actor_id,
-        action="role.revoke",
-        target=f"user:{user_id}",
-        before={"roles": before},
-        after={"roles": after},
+        user_id=user_id,
+        role=role,
+        give=give,
+        admin_ids=settings.staff.admin_ids,
+        confirmed=confirmed,
     )
-    return t("admin-roles-revoked", user_id=str(user_id), role=role_name(t, role))
+    text = _role_change_text(t, change, user_id, role)
+    if change.outcome == RoleChangeOutcome.NEEDS_CONFIRMATION:
+        return text, _confirm_admin(t, user_id)
+    if change.outcome == RoleChangeOutcome.GRANTED:
+        person_t = app.i18n.translator(settings.locale.default_locale)
+        try:
+            await bot.send_message(user_id, person_t("admin-roles-you-got", role=role_name(person_t, role)))
+        except TelegramAPIError as error:  # they blocked the bot since
+            logger.info("could not tell %s about their new role: %s", user_id, error)
+    return text, _after_change(t)
 
 
 def _after_change(t: Translator) -> InlineKeyboardMarkup:
@@ -363,7 +352,7 @@ def _after_change(t: Translator) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-@admin_router.callback_query(RoleAction.filter(F.action == "pick"))
+@admin_router.callback_query(RoleAction.filter(F.action.in_({"pick", "adminok"})))
 async def roles_pick(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -379,10 +368,20 @@ async def roles_pick(
     if role is None or callback_data.user_id <= 0:
         alert(callback_answer, t("admin-stale"))
         return
-    text = await _grant(
-        session, bot, t, settings, profile, query.from_user.id, callback_data.user_id, role, app
+    text, markup = await _change(
+        session,
+        bot,
+        t,
+        settings,
+        profile,
+        app,
+        actor_id=query.from_user.id,
+        user_id=callback_data.user_id,
+        role=role,
+        give=True,
+        confirmed=callback_data.action == "adminok" and role == Role.ADMIN,
     )
-    await show(query, text, _after_change(t), profile)
+    await show(query, text, markup, profile)
 
 
 @admin_router.callback_query(RoleAction.filter(F.action == "rm"))
@@ -418,16 +417,29 @@ async def roles_remove(
     callback_answer: CallbackAnswer,
     callback_data: RoleAction,
     session: AsyncSession,
+    bot: Bot,
     t: Translator,
     settings: Settings,
     profile: PlatformProfile,
+    app: HamdelApp,
 ) -> None:
     role = parse_role(callback_data.role)
     if role is None:
         alert(callback_answer, t("admin-stale"))
         return
-    text = await _revoke(session, t, settings, profile, query.from_user.id, callback_data.user_id, role)
-    await show(query, text, _after_change(t), profile)
+    text, markup = await _change(
+        session,
+        bot,
+        t,
+        settings,
+        profile,
+        app,
+        actor_id=query.from_user.id,
+        user_id=callback_data.user_id,
+        role=role,
+        give=False,
+    )
+    await show(query, text, markup, profile)
 
 
 @admin_router.message(Command("grant", "revoke"))
@@ -448,11 +460,19 @@ async def grant_command(
         await message.answer(t("admin-roles-usage", command=command.command))
         return
     assert message.from_user is not None
-    if command.command == "grant":
-        text = await _grant(session, bot, t, settings, profile, message.from_user.id, user_id, role, app)
-    else:
-        text = await _revoke(session, t, settings, profile, message.from_user.id, user_id, role)
-    await message.answer(text)
+    text, markup = await _change(
+        session,
+        bot,
+        t,
+        settings,
+        profile,
+        app,
+        actor_id=message.from_user.id,
+        user_id=user_id,
+        role=role,
+        give=command.command == "grant",
+    )
+    await message.answer(text, reply_markup=markup)
 
 
 # --- audit log ----------------------------------------------------------------------------------

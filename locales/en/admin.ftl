@@ -38,9 +38,13 @@ admin-roles-ask-person = Send the person's numeric user id, or forward me a mess
 admin-roles-bad-person = That is not a valid user id. Send just the number, e.g. 12345678.
 admin-roles-forward-hidden = This person hides their identity on forwarded messages; please send their numeric id.
 admin-roles-pick = Which role should user { $user_id } get?
-admin-roles-granted = ✅ User { $user_id } is now a { $role }.
-admin-roles-already = User { $user_id } already is a { $role }.
-admin-roles-you-got = You have been made a { $role } in Hamdel. Send /admin to see your tools.
+admin-roles-granted = ✅ User { $user_id } now has the role «{ $role }».
+admin-roles-already = User { $user_id } already has the role «{ $role }».
+admin-roles-unknown-user =
+    User { $user_id } has never used this bot, so no role was given (perhaps the id is mistyped).
+    Ask them to open the bot and press Start (/start), then send /id to see their own id and send it to you (or forward me a message from them).
+admin-roles-confirm-admin = Make user { $user_id } an administrator? Administrators may use every tool, including granting and removing roles.
+admin-roles-you-got = You have been given the role «{ $role }» in Hamdel. Send /admin to see your tools.
 admin-roles-remove-ask = Remove the { $role } role from user { $user_id }?
 admin-roles-remove-confirm = ✅ Yes, remove it
 admin-roles-revoked = User { $user_id } is no longer a { $role }.
@@ -306,5 +310,9 @@ export-no = no
 ## Command line (python -m bot admin …)
 
 cli-role-line = { $user_id }	{ $role }
+cli-force-hint = If you are sure (for example the first administrator, before the bot runs), run the same command with --force.
+cli-confirm-with-yes = To confirm, run the same command with --yes.
+cli-yes-no = (yes/no)
+cli-not-confirmed = No role was given.
 cli-export-unknown = Unknown export "{ $name }". Available: { $names }
 cli-export-written = Wrote { $count } rows ({ $range }) to { $path }.

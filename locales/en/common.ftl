@@ -16,6 +16,7 @@ help-command-line = /{ $command } — { $description }
 cmd-start = Start and main menu
 cmd-help = Help
 cmd-language = Change language
+cmd-id = My user id
 cmd-cancel = Cancel what you are doing
 
 menu-language = 🌐 زبان / Language
@@ -24,6 +25,10 @@ language-choose = Choose the conversation language:
 language-changed = The conversation is now in English.
 language-name-fa = فارسی
 language-name-en = English
+profile-your-id = Your id in this bot: { $user_id } (if Hamdel staff ask for your id, send them this number).
+profile-id =
+    🆔 Your id in this bot: { $user_id }
+    If Hamdel staff ask for your id to give you access, send them this number.
 
 common-cancel-button = ✖️ Cancel
 common-home-button = 🏠 Main menu

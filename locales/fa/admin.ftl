@@ -40,6 +40,10 @@ admin-roles-forward-hidden = این کاربر هدایت پیام‌هایش ر
 admin-roles-pick = چه نقشی به کاربر { $user_id } داده شود؟
 admin-roles-granted = ✅ نقش «{ $role }» به کاربر { $user_id } داده شد.
 admin-roles-already = کاربر { $user_id } از پیش نقش «{ $role }» را دارد.
+admin-roles-unknown-user =
+    کاربر { $user_id } تا حالا از این ربات استفاده نکرده است؛ نقشی داده نشد (شاید شناسه اشتباه نوشته شده است).
+    از او بخواهید ربات را باز کند و «شروع» (/start) را بزند، بعد با /id شناسهٔ خودش را ببیند و برایتان بفرستد (یا پیامی از او را برایم هدایت کنید).
+admin-roles-confirm-admin = کاربر { $user_id } مدیر شود؟ مدیر به همهٔ ابزارها، از جمله دادن و گرفتن نقش‌ها، دسترسی دارد.
 admin-roles-you-got = نقش «{ $role }» در همدل به شما داده شد. برای دیدن ابزارها /admin را بزنید.
 admin-roles-remove-ask = نقش «{ $role }» از کاربر { $user_id } گرفته شود؟
 admin-roles-remove-confirm = ✅ بله، گرفته شود
@@ -306,5 +310,9 @@ export-no = خیر
 ## Command line (python -m bot admin …)
 
 cli-role-line = { $user_id }	{ $role }
+cli-force-hint = اگر مطمئنید (مثلاً برای نخستین مدیر، پیش از راه افتادن ربات)، همین فرمان را با --force بزنید.
+cli-confirm-with-yes = برای تأیید، همین فرمان را با --yes بزنید.
+cli-yes-no = (بله/خیر)
+cli-not-confirmed = نقشی داده نشد.
 cli-export-unknown = خروجی «{ $name }» شناخته نیست. خروجی‌های موجود: { $names }
 cli-export-written = { $count } ردیف ({ $range }) در { $path } نوشته شد.

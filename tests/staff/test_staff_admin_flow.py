@@ -83,18 +83,85 @@ async def test_grant_by_buttons_and_revoke(hamdel: Harness) -> None:
     ]
 
 
+def persian(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
 async def test_grant_and_revoke_commands(hamdel: Harness) -> None:
     admin = hamdel.admin
+    person = hamdel.user(first_name="رضا")
+    await person.send("/start")
+    await person.next_message()
     await admin.send("/grant")
     assert (await admin.next_message())["text"].startswith("شیوهٔ نوشتن: /grant شناسه نقش")
-    await admin.send("/grant ۱۲۳۴۵ operator")
-    assert (await admin.next_message())["text"] == "✅ نقش «کارشناس کارگروه» به کاربر ۱۲۳۴۵ داده شد."
+    await admin.send(f"/grant {persian(person.id)} operator")
+    assert (await admin.next_message())[
+        "text"
+    ] == f"✅ نقش «کارشناس کارگروه» به کاربر {persian(person.id)} داده شد."
     await admin.send(f"/revoke {ADMIN_ID} admin")
     assert (await admin.next_message())["text"] == "نمی‌توانید نقش مدیری را از خودتان بگیرید."
-    await admin.send("/revoke 12345 admin")
-    assert (await admin.next_message())["text"] == "کاربر ۱۲۳۴۵ نقش «مدیر» را ندارد."
-    await admin.send("/revoke 12345 operator")
-    assert (await admin.next_message())["text"] == "نقش «کارشناس کارگروه» از کاربر ۱۲۳۴۵ گرفته شد."
+    await admin.send(f"/revoke {person.id} admin")
+    assert (await admin.next_message())["text"] == f"کاربر {persian(person.id)} نقش «مدیر» را ندارد."
+    await admin.send(f"/revoke {person.id} operator")
+    assert (await admin.next_message())[
+        "text"
+    ] == f"نقش «کارشناس کارگروه» از کاربر {persian(person.id)} گرفته شد."
+
+
+async def test_grant_refuses_unknown_ids_and_confirms_admin(hamdel: Harness) -> None:
+    """Defect 9: `/grant 999999 admin` gave a role to an id that never used the bot, silently."""
+    admin = hamdel.admin
+    await admin.send("/grant 999999 admin")
+    refused = (await admin.next_message())["text"]
+    assert refused.startswith("کاربر ۹۹۹۹۹۹ تا حالا از این ربات استفاده نکرده است؛ نقشی داده نشد")
+    assert "/start" in refused and "/id" in refused
+    # The same through the buttons: the typed id is refused at once, and another may be sent.
+    await admin.send("/roles")
+    await admin.next_message()
+    await admin.press("➕ دادن نقش")
+    await admin.next_message()
+    await admin.send("۹۹۹۹۹۹")
+    assert (await admin.next_message())["text"].startswith("کاربر ۹۹۹۹۹۹ تا حالا از این ربات")
+    # A real person finds their own id and sends it.
+    person = hamdel.user(first_name="رضا")
+    await person.send("/start")
+    await person.next_message()
+    await person.send("/id")
+    shown = (await person.next_message())["text"]
+    assert f"شناسهٔ شما در این ربات: {persian(person.id)}" in shown
+    await person.send("/language")
+    assert f"شناسهٔ شما در این ربات: {persian(person.id)}" in (await person.next_message())["text"]
+    await admin.send(persian(person.id))
+    pick = await admin.next_message()
+    assert pick["text"].startswith("چه نقشی به کاربر")
+    await admin.press("مدیر", message=pick)
+    question = await hamdel.screen(admin)
+    assert question.startswith(f"کاربر {persian(person.id)} مدیر شود؟")
+    assert admin.buttons() == ["بله", "خیر"]
+    await admin.press("خیر")
+    assert "نقش‌های کارکنان" in await hamdel.screen(admin)
+    await admin.send(f"/grant {person.id} admin")
+    assert (await admin.next_message())["text"].startswith(f"کاربر {persian(person.id)} مدیر شود؟")
+    await admin.press("بله")
+    assert (await hamdel.screen(admin)).startswith(f"✅ نقش «مدیر» به کاربر {persian(person.id)} داده شد.")
+    assert (await person.next_message())["text"].startswith("نقش «مدیر» در همدل به شما داده شد")
+    async with hamdel.db() as session:
+        granted = [(r.user_id, r.role) for r in await session.scalars(select(StaffRole))]
+        entries = list(await session.scalars(select(AuditEntry).where(AuditEntry.action.like("role.%"))))
+    assert granted == [(person.id, "admin")]
+    assert [(e.target, e.after) for e in entries] == [
+        (f"user:{person.id}", {"roles": ["admin", "campaign_manager", "operator"]})
+    ]
+
+
+async def test_id_and_language_screen_in_english(hamdel: Harness) -> None:
+    user = hamdel.user()
+    await user.send("/language")
+    await user.next_message()
+    await user.press("English")
+    await hamdel.screen(user)
+    await user.send("/id")
+    assert f"Your id in this bot: {user.id}" in (await user.next_message())["text"]
 
 
 async def test_audit_log_is_paged_and_filtered_by_person(hamdel: Harness) -> None:
