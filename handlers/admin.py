@@ -6,9 +6,11 @@ without the role is refused at the moment it arrives, answered briefly and audit
 
 from __future__ import annotations
 
+import json
 import logging
 import platform as host_platform
 import re
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, F, Router
@@ -29,9 +31,13 @@ from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, cancel_button, show
+from models.broadcasts import SegmentKind
 from models.staff import AuditEntry, StaffRole
-from services import health, roles
-from services.persian import format_datetime, to_ascii_digits
+from services import broadcasts, health, regions, roles
+from services import exports as exports_registry
+from services.audit import CLI_ACTOR
+from services.broadcasts import Segment
+from services.persian import format_datetime, format_number, format_toman, to_ascii_digits, to_fa_digits
 from services.roles import Role, RoleChange, RoleChangeOutcome
 
 if TYPE_CHECKING:
@@ -478,41 +484,154 @@ async def grant_command(
 # --- audit log ----------------------------------------------------------------------------------
 
 
-def _short(value: Any) -> str:
+def _short(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _label(t: Translator, prefix: str, name: str) -> str | None:
+    key = f"{prefix}-{_slug(name)}"
+    return t(key) if key in t.i18n.keys(t.locale) else None
+
+
+# Whose status a recorded "status" is, by the action's first part: the names staff see elsewhere.
+STATUS_NAMES = {"campaign": "campadm-status", "ticket": "complaints-status", "broadcast": "broadcast-status"}
+
+
+def _moment(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def _value_text(session: AsyncSession, t: Translator, action: str, field: str, value: Any) -> str:
+    """One recorded value as staff read it: names instead of codes, Jalali dates, toman, ۰–۹."""
+    if value is None or value == "" or value == []:
+        return t("audit-none")
+    if isinstance(value, bool):
+        return t("common-yes") if value else t("common-no")
+    if field == "roles" and isinstance(value, list):
+        names = [role_name(t, r) if r in Role._value2member_map_ else str(r) for r in value]
+        return ("، " if t.locale == "fa" else ", ").join(names)
+    if isinstance(value, int):
+        if field.endswith("_rials"):
+            return format_toman(value, t.locale)
+        return _digits(t, value) if field.endswith("_id") else format_number(value, t.locale)
     text = str(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+    if field == "status":
+        prefix = STATUS_NAMES.get(action.split(".", 1)[0])
+        key = f"{prefix}-{text}"
+        return t(key) if prefix and key in t.i18n.keys(t.locale) else text
+    if field == "purpose":
+        return _label(t, "campadm-purpose", text) or text
+    if field in ("province_id", "county_id", "province", "county"):
+        province = regions.default_regions().find_province(text)
+        county = regions.default_regions().find_county(text)
+        place = province or county
+        return place.name(t.locale) if place is not None else text
+    if field == "segment" and ":" in text:
+        kind, _, segment_value = text.partition(":")
+        if kind in SegmentKind._value2member_map_:
+            return await broadcasts.describe_segment(
+                session, Segment(SegmentKind(kind), segment_value or None), t, t.locale
+            )
+    if field == "format":
+        return text.upper()
+    if field == "image_file_id":
+        return t("campadm-image-yes")
+    moment = _moment(text) if re.match(r"\d{4}-\d{2}-\d{2}", text) else None
+    if moment is not None:
+        return format_datetime(moment, t.locale)
+    return _short(to_fa_digits(text) if t.locale == "fa" else text)
 
 
-def _changes(entry: AuditEntry) -> str:
+def _digits(t: Translator, value: int) -> str:
+    """An id: no thousands separators, Persian digits in fa."""
+    return to_fa_digits(value) if t.locale == "fa" else str(value)
+
+
+def _field_name(t: Translator, field: str) -> str:
+    return _label(t, "audit-field", field) or field
+
+
+async def _changes(session: AsyncSession, t: Translator, entry: AuditEntry) -> list[str]:
+    """«مبلغ هدف: ۱٬۰۰۰ تومان → ۲٬۰۰۰ تومان», one line per changed field (at most four)."""
     before, after = entry.before or {}, entry.after or {}
+    note = _note_fields(entry)
+    after = {**after, **note}
     keys = list(dict.fromkeys([*after.keys(), *before.keys()]))[:4]
-    parts = []
+    lines = []
     for key in keys:
+        name = _field_name(t, key)
         if key in before and key in after:
-            parts.append(f"{key}: {_short(before[key])} → {_short(after[key])}")
+            old = await _value_text(session, t, entry.action, key, before[key])
+            new = await _value_text(session, t, entry.action, key, after[key])
+            lines.append(f"{name}: {old} → {new}")
         elif key in after:
-            parts.append(f"{key}: {_short(after[key])}")
+            lines.append(f"{name}: {await _value_text(session, t, entry.action, key, after[key])}")
         else:
-            parts.append(f"{key}: {_short(before[key])} → ∅")
-    return "؛ ".join(parts)
+            lines.append(
+                f"{name}: {await _value_text(session, t, entry.action, key, before[key])} → {t('audit-none')}"
+            )
+    return lines
+
+
+def _note_fields(entry: AuditEntry) -> dict[str, Any]:
+    """A note recorded as a JSON object (a search's filters) is shown as fields."""
+    if not entry.note or not entry.note.startswith("{"):
+        return {}
+    try:
+        fields = json.loads(entry.note)
+    except ValueError:
+        return {}
+    return fields if isinstance(fields, dict) else {}
+
+
+def _note_text(t: Translator, entry: AuditEntry) -> str | None:
+    """The free-text note, if it says something to staff: the command line's machine user and
+    host stay in the database (and the audit export), not on the screen."""
+    if not entry.note or entry.actor_id == CLI_ACTOR or _note_fields(entry):
+        return None
+    return _label(t, "audit-note", entry.note) or _short(entry.note)
+
+
+def _actor_text(t: Translator, actor_id: int) -> str:
+    return t("audit-actor-cli") if actor_id == CLI_ACTOR else t("audit-actor-user", id=_digits(t, actor_id))
+
+
+def _target_text(t: Translator, target: str | None) -> str:
+    """«user:12» → «کاربر ۱۲», «campaign:3» → «پویش ۳»; a ticket number stays as it is."""
+    if not target:
+        return t("audit-none")
+    kind, _, ident = target.partition(":")
+    key = f"audit-target-{_slug(kind)}"
+    if ident and key in t.i18n.keys(t.locale):
+        return t(key, id=to_fa_digits(ident) if t.locale == "fa" else ident)
+    return to_fa_digits(target) if t.locale == "fa" else target
 
 
 def _action_text(t: Translator, action: str) -> str:
     """«message:/stats» → «پیام «/stats»», «campaign.activate» → «فعال کردن پویش», «export.tickets»
-    → «خروجی «tickets»»; unknown actions are shown as recorded."""
-    known = t.i18n.keys(t.locale)
-
-    def key(name: str) -> str:
-        return "audit-action-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
+    → «خروجی «درخواست‌ها»»; unknown actions are shown as recorded."""
+    whole = _label(t, "audit-action", action)
+    if whole is not None:
+        return whole
     if ":" in action:
         head, detail = action.split(":", 1)
-    elif key(action) in known:
-        return t(key(action))
     else:
         head, _, detail = action.partition(".")
-    if key(head) in known:
-        return t(key(head)) + (f" «{detail}»" if detail else "")
+    if head == "export":
+        exporter = exports_registry.get_exporter(detail)
+        if exporter is not None:
+            detail = t(exporter.title_key)
+    label = _label(t, "audit-action", head)
+    if label is not None:
+        return label + (f" «{detail}»" if detail else "")
     return action
 
 
@@ -538,16 +657,15 @@ async def _audit_screen(
             "audit-line",
             mark="✅" if e.allowed else "⛔",
             when=format_datetime(e.at, t.locale),
-            actor=str(e.actor_id),
+            actor=_actor_text(t, e.actor_id),
             action=_action_text(t, e.action),
-            target=e.target or "—",
+            target=_target_text(t, e.target),
         )
-        changes = _changes(e)
-        if changes:
-            line += "\n   " + changes
-        if e.note:
-            line += "\n   " + _short(e.note)
-        lines.append(line)
+        details = await _changes(session, t, e)
+        note = _note_text(t, e)
+        if note:
+            details.append(note)
+        lines.append("\n   ".join([line, *details]))
     header = t("audit-title-person", actor=str(actor)) if actor else t("audit-title")
     body = "\n\n".join(lines) if lines else t("audit-empty")
     text = f"{header}\n{t('audit-page', page=page + 1, pages=pages, count=total)}\n\n{body}"

@@ -183,10 +183,10 @@ async def test_audit_log_is_paged_and_filtered_by_person(hamdel: Harness) -> Non
     first = (await admin.next_message())["text"]
     assert first.startswith("🧾 گزارش کارهای کارکنان\nصفحهٔ ۱ از ۲ — ۱۲ مورد")
     assert "⛔" in first and "کاربر ۲۲۲: پیام «/stats»" in first
-    assert "✅" in first and "ویرایش پویش (campaign:10)" in first and "goal_rials: 10 → 11" in first
+    assert "✅" in first and "ویرایش پویش (پویش ۱۰)" in first and "مبلغ هدف: " in first
     await admin.press("بعدی ›")
     second = await hamdel.screen(admin)
-    assert "صفحهٔ ۲ از ۲" in second and "(campaign:0)" in second
+    assert "صفحهٔ ۲ از ۲" in second and "(پویش ۰)" in second
     await admin.press("🔎 کارهای یک نفر")
     await hamdel.settle()
     admin.skip_to_end()
@@ -197,6 +197,109 @@ async def test_audit_log_is_paged_and_filtered_by_person(hamdel: Harness) -> Non
     assert "— ۱۱ مورد" in (await admin.next_message())["text"]
     await admin.send("/audit کسی")
     assert (await admin.next_message())["text"] == "شناسه باید عدد باشد، مثلاً ۱۲۳۴۵۶۷۸."
+
+
+async def _seed_audit(hamdel: Harness) -> None:
+    """Entries as the features record them (the actions and fields of the issue's screenshot)."""
+    platform = hamdel.app.profile.platform.value
+    async with hamdel.db() as session:
+        await record(
+            session,
+            platform=platform,
+            actor_id=0,
+            action="role.grant",
+            target="user:12345",
+            before={"roles": []},
+            after={"roles": ["admin", "campaign_manager", "operator"]},
+            note="command line (root@vm)",
+        )
+        await record(
+            session,
+            platform=platform,
+            actor_id=ADMIN_ID,
+            action="broadcast.schedule",
+            target="broadcast:7",
+            after={"segment": "all:", "recipients": 1200, "scheduled_at": "2026-12-02T17:21:00+00:00"},
+        )
+        await record(
+            session,
+            platform=platform,
+            actor_id=ADMIN_ID,
+            action="broadcast.send",
+            target="broadcast:8",
+            after={"segment": "all:", "recipients": 3, "scheduled_at": None},
+        )
+        await record(session, platform=platform, actor_id=ADMIN_ID, action="faq-answer", target="faq_query:3")
+        await record(
+            session,
+            platform=platform,
+            actor_id=ADMIN_ID,
+            action="campaign.edit",
+            target="campaign:2",
+            before={"goal_rials": 10_000_000, "ends_at": "2026-12-20T20:30:00+00:00"},
+            after={"goal_rials": 20_000_000, "ends_at": "2027-01-19T20:30:00+00:00"},
+        )
+        await record(
+            session,
+            platform=platform,
+            actor_id=ADMIN_ID,
+            action="export.donations",
+            after={"rows": 2, "format": "csv", "start": None, "end": None, "campaign_id": None},
+        )
+
+
+async def test_audit_screen_speaks_persian_and_english(hamdel: Harness) -> None:
+    """/audit showed `broadcast.schedule`, `faq-answer`, `roles: [] → ['admin']`, ISO dates,
+    `None`, «؛» in English and `command line (root@vm)`."""
+    await _seed_audit(hamdel)
+    admin = hamdel.admin
+    await admin.send("/audit")
+    fa = (await admin.next_message())["text"]
+    for label in (
+        "خط فرمان: دادن نقش (کاربر ۱۲۳۴۵)",
+        "نقش‌ها: — → مدیر، مدیر پویش، کارشناس کارگروه",
+        "زمان‌بندی پیام همگانی (پیام همگانی ۷)",
+        "زمان ارسال: ۱۱ آذر ۱۴۰۵، ساعت ۲۰:۵۱",
+        "شمار گیرندگان: ۱٬۲۰۰",
+        "مخاطبان: همهٔ کاربران",
+        "زمان ارسال: —",
+        "پاسخ به پرسش کاربر (پرسش ۳)",
+        "مبلغ هدف: ۱٬۰۰۰٬۰۰۰ تومان → ۲٬۰۰۰٬۰۰۰ تومان",
+        "پایان: ۳۰ آذر ۱۴۰۵، ساعت ۰۰:۰۰ → ۳۰ دی ۱۴۰۵، ساعت ۰۰:۰۰",
+        "خروجی «کمک‌های مالی»",
+    ):
+        assert label in fa, (label, fa)
+    await admin.send("/language")
+    await admin.next_message()
+    await admin.press("English")
+    await hamdel.screen(admin)
+    await admin.send("/audit")
+    en = (await admin.next_message())["text"]
+    for label in (
+        "command line: role granted (user 12345)",
+        "roles: — → administrator, campaign manager, working-group operator",
+        "broadcast scheduled (broadcast 7)",
+        "sending time: 11 Azar 1405, 20:51",
+        "sending time: —",
+        "question answered (question 3)",
+        "goal: 1,000,000 toman → 2,000,000 toman",
+    ):
+        assert label in en, (label, en)
+    for text in (fa, en):
+        for raw in (
+            "broadcast.",
+            "faq-answer",
+            "roles: [",
+            "scheduled_at",
+            "None",
+            "2026-",
+            "root@",
+            "['",
+            "_id",
+            "all:",
+        ):
+            assert raw not in text, (raw, text)
+    assert "؛" not in en and not any("۰" <= ch <= "۹" for ch in en)
 
 
 async def test_health_reports_database_backlogs_and_the_last_error(hamdel: Harness) -> None:
