@@ -515,8 +515,8 @@ def _text_problem(
     if problem is ContentProblem.EMPTY:
         return t("broadcast-empty-text")
     if problem is ContentProblem.CAPTION_TOO_LONG:
-        return t("broadcast-caption-too-long", limit=profile.max_caption_length, length=_number(length, t))
-    return t("broadcast-too-long", limit=profile.max_text_length, length=_number(length, t))
+        return t("broadcast-caption-too-long", limit=profile.max_caption_length, length=length)
+    return t("broadcast-too-long", limit=profile.max_text_length, length=length)
 
 
 @router.message(Composer.text_fa, F.text | F.photo)

@@ -58,7 +58,10 @@ admin-roles-usage =
 
 audit-title = 🧾 Staff audit log
 audit-title-person = 🧾 Audit log of user { $actor }
-audit-page = Page { $page } of { $pages } — { $count } entries
+audit-page = Page { $page } of { $pages } — { $count ->
+        [one] { $count } entry
+       *[other] { $count } entries
+    }
 audit-empty = Nothing recorded.
 audit-line = { $mark } { $when } — { $actor }: { $action } ({ $target })
 audit-filter-button = 🔎 One person's actions
@@ -202,7 +205,10 @@ campadm-card =
     { $description_en }
 campadm-campaign-header =
     📣 Campaign #{ $id } — { $status }
-    Raised: { $raised } ({ $percent }% of the goal) from { $count } gifts
+    Raised: { $raised } ({ $percent }% of the goal) from { $count ->
+            [one] { $count } gift
+           *[other] { $count } gifts
+        }
 campadm-image-yes = yes
 campadm-image-no = none
 campadm-save = ✅ Save (as draft)
@@ -245,10 +251,22 @@ campadm-status-draft = 📝 draft
 campadm-status-active = 🟢 active
 campadm-status-paused = ⏸ paused
 campadm-status-closed = ⏹ closed
-campadm-error-title-short = The title is too short; at least { $limit } characters please.
-campadm-error-title-long = The title is too long; at most { $limit } characters.
-campadm-error-description-short = The description is too short; at least { $limit } characters please.
-campadm-error-description-long = The description is too long; at most { $limit } characters.
+campadm-error-title-short = The title is too short; at least { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    } please.
+campadm-error-title-long = The title is too long; at most { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    }.
+campadm-error-description-short = The description is too short; at least { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    } please.
+campadm-error-description-long = The description is too long; at most { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    }.
 campadm-error-goal-zero = The goal must be more than zero.
 campadm-error-goal-invalid = I could not read that amount. Type a number in toman, e.g. "500 million" or "2000000".
 campadm-error-goal-large = That amount is implausibly large; please check it.
@@ -277,17 +295,32 @@ campadm-error-use-preview = Please save or fix with the preview's buttons, or se
 
 stats-title = 📊 Hamdel statistics — { $when }
 stats-no-donations = No donations have been paid yet.
-stats-today = Today: { $amount } from { $count } gifts
-stats-week = This week: { $amount } from { $count } gifts
-stats-month = This month ({ $month }): { $amount } from { $count } gifts
-stats-all-time = All time: { $amount } from { $count } gifts
+stats-today = Today: { $amount } from { $count ->
+        [one] { $count } gift
+       *[other] { $count } gifts
+    }
+stats-week = This week: { $amount } from { $count ->
+        [one] { $count } gift
+       *[other] { $count } gifts
+    }
+stats-month = This month ({ $month }): { $amount } from { $count ->
+        [one] { $count } gift
+       *[other] { $count } gifts
+    }
+stats-all-time = All time: { $amount } from { $count ->
+        [one] { $count } gift
+       *[other] { $count } gifts
+    }
 stats-donors =
     Donors: { $donors }
     Average gift: { $average } — median: { $median }
 stats-by-campaign = By campaign:
 stats-by-purpose = By purpose:
 stats-by-province = By province:
-stats-group-line = • { $name }: { $amount } ({ $count } gifts)
+stats-group-line = • { $name }: { $amount } ({ $count ->
+        [one] { $count } gift
+       *[other] { $count } gifts
+    })
 stats-goal-part = , { $percent }% of the goal
 stats-more = and { $count } more
 stats-unspecified = unspecified
@@ -297,7 +330,10 @@ stats-chart-daily = 📈 Last 30 days chart
 stats-chart-province = 🗺 Provinces chart
 stats-chart-campaign = 📣 Campaigns chart
 stats-chart-axis = toman
-stats-chart-daily-title = Donations, last { $count } days
+stats-chart-daily-title = Donations, last { $count ->
+        [one] { $count } day
+       *[other] { $count } days
+    }
 stats-chart-daily-span = { $start } – { $end } — total { $amount }
 stats-chart-province-title = Donations by province
 stats-chart-campaign-title = Donations by campaign
@@ -328,8 +364,14 @@ export-format-xlsx = XLSX (Excel)
 export-range-all = all time
 export-range = { $start } – { $end }
 export-no-rows = No rows of "{ $title }" in { $range }. Try another period or campaign.
-export-done = 📁 { $title } — { $count } rows — { $range }
-export-truncated = ⚠️ Only the first { $limit } rows are included; choose a shorter period.
+export-done = 📁 { $title } — { $count ->
+        [one] { $count } row
+       *[other] { $count } rows
+    } — { $range }
+export-truncated = ⚠️ Only the first { $limit ->
+        [one] { $limit } row
+       *[other] { $limit } rows
+    } are included; choose a shorter period.
 export-again = 📁 Another export
 export-stale = This button is no longer valid; start again with /export.
 export-error-period = Unknown period.
@@ -381,4 +423,7 @@ cli-confirm-with-yes = To confirm, run the same command with --yes.
 cli-yes-no = (yes/no)
 cli-not-confirmed = No role was given.
 cli-export-unknown = Unknown export "{ $name }". Available: { $names }
-cli-export-written = Wrote { $count } rows ({ $range }) to { $path }.
+cli-export-written = Wrote { $count ->
+        [one] { $count } row
+       *[other] { $count } rows
+    } ({ $range }) to { $path }.

@@ -48,7 +48,10 @@ fallback-text = I didn't understand that. Choose from the menu below or write yo
 fallback-media = I can't read this kind of message. Please write text or choose from the menu.
 fallback-edited = I don't follow edits to earlier messages; please send the new text again.
 fallback-stale-button = This button is no longer valid. Please choose from a fresh menu.
-fallback-too-long = Your message is too long (over { $limit } characters). Please write it shorter.
+fallback-too-long = Your message is too long (over { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    }). Please write it shorter.
 group-private-only = To talk to Hamdel please write to me privately: @{ $username }
 
 error-generic = Sorry, something went wrong and your request was not completed. Nothing was lost; please try again in a moment.

@@ -20,7 +20,7 @@ donations-purpose-button-general = 💚 General needs
 donations-region-national = anywhere in Iran
 donations-region-province = { $province } province
 donations-region-county = { $county } county, { $province } province
-donations-target-campaign = the «{ $title }» campaign
+donations-target-campaign = Campaign «{ $title }»
 donations-target-purpose = { $purpose } — { $region }
 
 donations-start =
@@ -111,7 +111,10 @@ donations-payment-failed =
     Would you like to try again?
 donations-retry = 🔁 Try again
 
-donations-history-title = 📜 Your donations: { $count } gifts, { $total } in all
+donations-history-title = 📜 Your donations: { $count ->
+        [one] { $count } gift
+       *[other] { $count } gifts
+    }, { $total } in all
 donations-history-line =
     { $index }. { $date } — { $amount }
     { $target } · receipt { $receipt }

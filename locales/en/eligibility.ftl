@@ -14,7 +14,10 @@ eligibility-intro =
     At every step you can go back one question or cancel. Your answers are kept only for this check and deleted once the result is shown.
 eligibility-start-button = ▶️ Start
 eligibility-resume =
-    You left the dowry-kit questionnaire half-way ({ $answered } questions answered).
+    You left the dowry-kit questionnaire half-way ({ $answered ->
+            [one] { $answered } question
+           *[other] { $answered } questions
+        } answered).
     Continue where you stopped, or start over?
 eligibility-resume-button = ▶️ Continue where I stopped
 eligibility-restart-button = 🔄 Start over
