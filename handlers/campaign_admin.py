@@ -15,7 +15,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,7 +84,7 @@ class CampaignAdmin(CallbackData, prefix="cam"):
 
 
 class CampaignPick(CallbackData, prefix="cpk"):
-    kind: str  # purpose | nation | province | county | today | skip | noimage
+    kind: str  # purpose | nation | province | county | today | skip | noimage | back
     value: str = ""
 
 
@@ -177,7 +177,14 @@ async def _list_screen(session: AsyncSession, t: Translator) -> tuple[str, Inlin
     return text, builder.as_markup()
 
 
-def _step_markup(t: Translator, step: str) -> InlineKeyboardMarkup:
+def _back_button(t: Translator, step: str) -> InlineKeyboardButton:
+    """Back to the step before `step` (the step the button belongs to, so an old one is known)."""
+    return InlineKeyboardButton(
+        text=t("common-back-button"), callback_data=CampaignPick(kind="back", value=step).pack()
+    )
+
+
+def _step_markup(t: Translator, step: str, mode: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     if step == "purpose":
         for purpose in Purpose:
@@ -197,7 +204,10 @@ def _step_markup(t: Translator, step: str) -> InlineKeyboardMarkup:
         builder.button(text=t("campadm-today"), callback_data=CampaignPick(kind="today"))
     elif step == "image":
         builder.button(text=t("campadm-skip-image"), callback_data=CampaignPick(kind="skip"))
-    builder.row(cancel_button(t))
+    if mode == "create" and STEPS.index(step) > 0:
+        builder.row(_back_button(t, step), cancel_button(t))
+    else:
+        builder.row(cancel_button(t))
     return builder.as_markup()
 
 
@@ -212,7 +222,7 @@ def _county_markup(t: Translator, province_id: str) -> InlineKeyboardMarkup:
             callback_data=CampaignPick(kind="county", value=f"{province_id}-{county.id}"),
         )
     builder.adjust(1, 3)
-    builder.row(cancel_button(t))
+    builder.row(_back_button(t, "county"), cancel_button(t))
     return builder.as_markup()
 
 
@@ -253,7 +263,7 @@ async def _ask(
     await state.set_state(STATES[step])
     message = target.message if isinstance(target, CallbackQuery) else target
     if isinstance(message, Message):
-        await message.answer(_prompt(t, step, mode), reply_markup=_step_markup(t, step))
+        await message.answer(_prompt(t, step, mode), reply_markup=_step_markup(t, step, mode))
 
 
 async def _show_preview(message: Message, state: FSMContext, t: Translator) -> None:
@@ -545,6 +555,29 @@ async def region_county(
         return
     await _mark_answered(state, "region")
     await _accept(query, state, session, t, profile, clock, "region", value[1:])
+
+
+@router.callback_query(StateFilter(*STATES.values()), CampaignPick.filter(F.kind == "back"))
+async def step_back(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CampaignPick,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    """Back one step while creating: the earlier answers are kept, and answering the step again
+    carries on from the first step still unanswered."""
+    current = await state.get_state()
+    step = callback_data.value
+    mode = (await state.get_data()).get("mode", "create")
+    if step == "county" and current == CampaignForm.region.state:
+        await show(query, _prompt(t, "region", mode), _step_markup(t, "region", mode), profile)
+        return
+    if mode != "create" or step not in STEPS or STATES[step].state != current or STEPS.index(step) == 0:
+        alert(callback_answer, t("admin-stale"))  # a Back from an older message
+        return
+    await _ask(query, state, t, STEPS[STEPS.index(step) - 1], "create")
 
 
 @router.callback_query(StateFilter(CampaignForm.starts), CampaignPick.filter(F.kind == "today"))

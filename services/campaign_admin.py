@@ -12,6 +12,7 @@ status is not `active`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -86,12 +87,25 @@ class CampaignStateError(ValueError):
 
 
 def _clean(text: str | None) -> str:
+    """For reading values (amounts, dates): letters normalised, marks dropped."""
     text = normalize_letters(text or "").replace("\r\n", "\n").strip()
     return re.sub(r"[ \t]+", " ", text)
 
 
+# Arabic-keyboard twins of Persian letters (same shape in Persian text): the only letters changed.
+_KEYBOARD_TWINS = str.maketrans({"ي": "ی", "ك": "ک"})
+
+
+def _tidy(text: str | None) -> str:
+    """A title or description as the staff member typed it — «تهیهٔ», «مسئول», «ۀ» and every mark
+    kept — with spaces tidied. Matching against it uses `normalize_text`, never this."""
+    text = unicodedata.normalize("NFC", text or "").translate(_KEYBOARD_TWINS)
+    text = text.replace("\r\n", "\n").strip()
+    return re.sub(r"[ \t]+", " ", text)
+
+
 def parse_title(text: str | None) -> str:
-    title = _clean(text).replace("\n", " ")
+    title = _tidy(text).replace("\n", " ")
     if len(title) < TITLE_MIN:
         raise CampaignInputError("campadm-error-title-short", limit=TITLE_MIN)
     if len(title) > TITLE_MAX:
@@ -100,7 +114,7 @@ def parse_title(text: str | None) -> str:
 
 
 def parse_description(text: str | None) -> str:
-    description = _clean(text)
+    description = _tidy(text)
     if len(description) < DESCRIPTION_MIN:
         raise CampaignInputError("campadm-error-description-short", limit=DESCRIPTION_MIN)
     if len(description) > DESCRIPTION_MAX:

@@ -20,7 +20,7 @@ admin-menu-audit = 🧾 Audit log
 admin-menu-roles = 👥 Roles
 admin-menu-health = 🩺 System health
 admin-back-to-menu = ↩️ Staff menu
-admin-stale = This button is no longer valid; please start again from a fresh menu.
+admin-stale = This button belongs to an older message and no longer works; use the buttons of the latest message (or send /admin).
 
 admin-role-admin = administrator
 admin-role-campaign-manager = campaign manager
@@ -373,7 +373,7 @@ export-truncated = ⚠️ Only the first { $limit ->
        *[other] { $limit } rows
     } are included; choose a shorter period.
 export-again = 📁 Another export
-export-stale = This button is no longer valid; start again with /export.
+export-stale = This button belongs to an older message and no longer works; continue from the latest message (or send /export).
 export-error-period = Unknown period.
 export-error-range-format = I could not read that range. Type two Solar Hijri dates, e.g.: 1405/01/01 to 1405/09/30
 export-error-range-date = One of the dates does not exist in the Solar Hijri calendar; check the day and month.

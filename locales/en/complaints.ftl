@@ -105,7 +105,7 @@ complaints-created =
            *[other] { $hours } hours
         }, and the answer comes right here. See your requests with /mytickets.
 complaints-already-filed = This request was already filed as { $number }.
-complaints-stale = This button is no longer valid. Please start again.
+complaints-stale = This button belongs to an older message and no longer works; please continue from the latest message.
 complaints-error-empty = The description is empty. Please start again.
 complaints-error-too-long = The description is longer than allowed.
 complaints-error-too-many-attachments = Too many attachments.

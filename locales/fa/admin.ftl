@@ -20,7 +20,7 @@ admin-menu-audit = 🧾 گزارش کارها
 admin-menu-roles = 👥 نقش‌ها
 admin-menu-health = 🩺 وضعیت سامانه
 admin-back-to-menu = ↩️ منوی کارکنان
-admin-stale = این دکمه دیگر معتبر نیست؛ لطفاً از منوی تازه دوباره شروع کنید.
+admin-stale = این دکمه از پیامی قدیمی است و دیگر کار نمی‌کند؛ از دکمه‌های آخرین پیام استفاده کنید (یا /admin را بزنید).
 
 admin-role-admin = مدیر
 admin-role-campaign-manager = مدیر پویش
@@ -331,7 +331,7 @@ export-no-rows = برای «{ $title }» در بازهٔ { $range } ردیفی �
 export-done = 📁 { $title } — { $count } ردیف — { $range }
 export-truncated = ⚠️ فقط { $limit } ردیف نخست آمده است؛ بازه را کوتاه‌تر کنید.
 export-again = 📁 خروجی دیگر
-export-stale = این دکمه دیگر معتبر نیست؛ با /export دوباره شروع کنید.
+export-stale = این دکمه از پیامی قدیمی است و دیگر کار نمی‌کند؛ از آخرین پیام ادامه دهید (یا /export را بزنید).
 export-error-period = این بازه شناخته نیست.
 export-error-range-format = بازه را نفهمیدم. دو تاریخ خورشیدی بنویسید، مثلاً: ۱۴۰۵/۰۱/۰۱ تا ۱۴۰۵/۰۹/۳۰
 export-error-range-date = یکی از تاریخ‌ها در تقویم خورشیدی وجود ندارد؛ روز و ماه را بررسی کنید.
