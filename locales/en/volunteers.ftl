@@ -56,6 +56,8 @@ volunteer-did-you-mean = Which one do you mean?
 volunteer-show-list = 📋 Show the full list
 volunteer-county-outside = That county is not in the province you chose. Please choose from the new list.
 volunteer-invalid-button = This button is not valid. Please choose from the new list.
+volunteer-going-back = All right, one step back.
+volunteer-old-button = This button belongs to an older message and no longer works; please continue from the latest message.
 
 volunteer-availability-prompt = When can you help? Choose as many as suit you, then press “Continue”.
 volunteer-availability-none = Please choose at least one time.
