@@ -53,6 +53,8 @@ ROLES_SHOWN = 40
 # own section's button (AdminMenu with their key) behind their own RequireRole.
 SECTIONS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("campaigns", "admin-menu-campaigns", frozenset({Role.ADMIN, Role.CAMPAIGN_MANAGER})),
+    ("broadcast", "admin-menu-broadcast", frozenset({Role.ADMIN, Role.CAMPAIGN_MANAGER})),
+    ("statuses", "admin-menu-statuses", frozenset({Role.ADMIN})),
     ("stats", "admin-menu-stats", frozenset(STAFF_ROLES)),
     ("export", "admin-menu-export", frozenset(STAFF_ROLES)),
     ("audit", "admin-menu-audit", frozenset({Role.ADMIN})),

@@ -36,6 +36,7 @@ from bot.i18n import I18n, Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, callback_int, cancel_button
+from handlers.admin import AdminMenu
 from handlers.donations import release
 from handlers.subscriptions import alert, render_broadcast, show_screen, toast
 from models.broadcasts import Broadcast, BroadcastStatus, ButtonKind, SegmentKind, Topic
@@ -449,6 +450,16 @@ async def broadcast_command(message: Message, state: FSMContext, t: Translator) 
     await state.clear()
     await release()
     await message.answer(t("broadcast-home"), reply_markup=_home_keyboard(t))
+
+
+@router.callback_query(AdminMenu.filter(F.section == "broadcast"))
+async def broadcast_menu_button(
+    query: CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
+) -> None:
+    """The staff menu's «📣 پیام همگانی»: the same screen as /broadcast."""
+    await state.clear()
+    await release()
+    await show_screen(query, t("broadcast-home"), _home_keyboard(t), profile)
 
 
 async def _draft(state: FSMContext, session: AsyncSession, user: UserRecord) -> Broadcast | None:

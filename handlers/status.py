@@ -34,6 +34,7 @@ from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings, SettingsError
 from bot.ui import CallbackInt, Feature, MenuCallback, MenuSection, cancel_button, home_button, show
+from handlers.admin import AdminMenu
 from models.applications import Application
 from services import applications, audit
 from services.applications import (
@@ -59,6 +60,7 @@ logger = logging.getLogger("hamdel.status")
 router = Router(name="status")
 admin_router = Router(name="status-admin")
 admin_router.message.middleware(RequireRole(Role.ADMIN))
+admin_router.callback_query.middleware(RequireRole(Role.ADMIN))
 router.include_router(admin_router)
 
 SECTION = MenuSection(key="status", text_key="status-menu", order=40)
@@ -503,6 +505,13 @@ def _looks_csv(document: Document) -> bool:
 
 def _csv_document(message: Message) -> bool:
     return message.document is not None and _looks_csv(message.document)
+
+
+@admin_router.callback_query(AdminMenu.filter(F.section == "statuses"))
+async def import_button(query: CallbackQuery, state: FSMContext, settings: Settings, t: Translator) -> None:
+    """The staff menu's «📥 ورود وضعیت پرونده‌ها»: the same prompt as /import_statuses."""
+    if isinstance(query.message, Message):
+        await import_command(query.message, state, settings, t)
 
 
 @admin_router.message(Command("import_statuses"))

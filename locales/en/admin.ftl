@@ -14,6 +14,8 @@ admin-menu-title =
     Your role: { $roles }
     Choose one:
 admin-menu-campaigns = 📣 Campaigns
+admin-menu-broadcast = 📢 Broadcast
+admin-menu-statuses = 📥 Import application statuses
 admin-menu-stats = 📊 Statistics
 admin-menu-export = 📁 Export
 admin-menu-audit = 🧾 Audit log

@@ -14,6 +14,8 @@ admin-menu-title =
     نقش شما: { $roles }
     یکی را انتخاب کنید:
 admin-menu-campaigns = 📣 پویش‌ها
+admin-menu-broadcast = 📢 پیام همگانی
+admin-menu-statuses = 📥 ورود وضعیت پرونده‌ها
 admin-menu-stats = 📊 آمار
 admin-menu-export = 📁 خروجی
 admin-menu-audit = 🧾 گزارش کارها

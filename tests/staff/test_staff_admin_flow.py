@@ -7,10 +7,11 @@ import logging
 from sqlalchemy import select
 
 from bot import lasterror
-from handlers.admin import RoleAction
+from handlers.admin import AdminMenu, RoleAction
 from models import AuditEntry, StaffRole
 from services import health
 from services.audit import record
+from services.roles import Role
 from tests.conftest import ADMIN_ID, Harness
 
 
@@ -20,6 +21,8 @@ async def test_admin_menu_shows_what_the_role_allows(hamdel: Harness) -> None:
     assert menu["text"].startswith("ابزارهای کارکنان همدل\nنقش شما: مدیر")
     assert hamdel.admin.buttons(menu) == [
         "📣 پویش‌ها",
+        "📢 پیام همگانی",
+        "📥 ورود وضعیت پرونده‌ها",
         "📊 آمار",
         "📁 خروجی",
         "🧾 گزارش کارها",
@@ -30,6 +33,35 @@ async def test_admin_menu_shows_what_the_role_allows(hamdel: Harness) -> None:
     assert "🩺 وضعیت همدل" in await hamdel.screen(hamdel.admin)
     await hamdel.admin.press("↩️ منوی کارکنان")
     assert (await hamdel.screen(hamdel.admin)).startswith("ابزارهای کارکنان همدل")
+
+
+async def test_broadcast_and_status_import_from_the_menu(hamdel: Harness) -> None:
+    """Both were reachable only by typing /broadcast and /import_statuses."""
+    admin = hamdel.admin
+    await admin.send("/admin")
+    await admin.next_message()
+    await admin.press("📢 پیام همگانی")
+    assert (await hamdel.screen(admin)).startswith("📣 پیام همگانی")
+    await admin.press("✍️ پیام تازه")
+    assert "متن فارسی" in await hamdel.screen(admin)
+    await admin.press("✖️ انصراف")
+    await hamdel.settle()
+    admin.skip_to_end()
+    await admin.send("/admin")
+    await admin.next_message()
+    await admin.press("📥 ورود وضعیت پرونده‌ها")
+    assert (await hamdel.screen(admin)).startswith("📥 فایل CSV وضعیت پرونده‌ها را بفرستید")
+    csv = "کد پیگیری,کد ملی,وضعیت,توضیح,تاریخ\nHM-2001,0012345679,در حال بررسی,,1404/07/28\n"
+    await admin.send_document(filename="list.txt", data=csv.encode(), mime_type="text/plain")
+    assert (await admin.next_message())["text"].startswith("📥 نتیجه ورود فایل «list.txt»")
+    # A campaign manager sees the broadcast but not the import; a forged import button is refused.
+    manager = hamdel.user(first_name="مدیر پویش")
+    await hamdel.grant(manager, Role.CAMPAIGN_MANAGER)
+    await manager.send("/admin")
+    menu = await manager.next_message()
+    assert "📢 پیام همگانی" in manager.buttons(menu) and "📥 ورود وضعیت پرونده‌ها" not in manager.buttons(menu)
+    refused = await manager.press_data(AdminMenu(section="statuses").pack(), message=menu)
+    assert refused["text"] == "این کار فقط برای کارکنان مجاز است."
 
 
 async def test_grant_by_buttons_and_revoke(hamdel: Harness) -> None:
