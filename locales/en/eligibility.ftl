@@ -39,7 +39,7 @@ eligibility-region-unknown = I didn't recognise “{ $text }”. Please pick fro
 eligibility-region-which = Which one do you mean?
 
 eligibility-result-title = 🧾 First estimate: { $title }
-eligibility-result-sample = ⚠️ This result is based on sample criteria (edition of { $date }) that the Welfare Organization has yet to confirm.
+eligibility-result-sample = ⚠️ This result is based on sample criteria (edition of { $date }) that the Welfare Organization has yet to confirm; it is only a first estimate, and the final decision rests with your county Welfare office.
 eligibility-result-reasons = Why:
 eligibility-result-documents = Documents to bring:
 eligibility-result-next = Next step:
