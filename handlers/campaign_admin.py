@@ -24,8 +24,10 @@ from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, cancel_button, show
 from handlers.admin import AdminMenu, alert, not_command
+from handlers.campaigns import card_text
 from models.donation import Campaign, CampaignStatus, Purpose
 from services import campaign_admin as svc
+from services import campaigns as campaign_service
 from services import regions
 from services.campaign_admin import CampaignDraft, CampaignInputError, CampaignStateError
 from services.clock import Clock
@@ -273,8 +275,23 @@ async def _show_preview(message: Message, state: FSMContext, t: Translator) -> N
     if draft.image_file_id:
         await message.answer_photo(draft.image_file_id, caption=draft.title_fa[:200])
     await message.answer(
-        t("campadm-preview-title") + "\n\n" + draft_text(t, draft), reply_markup=_preview_markup(t)
+        t("campadm-preview-title")
+        + "\n\n"
+        + draft_text(t, draft)
+        + "\n\n"
+        + t("campadm-preview-donors")
+        + "\n\n"
+        + _donor_card(t, draft),
+        reply_markup=_preview_markup(t),
     )
+
+
+def _donor_card(t: Translator, draft: CampaignDraft) -> str:
+    """The campaign card as donors will see it on its first day (the same renderer as /campaigns)."""
+    campaign = svc.unsaved_campaign(draft)
+    campaign.status = CampaignStatus.ACTIVE.value  # as it will be once activated
+    progress = campaign_service.progress(campaign, campaign_service.CampaignTotals(), campaign.starts_at)
+    return card_text(t, campaign, progress)
 
 
 async def _accept(

@@ -191,6 +191,7 @@ campadm-skip-image = No image
 campadm-whole-province = Whole province
 campadm-region-national = 🇮🇷 Nationwide
 campadm-preview-title = Campaign preview — save it if it is right:
+campadm-preview-donors = 👀 Donors will see the campaign like this:
 campadm-card =
     Title (Persian): { $title_fa }
     Title (English): { $title_en }
@@ -248,7 +249,7 @@ campadm-purpose-housing = Housing
 campadm-purpose-dowry = Dowry kits
 campadm-purpose-alms = Alms
 campadm-purpose-orphans = Orphans
-campadm-purpose-general = General
+campadm-purpose-general = General needs
 campadm-status-draft = 📝 draft
 campadm-status-active = 🟢 active
 campadm-status-paused = ⏸ paused
@@ -409,7 +410,7 @@ export-purpose-housing = housing
 export-purpose-dowry = dowry kits
 export-purpose-alms = alms
 export-purpose-orphans = orphans
-export-purpose-general = general
+export-purpose-general = general needs
 export-status-pending = pending
 export-status-paid = paid
 export-status-failed = failed

@@ -40,16 +40,8 @@ subscriptions-unsubscribed-toast = You are unsubscribed.
 
 ## A broadcast's campaign button
 
-subscriptions-campaign-card =
-    📣 Campaign “{ $title }”
-    { $description }
-
-    { $bar } { $percent }%
-    💰 Raised: { $raised } of { $goal }
-    📅 Until { $ends }
 subscriptions-campaign-closed = This campaign has ended; thank you to everyone who took part.
 subscriptions-campaign-missing = This campaign is no longer available.
-subscriptions-campaign-donate-button = 💝 Give to this campaign
 
 ## Automatic notices (sent to subscribers and donors)
 

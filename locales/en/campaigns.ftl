@@ -14,7 +14,7 @@ campaigns-card =
            *[other] { $donors } donors
         } · { $remaining }
     📍 { $region } · { $purpose }
-    Campaign { $position } of { $count }
+campaigns-card-position = Campaign { $position } of { $count }
 campaigns-days-left = ⏳ { $days ->
         [one] { $days } day
        *[other] { $days } days

@@ -300,8 +300,8 @@ async def test_photo_and_campaign_button_reach_users(hamdel: Harness) -> None:
     assert sara.last is not None and sara.last.get("photo")
     assert sara.buttons() == ["💝 کمک به «یلدای مهربانی»", "🔕 لغو اشتراک"]
     await sara.press("💝 کمک به «یلدای مهربانی»")
-    await sara.wait_until(lambda u: "جمع‌شده" in u.last_text)
-    assert "۰ تومان از ۱٬۰۰۰٬۰۰۰ تومان" in sara.last_text
+    await sara.wait_until(lambda u: "۰ تومان از ۱٬۰۰۰٬۰۰۰ تومان" in u.last_text)  # the /campaigns card
+    assert sara.last_text.startswith("📣 یلدای مهربانی\n") and "👥 ۰ نیکوکار" in sara.last_text
 
 
 async def test_unsubscribe_button_and_stop(hamdel: Harness) -> None:

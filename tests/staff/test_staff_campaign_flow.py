@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.campaign_admin import CampaignAdmin
+from handlers.subscriptions import CampaignCallback
 from models import AuditEntry, Campaign
 from services.roles import Role, grant
 from tests.conftest import Harness
@@ -141,6 +142,9 @@ async def test_back_at_every_step_and_the_typed_text_is_kept(hamdel: Harness) ->
     await admin.press("بدون تصویر")
     preview = await hamdel.screen(admin)
     assert "عنوان: تهیهٔ جهیزیه" in preview and "موضوع: مسکن" in preview and "۶۰۰٬۰۰۰٬۰۰۰ تومان" in preview
+    # The donors' card in the preview is the one /campaigns shows.
+    assert "👀 نیکوکاران پویش را این‌طور می‌بینند:\n\n📣 تهیهٔ جهیزیه\n" in preview
+    assert "💰 ۰ تومان از ۶۰۰٬۰۰۰٬۰۰۰ تومان\n👥 ۰ نیکوکار · ⏳" in preview
     await admin.press("✅ ذخیره (پیش‌نویس)")
     await hamdel.settle()
     async with hamdel.db() as session:
@@ -171,6 +175,20 @@ async def _campaign(hamdel: Harness, status: str = "draft") -> int:
         session.add(campaign)
         await session.flush()
         return campaign.id
+
+
+async def test_one_campaign_card_everywhere(hamdel: Harness) -> None:
+    """/campaigns and a broadcast's campaign button showed two different cards."""
+    campaign_id = await _campaign(hamdel, status="active")
+    user = hamdel.user()
+    await user.send("/campaigns")
+    listed = str((await user.next_message())["text"])
+    assert listed.startswith("📣 سلام محله\nکمک به خانواده‌های محله\n")
+    assert listed.endswith("\nپویش ۱ از ۱")
+    await user.press_data(CampaignCallback(id=campaign_id).pack())  # the button under a broadcast
+    from_broadcast = str((await user.next_message())["text"])
+    assert listed == from_broadcast + "\nپویش ۱ از ۱"
+    assert user.buttons()[0] == "💝 کمک به این پویش"
 
 
 async def test_a_campaign_manager_edits_activates_pauses_and_closes(hamdel: Harness) -> None:

@@ -377,7 +377,7 @@ async def test_withdraw_deletes_everything(hamdel: Harness) -> None:
     await say(hamdel, u, "/volunteer")
     await press(hamdel, u, "لغو عضویت")
     assert "برای همیشه پاک می‌شود" in u.last_text
-    await press(hamdel, u, "نه، منصرف شدم")
+    await press(hamdel, u, "خیر، منصرف شدم")
     assert "نیازی به ثبت‌نام دوباره نیست" in u.last_text
     await press(hamdel, u, "لغو عضویت")
     await press(hamdel, u, "بله، اطلاعاتم پاک شود")
