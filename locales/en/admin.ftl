@@ -250,10 +250,10 @@ campadm-purpose-dowry = Dowry kits
 campadm-purpose-alms = Alms
 campadm-purpose-orphans = Orphans
 campadm-purpose-general = General needs
-campadm-status-draft = 📝 draft
-campadm-status-active = 🟢 active
-campadm-status-paused = ⏸ paused
-campadm-status-closed = ⏹ closed
+campadm-status-draft = 📝 Draft
+campadm-status-active = 🟢 Active
+campadm-status-paused = ⏸ Paused
+campadm-status-closed = ⏹ Closed
 campadm-error-title-short = The title is too short; at least { $limit ->
         [one] { $limit } character
        *[other] { $limit } characters
@@ -327,7 +327,7 @@ stats-group-line = • { $name }: { $amount } ({ $count ->
 stats-goal-part = , { $percent }% of the goal
 stats-more = and { $count } more
 stats-unspecified = unspecified
-stats-national = nationwide
+stats-national = Nationwide
 stats-section-empty = No data.
 stats-chart-daily = 📈 Last 30 days chart
 stats-chart-province = 🗺 Provinces chart

@@ -276,7 +276,7 @@ async def test_english_staff_see_english(hamdel: Harness) -> None:
     hamdel.app.users.forget(admin.id)
     await admin.send("/campaigns_admin")
     assert (await admin.next_message())["text"].startswith("📣 Campaigns")
-    await admin.press("🟢 active · Hello Neighbourhood")
+    await admin.press("🟢 Active · Hello Neighbourhood")
     card = await hamdel.screen(admin)
     assert "Campaign #" in card and "Region: 🇮🇷 Nationwide" in card and "Goal: 100,000,000 toman" in card
 
