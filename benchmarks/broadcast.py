@@ -283,8 +283,8 @@ class Result:
 async def measure(
     recipients: int, limit: float, platform: str, *, kill_after: float | None = None, max_in_flight: int = 64
 ) -> dict[str, Any]:
-    from bot.messenger import LocalMessenger
     from bot.migrate import upgrade_async
+    from messenger import LocalMessenger
 
     with tempfile.TemporaryDirectory() as folder:
         database_url = f"sqlite+aiosqlite:///{folder}/bench.db"

@@ -33,7 +33,6 @@ from aiogram.types import TelegramObject
 
 from benchmarks.echo_bot import BUTTON, echo_dispatcher
 from bot.app import SANDBOX_TOKEN, HamdelApp, create_app
-from bot.messenger import LocalMessenger
 from bot.migrate import upgrade
 from bot.platform import profile_for
 from bot.session import PlatformSession
@@ -48,6 +47,7 @@ from bot.settings import (
     WebhookSettings,
     load_settings,
 )
+from messenger import LocalMessenger
 from models.donation import Campaign, CampaignStatus
 from services.clock import Clock
 
@@ -280,7 +280,7 @@ def report(echo: Result, hamdel: Result, args: argparse.Namespace) -> str:
 
 async def main(args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("bot.messenger").setLevel(logging.ERROR)
+    logging.getLogger("messenger").setLevel(logging.ERROR)
     messenger = LocalMessenger(flavor=args.flavor, token=SANDBOX_TOKEN, strict=False)
     await messenger.start()
     try:

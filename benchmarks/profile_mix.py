@@ -63,7 +63,6 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from benchmarks.scale import Result, VirtualUser, _admin, _seed  # noqa: E402
 from bot.app import SANDBOX_TOKEN, HamdelApp, create_app  # noqa: E402
-from bot.messenger import LocalMessenger  # noqa: E402
 from bot.migrate import upgrade  # noqa: E402
 from bot.settings import (  # noqa: E402
     DatabaseSettings,
@@ -75,9 +74,8 @@ from bot.settings import (  # noqa: E402
     load_settings,
 )
 from bot.workers import settle_heap  # noqa: E402
-from tests.conftest import STAFF_CHAT_ID  # noqa: E402
-from tests.donations.donation_helpers import donation_settings  # noqa: E402
-from tests.scale.scalekit import free_port  # noqa: E402
+from messenger import LocalMessenger  # noqa: E402
+from messenger.testkit import STAFF_CHAT_ID, clear_redis_keys, donation_settings, free_port  # noqa: E402
 
 T = TypeVar("T")
 
@@ -390,7 +388,7 @@ async def main(args: argparse.Namespace) -> None:
         handlers=[logging.FileHandler(log)],
     )
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    logging.getLogger("bot.messenger").setLevel(logging.ERROR)
+    logging.getLogger("messenger").setLevel(logging.ERROR)
     server = None
     redis_url = None
     if args.postgres:
@@ -470,8 +468,6 @@ async def main(args: argparse.Namespace) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         if server is not None:
             await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            from tests.conftest import clear_redis_keys
-
             assert redis_url is not None
             await clear_redis_keys(redis_url, prefix)
 

@@ -70,9 +70,21 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.echo_bot import BUTTON as ECHO_BUTTON  # noqa: E402
 from bot.app import SANDBOX_TOKEN  # noqa: E402
 from bot.i18n import I18n, Translator  # noqa: E402
-from bot.messenger import LocalMessenger  # noqa: E402
 from bot.migrate import upgrade  # noqa: E402
 from bot.settings import DonationSettings  # noqa: E402
+from messenger import LocalMessenger  # noqa: E402
+from messenger.testkit import (  # noqa: E402
+    STAFF_CHAT_ID,
+    WorkerSet,
+    buttons,
+    clear_redis_keys,
+    donation_settings,
+    free_port,
+    invoices_of,
+    receipts,
+    wait_healthy,
+    worker_env,
+)
 from models.db import create_engine, create_sessionmaker  # noqa: E402
 from models.donation import Donation, DonationStatus  # noqa: E402
 from models.tickets import Ticket, TicketCategory  # noqa: E402
@@ -80,9 +92,6 @@ from services.campaigns import SAMPLE_CAMPAIGNS, seed_sample_campaigns  # noqa: 
 from services.clock import Clock  # noqa: E402
 from services.donations import PURPOSES  # noqa: E402
 from services.persian import format_toman  # noqa: E402
-from tests.conftest import STAFF_CHAT_ID  # noqa: E402
-from tests.donations.donation_helpers import buttons, donation_settings, invoices_of, receipts  # noqa: E402
-from tests.scale.scalekit import WorkerSet, free_port, wait_healthy, worker_env  # noqa: E402
 
 QUESTIONS = [
     "شرایط دریافت جهیزیه چیست؟",
@@ -621,8 +630,6 @@ async def main(argv: list[str] | None = None) -> int:
             _print_run(result)
     finally:
         await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        from tests.conftest import clear_redis_keys
-
         await clear_redis_keys(redis_url, prefix)
     print()
     print(

@@ -20,12 +20,12 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from bot.migrate import upgrade
+from messenger.testkit import empty_postgres
 from models import User, Volunteer, VolunteerArea
 from models.db import create_engine, create_sessionmaker
 from services import regions
 from services import volunteers as service
 from services.volunteers import AREAS, AVAILABILITY, PROFESSIONS, VolunteerFilter
-from tests.dbkit import empty_postgres
 
 SIZE = 130_000
 CHUNK = 5_000

@@ -14,6 +14,7 @@ from collections.abc import Coroutine, Sequence
 from typing import Any
 
 from bot.settings import Settings, SettingsError, load_settings
+from services import privacy
 
 logger = logging.getLogger("hamdel")
 
@@ -81,11 +82,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"hamdel: {error}", file=sys.stderr)
         return 2
     command = args.command or ("run" if settings.telegram.bot_token else "sandbox")
-    # The sandbox is a conversation in the terminal: only warnings may interrupt it.
+    # The sandbox is a conversation in the terminal: it sends its log to a file (messenger.sandbox).
     level = logging.WARNING if command == "sandbox" else logging.INFO
     who = f" w{args.index}" if command == "worker" else ""
     logging.basicConfig(level=level, format=f"%(asctime)s %(levelname)s{who} %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    privacy.install_log_masking()  # no national code, mobile, card or IBAN in any log line
     if command == "migrate":
         from bot.migrate import upgrade
 
@@ -104,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_admin(args, settings)
     if command == "sandbox":
-        from bot.sandbox import run_sandbox
+        from messenger.sandbox import run_sandbox
 
         return _checked(run_sandbox(settings))
     if command == "import-statuses":

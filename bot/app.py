@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher, Router
@@ -20,10 +21,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers
 from bot import __version__
+from bot.aiogram_compat import observer_filters, polling_update_tasks, run_filter_on_loop
 from bot.i18n import I18n, get_i18n
 from bot.inbox import HamdelDispatcher, UpdateInbox, new_worker_id, reraise_transient
 from bot.lifecycle import Gate
-from bot.middlewares import CallbackAnswerer, DatabaseMiddleware, UserMiddleware
+from bot.middlewares import (
+    CallbackAnswerer,
+    DatabaseMiddleware,
+    KeptMessageMiddleware,
+    OncePressMiddleware,
+    PressLedger,
+    UserMiddleware,
+)
 from bot.observability import (
     BotApiMiddleware,
     Metrics,
@@ -161,10 +170,12 @@ class HamdelApp:
         return webhook_path(webhook.path, self.bot.token, webhook.secret)
 
     def build_web_app(self, *, webhook: bool = True) -> web.Application:
-        """The bot's own web server: the features' pages, /healthz and /metrics, and the webhook
-        endpoint in webhook mode."""
+        """The bot's own (public) web server: the features' pages and the webhook endpoint in
+        webhook mode; /healthz and /metrics only when METRICS_ON_WEBHOOK (they belong on the ops
+        listener, `build_ops_app`)."""
         application = web.Application()
-        add_ops_routes(self, application)
+        if self.settings.scale.metrics_on_webhook:
+            add_ops_routes(self, application)
         for feature in self.features:
             for add_routes in feature.web_routes:
                 add_routes(self, application)
@@ -180,7 +191,7 @@ class HamdelApp:
         return application
 
     def build_ops_app(self) -> web.Application:
-        """Only /healthz and /metrics (METRICS_PORT + worker index)."""
+        """Only /healthz and /metrics (METRICS_HOST, METRICS_PORT + worker index)."""
         application = web.Application()
         add_ops_routes(self, application)
         return application
@@ -244,7 +255,7 @@ class HamdelApp:
 
         self.gate.close()
         finished = await self.gate.wait_idle(left())
-        polling_tasks = set(getattr(self.dispatcher, "_handle_update_tasks", ()))
+        polling_tasks = polling_update_tasks(self.dispatcher)
         if polling_tasks:
             _, pending = await asyncio.wait(polling_tasks, timeout=left())
             finished = finished and not pending
@@ -302,24 +313,15 @@ def run_sync_filters_inline(router: Router) -> int:
     routers are module-level and mounted again by every app in a process)."""
     changed = 0
     for observer in router.observers.values():
-        filters = [*(observer._handler.filters or ())]
+        filters = observer_filters(observer)
         for handler in observer.handlers:
             filters += handler.filters or ()
         for item in filters:
-            if isinstance(item, FilterObject) and not item.awaitable:
-                item.callback = _awaitable(item.callback)
-                item.awaitable = True
+            if isinstance(item, FilterObject) and run_filter_on_loop(item):
                 changed += 1
     for child in router.sub_routers:
         changed += run_sync_filters_inline(child)
     return changed
-
-
-def _awaitable(function: Any) -> Any:
-    async def call(*args: Any, **kwargs: Any) -> Any:
-        return function(*args, **kwargs)
-
-    return call
 
 
 def paid_broadcasts(settings: Settings, profile: PlatformProfile) -> bool:
@@ -402,7 +404,15 @@ def create_app(
     outer(DatabaseMiddleware(sessionmaker))
     outer(dispatcher.fsm)
     outer(UserMiddleware(i18n, users, default_locale))
+    dispatcher.callback_query.outer_middleware(KeptMessageMiddleware())
     dispatcher.callback_query.middleware(CallbackAnswerer())
+    presses = PressLedger(
+        platform=profile.platform.value,
+        redis=redis,
+        key_prefix=settings.redis.redis_key_prefix,
+        retention=timedelta(hours=settings.scale.update_retention_hours),
+    )
+    dispatcher.callback_query.middleware(OncePressMiddleware(presses))
     dispatcher.include_router(
         handlers.build_router(settings.staff.staff_chat_id, features, settings.tickets.routed_chat_ids)
     )

@@ -5,7 +5,7 @@ How an update travels (webhook and polling alike):
 
 1. **Recorded before it is acknowledged.** The webhook handler inserts the raw update into
    `update_inbox` (already claimed by this worker: `owner`, `lease_until`) and commits before it
-   answers the messenger; in polling mode `HamdelDispatcher._listen_updates` records every update
+   answers the messenger; in polling mode `HamdelDispatcher.on_polled_update` records every update
    of a batch before the next getUpdates confirms it. If the database cannot take the row, the
    webhook answers 503 (the messenger delivers again later) and polling does not confirm.
 2. **Processed once.** A delivery that finds its row already `done` is dropped (a duplicate). A
@@ -46,7 +46,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -61,6 +61,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.aiogram_compat import HookedDispatcher
 from models.updates import InboxStatus, InboxUpdate
 
 if TYPE_CHECKING:
@@ -881,7 +882,7 @@ class UpdateInbox:
         return True
 
 
-class HamdelDispatcher(Dispatcher):
+class HamdelDispatcher(HookedDispatcher):
     """aiogram's dispatcher with the inbox in its polling loop: each update is recorded before
     the next getUpdates confirms it, and processed through the inbox (dedup, order, retry)."""
 
@@ -891,19 +892,15 @@ class HamdelDispatcher(Dispatcher):
         super().__init__(**kwargs)
         self._claims: dict[int, Recorded] = {}
 
-    async def _listen_updates(  # type: ignore[override]
-        self, bot: Bot, **kwargs: Any
-    ) -> AsyncGenerator[Update, None]:
-        async for item in super()._listen_updates(bot, **kwargs):
-            if self.inbox is not None:
-                self._claims[item.update_id] = await self.inbox.record_until_stored(item)
-            yield item
+    async def on_polled_update(self, update: Update) -> None:
+        if self.inbox is not None:
+            self._claims[update.update_id] = await self.inbox.record_until_stored(update)
 
-    async def _process_update(
+    async def process_polled_update(
         self, bot: Bot, update: Update, call_answer: bool = True, **kwargs: Any
     ) -> bool:
         if self.inbox is None:
-            return await super()._process_update(bot, update, call_answer, **kwargs)
+            return await super().process_polled_update(bot, update, call_answer, **kwargs)
         recorded = self._claims.pop(update.update_id, Recorded(claimed=False, clear=False))
         try:
             outcome = await self.inbox.handle(bot, update, recorded, **kwargs)

@@ -1,23 +1,37 @@
-"""Outer middlewares: one database session per update, the user record and their texts; and
-the callback answer after the handler."""
+"""Outer middlewares: one database session per update, the user record and their texts; the
+callback answer after the handler; buttons of messages kept as records; and presses that must
+act once (pay, confirm, submit)."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.flags import get_flag
 from aiogram.types import CallbackQuery, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.flows import FLOW_LEFT
 from bot.i18n import I18n
 from bot.inbox import is_transient
 from bot.storage import current_session
+from bot.ui import KEPT_PREFIX, pressed_message_kept
+from models.updates import ButtonPress
 from services.users import UserDirectory
 
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+logger = logging.getLogger("hamdel.middlewares")
 
 
 class DatabaseMiddleware(BaseMiddleware):
@@ -80,6 +94,10 @@ class CallbackAnswerer(CallbackAnswerMiddleware):
         callback_answer = data["callback_answer"] = self.construct_callback_answer(
             properties=get_flag(data, "callback_answer"),
         )
+        left = data.get(FLOW_LEFT)
+        if left and not callback_answer.text:
+            # A main-menu press left a flow with something in it (bot.flows): say so in the toast.
+            callback_answer.text = left
         if not callback_answer.disabled and callback_answer.answered:
             await self.answer(event, callback_answer)
         try:
@@ -93,3 +111,121 @@ class CallbackAnswerer(CallbackAnswerMiddleware):
             if not callback_answer.disabled and not callback_answer.answered:
                 await self.answer(event, callback_answer)
         return result
+
+
+class KeptMessageMiddleware(BaseMiddleware):
+    """Outer callback-query middleware: a button of a message kept as a record (`bot.ui.kept`)
+    has its data unwrapped before any filter sees it, and every screen it opens comes as a new
+    message (`bot.ui.show`)."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        if not isinstance(event, CallbackQuery) or not (event.data or "").startswith(KEPT_PREFIX):
+            return await handler(event, data)
+        unwrapped = event.model_copy(update={"data": event.data[len(KEPT_PREFIX) :]})  # type: ignore[index]
+        token = pressed_message_kept.set(True)
+        try:
+            return await handler(unwrapped, data)
+        finally:
+            pressed_message_kept.reset(token)
+
+
+class PressLedger:
+    """Which pay/confirm/submit presses were handled: (chat, message, button data), kept for
+    `retention`. In Redis when there is Redis (SET NX with expiry), else in the database (a row
+    per press, the primary key decides) written in the update's own transaction: a concurrent
+    repeat waits for it and then finds the row, and a handler that fails before committing
+    anything takes the claim back with its rollback. Every worker sees the same presses."""
+
+    PRUNE_EVERY = 3600.0  # seconds between deletions of expired rows (database only)
+
+    def __init__(self, *, platform: str, redis: Redis | None, key_prefix: str, retention: timedelta) -> None:
+        self.platform = platform
+        self.redis = redis
+        self.key_prefix = key_prefix
+        self.retention = retention
+        self._pruned_at = float("-inf")
+
+    @staticmethod
+    def _digest(data: str) -> str:
+        return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+    def _key(self, chat_id: int, message_id: int, data: str) -> str:
+        return f"{self.key_prefix}:press:{self.platform}:{chat_id}:{message_id}:{self._digest(data)}"
+
+    async def claim(self, session: AsyncSession, chat_id: int, message_id: int, data: str) -> bool:
+        """True for the first press of this button on this message; False for a repeat."""
+        if self.redis is not None:
+            ttl = max(1, int(self.retention.total_seconds()))
+            return bool(await self.redis.set(self._key(chat_id, message_id, data), "1", nx=True, ex=ttl))
+        now = datetime.now(UTC)
+        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        result = await session.execute(
+            dialect.insert(ButtonPress)
+            .values(
+                platform=self.platform,
+                chat_id=chat_id,
+                message_id=message_id,
+                digest=self._digest(data),
+                pressed_at=now,
+            )
+            .on_conflict_do_nothing()
+        )
+        if time.monotonic() - self._pruned_at > self.PRUNE_EVERY:
+            self._pruned_at = time.monotonic()
+            await session.execute(delete(ButtonPress).where(ButtonPress.pressed_at < now - self.retention))
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def release(self, session: AsyncSession, chat_id: int, message_id: int, data: str) -> None:
+        """The press's handler failed (its uncommitted work is rolled back): forget the press,
+        also when the handler had committed it, so that a retry may act. Best effort: with the
+        database or Redis unreachable the press stays claimed (logged)."""
+        try:
+            if self.redis is not None:
+                await self.redis.delete(self._key(chat_id, message_id, data))
+                return
+            await session.rollback()
+            await session.execute(
+                delete(ButtonPress).where(
+                    ButtonPress.platform == self.platform,
+                    ButtonPress.chat_id == chat_id,
+                    ButtonPress.message_id == message_id,
+                    ButtonPress.digest == self._digest(data),
+                )
+            )
+            await session.commit()
+        except Exception as error:
+            logger.warning("press %s:%s %r could not be released: %r", chat_id, message_id, data, error)
+
+
+class OncePressMiddleware(BaseMiddleware):
+    """Inner callback-query middleware for handlers flagged `flags={"once": True}`: the first
+    press of a button on a message acts; a repeat — a double tap, sent concurrently or not, on
+    any worker — does nothing and gets a short "already done" answer (the flag may instead name
+    the answer's text key, `flags={"once": "broadcast-already-confirmed"}`, or be an async
+    function `(query, data)` that sets `data["callback_answer"]` itself). A press whose handler
+    fails is forgotten, so it can be tried again."""
+
+    def __init__(self, ledger: PressLedger) -> None:
+        self.ledger = ledger
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        once = get_flag(data, "once")
+        message = getattr(event, "message", None)
+        if not once or not isinstance(event, CallbackQuery) or message is None or not event.data:
+            return await handler(event, data)
+        session: AsyncSession = data["session"]
+        key = (message.chat.id, message.message_id, event.data)
+        if not await self.ledger.claim(session, *key):
+            if callable(once):
+                await once(event, data)
+                return None
+            answer = data.get("callback_answer")
+            t = data.get("t")
+            if answer is not None and t is not None:
+                answer.text = t(once if isinstance(once, str) else "common-already-done")
+            return None
+        try:
+            return await handler(event, data)
+        except BaseException:
+            await self.ledger.release(session, *key)
+            raise

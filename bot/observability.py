@@ -6,7 +6,8 @@ the worker takes updates; 503 when one of them does not or the worker is drainin
 scrape every worker — at METRICS_PORT + its index — and sum in PromQL).
 
 Hooks for features:
-- `app.metrics.donation_recorded(amount_rials, currency)` when a donation is recorded;
+- `app.metrics.donation_recorded(amount_rials, currency)` when a gift is recorded (in-chat
+  invoice or gateway), `app.metrics.donation_held(currency)` when a payment is held for review;
 - `app.metrics.outbox_backlog.set(n)`, or `app.metrics.add_collect_hook(async_fn)` to compute a
   gauge (e.g. the broadcast outbox backlog) when Prometheus scrapes.
 """
@@ -108,6 +109,12 @@ class Metrics:
         self.donations_rials = Counter(
             "hamdel_donations_recorded_rials_total", "Sum of recorded donations in rials", registry=r
         )
+        self.donations_held = Counter(
+            "hamdel_donations_held_total",
+            "Payments held for staff review (another currency or amount than the order's)",
+            ["currency"],
+            registry=r,
+        )
         self._hooks: list[Callable[[], Awaitable[None]]] = []
 
     def add_collect_hook(self, hook: Callable[[], Awaitable[None]]) -> None:
@@ -117,6 +124,9 @@ class Metrics:
     def donation_recorded(self, amount_rials: int, currency: str = "IRR") -> None:
         self.donations.labels(currency=currency).inc()
         self.donations_rials.inc(max(amount_rials, 0))
+
+    def donation_held(self, currency: str) -> None:
+        self.donations_held.labels(currency=currency).inc()
 
     async def render(self) -> bytes:
         for hook in list(self._hooks):

@@ -223,9 +223,13 @@ class ScaleSettings(BaseSettings):
     update_retry_seconds: float = Field(default=120.0, ge=0)
     # SIGTERM: seconds to finish updates in flight and sends in progress before exiting anyway.
     shutdown_timeout: float = Field(default=25.0, ge=0)
-    # Health and metrics on their own port (worker i listens on METRICS_PORT + i); empty: only on
-    # the bot's web server (webhook mode, or polling when a feature's pages need it).
+    # Health and metrics on their own port (worker i listens on METRICS_PORT + i), bound to
+    # METRICS_HOST (loopback unless set: donation totals, version and host are not public);
+    # empty: not served at all (unless METRICS_ON_WEBHOOK).
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
+    # Also serve /healthz and /metrics on the public webhook listener (off: it answers 404).
+    metrics_on_webhook: bool = False
 
     @field_validator("metrics_port", mode="before")
     @classmethod

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated
 
@@ -14,6 +15,7 @@ from aiogram.utils import keyboard
 from aiohttp import web
 from pydantic import Field
 
+from bot.aiogram_compat import builder_rows
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 
@@ -45,7 +47,7 @@ class InlineKeyboardBuilder(keyboard.InlineKeyboardBuilder):  # noqa: TID251
     buttons shared: nothing in Hamdel changes a button after building it."""
 
     def export(self) -> list[list[InlineKeyboardButton]]:
-        return [list(row) for row in self._markup]
+        return builder_rows(self)
 
 
 class MenuCallback(CallbackData, prefix="menu"):
@@ -97,6 +99,20 @@ def main_menu(t: Translator, sections: list[MenuSection]) -> InlineKeyboardMarku
     return InlineKeyboardMarkup(inline_keyboard=[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
+def masked_notice(t: Translator, kinds: Sequence[str]) -> str:
+    """The line telling a person which personal numbers were masked in their message ("" when
+    none were; see services.privacy)."""
+    if not kinds:
+        return ""
+    return t("privacy-masked", kinds=t("privacy-kinds-separator").join(t(f"privacy-kind-{k}") for k in kinds))
+
+
+def with_masked_notice(t: Translator, text: str, kinds: Sequence[str]) -> str:
+    """`text` with the masked-numbers line below it when something was masked."""
+    notice = masked_notice(t, kinds)
+    return f"{text}\n\n{notice}" if notice else text
+
+
 def cancel_button(t: Translator) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=t("common-cancel-button"), callback_data=CancelCallback().pack())
 
@@ -107,6 +123,28 @@ def home_button(t: Translator) -> InlineKeyboardButton:
     )
 
 
+# A message that is a record (a receipt) must never be edited away: its buttons carry this prefix
+# (`kept`), which `bot.middlewares.KeptMessageMiddleware` strips before any filter sees the data,
+# setting `pressed_message_kept` so that `show` answers with a new message instead of an edit.
+KEPT_PREFIX = "k~"
+pressed_message_kept: ContextVar[bool] = ContextVar("pressed_message_kept", default=False)
+
+
+def kept(markup: InlineKeyboardMarkup) -> InlineKeyboardMarkup:
+    """The same keyboard for a message that stays as it is: each button opens its screen in a
+    new message (callback data that would grow past 64 bytes is left as it is)."""
+    rows = [
+        [
+            button.model_copy(update={"callback_data": KEPT_PREFIX + button.callback_data})
+            if button.callback_data and len((KEPT_PREFIX + button.callback_data).encode()) <= 64
+            else button
+            for button in row
+        ]
+        for row in markup.inline_keyboard
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
 async def show(
     target: Message | CallbackQuery,
     text: str,
@@ -114,10 +152,11 @@ async def show(
     profile: PlatformProfile,
 ) -> Message:
     """Show a screen: on a button press, edit the pressed message where the platform edits
-    keyboards reliably (Telegram), otherwise send a new message (Bale, or a typed command)."""
+    keyboards reliably (Telegram), otherwise send a new message (Bale, a typed command, or a
+    button of a message kept as a record)."""
     if isinstance(target, CallbackQuery):
         message = target.message
-        if profile.can_edit_keyboards and isinstance(message, Message):
+        if profile.can_edit_keyboards and isinstance(message, Message) and not pressed_message_kept.get():
             try:
                 edited = await message.edit_text(text, reply_markup=markup)
             except TelegramBadRequest as error:

@@ -17,6 +17,7 @@ from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
+from bot.aiogram_compat import webhook_response_body
 from bot.platform import PlatformProfile
 
 if TYPE_CHECKING:
@@ -24,6 +25,27 @@ if TYPE_CHECKING:
     from bot.lifecycle import Gate
 
 logger = logging.getLogger("hamdel.webhook")
+
+#: A Bot API update nests about ten levels (a reply's message's entities...); anything much
+#: deeper is not an update, and would exhaust the recursion limit somewhere down the line.
+MAX_JSON_DEPTH = 64
+
+
+def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a parsed JSON value nests deeper than `limit` (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def webhook_path(base_path: str, token: str, secret: str | None) -> str:
@@ -70,9 +92,9 @@ class PlatformWebhookHandler(SimpleRequestHandler):
             return web.Response(status=401, text="Unauthorized")
         try:
             raw = await request.json(loads=self.bot.session.json_loads)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's limit
             return web.Response(status=400, text="Bad Request")
-        if not isinstance(raw, dict) or "update_id" not in raw:
+        if not isinstance(raw, dict) or "update_id" not in raw or too_deep(raw):
             return web.Response(status=400, text="Bad Request")
         if self.inbox is not None:
             if self.gate is None:
@@ -82,7 +104,7 @@ class PlatformWebhookHandler(SimpleRequestHandler):
         result: TelegramMethod[Any] | None = await self.dispatcher.feed_webhook_update(
             self.bot, self.profile.normalize_update(raw), **self.data
         )
-        return web.Response(body=self._build_response_writer(bot=self.bot, result=result))
+        return web.Response(body=webhook_response_body(self, self.bot, result))
 
     async def _through_inbox(self, inbox: UpdateInbox, raw: dict[str, Any]) -> web.Response:
         from bot.inbox import Outcome, is_transient

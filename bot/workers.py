@@ -48,7 +48,7 @@ GC_YOUNG_THRESHOLD = 7000
 def settle_heap() -> None:
     """Garbage collection for a long-running worker, once it has started. The heap after start is
     large and lives as long as the process (aiogram's and pydantic's Bot API types, the FAQ's
-    scikit-learn index, the texts): every full collection walked all of it, ~1–1.5 ms of CPU per
+    TF-IDF index, the texts): every full collection walked all of it, ~1–1.5 ms of CPU per
     update on the scale benchmark's mix. `gc.freeze()` moves it out of the collector's sight
     (cyclic garbage made later is still collected), and a higher young-generation threshold lets
     most of an update's short-lived objects die by reference counting before a collection looks
@@ -90,11 +90,10 @@ async def serve(settings: Settings, *, worker_index: int = 0, migrate: bool = Tr
             logger.info("polling %s", settings.telegram.api_base)
         port = settings.scale.metrics_port
         if port is not None:
-            runner, bound = await app.serve_web(
-                webhook.listen_host, port + worker_index, application=app.build_ops_app()
-            )
+            host = settings.scale.metrics_host
+            runner, bound = await app.serve_web(host, port + worker_index, application=app.build_ops_app())
             runners.append(runner)
-            logger.info("worker %d: /healthz and /metrics on port %d", worker_index, bound)
+            logger.info("worker %d: /healthz and /metrics on %s:%d", worker_index, host, bound)
         waiters: set[asyncio.Future[object]] = {asyncio.ensure_future(stop.wait())}
         if polling is not None:
             waiters.add(polling)  # type: ignore[arg-type]

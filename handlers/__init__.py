@@ -11,6 +11,8 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.enums import ChatType
 
+from bot.aiogram_compat import detach_router
+from bot.flows import FlowExit
 from bot.ui import Feature, MenuSection
 from handlers import (
     admin,
@@ -83,10 +85,7 @@ def _mount(parent: Router, children: list[Router | None]) -> None:
     for child in children:
         if child is None:
             continue
-        previous = child.parent_router
-        if previous is not None:
-            previous.sub_routers.remove(child)
-            child._parent_router = None
+        detach_router(child)
         parent.include_router(child)
 
 
@@ -105,6 +104,9 @@ def build_router(
     private.message.filter(F.chat.type == ChatType.PRIVATE)
     private.edited_message.filter(F.chat.type == ChatType.PRIVATE)
     private.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    # Before any feature's filters: a command or a main-menu button ends the unfinished flow.
+    private.message.outer_middleware(FlowExit())
+    private.callback_query.outer_middleware(FlowExit())
     _mount(private, [f.private for f in features])
 
     root.include_routers(chatless, private)

@@ -1007,7 +1007,10 @@ async def discard(
     await show_screen(query, t("broadcast-discarded"), _home_keyboard(t), profile)
 
 
-@router.callback_query(BcCallback.filter(F.action.in_({"send", "sendx", "schedok"})))
+@router.callback_query(
+    BcCallback.filter(F.action.in_({"send", "sendx", "schedok"})),
+    flags={"once": "broadcast-already-confirmed"},
+)
 async def send_confirmed(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,

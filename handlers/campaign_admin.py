@@ -622,7 +622,9 @@ async def image_skip(
     await _accept(query, state, session, t, profile, clock, "image", None)
 
 
-@router.callback_query(StateFilter(CampaignForm.preview), CampaignAdmin.filter(F.action == "save"))
+@router.callback_query(
+    StateFilter(CampaignForm.preview), CampaignAdmin.filter(F.action == "save"), flags={"once": True}
+)
 async def save_draft(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,

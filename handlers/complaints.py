@@ -45,7 +45,9 @@ from bot.ui import (
     cancel_button,
     home_button,
     main_menu,
+    masked_notice,
     show,
+    with_masked_notice,
 )
 from handlers import complaints_staff
 from handlers.complaints_desk import (
@@ -63,7 +65,7 @@ from handlers.complaints_desk import (
     status_name,
 )
 from models.tickets import Direction, LinkKind, Ticket, TicketCategory, TicketStatus
-from services import tickets
+from services import privacy, tickets
 from services.persian import format_date, format_datetime, normalize_mobile, to_fa_digits
 from services.roles import Role
 from services.tickets import DONOR_MEDIA, Attachment, Draft, TicketError
@@ -322,6 +324,8 @@ async def description_given(
         )
         return
     await state.update_data(description=description)
+    if notice := masked_notice(t, privacy.mask_personal_numbers(text).kinds):
+        await message.answer(notice)
     if config.attachment_limit == 0:
         await _ask_donation(message, state, t, user.id, session)
         return
@@ -362,7 +366,9 @@ async def attachment_given(message: Message, state: FSMContext, t: Translator, s
             return
         await state.update_data(description=description)
         await message.answer(
-            t("complaints-attachment-text-added"),
+            with_masked_notice(
+                t, t("complaints-attachment-text-added"), privacy.mask_personal_numbers(message.text).kinds
+            ),
             reply_markup=_continue(t, first=not data.get("attachments")),
         )
         return
@@ -379,7 +385,11 @@ async def attachment_given(message: Message, state: FSMContext, t: Translator, s
         )
         return
     await message.answer(
-        t("complaints-attachment-received", count=position, limit=config.attachment_limit),
+        with_masked_notice(
+            t,
+            t("complaints-attachment-received", count=position, limit=config.attachment_limit),
+            privacy.mask_personal_numbers(attachment.caption or "").kinds,
+        ),
         reply_markup=_continue(t, first=False),
     )
 
@@ -536,7 +546,7 @@ async def _send_summary(message: Message, state: FSMContext, t: Translator, sess
     await message.answer(clip(text, 4096), reply_markup=_summary_keyboard(t, str(data.get("draft"))))
 
 
-@router.callback_query(Complaint.filter(F.action == "ok"))
+@router.callback_query(Complaint.filter(F.action == "ok"), flags={"once": True})
 async def submit(
     query: CallbackQuery,
     callback_data: Complaint,
@@ -695,7 +705,11 @@ async def _follow_up(
     change = tickets.record_donor_message(ticket, now=desk.now())
     posted = await desk.sync_to_staff(session, ticket.id)  # commits first: nothing is lost
     key = "complaints-followup-sent" if posted else "complaints-followup-queued"
-    await message.answer(t(key, number=number), reply_markup=_writing_keyboard(t) if writing else None)
+    masked = privacy.mask_personal_numbers(text or "").kinds
+    await message.answer(
+        with_masked_notice(t, t(key, number=number), masked),
+        reply_markup=_writing_keyboard(t) if writing else None,
+    )
     if change.changed:
         await desk.refresh_card(session, ticket)
 

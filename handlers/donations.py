@@ -46,6 +46,7 @@ from bot.ui import (
     MenuSection,
     cancel_button,
     home_button,
+    kept,
     show,
 )
 from models.donation import Campaign, Donation, DonationStatus
@@ -65,6 +66,7 @@ from services.payments import (
 from services.persian import (
     format_date,
     format_datetime,
+    format_number,
     format_toman,
     normalize_text,
     parse_toman,
@@ -150,6 +152,10 @@ class DonRetry(CallbackData, prefix="dnr"):
     id: CallbackInt
 
 
+class ReceiptCopy(CallbackData, prefix="dnrc"):
+    id: CallbackInt
+
+
 class HistoryPage(CallbackData, prefix="dnh"):
     page: CallbackInt
 
@@ -217,6 +223,8 @@ def receipt_text(t: Translator, donation: Donation, campaign: Campaign | None) -
 
 
 def receipt_markup(t: Translator) -> InlineKeyboardMarkup:
+    """A receipt is a record: its buttons open their screens as new messages (`kept`), never
+    editing the receipt away."""
     builder = InlineKeyboardBuilder()
     builder.button(text=t("donations-receipt-history"), callback_data=HistoryPage(page=0))
     builder.button(
@@ -224,7 +232,7 @@ def receipt_markup(t: Translator) -> InlineKeyboardMarkup:
     )
     builder.add(home_button(t))
     builder.adjust(2, 1)
-    return builder.as_markup()
+    return kept(builder.as_markup())
 
 
 def options_for(settings: Settings, profile: PlatformProfile) -> PaymentOptions:
@@ -946,7 +954,20 @@ async def not_text(message: Message, t: Translator) -> None:
 # --- Paying ---------------------------------------------------------------------------------------------
 
 
-@router.callback_query(DonPay.filter())
+async def _pay_pressed_again(query: CallbackQuery, data: dict[str, Any]) -> None:
+    """A repeat press of a Pay button (a double tap, an old message): nothing is sent again; the
+    answer says whether the gift is paid already."""
+    t: Translator = data["t"]
+    answer: CallbackAnswer = data["callback_answer"]
+    order = await service.find_by_payload(data["session"], DonPay.unpack(query.data or "").order)
+    if order is not None and order.status == DonationStatus.PAID.value:
+        answer.text = t("donations-already-paid")
+        answer.show_alert = True
+    else:
+        answer.text = t("common-already-done")
+
+
+@router.callback_query(DonPay.filter(), flags={"once": _pay_pressed_again})
 async def pay(
     query: CallbackQuery,
     callback_data: DonPay,
@@ -1013,7 +1034,8 @@ async def pay(
             session,
             user_id=user.id,
             target=flow,
-            amount_rials=amount,
+            # What the invoice charges (rounded up to whole Stars or cents): the receipt shows it.
+            amount_rials=provider.rials_for(terms.total_amount),
             provider=provider.name,
             currency=terms.currency,
             invoice_amount=terms.total_amount,
@@ -1022,7 +1044,12 @@ async def pay(
         )
         await state.clear()
         await session.commit()
-        await _show(query, t("donations-invoice-sent", amount=format_toman(amount, t.locale)), None, profile)
+        await _show(
+            query,
+            t("donations-invoice-sent", amount=format_toman(donation.amount_rials, t.locale)),
+            None,
+            profile,
+        )
         try:
             await _send_invoice(query, t, session, donation, provider)
         except TelegramBadRequest as error:
@@ -1117,7 +1144,7 @@ async def _start_gateway(
             profile,
         )
         return
-    await service.set_authority(session, donation.id, authority)
+    await service.set_authority(session, donation.id, authority, now)
     donation.gateway_authority = authority
     await state.clear()
     await session.commit()
@@ -1231,8 +1258,8 @@ async def successful_payment(
         logger.error("successful_payment without a charge id from user %s: %r", user.user_id, payment)
         return
     provider = invoice_provider(settings.donations, profile.invoice_provider)
-    amount_rials = _rials_of(provider, payment.currency, payment.total_amount)
     order = await service.find_by_payload(session, payment.invoice_payload)
+    invoiced = (order.currency, order.invoice_amount) if order is not None and order.invoice_amount else None
     record = await service.record_payment(
         session,
         user_id=user.id,
@@ -1241,21 +1268,77 @@ async def successful_payment(
         provider_ref=f"{profile.invoice_provider}:{charge_id}",
         currency=payment.currency,
         total_amount=payment.total_amount,
-        amount_rials=amount_rials or (order.amount_rials if order is not None else payment.total_amount),
+        amount_rials=_rials_of(provider, payment.currency, payment.total_amount),
         now=clock.now(),
     )
+    held = record.result is service.RecordResult.HELD
     if record.new:
         logger.info(
             "payment %s recorded (%s) as receipt %s", charge_id, record.result, record.donation.receipt_number
         )
-        app.metrics.donation_recorded(record.donation.amount_rials, payment.currency)
+        if held:
+            app.metrics.donation_held(payment.currency)
+        else:
+            app.metrics.donation_recorded(record.donation.amount_rials, payment.currency)
     else:
         logger.warning("payment %s delivered again: not counted twice", charge_id)
     # The donor's conversation state is left alone: they may be in the middle of something else.
     await session.commit()
     bot = message.bot
     assert isinstance(bot, Bot)
+    if held:
+        paid = (payment.currency, payment.total_amount)
+        await _tell_held(bot, t, app, message.chat.id, record.donation, paid, invoiced)
+        return
+    if record.donation.status == DonationStatus.HELD.value:
+        return  # a held payment delivered again: told once already
     await send_receipt(bot, session, t, message.chat.id, record.donation, clock)
+
+
+def paid_amount_text(t: Translator, currency: str, total_amount: int) -> str:
+    """What a provider says was paid, in its own currency: toman for rials, else the currency's
+    smallest unit and code (Stars, cents)."""
+    if currency == "IRR":
+        return format_toman(total_amount, t.locale)
+    return t("donations-paid-in-currency", amount=format_number(total_amount, t.locale), currency=currency)
+
+
+async def _tell_held(
+    bot: Bot,
+    t: Translator,
+    app: HamdelApp,
+    chat_id: int,
+    donation: Donation,
+    paid: tuple[str, int],
+    invoiced: tuple[str, int] | None,
+) -> None:
+    """A payment in another currency or amount than its invoice: the donor hears that staff
+    review it (no receipt, counted nowhere); the staff chat gets the facts to settle it."""
+    try:
+        await bot.send_message(chat_id, t("donations-held", paid=paid_amount_text(t, *paid)))
+    except TelegramAPIError as error:
+        logger.warning("could not tell %s that payment %s is held: %s", chat_id, donation.provider_ref, error)
+    staff_chat = app.settings.staff.staff_chat_id
+    if staff_chat is None:
+        logger.error(
+            "held payment %s (donation %s): STAFF_CHAT_ID is not set", donation.provider_ref, donation.id
+        )
+        return
+    staff_t = app.i18n.translator(app.settings.locale.default_locale)
+    text = staff_t(
+        "donations-held-staff",
+        id=donation.id,
+        paid=paid_amount_text(staff_t, *paid),
+        ordered=paid_amount_text(staff_t, *invoiced)
+        if invoiced
+        else staff_t("donations-held-staff-no-order"),
+        reference=donation.provider_ref or "—",
+        date=format_datetime(donation.paid_at or donation.created_at, staff_t.locale),
+    )
+    try:
+        await bot.send_message(staff_chat, text)
+    except TelegramAPIError as error:
+        logger.error("held payment %s not announced to the staff chat: %s", donation.provider_ref, error)
 
 
 def _rials_of(provider: InvoiceProvider | None, currency: str, total_amount: int) -> int | None:
@@ -1299,6 +1382,16 @@ async def _history_screen(
     if history.pages > 1:
         lines.append(t("donations-history-page", page=history.page + 1, pages=history.pages))
     rows: list[list[InlineKeyboardButton]] = []
+    # Every gift's receipt can be opened again (sent as a copy).
+    copies = [
+        InlineKeyboardButton(
+            text=t("donations-history-receipt-button", index=index),
+            callback_data=ReceiptCopy(id=donation.id).pack(),
+        )
+        for index, donation in enumerate(history.donations, start=first)
+        if donation.receipt_number
+    ]
+    rows += [copies[i : i + 4] for i in range(0, len(copies), 4)]
     nav = _nav_row(t, history.page, history.pages, lambda p: HistoryPage(page=p))
     if nav:
         rows.append(nav)
@@ -1323,6 +1416,28 @@ async def my_donations_page(
 ) -> None:
     text, markup = await _history_screen(session, t, user, callback_data.page)
     await _show(query, text, markup, profile)
+
+
+@router.callback_query(ReceiptCopy.filter())
+async def receipt_copy(
+    query: CallbackQuery,
+    callback_data: ReceiptCopy,
+    session: AsyncSession,
+    user: UserRecord,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """A past gift's receipt again, as a new message marked as a copy."""
+    donation = await service.receipted_gift(session, user.id, callback_data.id)
+    if donation is None:
+        _stale(callback_answer, t)
+        return
+    campaign = await session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
+    text = t("donations-receipt-copy", receipt=receipt_text(t, donation, campaign))
+    await release()
+    bot = query.bot
+    assert isinstance(bot, Bot)
+    await bot.send_message(query.from_user.id, text, reply_markup=receipt_markup(t))
 
 
 def _add_web_routes(app: HamdelApp, web_app: Any) -> None:

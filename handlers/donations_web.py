@@ -2,10 +2,13 @@
 Persian right-to-left page the donor lands on, and a reconciler for payments whose donor never
 came back from the bank.
 
-The callback verifies with the amount stored in our database (never one from the query string);
-codes 100 and 101 both record the payment, once, through the UNIQUE provider reference; a
-replayed callback shows the same result again and sends nothing twice; a verify that gets no
-usable answer leaves the donation pending for the next callback or the reconciler.
+Every callback — whatever its Status says — is verified with the gateway, with the amount stored
+in our database (never one from the query string); codes 100 and 101 both record the payment,
+once, through the UNIQUE provider reference; only a negative verify fails an order (and tells
+the donor), and a failed order stays in the reconciler's set until that answer is final; a
+verify that gets no usable answer is asked again, with backoff. The page shows no amount,
+campaign or receipt number (whoever holds the URL may not be the donor): the receipt goes to
+the chat.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.i18n import Translator
-from handlers.donations import DonRetry, donation_target_text, options_for, receipt_label, send_receipt
+from handlers.donations import DonRetry, donation_target_text, options_for, send_receipt
 from models.donation import Campaign, Donation, DonationStatus
 from models.user import User
 from services import donations as service
@@ -35,11 +38,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("hamdel.donations.web")
 
-# The reconciler looks at gateway payments left pending this long after they were opened (the
-# bank's own session has expired by then), and gives up on them after a day.
+# How often the reconciler looks for gateway orders whose check is due (see
+# `services.donations.next_verify`: after the bank's session, then with backoff, for a day).
 RECONCILE_EVERY = timedelta(minutes=2)
-RECONCILE_AFTER = timedelta(minutes=20)
-RECONCILE_WINDOW = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ def _gateway(app: HamdelApp) -> ZarinpalGateway | None:
 
 async def zarinpal_callback(app: HamdelApp, request: web.Request) -> web.Response:
     authority = request.query.get("Authority", "").strip()[:64]
-    status = request.query.get("Status", "").strip().upper()
+    status = request.query.get("Status", "").strip().upper()[:8]
     gateway = _gateway(app)
     default_t = app.i18n.translator(app.settings.locale.default_locale)
     if gateway is None or not authority:
@@ -75,7 +76,8 @@ async def zarinpal_callback(app: HamdelApp, request: web.Request) -> web.Respons
         logger.warning("gateway callback for unknown authority %r (status %r)", authority, status)
         return await _render(app, default_t, Page(404, "unknown", default_t("donations-page-unknown")))
     t = app.i18n.translator(owner.language)
-    page = await settle(app, gateway, donation, owner, t, callback_status=status)
+    logger.info("gateway callback for order %s (status %r): verifying", donation.payload, status)
+    page = await settle(app, gateway, donation, owner, t, from_callback=True)
     return await _render(app, t, page)
 
 
@@ -86,20 +88,23 @@ async def settle(
     owner: User,
     t: Translator,
     *,
-    callback_status: str | None,
+    from_callback: bool,
 ) -> Page:
-    """Bring one gateway donation to its outcome; `callback_status` is the callback's Status, or
-    None when the reconciler asks (no message then about a payment that did not go through)."""
+    """Bring one gateway order to its outcome by asking the gateway. The callback's own Status
+    is never trusted (a "NOK" carrying a paid order's Authority is verified like any other);
+    only the gateway's negative verify answer fails an order, and only then is the donor told.
+    `from_callback` is False when the reconciler asks (silent about payments that did not go
+    through)."""
     if donation.status == DonationStatus.PAID.value:
         await _deliver_receipt(app, donation, owner, t)
-        return await _success(app, t, donation)
-    if callback_status is not None and callback_status != "OK":
-        await _fail(app, donation, owner, t, "cancelled", tell=True)
-        return Page(200, "failed", t("donations-page-cancelled"))
+        return Page(200, "success", t("donations-page-success"))
+    if donation.status not in (DonationStatus.PENDING.value, DonationStatus.FAILED.value):
+        return Page(200, "pending", t("donations-page-pending"))
     outcome = await gateway.verify(
         amount_rials=donation.invoice_amount or donation.amount_rials,
         authority=donation.gateway_authority or "",
     )
+    now = app.clock.now()
     if outcome.paid:
         assert outcome.ref_id is not None
         async with app.sessionmaker() as session:
@@ -112,31 +117,28 @@ async def settle(
                 currency="IRR",
                 total_amount=donation.invoice_amount or donation.amount_rials,
                 amount_rials=donation.amount_rials,
-                now=app.clock.now(),
+                now=now,
             )
             await session.commit()
             paid = record.donation
         if record.new:
             logger.info("gateway payment %s recorded as receipt %s", outcome.ref_id, paid.receipt_number)
-        await _deliver_receipt(app, paid, owner, t)
-        return await _success(app, t, paid)
+            app.metrics.donation_recorded(paid.amount_rials, paid.currency)
+        if paid.status == DonationStatus.PAID.value:
+            await _deliver_receipt(app, paid, owner, t)
+            return Page(200, "success", t("donations-page-success"))
+        return Page(200, "pending", t("donations-page-pending"))
     if outcome.status is VerifyStatus.FAILED:
-        await _fail(app, donation, owner, t, f"gateway:{outcome.code}", tell=callback_status is not None)
+        async with app.sessionmaker() as session:
+            newly_failed = await service.verify_refused(session, donation, f"gateway:{outcome.code}", now)
+            await session.commit()
+        if newly_failed and from_callback:
+            await _tell_failed(app, donation, owner, t)
         return Page(200, "failed", t("donations-page-cancelled"))
-    return Page(200, "pending", t("donations-page-pending"))
-
-
-async def _success(app: HamdelApp, t: Translator, donation: Donation) -> Page:
     async with app.sessionmaker() as session:
-        campaign = await session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
+        await service.verify_unanswered(session, donation, now)
         await session.commit()
-    body = t(
-        "donations-page-success",
-        amount=format_toman(donation.amount_rials, t.locale),
-        target=donation_target_text(t, donation, campaign),
-        number=receipt_label(donation.receipt_number, t.locale),
-    )
-    return Page(200, "success", body)
+    return Page(200, "pending", t("donations-page-pending"))
 
 
 async def _deliver_receipt(app: HamdelApp, donation: Donation, owner: User, t: Translator) -> None:
@@ -145,15 +147,10 @@ async def _deliver_receipt(app: HamdelApp, donation: Donation, owner: User, t: T
         await session.commit()
 
 
-async def _fail(
-    app: HamdelApp, donation: Donation, owner: User, t: Translator, detail: str, *, tell: bool
-) -> None:
+async def _tell_failed(app: HamdelApp, donation: Donation, owner: User, t: Translator) -> None:
     async with app.sessionmaker() as session:
-        changed = await service.mark_failed(session, donation.id, detail)
         campaign = await session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
         await session.commit()
-    if not changed or not tell:
-        return
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text=t("donations-retry"), callback_data=DonRetry(id=donation.id).pack())]
@@ -235,33 +232,23 @@ async def _render(app: HamdelApp, t: Translator, page: Page) -> web.Response:
 
 
 async def reconcile_once(app: HamdelApp) -> int:
-    """Verify gateway payments left pending (the donor paid but never came back to our callback,
-    or verify had no answer); returns how many were settled as paid."""
+    """Ask the gateway about orders whose check is due: pending ones whose donor never came back
+    (or whose verify had no answer), and failed ones whose negative answer came while the bank's
+    session could still be open. Returns how many were settled as paid."""
     gateway = _gateway(app)
     if gateway is None:
         return 0
-    now = app.clock.now()
     async with app.sessionmaker() as session:
-        rows = list(
-            await session.execute(
-                select(Donation, User)
-                .join(User, User.id == Donation.user_id)
-                .where(
-                    Donation.provider == gateway.name,
-                    Donation.status == DonationStatus.PENDING.value,
-                    Donation.gateway_authority.is_not(None),
-                    Donation.created_at <= now - RECONCILE_AFTER,
-                    Donation.created_at >= now - RECONCILE_WINDOW,
-                )
-                .order_by(Donation.id)
-                .limit(100)
-            )
-        )
+        due = await service.gateway_orders_due(session, gateway.name, app.clock.now())
+        owners = {
+            u.id: u for u in await session.scalars(select(User).where(User.id.in_({d.user_id for d in due})))
+        }
         await session.commit()
     settled = 0
-    for donation, owner in rows:
+    for donation in due:
+        owner = owners[donation.user_id]
         page = await settle(
-            app, gateway, donation, owner, app.i18n.translator(owner.language), callback_status=None
+            app, gateway, donation, owner, app.i18n.translator(owner.language), from_callback=False
         )
         settled += page.kind == "success"
     return settled

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,12 +42,13 @@ from bot.ui import (
     home_button,
     main_menu,
     show,
+    with_masked_notice,
 )
 from models.faq import FaqQuery
-from services import audit, faq_queries
+from services import audit, faq_queries, privacy
 from services.clock import Clock
 from services.faq import DEFAULT_PATH, SUGGEST, Answer, Entry, FaqError, FaqIndex, Match
-from services.persian import normalize_text
+from services.persian import format_toman, normalize_text, toman_to_rials
 from services.users import UserRecord, get_user, set_blocked
 
 if TYPE_CHECKING:
@@ -60,6 +62,8 @@ staff_router = Router(name="faq-staff")
 
 SECTION = MenuSection(key="faq", text_key="faq-menu", order=50)
 
+#: Settings an answer in faq.yaml may quote as `{ $name }`: filled in by _answer_values.
+ANSWER_SETTINGS = ("min_toman", "max_toman")
 #: A message longer than this is a story rather than a question: offered to a staff member.
 LONG_TEXT = 1000
 #: The staff card carries at most this much of the question (a message holds 4096 characters).
@@ -106,10 +110,13 @@ class FaqForm(StatesGroup):
 # Start-up
 
 
-def build_index(path: str | Path | None) -> FaqIndex:
+def build_index(path: str | Path | None, actions: Collection[str]) -> FaqIndex:
+    """Load and check the FAQ: ``actions`` are the main menu's section keys an answer's button
+    may open; the settings an answer may quote are ANSWER_SETTINGS."""
     source = Path(path) if path else DEFAULT_PATH
     try:
         index = _load_index(source.resolve(), source.stat().st_mtime_ns)
+        index.check(actions=actions, variables=ANSWER_SETTINGS)
     except FileNotFoundError:
         raise SettingsError(f"FAQ file {source} not found (setting FAQ_FILE)") from None
     except FaqError as error:
@@ -145,7 +152,10 @@ def _load_index(path: Path, mtime_ns: int) -> FaqIndex:
 
 
 async def load_faq(app: HamdelApp) -> None:
-    app.dispatcher.workflow_data["faq"] = build_index(app.settings.knowledge.faq_file)
+    sections: list[MenuSection] = app.dispatcher.workflow_data["menu_sections"]
+    app.dispatcher.workflow_data["faq"] = build_index(
+        app.settings.knowledge.faq_file, actions=[section.key for section in sections]
+    )
     app.spawn(_housekeeping(app), name="faq-housekeeping")
 
 
@@ -217,9 +227,21 @@ def _topic_screen(index: FaqIndex, topic: str, t: Translator) -> tuple[str, Inli
     return t("faq-topic", topic=name), InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-def _answer_screen(index: FaqIndex, entry: Entry, q: int, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+def _answer_values(settings: Settings, locale: str) -> dict[str, str]:
+    """The settings an answer may quote (ANSWER_SETTINGS), formatted for the reader."""
+    donations = settings.donations
+    return {
+        "min_toman": format_toman(toman_to_rials(donations.min_toman), locale),
+        "max_toman": format_toman(toman_to_rials(donations.max_toman), locale),
+    }
+
+
+def _answer_screen(
+    index: FaqIndex, entry: Entry, q: int, t: Translator, settings: Settings, sections: list[MenuSection]
+) -> tuple[str, InlineKeyboardMarkup]:
     # Composed here, not in Fluent: a placeable holds at most 2,500 characters.
-    text = f"❓ {entry.question.get(t.locale)}\n\n{entry.answer.get(t.locale)}"
+    answer = entry.answer_text(t.locale, _answer_values(settings, t.locale))
+    text = f"❓ {entry.question.get(t.locale)}\n\n{answer}"
     topic = index.topics.get(entry.topic)
     back = (
         InlineKeyboardButton(
@@ -229,6 +251,12 @@ def _answer_screen(index: FaqIndex, entry: Entry, q: int, t: Translator) -> tupl
         if topic
         else _topics_button(t)
     )
+    # An answer that describes something the bot does offers that menu section's button.
+    action = [
+        [InlineKeyboardButton(text=t(s.text_key), callback_data=MenuCallback(section=s.key).pack())]
+        for s in sections
+        if s.key == entry.action
+    ]
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [
@@ -237,6 +265,7 @@ def _answer_screen(index: FaqIndex, entry: Entry, q: int, t: Translator) -> tupl
                 ),
                 _talk_button(t, "faq-not-helpful-button", q=q),
             ],
+            *action,
             [back, home_button(t)],
         ]
     )
@@ -306,6 +335,8 @@ async def faq_entry(
     clock: Clock,
     t: Translator,
     profile: PlatformProfile,
+    settings: Settings,
+    menu_sections: list[MenuSection],
 ) -> None:
     entry = faq.get(callback_data.id)
     if entry is None:
@@ -330,7 +361,7 @@ async def faq_entry(
             entry_id=entry.id,
         )
         q = view.id
-    text, markup = _answer_screen(faq, entry, q, t)
+    text, markup = _answer_screen(faq, entry, q, t, settings, menu_sections)
     if typed is not None or not profile.can_edit_keyboards:
         # Keep the suggestions on screen (the person may want another one): a new message.
         await query.bot.send_message(query.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
@@ -439,9 +470,9 @@ async def ask_staff_typed(
         if data.get("faq_ask_q")
         else None
     )
+    masked = privacy.mask_personal_numbers(text).kinds
     if earlier is not None and earlier.asked_staff_at is None:
-        earlier.text = text
-        earlier.helpful = False if earlier.entry_id else None
+        await faq_queries.retell(session, earlier, text)
         asked = earlier
     else:
         asked = await faq_queries.record(
@@ -455,10 +486,12 @@ async def ask_staff_typed(
             context=str(data.get("faq_ask_c") or "") or None,
         )
     if settings.staff.staff_chat_id is None:
-        await message.answer(t("faq-staff-unavailable"), reply_markup=_after_markup(t))
+        await message.answer(
+            with_masked_notice(t, t("faq-staff-unavailable"), masked), reply_markup=_after_markup(t)
+        )
         return
     reply = await _send_to_staff(message.bot, session, asked, faq, settings, i18n, clock, t)  # type: ignore[arg-type]
-    await message.answer(reply, reply_markup=_after_markup(t))
+    await message.answer(with_masked_notice(t, reply, masked), reply_markup=_after_markup(t))
 
 
 @router.message(StateFilter(FaqForm.asking), ~F.text)
@@ -529,6 +562,7 @@ async def free_text(
     user: UserRecord,
     clock: Clock,
     t: Translator,
+    settings: Settings,
 ) -> None:
     text = message.text or ""
     if not normalize_text(text):
@@ -539,6 +573,9 @@ async def free_text(
         key = "faq-greeting" if small_talk in GREETINGS else "faq-you-are-welcome"
         await message.answer(t(key), reply_markup=main_menu(t, menu_sections))
         return
+    # Personal numbers are masked before the question is kept (faq_queries.record) or searched.
+    masked = privacy.mask_personal_numbers(text)
+    text = masked.text
     record: dict[str, Any] = {
         "platform": user.platform,
         "user_id": user.user_id,
@@ -552,6 +589,7 @@ async def free_text(
         reply = t("faq-too-long", length=len(text))
         if matches:
             reply += "\n\n" + t("faq-too-long-suggest")
+        reply = with_masked_notice(t, reply, masked.kinds)
         await message.answer(reply, reply_markup=_suggest_markup(matches, asked.id, t, "faq-ask-button"))
         return
     answer: Answer = faq.answer(text, t.locale)
@@ -564,12 +602,13 @@ async def free_text(
         **record,
     )
     if answer.kind == "confident" and best is not None:
-        reply, markup = _answer_screen(faq, best.entry, asked.id, t)
-        await message.answer(reply, reply_markup=markup)
+        reply, markup = _answer_screen(faq, best.entry, asked.id, t, settings, menu_sections)
+        await message.answer(with_masked_notice(t, reply, masked.kinds), reply_markup=markup)
     elif answer.kind == "suggest" and best is not None:
         matches = [best, *answer.suggestions]
         await message.answer(
-            t("faq-suggest"), reply_markup=_suggest_markup(matches, asked.id, t, "faq-none-of-these")
+            with_masked_notice(t, t("faq-suggest"), masked.kinds),
+            reply_markup=_suggest_markup(matches, asked.id, t, "faq-none-of-these"),
         )
     else:
         markup = InlineKeyboardMarkup(
@@ -578,7 +617,7 @@ async def free_text(
                 [_topics_button(t), home_button(t)],
             ]
         )
-        await message.answer(t("faq-none"), reply_markup=markup)
+        await message.answer(with_masked_notice(t, t("faq-none"), masked.kinds), reply_markup=markup)
 
 
 # ------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import logging
 from datetime import UTC, date, datetime, time
 from io import BytesIO
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, F, Router
@@ -27,10 +28,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Document, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.access import RequireRole
-from bot.i18n import Translator
+from bot.i18n import I18n, Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings, SettingsError
 from bot.ui import CallbackInt, Feature, MenuCallback, MenuSection, cancel_button, home_button, show
@@ -66,6 +67,8 @@ router.include_router(admin_router)
 SECTION = MenuSection(key="status", text_key="status-menu", order=40)
 BAD_LINES_SHOWN = 15
 HOUSEKEEPING_SECONDS = 6 * 3600
+#: A large import's progress message is edited at most this often.
+PROGRESS_EDIT_SECONDS = 3.0
 EXCEL_FORMAT = "CSV UTF-8"  # the name of the format in Excel's "Save as" list
 CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
 CSV_TYPES = frozenset(
@@ -273,7 +276,7 @@ async def _send_notice(app: HamdelApp, notice: PendingNotice) -> Any:
     hasher: CodeHasher = app.dispatcher.workflow_data["status_hasher"]
     text = t("status-changed-header") + "\n\n" + status_text(t, notice)
     markup = _result_markup(
-        t, hasher, app.profile.platform.value, notice.user_id, notice.application_id, True
+        t, hasher, app.profile.platform.value, notice.user_id, notice.application_id, notice.owner, True
     )
     try:
         await app.bot.send_message(notice.chat_id, text, reply_markup=markup)
@@ -292,10 +295,22 @@ async def _send_notice(app: HamdelApp, notice: PendingNotice) -> Any:
 # Looking up an application
 
 
+def _follow_tag(hasher: CodeHasher, platform: str, user_id: int, application_id: int, owner: str) -> str:
+    """Signs who may follow which application *while it has this owner* (its national code's
+    hash): a button from before a re-import gave the row another national code is stale."""
+    return hasher.tag(platform, user_id, application_id, owner[:16], length=10)
+
+
 def _result_markup(
-    t: Translator, hasher: CodeHasher, platform: str, user_id: int, application_id: int, following: bool
+    t: Translator,
+    hasher: CodeHasher,
+    platform: str,
+    user_id: int,
+    application_id: int,
+    owner: str,
+    following: bool,
 ) -> InlineKeyboardMarkup:
-    tag = hasher.tag(platform, user_id, application_id, length=10)
+    tag = _follow_tag(hasher, platform, user_id, application_id, owner)
     follow = (
         InlineKeyboardButton(
             text=t("status-unfollow-button"),
@@ -446,7 +461,13 @@ async def _check_national(
     await message.answer(
         status_text(t, application),
         reply_markup=_result_markup(
-            t, status_hasher, user.platform, user.user_id, application.id, following is not None
+            t,
+            status_hasher,
+            user.platform,
+            user.user_id,
+            application.id,
+            application.national_code_hash,
+            following is not None,
         ),
     )
 
@@ -469,7 +490,7 @@ async def status_follow(
 ) -> None:
     application = await session.get(Application, callback_data.id) if callback_data.id else None
     if application is None or not status_hasher.check_tag(
-        callback_data.tag, user.platform, user.user_id, callback_data.id
+        callback_data.tag, user.platform, user.user_id, application.id, application.national_code_hash[:16]
     ):
         callback_answer.text = t("status-stale")
         return
@@ -488,7 +509,13 @@ async def status_follow(
         text = t("status-unfollowed", code=application.tracking_code)
     callback_answer.text = text
     markup = _result_markup(
-        t, status_hasher, user.platform, user.user_id, application.id, callback_data.a == "follow"
+        t,
+        status_hasher,
+        user.platform,
+        user.user_id,
+        application.id,
+        application.national_code_hash,
+        callback_data.a == "follow",
     )
     await query.bot.send_message(query.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
 
@@ -505,6 +532,48 @@ def _looks_csv(document: Document) -> bool:
 
 def _csv_document(message: Message) -> bool:
     return message.document is not None and _looks_csv(message.document)
+
+
+def status_labels(i18n: I18n) -> dict[str, str]:
+    """Every name the bot shows for a status, in every language, for the CSV's status column."""
+    return applications.status_labels(
+        (i18n.text(locale, f"status-name-{status}"), status) for locale in i18n.locales for status in STATUSES
+    )
+
+
+class ImportProgress:
+    """One message telling the admin how far a large import is, edited at most every
+    PROGRESS_EDIT_SECONDS (small files, one batch, get no progress message)."""
+
+    def __init__(self, message: Message, t: Translator, name: str, total: int) -> None:
+        self.message, self.t, self.name, self.total = message, t, name, total
+        self.shown: Message | None = None
+        self.edited_at = 0.0
+
+    def _text(self, key: str, done: int) -> str:
+        return self.t(key, name=self.name, done=done, total=self.total)
+
+    async def start(self) -> None:
+        if self.total > applications.BATCH_ROWS:
+            self.shown = await self.message.answer(self._text("status-import-progress", 0))
+            self.edited_at = monotonic()
+
+    async def __call__(self, done: int, total: int) -> None:
+        if self.shown is None or done >= total or monotonic() - self.edited_at < PROGRESS_EDIT_SECONDS:
+            return
+        self.edited_at = monotonic()
+        await self._edit(self._text("status-import-progress", done))
+
+    async def finish(self) -> None:
+        if self.shown is not None:
+            await self._edit(self._text("status-import-progress-done", self.total))
+
+    async def _edit(self, text: str) -> None:
+        assert self.shown is not None
+        try:
+            await self.shown.edit_text(text)
+        except TelegramAPIError as error:  # the import goes on; the final report still comes
+            logger.warning("import progress not shown: %s", error)
 
 
 @admin_router.callback_query(AdminMenu.filter(F.section == "statuses"))
@@ -541,6 +610,8 @@ async def import_document(
     t: Translator,
     status_hasher: CodeHasher,
     status_wake: asyncio.Event,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    i18n: I18n,
 ) -> None:
     document = message.document
     assert document is not None
@@ -563,10 +634,19 @@ async def import_document(
         await message.answer(t("status-import-too-large", size=size_text(t, limit)))
         return
     await state.clear()
-    parsed = applications.parse_csv(data)
+    await session.commit()  # nothing of this update's own held open while the import runs
+    # Parsing 50,000 rows takes a while: off the event loop.
+    parsed = await asyncio.to_thread(applications.parse_csv, data, status_labels(i18n))
     result: ImportResult | None = None
     if parsed.importable:
-        result = await applications.import_rows(session, parsed.rows, status_hasher, clock.now())
+        progress = ImportProgress(message, t, document.file_name or "CSV", len(parsed.rows))
+        await progress.start()
+        result = await applications.import_in_batches(
+            sessionmaker, parsed.rows, status_hasher, clock.now(), progress=progress
+        )
+        await progress.finish()
+        if result.notifications:
+            status_wake.set()
     actor = message.from_user.id if message.from_user else 0
     await audit.record(
         session,
@@ -583,9 +663,7 @@ async def import_document(
         },
     )
     stale = await applications.stale_key_rows(session, status_hasher) if result else 0
-    await session.commit()  # durable before the notifier reads the queued notices
-    if result and result.notifications:
-        status_wake.set()
+    await session.commit()
     await message.answer(import_report(t, document.file_name or "CSV", parsed, result, stale))
 
 
@@ -606,15 +684,16 @@ async def import_statuses_cli(settings: Settings, path: str) -> int:
         data = await asyncio.to_thread(Path(path).read_bytes)
     except OSError as error:
         raise SettingsError(f"cannot read {path}: {error.strerror}") from None
-    parsed = applications.parse_csv(data)
+    parsed = applications.parse_csv(data, status_labels(get_i18n()))
     result: ImportResult | None = None
     stale = 0
     if parsed.importable:
         await upgrade_async(settings.database.database_url)
         engine = create_engine(settings.database.database_url)
         try:
-            async with create_sessionmaker(engine)() as session:
-                result = await applications.import_rows(session, parsed.rows, hasher, datetime.now(UTC))
+            sessions = create_sessionmaker(engine)
+            result = await applications.import_in_batches(sessions, parsed.rows, hasher, datetime.now(UTC))
+            async with sessions() as session:
                 await audit.record(
                     session,
                     platform="cli",

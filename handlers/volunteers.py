@@ -40,10 +40,11 @@ from bot.ui import (
     cancel_button,
     home_button,
     main_menu,
+    masked_notice,
     show,
 )
 from models.volunteers import Volunteer
-from services import audit, regions
+from services import audit, privacy, regions
 from services import volunteers as service
 from services.clock import Clock
 from services.persian import format_date
@@ -535,6 +536,8 @@ async def profession_typed(
     if text is None:
         await message.answer(t("volunteer-too-long", limit=service.MAX_PROFESSION_TEXT))
         return
+    if notice := masked_notice(t, privacy.mask_personal_numbers(message.text or "").kinds):
+        await message.answer(notice)
     draft = await _draft(state)
     draft.profession, draft.profession_text = service.match_profession(text)
     await _go(message, state, draft, t, profile)
@@ -559,6 +562,8 @@ async def skills_typed(message: Message, state: FSMContext, t: Translator, profi
     if text is None:
         await message.answer(t("volunteer-too-long", limit=service.MAX_SKILLS))
         return
+    if notice := masked_notice(t, privacy.mask_personal_numbers(message.text or "").kinds):
+        await message.answer(notice)
     draft = await _draft(state)
     draft.skills, draft.skills_done = text, True
     await _go(message, state, draft, t, profile)
@@ -847,7 +852,7 @@ async def edit_section(
     await _go(query, state, await _draft(state), t, profile, step=callback_data.v)
 
 
-@router.callback_query(VolCb.filter(F.a == "ok"), Form.summary)
+@router.callback_query(VolCb.filter(F.a == "ok"), Form.summary, flags={"once": True})
 async def confirm(
     query: CallbackQuery,
     state: FSMContext,

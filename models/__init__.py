@@ -17,7 +17,7 @@ from models.faq import FaqQuery
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, StaffRole
 from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
-from models.updates import InboxStatus, InboxUpdate
+from models.updates import ButtonPress, InboxStatus, InboxUpdate
 from models.user import User
 from models.volunteers import Volunteer, VolunteerArea
 
@@ -26,6 +26,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Broadcast",
+    "ButtonPress",
     "Campaign",
     "CampaignNotice",
     "CampaignStatus",

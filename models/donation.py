@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
@@ -44,6 +44,9 @@ class DonationStatus(StrEnum):
     PAID = "paid"
     FAILED = "failed"
     REFUNDED = "refunded"
+    # Paid in a currency or amount other than the order's: kept for staff review, counted nowhere
+    # (no receipt number, not in totals, statistics, milestone notices or exports).
+    HELD = "held"
 
 
 class Campaign(Base):
@@ -90,6 +93,8 @@ class Donation(Base):
         Index("ix_donations_campaign_status", "campaign_id", "status"),
         Index("ix_donations_user_created", "user_id", "created_at"),
         Index("ix_donations_status_paid_at", "status", "paid_at"),
+        # The gateway reconciler: orders whose next verify is due.
+        Index("ix_donations_provider_verify", "provider", "next_verify_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +120,10 @@ class Donation(Base):
     status_detail: Mapped[str | None] = mapped_column(String(64))
     # When the receipt reached the donor; a redelivered payment re-sends a receipt never sent.
     receipt_sent_at: Mapped[datetime | None]
+    # Gateway orders: when the reconciler next asks the gateway (NULL: the gateway's answer is
+    # final, or this is no gateway order) and how many of its answers were unusable so far.
+    next_verify_at: Mapped[datetime | None]
+    verify_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ReceiptSequence(Base):

@@ -55,3 +55,19 @@ class InboxUpdate(Base):
     # reused id (the numbering restarted: another bot, a reset local messenger) does not.
     digest: Mapped[str] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+
+class ButtonPress(Base):
+    """A press of a button whose handler runs once per (chat, message, button): pay, confirm,
+    submit. A repeat press (a double tap, an old message) finds the row and is answered "already
+    done" (see `bot.middlewares.OncePressMiddleware`); rows are pruned after the inbox's retention."""
+
+    __tablename__ = "button_presses"
+    __table_args__ = (Index("ix_button_presses_pressed", "pressed_at"),)
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # sha256 of the button's callback data (hex, first 32 characters).
+    digest: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pressed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,20 +13,21 @@ same transaction (an outbox); the bot's notifier sends it (:func:`claim_notifica
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
 import hmac
 import io
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
 import jdatetime
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.applications import Application, StatusLookupFailure, StatusNotification, StatusSubscription
 from services.persian import normalize_national_code, normalize_text, to_ascii_digits
@@ -55,9 +56,15 @@ _STATUS_WORDS: dict[str, tuple[str, ...]] = {
     "delivered": ("delivered", "تحویل شد", "تحویل داده شد", "تحویل شده", "دریافت جهیزیه"),
     "rejected": ("rejected", "رد شد", "رد شده", "رد", "عدم پذیرش"),
 }
-_STATUS_LOOKUP = {
-    normalize_text(word).replace(" ", ""): code for code, words in _STATUS_WORDS.items() for word in words
-} | {code.replace("_", ""): code for code in STATUSES}
+
+
+def _status_key(text: str) -> str:
+    return normalize_text(text).replace("آ", "ا").replace(" ", "").replace("_", "")
+
+
+_STATUS_LOOKUP = {_status_key(word): code for code, words in _STATUS_WORDS.items() for word in words} | {
+    code.replace("_", ""): code for code in STATUSES
+}
 
 _TRACKING = re.compile(r"^[A-Z0-9]{4,32}$")
 MAX_NOTE_CHARS = 500
@@ -98,10 +105,18 @@ def normalize_tracking_code(text: str) -> str | None:
     return code if _TRACKING.match(code) else None
 
 
-def parse_status(text: str) -> str | None:
-    """A status code from the CSV: the code itself or its Persian/English name."""
-    key = normalize_text(text).replace("آ", "ا").replace(" ", "").replace("_", "")
-    return _STATUS_LOOKUP.get(key)
+def status_labels(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The lookup :func:`parse_status` takes from (label, status code) pairs: the names the bot
+    itself shows for each status in every language (built from the locales by the caller)."""
+    return {_status_key(label): code for label, code in pairs if code in STATUSES and _status_key(label)}
+
+
+def parse_status(text: str, labels: Mapping[str, str] | None = None) -> str | None:
+    """A status code from the CSV: the code itself, a name the bot shows for it (`labels`, see
+    :func:`status_labels`) or another usual Persian/English name; normalised text (letters,
+    digits, spaces, «_») in every case."""
+    key = _status_key(text)
+    return (labels or {}).get(key) or _STATUS_LOOKUP.get(key)
 
 
 _DATE = re.compile(r"^(\d{1,4})[/\-.](\d{1,2})[/\-.](\d{1,4})$")
@@ -228,8 +243,9 @@ def _header(cells: Sequence[str]) -> dict[str, int] | None:
     return found or None
 
 
-def parse_csv(data: bytes) -> ParsedCsv:
-    """Read an import file. Line numbers count from 1 and include the header line."""
+def parse_csv(data: bytes, labels: Mapping[str, str] | None = None) -> ParsedCsv:
+    """Read an import file. Line numbers count from 1 and include the header line. `labels`:
+    the status names the bot shows (:func:`status_labels`), accepted in the status column."""
     text = _decode(data)
     if text is None:
         return ParsedCsv(problem="not_text")
@@ -251,6 +267,9 @@ def parse_csv(data: bytes) -> ParsedCsv:
     if len(numbered) - 1 > MAX_ROWS:
         return ParsedCsv(problem="too_many_rows")
     seen: dict[str, int] = {}
+    # A file repeats a handful of statuses and dates: each spelling is parsed once.
+    statuses: dict[str, str | None] = {}
+    dates: dict[str, date | None] = {}
     for line, cells in numbered[1:]:
 
         def cell(column: str, cells: list[str] = cells) -> str:
@@ -268,11 +287,17 @@ def parse_csv(data: bytes) -> ParsedCsv:
         if national is None:
             result.bad.append(BadRow(line, "national_code"))
             continue
-        status = parse_status(cell("status"))
+        raw_status = cell("status")
+        if raw_status not in statuses:
+            statuses[raw_status] = parse_status(raw_status, labels)
+        status = statuses[raw_status]
         if status is None:
             result.bad.append(BadRow(line, "status"))
             continue
-        status_date = parse_date(cell("date"))
+        raw_date = cell("date")
+        if raw_date not in dates:
+            dates[raw_date] = parse_date(raw_date)
+        status_date = dates[raw_date]
         if status_date is None:
             result.bad.append(BadRow(line, "date"))
             continue
@@ -300,12 +325,23 @@ class ImportResult:
     status_changed: int = 0
     notifications: int = 0
 
+    def __add__(self, other: ImportResult) -> ImportResult:
+        return ImportResult(
+            self.created + other.created,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            self.status_changed + other.status_changed,
+            self.notifications + other.notifications,
+        )
+
 
 async def import_rows(
     session: AsyncSession, rows: Sequence[Row], hasher: CodeHasher, now: datetime
 ) -> ImportResult:
     """Insert new applications and update existing ones (by tracking code). A changed status
-    queues a notice for everyone following that application."""
+    queues a notice for everyone following that application. A row whose national code changed
+    (or was hashed under another key: the owner cannot be told apart) belongs to someone else
+    now: its followers and their pending notices are dropped, never told the new owner's status."""
     created = updated = unchanged = changed = notices = 0
     existing: dict[str, Application] = {}
     codes = [row.tracking_code for row in rows]
@@ -316,21 +352,23 @@ async def import_rows(
         ):
             existing[application.tracking_code] = application
     changed_ids: list[int] = []
+    new_owner_ids: list[int] = []
+    new: list[dict[str, object]] = []  # inserted in one statement (ORM objects cost ~10x more)
     for row in rows:
         digest = hasher.national_code(row.national_code)
         current = existing.get(row.tracking_code)
         if current is None:
-            session.add(
-                Application(
-                    tracking_code=row.tracking_code,
-                    national_code_hash=digest,
-                    key_id=hasher.key_id,
-                    status=row.status,
-                    note=row.note,
-                    status_date=row.status_date,
-                    created_at=now,
-                    updated_at=now,
-                )
+            new.append(
+                {
+                    "tracking_code": row.tracking_code,
+                    "national_code_hash": digest,
+                    "key_id": hasher.key_id,
+                    "status": row.status,
+                    "note": row.note,
+                    "status_date": row.status_date,
+                    "created_at": now,
+                    "updated_at": now,
+                }
             )
             created += 1
             continue
@@ -345,6 +383,8 @@ async def import_rows(
         if values == before:
             unchanged += 1
             continue
+        if current.national_code_hash != digest or current.key_id != hasher.key_id:
+            new_owner_ids.append(current.id)
         if current.status != row.status:
             changed += 1
             changed_ids.append(current.id)
@@ -353,9 +393,59 @@ async def import_rows(
         current.updated_at = now
         updated += 1
     await session.flush()
+    if new:
+        await session.execute(insert(Application), new)
+    if new_owner_ids:
+        await _drop_followers(session, new_owner_ids)
     if changed_ids:
         notices = await _queue_notifications(session, changed_ids, now)
     return ImportResult(created, updated, unchanged, changed, notices)
+
+
+#: Rows written per transaction by :func:`import_in_batches`.
+BATCH_ROWS = 500
+
+Progress = Callable[[int, int], Awaitable[None]]
+
+
+async def import_in_batches(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    rows: Sequence[Row],
+    hasher: CodeHasher,
+    now: datetime,
+    *,
+    batch_rows: int = BATCH_ROWS,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """:func:`import_rows` in transactions of `batch_rows` rows, each committed, with the event
+    loop free between them: a 50,000-row file never holds the database (SQLite has one writer)
+    or the loop for long, so other people's updates go through meanwhile. `progress(done,
+    total)` is awaited after each batch.
+
+    Interrupted (a crash, a restart), the batches committed so far are kept — each with its
+    notices — and importing the same file again is idempotent: rows already imported count as
+    unchanged and queue nothing."""
+    total = ImportResult()
+    for start in range(0, len(rows), batch_rows):
+        async with sessionmaker() as session:
+            result = await import_rows(session, rows[start : start + batch_rows], hasher, now)
+            await session.commit()
+        total += result
+        if progress is not None:
+            await progress(min(start + batch_rows, len(rows)), len(rows))
+        await asyncio.sleep(0)  # let the updates waiting for the loop and the database run
+    return total
+
+
+async def _drop_followers(session: AsyncSession, application_ids: list[int]) -> None:
+    """Forget who followed these applications, with their notices not sent yet."""
+    for start in range(0, len(application_ids), 500):
+        chunk = application_ids[start : start + 500]
+        followers = select(StatusSubscription.id).where(StatusSubscription.application_id.in_(chunk))
+        await session.execute(
+            delete(StatusNotification).where(StatusNotification.subscription_id.in_(followers))
+        )
+        await session.execute(delete(StatusSubscription).where(StatusSubscription.application_id.in_(chunk)))
 
 
 async def _queue_notifications(session: AsyncSession, application_ids: list[int], now: datetime) -> int:
@@ -558,6 +648,7 @@ class PendingNotice:
     status: str
     note: str | None
     status_date: date
+    owner: str  # the application's national_code_hash (signs the notice's follow button)
 
 
 MAX_ATTEMPTS = 5
@@ -615,6 +706,7 @@ async def claim_notifications(
             status=app.status,
             note=app.note,
             status_date=app.status_date,
+            owner=app.national_code_hash,
         )
         for notice_id, attempts, sub, app in rows.all()
     ]

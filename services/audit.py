@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.staff import AuditEntry
+from services import privacy
 
 # The actor of what `python -m bot …` does on the server (no messenger user has id 0).
 CLI_ACTOR = 0
@@ -32,7 +33,7 @@ async def record(
         allowed=allowed,
         before=before,
         after=after,
-        note=note,
+        note=privacy.mask(note),
     )
     session.add(entry)
     await session.flush()

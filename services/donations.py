@@ -14,7 +14,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -177,9 +177,92 @@ async def get_donation(session: AsyncSession, donation_id: int) -> Donation | No
     return await session.get(Donation, donation_id)
 
 
-async def set_authority(session: AsyncSession, donation_id: int, authority: str) -> None:
+# --- Gateway verification ---------------------------------------------------------------------------
+#
+# Only the gateway's own verify answer changes a gateway order. A negative answer while the bank's
+# session may still be open (a forged "cancelled" callback, a donor still on the bank's page) is
+# not final: the order is failed but checked again once the session is over; an unusable answer
+# (network, 5xx) is asked again with backoff. After GATEWAY_WINDOW nobody asks any more.
+
+GATEWAY_SESSION = timedelta(minutes=20)
+GATEWAY_WINDOW = timedelta(days=1)
+VERIFY_BACKOFF = timedelta(minutes=2)
+VERIFY_BACKOFF_MAX = timedelta(hours=1)
+
+
+def next_verify(created_at: datetime, now: datetime, *, negative: bool, attempts: int) -> datetime | None:
+    """When to ask the gateway again about an order after an answer that was not "paid"; None
+    when the answer is final (negative once the bank's session is over) or the window has passed."""
+    session_over = created_at + GATEWAY_SESSION
+    if negative:
+        return None if now >= session_over else session_over
+    when = max(now + min(VERIFY_BACKOFF * 2 ** min(attempts, 10), VERIFY_BACKOFF_MAX), session_over)
+    return when if when <= created_at + GATEWAY_WINDOW else None
+
+
+async def set_authority(session: AsyncSession, donation_id: int, authority: str, now: datetime) -> None:
+    """The gateway opened the payment: the reconciler first asks about it when the bank's session
+    is over (unless the donor's return settles it first)."""
     await session.execute(
-        update(Donation).where(Donation.id == donation_id).values(gateway_authority=authority)
+        update(Donation)
+        .where(Donation.id == donation_id)
+        .values(gateway_authority=authority, next_verify_at=now + GATEWAY_SESSION)
+    )
+
+
+async def verify_refused(session: AsyncSession, donation: Donation, detail: str, now: datetime) -> bool:
+    """The gateway answered that this order is not paid: pending → failed, and the next check
+    scheduled unless the answer is final. True when the order was pending until now."""
+    recheck = next_verify(donation.created_at, now, negative=True, attempts=donation.verify_attempts)
+    result = await session.execute(
+        update(Donation)
+        .where(Donation.id == donation.id, Donation.status == DonationStatus.PENDING.value)
+        .values(status=DonationStatus.FAILED.value, status_detail=detail[:64], next_verify_at=recheck)
+    )
+    if result.rowcount:  # type: ignore[attr-defined]
+        return True
+    await session.execute(
+        update(Donation)
+        .where(Donation.id == donation.id, Donation.status == DonationStatus.FAILED.value)
+        .values(next_verify_at=recheck)
+    )
+    return False
+
+
+async def verify_unanswered(session: AsyncSession, donation: Donation, now: datetime) -> None:
+    """The gateway gave no usable answer: ask again later, backing off."""
+    attempts = donation.verify_attempts + 1
+    await session.execute(
+        update(Donation)
+        .where(
+            Donation.id == donation.id,
+            Donation.status.in_((DonationStatus.PENDING.value, DonationStatus.FAILED.value)),
+        )
+        .values(
+            verify_attempts=attempts,
+            next_verify_at=next_verify(donation.created_at, now, negative=False, attempts=attempts),
+        )
+    )
+
+
+async def gateway_orders_due(
+    session: AsyncSession, provider: str, now: datetime, limit: int = 100
+) -> list[Donation]:
+    """Gateway orders, pending or failed, whose next check is due (inside the window)."""
+    return list(
+        await session.scalars(
+            select(Donation)
+            .where(
+                Donation.provider == provider,
+                Donation.status.in_((DonationStatus.PENDING.value, DonationStatus.FAILED.value)),
+                Donation.gateway_authority.is_not(None),
+                Donation.next_verify_at.is_not(None),
+                Donation.next_verify_at <= now,
+                Donation.created_at >= now - GATEWAY_WINDOW,
+            )
+            .order_by(Donation.next_verify_at, Donation.id)
+            .limit(limit)
+        )
     )
 
 
@@ -264,6 +347,7 @@ class RecordResult(StrEnum):
     DUPLICATE = "duplicate"  # this provider reference was recorded before: nothing changed
     EXTRA = "extra"  # the order was already paid by another payment: recorded as a new gift
     ORPHAN = "orphan"  # no order for this payload: recorded as a general gift, and logged
+    HELD = "held"  # another currency or amount than the order's: held for staff review
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +389,12 @@ async def _by_reference(session: AsyncSession, provider_ref: str) -> Donation | 
     )
 
 
+def ordered_terms(order: Donation) -> str:
+    """What a held payment's order asked for, kept in its `status_detail` for the reviewer
+    (the row itself holds what was paid)."""
+    return f"ordered:{order.invoice_amount} {order.currency}"[:64]
+
+
 async def record_payment(
     session: AsyncSession,
     *,
@@ -314,31 +404,39 @@ async def record_payment(
     provider_ref: str,
     currency: str,
     total_amount: int,
-    amount_rials: int,
+    amount_rials: int | None,
     now: datetime,
 ) -> PaymentRecord:
     """Record a confirmed payment exactly once.
 
-    `provider_ref` is the provider's id for this payment; `amount_rials` is what the payment is
-    worth in rials (used when it does not match the order). Safe to call again with the same
-    reference, and safe when two calls race: the UNIQUE reference decides, the loser gets
-    DUPLICATE."""
+    `provider_ref` is the provider's id for this payment; `currency` and `total_amount` are what
+    the provider says was paid, `amount_rials` what that is worth in rials (None: a currency we
+    cannot convert). A payment that differs from its order's currency or amount — or that we
+    cannot value — is HELD for staff review: it gets no receipt number and counts toward
+    nothing. Safe to call again with the same reference, and safe when two calls race: the
+    UNIQUE reference decides, the loser gets DUPLICATE."""
     existing = await _by_reference(session, provider_ref)
     if existing is not None:
         return PaymentRecord(RecordResult.DUPLICATE, existing)
 
     order = await find_by_payload(session, payload)
+    matches = (
+        order is not None
+        and amount_rials is not None
+        and order.currency == currency
+        and order.invoice_amount == total_amount
+    )
     if order is not None and order.status in (DonationStatus.PENDING.value, DonationStatus.FAILED.value):
-        matches = order.currency == currency and order.invoice_amount == total_amount
         values: dict[str, Any] = {
-            "status": DonationStatus.PAID.value,
+            "status": DonationStatus.PAID.value if matches else DonationStatus.HELD.value,
             "provider_ref": provider_ref,
             "paid_at": now,
-            "status_detail": None if matches else "amount-mismatch",
+            "status_detail": None if matches else ordered_terms(order),
+            "next_verify_at": None,
         }
         if not matches:
             logger.error(
-                "payment %s for order %s: paid %s %s, order says %s %s",
+                "payment %s for order %s: paid %s %s, order says %s %s: held for review",
                 provider_ref,
                 payload,
                 total_amount,
@@ -346,7 +444,9 @@ async def record_payment(
                 order.invoice_amount,
                 order.currency,
             )
-            values.update(amount_rials=amount_rials, currency=currency, invoice_amount=total_amount)
+            values.update(currency=currency, invoice_amount=total_amount)
+            if amount_rials:
+                values.update(amount_rials=amount_rials)
         try:
             async with session.begin_nested():
                 result = await session.execute(
@@ -355,7 +455,7 @@ async def record_payment(
                     .values(**values)
                 )
                 changed = bool(result.rowcount)  # type: ignore[attr-defined]
-                if changed:
+                if changed and matches:
                     receipt = await next_receipt_number(session, now)
                     await session.execute(
                         update(Donation).where(Donation.id == order.id).values(receipt_number=receipt)
@@ -364,17 +464,28 @@ async def record_payment(
             changed = False
         if changed:
             await session.refresh(order)
-            return PaymentRecord(RecordResult.RECORDED, order)
+            return PaymentRecord(RecordResult.RECORDED if matches else RecordResult.HELD, order)
         # Someone else changed the order meanwhile: the same payment (duplicate), or another one.
         existing = await _by_reference(session, provider_ref)
         if existing is not None:
             return PaymentRecord(RecordResult.DUPLICATE, existing)
         await session.refresh(order)
 
-    if order is None:
+    # A second payment of a paid order, or one for no known order: a gift of its own when it
+    # matches its order (or, without an order, when we can value it); otherwise held.
+    hold = amount_rials is None or (order is not None and not matches)
+    if hold:
+        logger.error(
+            "payment %s (%s %s) for order %r: held for review", provider_ref, total_amount, currency, payload
+        )
+        result_kind = RecordResult.HELD
+        detail = ordered_terms(order) if order is not None else "unknown-order"
+    elif order is None:
         logger.error("payment %s for unknown order %r: recorded as a general gift", provider_ref, payload)
+        result_kind, detail = RecordResult.ORPHAN, "unknown-order"
     else:
         logger.warning("order %s paid again by %s: recorded as a new gift", payload, provider_ref)
+        result_kind, detail = RecordResult.EXTRA, "extra-payment"
     digest = hashlib.sha256(provider_ref.encode()).hexdigest()[:16]
     gift = Donation(
         user_id=order.user_id if order is not None else user_id,
@@ -382,14 +493,14 @@ async def record_payment(
         purpose=order.purpose if order is not None else Purpose.GENERAL.value,
         province_id=order.province_id if order is not None else None,
         county_id=order.county_id if order is not None else None,
-        amount_rials=amount_rials,
+        amount_rials=amount_rials or (order.amount_rials if order is not None else max(total_amount, 1)),
         provider=provider,
         currency=currency,
         invoice_amount=total_amount,
-        status=DonationStatus.PAID.value,
+        status=DonationStatus.HELD.value if hold else DonationStatus.PAID.value,
         payload=f"{payload[:40]}+{digest}" if order is not None else f"orphan+{digest}",
         provider_ref=provider_ref,
-        status_detail="extra-payment" if order is not None else "unknown-order",
+        status_detail=detail,
         created_at=now,
         paid_at=now,
     )
@@ -397,17 +508,30 @@ async def record_payment(
         async with session.begin_nested():
             session.add(gift)
             await session.flush()
-            gift.receipt_number = await next_receipt_number(session, now)
-            await session.flush()
+            if not hold:
+                gift.receipt_number = await next_receipt_number(session, now)
+                await session.flush()
     except IntegrityError:
         existing = await _by_reference(session, provider_ref)
         if existing is None:
             raise
         return PaymentRecord(RecordResult.DUPLICATE, existing)
-    return PaymentRecord(RecordResult.EXTRA if order is not None else RecordResult.ORPHAN, gift)
+    return PaymentRecord(result_kind, gift)
 
 
 # --- History --------------------------------------------------------------------------------------
+
+
+async def receipted_gift(session: AsyncSession, user_id: int, donation_id: int) -> Donation | None:
+    """One of this donor's gifts that has a receipt (paid or refunded since), or None."""
+    return await session.scalar(
+        select(Donation).where(
+            Donation.id == donation_id,
+            Donation.user_id == user_id,
+            Donation.status.in_((DonationStatus.PAID.value, DonationStatus.REFUNDED.value)),
+            Donation.receipt_number.is_not(None),
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,8 @@
 
 ``data/faq.yaml`` (format in ``data/README.md``) holds the entries: a question in fa/en, a few
 alternative phrasings and the answer in fa/en. :class:`FaqIndex` indexes every phrasing of every
-entry, in both languages, and scores a user's question against them with two TF-IDF models from
-scikit-learn:
+entry, in both languages, and scores a user's question against them with two TF-IDF models
+(:mod:`services.tfidf`):
 
 * character n-grams (2–5, within word boundaries) — tolerant of typos, of missing or extra
   spaces/ZWNJ, and of Persian suffixes (کمکم / کمک‌ها / کمک);
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
@@ -37,23 +37,24 @@ from typing import Any, Literal
 import numpy as np
 import yaml
 from rapidfuzz import fuzz, process
-from sklearn.feature_extraction.text import TfidfVectorizer
 
+from services.finglish import Transliterator
 from services.persian import normalize_text
+from services.tfidf import TfidfIndex, char_wb_ngrams
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "faq.yaml"
 
 #: Answer directly when the best score reaches this and leads the runner-up by MARGIN.
-CONFIDENT = 0.40
+CONFIDENT = 0.35
 #: ... or without a margin when it reaches this.
 SURE = 0.70
-MARGIN = 0.10
+MARGIN = 0.12
 #: Below this nothing is suggested: the question is treated as unrelated.
 SUGGEST = 0.32
 #: Share of the question's content words the FAQ knows (see FaqIndex.coverage): below
 #: MIN_COVERAGE the answer is "none", below CONFIDENT_COVERAGE at most "suggest".
 MIN_COVERAGE = 0.3
-CONFIDENT_COVERAGE = 0.5
+CONFIDENT_COVERAGE = 0.7
 #: Only the first characters of a (normalised) question are matched; a long message is a story,
 #: and its opening says what it is about. Keeps a 4,000-character message fast.
 MAX_CHARS = 600
@@ -87,6 +88,8 @@ class Entry:
     question: Text
     answer: Text
     alternatives: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The main-menu section the answer describes (its button is shown under the answer).
+    action: str | None = None
 
     def phrasings(self) -> list[tuple[str, str]]:
         """(language, text) of the question and every alternative."""
@@ -94,6 +97,20 @@ class Entry:
         for lang in LANGS:
             out += [(lang, alt) for alt in self.alternatives.get(lang, ())]
         return out
+
+    def answer_text(self, locale: str, values: Mapping[str, str]) -> str:
+        """The answer with its ``{ $name }`` placeholders filled from ``values`` (settings
+        formatted for the reader; :meth:`FaqIndex.check` makes sure every name is known)."""
+        return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self.answer.get(locale))
+
+
+#: A setting quoted in an answer, Fluent-style: «حداقل { $min_toman } است».
+_PLACEHOLDER = re.compile(r"\{\s*\$([a-z_]+)\s*\}")
+_ACTION = re.compile(r"^[a-z_]+$")
+
+
+def placeholders(text: str) -> set[str]:
+    return set(_PLACEHOLDER.findall(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +128,11 @@ class Answer:
     best: Match | None
     suggestions: tuple[Match, ...] = ()
 
-    def text(self, locale: str = "fa") -> str | None:
-        return self.best.entry.answer.get(locale) if self.kind == "confident" and self.best else None
+    def text(self, locale: str = "fa", values: Mapping[str, str] | None = None) -> str | None:
+        """The answer to show when confident (settings it quotes filled from ``values``)."""
+        if self.kind != "confident" or self.best is None:
+            return None
+        return self.best.entry.answer_text(locale, values or {})
 
 
 # ------------------------------------------------------------------------------------------
@@ -122,10 +142,13 @@ class Answer:
 _CANON: dict[str, str] = {}
 for _canon, _variants in {
     "خواستن": "میخوام میخواهم میخوایم میخواهیم میخواستم میخوای میخواهی خواستم بخوام بخواهم",
-    "چطور": "چجوری چطوری چگونه چطور چجور چطوره چه‌جوری",
-    "چیست": "چیه چیست چی چیا چیاست",
-    "کجا": "کجاس کجاست کجا کجاهاست",
-    "میشود": "میشه میشود میتوان میتونم میتونیم میتوانم میتوانیم میشود",
+    "چطور": "چجوری چطوری چگونه چطور چجور چطوره چه‌جوری how",
+    "چیست": "چیه چیست چی چیا چیاست what",
+    "کجا": "کجاس کجاست کجا کجاهاست where",
+    "چرا": "چرا why",
+    "کسانی": "کسانی کسایی",
+    "چقدر": "چقدر چقد چقدره چنده",
+    "میشود": "میشه میشود میتوان میتونم میتونیم میتوانم میتوانیم میتونه میتونن میتونی میتونید",
     "را": "رو را",
     "یک": "یه یک",
     "بات": "ربات بات روبات bot robot",
@@ -135,8 +158,9 @@ for _canon, _variants in {
     "است": "هست است س",
     "نیست": "نیس نیست",
     "دادن": "بدم بدهم بدیم بدهیم بدین بدید",
-    "کردن": "کنم بکنم کنیم بکنیم",
-    "گرفتن": "بگیرم بگیریم میگیرم میگیریم گرفتم",
+    "گرفتن": "بگیرم بگیریم بگیرند میگیرم میگیریم میگیرند گرفتم گرفت بگیره بگیرن میگیره میگیرن دریافت get receive",
+    "شدن": "شد شده شود شدم شدیم",
+    "کردن": "کنم بکنم کنیم بکنیم کردم کرده کردیم کردین کردید",
     "شکایت": "شکایت شکایات شکایتم اعتراض ناراضی ناراضیم complaint complain",
     # domain synonyms: one token per idea, so different words for it still match
     "پیگیری": "پیگیری رهگیری پیگیر tracking track",
@@ -157,14 +181,26 @@ for _canon, _variants in {
     for _variant in _variants.split():
         _CANON[_variant] = _canon
 
+# Everyday words people type in Finglish that the FAQ's own texts may not contain: candidates
+# for transliteration (services.finglish), besides every word of the FAQ and of _CANON.
+_COLLOQUIAL = (
+    "چطوری چجوری چیه چیا کجاست کو چرا چقدر چند میخوام میخام میخوای بگیرم بدم کنم بکنم نشد "
+    "نشده نمیشه ندارم نداریم نیومد نیومده نرسید نرسیده گم کردم کردم پاک میشه میتونم باید هست "
+    "هستید هستین نیست دارم داریم دارید من ما شما تو رو یه برای واسه با به از در که و یا ولی اگه "
+    "الان هنوز کمک پول شد شده رفت اومد نیومد بفرستم بفرستید مال خودم خودمون شهرمون چطوریه "
+    "میخوان میخواد میخواین میخوایم میدن میده میدین بدن بده بدین بگیره بگیرن میگیره میگیرن بشه "
+    "بشم بشیم نمیخوام نمیخام نمیشه نمیدن نیست نیستم نیستیم هستن ماه سال هفته روز پیامک پیام "
+    "گوشی شماره زنگ تماس اینجا اونجا کجاس چیکار چیکاره خوبه بده لطفا ممنون مرسی بگید بگین"
+).split()
+
 # Function words, question words and generic verbs: they say how something is asked, not what
 # about, and would otherwise make every "how do I ...?" look alike. Removed before both models.
 _STOP = set(
     "و به از در که را با این آن اون یک برای هم من ما شما تا اگر یا هر اما ولی باید است نیست "
-    "چطور چیست کجا کی چرا چه چند چقدر ایا میشود خواستن کردن دادن گرفتن شدن بشم بشه کنید "
+    "کی چه چند ایا ام ایم اید میشود خواستن کردن دادن شدن بشم بشه کنید "
     "داره دارم دارید دارین داریم هستم هستین هستید هستن بدین بدید لطفا سلام ممنون "
     "the a an to of is are am i my me do does can could for and in on it be or at with "
-    "what how where when why which who will would should this that there here please"
+    "which will would should this that there here please"
     .split()
 )  # fmt: skip
 _PLURAL = re.compile(r"(\S) (ها|های|هایی|هایم|هایت|هایش|هامون|هاتون|هاشون)(?=\s|$)")
@@ -172,14 +208,35 @@ _PREFIX = re.compile(r"(?:^|(?<=\s))(ن?می) (?=\S)")
 _SUFFIXES = ("هایی", "های", "ها", "مان", "تان", "شان", "مون", "تون", "شون", "ام", "ات", "اش")
 
 
-def prepare(text: str) -> str:
-    """normalize_text plus: آ→ا, «می »/« ها» joined to their word, colloquial forms mapped,
-    function and question words dropped. The text both models see."""
-    text = normalize_text(text)[:MAX_CHARS].replace("آ", "ا").replace("ء", "")
+# Letters people confuse because they sound alike (ض/ذ/ظ/ز, ث/ص/س, ح/ه, ط/ت, ق/غ): one letter
+# each, on both sides of the comparison, so «جهیضیه» is «جهیزیه».
+_SOUND_ALIKE = str.maketrans("ضذظثصحطق", "زززسسهتغ")
+# «به کجا رسید(ه)؟» asks how far something has got — not about a receipt («رسید»).
+_HOW_FAR = re.compile(r"(?:(?<=\s)|^)(?:به )?کجا رسید(?:ه)?(?=\s|$)")
+# «به کی» asks to whom (the people a rule covers), not «کی» when.
+_TO_WHOM = re.compile(r"(?:(?<=\s)|^)به کی(?=\s|$)")
+
+
+def _drop_object_marker(token: str) -> str:
+    """The colloquial object marker «و» (for «را») glued to a possessive: رسیدمو, کدمو, پولشو."""
+    return token[:-1] if len(token) >= 4 and token[-1] == "و" and token[-2] in "مشت" else token
+
+
+def prepare(text: str, transliterate: Callable[[str], str] | None = None) -> str:
+    """normalize_text plus: Latin-script Persian transliterated (when given a transliterator),
+    آ→ا, «می »/« ها» joined to their word, a glued object marker dropped, colloquial forms
+    mapped, function and question words dropped, sound-alike letters folded. The text both
+    models see."""
+    text = normalize_text(text[: MAX_CHARS * 2])[:MAX_CHARS]
+    if transliterate is not None:
+        text = transliterate(text)
+    text = _HOW_FAR.sub("وضعیت", text.replace("آ", "ا").replace("ء", ""))
+    text = _TO_WHOM.sub("کسانی", text)
     text = _PREFIX.sub(r"\1", text)
     text = _PLURAL.sub(r"\1\2", text)
     tokens = (_CANON.get(token, token) for token in text.split())
-    return " ".join(t for t in tokens if t not in _STOP)
+    tokens = (_CANON.get(t, t) for t in (_drop_object_marker(t) for t in tokens if t not in _STOP))
+    return " ".join(t for t in tokens if t not in _STOP).translate(_SOUND_ALIKE)
 
 
 def _stem(token: str) -> str:
@@ -189,6 +246,11 @@ def _stem(token: str) -> str:
     if len(token) >= 5 and token[-1] in "یمتش" and not token.isascii():
         return token[:-1]
     if token.isascii() and len(token) >= 5 and token.endswith("s"):
+        return token[:-1]
+    # The colloquial plural: دستورا, دستورای, پویشا.
+    if len(token) >= 6 and token.endswith("ای"):
+        return token[:-2]
+    if len(token) >= 5 and token.endswith("ا"):
         return token[:-1]
     return token
 
@@ -209,6 +271,14 @@ def _text(raw: Any, where: str) -> Text:
         if not isinstance(raw.get(lang), str) or not raw[lang].strip():
             raise FaqError(f"{where}: missing the '{lang}' text")
     return Text(" ".join(raw["fa"].split()), " ".join(raw["en"].split()))
+
+
+def _action(raw: Any, where: str) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or not _ACTION.match(raw):
+        raise FaqError(f"{where}: 'action' must be the name of a main-menu section, like donate")
+    return raw
 
 
 def parse_entries(raw: Any) -> tuple[dict[str, Text], list[Entry]]:
@@ -253,6 +323,7 @@ def parse_entries(raw: Any) -> tuple[dict[str, Text], list[Entry]]:
                 question=_text(item.get("question"), f"{where}, question"),
                 answer=_text(item.get("answer"), f"{where}, answer"),
                 alternatives=alternatives,
+                action=_action(item.get("action"), where),
             )
         )
     if not entries:
@@ -277,21 +348,36 @@ class FaqIndex:
                 owners.append(index)
         # One more row per entry: all its phrasings and its answer, a weaker but wider signal.
         docs = [
-            " ".join([*(prepare(p) for _, p in e.phrasings()), prepare(e.answer.fa), prepare(e.answer.en)])
+            " ".join(
+                [
+                    *(prepare(p) for _, p in e.phrasings()),
+                    *(prepare(_PLACEHOLDER.sub(" ", a)) for a in (e.answer.fa, e.answer.en)),
+                ]
+            )
             for e in self.entries
         ]
         # Rows are grouped by entry, so np.maximum.reduceat gives each entry's best row.
         self._starts = np.flatnonzero(np.r_[True, np.diff(owners) != 0])
-        self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
-        self._words = TfidfVectorizer(analyzer=_words, sublinear_tf=True)
-        self._chars.fit(rows + docs)
-        self._words.fit(rows + docs)
-        self._char_rows = self._chars.transform(rows).T.tocsr()
-        self._word_rows = self._words.transform(rows).T.tocsr()
-        self._char_docs = self._chars.transform(docs).T.tocsr()
-        self._word_docs = self._words.transform(docs).T.tocsr()
-        self._vocabulary = sorted(t for t in self._words.vocabulary_ if " " not in t)
+        self._rows = len(rows)
+        self._chars = TfidfIndex(rows + docs, char_wb_ngrams)
+        self._words = TfidfIndex(rows + docs, _words)
+        self._vocabulary = sorted(t for t in self._words.vocabulary if " " not in t)
         self._known = set(self._vocabulary)
+        texts = [t for e in self.entries for _, t in e.phrasings()] + [
+            a for e in self.entries for a in (e.answer.fa, e.answer.en)
+        ]
+        split = [_PLURAL.sub(r"\1\2", _PREFIX.sub(r"\1", normalize_text(t))).split() for t in texts]
+        words = [w for ws in split for w in ws]
+        pairs = [
+            f"{a} {b}"
+            for ws in split
+            for a, b in pairwise(ws)
+            if a not in _STOP and b not in _STOP and len(a) > 1 < len(b)
+        ]
+        self._transliterate = Transliterator(
+            persian=[*words, *_CANON, *_CANON.values(), *_STOP, *_COLLOQUIAL, *pairs],
+            english=[w for w in words if w.isascii()] + [w for w in _STOP if w.isascii()],
+        )
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_PATH) -> FaqIndex:
@@ -302,22 +388,42 @@ class FaqIndex:
         topics, entries = parse_entries(raw)
         return cls(entries, topics)
 
+    def check(self, *, actions: Collection[str], variables: Collection[str]) -> None:
+        """Raise FaqError if an entry's action is not one of ``actions`` (the menu's sections) or
+        its answer quotes a setting not in ``variables``, or a question quotes one at all."""
+        for entry in self.entries:
+            if entry.action is not None and entry.action not in actions:
+                raise FaqError(
+                    f"entry '{entry.id}': unknown action '{entry.action}' (one of: {', '.join(sorted(actions))})"
+                )
+            for locale in LANGS:
+                unknown = placeholders(entry.answer.get(locale)) - set(variables)
+                if unknown:
+                    raise FaqError(
+                        f"entry '{entry.id}': the {locale} answer quotes unknown settings "
+                        f"{', '.join(sorted(unknown))} (known: {', '.join(sorted(variables))})"
+                    )
+            if any(placeholders(text) for _, text in entry.phrasings()):
+                raise FaqError(f"entry '{entry.id}': a question cannot quote a setting")
+
     def get(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)
 
+    def prepare(self, text: str) -> str:
+        """:func:`prepare` with this FAQ's transliterator for Finglish."""
+        return prepare(text, self._transliterate)
+
     def scores(self, text: str) -> np.ndarray:
         """Every entry's score (0–1) for a question, in entry order."""
-        prepared = prepare(text)
+        return self._scores(self.prepare(text))
+
+    def _scores(self, prepared: str) -> np.ndarray:
         if not prepared:
             return np.zeros(len(self.entries))
-        chars = self._chars.transform([prepared])
-        words = self._words.transform([prepared])
-        per_row = (W_CHARS * (chars @ self._char_rows) + (1 - W_CHARS) * (words @ self._word_rows)).toarray()[
-            0
-        ]
-        per_doc = (W_CHARS * (chars @ self._char_docs) + (1 - W_CHARS) * (words @ self._word_docs)).toarray()[
-            0
-        ]
+        both = W_CHARS * self._chars.similarities(prepared) + (1 - W_CHARS) * self._words.similarities(
+            prepared
+        )
+        per_row, per_doc = both[: self._rows], both[self._rows :]
         best_row: np.ndarray = np.maximum.reduceat(per_row, self._starts)
         result: np.ndarray = W_PHRASING * best_row + (1 - W_PHRASING) * per_doc
         return result
@@ -327,7 +433,10 @@ class FaqIndex:
         :meth:`answer` for the decision). ``locale`` does not filter: a question typed in
         English finds an entry in a Persian chat too; the caller shows ``entry.answer.get(locale)``."""
         del locale  # both languages are indexed for every entry
-        scores = self.scores(text)
+        return self._search(self.prepare(text), limit)
+
+    def _search(self, prepared: str, limit: int) -> list[Match]:
+        scores = self._scores(prepared)
         if not scores.any():
             return []
         top = np.argsort(-scores, kind="stable")[:limit]
@@ -338,7 +447,10 @@ class FaqIndex:
         typo (rapidfuzz ratio ≥ 80 for words of four letters or more). A question made mostly
         of words the FAQ never uses («دستور پخت قورمه سبزی») is about something else, however
         well one of its words matches."""
-        words = [_stem(t) for t in prepare(text).split()]
+        return self._coverage(self.prepare(text))
+
+    def _coverage(self, prepared: str) -> float:
+        words = [_stem(t) for t in prepared.split()]
         if not words:
             return 0.0
         known = 0
@@ -352,10 +464,12 @@ class FaqIndex:
 
     def answer(self, text: str, locale: str = "fa", limit: int = 3) -> Answer:
         """Decide between answering, suggesting and handing over (thresholds: module docstring)."""
-        matches = self.search(text, locale, limit=max(limit, 2))
+        del locale  # see search()
+        prepared = self.prepare(text)
+        matches = self._search(prepared, limit=max(limit, 2))
         if not matches or matches[0].score < SUGGEST:
             return Answer("none", None)
-        coverage = self.coverage(text)
+        coverage = self._coverage(prepared)
         if coverage < MIN_COVERAGE:
             return Answer("none", None)
         best, rest = matches[0], matches[1:]

@@ -3,6 +3,8 @@ to the staff chat (and the staff's replies relayed back).
 
 The text of a question is kept only while it may still go to a staff member; "the answer
 helped" clears it. Staff replies are matched by the card's message id in the staff chat.
+Personal numbers in a question (national code, mobile, card, IBAN) are masked before it is kept
+(services.privacy), so neither the table nor the staff card ever holds them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.faq import FaqQuery
+from services import privacy
 
 #: Typed questions are kept this long when they never went to a staff member ...
 KEEP_UNSENT_DAYS = 30
@@ -43,7 +46,7 @@ async def record(
         user_id=user_id,
         chat_id=chat_id,
         kind=kind,
-        text=text,
+        text=privacy.mask(text),
         entry_id=entry_id,
         score=score,
         context=context,
@@ -61,6 +64,14 @@ async def owned(session: AsyncSession, query_id: int, *, platform: str, user_id:
     if query is None or query.platform != platform or query.user_id != user_id:
         return None
     return query
+
+
+async def retell(session: AsyncSession, query: FaqQuery, text: str) -> None:
+    """The person typed their question for the staff after this query (an FAQ entry that did
+    not help, or the eligibility result): keep it, masked, in place of the earlier text."""
+    query.text = privacy.mask(text)
+    query.helpful = False if query.entry_id else None
+    await session.flush()
 
 
 async def mark_helpful(session: AsyncSession, query: FaqQuery, helpful: bool) -> None:

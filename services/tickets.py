@@ -32,6 +32,7 @@ from models.tickets import (
     TicketSequence,
     TicketStatus,
 )
+from services import privacy
 from services.clock import Clock
 from services.exports import Cell, ExportRequest, ExportTable, register_exporter
 from services.health import BacklogFn, register_backlog
@@ -62,12 +63,13 @@ class Attachment:
     caption: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        """For the draft kept in the conversation state: the caption already masked."""
         return {
             "kind": self.kind,
             "file_id": self.file_id,
             "chat_id": self.chat_id,
             "message_id": self.message_id,
-            "caption": self.caption,
+            "caption": privacy.mask(self.caption),
         }
 
     @classmethod
@@ -215,13 +217,14 @@ async def owns_paid_donation(session: AsyncSession, user_db_id: int, donation_id
 
 
 def validate_description(text: str, limit: int) -> str:
-    """The description as stored: stripped; TicketError("empty") or ("too-long")."""
+    """The description as stored: stripped, personal numbers masked (services.privacy);
+    TicketError("empty") or ("too-long")."""
     text = text.strip()
     if not text:
         raise TicketError("empty")
     if len(text) > limit:
         raise TicketError("too-long")
-    return text
+    return privacy.mask_personal_numbers(text).text
 
 
 async def ticket_by_draft(session: AsyncSession, draft_key: str) -> Ticket | None:
@@ -282,7 +285,7 @@ async def create_ticket(
                         ticket_id=ticket.id,
                         direction=Direction.DONOR.value,
                         kind=attachment.kind,
-                        text=attachment.caption,
+                        text=privacy.mask(attachment.caption),
                         file_id=attachment.file_id,
                         source_chat_id=attachment.chat_id,
                         source_message_id=attachment.message_id,
@@ -397,8 +400,8 @@ async def add_message(
     author_id: int | None = None,
     delivered: bool = False,
 ) -> TicketMessage | None:
-    """Record one message of the conversation; None when this very message was recorded
-    before (a redelivered update)."""
+    """Record one message of the conversation (personal numbers masked); None when this very
+    message was recorded before (a redelivered update)."""
     seen = await session.scalar(
         select(TicketMessage.id).where(
             TicketMessage.source_chat_id == source_chat_id,
@@ -411,7 +414,7 @@ async def add_message(
         ticket_id=ticket.id,
         direction=direction.value,
         kind=kind,
-        text=text,
+        text=privacy.mask(text),
         file_id=file_id,
         source_chat_id=source_chat_id,
         source_message_id=source_message_id,

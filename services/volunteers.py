@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.user import User
 from models.volunteers import Volunteer, VolunteerArea
-from services import regions
+from services import privacy, regions
 from services.exports import Cell, ExportRequest, ExportTable, register_exporter
 from services.persian import normalize_mobile, normalize_text, to_ascii_digits
 from services.roles import Role
@@ -113,13 +113,14 @@ class InvalidVolunteer(ValueError):
 
 
 def clean_text(text: str, limit: int) -> str | None:
-    """User text for storage: control characters dropped, spaces collapsed, at most `limit`
-    characters (None when it is empty or longer: the caller asks again)."""
+    """User text for storage: control characters dropped, spaces collapsed, personal numbers
+    masked (services.privacy), at most `limit` characters (None when it is empty or longer: the
+    caller asks again)."""
     cleaned = re.sub(r"[ \t]+", " ", _CONTROL.sub("", text)).strip()
     cleaned = re.sub(r"\n{3,}", "\n\n", cleaned)
     if not cleaned or len(cleaned) > limit:
         return None
-    return cleaned
+    return privacy.mask_personal_numbers(cleaned).text
 
 
 def match_profession(text: str) -> tuple[str, str | None]:
@@ -303,8 +304,8 @@ def draft_from(volunteer: Volunteer) -> Draft:
 
 def _apply(volunteer: Volunteer, draft: Draft, now: datetime) -> None:
     volunteer.profession = draft.profession or OTHER
-    volunteer.profession_text = draft.profession_text
-    volunteer.skills = draft.skills
+    volunteer.profession_text = privacy.mask(draft.profession_text)
+    volunteer.skills = privacy.mask(draft.skills)
     volunteer.province_id = draft.province_id or ""
     volunteer.county_id = draft.county_id or ""
     for slot in AVAILABILITY:

@@ -36,7 +36,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import SANDBOX_TOKEN, HamdelApp, create_app
-from bot.messenger import LocalMessenger, MessengerGroup, MessengerUser
 from bot.migrate import upgrade
 from bot.settings import (
     DatabaseSettings,
@@ -48,14 +47,14 @@ from bot.settings import (
     WebhookSettings,
     load_settings,
 )
+from messenger import LocalMessenger, MessengerGroup, MessengerUser
+from messenger.testkit import STAFF_CHAT_ID, clear_redis_keys, empty_postgres
 from models.staff import AuditEntry
 from services.clock import FrozenClock
 from services.roles import Role, grant
-from tests.dbkit import empty_postgres
 
 ADMIN_ID = 900_001
 OPERATOR_ID = 900_002
-STAFF_CHAT_ID = -1_001_000_000_001
 FLAVORS = ("telegram", "bale")
 START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # 9 Azar 1405, 11:30 in Tehran
 
@@ -317,19 +316,6 @@ async def _reset_postgres(app: HamdelApp) -> None:
         await empty_postgres(connection)
     if app.settings.redis.redis_url:
         await clear_redis_keys(app.settings.redis.redis_url, app.settings.redis.redis_key_prefix)
-
-
-async def clear_redis_keys(url: str, prefix: str) -> None:
-    """Delete this run's keys only (other runs may share the Redis database)."""
-    from redis.asyncio import Redis
-
-    redis = Redis.from_url(url)
-    try:
-        keys = [key async for key in redis.scan_iter(match=f"{prefix}:*", count=500)]
-        if keys:
-            await redis.delete(*keys)
-    finally:
-        await redis.aclose()
 
 
 def _harness(app: HamdelApp, messenger: LocalMessenger, clock: FrozenClock) -> Harness:

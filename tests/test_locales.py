@@ -17,23 +17,36 @@ def test_both_locales_have_the_same_keys() -> None:
     assert not en - fa, f"only in en: {sorted(en - fa)}"
 
 
-@pytest.mark.parametrize("key", ALL_KEYS)
-def test_same_variables_and_formats(key: str) -> None:
-    variables = i18n.variables("fa", key)
-    assert variables == i18n.variables("en", key), key
-    sample = {
-        name: 1234 if name.startswith(("count", "amount", "limit", "total", "number")) else "x"
-        for name in variables
-    }
-    for locale in LOCALES:
-        text = i18n.text(locale, key, **sample)
-        assert text.strip(), f"{locale}:{key} is empty"
+def test_every_text_has_the_same_variables_in_both_locales_and_formats() -> None:
+    """One test over every key, reporting every problem at once (not one test per key)."""
+    problems: list[str] = []
+    for key in ALL_KEYS:
+        variables = i18n.variables("fa", key)
+        if variables != i18n.variables("en", key):
+            problems.append(f"{key}: fa {sorted(variables)} ≠ en {sorted(i18n.variables('en', key))}")
+            continue
+        sample = {
+            name: 1234 if name.startswith(("count", "amount", "limit", "total", "number")) else "x"
+            for name in variables
+        }
+        for locale in LOCALES:
+            try:
+                text = i18n.text(locale, key, **sample)
+            except Exception as error:  # a broken text is reported with the rest, not alone
+                problems.append(f"{locale}:{key} does not format: {error!r}")
+                continue
+            if not text.strip():
+                problems.append(f"{locale}:{key} is empty")
+    assert problems == [], f"{len(problems)} texts:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("key", ALL_KEYS)
-def test_persian_texts_use_persian_digits(key: str) -> None:
-    text = i18n.text("fa", key, **{name: "x" for name in i18n.variables("fa", key)})
-    assert not ASCII_DIGIT_RUN.search(text), f"fa:{key} has ASCII digits: {text!r}"
+def test_persian_texts_use_persian_digits() -> None:
+    problems = []
+    for key in ALL_KEYS:
+        text = i18n.text("fa", key, **{name: "x" for name in i18n.variables("fa", key)})
+        if ASCII_DIGIT_RUN.search(text):
+            problems.append(f"fa:{key}: {text!r}")
+    assert problems == [], f"{len(problems)} Persian texts have ASCII digits:\n" + "\n".join(problems)
 
 
 def test_numbers_are_localised() -> None:

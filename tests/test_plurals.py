@@ -32,7 +32,8 @@ NOUNS = {
 }
 # Variables that hold words or money, never a count of things.
 NOT_COUNTS = {"amount", "raised", "goal", "title", "name", "target", "language", "code"}
-PLURAL_AFTER_ONE = re.compile(r"(?<![\d.,])1 (" + "|".join(NOUNS) + r")\b")
+# "1 gifts", and also "1 more bad rows" (up to two words between the count and the noun).
+PLURAL_AFTER_ONE = re.compile(r"(?<![\d.,])1 (?:(?:more|bad|new|short) ){0,2}(" + "|".join(NOUNS) + r")\b")
 SINGULAR_AFTER_TWO = re.compile(r"(?<![\d.,])2 (" + "|".join(NOUNS.values()) + r")\b(?!s)")
 
 

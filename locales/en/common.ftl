@@ -48,6 +48,8 @@ fallback-text = I didn't understand that. Choose from the menu below or write yo
 fallback-media = I can't read this kind of message. Please write text or choose from the menu.
 fallback-edited = I don't follow edits to earlier messages; please send the new text again.
 fallback-stale-button = This button is no longer valid. Please choose from a fresh menu.
+# A pay/confirm button pressed again (a double tap, an old message): nothing was repeated.
+common-already-done = That has already been done.
 fallback-too-long = Your message is too long (over { $limit ->
         [one] { $limit } character
        *[other] { $limit } characters
@@ -57,3 +59,30 @@ group-private-only = To talk to Hamdel please write to me privately: @{ $usernam
 error-generic = Sorry, something went wrong and your request was not completed. Nothing was lost; please try again in a moment.
 error-button = Something went wrong; please try again.
 access-denied = Only authorised staff can do this.
+
+# A command or a main-menu button left a flow past its first step (bot/flows.py).
+flow-left = { $flow ->
+    [DonateFlow] Your unfinished donation was set aside.
+    [Eligibility] The unfinished dowry-kit questionnaire was set aside.
+    [StatusForm] The unfinished application lookup was set aside.
+    [Filing] Your unfinished complaint was set aside and not filed.
+    [FollowUp] Your unfinished follow-up was set aside and not sent.
+    [FaqForm] Your unfinished question to an expert was set aside and not sent.
+    [Form] The unfinished volunteer form was set aside.
+    [ProvinceInput] The unfinished province choice was set aside.
+    [Composer] The broadcast you were writing was left unfinished; its draft is kept.
+    [CampaignForm] The unfinished campaign form was set aside.
+    [StatusImport] The status import was set aside.
+    [ExportForm] The unfinished export was set aside.
+    [RolesForm] The unfinished role change was set aside.
+    [AuditForm] The unfinished audit search was set aside.
+   *[other] The unfinished task was set aside.
+}
+
+# A personal number typed in a message was masked before it was kept (services/privacy.py).
+privacy-masked = 🔒 We masked the { $kinds } in your message before keeping it (all but the last four digits); there is no need to write such numbers in a message.
+privacy-kind-national_code = national code
+privacy-kind-mobile = mobile number
+privacy-kind-card = bank card number
+privacy-kind-iban = IBAN (Sheba)
+privacy-kinds-separator = {", "}

@@ -106,10 +106,27 @@ donations-receipt =
     Thank you for your kindness and support 🌱
 donations-receipt-history = 📜 My donations
 donations-receipt-campaigns = 📣 Campaigns
+donations-receipt-copy =
+    📄 Copy of a receipt
+    { $receipt }
+donations-history-receipt-button = 🧾 Receipt { $index }
 donations-payment-failed =
     The payment of { $amount } for { $target } did not go through and no gift was recorded. If your account was charged, the bank returns the money within 72 hours.
     Would you like to try again?
 donations-retry = 🔁 Try again
+donations-paid-in-currency = { $amount } { $currency }
+donations-held =
+    🙏 Your payment ({ $paid }) has arrived; thank you.
+    Its amount or currency does not match your donation's invoice, so Hamdel's staff are reviewing it and no receipt is issued until they finish.
+donations-held-staff =
+    ⚠️ A payment is held for review
+    Donation number: { $id }
+    Paid: { $paid }
+    Invoice: { $ordered }
+    Payment reference: { $reference }
+    Time: { $date }
+    It counts toward no total or statistic until it is settled.
+donations-held-staff-no-order = no invoice found
 
 donations-history-title = 📜 Your donations: { $count ->
         [one] { $count } gift
@@ -127,7 +144,7 @@ donations-history-donate = 💝 Donate again
 
 donations-page-title = Hamdel — payment result
 donations-page-success-heading = Your payment went through
-donations-page-success = Your gift of { $amount } for { $target } is recorded. Receipt number: { $number }. We have also sent the receipt to your chat with Hamdel. Thank you for your kindness.
+donations-page-success = Your payment is confirmed; its receipt is in your chat with Hamdel. Thank you for your kindness.
 donations-page-failed-heading = The payment did not go through
 donations-page-cancelled = The payment was cancelled or failed and no gift was recorded. If your account was charged, the bank returns the money within 72 hours.
 donations-page-pending-heading = Waiting for the bank

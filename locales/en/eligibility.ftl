@@ -7,7 +7,10 @@ eligibility-cmd = Check dowry-kit eligibility
 eligibility-intro =
     🎁 Dowry-kit eligibility check
 
-    About { $count } short questions give you a first estimate: whether you may receive a dowry kit from the Welfare Organization, which documents you need and where to go.
+    { $count ->
+        [one] One short question gives
+       *[other] About { $count } short questions give
+    } you a first estimate: whether you may receive a dowry kit from the Welfare Organization, which documents you need and where to go.
 
     ⚠️ { $notice }
 

@@ -16,7 +16,10 @@ status-ask-national =
 status-bad-national = That national code is not valid: it must have 10 digits and its last digit must match the others. Please check it and type it again.
 status-not-found =
     No application matches this tracking code and national code. Please compare both with the Welfare office's slip and type the tracking code again.
-    (You can try { $count } more times.)
+    (You can try { $count ->
+        [one] once more
+       *[other] { $count } more times
+    }.)
 status-limited = To protect applicants' data, you have to wait a little after several unsuccessful searches. Please try again in { $minutes ->
         [one] { $minutes } minute
        *[other] { $minutes } minutes
@@ -79,11 +82,16 @@ status-import-none-good = ⛔ There were no good rows; nothing was imported.
 status-import-skipped = ⛔ Nothing was imported because more than half of the rows were bad. Check the column names and order, and send the file again.
 status-import-bad-heading = Bad rows (not imported):
 status-import-bad-line = • line { $line }: { $problem }
-status-import-bad-more = … and { $count } more bad rows.
+status-import-bad-more = … and { $count ->
+        [one] { $count } more bad row
+       *[other] { $count } more bad rows
+    }.
+status-import-progress = ⏳ Importing “{ $name }”, rows done: { $done } of { $total }… The bot keeps answering everyone meanwhile.
+status-import-progress-done = ✅ Import of “{ $name }” finished, rows: { $total }.
 status-import-stale-key = ⚠️ { $count ->
-        [one] { $count } application
-       *[other] { $count } applications
-    } were stored under another key and can't be found until they are imported again.
+        [one] { $count } application was
+       *[other] { $count } applications were
+    } stored under another key and can't be found until they are imported again.
 status-problem-columns = missing columns
 status-problem-tracking_code = missing or malformed tracking code
 status-problem-national_code = missing or invalid national code

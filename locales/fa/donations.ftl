@@ -106,10 +106,27 @@ donations-receipt =
     از مهربانی و همراهی شما سپاسگزاریم 🌱
 donations-receipt-history = 📜 کمک‌های من
 donations-receipt-campaigns = 📣 پویش‌ها
+donations-receipt-copy =
+    📄 رونوشت رسید
+    { $receipt }
+donations-history-receipt-button = 🧾 رسید { $index }
 donations-payment-failed =
     پرداخت { $amount } برای { $target } انجام نشد و کمکی ثبت نشد. اگر مبلغی از حساب شما کم شده باشد، بانک حداکثر تا ۷۲ ساعت آن را بازمی‌گرداند.
     می‌خواهید دوباره امتحان کنید؟
 donations-retry = 🔁 تلاش دوباره
+donations-paid-in-currency = { $amount } { $currency }
+donations-held =
+    🙏 پرداخت شما ({ $paid }) رسید؛ سپاسگزاریم.
+    مبلغ یا واحد پول آن با صورتحساب کمک شما یکی نیست، برای همین کارشناسان همدل آن را بررسی می‌کنند و تا پایان بررسی رسیدی صادر نمی‌شود.
+donations-held-staff =
+    ⚠️ پرداختی برای بررسی نگه داشته شد
+    شمارهٔ کمک: { $id }
+    پرداخت‌شده: { $paid }
+    صورتحساب: { $ordered }
+    شناسهٔ پرداخت: { $reference }
+    زمان: { $date }
+    این پرداخت در هیچ جمع و آماری شمرده نمی‌شود تا تکلیفش روشن شود.
+donations-held-staff-no-order = صورتحسابی پیدا نشد
 
 donations-history-title = 📜 کمک‌های شما: { $count } کمک، روی هم { $total }
 donations-history-line =
@@ -124,7 +141,7 @@ donations-history-donate = 💝 کمک تازه
 
 donations-page-title = همدل — نتیجهٔ پرداخت
 donations-page-success-heading = پرداخت شما موفق بود
-donations-page-success = کمک { $amount } شما برای { $target } ثبت شد. شمارهٔ رسید: { $number }. رسید را در گفت‌وگو با همدل هم برایتان فرستادیم. از مهربانی شما سپاسگزاریم.
+donations-page-success = پرداخت شما تأیید شد و رسید آن را در گفت‌وگو با همدل برایتان فرستادیم. از مهربانی شما سپاسگزاریم.
 donations-page-failed-heading = پرداخت انجام نشد
 donations-page-cancelled = پرداخت لغو شد یا ناموفق بود و کمکی ثبت نشد. اگر مبلغی از حساب شما کم شده باشد، بانک حداکثر تا ۷۲ ساعت آن را بازمی‌گرداند.
 donations-page-pending-heading = در انتظار تأیید بانک

@@ -25,7 +25,7 @@ from benchmarks.broadcast import (
     spawn,
     worker_command,
 )
-from bot.messenger import LocalMessenger
+from messenger import LocalMessenger
 from models.broadcasts import OutboxItem, OutboxStatus
 from models.db import create_engine
 

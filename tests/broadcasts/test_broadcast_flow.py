@@ -10,9 +10,9 @@ import pytest
 from pydantic_settings import BaseSettings
 from sqlalchemy import func, select, update
 
-from bot.messenger import MessengerUser
 from bot.settings import BroadcastSettings
 from handlers.broadcasts import BcCallback
+from messenger import MessengerUser
 from models.broadcasts import (
     Broadcast,
     BroadcastStatus,

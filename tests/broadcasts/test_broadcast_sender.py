@@ -10,11 +10,11 @@ import pytest
 from aiogram import Bot
 
 from bot.i18n import get_i18n
-from bot.messenger import LocalMessenger
 from bot.platform import profile_for
 from bot.session import PlatformSession
 from bot.settings import Platform
 from handlers.broadcasts import AiogramSender
+from messenger import LocalMessenger
 from services.delivery import Content, Envelope, Outcome
 
 CONTENT = Content(

@@ -7,26 +7,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.settings import DonationSettings
+from messenger.testkit import buttons, invoices_of
+from messenger.testkit import donation_settings as donation_settings
+from messenger.testkit import receipts as receipts
 from models.donation import Campaign, CampaignStatus, Donation, DonationStatus, Purpose, RegionScope
 from tests.conftest import START, Harness
 
 DAY = timedelta(days=1)
-
-
-def donation_settings(flavor: str, **extra: Any) -> DonationSettings:
-    """In-chat invoices on both flavors: Bale's test wallet; Telegram Payments in USD cents at
-    10,000 rials a cent (unless overridden, e.g. telegram_currency="XTR" for Stars)."""
-    if flavor == "bale":
-        values: dict[str, Any] = {"sandbox": True}
-    else:
-        values = {
-            "provider_token": "284685063:TEST:hamdel",
-            "telegram_currency": "USD",
-            "rials_per_unit": 10_000,
-        }
-    values.update(extra)
-    return DonationSettings(**values)
 
 
 async def add_campaign(
@@ -89,16 +76,3 @@ async def donate_to_campaign(
     await user.press("پرداخت", timeout=wait)
     await user.wait_until(lambda u: len(invoices_of(u)) > invoices, timeout=wait)
     return invoices_of(user)[-1]
-
-
-def buttons(user: Any) -> list[str]:
-    """The newest bot message's buttons, [] before the bot said anything."""
-    return list(user.buttons()) if user.messages else []
-
-
-def invoices_of(user: Any) -> list[dict[str, Any]]:
-    return [m for m in user.messages if "invoice" in m]
-
-
-def receipts(user: Any) -> list[str]:
-    return [m.get("text", "") for m in user.messages if "🧾" in (m.get("text") or "")]

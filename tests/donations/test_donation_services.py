@@ -120,6 +120,61 @@ async def test_second_payment_of_one_order_and_unknown_orders(db: async_sessionm
     assert totals.raised_rials == 1_000_000 and totals.donors == 1
 
 
+async def _record_paid(
+    db: async_sessionmaker[AsyncSession],
+    user_id: int,
+    payload: str,
+    ref: str,
+    currency: str,
+    total: int,
+    rials: int | None,
+) -> tuple[RecordResult, Donation]:
+    async with db() as session:
+        record = await donations.record_payment(
+            session,
+            user_id=user_id,
+            payload=payload,
+            provider="telegram",
+            provider_ref=ref,
+            currency=currency,
+            total_amount=total,
+            amount_rials=rials,
+            now=NOW,
+        )
+        await session.commit()
+        return record.result, record.donation
+
+
+async def test_payments_unlike_their_order_are_held(db: async_sessionmaker[AsyncSession]) -> None:
+    """Another currency, another amount, or a currency we cannot value: held, no receipt number,
+    in no total; the row keeps what was paid and the order's terms for the reviewer."""
+    [user, _], campaign_id = await _arrange(db)
+    await _order(db, user, campaign_id, "o-1")
+    result, held = await _record_paid(db, user, "o-1", "t:1", "XTR", 1, None)
+    assert result is RecordResult.HELD
+    assert (held.status, held.receipt_number, held.currency, held.invoice_amount) == ("held", None, "XTR", 1)
+    assert (held.amount_rials, held.status_detail) == (500_000, "ordered:500000 IRR")
+    assert (await _record_paid(db, user, "o-1", "t:1", "XTR", 1, None))[0] is RecordResult.DUPLICATE
+    await _order(db, user, campaign_id, "o-2")
+    result, held = await _record_paid(db, user, "o-2", "t:2", "IRR", 400_000, 400_000)
+    assert (result, held.status, held.amount_rials) == (RecordResult.HELD, "held", 400_000)
+    # An order paid as invoiced, then paid again with another amount: the second is held.
+    await _order(db, user, campaign_id, "o-3")
+    assert (await _record_paid(db, user, "o-3", "t:3", "IRR", 500_000, 500_000))[0] is RecordResult.RECORDED
+    result, held = await _record_paid(db, user, "o-3", "t:4", "IRR", 900_000, 900_000)
+    assert (result, held.status, held.receipt_number) == (RecordResult.HELD, "held", None)
+    # No order and no way to value it.
+    result, held = await _record_paid(db, user, "never-made", "t:5", "XTR", 3, None)
+    assert (result, held.status, held.status_detail) == (RecordResult.HELD, "held", "unknown-order")
+    async with db() as session:
+        totals = await campaigns.campaign_total(session, campaign_id)
+        numbers = list(
+            await session.scalars(select(Donation.receipt_number).where(Donation.receipt_number.is_not(None)))
+        )
+    assert (totals.raised_rials, totals.donations) == (500_000, 1)
+    assert numbers == ["1405-000001"]
+
+
 async def test_receipt_numbers_are_gapless_per_jalali_year(db: async_sessionmaker[AsyncSession]) -> None:
     [user, _], campaign_id = await _arrange(db)
     for index in range(3):

@@ -509,3 +509,92 @@ async def test_invoice_refused_by_the_platform(hamdel: Harness) -> None:
     assert (await user.pay())["ok"]
     await user.wait_until(lambda u: receipts(u))
     assert [d.amount_rials for d in await paid_donations(hamdel)] == [10_000_000]
+
+
+async def test_payment_in_another_currency_or_amount_is_held(hamdel: Harness, flavor: str) -> None:
+    """A successful_payment whose currency or total differs from the invoice (1 XTR for an order
+    priced in cents; 10 rials for one of 1,000,000): held for staff review, no receipt, counted
+    nowhere; the donor is thanked and told staff review it; the staff chat is told."""
+    campaign_id = await add_campaign(hamdel, goal_toman=1_000_000)
+    user = hamdel.user()
+    await donate_to_campaign(user, "یلدای مهربانی")
+    async with hamdel.db() as session:
+        payload = await session.scalar(select(Donation.payload))
+    currency, total = ("IRR", 10) if flavor == "bale" else ("XTR", 1)
+    forged = {
+        "currency": currency,
+        "total_amount": total,
+        "invoice_payload": payload,
+        "telegram_payment_charge_id": "forged-charge-1",
+    }
+    if flavor == "telegram":
+        forged["provider_payment_charge_id"] = "forged-provider-1"
+    user._post(user.info, {"successful_payment": forged})
+    await user.wait_until(lambda u: "کارشناسان همدل آن را بررسی می‌کنند" in u.last_text)
+    shown = "۱ تومان" if flavor == "bale" else "۱ XTR"
+    assert f"پرداخت شما ({shown}) رسید" in user.last_text
+    await hamdel.staff_chat.wait_until(lambda g: "پرداختی برای بررسی نگه داشته شد" in g.last_text)
+    card = hamdel.staff_chat.last_text
+    assert f"پرداخت‌شده: {shown}" in card
+    assert ("صورتحساب: ۱۰۰٬۰۰۰ تومان" if flavor == "bale" else "صورتحساب: ۱۰۰ USD") in card
+    # Delivered again: nothing new.
+    user._post(user.info, {"successful_payment": forged})
+    await hamdel.settle()
+    assert receipts(user) == []
+    assert sum("بررسی می‌کنند" in (m.get("text") or "") for m in user.messages) == 1
+    assert sum("نگه داشته شد" in (m.get("text") or "") for m in hamdel.staff_chat.messages) == 1
+    async with hamdel.db() as session:
+        [held] = list(await session.scalars(select(Donation)))
+        totals = await campaign_total(session, campaign_id)
+    assert (held.status, held.currency, held.invoice_amount, held.receipt_number) == (
+        "held",
+        currency,
+        total,
+        None,
+    )
+    assert (totals.raised_rials, totals.donors) == (0, 0)
+    assert await paid_donations(hamdel) == []
+    await user.send("/mydonations")
+    await user.wait_until(lambda u: "هنوز کمکی از شما ثبت نشده است" in u.last_text)
+
+
+async def test_receipt_is_kept_and_past_receipts_can_be_opened_again(hamdel: Harness) -> None:
+    """«📜 کمک‌های من» under a receipt opens the list as a new message (on Telegram too, where
+    screens are edited in place): the receipt stays in the chat, word for word. /mydonations
+    re-sends any past receipt, marked as a copy."""
+    await add_campaign(hamdel)
+    user = hamdel.user()
+    await donate_to_campaign(user, "یلدای مهربانی")
+    await user.pay()
+    await user.wait_until(lambda u: receipts(u))
+    receipt = next(m for m in user.messages if "🧾 رسید کمک شما" in (m.get("text") or ""))
+    sent = len(user.messages)
+    await user.press("📜 کمک‌های من", message=receipt)
+    await user.wait_until(lambda u: len(u.messages) > sent and "کمک‌های شما" in u.last_text)
+    assert user.last["message_id"] != receipt["message_id"]
+    kept = next(m for m in user.messages if m["message_id"] == receipt["message_id"])
+    assert kept["text"] == receipt["text"] and not kept.get("deleted")
+    assert user.buttons(kept) == ["📜 کمک‌های من", "📣 پویش‌ها", "🏠 منوی اصلی"]
+    # The other buttons of the receipt leave it alone too.
+    await user.press("📣 پویش‌ها", message=receipt)
+    await user.wait_until(lambda u: "▰" in u.last_text or "پویش" in u.last_text)
+    await hamdel.settle()
+    kept = next(m for m in user.messages if m["message_id"] == receipt["message_id"])
+    assert kept["text"] == receipt["text"]
+
+    await user.send("/mydonations")
+    await user.wait_until(lambda u: "🧾 رسید ۱" in u.buttons())
+    sent = len(user.messages)
+    await user.press("🧾 رسید ۱")
+    await user.wait_until(lambda u: "رونوشت رسید" in u.last_text)
+    assert len(user.messages) == sent + 1
+    copy = user.last_text
+    assert "شمارهٔ رسید: \u2066۱۴۰۵-۰۰۰۰۰۱\u2069" in copy and "مبلغ: ۱۰۰٬۰۰۰ تومان" in copy
+    assert "کمک‌های شما" in user.messages[-2]["text"]  # the list is still there
+    # Someone else's gift, or a forged id: a stale button, nothing sent.
+    other = hamdel.user()
+    await other.send("/mydonations")
+    await other.next_message()
+    [donation] = await paid_donations(hamdel)
+    answer = await other.press_data(f"dnrc:{donation.id}")
+    assert "رونوشت" not in other.last_text and answer.get("text")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.sandbox import open_sandbox
 from bot.settings import DatabaseSettings, DonationSettings, TelegramSettings, load_settings
+from messenger.sandbox import open_sandbox
 from services.campaigns import seed_sample_campaigns
 
 

@@ -14,8 +14,8 @@ import yaml
 from sqlalchemy import func, select
 
 from bot.app import create_app
-from bot.messenger import LocalMessenger, MessengerUser
 from bot.settings import KnowledgeSettings, Settings, SettingsError
+from messenger import LocalMessenger, MessengerUser
 from models import EligibilityProgress
 from services.eligibility import DEFAULT_RULEBOOK
 from tests.conftest import Harness

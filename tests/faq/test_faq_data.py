@@ -6,15 +6,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import handlers
 from bot.i18n import LOCALES, I18n
-from services.faq import FaqIndex
+from services.faq import FaqIndex, placeholders
 
 INDEX = FaqIndex.load()
 I18N = I18n()
+ACTIONS = [section.key for section in handlers.menu_sections()]
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 
 QUOTES = {"fa": re.compile(r"«([^»]+)»"), "en": re.compile(r"\"([^\"]+)\"")}
@@ -96,14 +98,71 @@ def test_the_faq_file_is_checked_at_start(tmp_path: Path) -> None:
     from services.faq import DEFAULT_PATH
 
     with pytest.raises(SettingsError, match="not found"):
-        build_index(tmp_path / "missing.yaml")
+        build_index(tmp_path / "missing.yaml", ACTIONS)
     raw = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
     raw["entries"][0]["id"] = "an_entry_id_far_too_long_to_fit_in_a_telegram_button_callback"
     path = tmp_path / "faq.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(SettingsError, match=r"entry 'an_entry_id_far_too_long.*too long for a button"):
-        build_index(path)
+        build_index(path, ACTIONS)
     raw["entries"][0]["topic"] = "nope"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(SettingsError, match="unknown topic 'nope'"):
-        build_index(path)
+        build_index(path, ACTIONS)
+
+
+#: Answers that quote a main-menu button without describing what it does (no button offered).
+NO_BUTTON = {"privacy_national_code": "names the status screen only to say what the code is for"}
+
+
+def test_answers_that_describe_a_menu_action_offer_its_button() -> None:
+    labels = {I18N.text("fa", section.text_key): section.key for section in handlers.menu_sections()}
+    for entry in INDEX.entries:
+        assert entry.action is None or entry.action in ACTIONS, entry.id
+        quoted = {labels[q] for q in QUOTES["fa"].findall(entry.answer.fa) if q in labels}
+        if quoted and entry.id not in NO_BUTTON:
+            assert entry.action in quoted, f"{entry.id} describes {quoted} but offers {entry.action}"
+    donating = INDEX.get("donate_how")
+    assert donating is not None and donating.action == "donate"
+
+
+def test_answers_quote_settings_only_through_placeholders() -> None:
+    """The donation limits are the enforced settings, never figures typed into an answer."""
+    entry = INDEX.get("donate_amount")
+    assert entry is not None
+    for locale in LOCALES:
+        assert placeholders(entry.answer.get(locale)) == {"min_toman", "max_toman"}
+    values = {"min_toman": "۱۰٬۰۰۰ تومان", "max_toman": "۱۰۰٬۰۰۰٬۰۰۰ تومان"}
+    assert "دست‌کم ۱۰٬۰۰۰ تومان و حداکثر ۱۰۰٬۰۰۰٬۰۰۰ تومان" in entry.answer_text("fa", values)
+    assert "$" not in entry.answer_text("en", values)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda e: e.update(action="lottery"), r"entry 'bot_what': unknown action 'lottery'"),
+        (lambda e: e.update(action="Donate!"), r"entry 'bot_what': 'action' must be the name of a main-menu"),
+        (
+            lambda e: e["answer"].update(fa="کمترین مبلغ { $min_rial } است"),
+            r"entry 'bot_what': the fa answer quotes unknown settings min_rial",
+        ),
+        (
+            lambda e: e["question"].update(en="Is { $min_toman } the minimum?"),
+            r"entry 'bot_what': a question cannot quote a setting",
+        ),
+    ],
+)
+def test_actions_and_quoted_settings_are_checked_at_start(tmp_path: Path, change: Any, message: str) -> None:
+    import yaml
+
+    from bot.settings import SettingsError
+    from handlers.faq import build_index
+    from services.faq import DEFAULT_PATH
+
+    build_index(DEFAULT_PATH, ACTIONS)  # the shipped file passes
+    raw = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    change(raw["entries"][0])
+    path = tmp_path / "faq.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(SettingsError, match=message):
+        build_index(path, ACTIONS)

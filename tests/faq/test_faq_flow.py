@@ -6,14 +6,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from pydantic_settings import BaseSettings
 from sqlalchemy import select
 
-from bot.messenger import MessengerUser
+from messenger import MessengerUser
 from models import FaqQuery
 from services.faq import FaqIndex
 from tests.conftest import STAFF_CHAT_ID, Harness
+from tests.donations.donation_helpers import donation_settings
 
 INDEX = FaqIndex.load()
+
+
+@pytest.fixture
+def overrides(flavor: str) -> dict[str, BaseSettings]:
+    """Donations open, with limits other than the defaults (the FAQ must quote these)."""
+    return {"donations": donation_settings(flavor, min_toman=20_000, max_toman=5_000_000)}
 
 
 def answer_of(entry_id: str) -> str:
@@ -243,3 +252,57 @@ async def test_webhook_mode_answers_questions_too(hamdel_webhook: Harness) -> No
     user = hamdel_webhook.user()
     reply = await say(hamdel_webhook, user, "رسيد")
     assert answer_of("receipt_get") in reply["text"]
+
+
+# --- understanding (issue 13, defect 7) and answers that act
+
+
+async def test_colloquial_and_finglish_questions_get_the_right_answer(hamdel: Harness) -> None:
+    user = hamdel.user()
+    # «رسیدمو» (my receipt + the colloquial object marker): the lost receipt, not the tracking code.
+    reply = await say(hamdel, user, "رسیدمو گم کردم")
+    assert answer_of("receipt_lost") in reply["text"]
+    assert answer_of("status_code_lost") not in reply["text"]
+    # Persian typed in Latin letters.
+    reply = await say(hamdel, user, "chetori jahizie begiram")
+    assert answer_of("dowry_how_apply") in reply["text"]
+    assert "🎁 شرایط جهیزیه" in user.buttons()  # the answer describes the screener: its button
+    await hamdel.settle()
+    async with hamdel.db() as session:
+        asked = list(
+            await session.scalars(select(FaqQuery).where(FaqQuery.user_id == user.id).order_by(FaqQuery.id))
+        )
+    assert [(q.kind, q.entry_id) for q in asked] == [
+        ("confident", "receipt_lost"),
+        ("confident", "dowry_how_apply"),
+    ]
+
+
+async def test_the_donation_limits_answer_shows_the_configured_limits(hamdel: Harness) -> None:
+    donations = hamdel.app.settings.donations
+    assert (donations.min_toman, donations.max_toman) == (20_000, 5_000_000)  # see overrides()
+    user = hamdel.user()
+    reply = await say(hamdel, user, "کمترین و بیشترین مبلغی که میشه کمک کرد چقدره؟")
+    assert "دست‌کم ۲۰٬۰۰۰ تومان و حداکثر ۵٬۰۰۰٬۰۰۰ تومان" in reply["text"]
+    assert "$" not in reply["text"] and "۱۰٬۰۰۰ تومان" not in reply["text"]
+
+    english = hamdel.user(language_code="en")
+    await say(hamdel, english, "/language")
+    await english.press("English")
+    await hamdel.settle()
+    reply = await say(hamdel, english, "what is the minimum donation")
+    assert "at least 20,000 toman and at most 5,000,000 toman" in reply["text"]
+
+
+async def test_the_donating_answer_opens_the_donation_flow(hamdel: Harness) -> None:
+    user = hamdel.user()
+    reply = await say(hamdel, user, "چطوری میتونم کمک مالی کنم")
+    assert answer_of("donate_how") in reply["text"]
+    assert user.buttons()[:3] == ["✅ پاسخم را گرفتم", "🙋 نه، با کارشناس", "💝 کمک مالی"]
+    await user.press("💝 کمک مالی")
+    await user.wait_until(lambda u: u.last_text.startswith("💝 کمک شما به کجا برسد؟"))
+    assert "🎯 انتخاب هدف و منطقه" in user.buttons()
+    await hamdel.settle()
+    async with hamdel.db() as session:
+        asked = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id))
+    assert asked is not None and asked.kind == "confident" and asked.entry_id == "donate_how"

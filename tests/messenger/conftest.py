@@ -7,9 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.messenger import LocalMessenger
-
-from .harness import TOKEN, BotState, Harness, make_bot, make_dispatcher, webhook_bot
+from messenger import LocalMessenger
+from tests.messenger.harness import TOKEN, BotState, Harness, make_bot, make_dispatcher, webhook_bot
 
 
 @pytest.fixture(params=["telegram", "bale"])

@@ -29,7 +29,7 @@ from aiogram.types import (
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.messenger import LocalMessenger
+from messenger import LocalMessenger
 
 TOKEN = "123456:TEST"
 BOT_ID = 7000001

@@ -6,9 +6,8 @@ import asyncio
 
 import pytest
 
-from bot.messenger import LocalMessenger
-
-from .harness import Harness, webhook_bot
+from messenger import LocalMessenger
+from tests.messenger.harness import Harness, webhook_bot
 
 
 async def _conversation(h: Harness) -> None:
@@ -312,7 +311,7 @@ async def test_webhook_duplicate_delivery(webhook: Harness) -> None:
 
 
 async def test_bale_rejects_webhook_secret() -> None:
-    from .harness import TOKEN
+    from tests.messenger.harness import TOKEN
 
     m = LocalMessenger(flavor="bale", token=TOKEN)
     await m.start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from typing import Any
 
@@ -18,9 +19,9 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.messenger import LocalMessenger
-
-from .harness import TOKEN, Harness
+from messenger import LocalMessenger
+from messenger.spec import SpecNotFoundError
+from tests.messenger.harness import TOKEN, Harness
 
 
 async def raw(
@@ -201,7 +202,7 @@ async def test_unanswered_callback(flavor: str) -> None:
     m = LocalMessenger(flavor=flavor, token=TOKEN, callback_timeout=0.2)  # type: ignore[arg-type]
     await m.start()
     try:
-        from .harness import BotState, make_bot, make_dispatcher
+        from tests.messenger.harness import BotState, make_bot, make_dispatcher
 
         bot = make_bot(m)
         dp = make_dispatcher(flavor, BotState())
@@ -434,21 +435,20 @@ async def test_non_strict_mode_only_warns(flavor: str) -> None:
         await m.stop()
 
 
-async def test_missing_spec_is_one_warning(flavor: str, caplog: pytest.LogCaptureFixture) -> None:
-    m = LocalMessenger(flavor=flavor, token=TOKEN, spec_path="/nonexistent/api.min.json")  # type: ignore[arg-type]
-    assert m.spec is None
-    assert any("spec not found" in w for w in m.warnings)
-    await m.start()
-    try:
-        u = m.user(1001, "سارا")
-        status, _ = await raw(m, "sendMessage", {"chat_id": u.id, "text": "x", "bogus": 1})
-        assert status == 200  # unknown parameters cannot be judged without the spec
-        status, _ = await raw(m, "sendMessage", {"chat_id": u.id, "text": "ا" * 5000})
-        assert status == 400  # the other checks still run
-        assert m.violations and "too long" in m.violations[0]
-        m.violations.clear()
-    finally:
-        await m.stop()
+def test_missing_spec_is_an_error(flavor: str) -> None:
+    """Strict checks never quietly weaken: without its spec the messenger refuses to start."""
+    with pytest.raises(SpecNotFoundError, match=re.escape("/nonexistent/api.min.json")):
+        LocalMessenger(flavor=flavor, token=TOKEN, spec_path="/nonexistent/api.min.json")  # type: ignore[arg-type]
+
+
+def test_strict_without_python_telegram_bot_is_an_error(monkeypatch: pytest.MonkeyPatch, flavor: str) -> None:
+    import messenger.server
+
+    monkeypatch.setattr(messenger.server, "ptb_available", lambda: False)
+    with pytest.raises(RuntimeError, match="python-telegram-bot is not installed"):
+        LocalMessenger(flavor=flavor, token=TOKEN, strict=True)  # type: ignore[arg-type]
+    relaxed = LocalMessenger(flavor=flavor, token=TOKEN, strict=False)  # type: ignore[arg-type]
+    assert any("python-telegram-bot" in w for w in relaxed.warnings)
 
 
 async def test_wrong_token(m: LocalMessenger) -> None:
@@ -459,7 +459,7 @@ async def test_wrong_token(m: LocalMessenger) -> None:
 
 async def test_outputs_match_the_spec(polling: Harness) -> None:
     """Everything the messenger produced is a valid Update by the spec (aiogram-only fields allowed)."""
-    from bot.messenger.spec import Validator
+    from messenger.spec import Validator
 
     m = polling.m
     if m.flavor == "bale":

@@ -2,28 +2,76 @@
 
 from __future__ import annotations
 
+import fnmatch
+import tomllib
+from pathlib import Path
+
 import pytest
 
-from bot.messenger.flavors import bale_lacks_method
-from bot.messenger.markup import EntityParseError, check_reply_markup, parse_formatted, utf16_len
-from bot.messenger.server import command_entities
-from bot.messenger.spec import UploadedFile, Validator, default_spec_path, load_spec
+import messenger
+from messenger.flavors import bale_lacks_method
+from messenger.markup import EntityParseError, check_reply_markup, parse_formatted, utf16_len
+from messenger.server import command_entities
+from messenger.spec import (
+    BUNDLED_SPEC,
+    SPEC_ENV_VAR,
+    SpecNotFoundError,
+    UploadedFile,
+    Validator,
+    default_spec_path,
+    load_spec,
+)
 
 
 @pytest.fixture(scope="module")
 def validator() -> Validator:
-    spec = load_spec()
-    if spec is None:
-        pytest.skip(f"Bot API spec not present at {default_spec_path()}")
-    return Validator(spec)
+    return Validator(load_spec())
 
 
 def test_spec_is_cached() -> None:
-    a, b = load_spec(), load_spec()
-    if a is None:
-        pytest.skip("no spec")
-    assert a is b
-    assert load_spec("/nonexistent/api.json") is None
+    assert load_spec() is load_spec()
+
+
+def test_the_spec_ships_with_the_package_with_its_licence(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spec is the package's own copy (no ``../shared`` needed), with its MIT licence and source."""
+    monkeypatch.delenv(SPEC_ENV_VAR, raising=False)
+    assert default_spec_path() == BUNDLED_SPEC
+    assert BUNDLED_SPEC.parent == Path(messenger.__file__).resolve().parent / "botapi"
+    spec = load_spec()
+    assert spec.version == "Bot API 10.1"
+    assert len(spec.methods) > 150 and "sendMessage" in spec.methods
+    assert "MIT License" in (BUNDLED_SPEC.parent / "LICENSE").read_text(encoding="utf-8")
+    assert "PaulSonOfLars/telegram-bot-api-spec" in (BUNDLED_SPEC.parent / "README.md").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_the_spec_is_installed_with_the_package() -> None:
+    """Every file beside the spec is declared as package data (a wheel without it would fail)."""
+    root = Path(messenger.__file__).resolve().parent
+    pyproject = tomllib.loads((root.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = pyproject["tool"]["setuptools"]
+    assert "messenger*" in setuptools["packages"]["find"]["include"]
+    declared = setuptools["package-data"]["messenger"]
+    shipped = sorted(str(f.relative_to(root)) for f in (root / "botapi").iterdir())
+    assert [f for f in shipped if not any(fnmatch.fnmatch(f, pattern) for pattern in declared)] == []
+    assert "messenger" in pyproject["tool"]["mypy"]["packages"]
+
+
+def test_a_missing_spec_is_an_error_not_a_skip(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    with pytest.raises(SpecNotFoundError, match="nonexistent"):
+        load_spec("/nonexistent/api.json")
+    monkeypatch.setenv(SPEC_ENV_VAR, str(tmp_path / "absent.json"))
+    assert default_spec_path() == tmp_path / "absent.json"
+    with pytest.raises(SpecNotFoundError, match=r"\$HAMDEL_BOTAPI_SPEC"):
+        load_spec()
+
+
+def test_the_environment_may_name_another_spec(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    other = tmp_path / "api.json"
+    other.write_text('{"version": "Bot API 99", "methods": {"getMe": {"returns": ["User"]}}, "types": {}}')
+    monkeypatch.setenv(SPEC_ENV_VAR, str(other))
+    assert load_spec().version == "Bot API 99"
 
 
 def test_html() -> None:

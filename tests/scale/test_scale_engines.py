@@ -14,9 +14,9 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from bot.messenger import LocalMessenger
 from bot.rediskit import LeasedRedisIsolation, create_redis
 from bot.settings import Settings
+from messenger import LocalMessenger
 from models.db import create_engine
 from services.ratelimit import LocalRateLimiter, RedisRateLimiter, acquire
 from tests.conftest import SANDBOX_TOKEN, TEST_DATABASE_URL, TEST_REDIS_URL, Harness

@@ -14,8 +14,8 @@ from pydantic_settings import BaseSettings
 from sqlalchemy.exc import OperationalError
 
 from bot.inbox import Outcome, UpdateInbox, real_now
-from bot.messenger import LocalMessenger
 from bot.settings import ScaleSettings, Settings
+from messenger import LocalMessenger
 from models.db import create_engine, create_sessionmaker
 from models.updates import InboxStatus
 from tests.conftest import Harness, running_bot

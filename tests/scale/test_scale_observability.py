@@ -21,7 +21,8 @@ def overrides(flavor: str) -> dict[str, BaseSettings]:
         "telegram": TelegramSettings(
             bot_token=SANDBOX_TOKEN, platform=flavor, bot_api_base="http://127.0.0.1:1", request_timeout=2
         ),
-        "scale": ScaleSettings(worker_lease_seconds=1),
+        # Health and metrics on the webhook listener, as a deployment may choose (off by default).
+        "scale": ScaleSettings(worker_lease_seconds=1, metrics_on_webhook=True),
     }
 
 

@@ -18,23 +18,21 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.messenger import LocalMessenger
 from bot.webhook import webhook_path
-from models.db import create_engine, create_sessionmaker
-from models.updates import InboxUpdate
-from tests.conftest import SANDBOX_TOKEN, TEST_DATABASE_URL, TEST_REDIS_URL, clear_redis_keys
-from tests.dbkit import empty_postgres
-from tests.scale.scalekit import (
+from messenger import LocalMessenger
+from messenger.testkit import (
     WorkerSet,
-    eventually,
+    clear_redis_keys,
+    empty_postgres,
     free_port,
-    held_lock,
-    message_update,
-    texts,
     wait_exit,
     wait_healthy,
     worker_env,
 )
+from models.db import create_engine, create_sessionmaker
+from models.updates import InboxUpdate
+from tests.conftest import SANDBOX_TOKEN, TEST_DATABASE_URL, TEST_REDIS_URL
+from tests.scale.scalekit import eventually, held_lock, message_update, texts
 
 WELCOME = "به «همدل» خوش آمدید"
 

@@ -12,9 +12,10 @@ from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.i18n import get_i18n
 from bot.migrate import upgrade_async
 from bot.settings import SettingsError, StatusSettings, TelegramSettings, load_settings
-from handlers.status import national_code_key
+from handlers.status import national_code_key, status_labels
 from models import Application, StatusNotification, StatusSubscription
 from models.db import create_engine, create_sessionmaker
 from services import applications as apps
@@ -284,3 +285,88 @@ def test_a_short_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NATIONAL_CODE_HMAC_KEY", "short")
     with pytest.raises(SettingsError, match="NATIONAL_CODE_HMAC_KEY is invalid: use at least 32"):
         load_settings()
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 13 (4): every status name the bot shows is accepted; issue 14 (7): a new owner
+
+
+LABELS = status_labels(get_i18n())
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # What the bot lists in its own prompt, in Persian...
+        ("ثبت شده", "received"),
+        ("در حال بررسی", "reviewing"),
+        ("نیاز به تکمیل مدارک", "needs_documents"),
+        ("در نوبت", "queued"),
+        ("تأیید شده", "approved"),
+        ("جهیزیه تحویل داده شده", "delivered"),
+        ("پذیرفته نشده", "rejected"),
+        # ... and in English.
+        ("Registered", "received"),
+        ("Under review", "reviewing"),
+        ("Documents needed", "needs_documents"),
+        ("In the queue", "queued"),
+        ("Approved", "approved"),
+        ("Dowry kit delivered", "delivered"),
+        ("Not accepted", "rejected"),
+        # Normalised like any text: Arabic letters, ZWNJ, spacing, case, punctuation.
+        ("جهيزيه تحويل داده شده", "delivered"),
+        ("  نیاز  به تکمیل‌مدارک ", "needs_documents"),
+        ("پذيرفته نشده.", "rejected"),
+        ("DOCUMENTS NEEDED", "needs_documents"),
+        ("in-the-queue", "queued"),
+        ("not accepted!", "rejected"),
+        ("gone", None),
+    ],
+)
+def test_the_status_names_the_bot_shows_are_accepted(raw: str, expected: str | None) -> None:
+    assert parse_status(raw, LABELS) == expected
+
+
+def test_status_labels_come_from_every_locale() -> None:
+    i18n = get_i18n()
+    for locale in i18n.locales:
+        for status in apps.STATUSES:
+            assert parse_status(i18n.text(locale, f"status-name-{status}"), LABELS) == status
+
+
+async def test_a_new_national_code_drops_the_former_owners_followers_and_notices(
+    session: AsyncSession,
+) -> None:
+    hasher = CodeHasher("k" * 32)
+
+    def rows(national: str, status: str) -> list[apps.Row]:
+        return parse_csv(
+            f"tracking,national code,status,date\n1001,{national},{status},1405/08/01\n".encode()
+        ).rows
+
+    await apps.import_rows(session, rows(A, "queued"), hasher, NOW)
+    application = await session.scalar(select(Application))
+    assert application is not None
+    await apps.subscribe(
+        session, application_id=application.id, platform="bale", user_id=5, chat_id=5, now=NOW
+    )
+    # A change for the same owner: a pending notice.
+    assert (await apps.import_rows(session, rows(A, "reviewing"), hasher, NOW)).notifications == 1
+    # The row now carries someone else's national code: the follower and the pending notice go.
+    result = await apps.import_rows(session, rows(B, "approved"), hasher, NOW)
+    assert (result.updated, result.notifications) == (1, 0)
+    assert list(await session.scalars(select(StatusSubscription))) == []
+    assert list(await session.scalars(select(StatusNotification))) == []
+    assert await apps.claim_notifications(session, platform="bale", now=NOW) == []
+    # Hashed under another key, the owner cannot be told apart: followers go as well.
+    await apps.subscribe(
+        session, application_id=application.id, platform="bale", user_id=6, chat_id=6, now=NOW
+    )
+    await apps.import_rows(session, rows(B, "approved"), CodeHasher("j" * 32), NOW)
+    assert list(await session.scalars(select(StatusSubscription))) == []
+    # The same owner again: followers stay.
+    await apps.subscribe(
+        session, application_id=application.id, platform="bale", user_id=7, chat_id=7, now=NOW
+    )
+    await apps.import_rows(session, rows(B, "delivered"), CodeHasher("j" * 32), NOW)
+    assert [s.user_id for s in await session.scalars(select(StatusSubscription))] == [7]

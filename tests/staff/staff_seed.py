@@ -14,7 +14,7 @@ from itertools import count
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messenger import MessengerUser
+from messenger import MessengerUser
 from models import Campaign, Donation, User
 from tests.dbkit import sessions_on
 

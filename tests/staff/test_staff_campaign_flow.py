@@ -282,13 +282,15 @@ async def test_english_staff_see_english(hamdel: Harness) -> None:
 
 
 async def test_a_command_in_the_middle_of_a_flow_is_not_taken_as_an_answer(hamdel: Harness) -> None:
+    """A command leaves the flow (issue: every command ends every flow); at its first step nothing
+    was typed yet, so nothing is said about it, and the next text is no title."""
     admin = hamdel.admin
     await admin.send("/new_campaign")
     await admin.next_message()
     await admin.send("/stats")
     assert (await admin.next_message())["text"].startswith("📊 آمار همدل")
-    assert "عنوان انگلیسی" in await _answer(admin, "ضیافت همدلی")  # the flow goes on where it was
+    assert "عنوان انگلیسی" not in await _answer(admin, "ضیافت همدلی")
     await admin.send("/cancel")
-    assert (await admin.next_message())["text"] == "کار جاری لغو شد. هر وقت خواستید از منو دوباره شروع کنید."
+    assert (await admin.next_message())["text"] == "کاری در جریان نبود که لغو شود."
     async with hamdel.db() as session:
         assert await session.scalar(select(Campaign)) is None

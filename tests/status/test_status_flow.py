@@ -13,9 +13,9 @@ import pytest
 from pydantic_settings import BaseSettings
 from sqlalchemy import select, text
 
-from bot.messenger import MessengerUser
 from bot.settings import StatusSettings
 from handlers.status import deliver_notices, import_statuses_cli
+from messenger import MessengerUser
 from models import Application, AuditEntry, StatusNotification, StatusSubscription
 from services.persian import to_fa_digits
 from tests.conftest import Harness

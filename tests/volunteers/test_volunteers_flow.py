@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.messenger import MessengerUser
 from handlers.volunteers import VolCb
+from messenger import MessengerUser
 from models import User, Volunteer, VolunteerArea
 from services import volunteers as service
 from tests.conftest import Harness

@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.messenger import MessengerUser
 from handlers.volunteers import SearchCb, VolCb
+from messenger import MessengerUser
 from models import AuditEntry, User
 from services import volunteers as service
 from services.volunteers import AREAS, PROFESSIONS

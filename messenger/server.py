@@ -55,7 +55,7 @@ from .state import (
 if TYPE_CHECKING:
     from .actors import MessengerGroup, MessengerUser
 
-log = logging.getLogger("bot.messenger")
+log = logging.getLogger("messenger")
 
 TEXT_MAX = 4096
 CAPTION_MAX = 1024
@@ -123,8 +123,6 @@ _BOT_COMMAND_NAME_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _INT_RE = re.compile(r"^[+-]?\d+$")
 
-_spec_missing_logged = False
-
 
 def _int_or_none(value: Any) -> int | None:
     if isinstance(value, bool):
@@ -164,7 +162,7 @@ def command_entities(text: str) -> list[dict[str, Any]]:
 class LocalMessenger:
     """A local Telegram/Bale Bot API server for tests, the sandbox and benchmarks.
 
-    See the package docstring (``bot.messenger``) for the interface.
+    See the package docstring (``messenger``) for the interface.
     """
 
     def __init__(
@@ -211,20 +209,13 @@ class LocalMessenger:
         self.base_url = ""
 
         self.spec_path = Path(spec_path) if spec_path is not None else default_spec_path()
-        self.spec: ApiSpec | None = load_spec(self.spec_path)
-        self._validator = Validator(self.spec) if self.spec is not None else None
-        if self.spec is None:
-            msg = (
-                f"Bot API spec not found at {self.spec_path}: spec validation (unknown/missing "
-                "parameters, types) is skipped; other checks still run"
-            )
-            self._warn(msg)
-            global _spec_missing_logged
-            if not _spec_missing_logged:
-                _spec_missing_logged = True
-                log.warning(msg)
+        self.spec: ApiSpec = load_spec(self.spec_path)
+        self._validator = Validator(self.spec)
         if not ptb_available():
-            self._warn("python-telegram-bot is not installed: reply_markup model parsing is skipped")
+            missing = "python-telegram-bot is not installed: reply_markup model parsing is skipped"
+            if strict:  # strict checks never quietly weaken: install the project's test extra
+                raise RuntimeError(f"{missing} (pip install -e '.[test]')")
+            self._warn(missing)
 
         self._handlers: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {}
         for name in dir(self):
@@ -248,6 +239,7 @@ class LocalMessenger:
         # updates
         self._queue: list[UpdateEntry] = []
         self._next_update_id = 1
+        self._restored_message_ids: dict[int, int] = {}
         self._dup_next = 0
         self._dup_same_id = True
         self._allowed: frozenset[str] = (
@@ -407,11 +399,34 @@ class LocalMessenger:
                 last_name=info.last_name,
                 username=info.username,
                 user_id=user_id,
+                last_message_id=self._restored_message_ids.get(user_id, 0),
             )
             self._chats[user_id] = chat
         actor = MessengerUser(self, info, chat)
         self._actors[user_id] = actor
         return actor
+
+    def counters(self) -> dict[str, Any]:
+        """The ids handed out so far (the next update id, each chat's last message id), for
+        `restore_counters` in a later run against the same database (the sandbox keeps them)."""
+        last = dict(self._restored_message_ids)
+        last.update({chat_id: chat.last_message_id for chat_id, chat in self._chats.items()})
+        return {
+            "next_update_id": self._next_update_id,
+            "last_message_ids": {str(chat_id): value for chat_id, value in sorted(last.items())},
+        }
+
+    def restore_counters(self, counters: dict[str, Any]) -> None:
+        """Go on from an earlier run's `counters()`: update and message ids are never handed out
+        twice (the bot's database remembers them: a reused id is a duplicate update, or a reply
+        to another message)."""
+        self._next_update_id = max(self._next_update_id, int(counters.get("next_update_id", 1)))
+        for chat_id, value in (counters.get("last_message_ids") or {}).items():
+            cid = int(chat_id)
+            self._restored_message_ids[cid] = max(self._restored_message_ids.get(cid, 0), int(value))
+            chat = self._chats.get(cid)
+            if chat is not None:
+                chat.last_message_id = max(chat.last_message_id, int(value))
 
     def group(
         self,
@@ -440,7 +455,12 @@ class LocalMessenger:
         else:
             ctype = "supergroup" if forum or str(chat_id).startswith("-100") else "group"
         chat = Chat(
-            id=chat_id, type=ctype, title=title, username=username, is_forum=forum and ctype == "supergroup"
+            id=chat_id,
+            type=ctype,
+            title=title,
+            username=username,
+            is_forum=forum and ctype == "supergroup",
+            last_message_id=self._restored_message_ids.get(chat_id, 0),
         )
         for uid, status in (members or {}).items():
             chat.members[int(uid)] = status
@@ -598,8 +618,10 @@ class LocalMessenger:
             if reply_markup is not None:
                 if "keyboard" in reply_markup:
                     chat.reply_keyboard = reply_markup
+                    chat.reply_keyboard_message_id = sm.message_id
                 elif "remove_keyboard" in reply_markup:
                     chat.reply_keyboard = None
+                    chat.reply_keyboard_message_id = None
             chat.bot_message_ids.append(sm.message_id)
             chat.signal.fire()
         return sm
@@ -867,9 +889,7 @@ class LocalMessenger:
         name = self._handler_by_lower.get(method.lower())
         if name is not None:
             return name
-        if self._validator is not None:
-            return self._validator.canonical_method(method)
-        return None
+        return self._validator.canonical_method(method)
 
     async def call(
         self,
@@ -924,7 +944,7 @@ class LocalMessenger:
     async def _execute(
         self, method: str, rec: RecordedRequest, raw: dict[str, Any], files: dict[str, UploadedFile]
     ) -> Any:
-        known_to_spec = self.spec is not None and method in self.spec.methods
+        known_to_spec = method in self.spec.methods
         handler = self._handlers.get(method)
         if self.flavor == "bale" and bale_lacks_method(method):
             raise ApiError(404, "Not Found", violation=f"method {method} does not exist on Bale")
@@ -935,7 +955,7 @@ class LocalMessenger:
 
         params = self._attach_files(raw, files)
         problems: list[Problem] = []
-        if known_to_spec and self._validator is not None:
+        if known_to_spec:
             params, problems = self._validator.check_call(method, params)
         problems.extend(self._semantic_problems(method, params, problems))
         rec.params = params
@@ -949,7 +969,7 @@ class LocalMessenger:
                 raise _fault_error(fault)
 
         if handler is None:
-            returns = self.spec.returns.get(method, ()) if self.spec else ()
+            returns = self.spec.returns.get(method, ())
             if returns == ("Boolean",):
                 return True
             raise ApiError(
@@ -1051,7 +1071,7 @@ class LocalMessenger:
         # reply markup
         if "reply_markup" in p:
             markup = _decode(p["reply_markup"])
-            if isinstance(markup, dict) or self._validator is None:
+            if isinstance(markup, dict):
                 for msg in check_reply_markup(markup):
                     out.append(Problem("reply_markup", f"reply_markup: {msg}"))
 

@@ -1,5 +1,8 @@
 """Local messenger: a Telegram/Bale Bot API server for tests, the sandbox and benchmarks.
 
+Not part of the bot's runtime (``bot/`` never imports it, except ``python -m bot`` opening the
+terminal sandbox, ``messenger.sandbox``, when no BOT_TOKEN is set).
+
 ``LocalMessenger`` is an aiohttp server that speaks the Bot API over HTTP, so the *real* bot
 (its aiohttp session, polling loop or webhook) runs against it unchanged::
 
@@ -19,13 +22,13 @@
 
 What it checks (``strict=True``: each finding is appended to ``m.violations`` and the request
 answered 400): unknown methods and parameters, missing required parameters and wrong types
-against the Bot API spec file (``<project root>/../shared/botapi/api.min.json``, or
-``spec_path=``/``$HAMDEL_BOTAPI_SPEC``; skipped with one logged warning when absent); text over
+against the Bot API spec file (``messenger/botapi/api.min.json``, shipped with the package, or
+``spec_path=``/``$HAMDEL_BOTAPI_SPEC``; a missing file is an error, never a skip); text over
 4096 / caption over 1024 characters, empty text, unparsable ``parse_mode`` text, callback_data
 over 64 bytes, reply_markup that python-telegram-bot's models cannot parse, inline buttons
 without exactly one action; callback queries not answered within ``callback_timeout`` and
 pre-checkout queries not answered within 10 s; in the ``bale`` flavor, Telegram-only parameters
-and methods (see ``bot.messenger.flavors``).  Parameters aiogram sends that the spec file does
+and methods (see ``messenger.flavors``).  Parameters aiogram sends that the spec file does
 not know are ``m.warnings``, as are Telegram runtime errors (chat not found, message is not
 modified...).
 
@@ -49,7 +52,7 @@ updates made) and ``m.dropped_updates`` (filtered out by the bot's allowed_updat
 Bot API call in-process (as if the bot made it); ``m.set_transaction_status`` (Bale's
 inquireTransaction).
 
-Flavors: see ``bot.messenger.flavors`` for what Bale lacks.  Known limits: no inline mode,
+Flavors: see ``messenger.flavors`` for what Bale lacks.  Known limits: no inline mode,
 media groups, polls, editMessageMedia or channel posts (methods the messenger does not serve
 answer 501 and record a violation, except Boolean-returning ones which answer ``true``); group
 privacy mode is not modelled (the bot sees every group message); URLs given as files are not

@@ -1,9 +1,11 @@
 """Bot API spec loading and request validation for the local messenger.
 
-The spec is the machine-readable Bot API description kept *outside* the project at
-``<project root>/../shared/botapi/api.min.json`` (never copied into the repo).  It is
-parsed once per process and path (``load_spec`` is cached) into compact lookup tables so
-validating a request is a handful of dict look-ups.
+The spec is the machine-readable Bot API description shipped with this package at
+``messenger/botapi/api.min.json`` (Bot API 10.1, from PaulSonOfLars/telegram-bot-api-spec,
+MIT; see ``botapi/README.md``), or the file named by ``$HAMDEL_BOTAPI_SPEC``.  A missing
+file is an error (``SpecNotFoundError``): the checks never quietly weaken.  It is parsed once
+per process and path (``load_spec`` is cached) into compact lookup tables so validating a
+request is a handful of dict look-ups.
 
 Values that arrive as ``multipart/form-data`` or urlencoded are strings; top-level values
 are coerced the way Telegram does (``"123"`` -> Integer, ``"true"`` -> Boolean, JSON text
@@ -59,21 +61,19 @@ class ApiSpec:
     method_by_lower: dict[str, str] = field(default_factory=dict)
 
 
-def project_root() -> Path:
-    """The project root: the nearest parent of this file holding ``pyproject.toml``."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "pyproject.toml").is_file():
-            return parent
-    return here.parents[2]
+BUNDLED_SPEC = Path(__file__).resolve().parent / "botapi" / "api.min.json"
+
+
+class SpecNotFoundError(FileNotFoundError):
+    """The Bot API spec file is not where it was looked for."""
 
 
 def default_spec_path() -> Path:
-    """``$HAMDEL_BOTAPI_SPEC`` if set, else ``<project root>/../shared/botapi/api.min.json``."""
+    """``$HAMDEL_BOTAPI_SPEC`` if set, else the copy shipped in ``messenger/botapi/``."""
     env = os.environ.get(SPEC_ENV_VAR)
     if env:
         return Path(env)
-    return project_root().parent / "shared" / "botapi" / "api.min.json"
+    return BUNDLED_SPEC
 
 
 def _fields(raw: list[dict[str, Any]] | None) -> dict[str, FieldSpec]:
@@ -109,15 +109,18 @@ def _load_spec_cached(path: str) -> ApiSpec:
     return spec
 
 
-def load_spec(path: str | os.PathLike[str] | None = None) -> ApiSpec | None:
-    """Load (cached per process and path) the spec; ``None`` if the file is absent."""
+def load_spec(path: str | os.PathLike[str] | None = None) -> ApiSpec:
+    """Load (cached per process and path) the spec; ``SpecNotFoundError`` if the file is absent."""
     p = Path(path) if path is not None else default_spec_path()
     try:
         resolved = str(p.resolve())
     except OSError:
         resolved = str(p)
     if not os.path.isfile(resolved):
-        return None
+        source = f"${SPEC_ENV_VAR}" if path is None and os.environ.get(SPEC_ENV_VAR) else "the path given"
+        if path is None and not os.environ.get(SPEC_ENV_VAR):
+            source = "the messenger package (a broken install?)"
+        raise SpecNotFoundError(f"Bot API spec not found at {p} (from {source})")
     return _load_spec_cached(resolved)
 
 

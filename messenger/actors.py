@@ -64,6 +64,15 @@ class _ChatView:
         return self.m.transcript(self.chat)
 
     @property
+    def reply_keyboard_buttons(self) -> tuple[int | None, list[dict[str, Any]]]:
+        """(the bot message that set it, its buttons) of the reply keyboard shown now."""
+        kb = self.chat.reply_keyboard or {}
+        buttons = [
+            b if isinstance(b, dict) else {"text": str(b)} for row in kb.get("keyboard") or [] for b in row
+        ]
+        return (self.chat.reply_keyboard_message_id if buttons else None), buttons
+
+    @property
     def reply_keyboard(self) -> list[str]:
         """Texts of the reply keyboard the bot last set in this chat (empty if removed)."""
         kb = self.chat.reply_keyboard or {}

@@ -111,6 +111,7 @@ class Chat:
     bot_message_ids: list[int] = field(default_factory=list)
     all_message_ids: list[int] = field(default_factory=list)
     reply_keyboard: dict[str, Any] | None = None
+    reply_keyboard_message_id: int | None = None  # the bot message that set it
     topics: dict[int, dict[str, Any]] = field(default_factory=dict)
     actions: list[str] = field(default_factory=list)
     last_message_id: int = 0

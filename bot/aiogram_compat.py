@@ -1,0 +1,206 @@
+"""Every use of aiogram's private API, in one place.
+
+aiogram is pinned in requirements.lock and allowed as ``>=3.31,<4`` in pyproject.toml; the
+names below are not part of its public API and may change in any release. Nothing else in
+Hamdel touches an underscored aiogram name: it calls these functions instead. ``PRIVATE_API``
+lists what they rely on and ``problems()`` checks it against the installed aiogram;
+tests/test_aiogram_compat.py runs that check and drives each function, so an upgrade that
+changes one fails there, naming the attribute.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.dispatcher.event.handler import FilterObject
+from aiogram.dispatcher.event.telegram import TelegramEventObserver
+from aiogram.methods import SendMessage, TelegramMethod
+from aiogram.types import Update
+from aiogram.utils import keyboard
+from aiogram.utils.keyboard import KeyboardBuilder
+from aiogram.webhook.aiohttp_server import BaseRequestHandler
+from aiohttp.payload import Payload
+
+# (owner, attribute, what Hamdel uses it for)
+PRIVATE_API: tuple[tuple[type, str, str], ...] = (
+    (Dispatcher, "_listen_updates", "HookedDispatcher: see each polled update before it is confirmed"),
+    (Dispatcher, "_process_update", "HookedDispatcher: process a polled update through the inbox"),
+    (Dispatcher, "_polling", "its loop calls _listen_updates, _process_update, _handle_update_tasks"),
+    (Dispatcher, "_handle_update_tasks", "polling_update_tasks: wait for them on shutdown"),
+    (TelegramEventObserver, "_handler", "observer_filters: an observer's own filters"),
+    (FilterObject, "awaitable", "run_filter_on_loop: no worker thread for a pure filter"),
+    (KeyboardBuilder, "_markup", "builder_rows: the rows without aiogram's deep copy"),
+    (Router, "_parent_router", "detach_router: mount a module-level router in another app"),
+    (BaseRequestHandler, "_build_response_writer", "webhook_response_body: the webhook's answer"),
+)
+
+
+def problems() -> list[str]:
+    """What of ``PRIVATE_API`` the installed aiogram no longer has as Hamdel expects ([] = fine)."""
+    import aiogram
+
+    found: list[str] = []
+
+    def gone(owner: type, name: str, why: str) -> None:
+        found.append(
+            f"aiogram {aiogram.__version__}: {owner.__name__}.{name} changed or is gone; "
+            f"bot/aiogram_compat.py uses it for {why}"
+        )
+
+    dispatcher = Dispatcher()
+    instance_attributes = {
+        Dispatcher: dispatcher,
+        TelegramEventObserver: dispatcher.message,
+        FilterObject: FilterObject(lambda: True),
+        KeyboardBuilder: keyboard.InlineKeyboardBuilder(),  # noqa: TID251 (aiogram's own, checked here)
+        Router: Router(),
+    }
+    for owner, name, why in PRIVATE_API:
+        holder = instance_attributes.get(owner, owner)
+        if not hasattr(holder, name):
+            gone(owner, name, why)
+    checks: list[tuple[bool, type, str, str]] = [
+        (
+            inspect.isasyncgenfunction(getattr(Dispatcher, "_listen_updates", None)),
+            Dispatcher,
+            "_listen_updates",
+            "an async generator of updates",
+        ),
+        (
+            list(_parameters(Dispatcher, "_process_update"))[:4] == ["self", "bot", "update", "call_answer"],
+            Dispatcher,
+            "_process_update",
+            "(bot, update, call_answer, **kwargs)",
+        ),
+        (
+            all(
+                call in _source(Dispatcher, "_polling")
+                for call in ("self._listen_updates(", "self._process_update(", "self._handle_update_tasks")
+            ),
+            Dispatcher,
+            "_polling",
+            "the polling loop calling _listen_updates, _process_update and _handle_update_tasks",
+        ),
+        (
+            isinstance(getattr(dispatcher, "_handle_update_tasks", None), set),
+            Dispatcher,
+            "_handle_update_tasks",
+            "a set of the polling loop's update tasks",
+        ),
+        (
+            "self.awaitable" in _source(FilterObject, "call"),
+            FilterObject,
+            "awaitable",
+            "FilterObject.call awaiting the callback when `awaitable`, else a worker thread",
+        ),
+        (
+            {"bot", "result"} <= set(_parameters(BaseRequestHandler, "_build_response_writer")),
+            BaseRequestHandler,
+            "_build_response_writer",
+            "(bot, result) -> payload",
+        ),
+        (
+            getattr(SendMessage, "__api_method__", None) == "sendMessage",
+            TelegramMethod,
+            "__api_method__",
+            "the Bot API method name (bot/session.py, bot/observability.py)",
+        ),
+    ]
+    for ok, owner, name, why in checks:
+        if not ok:
+            gone(owner, name, why)
+    return sorted(set(found))
+
+
+def _parameters(owner: type, name: str) -> dict[str, inspect.Parameter]:
+    function = getattr(owner, name, None)
+    if function is None:
+        return {}
+    return dict(inspect.signature(function).parameters)
+
+
+def _source(owner: type, name: str) -> str:
+    function = getattr(owner, name, None)
+    try:
+        return inspect.getsource(function) if function is not None else ""
+    except (OSError, TypeError):
+        return ""
+
+
+class HookedDispatcher(Dispatcher):
+    """aiogram's dispatcher with two hooks into its polling loop (aiogram has none public):
+    `on_polled_update` sees each update that getUpdates returned before the next getUpdates
+    confirms it; `process_polled_update` processes one (by default as aiogram does)."""
+
+    async def on_polled_update(self, update: Update) -> None:
+        """Called for each polled update, before it is processed and before it is confirmed."""
+
+    async def process_polled_update(
+        self, bot: Bot, update: Update, call_answer: bool = True, **kwargs: Any
+    ) -> bool:
+        """One polled update; True when handled (aiogram's meaning)."""
+        return await super()._process_update(bot, update, call_answer, **kwargs)
+
+    async def _listen_updates(  # type: ignore[override]
+        self, bot: Bot, **kwargs: Any
+    ) -> AsyncGenerator[Update, None]:
+        async for update in super()._listen_updates(bot, **kwargs):
+            await self.on_polled_update(update)
+            yield update
+
+    async def _process_update(
+        self, bot: Bot, update: Update, call_answer: bool = True, **kwargs: Any
+    ) -> bool:
+        return await self.process_polled_update(bot, update, call_answer, **kwargs)
+
+
+def polling_update_tasks(dispatcher: Dispatcher) -> set[asyncio.Task[Any]]:
+    """The tasks of the updates the polling loop is processing now."""
+    return set(getattr(dispatcher, "_handle_update_tasks", ()))
+
+
+def observer_filters(observer: TelegramEventObserver) -> list[Any]:
+    """The filters set on the observer itself (``router.message.filter(...)``)."""
+    return [*(observer._handler.filters or ())]
+
+
+def run_filter_on_loop(item: FilterObject) -> bool:
+    """Make aiogram call a plain-function filter on the event loop instead of in a worker
+    thread (``asyncio.to_thread``). True when the filter was changed (False: already async)."""
+    if item.awaitable:
+        return False
+    item.callback = _awaitable(item.callback)
+    item.awaitable = True
+    return True
+
+
+def _awaitable(function: Any) -> Any:
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+
+    return call
+
+
+def builder_rows(builder: KeyboardBuilder[Any]) -> list[list[Any]]:
+    """The builder's rows, copied; the buttons shared (aiogram's `export` deep-copies them)."""
+    return [list(row) for row in builder._markup]
+
+
+def detach_router(router: Router) -> None:
+    """Take a router out of its parent so that it can be included elsewhere (aiogram allows
+    one parent per router and has no public way to leave it)."""
+    parent = router.parent_router
+    if parent is not None:
+        parent.sub_routers.remove(router)
+        router._parent_router = None
+
+
+def webhook_response_body(
+    handler: BaseRequestHandler, bot: Bot, result: TelegramMethod[Any] | None
+) -> Payload:
+    """The webhook's HTTP answer as aiogram writes it (a method call in the answer, or `{}`)."""
+    return handler._build_response_writer(bot=bot, result=result)

@@ -1,0 +1,51 @@
+"""services.tfidf against figures worked out by hand from the TF-IDF definition it implements
+(scikit-learn's defaults with sublinear tf)."""
+
+import math
+
+import pytest
+
+from services.tfidf import TfidfIndex, char_wb_ngrams
+
+
+def test_char_wb_ngrams_pad_words_and_count_a_short_word_once() -> None:
+    assert char_wb_ngrams("ab", 2, 5) == [" a", "ab", "b ", " ab", "ab ", " ab "]
+    assert char_wb_ngrams("a  b", 2, 3) == [" a", "a ", " a ", " b", "b ", " b "]
+    assert char_wb_ngrams("", 2, 5) == []
+
+
+def test_weights_and_similarities_by_hand() -> None:
+    # Three documents; "a" is everywhere (idf 1), "b" in two, "c" in one.
+    index = TfidfIndex(["a a b", "a b", "a c"], str.split)
+    idf_b = math.log(4 / 3) + 1
+    idf_c = math.log(4 / 2) + 1
+    assert index.idf[index.vocabulary["a"]] == pytest.approx(1.0, abs=1e-12)
+    assert index.idf[index.vocabulary["b"]] == pytest.approx(idf_b, abs=1e-12)
+    # Query "b": a unit vector on "b" alone, so each similarity is the document's "b" weight.
+    doc0 = (1 + math.log(2), idf_b)  # "a" twice (sublinear tf), "b" once
+    doc1 = (1.0, idf_b)
+    expected = [doc0[1] / math.hypot(*doc0), doc1[1] / math.hypot(*doc1), 0.0]
+    assert index.similarities("b b") == pytest.approx(expected, abs=1e-12)
+    # Query "a c": both terms, unknown ones ignored.
+    q = (1.0, idf_c)
+    norm_q = math.hypot(*q)
+    doc2 = (1.0, idf_c)
+    expected = [
+        doc0[0] / math.hypot(*doc0) / norm_q,
+        doc1[0] / math.hypot(*doc1) / norm_q,
+        (doc2[0] * q[0] + doc2[1] * q[1]) / math.hypot(*doc2) / norm_q,
+    ]
+    assert index.similarities("a c zzz") == pytest.approx(expected, abs=1e-12)
+    assert index.similarities("c")[2] == pytest.approx(idf_c / math.hypot(*doc2), abs=1e-12)
+
+
+def test_unknown_or_empty_query_scores_nothing() -> None:
+    index = TfidfIndex(["a b", "c"], str.split)
+    assert index.similarities("zzz").tolist() == [0.0, 0.0]
+    assert index.similarities("").tolist() == [0.0, 0.0]
+    assert index.vector("") == {}
+
+
+def test_a_document_equal_to_the_query_scores_one() -> None:
+    index = TfidfIndex(["jahizie madarek", "resid gom shod", "madarek"], lambda t: char_wb_ngrams(t))
+    assert index.similarities("resid gom shod")[1] == pytest.approx(1.0, abs=1e-12)

@@ -1,0 +1,149 @@
+"""aiogram's private API that Hamdel relies on (bot/aiogram_compat.py) is still there and still
+behaves as the wrappers expect. An aiogram upgrade that changes one fails here, naming it."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Bot, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.dispatcher.event.handler import FilterObject
+from aiogram.methods import SendMessage
+from aiogram.types import InlineKeyboardButton, Message, Update
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp.payload import Payload
+
+from bot import aiogram_compat
+from bot.aiogram_compat import (
+    HookedDispatcher,
+    builder_rows,
+    detach_router,
+    observer_filters,
+    polling_update_tasks,
+    run_filter_on_loop,
+    webhook_response_body,
+)
+from bot.ui import InlineKeyboardBuilder
+from messenger import LocalMessenger
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456:TEST"
+
+
+def test_the_private_api_hamdel_uses_is_as_expected() -> None:
+    found = aiogram_compat.problems()
+    assert found == [], "aiogram changed what bot/aiogram_compat.py relies on:\n" + "\n".join(found)
+
+
+def test_no_other_module_touches_aiogram_private_names() -> None:
+    names = "|".join(name.lstrip("_") for _, name, _ in aiogram_compat.PRIVATE_API if name.startswith("_"))
+    pattern = re.compile(rf"\._(?:{names})\b")
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for folder in ("bot", "handlers", "services", "models")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if path.name != "aiogram_compat.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert offenders == []
+
+
+async def test_polling_hooks_see_every_update_before_it_is_processed() -> None:
+    messenger = LocalMessenger(flavor="telegram", token=TOKEN)
+    await messenger.start()
+    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(messenger.base_url)))
+    seen: list[int] = []
+    processed: list[int] = []
+    release = asyncio.Event()
+
+    class Recording(HookedDispatcher):
+        async def on_polled_update(self, update: Update) -> None:
+            seen.append(update.update_id)
+
+        async def process_polled_update(
+            self, bot: Bot, update: Update, call_answer: bool = True, **kwargs: Any
+        ) -> bool:
+            assert update.update_id in seen, "processed before the polling hook saw it"
+            processed.append(update.update_id)
+            return await super().process_polled_update(bot, update, call_answer, **kwargs)
+
+    dispatcher = Recording()
+
+    @dispatcher.message()
+    async def answer(message: Message) -> None:
+        await release.wait()
+        await message.answer("pong")
+
+    polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1))
+    try:
+        user = messenger.user(1001, "سارا")
+        await user.send("ping")
+        for _ in range(500):
+            if polling_update_tasks(dispatcher):
+                break
+            await asyncio.sleep(0.01)
+        assert len(polling_update_tasks(dispatcher)) == 1, "the polling loop's update task is not visible"
+        release.set()
+        await user.wait_until(lambda u: u.last_text == "pong")
+        assert seen == processed == [messenger.updates[0]["update_id"]]
+    finally:
+        await dispatcher.stop_polling()
+        await asyncio.wait_for(polling, timeout=10)
+        await bot.session.close()
+        await messenger.stop()
+
+
+async def test_a_plain_filter_runs_on_the_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    router = Router()
+    router.message.filter(lambda message: message == "ok")
+    (item,) = observer_filters(router.message)
+    assert isinstance(item, FilterObject) and not item.awaitable
+
+    async def no_thread(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("aiogram ran the filter in a worker thread")
+
+    monkeypatch.setattr(asyncio, "to_thread", no_thread)
+    assert run_filter_on_loop(item) is True
+    assert run_filter_on_loop(item) is False  # idempotent
+    assert await item.call("ok") is True
+    assert await item.call("no") is False
+
+
+def test_builder_rows_share_the_buttons() -> None:
+    button = InlineKeyboardButton(text="۱", callback_data="one")
+    builder = InlineKeyboardBuilder()
+    builder.add(button, InlineKeyboardButton(text="۲", callback_data="two"))
+    builder.adjust(1)
+    rows = builder_rows(builder)
+    assert [[b.text for b in row] for row in rows] == [["۱"], ["۲"]]
+    assert rows[0][0] is button
+    assert builder.as_markup().inline_keyboard[0][0].callback_data == "one"
+
+
+def test_a_detached_router_can_be_mounted_again() -> None:
+    child, first, second = Router(name="child"), Router(name="first"), Router(name="second")
+    first.include_router(child)
+    detach_router(child)
+    assert child.parent_router is None and first.sub_routers == []
+    second.include_router(child)
+    assert child.parent_router is second
+    detach_router(Router())  # a router without a parent: nothing to do
+
+
+async def test_webhook_response_body() -> None:
+    bot = Bot(TOKEN)
+    try:
+        handler = SimpleRequestHandler(HookedDispatcher(), bot)
+        empty = webhook_response_body(handler, bot, None)
+        call = webhook_response_body(handler, bot, SendMessage(chat_id=1, text="سلام"))
+        assert isinstance(empty, Payload) and isinstance(call, Payload)
+        assert empty.size == 2  # "{}"
+        assert call.size != 2
+    finally:
+        await bot.session.close()
