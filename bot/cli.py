@@ -2,11 +2,15 @@
 
     python -m bot admin roles
     python -m bot admin grant 12345678 campaign_manager
+    python -m bot admin grant 12345678 admin [--yes] [--force]
     python -m bot admin revoke 12345678 campaign_manager
     python -m bot admin export donations --from 1405/01/01 --to 1405/09/30 [--campaign 3] [--format xlsx] [--output FILE]
 
-Every change is written to the audit log as done by "the command line" (actor 0) with the
-operating-system user and host in the note. Texts follow DEFAULT_LOCALE. Exporters come from the
+Roles change through the same service as /grant in the chat (`services.roles.change_role`): only
+people who have used the bot get a role, and granting admin asks to confirm (`--yes` answers it);
+`--force` grants to an id the bot has never seen — the bootstrap of the first admin. Every change
+is written to the audit log as done by the command line (actor 0) with the operating-system user
+and host in the note. Texts follow DEFAULT_LOCALE. Exporters come from the
 registry the features fill when they are imported (`services.exports`). Application statuses
 are imported with `python -m bot import-statuses FILE` (handlers/status.py).
 """
@@ -28,7 +32,6 @@ if TYPE_CHECKING:
     from bot.i18n import Translator
     from bot.settings import Settings
 
-CLI_ACTOR = 0
 ROLES = ("admin", "campaign_manager", "operator")
 
 
@@ -40,6 +43,16 @@ def add_parser(commands: Any) -> None:
         command = sub.add_parser(name, help=f"{name} a role")
         command.add_argument("user_id", help="the person's numeric user id on this platform")
         command.add_argument("role", choices=ROLES)
+        if name == "grant":
+            command.add_argument(
+                "--yes", action="store_true", help="grant admin without asking to confirm (scripts)"
+            )
+            command.add_argument(
+                "--force",
+                action="store_true",
+                help="also for an id that has never used the bot (the first admin, before the bot"
+                " is running); implies --yes",
+            )
     export = sub.add_parser(
         "export", help="write an export file (donations, audit, and what features register)"
     )
@@ -97,7 +110,7 @@ async def _dispatch(
     if command == "roles":
         return await _roles(session, settings, t)
     if command in ("grant", "revoke"):
-        return await _grant_or_revoke(session, settings, t, command, args.user_id, args.role)
+        return await _grant_or_revoke(session, settings, t, args)
     if command == "export":
         return await _export(session, t, args, platform)
     return 2
@@ -121,51 +134,58 @@ async def _roles(session: AsyncSession, settings: Settings, t: Translator) -> in
 
 
 async def _grant_or_revoke(
-    session: AsyncSession, settings: Settings, t: Translator, command: str, raw_id: str, raw_role: str
+    session: AsyncSession, settings: Settings, t: Translator, args: argparse.Namespace
 ) -> int:
     from handlers.admin import parse_user_id, role_name
-    from services import audit, roles
-    from services.roles import Role
+    from services import roles
+    from services.audit import CLI_ACTOR
+    from services.roles import Role, RoleChangeOutcome
 
-    user_id = parse_user_id(raw_id)
+    user_id = parse_user_id(args.user_id)
     if user_id is None:
         _say(t("admin-roles-bad-person"), error=True)
         return 2
-    role = Role(raw_role)
-    platform = settings.platform.value
-    before = sorted(
-        r.value
-        for r in await roles.roles_of(
-            session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids
-        )
-    )
-    if command == "grant":
-        changed = await roles.grant(session, platform=platform, user_id=user_id, role=role, granted_by=None)
-        message = "admin-roles-granted" if changed else "admin-roles-already"
-    else:
-        changed = await roles.revoke(session, platform=platform, user_id=user_id, role=role)
-        message = "admin-roles-revoked" if changed else "admin-roles-not-held"
-        if not changed and role == Role.ADMIN and user_id in settings.staff.admin_ids:
-            message = "admin-roles-from-settings"
-    if changed:
-        after = sorted(
-            r.value
-            for r in await roles.roles_of(
-                session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids
-            )
-        )
-        await audit.record(
+    role = Role(args.role)
+    give = args.admin_command == "grant"
+    force = give and args.force
+
+    async def change(confirmed: bool) -> roles.RoleChange:
+        return await roles.change_role(
             session,
-            platform=platform,
+            platform=settings.platform.value,
             actor_id=CLI_ACTOR,
-            action=f"role.{command}",
-            target=f"user:{user_id}",
-            before={"roles": before},
-            after={"roles": after},
+            user_id=user_id,
+            role=role,
+            give=give,
+            admin_ids=settings.staff.admin_ids,
+            confirmed=confirmed,
+            allow_unknown=force,
             note=_note(),
         )
-    _say(t(message, user_id=str(user_id), role=role_name(t, role)))
-    return 0 if changed else 1
+
+    result = await change(confirmed=force or (give and args.yes))
+    if result.outcome == RoleChangeOutcome.NEEDS_CONFIRMATION:
+        question = t("admin-roles-confirm-admin", user_id=str(user_id))
+        await session.rollback()  # hold no transaction open while a person thinks
+        if not sys.stdin.isatty():
+            _say(question + "\n" + t("cli-confirm-with-yes"), error=True)
+            return 1
+        if not _confirmed(await asyncio.to_thread(input, f"{question} {t('cli-yes-no')} ")):
+            _say(t("cli-not-confirmed"), error=True)
+            return 1
+        result = await change(confirmed=True)
+    text = t(
+        f"admin-roles-{result.outcome.value.replace('_', '-')}", user_id=str(user_id), role=role_name(t, role)
+    )
+    if result.outcome == RoleChangeOutcome.UNKNOWN_USER:
+        text += "\n" + t("cli-force-hint")
+    _say(text, error=not result.changed)
+    return 0 if result.changed else 1
+
+
+def _confirmed(answer: str) -> bool:
+    """A typed yes, in either language."""
+    return answer.strip().lower() in {"y", "yes", "بله", "آره", "بلی"}
 
 
 async def _export(session: AsyncSession, t: Translator, args: argparse.Namespace, platform: str) -> int:
@@ -213,7 +233,7 @@ async def _export(session: AsyncSession, t: Translator, args: argparse.Namespace
     await audit.record(
         session,
         platform=platform,
-        actor_id=CLI_ACTOR,
+        actor_id=audit.CLI_ACTOR,
         action=f"export.{exporter.name}"[:64],
         after={
             "rows": len(table.rows),

@@ -92,14 +92,15 @@ class I18n:
 
 
 def _localize(locale: str, args: Mapping[str, Any]) -> dict[str, Any]:
-    """Integers become grouped strings (Persian digits in fa); strings get Persian digits only
-    when they are purely numeric; other values pass through."""
+    """Integers become grouped strings with Persian digits in fa; elsewhere they stay numbers, so
+    Fluent groups them and its plural selectors work ("1 donor", "2 donors"). Strings get
+    Persian digits only when they are purely numeric; other values pass through."""
     result: dict[str, Any] = {}
     for name, value in args.items():
         if isinstance(value, bool):
             result[name] = str(value)
         elif isinstance(value, int):
-            result[name] = format_number(value, locale)
+            result[name] = format_number(value, locale) if locale == "fa" else value
         elif isinstance(value, str) and locale == "fa" and value.isascii() and value.isdigit():
             result[name] = to_fa_digits(value)
         else:

@@ -6,9 +6,11 @@ without the role is refused at the moment it arrives, answered briefly and audit
 
 from __future__ import annotations
 
+import json
 import logging
 import platform as host_platform
 import re
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, F, Router
@@ -29,10 +31,14 @@ from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, cancel_button, show
+from models.broadcasts import SegmentKind
 from models.staff import AuditEntry, StaffRole
-from services import audit, health, roles
-from services.persian import format_datetime, to_ascii_digits
-from services.roles import Role
+from services import broadcasts, health, regions, roles
+from services import exports as exports_registry
+from services.audit import CLI_ACTOR
+from services.broadcasts import Segment
+from services.persian import format_datetime, format_number, format_toman, to_ascii_digits, to_fa_digits
+from services.roles import Role, RoleChange, RoleChangeOutcome
 
 if TYPE_CHECKING:
     from bot.app import HamdelApp
@@ -47,6 +53,8 @@ ROLES_SHOWN = 40
 # own section's button (AdminMenu with their key) behind their own RequireRole.
 SECTIONS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("campaigns", "admin-menu-campaigns", frozenset({Role.ADMIN, Role.CAMPAIGN_MANAGER})),
+    ("broadcast", "admin-menu-broadcast", frozenset({Role.ADMIN, Role.CAMPAIGN_MANAGER})),
+    ("statuses", "admin-menu-statuses", frozenset({Role.ADMIN})),
     ("stats", "admin-menu-stats", frozenset(STAFF_ROLES)),
     ("export", "admin-menu-export", frozenset(STAFF_ROLES)),
     ("audit", "admin-menu-audit", frozenset({Role.ADMIN})),
@@ -68,7 +76,7 @@ class AdminMenu(CallbackData, prefix="adm"):
 
 
 class RoleAction(CallbackData, prefix="rol"):
-    action: str  # add | pick | rm | rmok | list
+    action: str  # add | pick | adminok | rm | rmok | list
     user_id: CallbackInt = 0
     role: str = ""
 
@@ -269,92 +277,81 @@ def _forwarded_id(message: Message) -> int | None:
 
 
 @admin_router.message(StateFilter(RolesForm.person), not_command)
-async def roles_person(message: Message, state: FSMContext, t: Translator) -> None:
+async def roles_person(
+    message: Message, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile
+) -> None:
     user_id = _forwarded_id(message) or parse_user_id(message.text)
     if user_id is None:
         key = "admin-roles-forward-hidden" if message.forward_origin is not None else "admin-roles-bad-person"
         await message.answer(t(key))
         return
+    if not await roles.is_known(session, platform=_platform(profile), user_id=user_id):
+        await message.answer(t("admin-roles-unknown-user", user_id=str(user_id)))
+        return  # still waiting for an id: another one, or Cancel
     await state.clear()
     await message.answer(t("admin-roles-pick", user_id=str(user_id)), reply_markup=_role_choices(t, user_id))
 
 
-async def _grant(
+def _role_change_text(t: Translator, change: RoleChange, user_id: int, role: Role) -> str:
+    """What the admin is told about a role change, in their language."""
+    key = {
+        RoleChangeOutcome.GRANTED: "admin-roles-granted",
+        RoleChangeOutcome.REVOKED: "admin-roles-revoked",
+        RoleChangeOutcome.UNKNOWN_USER: "admin-roles-unknown-user",
+        RoleChangeOutcome.NEEDS_CONFIRMATION: "admin-roles-confirm-admin",
+        RoleChangeOutcome.ALREADY: "admin-roles-already",
+        RoleChangeOutcome.NOT_HELD: "admin-roles-not-held",
+        RoleChangeOutcome.FROM_SETTINGS: "admin-roles-from-settings",
+        RoleChangeOutcome.NOT_SELF: "admin-roles-not-self",
+    }[change.outcome]
+    return t(key, user_id=str(user_id), role=role_name(t, role))
+
+
+def _confirm_admin(t: Translator, user_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("common-yes"), callback_data=RoleAction(action="adminok", user_id=user_id, role="admin")
+    )
+    builder.button(text=t("common-no"), callback_data=RoleAction(action="list"))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+async def _change(
     session: AsyncSession,
     bot: Bot,
     t: Translator,
     settings: Settings,
     profile: PlatformProfile,
-    actor_id: int,
-    user_id: int,
-    role: Role,
     app: HamdelApp,
-) -> str:
-    platform = _platform(profile)
-    before = sorted(
-        r.value
-        for r in await roles.roles_of(
-            session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids
-        )
-    )
-    if not await roles.grant(session, platform=platform, user_id=user_id, role=role, granted_by=actor_id):
-        return t("admin-roles-already", user_id=str(user_id), role=role_name(t, role))
-    await audit.record(
-        session,
-        platform=platform,
-        actor_id=actor_id,
-        action="role.grant",
-        target=f"user:{user_id}",
-        before={"roles": before},
-        after={"roles": sorted({*before, role.value})},
-    )
-    await session.commit()  # durable before we tell the person
-    person_t = app.i18n.translator(settings.locale.default_locale)
-    try:
-        await bot.send_message(user_id, person_t("admin-roles-you-got", role=role_name(person_t, role)))
-    except TelegramAPIError as error:  # they have not started the bot yet, or blocked it
-        logger.info("could not tell %s about their new role: %s", user_id, error)
-    return t("admin-roles-granted", user_id=str(user_id), role=role_name(t, role))
-
-
-async def _revoke(
-    session: AsyncSession,
-    t: Translator,
-    settings: Settings,
-    profile: PlatformProfile,
+    *,
     actor_id: int,
     user_id: int,
     role: Role,
-) -> str:
-    platform = _platform(profile)
-    if user_id == actor_id and role == Role.ADMIN:
-        return t("admin-roles-not-self")
-    if role == Role.ADMIN and user_id in settings.staff.admin_ids:
-        return t("admin-roles-from-settings", user_id=str(user_id))
-    before = sorted(
-        r.value
-        for r in await roles.roles_of(
-            session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids
-        )
-    )
-    if not await roles.revoke(session, platform=platform, user_id=user_id, role=role):
-        return t("admin-roles-not-held", user_id=str(user_id), role=role_name(t, role))
-    after = sorted(
-        r.value
-        for r in await roles.roles_of(
-            session, platform=platform, user_id=user_id, admin_ids=settings.staff.admin_ids
-        )
-    )
-    await audit.record(
+    give: bool,
+    confirmed: bool = False,
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Change a role through the one service; the text and buttons to show the admin."""
+    change = await roles.change_role(
         session,
-        platform=platform,
+        platform=_platform(profile),
         actor_id=actor_id,
-        action="role.revoke",
-        target=f"user:{user_id}",
-        before={"roles": before},
-        after={"roles": after},
+        user_id=user_id,
+        role=role,
+        give=give,
+        admin_ids=settings.staff.admin_ids,
+        confirmed=confirmed,
     )
-    return t("admin-roles-revoked", user_id=str(user_id), role=role_name(t, role))
+    text = _role_change_text(t, change, user_id, role)
+    if change.outcome == RoleChangeOutcome.NEEDS_CONFIRMATION:
+        return text, _confirm_admin(t, user_id)
+    if change.outcome == RoleChangeOutcome.GRANTED:
+        person_t = app.i18n.translator(settings.locale.default_locale)
+        try:
+            await bot.send_message(user_id, person_t("admin-roles-you-got", role=role_name(person_t, role)))
+        except TelegramAPIError as error:  # they blocked the bot since
+            logger.info("could not tell %s about their new role: %s", user_id, error)
+    return text, _after_change(t)
 
 
 def _after_change(t: Translator) -> InlineKeyboardMarkup:
@@ -363,7 +360,7 @@ def _after_change(t: Translator) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-@admin_router.callback_query(RoleAction.filter(F.action == "pick"))
+@admin_router.callback_query(RoleAction.filter(F.action.in_({"pick", "adminok"})))
 async def roles_pick(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
@@ -379,10 +376,20 @@ async def roles_pick(
     if role is None or callback_data.user_id <= 0:
         alert(callback_answer, t("admin-stale"))
         return
-    text = await _grant(
-        session, bot, t, settings, profile, query.from_user.id, callback_data.user_id, role, app
+    text, markup = await _change(
+        session,
+        bot,
+        t,
+        settings,
+        profile,
+        app,
+        actor_id=query.from_user.id,
+        user_id=callback_data.user_id,
+        role=role,
+        give=True,
+        confirmed=callback_data.action == "adminok" and role == Role.ADMIN,
     )
-    await show(query, text, _after_change(t), profile)
+    await show(query, text, markup, profile)
 
 
 @admin_router.callback_query(RoleAction.filter(F.action == "rm"))
@@ -418,16 +425,29 @@ async def roles_remove(
     callback_answer: CallbackAnswer,
     callback_data: RoleAction,
     session: AsyncSession,
+    bot: Bot,
     t: Translator,
     settings: Settings,
     profile: PlatformProfile,
+    app: HamdelApp,
 ) -> None:
     role = parse_role(callback_data.role)
     if role is None:
         alert(callback_answer, t("admin-stale"))
         return
-    text = await _revoke(session, t, settings, profile, query.from_user.id, callback_data.user_id, role)
-    await show(query, text, _after_change(t), profile)
+    text, markup = await _change(
+        session,
+        bot,
+        t,
+        settings,
+        profile,
+        app,
+        actor_id=query.from_user.id,
+        user_id=callback_data.user_id,
+        role=role,
+        give=False,
+    )
+    await show(query, text, markup, profile)
 
 
 @admin_router.message(Command("grant", "revoke"))
@@ -448,51 +468,172 @@ async def grant_command(
         await message.answer(t("admin-roles-usage", command=command.command))
         return
     assert message.from_user is not None
-    if command.command == "grant":
-        text = await _grant(session, bot, t, settings, profile, message.from_user.id, user_id, role, app)
-    else:
-        text = await _revoke(session, t, settings, profile, message.from_user.id, user_id, role)
-    await message.answer(text)
+    text, markup = await _change(
+        session,
+        bot,
+        t,
+        settings,
+        profile,
+        app,
+        actor_id=message.from_user.id,
+        user_id=user_id,
+        role=role,
+        give=command.command == "grant",
+    )
+    await message.answer(text, reply_markup=markup)
 
 
 # --- audit log ----------------------------------------------------------------------------------
 
 
-def _short(value: Any) -> str:
+def _short(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _label(t: Translator, prefix: str, name: str) -> str | None:
+    key = f"{prefix}-{_slug(name)}"
+    return t(key) if key in t.i18n.keys(t.locale) else None
+
+
+# Whose status a recorded "status" is, by the action's first part: the names staff see elsewhere.
+STATUS_NAMES = {"campaign": "campadm-status", "ticket": "complaints-status", "broadcast": "broadcast-status"}
+
+
+def _moment(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def _value_text(session: AsyncSession, t: Translator, action: str, field: str, value: Any) -> str:
+    """One recorded value as staff read it: names instead of codes, Jalali dates, toman, ۰–۹."""
+    if value is None or value == "" or value == []:
+        return t("audit-none")
+    if isinstance(value, bool):
+        return t("common-yes") if value else t("common-no")
+    if field == "roles" and isinstance(value, list):
+        names = [role_name(t, r) if r in Role._value2member_map_ else str(r) for r in value]
+        return ("، " if t.locale == "fa" else ", ").join(names)
+    if isinstance(value, int):
+        if field.endswith("_rials"):
+            return format_toman(value, t.locale)
+        return _digits(t, value) if field.endswith("_id") else format_number(value, t.locale)
     text = str(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+    if field == "status":
+        prefix = STATUS_NAMES.get(action.split(".", 1)[0])
+        key = f"{prefix}-{text}"
+        return t(key) if prefix and key in t.i18n.keys(t.locale) else text
+    if field == "purpose":
+        return _label(t, "campadm-purpose", text) or text
+    if field in ("province_id", "county_id", "province", "county"):
+        province = regions.default_regions().find_province(text)
+        county = regions.default_regions().find_county(text)
+        place = province or county
+        return place.name(t.locale) if place is not None else text
+    if field == "segment" and ":" in text:
+        kind, _, segment_value = text.partition(":")
+        if kind in SegmentKind._value2member_map_:
+            return await broadcasts.describe_segment(
+                session, Segment(SegmentKind(kind), segment_value or None), t, t.locale
+            )
+    if field == "format":
+        return text.upper()
+    if field == "image_file_id":
+        return t("campadm-image-yes")
+    moment = _moment(text) if re.match(r"\d{4}-\d{2}-\d{2}", text) else None
+    if moment is not None:
+        return format_datetime(moment, t.locale)
+    return _short(to_fa_digits(text) if t.locale == "fa" else text)
 
 
-def _changes(entry: AuditEntry) -> str:
+def _digits(t: Translator, value: int) -> str:
+    """An id: no thousands separators, Persian digits in fa."""
+    return to_fa_digits(value) if t.locale == "fa" else str(value)
+
+
+def _field_name(t: Translator, field: str) -> str:
+    return _label(t, "audit-field", field) or field
+
+
+async def _changes(session: AsyncSession, t: Translator, entry: AuditEntry) -> list[str]:
+    """«مبلغ هدف: ۱٬۰۰۰ تومان → ۲٬۰۰۰ تومان», one line per changed field (at most four)."""
     before, after = entry.before or {}, entry.after or {}
+    note = _note_fields(entry)
+    after = {**after, **note}
     keys = list(dict.fromkeys([*after.keys(), *before.keys()]))[:4]
-    parts = []
+    lines = []
     for key in keys:
+        name = _field_name(t, key)
         if key in before and key in after:
-            parts.append(f"{key}: {_short(before[key])} → {_short(after[key])}")
+            old = await _value_text(session, t, entry.action, key, before[key])
+            new = await _value_text(session, t, entry.action, key, after[key])
+            lines.append(f"{name}: {old} → {new}")
         elif key in after:
-            parts.append(f"{key}: {_short(after[key])}")
+            lines.append(f"{name}: {await _value_text(session, t, entry.action, key, after[key])}")
         else:
-            parts.append(f"{key}: {_short(before[key])} → ∅")
-    return "؛ ".join(parts)
+            lines.append(
+                f"{name}: {await _value_text(session, t, entry.action, key, before[key])} → {t('audit-none')}"
+            )
+    return lines
+
+
+def _note_fields(entry: AuditEntry) -> dict[str, Any]:
+    """A note recorded as a JSON object (a search's filters) is shown as fields."""
+    if not entry.note or not entry.note.startswith("{"):
+        return {}
+    try:
+        fields = json.loads(entry.note)
+    except ValueError:
+        return {}
+    return fields if isinstance(fields, dict) else {}
+
+
+def _note_text(t: Translator, entry: AuditEntry) -> str | None:
+    """The free-text note, if it says something to staff: the command line's machine user and
+    host stay in the database (and the audit export), not on the screen."""
+    if not entry.note or entry.actor_id == CLI_ACTOR or _note_fields(entry):
+        return None
+    return _label(t, "audit-note", entry.note) or _short(entry.note)
+
+
+def _actor_text(t: Translator, actor_id: int) -> str:
+    return t("audit-actor-cli") if actor_id == CLI_ACTOR else t("audit-actor-user", id=_digits(t, actor_id))
+
+
+def _target_text(t: Translator, target: str | None) -> str:
+    """«user:12» → «کاربر ۱۲», «campaign:3» → «پویش ۳»; a ticket number stays as it is."""
+    if not target:
+        return t("audit-none")
+    kind, _, ident = target.partition(":")
+    key = f"audit-target-{_slug(kind)}"
+    if ident and key in t.i18n.keys(t.locale):
+        return t(key, id=to_fa_digits(ident) if t.locale == "fa" else ident)
+    return to_fa_digits(target) if t.locale == "fa" else target
 
 
 def _action_text(t: Translator, action: str) -> str:
     """«message:/stats» → «پیام «/stats»», «campaign.activate» → «فعال کردن پویش», «export.tickets»
-    → «خروجی «tickets»»; unknown actions are shown as recorded."""
-    known = t.i18n.keys(t.locale)
-
-    def key(name: str) -> str:
-        return "audit-action-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
+    → «خروجی «درخواست‌ها»»; unknown actions are shown as recorded."""
+    whole = _label(t, "audit-action", action)
+    if whole is not None:
+        return whole
     if ":" in action:
         head, detail = action.split(":", 1)
-    elif key(action) in known:
-        return t(key(action))
     else:
         head, _, detail = action.partition(".")
-    if key(head) in known:
-        return t(key(head)) + (f" «{detail}»" if detail else "")
+    if head == "export":
+        exporter = exports_registry.get_exporter(detail)
+        if exporter is not None:
+            detail = t(exporter.title_key)
+    label = _label(t, "audit-action", head)
+    if label is not None:
+        return label + (f" «{detail}»" if detail else "")
     return action
 
 
@@ -518,16 +659,15 @@ async def _audit_screen(
             "audit-line",
             mark="✅" if e.allowed else "⛔",
             when=format_datetime(e.at, t.locale),
-            actor=str(e.actor_id),
+            actor=_actor_text(t, e.actor_id),
             action=_action_text(t, e.action),
-            target=e.target or "—",
+            target=_target_text(t, e.target),
         )
-        changes = _changes(e)
-        if changes:
-            line += "\n   " + changes
-        if e.note:
-            line += "\n   " + _short(e.note)
-        lines.append(line)
+        details = await _changes(session, t, e)
+        note = _note_text(t, e)
+        if note:
+            details.append(note)
+        lines.append("\n   ".join([line, *details]))
     header = t("audit-title-person", actor=str(actor)) if actor else t("audit-title")
     body = "\n\n".join(lines) if lines else t("audit-empty")
     text = f"{header}\n{t('audit-page', page=page + 1, pages=pages, count=total)}\n\n{body}"

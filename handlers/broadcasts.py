@@ -36,6 +36,7 @@ from bot.i18n import I18n, Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, callback_int, cancel_button
+from handlers.admin import AdminMenu
 from handlers.donations import release
 from handlers.subscriptions import alert, render_broadcast, show_screen, toast
 from models.broadcasts import Broadcast, BroadcastStatus, ButtonKind, SegmentKind, Topic
@@ -275,7 +276,10 @@ class AiogramSender:
 class AiogramProgressSink:
     """The author's progress message. Telegram: one message, edited (text and buttons). Bale,
     where editing a message with buttons is unreliable: a text-only progress message that is
-    edited, and the buttons in a separate message sent once."""
+    edited, and the buttons in a separate message sent once (deleted at the end).
+
+    The completion report is shown exactly once: the progress message becomes the report, or,
+    where it cannot be edited (gone, too old), one new message carries it."""
 
     def __init__(self, bot: Bot, i18n: I18n, profile: PlatformProfile) -> None:
         self.bot = bot
@@ -298,15 +302,12 @@ class AiogramProgressSink:
         if self.profile.can_edit_keyboards:
             markup = None if final else progress_keyboard(progress, t)
             message_id = await self._edit_or_send(chat, progress.progress_message_id, text, markup)
-            if final:
-                await self._send(chat, text, None)
             return ProgressMessages(message_id, progress.control_message_id)
         message_id = await self._edit_or_send(chat, progress.progress_message_id, text, None)
         control = progress.control_message_id
         if final:
             if control is not None:
                 await self._delete(chat, control)
-            await self._send(chat, text, None)
             return ProgressMessages(message_id, None)
         if control is None:
             markup = progress_keyboard(progress, t)
@@ -451,6 +452,16 @@ async def broadcast_command(message: Message, state: FSMContext, t: Translator) 
     await message.answer(t("broadcast-home"), reply_markup=_home_keyboard(t))
 
 
+@router.callback_query(AdminMenu.filter(F.section == "broadcast"))
+async def broadcast_menu_button(
+    query: CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
+) -> None:
+    """The staff menu's «📣 پیام همگانی»: the same screen as /broadcast."""
+    await state.clear()
+    await release()
+    await show_screen(query, t("broadcast-home"), _home_keyboard(t), profile)
+
+
 async def _draft(state: FSMContext, session: AsyncSession, user: UserRecord) -> Broadcast | None:
     data = await state.get_data()
     draft_id = data.get("draft")
@@ -515,8 +526,8 @@ def _text_problem(
     if problem is ContentProblem.EMPTY:
         return t("broadcast-empty-text")
     if problem is ContentProblem.CAPTION_TOO_LONG:
-        return t("broadcast-caption-too-long", limit=profile.max_caption_length, length=_number(length, t))
-    return t("broadcast-too-long", limit=profile.max_text_length, length=_number(length, t))
+        return t("broadcast-caption-too-long", limit=profile.max_caption_length, length=length)
+    return t("broadcast-too-long", limit=profile.max_text_length, length=length)
 
 
 @router.message(Composer.text_fa, F.text | F.photo)

@@ -15,7 +15,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,8 +24,10 @@ from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, cancel_button, show
 from handlers.admin import AdminMenu, alert, not_command
+from handlers.campaigns import card_text
 from models.donation import Campaign, CampaignStatus, Purpose
 from services import campaign_admin as svc
+from services import campaigns as campaign_service
 from services import regions
 from services.campaign_admin import CampaignDraft, CampaignInputError, CampaignStateError
 from services.clock import Clock
@@ -84,7 +86,7 @@ class CampaignAdmin(CallbackData, prefix="cam"):
 
 
 class CampaignPick(CallbackData, prefix="cpk"):
-    kind: str  # purpose | nation | province | county | today | skip | noimage
+    kind: str  # purpose | nation | province | county | today | skip | noimage | back
     value: str = ""
 
 
@@ -177,7 +179,14 @@ async def _list_screen(session: AsyncSession, t: Translator) -> tuple[str, Inlin
     return text, builder.as_markup()
 
 
-def _step_markup(t: Translator, step: str) -> InlineKeyboardMarkup:
+def _back_button(t: Translator, step: str) -> InlineKeyboardButton:
+    """Back to the step before `step` (the step the button belongs to, so an old one is known)."""
+    return InlineKeyboardButton(
+        text=t("common-back-button"), callback_data=CampaignPick(kind="back", value=step).pack()
+    )
+
+
+def _step_markup(t: Translator, step: str, mode: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     if step == "purpose":
         for purpose in Purpose:
@@ -197,7 +206,10 @@ def _step_markup(t: Translator, step: str) -> InlineKeyboardMarkup:
         builder.button(text=t("campadm-today"), callback_data=CampaignPick(kind="today"))
     elif step == "image":
         builder.button(text=t("campadm-skip-image"), callback_data=CampaignPick(kind="skip"))
-    builder.row(cancel_button(t))
+    if mode == "create" and STEPS.index(step) > 0:
+        builder.row(_back_button(t, step), cancel_button(t))
+    else:
+        builder.row(cancel_button(t))
     return builder.as_markup()
 
 
@@ -212,7 +224,7 @@ def _county_markup(t: Translator, province_id: str) -> InlineKeyboardMarkup:
             callback_data=CampaignPick(kind="county", value=f"{province_id}-{county.id}"),
         )
     builder.adjust(1, 3)
-    builder.row(cancel_button(t))
+    builder.row(_back_button(t, "county"), cancel_button(t))
     return builder.as_markup()
 
 
@@ -253,7 +265,7 @@ async def _ask(
     await state.set_state(STATES[step])
     message = target.message if isinstance(target, CallbackQuery) else target
     if isinstance(message, Message):
-        await message.answer(_prompt(t, step, mode), reply_markup=_step_markup(t, step))
+        await message.answer(_prompt(t, step, mode), reply_markup=_step_markup(t, step, mode))
 
 
 async def _show_preview(message: Message, state: FSMContext, t: Translator) -> None:
@@ -263,8 +275,23 @@ async def _show_preview(message: Message, state: FSMContext, t: Translator) -> N
     if draft.image_file_id:
         await message.answer_photo(draft.image_file_id, caption=draft.title_fa[:200])
     await message.answer(
-        t("campadm-preview-title") + "\n\n" + draft_text(t, draft), reply_markup=_preview_markup(t)
+        t("campadm-preview-title")
+        + "\n\n"
+        + draft_text(t, draft)
+        + "\n\n"
+        + t("campadm-preview-donors")
+        + "\n\n"
+        + _donor_card(t, draft),
+        reply_markup=_preview_markup(t),
     )
+
+
+def _donor_card(t: Translator, draft: CampaignDraft) -> str:
+    """The campaign card as donors will see it on its first day (the same renderer as /campaigns)."""
+    campaign = svc.unsaved_campaign(draft)
+    campaign.status = CampaignStatus.ACTIVE.value  # as it will be once activated
+    progress = campaign_service.progress(campaign, campaign_service.CampaignTotals(), campaign.starts_at)
+    return card_text(t, campaign, progress)
 
 
 async def _accept(
@@ -545,6 +572,29 @@ async def region_county(
         return
     await _mark_answered(state, "region")
     await _accept(query, state, session, t, profile, clock, "region", value[1:])
+
+
+@router.callback_query(StateFilter(*STATES.values()), CampaignPick.filter(F.kind == "back"))
+async def step_back(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: CampaignPick,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    """Back one step while creating: the earlier answers are kept, and answering the step again
+    carries on from the first step still unanswered."""
+    current = await state.get_state()
+    step = callback_data.value
+    mode = (await state.get_data()).get("mode", "create")
+    if step == "county" and current == CampaignForm.region.state:
+        await show(query, _prompt(t, "region", mode), _step_markup(t, "region", mode), profile)
+        return
+    if mode != "create" or step not in STEPS or STATES[step].state != current or STEPS.index(step) == 0:
+        alert(callback_answer, t("admin-stale"))  # a Back from an older message
+        return
+    await _ask(query, state, t, STEPS[STEPS.index(step) - 1], "create")
 
 
 @router.callback_query(StateFilter(CampaignForm.starts), CampaignPick.filter(F.kind == "today"))

@@ -38,18 +38,25 @@ def _short(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
 
 
 def card_text(
-    t: Translator, campaign: Campaign, progress: service.CampaignProgress, index: int, count: int
+    t: Translator,
+    campaign: Campaign,
+    progress: service.CampaignProgress,
+    position: tuple[int, int] | None = None,
+    *,
+    description_limit: int = DESCRIPTION_LIMIT,
 ) -> str:
+    """The one campaign card donors see: in /campaigns (with its place in the list), under a
+    broadcast's campaign button, and in the campaign preview staff see before saving."""
     if not progress.open:
         remaining = t("campaigns-ended")
     elif progress.days_left <= 1:
         remaining = t("campaigns-last-day")
     else:
         remaining = t("campaigns-days-left", days=progress.days_left)
-    return t(
+    text = t(
         "campaigns-card",
         title=campaign.title(t.locale),
-        description=_short(campaign.description(t.locale)),
+        description=_short(campaign.description(t.locale), description_limit),
         bar=service.progress_bar(progress.percent),
         percent=progress.percent,
         raised=format_toman(progress.raised_rials, t.locale),
@@ -58,9 +65,10 @@ def card_text(
         remaining=remaining,
         region=region_text(t, campaign.province_id, campaign.county_id),
         purpose=purpose_name(t, campaign.purpose),
-        position=index + 1,
-        count=count,
     )
+    if position is not None:
+        text += "\n" + t("campaigns-card-position", position=position[0] + 1, count=position[1])
+    return text
 
 
 async def _screen(
@@ -100,7 +108,7 @@ async def _screen(
         rows.append(nav)
     rows.append([home_button(t)])
     return (
-        card_text(t, campaign, progress, index, len(active)),
+        card_text(t, campaign, progress, (index, len(active))),
         InlineKeyboardMarkup(inline_keyboard=rows),
         campaign,
     )

@@ -250,9 +250,14 @@ def _result_screen(kit: Kit, outcome: Outcome, t: Translator) -> tuple[str, Inli
     locale = t.locale
     marks = {"not_eligible": "❌", "review": "⚠️", "none": "ℹ️"}
     lines = [t("eligibility-result-title", title=outcome.title.get(locale)), ""]
+    # One notice per result: while the criteria are a sample, the sample warning (the rulebook's
+    # own notice says the same, and was shown before the first question); once confirmed, the
+    # organisation's notice.
     if kit.rulebook.status != "confirmed":
         lines += [t("eligibility-result-sample", date=_rulebook_date(kit, locale))]
-    lines += [outcome.notice.get(locale), "", t("eligibility-result-reasons")]
+    else:
+        lines += [outcome.notice.get(locale)]
+    lines += ["", t("eligibility-result-reasons")]
     for reason in outcome.reasons:
         lines.append(f"{'✅' if reason.met else marks.get(reason.severity, '•')} {reason.text.get(locale)}")
     if outcome.documents:

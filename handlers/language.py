@@ -1,4 +1,5 @@
-"""/language: the user's conversation language, stored."""
+"""/language: the user's conversation language, stored; /id and the same screen show the person's
+own user id (what staff need to give them a role)."""
 
 from __future__ import annotations
 
@@ -29,14 +30,25 @@ def _choices(t: Translator, i18n: I18n) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+def _screen(t: Translator, user: UserRecord) -> str:
+    return t("language-choose") + "\n\n" + t("profile-your-id", user_id=str(user.user_id))
+
+
 @router.message(Command("language"))
-async def language_command(message: Message, t: Translator, i18n: I18n) -> None:
-    await message.answer(t("language-choose"), reply_markup=_choices(t, i18n))
+async def language_command(message: Message, t: Translator, i18n: I18n, user: UserRecord) -> None:
+    await message.answer(_screen(t, user), reply_markup=_choices(t, i18n))
+
+
+@router.message(Command("id"))
+async def id_command(message: Message, t: Translator, user: UserRecord) -> None:
+    await message.answer(t("profile-id", user_id=str(user.user_id)))
 
 
 @router.callback_query(MenuCallback.filter(F.section == SECTION.key))
-async def language_menu(query: CallbackQuery, t: Translator, i18n: I18n, profile: PlatformProfile) -> None:
-    await show(query, t("language-choose"), _choices(t, i18n), profile)
+async def language_menu(
+    query: CallbackQuery, t: Translator, i18n: I18n, profile: PlatformProfile, user: UserRecord
+) -> None:
+    await show(query, _screen(t, user), _choices(t, i18n), profile)
 
 
 @router.callback_query(LanguageCallback.filter())
@@ -56,4 +68,9 @@ async def language_chosen(
     await show(query, t("language-changed"), main_menu(t, menu_sections), profile)
 
 
-feature = Feature(name="language", private=router, section=SECTION, commands=(("language", "cmd-language"),))
+feature = Feature(
+    name="language",
+    private=router,
+    section=SECTION,
+    commands=(("language", "cmd-language"), ("id", "cmd-id")),
+)

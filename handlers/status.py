@@ -35,6 +35,7 @@ from bot.i18n import I18n, Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings, SettingsError
 from bot.ui import CallbackInt, Feature, MenuCallback, MenuSection, cancel_button, home_button, show
+from handlers.admin import AdminMenu
 from models.applications import Application
 from services import applications, audit
 from services.applications import (
@@ -60,6 +61,7 @@ logger = logging.getLogger("hamdel.status")
 router = Router(name="status")
 admin_router = Router(name="status-admin")
 admin_router.message.middleware(RequireRole(Role.ADMIN))
+admin_router.callback_query.middleware(RequireRole(Role.ADMIN))
 router.include_router(admin_router)
 
 SECTION = MenuSection(key="status", text_key="status-menu", order=40)
@@ -572,6 +574,13 @@ class ImportProgress:
             await self.shown.edit_text(text)
         except TelegramAPIError as error:  # the import goes on; the final report still comes
             logger.warning("import progress not shown: %s", error)
+
+
+@admin_router.callback_query(AdminMenu.filter(F.section == "statuses"))
+async def import_button(query: CallbackQuery, state: FSMContext, settings: Settings, t: Translator) -> None:
+    """The staff menu's «📥 ورود وضعیت پرونده‌ها»: the same prompt as /import_statuses."""
+    if isinstance(query.message, Message):
+        await import_command(query.message, state, settings, t)
 
 
 @admin_router.message(Command("import_statuses"))

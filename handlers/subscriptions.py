@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, MenuCallback, MenuSection, home_button, show
+from handlers.campaigns import card_text
 from handlers.donations import DonCampaign, release
 from models.broadcasts import ButtonKind, Topic
 from models.donation import Campaign, CampaignStatus
@@ -24,7 +25,6 @@ from services import campaigns as campaign_service
 from services import regions, subscriptions
 from services.clock import Clock
 from services.delivery import Content
-from services.persian import format_date, format_toman
 from services.subscriptions import TOPICS, Preferences, topic_key
 from services.users import UserRecord
 
@@ -384,6 +384,10 @@ async def resume_button(
 # --- a broadcast's campaign button ------------------------------------------------------------
 
 
+# Someone who pressed a broadcast's campaign button wants to read about it: more of the description.
+BROADCAST_CARD_DESCRIPTION = 1500
+
+
 @router.callback_query(CampaignCallback.filter())
 async def campaign_card(
     query: CallbackQuery,
@@ -398,25 +402,12 @@ async def campaign_card(
         alert(callback_answer, t("subscriptions-campaign-missing"))
         return
     progress = await campaign_service.campaign_progress(session, campaign, clock.now())
-    locale = t.locale
-    description = campaign.description(locale).strip()
-    if len(description) > 1500:
-        description = description[:1497].rstrip() + "…"
-    text = t(
-        "subscriptions-campaign-card",
-        title=campaign.title(locale),
-        description=description,
-        bar=campaign_service.progress_bar(progress.percent),
-        raised=format_toman(progress.raised_rials, locale),
-        goal=format_toman(progress.goal_rials, locale),
-        percent=progress.percent,
-        ends=format_date(campaign.ends_at, locale),
-    )
+    text = card_text(t, campaign, progress, description_limit=BROADCAST_CARD_DESCRIPTION)
     builder = InlineKeyboardBuilder()
     if progress.open:
         builder.row(
             InlineKeyboardButton(
-                text=t("subscriptions-campaign-donate-button"),
+                text=t("campaigns-donate"),
                 callback_data=DonCampaign(id=campaign.id).pack(),
             )
         )

@@ -94,7 +94,7 @@ EDIT_SECTIONS = ("areas", "profession", "skills", "province", "availability", "m
 
 
 class VolCb(CallbackData, prefix="vol"):
-    """a: action, v: value. Actions: ar/arok areas, pf/pfo profession, skn skip skills,
+    """a: action, v: value. Actions: ar/arok areas, pf/pfo profession, skn skip skills, bk back,
     pp/pr province page/choice, cp/co county page/choice, av/avok availability, cs consent,
     ok save, ed edit menu, es edit section, sm summary, go start, me edit mine, wd/wdy/wdn withdraw."""
 
@@ -183,6 +183,13 @@ def _step_header(t: Translator, draft: Draft, step: str) -> str:
     return t("volunteer-step", number=STEPS.index(step) + 1, total=len(STEPS)) + "\n"
 
 
+def _back(t: Translator, draft: Draft, step: str) -> list[InlineKeyboardButton]:
+    """Back one step, during the first sign-up (an edit goes back to the summary instead)."""
+    if draft.consent or step not in STEPS or STEPS.index(step) == 0:
+        return []
+    return [_button(t("common-back-button"), "bk", step)]
+
+
 def _back_to_summary(t: Translator, draft: Draft) -> list[InlineKeyboardButton]:
     if draft.missing() is None:
         return [_button(t("volunteer-back-to-summary"), "sm")]
@@ -222,7 +229,7 @@ def _profession_screen(t: Translator, draft: Draft) -> tuple[str, InlineKeyboard
     extra = _back_to_summary(t, draft)
     if extra:
         builder.row(*extra)
-    builder.row(cancel_button(t))
+    builder.row(*_back(t, draft, "profession"), cancel_button(t))
     return _step_header(t, draft, "profession") + t("volunteer-profession-prompt"), builder.as_markup()
 
 
@@ -231,7 +238,7 @@ def _skills_screen(t: Translator, draft: Draft) -> tuple[str, InlineKeyboardMark
     extra = _back_to_summary(t, draft)
     if extra:
         rows.append(extra)
-    rows.append([cancel_button(t)])
+    rows.append([*_back(t, draft, "skills"), cancel_button(t)])
     text = _step_header(t, draft, "skills") + t("volunteer-skills-prompt", limit=service.MAX_SKILLS)
     if draft.skills:
         text += "\n\n" + t("volunteer-skills-current", skills=draft.skills)
@@ -252,7 +259,7 @@ def _province_screen(t: Translator, draft: Draft, page: int) -> tuple[str, Inlin
     extra = _back_to_summary(t, draft)
     if extra:
         builder.row(*extra)
-    builder.row(cancel_button(t))
+    builder.row(*_back(t, draft, "province"), cancel_button(t))
     text = _step_header(t, draft, "province") + t("volunteer-province-prompt", page=page + 1, pages=pages)
     return text, builder.as_markup()
 
@@ -270,7 +277,7 @@ def _county_screen(t: Translator, draft: Draft, page: int) -> tuple[str, InlineK
     if nav:
         builder.row(*nav)
     builder.row(_button(t("volunteer-change-province"), "pp", "0"))
-    builder.row(cancel_button(t))
+    builder.row(*_back(t, draft, "county"), cancel_button(t))
     province = regions.get_province(draft.province_id).name(t.locale)
     text = _step_header(t, draft, "county") + t(
         "volunteer-county-prompt", province=province, page=page + 1, pages=pages
@@ -294,7 +301,7 @@ def _availability_screen(t: Translator, draft: Draft) -> tuple[str, InlineKeyboa
         for key in AVAILABILITY
     ]
     rows.append([_button(t("volunteer-continue"), "avok")])
-    rows.append([cancel_button(t)])
+    rows.append([*_back(t, draft, "availability"), cancel_button(t)])
     return _step_header(t, draft, "availability") + t("volunteer-availability-prompt"), InlineKeyboardMarkup(
         inline_keyboard=rows
     )
@@ -304,12 +311,14 @@ def _mobile_keyboard(t: Translator, draft: Draft) -> ReplyKeyboardMarkup:
     rows = [[KeyboardButton(text=t("volunteer-mobile-share-button"), request_contact=True)]]
     if draft.missing() is None:
         rows.append([KeyboardButton(text=t("volunteer-mobile-keep-button"))])
+    if _back(t, draft, "mobile"):
+        rows.append([KeyboardButton(text=t("common-back-button"))])
     rows.append([KeyboardButton(text=t("volunteer-mobile-cancel-button"))])
     return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
 
 
 def _consent_screen(t: Translator, draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
-    rows = [[_button(t("volunteer-consent-agree"), "cs")], [cancel_button(t)]]
+    rows = [[_button(t("volunteer-consent-agree"), "cs")], [*_back(t, draft, "consent"), cancel_button(t)]]
     return _step_header(t, draft, "consent") + t("volunteer-consent-text"), InlineKeyboardMarkup(
         inline_keyboard=rows
     )
@@ -749,6 +758,10 @@ async def mobile_typed(
         await _leave_mobile(message, t("volunteer-cancelled"))
         await message.answer(t("menu-title"), reply_markup=main_menu(t, menu_sections))
         return
+    if t.is_label(text, "common-back-button") and _back(t, draft, "mobile"):
+        await _leave_mobile(message, t("volunteer-going-back"))
+        await _go(message, state, draft, t, profile, step=_previous("mobile"))
+        return
     if t.is_label(text, "volunteer-mobile-keep-button") and draft.missing() is None:
         await _leave_mobile(message, t("volunteer-mobile-kept"))
         await _go(message, state, draft, t, profile)
@@ -778,6 +791,31 @@ async def consent_given(
     draft = await _draft(state)
     draft.consent = True
     await _go(query, state, draft, t, profile)
+
+
+def _previous(step: str) -> str:
+    return STEPS[STEPS.index(step) - 1]
+
+
+@router.callback_query(VolCb.filter(F.a == "bk"), StateFilter(*STATE_OF.values()))
+async def step_back(
+    query: CallbackQuery,
+    callback_data: VolCb,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """Back one step of the first sign-up; what was chosen stays, and answering again carries on
+    from the first step still missing."""
+    draft = await _draft(state)
+    step = callback_data.v
+    current = await state.get_state()
+    if not _back(t, draft, step) or STATE_OF[step].state != current:
+        callback_answer.text = t("volunteer-old-button")  # a Back from an older message
+        callback_answer.show_alert = True
+        return
+    await _go(query, state, draft, t, profile, step=_previous(step))
 
 
 @router.callback_query(VolCb.filter(F.a == "sm"), StateFilter(*STATE_OF.values()))

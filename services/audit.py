@@ -9,6 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.staff import AuditEntry
 from services import privacy
 
+# The actor of what `python -m bot …` does on the server (no messenger user has id 0).
+CLI_ACTOR = 0
+
 
 async def record(
     session: AsyncSession,

@@ -12,6 +12,7 @@ status is not `active`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -83,12 +84,25 @@ class CampaignStateError(ValueError):
 
 
 def _clean(text: str | None) -> str:
+    """For reading values (amounts, dates): letters normalised, marks dropped."""
     text = normalize_letters(text or "").replace("\r\n", "\n").strip()
     return re.sub(r"[ \t]+", " ", text)
 
 
+# Arabic-keyboard twins of Persian letters (same shape in Persian text): the only letters changed.
+_KEYBOARD_TWINS = str.maketrans({"ي": "ی", "ك": "ک"})
+
+
+def _tidy(text: str | None) -> str:
+    """A title or description as the staff member typed it — «تهیهٔ», «مسئول», «ۀ» and every mark
+    kept — with spaces tidied. Matching against it uses `normalize_text`, never this."""
+    text = unicodedata.normalize("NFC", text or "").translate(_KEYBOARD_TWINS)
+    text = text.replace("\r\n", "\n").strip()
+    return re.sub(r"[ \t]+", " ", text)
+
+
 def parse_title(text: str | None) -> str:
-    title = _clean(text).replace("\n", " ")
+    title = _tidy(text).replace("\n", " ")
     if len(title) < TITLE_MIN:
         raise CampaignInputError("campadm-error-title-short", limit=TITLE_MIN)
     if len(title) > TITLE_MAX:
@@ -97,7 +111,7 @@ def parse_title(text: str | None) -> str:
 
 
 def parse_description(text: str | None) -> str:
-    description = _clean(text)
+    description = _tidy(text)
     if len(description) < DESCRIPTION_MIN:
         raise CampaignInputError("campadm-error-description-short", limit=DESCRIPTION_MIN)
     if len(description) > DESCRIPTION_MAX:
@@ -273,16 +287,11 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, A
     return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
 
 
-async def create_campaign(
-    session: AsyncSession, draft: CampaignDraft, *, platform: str, actor_id: int, now: datetime
-) -> Campaign:
-    """Save a complete draft as a campaign in `draft` status (activated separately)."""
-    if draft.missing():
-        raise CampaignInputError("campadm-error-incomplete")
-    start, end = draft.start_date, draft.end_date
-    check_dates(start, end, tehran_today(now))
+def unsaved_campaign(draft: CampaignDraft) -> Campaign:
+    """The campaign a complete draft becomes (not added to any session): what `create_campaign`
+    saves, and what the preview shows as donors will see it."""
     scope, province_id, county_id = check_region(draft.province_id, draft.county_id)
-    campaign = Campaign(
+    return Campaign(
         title_fa=draft.title_fa,
         title_en=draft.title_en,
         description_fa=draft.description_fa,
@@ -292,14 +301,22 @@ async def create_campaign(
         province_id=province_id,
         county_id=county_id,
         goal_rials=draft.goal_rials,
-        starts_at=day_start(start),
-        ends_at=day_end(end),
+        starts_at=day_start(draft.start_date),
+        ends_at=day_end(draft.end_date),
         status=CampaignStatus.DRAFT.value,
         image_file_id=draft.image_file_id,
-        created_by=actor_id,
-        created_at=now,
-        updated_at=now,
     )
+
+
+async def create_campaign(
+    session: AsyncSession, draft: CampaignDraft, *, platform: str, actor_id: int, now: datetime
+) -> Campaign:
+    """Save a complete draft as a campaign in `draft` status (activated separately)."""
+    if draft.missing():
+        raise CampaignInputError("campadm-error-incomplete")
+    check_dates(draft.start_date, draft.end_date, tehran_today(now))
+    campaign = unsaved_campaign(draft)
+    campaign.created_by, campaign.created_at, campaign.updated_at = actor_id, now, now
     session.add(campaign)
     await session.flush()
     await audit.record(

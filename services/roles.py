@@ -8,12 +8,15 @@ with the platform's getChatMember, since membership lives in the messenger).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.staff import StaffRole
+from models.user import User
+from services import audit
 
 
 class Role(StrEnum):
@@ -74,3 +77,102 @@ async def revoke(session: AsyncSession, *, platform: str, user_id: int, role: Ro
         )
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+class RoleChangeOutcome(StrEnum):
+    GRANTED = "granted"
+    REVOKED = "revoked"
+    UNKNOWN_USER = "unknown_user"  # never talked to the bot on this platform: likely a typo
+    NEEDS_CONFIRMATION = "needs_confirmation"  # granting admin: ask "are you sure?" first
+    ALREADY = "already"
+    NOT_HELD = "not_held"
+    FROM_SETTINGS = "from_settings"  # an admin by ADMIN_IDS: only the settings can change that
+    NOT_SELF = "not_self"  # an admin may not take their own admin role away
+
+
+@dataclass(frozen=True, slots=True)
+class RoleChange:
+    outcome: RoleChangeOutcome
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return self.outcome in (RoleChangeOutcome.GRANTED, RoleChangeOutcome.REVOKED)
+
+
+async def is_known(session: AsyncSession, *, platform: str, user_id: int) -> bool:
+    """Has this person ever talked to the bot on this platform?"""
+    found = await session.scalar(select(User.id).where(User.platform == platform, User.user_id == user_id))
+    return found is not None
+
+
+async def _effective(
+    session: AsyncSession, platform: str, user_id: int, admin_ids: Iterable[int]
+) -> tuple[str, ...]:
+    held = await roles_of(session, platform=platform, user_id=user_id, admin_ids=admin_ids)
+    return tuple(sorted(role.value for role in held))
+
+
+async def change_role(
+    session: AsyncSession,
+    *,
+    platform: str,
+    actor_id: int,
+    user_id: int,
+    role: Role,
+    give: bool,
+    admin_ids: Iterable[int],
+    confirmed: bool = False,
+    allow_unknown: bool = False,
+    note: str | None = None,
+) -> RoleChange:
+    """Grant (`give`) or revoke a role, audit the change and commit it — the one way roles change,
+    for the chat and the command line alike.
+
+    A grant goes only to someone who has used the bot on this platform (`allow_unknown` is the
+    command line's bootstrap escape), and granting admin needs `confirmed`. Nothing is written
+    unless the outcome is GRANTED or REVOKED."""
+    admin_ids = frozenset(admin_ids)
+    if not give:
+        if user_id == actor_id and role == Role.ADMIN:
+            return RoleChange(RoleChangeOutcome.NOT_SELF)
+        if role == Role.ADMIN and user_id in admin_ids:
+            return RoleChange(RoleChangeOutcome.FROM_SETTINGS)
+    elif not allow_unknown and not await is_known(session, platform=platform, user_id=user_id):
+        return RoleChange(RoleChangeOutcome.UNKNOWN_USER)
+    before = await _effective(session, platform, user_id, admin_ids)
+    if give:
+        if role == Role.ADMIN and user_id in admin_ids:
+            return RoleChange(RoleChangeOutcome.ALREADY, before, before)
+        held = await session.scalar(
+            select(StaffRole.id).where(
+                StaffRole.platform == platform, StaffRole.user_id == user_id, StaffRole.role == role.value
+            )
+        )
+        if held is not None:
+            return RoleChange(RoleChangeOutcome.ALREADY, before, before)
+        if role == Role.ADMIN and not confirmed:
+            return RoleChange(RoleChangeOutcome.NEEDS_CONFIRMATION, before, before)
+        changed = await grant(
+            session, platform=platform, user_id=user_id, role=role, granted_by=actor_id or None
+        )
+        outcome = RoleChangeOutcome.GRANTED
+    else:
+        changed = await revoke(session, platform=platform, user_id=user_id, role=role)
+        outcome = RoleChangeOutcome.REVOKED
+    if not changed:  # a concurrent change got there first
+        return RoleChange(RoleChangeOutcome.ALREADY if give else RoleChangeOutcome.NOT_HELD, before, before)
+    after = await _effective(session, platform, user_id, admin_ids)
+    await audit.record(
+        session,
+        platform=platform,
+        actor_id=actor_id,
+        action="role.grant" if give else "role.revoke",
+        target=f"user:{user_id}",
+        before={"roles": list(before)},
+        after={"roles": list(after)},
+        note=note,
+    )
+    await session.commit()  # durable before anyone is told
+    return RoleChange(outcome, before, after)

@@ -14,13 +14,15 @@ admin-menu-title =
     Your role: { $roles }
     Choose one:
 admin-menu-campaigns = 📣 Campaigns
+admin-menu-broadcast = 📢 Broadcast
+admin-menu-statuses = 📥 Import application statuses
 admin-menu-stats = 📊 Statistics
 admin-menu-export = 📁 Export
 admin-menu-audit = 🧾 Audit log
 admin-menu-roles = 👥 Roles
 admin-menu-health = 🩺 System health
 admin-back-to-menu = ↩️ Staff menu
-admin-stale = This button is no longer valid; please start again from a fresh menu.
+admin-stale = This button belongs to an older message and no longer works; use the buttons of the latest message (or send /admin).
 
 admin-role-admin = administrator
 admin-role-campaign-manager = campaign manager
@@ -38,9 +40,13 @@ admin-roles-ask-person = Send the person's numeric user id, or forward me a mess
 admin-roles-bad-person = That is not a valid user id. Send just the number, e.g. 12345678.
 admin-roles-forward-hidden = This person hides their identity on forwarded messages; please send their numeric id.
 admin-roles-pick = Which role should user { $user_id } get?
-admin-roles-granted = ✅ User { $user_id } is now a { $role }.
-admin-roles-already = User { $user_id } already is a { $role }.
-admin-roles-you-got = You have been made a { $role } in Hamdel. Send /admin to see your tools.
+admin-roles-granted = ✅ User { $user_id } now has the role «{ $role }».
+admin-roles-already = User { $user_id } already has the role «{ $role }».
+admin-roles-unknown-user =
+    User { $user_id } has never used this bot, so no role was given (perhaps the id is mistyped).
+    Ask them to open the bot and press Start (/start), then send /id to see their own id and send it to you (or forward me a message from them).
+admin-roles-confirm-admin = Make user { $user_id } an administrator? Administrators may use every tool, including granting and removing roles.
+admin-roles-you-got = You have been given the role «{ $role }» in Hamdel. Send /admin to see your tools.
 admin-roles-remove-ask = Remove the { $role } role from user { $user_id }?
 admin-roles-remove-confirm = ✅ Yes, remove it
 admin-roles-revoked = User { $user_id } is no longer a { $role }.
@@ -54,9 +60,12 @@ admin-roles-usage =
 
 audit-title = 🧾 Staff audit log
 audit-title-person = 🧾 Audit log of user { $actor }
-audit-page = Page { $page } of { $pages } — { $count } entries
+audit-page = Page { $page } of { $pages } — { $count ->
+        [one] { $count } entry
+       *[other] { $count } entries
+    }
 audit-empty = Nothing recorded.
-audit-line = { $mark } { $when } — user { $actor }: { $action } ({ $target })
+audit-line = { $mark } { $when } — { $actor }: { $action } ({ $target })
 audit-filter-button = 🔎 One person's actions
 audit-all-button = All actions
 audit-ask-person = Send the numeric user id of the person whose actions you want to see (or forward a message from them).
@@ -72,6 +81,72 @@ audit-action-role-grant = role granted
 audit-action-role-revoke = role removed
 audit-action-export = export
 audit-action-cli = command line
+audit-none = —
+audit-actor-user = user { $id }
+audit-actor-cli = command line
+audit-target-user = user { $id }
+audit-target-campaign = campaign { $id }
+audit-target-broadcast = broadcast { $id }
+audit-target-faq-query = question { $id }
+audit-target-ticket = request { $id }
+audit-action-broadcast-send = broadcast sent
+audit-action-broadcast-schedule = broadcast scheduled
+audit-action-broadcast-pause = broadcast paused
+audit-action-broadcast-resume = broadcast resumed
+audit-action-broadcast-cancel = broadcast cancelled
+audit-action-faq-answer = question answered
+audit-action-status-import = application statuses imported
+audit-action-ticket-take = request taken
+audit-action-ticket-reply-mode = reply to a request started
+audit-action-ticket-reply = request answered
+audit-action-ticket-answer = request answered
+audit-action-ticket-status = request status changed
+audit-action-ticket-st = request status changed
+audit-action-ticket-reopen = request reopened
+audit-action-ticket-card = request viewed
+audit-action-ticket-list = requests listed
+audit-action-volunteers-search = volunteers searched
+audit-field-roles = roles
+audit-field-scheduled-at = sending time
+audit-field-segment = audience
+audit-field-recipients = recipients
+audit-field-rows = rows
+audit-field-format = file format
+audit-field-start = from
+audit-field-end = to
+audit-field-campaign-id = campaign
+audit-field-title-fa = Persian title
+audit-field-title-en = English title
+audit-field-description-fa = Persian description
+audit-field-description-en = English description
+audit-field-purpose = purpose
+audit-field-scope = scope
+audit-field-province-id = province
+audit-field-county-id = county
+audit-field-goal-rials = goal
+audit-field-starts-at = start
+audit-field-ends-at = end
+audit-field-status = status
+audit-field-image-file-id = image
+audit-field-assignee-id = assigned to
+audit-field-good = valid rows
+audit-field-bad = invalid rows
+audit-field-imported = imported
+audit-field-created = new applications
+audit-field-updated = updated applications
+audit-field-area = area
+audit-field-profession = profession
+audit-field-province = province
+audit-field-county = county
+audit-field-page = page
+audit-field-shown = shown
+audit-note-text = text
+audit-note-photo = photo
+audit-note-document = file
+audit-note-video = video
+audit-note-audio = audio
+audit-note-voice = voice message
+audit-note-animation = animation
 
 health-report =
     🩺 Hamdel health
@@ -116,6 +191,7 @@ campadm-skip-image = No image
 campadm-whole-province = Whole province
 campadm-region-national = 🇮🇷 Nationwide
 campadm-preview-title = Campaign preview — save it if it is right:
+campadm-preview-donors = 👀 Donors will see the campaign like this:
 campadm-card =
     Title (Persian): { $title_fa }
     Title (English): { $title_en }
@@ -132,7 +208,10 @@ campadm-card =
     { $description_en }
 campadm-campaign-header =
     📣 Campaign #{ $id } — { $status }
-    Raised: { $raised } ({ $percent }% of the goal) from { $count } gifts
+    Raised: { $raised } ({ $percent }% of the goal) from { $count ->
+            [one] { $count } gift
+           *[other] { $count } gifts
+        }
 campadm-image-yes = yes
 campadm-image-no = none
 campadm-save = ✅ Save (as draft)
@@ -170,15 +249,27 @@ campadm-purpose-housing = Housing
 campadm-purpose-dowry = Dowry kits
 campadm-purpose-alms = Alms
 campadm-purpose-orphans = Orphans
-campadm-purpose-general = General
-campadm-status-draft = 📝 draft
-campadm-status-active = 🟢 active
-campadm-status-paused = ⏸ paused
-campadm-status-closed = ⏹ closed
-campadm-error-title-short = The title is too short; at least { $limit } characters please.
-campadm-error-title-long = The title is too long; at most { $limit } characters.
-campadm-error-description-short = The description is too short; at least { $limit } characters please.
-campadm-error-description-long = The description is too long; at most { $limit } characters.
+campadm-purpose-general = General needs
+campadm-status-draft = 📝 Draft
+campadm-status-active = 🟢 Active
+campadm-status-paused = ⏸ Paused
+campadm-status-closed = ⏹ Closed
+campadm-error-title-short = The title is too short; at least { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    } please.
+campadm-error-title-long = The title is too long; at most { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    }.
+campadm-error-description-short = The description is too short; at least { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    } please.
+campadm-error-description-long = The description is too long; at most { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    }.
 campadm-error-goal-zero = The goal must be more than zero.
 campadm-error-goal-invalid = I could not read that amount. Type a number in toman, e.g. "500 million" or "2000000".
 campadm-error-goal-large = That amount is implausibly large; please check it.
@@ -207,27 +298,45 @@ campadm-error-use-preview = Please save or fix with the preview's buttons, or se
 
 stats-title = 📊 Hamdel statistics — { $when }
 stats-no-donations = No donations have been paid yet.
-stats-today = Today: { $amount } from { $count } gifts
-stats-week = This week: { $amount } from { $count } gifts
-stats-month = This month ({ $month }): { $amount } from { $count } gifts
-stats-all-time = All time: { $amount } from { $count } gifts
+stats-today = Today: { $amount } from { $count ->
+        [one] { $count } gift
+       *[other] { $count } gifts
+    }
+stats-week = This week: { $amount } from { $count ->
+        [one] { $count } gift
+       *[other] { $count } gifts
+    }
+stats-month = This month ({ $month }): { $amount } from { $count ->
+        [one] { $count } gift
+       *[other] { $count } gifts
+    }
+stats-all-time = All time: { $amount } from { $count ->
+        [one] { $count } gift
+       *[other] { $count } gifts
+    }
 stats-donors =
     Donors: { $donors }
     Average gift: { $average } — median: { $median }
 stats-by-campaign = By campaign:
 stats-by-purpose = By purpose:
 stats-by-province = By province:
-stats-group-line = • { $name }: { $amount } ({ $count } gifts)
+stats-group-line = • { $name }: { $amount } ({ $count ->
+        [one] { $count } gift
+       *[other] { $count } gifts
+    })
 stats-goal-part = , { $percent }% of the goal
 stats-more = and { $count } more
 stats-unspecified = unspecified
-stats-national = nationwide
+stats-national = Nationwide
 stats-section-empty = No data.
 stats-chart-daily = 📈 Last 30 days chart
 stats-chart-province = 🗺 Provinces chart
 stats-chart-campaign = 📣 Campaigns chart
 stats-chart-axis = toman
-stats-chart-daily-title = Donations, last { $count } days
+stats-chart-daily-title = Donations, last { $count ->
+        [one] { $count } day
+       *[other] { $count } days
+    }
 stats-chart-daily-span = { $start } – { $end } — total { $amount }
 stats-chart-province-title = Donations by province
 stats-chart-campaign-title = Donations by campaign
@@ -258,10 +367,16 @@ export-format-xlsx = XLSX (Excel)
 export-range-all = all time
 export-range = { $start } – { $end }
 export-no-rows = No rows of "{ $title }" in { $range }. Try another period or campaign.
-export-done = 📁 { $title } — { $count } rows — { $range }
-export-truncated = ⚠️ Only the first { $limit } rows are included; choose a shorter period.
+export-done = 📁 { $title } — { $count ->
+        [one] { $count } row
+       *[other] { $count } rows
+    } — { $range }
+export-truncated = ⚠️ Only the first { $limit ->
+        [one] { $limit } row
+       *[other] { $limit } rows
+    } are included; choose a shorter period.
 export-again = 📁 Another export
-export-stale = This button is no longer valid; start again with /export.
+export-stale = This button belongs to an older message and no longer works; continue from the latest message (or send /export).
 export-error-period = Unknown period.
 export-error-range-format = I could not read that range. Type two Solar Hijri dates, e.g.: 1405/01/01 to 1405/09/30
 export-error-range-date = One of the dates does not exist in the Solar Hijri calendar; check the day and month.
@@ -295,7 +410,7 @@ export-purpose-housing = housing
 export-purpose-dowry = dowry kits
 export-purpose-alms = alms
 export-purpose-orphans = orphans
-export-purpose-general = general
+export-purpose-general = general needs
 export-status-pending = pending
 export-status-paid = paid
 export-status-failed = failed
@@ -306,5 +421,12 @@ export-no = no
 ## Command line (python -m bot admin …)
 
 cli-role-line = { $user_id }	{ $role }
+cli-force-hint = If you are sure (for example the first administrator, before the bot runs), run the same command with --force.
+cli-confirm-with-yes = To confirm, run the same command with --yes.
+cli-yes-no = (yes/no)
+cli-not-confirmed = No role was given.
 cli-export-unknown = Unknown export "{ $name }". Available: { $names }
-cli-export-written = Wrote { $count } rows ({ $range }) to { $path }.
+cli-export-written = Wrote { $count ->
+        [one] { $count } row
+       *[other] { $count } rows
+    } ({ $range }) to { $path }.

@@ -40,16 +40,8 @@ subscriptions-unsubscribed-toast = You are unsubscribed.
 
 ## A broadcast's campaign button
 
-subscriptions-campaign-card =
-    📣 Campaign “{ $title }”
-    { $description }
-
-    { $bar } { $percent }%
-    💰 Raised: { $raised } of { $goal }
-    📅 Until { $ends }
 subscriptions-campaign-closed = This campaign has ended; thank you to everyone who took part.
 subscriptions-campaign-missing = This campaign is no longer available.
-subscriptions-campaign-donate-button = 💝 Give to this campaign
 
 ## Automatic notices (sent to subscribers and donors)
 
@@ -62,13 +54,22 @@ broadcast-notice-campaign-live =
     Any amount helps.
 broadcast-notice-campaign-half =
     🌗 The campaign “{ $title }” is halfway there!
-    { $raised } of { $goal } has been raised so far by { $count } donors. Thank you for your gift; if you like, share the news with your friends.
+    { $raised } of { $goal } has been raised so far by { $count ->
+            [one] { $count } donor
+           *[other] { $count } donors
+        }. Thank you for your gift; if you like, share the news with your friends.
 broadcast-notice-campaign-full =
     🎉 The campaign “{ $title }” reached its goal!
-    { $count } donors gave { $raised } (goal: { $goal }). Thank you for being part of it.
+    { $count ->
+            [one] { $count } donor
+           *[other] { $count } donors
+        } gave { $raised } (goal: { $goal }). Thank you for being part of it.
 broadcast-notice-campaign-closed =
     🙏 The campaign “{ $title }” has ended.
-    In total { $count } donors gave { $raised } (goal: { $goal }). Thank you for your support.
+    In total { $count ->
+            [one] { $count } donor
+           *[other] { $count } donors
+        } gave { $raised } (goal: { $goal }). Thank you for your support.
 broadcast-notice-button-donate = 💝 Give to “{ $title }”
 broadcast-notice-button-campaign = 📣 Campaign “{ $title }”
 
@@ -81,18 +82,33 @@ broadcast-new-button = ✍️ New message
 broadcast-recent-button = 📋 Recent broadcasts
 broadcast-ask-text-fa =
     ✍️ Send the Persian text of the message.
-    You may send a photo with a caption instead; the caption becomes the Persian text. At most { $limit } characters, { $caption_limit } with a photo.
-broadcast-photo-saved-ask-text = Photo received. Now send the Persian text (at most { $limit } characters with a photo).
+    You may send a photo with a caption instead; the caption becomes the Persian text. At most { $limit ->
+            [one] { $limit } character
+           *[other] { $limit } characters
+        }, { $caption_limit } with a photo.
+broadcast-photo-saved-ask-text = Photo received. Now send the Persian text (at most { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    } with a photo).
 broadcast-ask-text-en = Send the English text (for users whose language is English), or press “No English text” to send them the Persian text.
 broadcast-skip-en-button = ⏭ No English text
 broadcast-ask-photo = 🖼 If the message has a photo, send it; otherwise press “No photo”.
 broadcast-skip-photo-button = ⏭ No photo
 broadcast-photo-only = Please send a photo, or press “No photo”.
-broadcast-photo-caption-too-long = Your text is too long for a photo caption (at most { $limit } characters with a photo). Send the message without a photo, or start again with a shorter text.
+broadcast-photo-caption-too-long = Your text is too long for a photo caption (at most { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    } with a photo). Send the message without a photo, or start again with a shorter text.
 broadcast-text-only = Only text, or a photo with a caption, is accepted here.
 broadcast-empty-text = An empty message cannot be sent. Please write the text.
-broadcast-too-long = This text has { $length } characters, more than the limit of { $limit }. Please shorten it.
-broadcast-caption-too-long = With a photo the text may have at most { $limit } characters; this one has { $length }. Shorten it or send without a photo.
+broadcast-too-long = This text has { $length ->
+        [one] { $length } character
+       *[other] { $length } characters
+    }, more than the limit of { $limit }. Please shorten it.
+broadcast-caption-too-long = With a photo the text may have at most { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    }; this one has { $length }. Shorten it or send without a photo.
 broadcast-ask-button = 🔘 Add a button under the message?
 broadcast-button-url-choice = 🔗 Link to a web address
 broadcast-button-campaign-choice = 💝 Link to a campaign
@@ -125,7 +141,10 @@ broadcast-preview-header = 👁 Preview for { $language } users:
 broadcast-summary =
     📋 Ready to send
     Recipients: { $segment }
-    Count: { $count } people
+    Count: { $count ->
+            [one] { $count } person
+           *[other] { $count } people
+        }
     { $english }
     Estimated sending time: { $eta }
     The preview above is exactly what recipients will see.
@@ -145,7 +164,10 @@ broadcast-schedule-format = I could not read that date. Please type it like this
 broadcast-schedule-invalid = That date does not exist in the calendar. Please type it again, e.g. { $example }
 broadcast-schedule-past = That time has passed. Type a time in the future, e.g. { $example }
 broadcast-schedule-too-far = Scheduling more than six months ahead is not possible. Type a nearer time, e.g. { $example }
-broadcast-schedule-confirm = Send the message on { $when } to about { $count } people?
+broadcast-schedule-confirm = Send the message on { $when } to about { $count ->
+        [one] { $count } person
+       *[other] { $count } people
+    }?
 broadcast-confirm-button = ✅ Confirm
 
 ## Progress and controls
@@ -168,13 +190,19 @@ broadcast-finished =
     Unsubscribed with the button under this message: { $unsubscribed }
 broadcast-cancelled-report =
     ✖️ Broadcast #{ $id } was cancelled.
-    It reached { $sent } people before that; { $cancelled } will not get it.
+    It reached { $sent ->
+            [one] { $sent } person
+           *[other] { $sent } people
+        } before that; { $cancelled } will not get it.
 broadcast-controls = Controls for broadcast #{ $id }:
 broadcast-pause-button = ⏸ Pause
 broadcast-resume-button = ▶️ Resume
 broadcast-cancel-button = ✖️ Cancel sending
 broadcast-refresh-button = 🔄 Refresh
-broadcast-cancel-confirm = Cancel sending to the { $remaining } people left? This cannot be undone.
+broadcast-cancel-confirm = Cancel sending to the { $remaining ->
+        [one] { $remaining } person
+       *[other] { $remaining } people
+    } left? This cannot be undone.
 broadcast-cancel-sure-button = Yes, cancel
 broadcast-pause-toast = Sending paused.
 broadcast-resume-toast = Sending resumed.
@@ -208,7 +236,10 @@ broadcast-stats-month = This month — broadcasts: { $broadcasts }, delivered: {
 broadcast-stats-unsubscribed-month = Unsubscribed this month: { $stopped } from everything (/stop or 🔕), { $topics } from a topic
 broadcast-stats-topics = Subscribers now — new campaigns: { $new_campaigns }, campaigns they gave to: { $campaign_updates }, province news: { $province_news }, calls for volunteers: { $volunteer_calls }
 broadcast-stats-audience = Reachable by broadcasts: { $reachable } — stopped all news: { $stopped }, blocked the bot: { $blocked }
-broadcast-stats-backlog = Send queue: { $pending } messages waiting — sending or paused: { $active }, scheduled: { $scheduled }
+broadcast-stats-backlog = Send queue: { $pending ->
+        [one] { $pending } message
+       *[other] { $pending } messages
+    } waiting — sending or paused: { $active }, scheduled: { $scheduled }
 broadcast-health-outbox = Broadcast messages waiting to be sent
 broadcast-export-subscribers-title = News subscribers
 broadcast-export-subscribers-col-user = User number

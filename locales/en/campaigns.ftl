@@ -9,10 +9,16 @@ campaigns-card =
 
     { $bar } { $percent }%
     💰 { $raised } of { $goal }
-    👥 { $donors } donors · { $remaining }
+    👥 { $donors ->
+            [one] { $donors } donor
+           *[other] { $donors } donors
+        } · { $remaining }
     📍 { $region } · { $purpose }
-    Campaign { $position } of { $count }
-campaigns-days-left = ⏳ { $days } days left
+campaigns-card-position = Campaign { $position } of { $count }
+campaigns-days-left = ⏳ { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    } left
 campaigns-last-day = ⏳ less than a day left
 campaigns-ended = ended
 campaigns-donate = 💝 Donate to this campaign

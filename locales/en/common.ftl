@@ -16,6 +16,7 @@ help-command-line = /{ $command } — { $description }
 cmd-start = Start and main menu
 cmd-help = Help
 cmd-language = Change language
+cmd-id = My user id
 cmd-cancel = Cancel what you are doing
 
 menu-language = 🌐 زبان / Language
@@ -24,6 +25,10 @@ language-choose = Choose the conversation language:
 language-changed = The conversation is now in English.
 language-name-fa = فارسی
 language-name-en = English
+profile-your-id = Your id in this bot: { $user_id } (if Hamdel staff ask for your id, send them this number).
+profile-id =
+    🆔 Your id in this bot: { $user_id }
+    If Hamdel staff ask for your id to give you access, send them this number.
 
 common-cancel-button = ✖️ Cancel
 common-home-button = 🏠 Main menu
@@ -45,7 +50,10 @@ fallback-edited = I don't follow edits to earlier messages; please send the new 
 fallback-stale-button = This button is no longer valid. Please choose from a fresh menu.
 # A pay/confirm button pressed again (a double tap, an old message): nothing was repeated.
 common-already-done = That has already been done.
-fallback-too-long = Your message is too long (over { $limit } characters). Please write it shorter.
+fallback-too-long = Your message is too long (over { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    }). Please write it shorter.
 group-private-only = To talk to Hamdel please write to me privately: @{ $username }
 
 error-generic = Sorry, something went wrong and your request was not completed. Nothing was lost; please try again in a moment.

@@ -22,20 +22,32 @@ complaints-category-other = 📌 Other
 
 complaints-ask-description =
     Topic: { $category }
-    Now describe the problem in detail: what happened, when and where (at most { $limit } characters).
+    Now describe the problem in detail: what happened, when and where (at most { $limit ->
+            [one] { $limit } character
+           *[other] { $limit } characters
+        }).
     You can send photos or documents in the next step.
 complaints-description-empty = No text received. Please describe the problem in a few sentences.
-complaints-description-too-long = Your text is { $length } characters, more than the limit ({ $limit }). Please shorten it and send it again.
+complaints-description-too-long = Your text is { $length ->
+        [one] { $length } character
+       *[other] { $length } characters
+    }, more than the limit ({ $limit }). Please shorten it and send it again.
 complaints-description-not-text = Please describe the problem as text; voice messages, stickers and the like cannot be filed.
 complaints-description-after-attachment = Attachment received 📎 Now please describe the problem as text too.
 
 complaints-ask-attachments =
-    If you have a photo of a receipt, a screenshot or a document, send it now (at most { $limit } attachments).
+    If you have a photo of a receipt, a screenshot or a document, send it now (at most { $limit ->
+            [one] { $limit } attachment
+           *[other] { $limit } attachments
+        }).
     If you have none, press “No attachment / continue”.
 complaints-button-no-attachment = No attachment / continue
 complaints-button-continue = Continue ›
 complaints-attachment-received = 📎 Attachment { $count } of { $limit } received. Send another one, or press “Continue”.
-complaints-attachment-limit = You reached the limit of { $limit } attachments; this one was not kept. Please press “Continue”.
+complaints-attachment-limit = You reached the limit of { $limit ->
+        [one] { $limit } attachment
+       *[other] { $limit } attachments
+    }; this one was not kept. Please press “Continue”.
 complaints-attachment-unsupported = Only photos and files (documents) can be attached. If you have no more, press “Continue”.
 complaints-attachment-text-added = This text was added to the description. Send an attachment, or press “Continue”.
 
@@ -88,9 +100,12 @@ complaints-button-restart = ↺ Start over
 complaints-created =
     ✅ Your request was filed and sent to the working group.
     Tracking number: { $number }
-    The working group usually starts within { $hours } hours, and the answer comes right here. See your requests with /mytickets.
+    The working group usually starts within { $hours ->
+            [one] { $hours } hour
+           *[other] { $hours } hours
+        }, and the answer comes right here. See your requests with /mytickets.
 complaints-already-filed = This request was already filed as { $number }.
-complaints-stale = This button is no longer valid. Please start again.
+complaints-stale = This button belongs to an older message and no longer works; please continue from the latest message.
 complaints-error-empty = The description is empty. Please start again.
 complaints-error-too-long = The description is longer than allowed.
 complaints-error-too-many-attachments = Too many attachments.
@@ -216,7 +231,10 @@ complaints-staff-card-failed = The request's card could not be sent; please try 
 complaints-staff-overview =
     📥 Donors' requests inbox
     Open: { $total } (filed { $new } · in progress { $progress } · answered { $answered })
-    ⏰ Overdue (no action for more than { $hours } hours): { $overdue }
+    ⏰ Overdue (no action for more than { $hours ->
+            [one] { $hours } hour
+           *[other] { $hours } hours
+        }): { $overdue }
     Unassigned: { $unassigned }
 
     By topic:
@@ -258,10 +276,19 @@ complaints-export-status-closed = Closed
 complaints-stats-title = 📨 Tickets and complaints
 complaints-stats-by-status = All: { $total } — filed: { $new }, in progress: { $progress }, answered: { $answered }, closed: { $closed }
 complaints-stats-month = Filed this month: { $count }
-complaints-stats-overdue = Waiting more than { $hours } hours: { $count }
-complaints-stats-first-answer = Median time to first answer: { $duration } (of { $count } tickets)
+complaints-stats-overdue = Waiting more than { $hours ->
+        [one] { $hours } hour
+       *[other] { $hours } hours
+    }: { $count }
+complaints-stats-first-answer = Median time to first answer: { $duration } (of { $count ->
+        [one] { $count } ticket
+       *[other] { $count } tickets
+    })
 complaints-stats-first-answer-none = No ticket has been answered yet.
-complaints-stats-close = Median time to close: { $duration } (of { $count } tickets)
+complaints-stats-close = Median time to close: { $duration } (of { $count ->
+        [one] { $count } ticket
+       *[other] { $count } tickets
+    })
 complaints-stats-close-none = No ticket has been closed yet.
 complaints-health-open = Open tickets
 complaints-health-overdue = Overdue tickets

@@ -20,7 +20,7 @@ donations-purpose-button-general = 💚 General needs
 donations-region-national = anywhere in Iran
 donations-region-province = { $province } province
 donations-region-county = { $county } county, { $province } province
-donations-target-campaign = the «{ $title }» campaign
+donations-target-campaign = Campaign «{ $title }»
 donations-target-purpose = { $purpose } — { $region }
 
 donations-start =
@@ -90,7 +90,7 @@ donations-invoice-refused = This amount could not be paid this way and nothing w
 donations-gateway-button = 🏦 Go to the payment gateway
 donations-gateway-down = The bank gateway is not answering right now and nothing was charged. Please try again in a few minutes.
 donations-campaign-closed = This campaign has ended. Please choose a current campaign or a purpose and region.
-donations-stale = This button is no longer valid; please start again with /donate.
+donations-stale = This button belongs to an older message and no longer works; continue from the latest message (or send /donate).
 donations-already-paid = This gift has already been paid. Thank you for your kindness!
 
 donations-precheckout-unknown = This invoice is not valid; please start again with /donate.

@@ -7,14 +7,20 @@ eligibility-cmd = Check dowry-kit eligibility
 eligibility-intro =
     🎁 Dowry-kit eligibility check
 
-    About { $count } short questions give you a first estimate: whether you may receive a dowry kit from the Welfare Organization, which documents you need and where to go.
+    { $count ->
+        [one] One short question gives
+       *[other] About { $count } short questions give
+    } you a first estimate: whether you may receive a dowry kit from the Welfare Organization, which documents you need and where to go.
 
     ⚠️ { $notice }
 
     At every step you can go back one question or cancel. Your answers are kept only for this check and deleted once the result is shown.
 eligibility-start-button = ▶️ Start
 eligibility-resume =
-    You left the dowry-kit questionnaire half-way ({ $answered } questions answered).
+    You left the dowry-kit questionnaire half-way ({ $answered ->
+            [one] { $answered } question
+           *[other] { $answered } questions
+        } answered).
     Continue where you stopped, or start over?
 eligibility-resume-button = ▶️ Continue where I stopped
 eligibility-restart-button = 🔄 Start over
@@ -38,7 +44,7 @@ eligibility-region-unknown = I didn't recognise “{ $text }”. Please pick fro
 eligibility-region-which = Which one do you mean?
 
 eligibility-result-title = 🧾 First estimate: { $title }
-eligibility-result-sample = ⚠️ This result is based on sample criteria (edition of { $date }) that the Welfare Organization has yet to confirm.
+eligibility-result-sample = ⚠️ This result is based on sample criteria (edition of { $date }) that the Welfare Organization has yet to confirm; it is only a first estimate, and the final decision rests with your county Welfare office.
 eligibility-result-reasons = Why:
 eligibility-result-documents = Documents to bring:
 eligibility-result-next = Next step:

@@ -23,7 +23,10 @@ faq-none = I couldn't find an answer to that among the frequently asked question
 faq-ask-button = 🙋 Send to a staff member
 faq-talk-button = 💬 Talk to a staff member
 faq-emoji-only = 🙂 Your message had only emoji or symbols. Please write your question in a few words, or pick one of the frequently asked questions.
-faq-too-long = Your message is very long ({ $length } characters). For a precise answer, send it to a staff member, or write the main question in a sentence or two.
+faq-too-long = Your message is very long ({ $length ->
+        [one] { $length } character
+       *[other] { $length } characters
+    }). For a precise answer, send it to a staff member, or write the main question in a sentence or two.
 faq-too-long-suggest = One of these questions may help too:
 
 faq-ask-prompt = Write your question in one message and I'll send it to a Welfare staff member. Please don't include card PINs or bank details.
@@ -36,7 +39,10 @@ faq-stale = This button is no longer valid.
 
 faq-staff-card-title = ❓ Question number { $number }
 faq-staff-card-footer = ↩️ To answer, reply to this message. Your answer is sent to the person without your name.
-faq-staff-card-truncated = … (the rest of the message, { $count } characters, was cut)
+faq-staff-card-truncated = … (the rest of the message, { $count ->
+        [one] { $count } character
+       *[other] { $count } characters
+    }, was cut)
 faq-staff-context-faq = ℹ️ The automatic answer “{ $entry }” did not help.
 faq-staff-context-elg-eligible = ℹ️ From the dowry-kit eligibility result (likely eligible).
 faq-staff-context-elg-may_be_eligible = ℹ️ From the dowry-kit eligibility result (needs a review).

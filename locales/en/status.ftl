@@ -16,8 +16,14 @@ status-ask-national =
 status-bad-national = That national code is not valid: it must have 10 digits and its last digit must match the others. Please check it and type it again.
 status-not-found =
     No application matches this tracking code and national code. Please compare both with the Welfare office's slip and type the tracking code again.
-    (You can try { $count } more times.)
-status-limited = To protect applicants' data, you have to wait a little after several unsuccessful searches. Please try again in { $minutes } minutes.
+    (You can try { $count ->
+        [one] once more
+       *[other] { $count } more times
+    }.)
+status-limited = To protect applicants' data, you have to wait a little after several unsuccessful searches. Please try again in { $minutes ->
+        [one] { $minutes } minute
+       *[other] { $minutes } minutes
+    }.
 status-text-expected = Please type the code as text.
 
 status-result =
@@ -60,17 +66,32 @@ status-import-download-failed = The file could not be downloaded; please send it
 status-import-empty = This file is empty; nothing was imported.
 status-import-not-text = This file is not a text file and could not be read; nothing was imported. Please save it as “{ $format }”.
 status-import-no-header = The first line must name the columns, and these were not found: { $columns }. Nothing was imported.
-status-import-too-many = This file has more than { $limit } rows; nothing was imported. Please split it into several files.
-status-import-summary = 📥 Import of “{ $name }”: { $total } rows read; { $good } good and { $bad } bad.
-status-import-done = ✅ The good rows were imported: { $created } new, { $updated } updated, { $unchanged } unchanged. { $notified } people will be told their status changed.
+status-import-too-many = This file has more than { $limit ->
+        [one] { $limit } row
+       *[other] { $limit } rows
+    }; nothing was imported. Please split it into several files.
+status-import-summary = 📥 Import of “{ $name }”: { $total ->
+        [one] { $total } row
+       *[other] { $total } rows
+    } read; { $good } good and { $bad } bad.
+status-import-done = ✅ The good rows were imported: { $created } new, { $updated } updated, { $unchanged } unchanged. { $notified ->
+        [one] { $notified } person
+       *[other] { $notified } people
+    } will be told their status changed.
 status-import-none-good = ⛔ There were no good rows; nothing was imported.
 status-import-skipped = ⛔ Nothing was imported because more than half of the rows were bad. Check the column names and order, and send the file again.
 status-import-bad-heading = Bad rows (not imported):
 status-import-bad-line = • line { $line }: { $problem }
-status-import-bad-more = … and { $count } more bad rows.
+status-import-bad-more = … and { $count ->
+        [one] { $count } more bad row
+       *[other] { $count } more bad rows
+    }.
 status-import-progress = ⏳ Importing “{ $name }”, rows done: { $done } of { $total }… The bot keeps answering everyone meanwhile.
 status-import-progress-done = ✅ Import of “{ $name }” finished, rows: { $total }.
-status-import-stale-key = ⚠️ { $count } applications were stored under another key and can't be found until they are imported again.
+status-import-stale-key = ⚠️ { $count ->
+        [one] { $count } application was
+       *[other] { $count } applications were
+    } stored under another key and can't be found until they are imported again.
 status-problem-columns = missing columns
 status-problem-tracking_code = missing or malformed tracking code
 status-problem-national_code = missing or invalid national code

@@ -40,7 +40,10 @@ volunteer-profession-artist = Artist / athlete
 volunteer-profession-student = Student
 volunteer-profession-other = Other
 
-volunteer-skills-prompt = Describe your skills and experience in a few words (for example “first aid, sign language, driving”); at most { $limit } characters. If there is nothing to add, press “Skip”.
+volunteer-skills-prompt = Describe your skills and experience in a few words (for example “first aid, sign language, driving”); at most { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    }. If there is nothing to add, press “Skip”.
 volunteer-skills-current = Skills on record: { $skills }
 volunteer-skills-skip = ⏭ Skip
 
@@ -53,6 +56,8 @@ volunteer-did-you-mean = Which one do you mean?
 volunteer-show-list = 📋 Show the full list
 volunteer-county-outside = That county is not in the province you chose. Please choose from the new list.
 volunteer-invalid-button = This button is not valid. Please choose from the new list.
+volunteer-going-back = All right, one step back.
+volunteer-old-button = This button belongs to an older message and no longer works; please continue from the latest message.
 
 volunteer-availability-prompt = When can you help? Choose as many as suit you, then press “Continue”.
 volunteer-availability-none = Please choose at least one time.
@@ -120,7 +125,10 @@ volunteer-not-registered = You have not signed up to the volunteer network.
 
 volunteer-use-buttons = Please use the buttons below.
 volunteer-need-text = Please type your answer as text or use the buttons.
-volunteer-too-long = Your text is longer than { $limit } characters; please shorten it.
+volunteer-too-long = Your text is longer than { $limit ->
+        [one] { $limit } character
+       *[other] { $limit } characters
+    }; please shorten it.
 
 volunteer-search-title =
     🔎 Volunteer search
@@ -142,7 +150,10 @@ volunteer-search-choose-profession = Choose a profession:
 volunteer-search-choose-province = Choose a province:
 volunteer-search-choose-county = Choose a county:
 volunteer-search-page = { $title } (page { $page } of { $pages })
-volunteer-search-results = { $count } volunteers — page { $page } of { $pages }
+volunteer-search-results = { $count ->
+        [one] { $count } volunteer
+       *[other] { $count } volunteers
+    } — page { $page } of { $pages }
 volunteer-search-empty = No volunteers match these filters.
 volunteer-search-item =
     { $number }. { $profession } — { $areas }

@@ -40,16 +40,8 @@ subscriptions-unsubscribed-toast = اشتراک شما لغو شد.
 
 ## A broadcast's campaign button
 
-subscriptions-campaign-card =
-    📣 پویش «{ $title }»
-    { $description }
-
-    { $bar } { $percent }٪
-    💰 جمع‌شده: { $raised } از { $goal }
-    📅 تا { $ends }
 subscriptions-campaign-closed = این پویش به پایان رسیده است؛ از همهٔ همراهان سپاسگزاریم.
 subscriptions-campaign-missing = این پویش دیگر در دسترس نیست.
-subscriptions-campaign-donate-button = 💝 کمک به این پویش
 
 ## Automatic notices (sent to subscribers and donors)
 

@@ -11,7 +11,7 @@ campaigns-card =
     💰 { $raised } از { $goal }
     👥 { $donors } نیکوکار · { $remaining }
     📍 { $region } · { $purpose }
-    پویش { $position } از { $count }
+campaigns-card-position = پویش { $position } از { $count }
 campaigns-days-left = ⏳ { $days } روز مانده
 campaigns-last-day = ⏳ کمتر از یک روز مانده
 campaigns-ended = پایان یافته

@@ -16,6 +16,7 @@ help-command-line = /{ $command } — { $description }
 cmd-start = شروع و منوی اصلی
 cmd-help = راهنما
 cmd-language = تغییر زبان
+cmd-id = شناسهٔ من
 cmd-cancel = لغو کار جاری
 
 menu-language = 🌐 زبان / Language
@@ -24,6 +25,10 @@ language-choose = زبان گفت‌وگو را انتخاب کنید:
 language-changed = زبان گفت‌وگو فارسی شد.
 language-name-fa = فارسی
 language-name-en = English
+profile-your-id = شناسهٔ شما در این ربات: { $user_id } (اگر کارکنان همدل شناسه‌تان را خواستند، همین عدد را بفرستید.)
+profile-id =
+    🆔 شناسهٔ شما در این ربات: { $user_id }
+    اگر کارکنان همدل برای دادن دسترسی شناسه‌تان را خواستند، همین عدد را برایشان بفرستید.
 
 common-cancel-button = ✖️ انصراف
 common-home-button = 🏠 منوی اصلی

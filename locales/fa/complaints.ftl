@@ -90,7 +90,7 @@ complaints-created =
     شمارهٔ پیگیری: { $number }
     کارگروه معمولاً ظرف { $hours } ساعت رسیدگی را آغاز می‌کند و پاسخ همین‌جا برایتان می‌آید. وضعیت درخواست‌ها را با /mytickets ببینید.
 complaints-already-filed = این درخواست پیش‌تر با شمارهٔ { $number } ثبت شده است.
-complaints-stale = این دکمه دیگر معتبر نیست. لطفاً از نو شروع کنید.
+complaints-stale = این دکمه از پیامی قدیمی است و دیگر کار نمی‌کند؛ لطفاً از آخرین پیام ادامه دهید.
 complaints-error-empty = شرح مشکل خالی است. لطفاً از نو شروع کنید.
 complaints-error-too-long = شرح مشکل از حد مجاز بلندتر است.
 complaints-error-too-many-attachments = تعداد پیوست‌ها بیش از حد مجاز است.

@@ -38,7 +38,7 @@ eligibility-region-unknown = «{ $text }» را نشناختم. لطفاً از 
 eligibility-region-which = منظورتان کدام است؟
 
 eligibility-result-title = 🧾 نتیجه سنجش اولیه: { $title }
-eligibility-result-sample = ⚠️ این نتیجه بر پایه معیارهای نمونه (ویرایش { $date }) است که هنوز باید سازمان بهزیستی آن‌ها را تأیید کند.
+eligibility-result-sample = ⚠️ این نتیجه بر پایه معیارهای نمونه (ویرایش { $date }) است که هنوز باید سازمان بهزیستی آن‌ها را تأیید کند؛ فقط یک برآورد اولیه است و تصمیم نهایی با اداره بهزیستی شهرستان شماست.
 eligibility-result-reasons = دلیل‌ها:
 eligibility-result-documents = مدارکی که همراه ببرید:
 eligibility-result-next = قدم بعدی:

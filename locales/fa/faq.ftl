@@ -13,7 +13,7 @@ faq-topic = 📂 { $topic }
 faq-topics-button = 📚 پرسش‌ها و موضوع‌ها
 faq-topic-back-button = ↩️ { $topic }
 faq-helpful-button = ✅ پاسخم را گرفتم
-faq-not-helpful-button = 🙋 نه، با کارشناس
+faq-not-helpful-button = 🙋 خیر، با کارشناس
 faq-thanks = خوشحالیم که به کارتان آمد 🌱
 faq-feedback-noted = نظرتان ثبت شد.
 

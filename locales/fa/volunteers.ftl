@@ -53,6 +53,8 @@ volunteer-did-you-mean = منظورتان کدام است؟
 volunteer-show-list = 📋 نمایش فهرست کامل
 volunteer-county-outside = این شهرستان در استانی که انتخاب کرده‌اید نیست. لطفاً از فهرست تازه انتخاب کنید.
 volunteer-invalid-button = این دکمه معتبر نیست. لطفاً از فهرست تازه انتخاب کنید.
+volunteer-going-back = باشه، یک مرحله برمی‌گردیم.
+volunteer-old-button = این دکمه از پیامی قدیمی است و دیگر کار نمی‌کند؛ لطفاً از آخرین پیام ادامه دهید.
 
 volunteer-availability-prompt = چه زمان‌هایی می‌توانید همکاری کنید؟ هر چند گزینه که مناسب است انتخاب کنید و سپس «ادامه» را بزنید.
 volunteer-availability-none = دست‌کم یک زمان را انتخاب کنید.
@@ -113,7 +115,7 @@ volunteer-registered = شما از { $date } عضو شبکهٔ داوطلبان 
 volunteer-withdraw = 🗑 لغو عضویت و حذف اطلاعات
 volunteer-withdraw-confirm = با لغو عضویت، همهٔ اطلاعات ثبت‌نام شما (از جمله شمارهٔ همراه) برای همیشه پاک می‌شود. مطمئن هستید؟
 volunteer-withdraw-yes = بله، اطلاعاتم پاک شود
-volunteer-withdraw-no = نه، منصرف شدم
+volunteer-withdraw-no = خیر، منصرف شدم
 volunteer-withdrawn = عضویت شما لغو شد و اطلاعاتتان پاک شد. از همراهی‌تان سپاسگزاریم؛ هر وقت خواستید می‌توانید دوباره بپیوندید.
 volunteer-join-again = 🤝 پیوستن دوباره
 volunteer-not-registered = شما در شبکهٔ داوطلبان ثبت‌نام نکرده‌اید.

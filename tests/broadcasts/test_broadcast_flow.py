@@ -300,8 +300,8 @@ async def test_photo_and_campaign_button_reach_users(hamdel: Harness) -> None:
     assert sara.last is not None and sara.last.get("photo")
     assert sara.buttons() == ["💝 کمک به «یلدای مهربانی»", "🔕 لغو اشتراک"]
     await sara.press("💝 کمک به «یلدای مهربانی»")
-    await sara.wait_until(lambda u: "جمع‌شده" in u.last_text)
-    assert "۰ تومان از ۱٬۰۰۰٬۰۰۰ تومان" in sara.last_text
+    await sara.wait_until(lambda u: "۰ تومان از ۱٬۰۰۰٬۰۰۰ تومان" in u.last_text)  # the /campaigns card
+    assert sara.last_text.startswith("📣 یلدای مهربانی\n") and "👥 ۰ نیکوکار" in sara.last_text
 
 
 async def test_unsubscribe_button_and_stop(hamdel: Harness) -> None:
@@ -374,6 +374,27 @@ async def test_429_pauses_and_everyone_gets_one_copy(hamdel: Harness) -> None:
         call for call in hamdel.messenger.calls("sendMessage") if call.params.get("text") == "پیام با محدودیت"
     ]
     assert len(sends) == 8 + 2  # each recipient once, and the two refused sends again
+
+
+async def test_completion_is_reported_once(hamdel: Harness) -> None:
+    """The progress message becomes the completion report (edited where the platform edits it;
+    on Bale the text-only progress message is edited and the control message removed): never an
+    edit and a second copy as a new message."""
+    await known_users(hamdel, 6)
+    hamdel.messenger.delay_next("sendMessage", seconds=0.4, times=6)
+    broadcast_id = await launch(hamdel, "پیام با گزارش پایانی")
+    admin = hamdel.admin
+    await admin.wait_until(lambda u: any("پیام همگانی" in text for text in texts(u)), timeout=10)
+    assert (await finished(hamdel, broadcast_id)) == {"sent": 6}
+    await admin.wait_until(lambda u: any("تمام شد" in text for text in texts(u)), timeout=10)
+    await hamdel.settle()
+    shown = [m for m in admin.messages if not m.get("deleted")]
+    reports = [m for m in shown if "تمام شد" in str(m.get("text") or "")]
+    assert len(reports) == 1, [m.get("text") for m in shown]
+    assert "فرستاده: ۶" in reports[0]["text"]
+    assert not any(buttons(admin, m) for m in reports)  # no pause/cancel on a finished broadcast
+    # No progress message is left behind showing an unfinished state.
+    assert not [m for m in shown if "در حال ارسال" in str(m.get("text") or "")]
 
 
 async def test_progress_controls_pause_resume_cancel(hamdel: Harness) -> None:

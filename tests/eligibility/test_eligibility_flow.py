@@ -119,6 +119,7 @@ async def test_eligible_path_names_the_county_office(hamdel: Harness) -> None:
     result = await press(hamdel, user, "خمینی‌شهر")
     assert "🧾 نتیجه سنجش اولیه: به احتمال زیاد واجد شرایط هستید" in result
     assert "معیارهای نمونه" in result and "باید سازمان بهزیستی آن‌ها را تأیید کند" in result
+    assert "نمونه‌اند" not in result  # the sample notice once (the rulebook's said it again)
     assert "✅ تحت پوشش سازمان بهزیستی هستید." in result
     assert "مدارکی که همراه ببرید:" in result and "• سند ازدواج (عقدنامه)" in result
     assert "اداره بهزیستی شهرستان خمینی‌شهر" in result

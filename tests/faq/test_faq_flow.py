@@ -43,7 +43,7 @@ async def test_a_paraphrase_with_arabic_letters_gets_the_answer(hamdel: Harness)
     user = hamdel.user()
     reply = await say(hamdel, user, "شرایط دریافت جهيزيه چيه")  # ي instead of ی
     assert answer_of("dowry_who") in reply["text"]
-    assert user.buttons()[:2] == ["✅ پاسخم را گرفتم", "🙋 نه، با کارشناس"]
+    assert user.buttons()[:2] == ["✅ پاسخم را گرفتم", "🙋 خیر، با کارشناس"]
     answer = await user.press("✅ پاسخم را گرفتم")
     assert answer["text"] == "خوشحالیم که به کارتان آمد 🌱"
     await hamdel.settle()
@@ -139,7 +139,7 @@ async def test_not_helpful_goes_to_staff_with_what_was_answered(hamdel: Harness)
     user = hamdel.user()
     await say(hamdel, user, "کد پیگیریمو گم کردم")
     user.skip_to_end()
-    await user.press("🙋 نه، با کارشناس")
+    await user.press("🙋 خیر، با کارشناس")
     assert (await user.next_message())["text"].startswith("✅ پرسش شما")
     card = await hamdel.staff_chat.next_message()
     assert "کد پیگیریمو گم کردم" in card["text"]

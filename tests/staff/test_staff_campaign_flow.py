@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.campaign_admin import CampaignAdmin
+from handlers.subscriptions import CampaignCallback
 from models import AuditEntry, Campaign
 from services.roles import Role, grant
 from tests.conftest import Harness
@@ -94,9 +95,68 @@ async def test_create_a_campaign_step_by_step(hamdel: Harness) -> None:
         )  # type: ignore[index]
     # Saving twice (a double press) creates nothing more.
     answer = await admin.press_data(CampaignAdmin(action="save").pack(), message=admin.last)
-    assert answer.get("text") == "این دکمه دیگر معتبر نیست؛ لطفاً از منوی تازه دوباره شروع کنید."
+    assert (
+        answer.get("text")
+        == "این دکمه از پیامی قدیمی است و دیگر کار نمی‌کند؛ از دکمه‌های آخرین پیام استفاده کنید (یا /admin را بزنید)."
+    )
     async with hamdel.db() as session:
         assert len(list(await session.scalars(select(Campaign)))) == 1
+
+
+async def test_back_at_every_step_and_the_typed_text_is_kept(hamdel: Harness) -> None:
+    """Back goes one step back (earlier answers kept; answering again carries on where the person
+    was), and titles keep what was typed: «تهیهٔ», «مسئول» (the hamza marks were stripped)."""
+    admin = hamdel.admin
+    await admin.send("/new_campaign")
+    first = await admin.next_message()
+    assert "→ بازگشت" not in admin.buttons(first)  # nothing before the first step
+    assert "مرحلهٔ ۲ از ۱۰" in await _answer(admin, "تهیهٔ جهیزیه")
+    assert "مرحلهٔ ۳ از ۱۰" in await _answer(admin, "Dowry kits")
+    await admin.press("→ بازگشت")
+    assert (await hamdel.screen(admin)).startswith("مرحلهٔ ۲ از ۱۰\nعنوان انگلیسی")
+    assert "مرحلهٔ ۳ از ۱۰" in await _answer(admin, "Dowry kits for couples")
+    assert "مرحلهٔ ۴ از ۱۰" in await _answer(admin, "یاری به زوج‌های جوان برای تهیهٔ جهیزیه با نظر مسئولان")
+    assert "مرحلهٔ ۵ از ۱۰" in await _answer(admin, "Helping young couples with a dowry kit")
+    await admin.press("جهیزیه")
+    assert "مرحلهٔ ۶ از ۱۰" in await hamdel.screen(admin)
+    await admin.press("فارس")
+    assert "استان فارس" in await hamdel.screen(admin)
+    await admin.press("→ بازگشت")  # from the counties back to the provinces (the same step)
+    assert "پویش برای کجاست" in await hamdel.screen(admin)
+    await admin.press("→ بازگشت")
+    assert "مرحلهٔ ۵ از ۱۰" in await hamdel.screen(admin)
+    await admin.press("مسکن")
+    assert "مرحلهٔ ۶ از ۱۰" in await hamdel.screen(admin)
+    await admin.press("🇮🇷 سراسری")
+    assert "مرحلهٔ ۷ از ۱۰" in await hamdel.screen(admin)
+    assert "مرحلهٔ ۸ از ۱۰" in await _answer(admin, "۵۰۰ میلیون")
+    await admin.press("→ بازگشت")
+    assert "مرحلهٔ ۷ از ۱۰" in await hamdel.screen(admin)
+    # An older step's Back (from a message above) does not move the flow.
+    old_back = next(m for m in admin.messages if "مرحلهٔ ۳ از ۱۰" in str(m.get("text")))
+    answer = await admin.press("→ بازگشت", message=old_back)
+    assert "دوباره شروع" not in str(answer.get("text")) and "آخرین پیام" in str(answer.get("text"))
+    assert "مرحلهٔ ۸ از ۱۰" in await _answer(admin, "۶۰۰ میلیون")
+    assert "مرحلهٔ ۹ از ۱۰" in await _answer(admin, "۱۴۰۵/۰۹/۱۵")
+    assert "مرحلهٔ ۱۰ از ۱۰" in await _answer(admin, "۱۴۰۵/۱۰/۳۰")
+    await admin.press("بدون تصویر")
+    preview = await hamdel.screen(admin)
+    assert "عنوان: تهیهٔ جهیزیه" in preview and "موضوع: مسکن" in preview and "۶۰۰٬۰۰۰٬۰۰۰ تومان" in preview
+    # The donors' card in the preview is the one /campaigns shows.
+    assert "👀 نیکوکاران پویش را این‌طور می‌بینند:\n\n📣 تهیهٔ جهیزیه\n" in preview
+    assert "💰 ۰ تومان از ۶۰۰٬۰۰۰٬۰۰۰ تومان\n👥 ۰ نیکوکار · ⏳" in preview
+    await admin.press("✅ ذخیره (پیش‌نویس)")
+    await hamdel.settle()
+    async with hamdel.db() as session:
+        campaign = await session.scalar(select(Campaign))
+        assert campaign is not None
+        assert campaign.title_fa == "تهیهٔ جهیزیه"
+        assert campaign.description_fa == "یاری به زوج‌های جوان برای تهیهٔ جهیزیه با نظر مسئولان"
+        assert (campaign.title_en, campaign.purpose, campaign.goal_rials) == (
+            "Dowry kits for couples",
+            "housing",
+            6_000_000_000,
+        )
 
 
 async def _campaign(hamdel: Harness, status: str = "draft") -> int:
@@ -115,6 +175,20 @@ async def _campaign(hamdel: Harness, status: str = "draft") -> int:
         session.add(campaign)
         await session.flush()
         return campaign.id
+
+
+async def test_one_campaign_card_everywhere(hamdel: Harness) -> None:
+    """/campaigns and a broadcast's campaign button showed two different cards."""
+    campaign_id = await _campaign(hamdel, status="active")
+    user = hamdel.user()
+    await user.send("/campaigns")
+    listed = str((await user.next_message())["text"])
+    assert listed.startswith("📣 سلام محله\nکمک به خانواده‌های محله\n")
+    assert listed.endswith("\nپویش ۱ از ۱")
+    await user.press_data(CampaignCallback(id=campaign_id).pack())  # the button under a broadcast
+    from_broadcast = str((await user.next_message())["text"])
+    assert listed == from_broadcast + "\nپویش ۱ از ۱"
+    assert user.buttons()[0] == "💝 کمک به این پویش"
 
 
 async def test_a_campaign_manager_edits_activates_pauses_and_closes(hamdel: Harness) -> None:
@@ -202,7 +276,7 @@ async def test_english_staff_see_english(hamdel: Harness) -> None:
     hamdel.app.users.forget(admin.id)
     await admin.send("/campaigns_admin")
     assert (await admin.next_message())["text"].startswith("📣 Campaigns")
-    await admin.press("🟢 active · Hello Neighbourhood")
+    await admin.press("🟢 Active · Hello Neighbourhood")
     card = await hamdel.screen(admin)
     assert "Campaign #" in card and "Region: 🇮🇷 Nationwide" in card and "Goal: 100,000,000 toman" in card
 

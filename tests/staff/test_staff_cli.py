@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.__main__ import main
 from models import AuditEntry, StaffRole
-from tests.staff.staff_seed import database, seed_known
+from tests.staff.staff_seed import database, donor, seed_known
 
 
 @pytest.fixture
@@ -35,7 +35,20 @@ def _query(url: str, statement):  # type: ignore[no-untyped-def]
     return asyncio.run(go())
 
 
+def _known(url: str, *user_ids: int) -> None:
+    """People who have used the bot on Bale (the CLI's platform in these tests)."""
+
+    async def go() -> None:
+        async with database(url) as sessions, sessions() as session:
+            for user_id in user_ids:
+                await donor(session, user_id, platform="bale")
+            await session.commit()
+
+    asyncio.run(go())
+
+
 def test_grant_revoke_and_list(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    _known(db_url, 12345)
     assert main(["admin", "grant", "۱۲۳۴۵", "campaign_manager"]) == 0
     assert "✅ نقش «مدیر پویش» به کاربر ۱۲۳۴۵ داده شد." in capsys.readouterr().out
     assert main(["admin", "grant", "12345", "campaign_manager"]) == 1
@@ -43,7 +56,7 @@ def test_grant_revoke_and_list(db_url: str, capsys: pytest.CaptureFixture[str]) 
     listing = capsys.readouterr().out
     assert "۹۰۰۰۰۱\tadmin (ADMIN_IDS)" in listing and "۱۲۳۴۵\tcampaign_manager" in listing
     assert main(["admin", "revoke", "900001", "admin"]) == 1
-    assert "از تنظیمات سامانه (ADMIN_IDS)" in capsys.readouterr().out
+    assert "از تنظیمات سامانه (ADMIN_IDS)" in capsys.readouterr().err
     roles = _query(db_url, select(StaffRole))
     assert [(r.platform, r.user_id, r.role) for r in roles] == [("bale", 12345, "campaign_manager")]
     entries = _query(db_url, select(AuditEntry))
@@ -51,6 +64,30 @@ def test_grant_revoke_and_list(db_url: str, capsys: pytest.CaptureFixture[str]) 
         (0, "role.grant", {"roles": ["campaign_manager"]})
     ]
     assert entries[0].note.startswith("command line (")
+
+
+def test_grant_has_the_chat_rules(
+    db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An id the bot has never seen is refused (unless --force, the first admin's bootstrap), and
+    admin is granted only once confirmed (typed at a terminal, or --yes)."""
+    assert main(["admin", "grant", "999999", "operator"]) == 1
+    err = capsys.readouterr().err
+    assert "کاربر ۹۹۹۹۹۹ تا حالا از این ربات استفاده نکرده است" in err and "--force" in err
+    _known(db_url, 4242, 4343)
+    assert main(["admin", "grant", "4242", "admin"]) == 1  # no terminal to ask: --yes needed
+    assert "--yes" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "خیر")
+    assert main(["admin", "grant", "4242", "admin"]) == 1
+    assert "نقشی داده نشد." in capsys.readouterr().err
+    monkeypatch.setattr("builtins.input", lambda prompt: "بله")
+    assert main(["admin", "grant", "4242", "admin"]) == 0
+    assert main(["admin", "grant", "4343", "admin", "--yes"]) == 0
+    assert main(["admin", "grant", "777", "admin", "--force"]) == 0
+    roles = _query(db_url, select(StaffRole).order_by(StaffRole.user_id))
+    assert [(r.user_id, r.role) for r in roles] == [(777, "admin"), (4242, "admin"), (4343, "admin")]
+    assert len(_query(db_url, select(AuditEntry))) == 3
 
 
 def test_export_donations(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

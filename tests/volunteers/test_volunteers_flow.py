@@ -137,7 +137,7 @@ async def test_sign_up_from_the_menu_with_typed_answers_and_the_contact_button(h
 
     # The mobile step: a reply keyboard with the contact button.
     assert "مرحلهٔ ۷ از ۸" in u.last_text
-    assert u.reply_keyboard == ["📱 ارسال شمارهٔ من", "✖️ انصراف از ثبت\u200cنام"]
+    assert u.reply_keyboard == ["📱 ارسال شمارهٔ من", "→ بازگشت", "✖️ انصراف از ثبت\u200cنام"]
     markups = [_markup(c.params.get("reply_markup")) for c in hamdel.messenger.calls("sendMessage")]
     contact_keyboard = [m for m in markups if "keyboard" in m][-1]
     assert contact_keyboard["keyboard"][0][0]["request_contact"] is True
@@ -181,6 +181,53 @@ async def test_sign_up_from_the_menu_with_typed_answers_and_the_contact_button(h
         assert answer["show_alert"]
     async with hamdel.db() as s:
         assert await s.scalar(select(func.count(Volunteer.id))) == 1
+
+
+async def test_back_at_the_middle_steps(hamdel: Harness) -> None:
+    """Back goes one step back (what was chosen stays); answering again carries on where the
+    person was. The mobile step's Back is a reply-keyboard button; an old Back does nothing."""
+    u = hamdel.user()
+    await say(hamdel, u, "/volunteer")
+    assert "→ بازگشت" not in u.buttons()  # nothing before the first step
+    await press(hamdel, u, "سلامت")
+    await press(hamdel, u, "ادامه")
+    await press(hamdel, u, "پزشک")
+    await press(hamdel, u, "رد شدن")
+    assert "مرحلهٔ ۴ از ۸" in await hamdel.screen(u)
+    await press(hamdel, u, "→ بازگشت")
+    assert "مرحلهٔ ۳ از ۸" in await hamdel.screen(u)
+    await press(hamdel, u, "→ بازگشت")
+    assert "مرحلهٔ ۲ از ۸" in await hamdel.screen(u)
+    await press(hamdel, u, "پرستار")
+    assert "مرحلهٔ ۴ از ۸" in await hamdel.screen(u)  # skills were answered: straight on
+    await press(hamdel, u, "تهران")
+    await press(hamdel, u, "شمیرانات")
+    await press(hamdel, u, "عصرها")
+    await press(hamdel, u, "ادامه")
+    assert "مرحلهٔ ۷ از ۸" in u.last_text
+    text = await say(hamdel, u, "→ بازگشت", replies=2)
+    assert "مرحلهٔ ۶ از ۸" in text and u.reply_keyboard == []
+    assert "✅ عصرها" in u.buttons()  # the earlier choice is kept
+    # The province step's Back, pressed again from its old message (kept on Bale; on Telegram the
+    # message has become a later step, so the old data is pressed).
+    answer = await u.press_data(VolCb(a="bk", v="province").pack())
+    assert answer["show_alert"] and "آخرین پیام" in answer["text"]
+    await press(hamdel, u, "ادامه")
+    assert "مرحلهٔ ۷ از ۸" in u.last_text
+    await share(hamdel, u, "+989121234567", replies=2)
+    await press(hamdel, u, "→ بازگشت")  # from the consent back to the mobile
+    await hamdel.settle()
+    assert "مرحلهٔ ۷ از ۸" in u.last_text and "۰۹۱۲۱۲۳۴۵۶۷" in u.last_text
+    await share(hamdel, u, "+989121234567", replies=2)
+    await press(hamdel, u, "موافقم")
+    await press(hamdel, u, "تأیید و ثبت")
+    volunteer = await stored(hamdel, u)
+    assert volunteer is not None
+    assert (volunteer.profession, volunteer.province_id, volunteer.available_evenings) == (
+        "nurse",
+        TEHRAN,
+        True,
+    )
 
 
 async def test_bad_input_along_the_way(hamdel: Harness) -> None:
@@ -330,7 +377,7 @@ async def test_withdraw_deletes_everything(hamdel: Harness) -> None:
     await say(hamdel, u, "/volunteer")
     await press(hamdel, u, "لغو عضویت")
     assert "برای همیشه پاک می‌شود" in u.last_text
-    await press(hamdel, u, "نه، منصرف شدم")
+    await press(hamdel, u, "خیر، منصرف شدم")
     assert "نیازی به ثبت‌نام دوباره نیست" in u.last_text
     await press(hamdel, u, "لغو عضویت")
     await press(hamdel, u, "بله، اطلاعاتم پاک شود")
