@@ -56,6 +56,7 @@ from handlers.complaints_desk import (
     donation_line,
     file_id_of,
     hours_text,
+    limit_text,
     message_kind,
     rating_keyboard,
     shown_number,
@@ -63,7 +64,8 @@ from handlers.complaints_desk import (
     status_name,
 )
 from models.tickets import Direction, LinkKind, Ticket, TicketCategory, TicketStatus
-from services import tickets
+from models.user import User
+from services import staff_limits, tickets
 from services.persian import format_date, format_datetime, normalize_mobile, to_fa_digits
 from services.roles import Role
 from services.tickets import DONOR_MEDIA, Attachment, Draft, TicketError
@@ -202,9 +204,47 @@ def _writing_keyboard(t: Translator) -> InlineKeyboardMarkup:
 # -- filing ---------------------------------------------------------------------------------
 
 
+def limits_of(settings: Settings) -> staff_limits.Limits:
+    config = settings.limits
+    return staff_limits.Limits(
+        questions_per_hour=config.staff_questions_per_hour,
+        tickets_per_day=config.tickets_per_day,
+        followups_per_hour=config.followups_per_hour,
+        cooldown_seconds=config.staff_cooldown_seconds,
+    )
+
+
+async def _ticket_refusal(
+    session: AsyncSession, user: UserRecord, settings: Settings, app: Any, t: Translator
+) -> str | None:
+    """Why this person may not file a ticket now (None: they may)."""
+    now = desk_for(app).now()
+    verdict = await staff_limits.ticket_verdict(
+        session,
+        platform=user.platform,
+        user_id=user.user_id,
+        user_db_id=user.id,
+        now=now,
+        limits=limits_of(settings),
+    )
+    return None if verdict.allowed else limit_text(t, verdict, now, subject="ticket")
+
+
 async def _start(
-    target: Message | CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+    session: AsyncSession,
+    user: UserRecord,
+    settings: Settings,
+    app: Any,
 ) -> None:
+    refusal = await _ticket_refusal(session, user, settings, app, t)
+    if refusal is not None:
+        await state.clear()
+        await show(target, refusal, InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]]), profile)
+        return
     await state.set_state(Filing.category)
     await state.set_data({"draft": secrets.token_hex(6), "attachments": [], "description": ""})
     await show(target, t("complaints-intro"), _categories(t), profile)
@@ -212,30 +252,45 @@ async def _start(
 
 @router.message(Command("complaint"))
 async def complaint_command(
-    message: Message, state: FSMContext, t: Translator, profile: PlatformProfile
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+    session: AsyncSession,
+    user: UserRecord,
+    settings: Settings,
+    app: Any,
 ) -> None:
-    await _start(message, state, t, profile)
+    await _start(message, state, t, profile, session, user, settings, app)
 
 
 @router.callback_query(MenuCallback.filter(F.section == SECTION.key))
-async def complaint_menu(
-    query: CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
-) -> None:
-    await _start(query, state, t, profile)
-
-
 @router.callback_query(Complaint.filter(F.action == "new"))
-async def complaint_new(
-    query: CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
+async def complaint_menu(
+    query: CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+    session: AsyncSession,
+    user: UserRecord,
+    settings: Settings,
+    app: Any,
 ) -> None:
-    await _start(query, state, t, profile)
+    await _start(query, state, t, profile, session, user, settings, app)
 
 
 @router.callback_query(Complaint.filter(F.action == "again"), StateFilter(Filing))
 async def complaint_again(
-    query: CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
+    query: CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+    session: AsyncSession,
+    user: UserRecord,
+    settings: Settings,
+    app: Any,
 ) -> None:
-    await _start(query, state, t, profile)
+    await _start(query, state, t, profile, session, user, settings, app)
 
 
 @router.callback_query(Complaint.filter(F.action == "cat"), Filing.category)
@@ -559,6 +614,11 @@ async def submit(
         callback_answer.text = t("complaints-stale")
         callback_answer.show_alert = True
         return
+    refusal = await _ticket_refusal(session, user, settings, app, t)
+    if refusal is not None:
+        await state.clear()
+        await show(query, refusal, InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]]), profile)
+        return
     person = query.from_user
     name = person.full_name + (f" (@{person.username})" if person.username else "")
     draft = Draft(
@@ -596,7 +656,7 @@ async def submit(
         hours=hours_text(config.sla_hours, t.locale),
     )
     shown = await show(query, text, _after_filing(t), profile)
-    await tickets.link(session, ticket.id, shown.chat.id, shown.message_id, LinkKind.CONFIRMATION)
+    await tickets.link(session, ticket, shown.chat.id, shown.message_id, LinkKind.CONFIRMATION)
     await desk.sync_to_staff(session, ticket.id)
 
 
@@ -616,7 +676,7 @@ async def donor_replied_ticket(
     reply = message.reply_to_message
     if reply is None or (message.text or "").startswith("/"):
         return False
-    ticket = await tickets.ticket_by_link(session, message.chat.id, reply.message_id)
+    ticket = await tickets.ticket_by_link(session, user.platform, message.chat.id, reply.message_id)
     if ticket is None or ticket.user_id != user.id:
         return False
     return {"ticket": ticket}
@@ -670,6 +730,20 @@ async def _follow_up(
             t("complaints-description-too-long", length=len(text), limit=settings.tickets.text_limit)
         )
         return
+    donor = await session.get(User, ticket.user_id)
+    if donor is not None:
+        now = desk.now()
+        verdict = await staff_limits.followup_verdict(
+            session,
+            platform=ticket.platform,
+            user_id=donor.user_id,
+            user_db_id=ticket.user_id,
+            now=now,
+            limits=limits_of(settings),
+        )
+        if not verdict.allowed:
+            await message.answer(limit_text(t, verdict, now, subject="followup"))
+            return
     locked = await tickets.get_ticket(session, ticket.id, for_update=True)
     if locked is None:
         return

@@ -265,3 +265,22 @@ complaints-stats-close = Median time to close: { $duration } (of { $count } tick
 complaints-stats-close-none = No ticket has been closed yet.
 complaints-health-open = Open tickets
 complaints-health-overdue = Overdue tickets
+
+## Limits and blocking (what one person may send to the working group)
+
+complaints-limit-blocked = Sending messages to the working group from your account is closed for now. If you think this is a mistake, please contact your county's welfare office.
+complaints-limit-quota-question = You have sent enough questions to a staff member this hour, and your earlier ones are waiting for an answer. You can send a new question from { $when } (in about { $wait }).
+complaints-limit-cooldown-question = Your previous question was sent to a staff member just now. Please wait a little: you can send a new question from { $when } (in about { $wait }).
+complaints-limit-quota-ticket = You have filed enough requests today, and your earlier ones are being handled. You can file a new request from { $when } (in about { $wait }); until then you can add messages to your earlier requests in “My requests”.
+complaints-limit-cooldown-ticket = Your previous request was filed just now. Please wait a little: you can file a new request from { $when } (in about { $wait }).
+complaints-limit-quota-followup = You have sent many messages to the working group this hour, so this one was not sent. Please send it again from { $when } (in about { $wait }).
+complaints-limit-cooldown-followup = Please wait a little and send it again from { $when } (in about { $wait }).
+complaints-staff-button-block = ⛔ Block this person
+complaints-staff-button-unblock = ✅ Unblock
+complaints-staff-blocked = ⛔ { $operator } blocked this person: no new question, request or message from them reaches the working group. Press “Unblock” to undo.
+complaints-staff-blocked-toast = This person is blocked.
+complaints-staff-blocked-already = This person was already blocked.
+complaints-staff-unblocked = ✅ { $operator } unblocked this person: their messages reach the working group again.
+complaints-staff-unblocked-toast = Unblocked.
+complaints-staff-unblocked-already = This person is not blocked.
+complaints-staff-donation-hidden = About one of the donor's donations (its details are hidden to keep the donor anonymous)
