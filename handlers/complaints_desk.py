@@ -282,6 +282,13 @@ class TicketDesk:
     _forum: dict[int, tuple[float, bool]] = field(default_factory=dict)
     # Staff-chat sends in priority order: tickets before question cards.
     gate: PriorityGate = field(default_factory=PriorityGate)
+    # Other features' cards the staff chat still lacks (question cards), caught up by the
+    # background pass after the tickets' (`add_catch_up`).
+    _catch_up: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
+
+    def add_catch_up(self, post_missing: Callable[[], Awaitable[int]]) -> None:
+        if post_missing not in self._catch_up:
+            self._catch_up.append(post_missing)
 
     @property
     def bot(self) -> Bot:
@@ -743,15 +750,18 @@ class TicketDesk:
     # -- the SLA loop --------------------------------------------------------------------
 
     async def check_once(self) -> int:
-        """One pass of the background work: catch up tickets the staff chat has not seen,
-        then remind about overdue tickets (at most once per period each). Returns the number
-        of reminders sent."""
+        """One pass of the background work: catch up tickets the staff chat has not seen, then
+        the other cards it lacks (question cards: tickets go first), then remind about overdue
+        tickets (at most once per period each). Returns the number of reminders sent."""
         config = self.config
         now = self.now()
         sent = 0
         async with self.app.sessionmaker() as session:
             for ticket_id in await tickets.tickets_to_post(session, created_before=now - REPOST_AFTER):
                 await self.sync_to_staff(session, ticket_id, wait=0)
+            await session.commit()
+            for post_missing in self._catch_up:
+                await post_missing()
             overdue = await tickets.overdue_tickets(session, now, config.sla_hours)
             await session.commit()
             per_chat: Counter[int] = Counter()

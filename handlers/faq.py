@@ -597,15 +597,6 @@ async def post_missing_cards(app: HamdelApp) -> int:
     return posted
 
 
-async def _card_loop(app: HamdelApp) -> None:
-    while True:
-        try:
-            await post_missing_cards(app)
-        except Exception:
-            logger.exception("re-posting question cards failed")
-        await asyncio.sleep(app.settings.tickets.check_seconds)
-
-
 # ------------------------------------------------------------------------------------------
 # Free text: answered from the FAQ
 
@@ -773,8 +764,10 @@ async def staff_answer_not_text(
     await message.reply(t(problem) if asked is None and problem else t("faq-staff-text-only"))
 
 
-async def start_card_loop(app: HamdelApp) -> None:
-    app.spawn(_card_loop(app), name="faq-cards")
+async def catch_up_cards(app: HamdelApp) -> None:
+    """Question cards the staff chat did not take are posted again by the ticket desk's
+    background pass, after the tickets' cards."""
+    desk_for(app).add_catch_up(functools.partial(post_missing_cards, app))
 
 
 feature = Feature(
@@ -783,7 +776,7 @@ feature = Feature(
     staff=staff_router,
     section=SECTION,
     commands=(("faq", "faq-cmd"),),
-    on_startup=(load_faq, start_card_loop),
+    on_startup=(load_faq, catch_up_cards),
 )
 
 # Mounted just before the fallback, after every other feature: text no flow took.

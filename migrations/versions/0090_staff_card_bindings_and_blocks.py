@@ -21,7 +21,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = '0090'
 down_revision: str | Sequence[str] | None = '0080'
 branch_labels: str | Sequence[str] | None = None
