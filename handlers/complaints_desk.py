@@ -498,6 +498,8 @@ class TicketDesk:
         ]
         if ticket.rating is not None:
             lines.append(t("complaints-staff-card-rating", stars=ticket.rating, max=5))
+        if ticket.rating_reason:
+            lines.append(t("complaints-staff-card-rating-reason", reason=ticket.rating_reason))
         if ticket.status != TicketStatus.CLOSED:
             lines.append("\n" + t("complaints-staff-card-hint"))
         return "\n".join(lines)

@@ -45,6 +45,8 @@ from services.stats import Duration, Periods, StatsCompute, StatsLine, register_
 # answer with any of these).
 DONOR_MEDIA = ("photo", "document")
 STAFF_MEDIA = ("photo", "document", "video", "audio", "voice", "animation")
+# Ratings at or below this are followed by an (optional) "why?".
+LOW_RATING = 2
 
 
 class TicketError(Exception):
@@ -216,14 +218,26 @@ async def owns_paid_donation(session: AsyncSession, user_db_id: int, donation_id
     return found is not None
 
 
-def validate_description(text: str, limit: int) -> str:
-    """The description as stored: stripped; TicketError("empty") or ("too-long")."""
+def validate_description(text: str, limit: int, minimum: int = 1) -> str:
+    """The description as stored: stripped; TicketError("empty"), ("too-short") when it has
+    fewer than `minimum` characters (not counting spaces), or ("too-long")."""
     text = text.strip()
     if not text:
         raise TicketError("empty")
+    if len("".join(text.split())) < minimum:
+        raise TicketError("too-short")
     if len(text) > limit:
         raise TicketError("too-long")
     return text
+
+
+def set_rating_reason(ticket: Ticket, reason: str, limit: int) -> bool:
+    """Why the donor gave a low rating (1–2), once; False when there is nothing to explain."""
+    reason = " ".join(reason.split())
+    if ticket.rating is None or ticket.rating > LOW_RATING or ticket.rating_reason or not reason:
+        return False
+    ticket.rating_reason = reason[:limit]
+    return True
 
 
 async def ticket_by_draft(session: AsyncSession, draft_key: str) -> Ticket | None:

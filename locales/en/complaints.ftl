@@ -22,7 +22,7 @@ complaints-category-other = 📌 Other
 
 complaints-ask-description =
     Topic: { $category }
-    Now describe the problem in detail: what happened, when and where (at most { $limit } characters).
+    Now describe the problem in detail: what happened, when and where (at least { $minimum } and at most { $limit } characters).
     You can send photos or documents in the next step.
 complaints-description-empty = No text received. Please describe the problem in a few sentences.
 complaints-description-too-long = Your text is { $length } characters, more than the limit ({ $limit }). Please shorten it and send it again.
@@ -284,3 +284,16 @@ complaints-staff-unblocked = ✅ { $operator } unblocked this person: their mess
 complaints-staff-unblocked-toast = Unblocked.
 complaints-staff-unblocked-already = This person is not blocked.
 complaints-staff-donation-hidden = About one of the donor's donations (its details are hidden to keep the donor anonymous)
+
+## Back, a staff-behaviour complaint, a short description, a low rating
+
+complaints-description-too-short = That is not enough for the working group to act on. Please write at least { $minimum } characters: what happened, when and where.
+complaints-donation-button = { $date } · { $amount } · { $target }
+complaints-back-to-anonymity = ↩️ Back to the previous step.
+complaints-rate-why = If you like, tell us in a sentence or two what disappointed you, so the working group can do better. This is optional.
+complaints-button-no-reason = I'd rather not say
+complaints-rate-why-text-only = Please write the reason as text, or press “I'd rather not say”.
+complaints-rate-reason-thanks = Thank you! Your feedback reached the working group.
+complaints-rate-reason-skipped = That's fine; your rating is saved.
+complaints-staff-notice-rating-reason = 💬 Reason for the low rating of request { $number }: “{ $reason }”
+complaints-staff-card-rating-reason = 💬 Reason for the rating: “{ $reason }”

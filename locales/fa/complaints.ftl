@@ -22,7 +22,7 @@ complaints-category-other = 📌 سایر موارد
 
 complaints-ask-description =
     موضوع: { $category }
-    حالا مشکل را با جزئیات بنویسید: چه اتفاقی افتاد، کی و کجا (حداکثر { $limit } نویسه).
+    حالا مشکل را با جزئیات بنویسید: چه اتفاقی افتاد، کی و کجا (دست‌کم { $minimum } و حداکثر { $limit } نویسه).
     اگر عکس یا سندی دارید، در مرحلهٔ بعد می‌توانید بفرستید.
 complaints-description-empty = متنی دریافت نشد. لطفاً مشکل را در چند جمله بنویسید.
 complaints-description-too-long = متن شما { $length } نویسه است؛ بیشتر از حد مجاز ({ $limit } نویسه). لطفاً کوتاه‌ترش کنید و دوباره بفرستید.
@@ -284,3 +284,16 @@ complaints-staff-unblocked = ✅ { $operator } مسدودی این فرد را �
 complaints-staff-unblocked-toast = مسدودی برداشته شد.
 complaints-staff-unblocked-already = این فرد مسدود نیست.
 complaints-staff-donation-hidden = به یکی از کمک‌های نیکوکار مربوط است (برای ناشناس ماندن او، جزئیات کمک نمایش داده نمی‌شود)
+
+## Back, a staff-behaviour complaint, a short description, a low rating
+
+complaints-description-too-short = این شرح برای رسیدگی کافی نیست. لطفاً دست‌کم در { $minimum } نویسه بنویسید چه اتفاقی افتاد، کی و کجا.
+complaints-donation-button = { $date } · { $amount } · { $target }
+complaints-back-to-anonymity = ↩️ به مرحلهٔ قبل برگشتیم.
+complaints-rate-why = اگر مایلید، در یکی دو جمله بنویسید چه چیزی باعث نارضایتی‌تان شد تا کارگروه بهتر شود. نوشتن آن اختیاری است.
+complaints-button-no-reason = ترجیح می‌دهم ننویسم
+complaints-rate-why-text-only = لطفاً دلیل را به صورت متن بنویسید، یا «ترجیح می‌دهم ننویسم» را بزنید.
+complaints-rate-reason-thanks = سپاس! نظر شما به کارگروه رسید.
+complaints-rate-reason-skipped = اشکالی ندارد؛ امتیاز شما ثبت شده است.
+complaints-staff-notice-rating-reason = 💬 دلیل امتیاز پایین درخواست { $number }: «{ $reason }»
+complaints-staff-card-rating-reason = 💬 دلیل امتیاز: «{ $reason }»
