@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from bot.messenger import MessengerUser
-from models import FaqQuery
+from models import FaqQuery, Ticket, TicketLink, TicketMessage, User
 from services import faq_queries
 from tests.conftest import Harness
 
@@ -124,3 +124,50 @@ async def test_a_database_failure_after_posting_never_posts_a_second_card(
     assert again["text"] == card["text"]
     await hamdel.staff_chat.send(from_user=hamdel.operator, text="جواب دوم", reply_to=again)
     await user.wait_until(lambda u: "جواب دوم" in u.last_text)
+
+
+async def test_a_message_bound_to_a_question_and_a_ticket_answers_nobody(hamdel: Harness) -> None:
+    """Bindings left by an older version (a question card and a ticket on one message id): the
+    reply is refused in the staff chat instead of guessing who gets it."""
+    user = hamdel.user()
+    card = await ask_person(hamdel, user, NOTHING_FITS[1])
+    donor = hamdel.user()
+    async with hamdel.db() as session:
+        owner = User(
+            platform=hamdel.app.profile.platform.value, user_id=donor.id, chat_id=donor.id, language="fa"
+        )
+        session.add(owner)
+        await session.flush()
+        ticket = Ticket(
+            number="T-1405-000099",
+            year=1405,
+            seq=99,
+            draft_key="legacy",
+            platform=owner.platform,
+            user_id=owner.id,
+            category="other",
+            status="new",
+            description="قدیمی",
+            reminders_sent=0,
+        )
+        session.add(ticket)
+        await session.flush()
+        session.add(
+            TicketLink(
+                platform=owner.platform,
+                chat_id=hamdel.staff_chat.chat_id,
+                message_id=card["message_id"],
+                ticket_id=ticket.id,
+                kind="card",
+            )
+        )
+    user.skip_to_end()
+    await hamdel.staff_chat.send(from_user=hamdel.operator, text="به چه کسی برسد؟", reply_to=card)
+    note = await hamdel.staff_chat.next_message()
+    assert note["text"].startswith("⚠️ این پیام هم به یک پرسش و هم به یک درخواست وصل است")
+    await hamdel.settle()
+    assert all("به چه کسی برسد" not in (m.get("text") or "") for m in user.messages)
+    async with hamdel.db() as session:
+        asked = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id))
+        messages = await session.scalar(select(func.count(TicketMessage.id)))
+    assert asked is not None and asked.answers == 0 and messages == 0
