@@ -171,3 +171,26 @@ async def test_a_message_bound_to_a_question_and_a_ticket_answers_nobody(hamdel:
         asked = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id))
         messages = await session.scalar(select(func.count(TicketMessage.id)))
     assert asked is not None and asked.answers == 0 and messages == 0
+
+
+async def test_a_second_question_right_away_waits_for_the_cooldown(hamdel: Harness) -> None:
+    user = hamdel.user()
+    await ask_person(hamdel, user, NOTHING_FITS[0])
+    user.skip_to_end()
+    await user.send(NOTHING_FITS[1])
+    await user.wait_until(
+        lambda u: u.last is not None and "🙋 فرستادن برای کارشناس" in u.buttons(), timeout=20
+    )
+    offer = user.last
+    user.skip_to_end()
+    await user.press("🙋 فرستادن برای کارشناس", message=offer)
+    refusal = await user.next_message(timeout=10)
+    assert refusal["text"].startswith("پرسش قبلی‌تان همین الان برای کارشناس فرستاده شد")
+    assert "ساعت ۱۱:۳۰" in refusal["text"] and "(حدود ۱ دقیقه دیگر)" in refusal["text"]
+    await hamdel.settle()
+    cards = [m for m in hamdel.staff_chat.messages if (m.get("text") or "").startswith("❓ پرسش شماره")]
+    assert len(cards) == 1
+    hamdel.clock.advance(seconds=31)
+    user.skip_to_end()
+    await user.press("🙋 فرستادن برای کارشناس", message=offer)
+    assert (await user.next_message(timeout=10))["text"].startswith("✅ پرسش شما")
