@@ -274,7 +274,6 @@ complaints-limit-cooldown-question = Your previous question was sent to a staff 
 complaints-limit-quota-ticket = You have filed enough requests today, and your earlier ones are being handled. You can file a new request from { $when } (in about { $wait }); until then you can add messages to your earlier requests in “My requests”.
 complaints-limit-cooldown-ticket = Your previous request was filed just now. Please wait a little: you can file a new request from { $when } (in about { $wait }).
 complaints-limit-quota-followup = You have sent many messages to the working group this hour, so this one was not sent. Please send it again from { $when } (in about { $wait }).
-complaints-limit-cooldown-followup = Please wait a little and send it again from { $when } (in about { $wait }).
 complaints-staff-button-block = ⛔ Block this person
 complaints-staff-button-unblock = ✅ Unblock
 complaints-staff-blocked = ⛔ { $operator } blocked this person: no new question, request or message from them reaches the working group. Press “Unblock” to undo.
