@@ -244,6 +244,7 @@ class TicketSettings(BaseSettings):
 
     attachment_limit: int = Field(default=5, ge=0, le=10)
     text_limit: int = Field(default=2000, ge=50, le=3000)
+    description_min: int = Field(default=15, ge=1, le=50)
     sla_hours: float = Field(
         default=24, gt=0, le=24 * 30, validation_alias=AliasChoices("SLA_HOURS", "TICKET_SLA_HOURS")
     )
@@ -431,6 +432,17 @@ class StatusSettings(BaseSettings):
         return value
 
 
+class LimitSettings(BaseSettings):
+    """How much one person may send to the working group (0 turns a quota off)."""
+
+    model_config = _section()
+
+    staff_questions_per_hour: int = Field(default=5, ge=0, le=1000)
+    tickets_per_day: int = Field(default=3, ge=0, le=1000)
+    followups_per_hour: int = Field(default=20, ge=0, le=1000)
+    staff_cooldown_seconds: int = Field(default=30, ge=0, le=86_400)
+
+
 class Settings(BaseModel):
     """All settings of one bot process."""
 
@@ -448,6 +460,7 @@ class Settings(BaseModel):
     donations: DonationSettings
     knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
     status: StatusSettings = Field(default_factory=StatusSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
 
     @cached_property
     def platform(self) -> Platform:
@@ -467,6 +480,7 @@ SECTIONS: dict[str, type[BaseSettings]] = {
     "donations": DonationSettings,
     "knowledge": KnowledgeSettings,
     "status": StatusSettings,
+    "limits": LimitSettings,
 }
 
 

@@ -58,6 +58,7 @@ from handlers.complaints_desk import (
     donation_line,
     file_id_of,
     hours_text,
+    limit_text,
     message_kind,
     rating_keyboard,
     shown_number,
@@ -65,8 +66,9 @@ from handlers.complaints_desk import (
     status_name,
 )
 from models.tickets import Direction, LinkKind, Ticket, TicketCategory, TicketStatus
-from services import privacy, tickets
-from services.persian import format_date, format_datetime, normalize_mobile, to_fa_digits
+from models.user import User
+from services import privacy, staff_limits, tickets
+from services.persian import format_date, format_datetime, format_toman, normalize_mobile, to_fa_digits
 from services.roles import Role
 from services.tickets import DONOR_MEDIA, Attachment, Draft, TicketError
 from services.users import UserRecord
@@ -78,6 +80,7 @@ router = Router(name="complaints")
 
 SECTION = MenuSection(key="complaint", text_key="complaints-menu", order=60)
 PAGE = 6
+BUTTON_CHARS = 64
 MOBILE_EXAMPLE = "09121234567"
 
 
@@ -95,8 +98,18 @@ class FollowUp(StatesGroup):
     writing = State()
 
 
+class RatingReason(StatesGroup):
+    waiting = State()  # "why the low rating?" (optional)
+
+
+# Categories that are about people, not money: no donation is asked for.
+NO_DONATION = frozenset({TicketCategory.CONDUCT.value})
+REASON_LIMIT = 500
+
+
 class Complaint(CallbackData, prefix="cmp"):
-    """Filing buttons: new, cat, go (continue), don (donation), anon, ok (submit), again."""
+    """Filing buttons: new, cat, go (continue), don (donation), anon, ok (submit), again, back
+    (the previous step)."""
 
     action: str
     value: str = ""
@@ -119,8 +132,12 @@ def _categories(t: Translator) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-def _only_cancel(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[cancel_button(t)]])
+def _back_button(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=t("common-back-button"), callback_data=Complaint(action="back").pack())
+
+
+def _back_cancel(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_back_button(t), cancel_button(t)]])
 
 
 def _continue(t: Translator, *, first: bool) -> InlineKeyboardMarkup:
@@ -128,7 +145,7 @@ def _continue(t: Translator, *, first: bool) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text=label, callback_data=Complaint(action="go").pack())],
-            [cancel_button(t)],
+            [_back_button(t), cancel_button(t)],
         ]
     )
 
@@ -138,6 +155,7 @@ def _contact_keyboard(t: Translator) -> ReplyKeyboardMarkup:
         keyboard=[
             [KeyboardButton(text=t("complaints-button-share-contact"), request_contact=True)],
             [KeyboardButton(text=t("complaints-button-skip-contact"))],
+            [KeyboardButton(text=t("common-back-button"))],
         ],
         resize_keyboard=True,
         one_time_keyboard=True,
@@ -157,6 +175,7 @@ def _summary_keyboard(t: Translator, draft_key: str) -> InlineKeyboardMarkup:
                 InlineKeyboardButton(
                     text=t("complaints-button-restart"), callback_data=Complaint(action="again").pack()
                 ),
+                _back_button(t),
                 cancel_button(t),
             ],
         ]
@@ -204,9 +223,47 @@ def _writing_keyboard(t: Translator) -> InlineKeyboardMarkup:
 # -- filing ---------------------------------------------------------------------------------
 
 
+def limits_of(settings: Settings) -> staff_limits.Limits:
+    config = settings.limits
+    return staff_limits.Limits(
+        questions_per_hour=config.staff_questions_per_hour,
+        tickets_per_day=config.tickets_per_day,
+        followups_per_hour=config.followups_per_hour,
+        cooldown_seconds=config.staff_cooldown_seconds,
+    )
+
+
+async def _ticket_refusal(
+    session: AsyncSession, user: UserRecord, settings: Settings, app: Any, t: Translator
+) -> str | None:
+    """Why this person may not file a ticket now (None: they may)."""
+    now = desk_for(app).now()
+    verdict = await staff_limits.ticket_verdict(
+        session,
+        platform=user.platform,
+        user_id=user.user_id,
+        user_db_id=user.id,
+        now=now,
+        limits=limits_of(settings),
+    )
+    return None if verdict.allowed else limit_text(t, verdict, now, subject="ticket")
+
+
 async def _start(
-    target: Message | CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+    session: AsyncSession,
+    user: UserRecord,
+    settings: Settings,
+    app: Any,
 ) -> None:
+    refusal = await _ticket_refusal(session, user, settings, app, t)
+    if refusal is not None:
+        await state.clear()
+        await show(target, refusal, InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]]), profile)
+        return
     await state.set_state(Filing.category)
     await state.set_data({"draft": secrets.token_hex(6), "attachments": [], "description": ""})
     await show(target, t("complaints-intro"), _categories(t), profile)
@@ -214,30 +271,45 @@ async def _start(
 
 @router.message(Command("complaint"))
 async def complaint_command(
-    message: Message, state: FSMContext, t: Translator, profile: PlatformProfile
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+    session: AsyncSession,
+    user: UserRecord,
+    settings: Settings,
+    app: Any,
 ) -> None:
-    await _start(message, state, t, profile)
+    await _start(message, state, t, profile, session, user, settings, app)
 
 
 @router.callback_query(MenuCallback.filter(F.section == SECTION.key))
-async def complaint_menu(
-    query: CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
-) -> None:
-    await _start(query, state, t, profile)
-
-
 @router.callback_query(Complaint.filter(F.action == "new"))
-async def complaint_new(
-    query: CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
+async def complaint_menu(
+    query: CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+    session: AsyncSession,
+    user: UserRecord,
+    settings: Settings,
+    app: Any,
 ) -> None:
-    await _start(query, state, t, profile)
+    await _start(query, state, t, profile, session, user, settings, app)
 
 
 @router.callback_query(Complaint.filter(F.action == "again"), StateFilter(Filing))
 async def complaint_again(
-    query: CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
+    query: CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+    session: AsyncSession,
+    user: UserRecord,
+    settings: Settings,
+    app: Any,
 ) -> None:
-    await _start(query, state, t, profile)
+    await _start(query, state, t, profile, session, user, settings, app)
 
 
 @router.callback_query(Complaint.filter(F.action == "cat"), Filing.category)
@@ -254,13 +326,25 @@ async def category_chosen(
         callback_answer.text = t("complaints-stale")
         return
     await state.update_data(category=callback_data.value)
+    await _ask_description(query, state, t, settings, profile, callback_data.value)
+
+
+async def _ask_description(
+    target: Message | CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    category: str,
+) -> None:
     await state.set_state(Filing.description)
     text = t(
         "complaints-ask-description",
-        category=category_name(t, callback_data.value),
+        category=category_name(t, category),
         limit=settings.tickets.text_limit,
+        minimum=settings.tickets.description_min,
     )
-    await show(query, text, _only_cancel(t), profile)
+    await show(target, text, _back_cancel(t), profile)
 
 
 def _attachment_of(message: Message) -> Attachment | None:
@@ -314,14 +398,12 @@ async def description_given(
             if attachment and config.attachment_limit
             else "complaints-description-not-text"
         )
-        await message.answer(t(key), reply_markup=_only_cancel(t))
+        await message.answer(t(key), reply_markup=_back_cancel(t))
         return
     try:
-        description = tickets.validate_description(text, config.text_limit)
+        description = tickets.validate_description(text, config.text_limit, config.description_min)
     except TicketError as error:
-        await message.answer(
-            _description_error(t, error, text, config.text_limit), reply_markup=_only_cancel(t)
-        )
+        await message.answer(_description_error(t, error, text, settings), reply_markup=_back_cancel(t))
         return
     await state.update_data(description=description)
     if notice := masked_notice(t, privacy.mask_personal_numbers(text).kinds):
@@ -329,6 +411,11 @@ async def description_given(
     if config.attachment_limit == 0:
         await _ask_donation(message, state, t, user.id, session)
         return
+    await _ask_attachments(message, state, t, settings)
+
+
+async def _ask_attachments(message: Message, state: FSMContext, t: Translator, settings: Settings) -> None:
+    config = settings.tickets
     await state.set_state(Filing.attachments)
     count = len((await state.get_data()).get("attachments", []))
     if count:
@@ -343,9 +430,12 @@ async def description_given(
         )
 
 
-def _description_error(t: Translator, error: TicketError, text: str, limit: int) -> str:
+def _description_error(t: Translator, error: TicketError, text: str, settings: Settings) -> str:
+    config = settings.tickets
     if error.code == "too-long":
-        return t("complaints-description-too-long", length=len(text.strip()), limit=limit)
+        return t("complaints-description-too-long", length=len(text.strip()), limit=config.text_limit)
+    if error.code == "too-short":
+        return t("complaints-description-too-short", minimum=config.description_min)
     return t("complaints-description-empty")
 
 
@@ -357,10 +447,10 @@ async def attachment_given(message: Message, state: FSMContext, t: Translator, s
         data = await state.get_data()
         combined = f"{data.get('description', '')}\n{message.text}".strip()
         try:
-            description = tickets.validate_description(combined, config.text_limit)
+            description = tickets.validate_description(combined, config.text_limit, config.description_min)
         except TicketError as error:
             await message.answer(
-                _description_error(t, error, combined, config.text_limit),
+                _description_error(t, error, combined, settings),
                 reply_markup=_continue(t, first=not data.get("attachments")),
             )
             return
@@ -405,20 +495,50 @@ async def attachments_done(
 async def _ask_donation(
     message: Message, state: FSMContext, t: Translator, user_db_id: int, session: AsyncSession
 ) -> None:
-    donations = await tickets.paid_donations(session, user_db_id)
+    """The donor's paid donations to link one (not for a complaint about people)."""
+    data = await state.get_data()
+    donations = (
+        [] if data.get("category") in NO_DONATION else await tickets.paid_donations(session, user_db_id)
+    )
+    await state.update_data(donation_offered=bool(donations))
     if not donations:
+        await state.update_data(donation_id=None)
         await _ask_anonymity(message, state, t)
         return
     await state.set_state(Filing.donation)
     builder = InlineKeyboardBuilder()
-    for info in donations:
-        builder.button(
-            text=clip(donation_line(t, info), 60), callback_data=Complaint(action="don", value=str(info.id))
-        )
+    for info, label in zip(donations, donation_labels(t, donations), strict=True):
+        builder.button(text=label, callback_data=Complaint(action="don", value=str(info.id)))
     builder.button(text=t("complaints-button-no-donation"), callback_data=Complaint(action="don", value="0"))
     builder.adjust(1)
-    builder.row(cancel_button(t))
+    builder.row(_back_button(t), cancel_button(t))
     await message.answer(t("complaints-ask-donation"), reply_markup=builder.as_markup())
+
+
+def donation_labels(t: Translator, donations: list[tickets.DonationInfo]) -> list[str]:
+    """Button labels a donor can tell apart: Jalali date, amount, campaign (cut to fit); the
+    time of day is added where two would read the same."""
+
+    def label(info: tickets.DonationInfo, *, with_time: bool) -> str:
+        when = "—"
+        if info.paid_at is not None:
+            when = (
+                format_datetime(info.paid_at, t.locale) if with_time else format_date(info.paid_at, t.locale)
+            )
+        target = info.target(t.locale) or (t(f"complaints-purpose-{info.purpose}") if info.purpose else "—")
+        head = t(
+            "complaints-donation-button",
+            date=when,
+            amount=format_toman(info.amount_rials, t.locale),
+            target="",
+        )
+        return head + clip(target, max(12, BUTTON_CHARS - len(head)))
+
+    plain = [label(info, with_time=False) for info in donations]
+    return [
+        label(info, with_time=True) if plain.count(text) > 1 else text
+        for info, text in zip(donations, plain, strict=True)
+    ]
 
 
 @router.callback_query(Complaint.filter(F.action == "don"), Filing.donation)
@@ -455,7 +575,7 @@ async def _ask_anonymity(message: Message, state: FSMContext, t: Translator) -> 
                     callback_data=Complaint(action="anon", value="0").pack(),
                 ),
             ],
-            [cancel_button(t)],
+            [_back_button(t), cancel_button(t)],
         ]
     )
     await message.answer(t("complaints-ask-anonymity"), reply_markup=markup)
@@ -468,11 +588,15 @@ async def anonymity_chosen(
     assert isinstance(query.message, Message)
     anonymous = callback_data.value == "1"
     await state.update_data(anonymous=anonymous)
+    await _ask_contact(query.message, state, t, anonymous=anonymous)
+
+
+async def _ask_contact(message: Message, state: FSMContext, t: Translator, *, anonymous: bool) -> None:
     await state.set_state(Filing.contact)
     text = t("complaints-ask-contact", example=MOBILE_EXAMPLE)
     if anonymous:
         text += "\n" + t("complaints-ask-contact-anonymous-note")
-    await query.message.answer(text, reply_markup=_contact_keyboard(t))
+    await message.answer(text, reply_markup=_contact_keyboard(t))
 
 
 @router.message(Filing.contact, F.contact)
@@ -496,6 +620,10 @@ async def contact_typed(message: Message, state: FSMContext, t: Translator, sess
     text = (message.text or "").strip()
     if t.is_label(text, "complaints-button-skip-contact"):
         await _contact_done(message, state, t, None, session)
+        return
+    if t.is_label(text, "common-back-button"):
+        await message.answer(t("complaints-back-to-anonymity"), reply_markup=ReplyKeyboardRemove())
+        await _ask_anonymity(message, state, t)
         return
     mobile = normalize_mobile(text)
     if mobile is None:
@@ -569,6 +697,11 @@ async def submit(
         callback_answer.text = t("complaints-stale")
         callback_answer.show_alert = True
         return
+    refusal = await _ticket_refusal(session, user, settings, app, t)
+    if refusal is not None:
+        await state.clear()
+        await show(query, refusal, InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]]), profile)
+        return
     person = query.from_user
     name = person.full_name + (f" (@{person.username})" if person.username else "")
     draft = Draft(
@@ -606,8 +739,41 @@ async def submit(
         hours=hours_text(config.sla_hours, t.locale),
     )
     shown = await show(query, text, _after_filing(t), profile)
-    await tickets.link(session, ticket.id, shown.chat.id, shown.message_id, LinkKind.CONFIRMATION)
+    await tickets.link(session, ticket, shown.chat.id, shown.message_id, LinkKind.CONFIRMATION)
     await desk.sync_to_staff(session, ticket.id)
+
+
+@router.callback_query(Complaint.filter(F.action == "back"), StateFilter(Filing))
+async def filing_back(
+    query: CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+    settings: Settings,
+    user: UserRecord,
+    session: AsyncSession,
+) -> None:
+    """One step back; what was already given (text, attachments) is kept until replaced."""
+    assert isinstance(query.message, Message)
+    current = await state.get_state()
+    data = await state.get_data()
+    if current == Filing.description:
+        await state.set_state(Filing.category)
+        await show(query, t("complaints-intro"), _categories(t), profile)
+    elif current == Filing.attachments or (
+        current in (Filing.donation, Filing.anonymity)
+        and settings.tickets.attachment_limit == 0
+        and not (current == Filing.anonymity and data.get("donation_offered"))
+    ):
+        await _ask_description(query.message, state, t, settings, profile, str(data.get("category")))
+    elif current == Filing.donation or (current == Filing.anonymity and not data.get("donation_offered")):
+        await _ask_attachments(query.message, state, t, settings)
+    elif current == Filing.anonymity:
+        await _ask_donation(query.message, state, t, user.id, session)
+    elif current == Filing.confirm:
+        await _ask_contact(query.message, state, t, anonymous=bool(data.get("anonymous")))
+    else:
+        await _ask_anonymity(query.message, state, t)
 
 
 @router.callback_query(Complaint.filter())
@@ -626,7 +792,7 @@ async def donor_replied_ticket(
     reply = message.reply_to_message
     if reply is None or (message.text or "").startswith("/"):
         return False
-    ticket = await tickets.ticket_by_link(session, message.chat.id, reply.message_id)
+    ticket = await tickets.ticket_by_link(session, user.platform, message.chat.id, reply.message_id)
     if ticket is None or ticket.user_id != user.id:
         return False
     return {"ticket": ticket}
@@ -680,6 +846,20 @@ async def _follow_up(
             t("complaints-description-too-long", length=len(text), limit=settings.tickets.text_limit)
         )
         return
+    donor = await session.get(User, ticket.user_id)
+    if donor is not None:
+        now = desk.now()
+        verdict = await staff_limits.followup_verdict(
+            session,
+            platform=ticket.platform,
+            user_id=donor.user_id,
+            user_db_id=ticket.user_id,
+            now=now,
+            limits=limits_of(settings),
+        )
+        if not verdict.allowed:
+            await message.answer(limit_text(t, verdict, now, subject="followup"))
+            return
     locked = await tickets.get_ticket(session, ticket.id, for_update=True)
     if locked is None:
         return
@@ -928,7 +1108,9 @@ async def my_ticket_action(
         ask = t("complaints-rate-ask", number=shown_number(ticket.number, t.locale))
         await _present(query, ask, rating_keyboard(t, ticket, screen=1), profile, screen)
     else:
-        await _rate(query, session, ticket, callback_data.value, t, profile, app, callback_answer, screen)
+        await _rate(
+            query, state, session, ticket, callback_data.value, t, profile, app, callback_answer, screen
+        )
 
 
 async def _write(
@@ -1030,6 +1212,7 @@ async def _donor_reopen(
 
 async def _rate(
     query: CallbackQuery,
+    state: FSMContext,
     session: AsyncSession,
     ticket: Ticket,
     value: str,
@@ -1052,7 +1235,17 @@ async def _rate(
         return
     await session.commit()
     thanks = t("complaints-rate-thanks", stars=stars, max=5)
-    await _present(query, thanks, _after_rating(t), profile, screen)
+    if stars <= tickets.LOW_RATING:
+        await state.set_state(RatingReason.waiting)
+        await state.set_data({"ticket_id": ticket.id})
+        ask = thanks + "\n\n" + t("complaints-rate-why")
+        skip = InlineKeyboardButton(
+            text=t("complaints-button-no-reason"),
+            callback_data=MyTicket(action="noreason", ticket_id=ticket.id).pack(),
+        )
+        await _present(query, ask, InlineKeyboardMarkup(inline_keyboard=[[skip]]), profile, screen)
+    else:
+        await _present(query, thanks, _after_rating(t), profile, screen)
     await desk.refresh_card(session, ticket)
     staff_t = desk.staff_t
     await desk.post_notice(
@@ -1066,6 +1259,53 @@ async def _rate(
         ),
         keyboard=False,
     )
+
+
+@router.message(RatingReason.waiting, F.text, NOT_COMMAND)
+async def rating_reason_given(
+    message: Message, state: FSMContext, session: AsyncSession, user: UserRecord, t: Translator, app: Any
+) -> None:
+    data = await state.get_data()
+    await state.clear()
+    ticket = await tickets.donor_ticket(session, user.id, int(data.get("ticket_id", 0)))
+    if ticket is None or not tickets.set_rating_reason(ticket, message.text or "", REASON_LIMIT):
+        await message.answer(t("complaints-stale"), reply_markup=_after_rating(t))
+        return
+    await session.commit()
+    await message.answer(t("complaints-rate-reason-thanks"), reply_markup=_after_rating(t))
+    desk = desk_for(app)
+    staff_t = desk.staff_t
+    await desk.refresh_card(
+        session,
+        ticket,
+        staff_t(
+            "complaints-staff-notice-rating-reason",
+            number=shown_number(ticket.number, staff_t.locale),
+            reason=ticket.rating_reason or "",
+        ),
+    )
+
+
+@router.message(RatingReason.waiting, NOT_COMMAND)
+async def rating_reason_not_text(message: Message, state: FSMContext, t: Translator) -> None:
+    data = await state.get_data()
+    skip = InlineKeyboardButton(
+        text=t("complaints-button-no-reason"),
+        callback_data=MyTicket(action="noreason", ticket_id=int(data.get("ticket_id", 0))).pack(),
+    )
+    await message.answer(
+        t("complaints-rate-why-text-only"), reply_markup=InlineKeyboardMarkup(inline_keyboard=[[skip]])
+    )
+
+
+@router.callback_query(MyTicket.filter(F.action == "noreason"))
+async def rating_reason_skipped(
+    query: CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
+) -> None:
+    if await state.get_state() == RatingReason.waiting:
+        await state.clear()
+    assert isinstance(query.message, Message)
+    await query.message.answer(t("complaints-rate-reason-skipped"), reply_markup=_after_rating(t))
 
 
 # -- /tickets for admins in a private chat -------------------------------------------------

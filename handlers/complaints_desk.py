@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import secrets
 import time
 from collections import Counter
@@ -39,9 +40,9 @@ from bot.i18n import Translator
 from bot.ui import CallbackInt, InlineKeyboardBuilder
 from models.tickets import Direction, LinkKind, Ticket, TicketMessage, TicketStatus
 from models.user import User
-from services import tickets
+from services import staff_access, staff_limits, tickets
 from services.persian import format_date, format_datetime, format_toman, to_fa_digits
-from services.roles import Role, roles_of
+from services.ratelimit import Priority, PriorityGate
 from services.users import set_blocked
 
 if TYPE_CHECKING:
@@ -52,7 +53,6 @@ logger = logging.getLogger("hamdel.tickets")
 T = TypeVar("T")
 
 LRI, PDI = "\u2066", "\u2069"
-STAFF_STATUSES = frozenset({"creator", "administrator", "member"})
 CLAIM_STALE_AFTER = timedelta(minutes=2)
 FORUM_CACHE_SECONDS = 300.0
 REPOST_AFTER = timedelta(minutes=1)
@@ -73,6 +73,15 @@ class TicketAction(CallbackData, prefix="tk"):
     action: str
     ticket_id: CallbackInt
     value: str = ""
+
+
+class PersonBlock(CallbackData, prefix="blk"):
+    """«⛔ مسدود کردن این فرد» / «رفع مسدودی» on a staff-chat card: `a` b(lock) or u(nblock),
+    `kind` q (a question card, `ref` its id) or t (a ticket, `ref` its id)."""
+
+    a: str
+    kind: str
+    ref: CallbackInt
 
 
 class MyTicket(CallbackData, prefix="mt"):
@@ -113,7 +122,11 @@ def status_name(t: Translator, status: str) -> str:
 
 def format_age(t: Translator, now: datetime, since: datetime) -> str:
     """How long ago `since` was: «۳ ساعت», «۲ روز»."""
-    minutes = max(0, int((now - tickets.utc(since)).total_seconds() // 60))
+    return format_span(t, max(0, int((now - tickets.utc(since)).total_seconds() // 60)))
+
+
+def format_span(t: Translator, minutes: int) -> str:
+    """A number of minutes as read: «کمتر از یک دقیقه», «۲۵ دقیقه», «۳ ساعت», «۲ روز»."""
     if minutes < 1:
         return t("complaints-age-now")
     if minutes < 60:
@@ -122,6 +135,18 @@ def format_age(t: Translator, now: datetime, since: datetime) -> str:
     if hours < 48:
         return t("complaints-age-hours", count=hours)
     return t("complaints-age-days", count=hours // 24)
+
+
+def limit_text(t: Translator, verdict: staff_limits.Verdict, now: datetime, *, subject: str) -> str:
+    """Why the person cannot reach the working group now, and when they can try again:
+    «… از ساعت ۱۴:۳۰ (۹ آذر ۱۴۰۵)، حدود ۲۵ دقیقهٔ دیگر». `subject`: question, ticket, followup."""
+    if verdict.refusal == staff_limits.Refusal.BLOCKED or verdict.retry_at is None:
+        return t("complaints-limit-blocked")
+    return t(
+        f"complaints-limit-{verdict.refusal}-{subject}",
+        when=format_datetime(verdict.retry_at, t.locale),
+        wait=format_span(t, max(1, math.ceil((verdict.retry_at - now).total_seconds() / 60))),
+    )
 
 
 def hours_text(value: float, locale: str) -> str:
@@ -216,7 +241,10 @@ def staff_keyboard(t: Translator, ticket: Ticket) -> InlineKeyboardMarkup:
         text=t("complaints-staff-button-close"),
         callback_data=TicketAction(action="st", ticket_id=ticket.id, value="closed"),
     )
-    builder.adjust(2, 2, 1)
+    builder.button(
+        text=t("complaints-staff-button-block"), callback_data=PersonBlock(a="b", kind="t", ref=ticket.id)
+    )
+    builder.adjust(2, 2, 1, 1)
     return builder.as_markup()
 
 
@@ -252,6 +280,15 @@ class TicketDesk:
 
     app: HamdelApp
     _forum: dict[int, tuple[float, bool]] = field(default_factory=dict)
+    # Staff-chat sends in priority order: tickets before question cards.
+    gate: PriorityGate = field(default_factory=PriorityGate)
+    # Other features' cards the staff chat still lacks (question cards), caught up by the
+    # background pass after the tickets' (`add_catch_up`).
+    _catch_up: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
+
+    def add_catch_up(self, post_missing: Callable[[], Awaitable[int]]) -> None:
+        if post_missing not in self._catch_up:
+            self._catch_up.append(post_missing)
 
     @property
     def bot(self) -> Bot:
@@ -274,20 +311,38 @@ class TicketDesk:
 
     # -- who may act ---------------------------------------------------------------------
 
-    async def may_act(self, session: AsyncSession, chat_id: int, user_id: int) -> bool:
-        """Admins and operators (roles), and members of the chat the ticket lives in
-        (getChatMember), checked on the server for every button and reply."""
-        held = await roles_of(
-            session, platform=self.platform, user_id=user_id, admin_ids=self.app.settings.staff.admin_ids
-        )
-        if held & {Role.ADMIN, Role.OPERATOR}:
-            return True
+    async def membership(self, chat_id: int, user_id: int) -> str | None:
+        """The person's status in a chat by getChatMember (None when it could not be learnt)."""
         try:
             member = await call_api(lambda: self.bot.get_chat_member(chat_id, user_id))
         except TelegramAPIError as error:
             logger.info("membership of %s in %s unknown: %s", user_id, chat_id, error)
-            return False
-        return str(member.status) in STAFF_STATUSES
+            return None
+        return str(member.status)
+
+    async def may_act(
+        self,
+        session: AsyncSession,
+        chat_id: int,
+        user_id: int,
+        *,
+        action: str,
+        target: str | None,
+        sender_chat_id: int | None = None,
+    ) -> bool:
+        """The one check for every staff-chat action (services.staff_access): admins and
+        operators, and members of the chat the card lives in; refusals are audited."""
+        return await staff_access.check(
+            session,
+            platform=self.platform,
+            chat_id=chat_id,
+            user_id=user_id,
+            admin_ids=self.app.settings.staff.admin_ids,
+            membership=self.membership,
+            action=action,
+            target=target,
+            sender_chat_id=sender_chat_id,
+        )
 
     # -- forum topics --------------------------------------------------------------------
 
@@ -373,15 +428,17 @@ class TicketDesk:
                 new_topic = True
         try:
             if ticket.card_message_id is None or new_topic:
-                card = await self._send_card(session, ticket)
+                async with self.gate.turn(chat_id, Priority.TICKET):
+                    card = await self._send_card(session, ticket)
                 await tickets.store_card(session, ticket, card.message_id)
                 await session.commit()
             pending = await tickets.undelivered_donor_messages(session, ticket.id)
             await session.commit()
             for message in pending:
-                sent = await self._relay_donor_message(ticket, message)
+                async with self.gate.turn(chat_id, Priority.TICKET):
+                    sent = await self._relay_donor_message(ticket, message)
                 for sent_id in sent:
-                    await tickets.link(session, ticket.id, chat_id, sent_id, LinkKind.RELAY)
+                    await tickets.link(session, ticket, chat_id, sent_id, LinkKind.RELAY)
                 await tickets.mark_delivered(session, message.id, delivered=True)
                 await session.commit()
         except TelegramAPIError as error:
@@ -431,7 +488,7 @@ class TicketDesk:
                 mobile=_digits(ticket.contact_mobile, t.locale)
                 if ticket.contact_mobile
                 else t("complaints-none"),
-                donation=donation_line(t, await tickets.donation_info(session, ticket.donation_id)),
+                donation=await self._card_donation(session, ticket),
                 created=format_datetime(ticket.created_at, t.locale),
                 age=format_age(t, now, ticket.created_at),
                 assignee=ticket.assignee_name or t("complaints-staff-unassigned"),
@@ -441,9 +498,22 @@ class TicketDesk:
         ]
         if ticket.rating is not None:
             lines.append(t("complaints-staff-card-rating", stars=ticket.rating, max=5))
+        if ticket.rating_reason:
+            lines.append(t("complaints-staff-card-rating-reason", reason=ticket.rating_reason))
         if ticket.status != TicketStatus.CLOSED:
             lines.append("\n" + t("complaints-staff-card-hint"))
         return "\n".join(lines)
+
+    async def _card_donation(self, session: AsyncSession, ticket: Ticket) -> str:
+        """The linked donation as the card shows it. An anonymous ticket shows only that one
+        is linked: its receipt number, amount and date would name the donor to anyone who can
+        read the donations export."""
+        t = self.staff_t
+        if ticket.donation_id is None:
+            return t("complaints-none")
+        if ticket.anonymous:
+            return t("complaints-staff-donation-hidden")
+        return donation_line(t, await tickets.donation_info(session, ticket.donation_id))
 
     async def _send_card(self, session: AsyncSession, ticket: Ticket) -> Message:
         assert ticket.staff_chat_id is not None
@@ -515,7 +585,7 @@ class TicketDesk:
         except TelegramAPIError as error:
             logger.warning("notice for ticket %s not posted: %s", ticket.number, error)
             return None
-        await tickets.link(session, ticket.id, chat_id, sent.message_id, LinkKind.NOTICE)
+        await tickets.link(session, ticket, chat_id, sent.message_id, LinkKind.NOTICE)
         return sent.message_id
 
     async def refresh_card(self, session: AsyncSession, ticket: Ticket, notice: str | None = None) -> None:
@@ -556,7 +626,7 @@ class TicketDesk:
         except TelegramAPIError as error:
             logger.warning("card of %s not reposted: %s", ticket.number, error)
             return False
-        await tickets.link(session, ticket.id, chat_id, sent.message_id, LinkKind.CARD)
+        await tickets.link(session, ticket, chat_id, sent.message_id, LinkKind.CARD)
         return True
 
     async def send_reminder(self, session: AsyncSession, ticket: Ticket) -> bool:
@@ -581,7 +651,7 @@ class TicketDesk:
         except TelegramAPIError as error:
             logger.warning("reminder for %s not sent: %s", ticket.number, error)
             return False
-        await tickets.link(session, ticket.id, chat_id, sent.message_id, LinkKind.REMINDER)
+        await tickets.link(session, ticket, chat_id, sent.message_id, LinkKind.REMINDER)
         return True
 
     async def close_topic(self, ticket: Ticket, *, closed: bool) -> None:
@@ -625,7 +695,7 @@ class TicketDesk:
         except TelegramAPIError as error:
             logger.warning("donor of %s not told: %s", ticket.number, error)
             return Delivery.FAILED
-        await tickets.link(session, ticket.id, donor.chat_id, sent.message_id, LinkKind.NOTICE)
+        await tickets.link(session, ticket, donor.chat_id, sent.message_id, LinkKind.NOTICE)
         return Delivery.OK
 
     async def relay_answer(
@@ -676,21 +746,24 @@ class TicketDesk:
             return Delivery.FAILED
         finally:
             for sent_id in sent_ids:
-                await tickets.link(session, ticket.id, chat_id, sent_id, LinkKind.ANSWER)
+                await tickets.link(session, ticket, chat_id, sent_id, LinkKind.ANSWER)
         return Delivery.OK
 
     # -- the SLA loop --------------------------------------------------------------------
 
     async def check_once(self) -> int:
-        """One pass of the background work: catch up tickets the staff chat has not seen,
-        then remind about overdue tickets (at most once per period each). Returns the number
-        of reminders sent."""
+        """One pass of the background work: catch up tickets the staff chat has not seen, then
+        the other cards it lacks (question cards: tickets go first), then remind about overdue
+        tickets (at most once per period each). Returns the number of reminders sent."""
         config = self.config
         now = self.now()
         sent = 0
         async with self.app.sessionmaker() as session:
             for ticket_id in await tickets.tickets_to_post(session, created_before=now - REPOST_AFTER):
                 await self.sync_to_staff(session, ticket_id, wait=0)
+            await session.commit()
+            for post_missing in self._catch_up:
+                await post_missing()
             overdue = await tickets.overdue_tickets(session, now, config.sla_hours)
             await session.commit()
             per_chat: Counter[int] = Counter()

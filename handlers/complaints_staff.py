@@ -18,10 +18,12 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
+from bot.platform import PlatformProfile
 from bot.settings import Settings
 from bot.ui import InlineKeyboardBuilder
 from handlers.complaints_desk import (
     Delivery,
+    PersonBlock,
     TicketAction,
     TicketDesk,
     category_name,
@@ -35,8 +37,11 @@ from handlers.complaints_desk import (
     shown_number,
     status_name,
 )
+from models.faq import FaqQuery
 from models.tickets import Direction, LinkKind, Ticket, TicketCategory, TicketStatus
-from services import audit, tickets
+from models.user import User
+from services import audit, staff_cards, staff_limits, tickets
+from services.staff_cards import BindingKind
 from services.tickets import STAFF_MEDIA, TicketError
 
 router = Router(name="complaints-staff")
@@ -52,14 +57,19 @@ class StaffReply(StatesGroup):
 # -- filters --------------------------------------------------------------------------------
 
 
-async def replied_ticket(message: Message, session: AsyncSession) -> dict[str, Any] | bool:
+async def replied_ticket(
+    message: Message, session: AsyncSession, profile: PlatformProfile
+) -> dict[str, Any] | bool:
     """A staff message that replies to a message of a ticket (its card, a relayed donor
-    message, a reminder...): hands the handler `ticket`."""
+    message, a reminder...) and of nothing else: hands the handler `ticket`."""
     reply = message.reply_to_message
     if reply is None or is_topic_root_reply(message) or (message.text or "").startswith("/"):
         return False
-    ticket = await tickets.ticket_by_link(session, message.chat.id, reply.message_id)
-    if ticket is None or ticket.staff_chat_id != message.chat.id:
+    binding = await staff_cards.resolve(
+        session, platform=profile.platform.value, chat_id=message.chat.id, message_id=reply.message_id
+    )
+    ticket = binding.ticket
+    if binding.kind != BindingKind.TICKET or ticket is None or ticket.staff_chat_id != message.chat.id:
         return False
     return {"ticket": ticket}
 
@@ -90,19 +100,24 @@ def _actor(event: Message | CallbackQuery) -> tuple[int, str]:
 
 
 async def _allowed(
-    desk: TicketDesk, session: AsyncSession, event: Message | CallbackQuery, chat_id: int
+    desk: TicketDesk,
+    session: AsyncSession,
+    event: Message | CallbackQuery,
+    chat_id: int,
+    *,
+    action: str,
+    target: str | None,
 ) -> bool:
-    if isinstance(event, Message) and event.sender_chat is not None and event.sender_chat.id == chat_id:
-        return True  # an anonymous administrator of this very chat
-    person = event.from_user
-    return person is not None and await desk.may_act(session, chat_id, person.id)
-
-
-async def _refuse(
-    desk: TicketDesk, session: AsyncSession, actor_id: int, action: str, target: str | None
-) -> None:
-    await audit.record(
-        session, platform=desk.platform, actor_id=actor_id, action=action, target=target, allowed=False
+    """The staff-chat check (services.staff_access), a refusal audited."""
+    sender_chat = event.sender_chat if isinstance(event, Message) else None
+    actor_id, _ = _actor(event)
+    return await desk.may_act(
+        session,
+        chat_id,
+        actor_id,
+        action=action,
+        target=target,
+        sender_chat_id=sender_chat.id if sender_chat is not None else None,
     )
 
 
@@ -145,8 +160,8 @@ async def ticket_button(
     chat = query.message.chat if query.message else None
     actor_id, actor_name = _actor(query)
     action = f"ticket.{callback_data.action}" + (f":{callback_data.value}" if callback_data.value else "")
-    if chat is None or not await _allowed(desk, session, query, chat.id):
-        await _refuse(desk, session, actor_id, action, f"ticket:{callback_data.ticket_id}")
+    target = f"ticket:{callback_data.ticket_id}"
+    if chat is None or not await _allowed(desk, session, query, chat.id, action=action, target=target):
         callback_answer.text = t("complaints-staff-denied")
         callback_answer.show_alert = True
         return
@@ -304,6 +319,78 @@ def _delivery_note(t: Translator, delivery: Delivery) -> str:
     return "" if delivery == Delivery.OK else "\n" + t(f"complaints-staff-donor-{delivery.value}")
 
 
+# -- blocking a person ---------------------------------------------------------------------
+
+
+@router.callback_query(PersonBlock.filter())
+async def block_button(
+    query: CallbackQuery,
+    callback_data: PersonBlock,
+    session: AsyncSession,
+    app: Any,
+    t: Translator,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """«⛔ مسدود کردن این فرد» on a question or ticket card, «رفع مسدودی» on the notice."""
+    desk = desk_for(app)
+    chat = query.message.chat if query.message else None
+    blocking = callback_data.a == "b"
+    action = "person.block" if blocking else "person.unblock"
+    person = await _card_owner(session, callback_data, chat.id if chat else None)
+    if chat is None or person is None:
+        callback_answer.text = t("complaints-staff-unknown")
+        callback_answer.show_alert = True
+        return
+    platform, user_id, target = person
+    if not await _allowed(desk, session, query, chat.id, action=action, target=target):
+        callback_answer.text = t("complaints-staff-denied")
+        callback_answer.show_alert = True
+        return
+    actor_id, actor_name = _actor(query)
+    if blocking:
+        changed = await staff_limits.block(
+            session, platform=platform, user_id=user_id, by=actor_id, reason=target, now=desk.now()
+        )
+    else:
+        changed = await staff_limits.unblock(session, platform=platform, user_id=user_id)
+    if changed:
+        await audit.record(session, platform=desk.platform, actor_id=actor_id, action=action, target=target)
+    await session.commit()
+    key = "complaints-staff-blocked" if blocking else "complaints-staff-unblocked"
+    if not changed:
+        callback_answer.text = t(f"{key}-already")
+        return
+    callback_answer.text = t(f"{key}-toast")
+    markup = None
+    if blocking:
+        builder = InlineKeyboardBuilder()
+        builder.button(
+            text=t("complaints-staff-button-unblock"),
+            callback_data=PersonBlock(a="u", kind=callback_data.kind, ref=callback_data.ref),
+        )
+        markup = builder.as_markup()
+    assert isinstance(query.message, Message)
+    await query.message.reply(t(key, operator=actor_name), reply_markup=markup)
+
+
+async def _card_owner(
+    session: AsyncSession, data: PersonBlock, chat_id: int | None
+) -> tuple[str, int, str] | None:
+    """(platform, messenger user id, audit target) of the person behind a card of this chat."""
+    if data.kind == "q":
+        asked = await session.get(FaqQuery, data.ref)
+        if asked is None or asked.staff_chat_id != chat_id:
+            return None
+        return asked.platform, asked.user_id, f"faq_query:{asked.id}"
+    if data.kind == "t":
+        ticket = await tickets.get_ticket(session, data.ref)
+        if ticket is None or ticket.staff_chat_id != chat_id:
+            return None
+        donor = await session.get(User, ticket.user_id)
+        return (ticket.platform, donor.user_id, ticket.number) if donor is not None else None
+    return None
+
+
 # -- answers --------------------------------------------------------------------------------
 
 
@@ -349,8 +436,9 @@ async def _answer(
 ) -> None:
     actor_id, actor_name = _actor(message)
     number = shown_number(ticket.number, t.locale)
-    if not await _allowed(desk, session, message, message.chat.id):
-        await _refuse(desk, session, actor_id, "ticket.answer", ticket.number)
+    if not await _allowed(
+        desk, session, message, message.chat.id, action="ticket.answer", target=ticket.number
+    ):
         await message.reply(t("complaints-staff-denied"))
         return
     if ticket.status == TicketStatus.CLOSED:
@@ -387,7 +475,7 @@ async def _answer(
     )
     await session.commit()
     ack = await message.reply(t(f"complaints-staff-answer-{delivery.value}", number=number))
-    await tickets.link(session, ticket.id, message.chat.id, ack.message_id, LinkKind.NOTICE)
+    await tickets.link(session, ticket, message.chat.id, ack.message_id, LinkKind.NOTICE)
     await desk.refresh_card(session, ticket)
 
 
@@ -398,8 +486,7 @@ async def _answer(
 async def tickets_command(message: Message, session: AsyncSession, app: Any, t: Translator) -> None:
     desk = desk_for(app)
     actor_id, _ = _actor(message)
-    if not await _allowed(desk, session, message, message.chat.id):
-        await _refuse(desk, session, actor_id, "ticket.list", None)
+    if not await _allowed(desk, session, message, message.chat.id, action="ticket.list", target=None):
         await message.reply(t("complaints-staff-denied"))
         return
     text, markup = await render_overview(desk, session, t, actor_id=actor_id, chat_id=message.chat.id)

@@ -16,6 +16,7 @@ import asyncio
 import functools
 import logging
 from collections.abc import Collection
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,11 +45,14 @@ from bot.ui import (
     show,
     with_masked_notice,
 )
+from handlers.complaints_desk import PersonBlock, call_api, desk_for, limit_text
 from models.faq import FaqQuery
-from services import audit, faq_queries, privacy
+from services import audit, faq_queries, privacy, staff_cards, staff_limits
 from services.clock import Clock
 from services.faq import DEFAULT_PATH, SUGGEST, Answer, Entry, FaqError, FaqIndex, Match
 from services.persian import format_toman, normalize_text, toman_to_rials
+from services.ratelimit import Priority
+from services.staff_cards import BindingKind
 from services.users import UserRecord, get_user, set_blocked
 
 if TYPE_CHECKING:
@@ -73,6 +77,8 @@ QUOTE_CHARS = 200
 #: Longest button text for a question (longer ones are cut with «…»).
 BUTTON_CHARS = 60
 POPULAR = 5
+#: A card the staff chat did not take is posted again after this long.
+CARD_RETRY_AFTER = timedelta(minutes=1)
 HOUSEKEEPING_SECONDS = 6 * 3600
 # Small talk gets a friendly word, not "no answer found" (compared after normalize_text).
 GREETINGS = frozenset(
@@ -409,10 +415,10 @@ async def ask_staff_button(
     session: AsyncSession,
     user: UserRecord,
     settings: Settings,
-    i18n: I18n,
     clock: Clock,
     t: Translator,
     profile: PlatformProfile,
+    app: Any,
 ) -> None:
     if settings.staff.staff_chat_id is None:
         await show(query, t("faq-staff-unavailable"), _after_markup(t), profile)
@@ -431,10 +437,15 @@ async def ask_staff_button(
     if asked is not None and asked.text:
         if asked.helpful is None and asked.entry_id and asked.kind in ("confident", "suggest"):
             asked.helpful = False
-        reply = await _send_to_staff(query.bot, session, asked, faq, settings, i18n, clock, t)  # type: ignore[arg-type]
+        reply = await _send_to_staff(app, session, asked, user, settings, clock, t)
         await query.bot.send_message(query.from_user.id, reply, reply_markup=_after_markup(t))  # type: ignore[union-attr]
         return
-    # Nothing typed yet (an FAQ entry opened from the menu, the eligibility result): ask for it.
+    # Nothing typed yet (an FAQ entry opened from the menu, the eligibility result): ask for it,
+    # unless the person may not send a question now (no point typing it).
+    refusal = await _refusal(session, user, settings, clock, t)
+    if refusal is not None:
+        await query.bot.send_message(query.from_user.id, refusal, reply_markup=_after_markup(t))  # type: ignore[union-attr]
+        return
     context = callback_data.c if callback_data.c.replace("-", "").replace("_", "").isalnum() else ""
     await state.set_state(FaqForm.asking)
     await state.update_data(faq_ask_q=asked.id if asked else 0, faq_ask_c=context[:32])
@@ -453,9 +464,9 @@ async def ask_staff_typed(
     session: AsyncSession,
     user: UserRecord,
     settings: Settings,
-    i18n: I18n,
     clock: Clock,
     t: Translator,
+    app: Any,
 ) -> None:
     text = (message.text or "").strip()
     if not normalize_text(text):
@@ -490,7 +501,7 @@ async def ask_staff_typed(
             with_masked_notice(t, t("faq-staff-unavailable"), masked), reply_markup=_after_markup(t)
         )
         return
-    reply = await _send_to_staff(message.bot, session, asked, faq, settings, i18n, clock, t)  # type: ignore[arg-type]
+    reply = await _send_to_staff(app, session, asked, user, settings, clock, t)
     await message.answer(with_masked_notice(t, reply, masked), reply_markup=_after_markup(t))
 
 
@@ -523,30 +534,100 @@ def _card(asked: FaqQuery, index: FaqIndex, staff_t: Translator) -> str:
     return "\n".join(lines)
 
 
+def _limits(settings: Settings) -> staff_limits.Limits:
+    config = settings.limits
+    return staff_limits.Limits(
+        questions_per_hour=config.staff_questions_per_hour,
+        tickets_per_day=config.tickets_per_day,
+        followups_per_hour=config.followups_per_hour,
+        cooldown_seconds=config.staff_cooldown_seconds,
+    )
+
+
+async def _refusal(
+    session: AsyncSession, user: UserRecord, settings: Settings, clock: Clock, t: Translator
+) -> str | None:
+    """Why this person may not send a question to a staff member now (None: they may)."""
+    now = clock.now()
+    verdict = await staff_limits.question_verdict(
+        session, platform=user.platform, user_id=user.user_id, now=now, limits=_limits(settings)
+    )
+    return None if verdict.allowed else limit_text(t, verdict, now, subject="question")
+
+
+def _card_markup(staff_t: Translator, asked: FaqQuery) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=staff_t("complaints-staff-button-block"),
+                    callback_data=PersonBlock(a="b", kind="q", ref=asked.id).pack(),
+                )
+            ]
+        ]
+    )
+
+
 async def _send_to_staff(
-    bot: Bot,
+    app: HamdelApp,
     session: AsyncSession,
     asked: FaqQuery,
-    index: FaqIndex,
+    user: UserRecord,
     settings: Settings,
-    i18n: I18n,
     clock: Clock,
     t: Translator,
 ) -> str:
-    """Post the question's card to the staff chat; returns the text to tell the person."""
-    staff_chat = settings.staff.staff_chat_id
-    assert staff_chat is not None
+    """Send the question to the staff chat; returns the text to tell the person. The claim is
+    committed before the card is posted and the card's id stored right after, so a failure in
+    between never posts a second card; a card the staff chat refused is posted again later."""
+    refusal = await _refusal(session, user, settings, clock, t)
+    if refusal is not None:
+        return refusal
     if not await faq_queries.claim_for_staff(session, asked, clock.now()):
         return t("faq-already-sent")
-    staff_t = i18n.translator(settings.locale.default_locale)
+    await session.commit()
+    if await post_card(app, session, asked):
+        return t("faq-sent", number=asked.id)
+    return t("faq-queued", number=asked.id)
+
+
+async def post_card(app: HamdelApp, session: AsyncSession, asked: FaqQuery) -> bool:
+    """Post a claimed question's card (after the staff chat's ticket cards: see PriorityGate)
+    and bind it at once; False when the staff chat did not take it (it is posted again later)."""
+    staff_chat = app.settings.staff.staff_chat_id
+    if staff_chat is None:
+        return False
+    desk = desk_for(app)
+    staff_t = app.i18n.translator(app.settings.locale.default_locale)
+    index: FaqIndex = app.dispatcher.workflow_data["faq"]
+    text, markup = _card(asked, index, staff_t), _card_markup(staff_t, asked)
     try:
-        card = await bot.send_message(staff_chat, _card(asked, index, staff_t))
+        async with desk.gate.turn(staff_chat, Priority.QUESTION):
+            card = await call_api(lambda: app.bot.send_message(staff_chat, text, reply_markup=markup))
     except TelegramAPIError as error:
-        logger.error("question %s not posted to the staff chat: %s", asked.id, error)
-        await faq_queries.release_claim(session, asked)
-        return t("faq-send-failed")
+        logger.warning("question %s not posted to the staff chat yet: %s", asked.id, error)
+        return False
     await faq_queries.card_sent(session, asked, staff_chat_id=staff_chat, message_id=card.message_id)
-    return t("faq-sent", number=asked.id)
+    await session.commit()
+    return True
+
+
+async def post_missing_cards(app: HamdelApp) -> int:
+    """Post the cards the staff chat did not take before (429s, an outage); how many."""
+    posted = 0
+    async with app.sessionmaker() as session:
+        now = app.clock.now()
+        pending = await faq_queries.cards_to_post(session, now=now, stale_after=CARD_RETRY_AFTER)
+        await session.commit()
+        for query_id in pending:
+            claimed = await faq_queries.claim_posting(
+                session, query_id, now=app.clock.now(), stale_after=CARD_RETRY_AFTER
+            )
+            await session.commit()
+            asked = await session.get(FaqQuery, query_id, populate_existing=True) if claimed else None
+            if asked is not None and await post_card(app, session, asked):
+                posted += 1
+    return posted
 
 
 # ------------------------------------------------------------------------------------------
@@ -624,26 +705,59 @@ async def free_text(
 # The staff chat: replies to a question's card go back to the person
 
 
-async def card_reply(message: Message, session: AsyncSession) -> dict[str, Any] | bool:
-    """Matches a reply to one of our question cards (other replies are left to other features)."""
+async def card_reply(
+    message: Message, session: AsyncSession, profile: PlatformProfile, t: Translator
+) -> dict[str, Any] | bool:
+    """Matches a reply to one of our question cards (other replies are left to other
+    features): hands the handler `asked`, or None with `problem` when the card is bound to
+    nothing any more (a stale card) or to a question and a ticket at once (ambiguous)."""
     reply = message.reply_to_message
     if reply is None:
         return False
-    asked = await faq_queries.by_card(session, staff_chat_id=message.chat.id, message_id=reply.message_id)
-    return {"asked": asked} if asked is not None else False
+    binding = await staff_cards.resolve(
+        session, platform=profile.platform.value, chat_id=message.chat.id, message_id=reply.message_id
+    )
+    if binding.kind == BindingKind.QUESTION:
+        return {"asked": binding.question, "problem": None}
+    if binding.kind == BindingKind.AMBIGUOUS:
+        return {"asked": None, "problem": "faq-staff-card-ambiguous"}
+    footer = t("faq-staff-card-footer")
+    if binding.kind == BindingKind.NONE and footer in (reply.text or ""):
+        return {"asked": None, "problem": "faq-staff-card-unknown"}
+    return False
 
 
 @staff_router.message(card_reply, F.text)
 async def staff_answer(
     message: Message,
-    asked: FaqQuery,
+    asked: FaqQuery | None,
+    problem: str | None,
     bot: Bot,
     session: AsyncSession,
     i18n: I18n,
     profile: PlatformProfile,
     clock: Clock,
     t: Translator,
+    app: Any,
 ) -> None:
+    if asked is None:
+        await message.reply(t(problem or "faq-staff-card-unknown"))
+        return
+    staff_id = message.from_user.id if message.from_user else 0
+    sender = message.sender_chat.id if message.sender_chat else None
+    if sender is not None:
+        staff_id = sender
+    allowed = await desk_for(app).may_act(
+        session,
+        message.chat.id,
+        staff_id,
+        action="faq-answer",
+        target=f"faq_query:{asked.id}",
+        sender_chat_id=sender,
+    )
+    if not allowed:
+        await message.reply(t("complaints-staff-denied"))
+        return
     person = await get_user(session, platform=asked.platform, user_id=asked.user_id)
     user_t = i18n.translator(person.language if person else i18n.locales[0])
     quote = _cut(" ".join((asked.text or "").split()), QUOTE_CHARS)
@@ -671,7 +785,6 @@ async def staff_answer(
         logger.error("staff answer to question %s not relayed: %s", asked.id, error)
         await message.reply(t("faq-staff-relay-failed", number=asked.id))
         return
-    staff_id = message.from_user.id if message.from_user else 0
     await faq_queries.answered(session, asked, staff_id=staff_id, now=clock.now())
     await audit.record(
         session,
@@ -684,8 +797,16 @@ async def staff_answer(
 
 
 @staff_router.message(card_reply)
-async def staff_answer_not_text(message: Message, t: Translator) -> None:
-    await message.reply(t("faq-staff-text-only"))
+async def staff_answer_not_text(
+    message: Message, asked: FaqQuery | None, problem: str | None, t: Translator
+) -> None:
+    await message.reply(t(problem) if asked is None and problem else t("faq-staff-text-only"))
+
+
+async def catch_up_cards(app: HamdelApp) -> None:
+    """Question cards the staff chat did not take are posted again by the ticket desk's
+    background pass, after the tickets' cards."""
+    desk_for(app).add_catch_up(functools.partial(post_missing_cards, app))
 
 
 feature = Feature(
@@ -694,7 +815,7 @@ feature = Feature(
     staff=staff_router,
     section=SECTION,
     commands=(("faq", "faq-cmd"),),
-    on_startup=(load_faq,),
+    on_startup=(load_faq, catch_up_cards),
 )
 
 # Mounted just before the fallback, after every other feature: text no flow took.

@@ -15,7 +15,7 @@ from models.donation import (
 from models.eligibility import EligibilityProgress
 from models.faq import FaqQuery
 from models.fsm import FsmRecord
-from models.staff import AuditEntry, StaffRole
+from models.staff import AuditEntry, BlockedUser, StaffRole
 from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
 from models.updates import ButtonPress, InboxStatus, InboxUpdate
 from models.user import User
@@ -25,6 +25,7 @@ __all__ = [
     "Application",
     "AuditEntry",
     "Base",
+    "BlockedUser",
     "Broadcast",
     "ButtonPress",
     "Campaign",

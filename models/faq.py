@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Float, Index, String, Text
+from sqlalchemy import BigInteger, Boolean, Float, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
@@ -15,11 +15,16 @@ class FaqQuery(Base):
 
     `text` is kept only while it may still go to a staff member: it is cleared when the person
     says the answer helped. `staff_message_id` is the card in the staff chat; a staff member's
-    reply to that card is relayed to the person without the staff member's name."""
+    reply to that card is relayed to the person without the staff member's name. A card is
+    bound to one question only (platform, chat, message): when a staff chat's message ids
+    repeat, the newest card takes the binding. `staff_post_at` is the last attempt to post the
+    card (a claim: set before sending, committed; a card still missing after a while is
+    posted again)."""
 
     __tablename__ = "faq_queries"
     __table_args__ = (
-        Index("ix_faq_queries_staff_card", "staff_chat_id", "staff_message_id"),
+        UniqueConstraint("platform", "staff_chat_id", "staff_message_id", name="uq_faq_queries_staff_card"),
+        Index("ix_faq_queries_pending_card", "asked_staff_at", "staff_message_id"),
         Index("ix_faq_queries_entry_at", "entry_id", "created_at"),
     )
 
@@ -39,6 +44,7 @@ class FaqQuery(Base):
     asked_staff_at: Mapped[datetime | None] = mapped_column()
     staff_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     staff_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    staff_post_at: Mapped[datetime | None] = mapped_column()
     answered_at: Mapped[datetime | None] = mapped_column()
     answered_by: Mapped[int | None] = mapped_column(BigInteger)
     answers: Mapped[int] = mapped_column(default=0)

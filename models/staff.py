@@ -41,3 +41,19 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class BlockedUser(Base):
+    """A person the working group stopped from reaching it (questions to a person, tickets,
+    follow-ups), set from a card in the staff chat; unblocking deletes the row. Who, when and
+    why are kept here while the block lasts and in the audit log for good."""
+
+    __tablename__ = "blocked_users"
+    __table_args__ = (UniqueConstraint("platform", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    blocked_by: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str | None] = mapped_column(String(64))
+    blocked_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -104,6 +104,8 @@ class Ticket(Base):
     assignee_id: Mapped[int | None] = mapped_column(BigInteger)
     assignee_name: Mapped[str | None] = mapped_column(String(128))
     rating: Mapped[int | None] = mapped_column(SmallInteger)
+    # Why a low rating (1–2) was given, when the donor chose to say.
+    rating_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # SLA: since when the working group owes an action (None: the donor's turn, or closed).
@@ -144,10 +146,14 @@ class TicketMessage(Base):
 
 
 class TicketLink(Base):
-    """A bot message (in the staff chat or the donor's chat) that belongs to a ticket."""
+    """A bot message (in the staff chat or the donor's chat) that belongs to a ticket: one
+    ticket per (platform, chat, message). When a chat's message ids repeat (a restored backup,
+    a chat migrated to a supergroup, a second bot on one database), the newest message takes
+    the binding; an older ticket is never reached through it."""
 
     __tablename__ = "ticket_links"
 
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)

@@ -2,9 +2,10 @@
 to the staff chat (and the staff's replies relayed back).
 
 The text of a question is kept only while it may still go to a staff member; "the answer
-helped" clears it. Staff replies are matched by the card's message id in the staff chat.
-Personal numbers in a question (national code, mobile, card, IBAN) are masked before it is kept
-(services.privacy), so neither the table nor the staff card ever holds them.
+helped" clears it. Staff replies are matched by the card's (platform, staff chat, message id),
+bound to one question only. Personal numbers in a question (national code, mobile, card, IBAN)
+are masked before it is kept (services.privacy), so neither the table nor the staff card ever
+holds them.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.faq import FaqQuery
+from models.tickets import TicketLink
 from services import privacy
 
 #: Typed questions are kept this long when they never went to a staff member ...
@@ -82,33 +84,96 @@ async def mark_helpful(session: AsyncSession, query: FaqQuery, helpful: bool) ->
 
 
 async def claim_for_staff(session: AsyncSession, query: FaqQuery, now: datetime) -> bool:
-    """Mark the question as being sent to the staff; False when it already was (a second press)."""
+    """Mark the question as being sent to the staff (and the card's posting as attempted now);
+    False when it already was (a second press, a re-run update). The caller commits before it
+    posts the card, so a failure after sending can never post a second card."""
     result = await session.execute(
         update(FaqQuery)
         .where(FaqQuery.id == query.id, FaqQuery.asked_staff_at.is_(None))
-        .values(asked_staff_at=now)
+        .values(asked_staff_at=now, staff_post_at=now)
         .execution_options(synchronize_session=False)
     )
     await session.refresh(query)
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def release_claim(session: AsyncSession, query: FaqQuery) -> None:
-    """Sending to the staff chat failed: let the person try again."""
-    query.asked_staff_at = None
-    await session.flush()
+async def claim_posting(
+    session: AsyncSession, query_id: int, *, now: datetime, stale_after: timedelta
+) -> bool:
+    """Take over posting a card that is still missing (the staff chat refused it, or the worker
+    that tried died): one conditional UPDATE, so of several workers exactly one posts it."""
+    result = await session.execute(
+        update(FaqQuery)
+        .where(
+            FaqQuery.id == query_id,
+            FaqQuery.asked_staff_at.is_not(None),
+            FaqQuery.staff_message_id.is_(None),
+            or_(FaqQuery.staff_post_at.is_(None), FaqQuery.staff_post_at <= now - stale_after),
+        )
+        .values(staff_post_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def cards_to_post(
+    session: AsyncSession, *, now: datetime, stale_after: timedelta, limit: int = 50
+) -> list[int]:
+    """Questions sent to the staff whose card is not in the staff chat yet, oldest first."""
+    rows = await session.scalars(
+        select(FaqQuery.id)
+        .where(
+            FaqQuery.asked_staff_at.is_not(None),
+            FaqQuery.staff_message_id.is_(None),
+            FaqQuery.answered_at.is_(None),
+            FaqQuery.text.is_not(None),
+            or_(FaqQuery.staff_post_at.is_(None), FaqQuery.staff_post_at <= now - stale_after),
+        )
+        .order_by(FaqQuery.asked_staff_at, FaqQuery.id)
+        .limit(limit)
+    )
+    return list(rows)
 
 
 async def card_sent(session: AsyncSession, query: FaqQuery, *, staff_chat_id: int, message_id: int) -> None:
+    """Bind the posted card to the question. The newest card holds the binding of its
+    (platform, chat, message): an older question or ticket bound to the same message id (a
+    staff chat whose ids repeated) loses it, so a reply never reaches the older person."""
+    await unbind_card(session, platform=query.platform, staff_chat_id=staff_chat_id, message_id=message_id)
+    await session.execute(
+        delete(TicketLink).where(
+            TicketLink.platform == query.platform,
+            TicketLink.chat_id == staff_chat_id,
+            TicketLink.message_id == message_id,
+        )
+    )
     query.staff_chat_id = staff_chat_id
     query.staff_message_id = message_id
     await session.flush()
 
 
-async def by_card(session: AsyncSession, *, staff_chat_id: int, message_id: int) -> FaqQuery | None:
+async def unbind_card(session: AsyncSession, *, platform: str, staff_chat_id: int, message_id: int) -> None:
+    """Drop any question card's binding to this message."""
+    await session.execute(
+        update(FaqQuery)
+        .where(
+            FaqQuery.platform == platform,
+            FaqQuery.staff_chat_id == staff_chat_id,
+            FaqQuery.staff_message_id == message_id,
+        )
+        .values(staff_message_id=None)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+async def by_card(
+    session: AsyncSession, *, platform: str, staff_chat_id: int, message_id: int
+) -> FaqQuery | None:
     return await session.scalar(
         select(FaqQuery).where(
-            FaqQuery.staff_chat_id == staff_chat_id, FaqQuery.staff_message_id == message_id
+            FaqQuery.platform == platform,
+            FaqQuery.staff_chat_id == staff_chat_id,
+            FaqQuery.staff_message_id == message_id,
         )
     )
 

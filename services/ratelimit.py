@@ -27,9 +27,14 @@ aiolimiter's leaky bucket is not used here because it admits a burst of `rate` m
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import time
 from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Any, Protocol
 
 
@@ -236,3 +241,54 @@ class RedisRateLimiter:
     async def close(self) -> None:
         if self._owns_client:
             await self.redis.aclose()
+
+
+class Priority(IntEnum):
+    """Who goes first when a chat's sending budget is short (lower goes first)."""
+
+    TICKET = 0  # a donor's ticket: its card, relays and notices
+    QUESTION = 1  # a question card ("ask a person")
+
+
+class PriorityGate:
+    """One send at a time per chat, the most urgent waiter first (then first come, first
+    served). Staff-chat cards go through it: when the chat is rate-limited (a group takes about
+    20 messages a minute) the send that holds the turn waits out the 429 and every ticket card
+    queued behind it is posted before any question card. Per process: with several workers each
+    keeps its own queue, and the background re-posting catches up whatever none could post."""
+
+    def __init__(self) -> None:
+        self._busy: set[int] = set()
+        self._waiting: dict[int, list[tuple[int, int, asyncio.Future[None]]]] = {}
+        self._order = itertools.count()
+
+    def waiting(self, chat_id: int) -> int:
+        return len(self._waiting.get(chat_id, ()))
+
+    @asynccontextmanager
+    async def turn(self, chat_id: int, priority: int) -> AsyncIterator[None]:
+        if chat_id in self._busy:
+            future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            heapq.heappush(self._waiting.setdefault(chat_id, []), (priority, next(self._order), future))
+            try:
+                await future
+            except asyncio.CancelledError:
+                if future.done() and not future.cancelled():
+                    self._release(chat_id)  # the turn was handed over just now: pass it on
+                raise
+        else:
+            self._busy.add(chat_id)
+        try:
+            yield
+        finally:
+            self._release(chat_id)
+
+    def _release(self, chat_id: int) -> None:
+        queue = self._waiting.get(chat_id)
+        while queue:
+            _, _, future = heapq.heappop(queue)
+            if not future.done():
+                future.set_result(None)
+                return
+        self._waiting.pop(chat_id, None)
+        self._busy.discard(chat_id)

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.base import utcnow
 from models.donation import Campaign, Donation, DonationStatus
 from models.tickets import (
     AWAITING_STAFF,
@@ -32,7 +33,7 @@ from models.tickets import (
     TicketSequence,
     TicketStatus,
 )
-from services import privacy
+from services import faq_queries, privacy
 from services.clock import Clock
 from services.exports import Cell, ExportRequest, ExportTable, register_exporter
 from services.health import BacklogFn, register_backlog
@@ -44,6 +45,8 @@ from services.stats import Duration, Periods, StatsCompute, StatsLine, register_
 # answer with any of these).
 DONOR_MEDIA = ("photo", "document")
 STAFF_MEDIA = ("photo", "document", "video", "audio", "voice", "animation")
+# Ratings at or below this are followed by an (optional) "why?".
+LOW_RATING = 2
 
 
 class TicketError(Exception):
@@ -216,15 +219,27 @@ async def owns_paid_donation(session: AsyncSession, user_db_id: int, donation_id
     return found is not None
 
 
-def validate_description(text: str, limit: int) -> str:
+def validate_description(text: str, limit: int, minimum: int = 1) -> str:
     """The description as stored: stripped, personal numbers masked (services.privacy);
-    TicketError("empty") or ("too-long")."""
+    TicketError("empty"), ("too-short") when it has fewer than `minimum` characters (not
+    counting spaces), or ("too-long")."""
     text = text.strip()
     if not text:
         raise TicketError("empty")
+    if len("".join(text.split())) < minimum:
+        raise TicketError("too-short")
     if len(text) > limit:
         raise TicketError("too-long")
     return privacy.mask_personal_numbers(text).text
+
+
+def set_rating_reason(ticket: Ticket, reason: str, limit: int) -> bool:
+    """Why the donor gave a low rating (1–2), once; False when there is nothing to explain."""
+    reason = " ".join(reason.split())
+    if ticket.rating is None or ticket.rating > LOW_RATING or ticket.rating_reason or not reason:
+        return False
+    ticket.rating_reason = reason[:limit]
+    return True
 
 
 async def ticket_by_draft(session: AsyncSession, draft_key: str) -> Ticket | None:
@@ -359,20 +374,39 @@ async def attachment_count(session: AsyncSession, ticket_id: int) -> int:
 # -- links between chat messages and tickets ---------------------------------------------------
 
 
-async def link(session: AsyncSession, ticket_id: int, chat_id: int, message_id: int, kind: LinkKind) -> None:
-    """Remember that a bot message belongs to a ticket (idempotent)."""
+async def link(session: AsyncSession, ticket: Ticket, chat_id: int, message_id: int, kind: LinkKind) -> None:
+    """Remember that a bot message belongs to a ticket. The newest message holds the binding
+    of its (platform, chat, message): when a chat's ids repeat, the older binding — of a
+    ticket or of a question card — is dropped, so a reply never reaches an older case."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(TicketLink)
-        .values(chat_id=chat_id, message_id=message_id, ticket_id=ticket_id, kind=kind.value)
-        .on_conflict_do_nothing(index_elements=[TicketLink.chat_id, TicketLink.message_id])
+    now = utcnow()
+    insert = dialect.insert(TicketLink).values(
+        platform=ticket.platform,
+        chat_id=chat_id,
+        message_id=message_id,
+        ticket_id=ticket.id,
+        kind=kind.value,
+        created_at=now,
+    )
+    statement = insert.on_conflict_do_update(
+        index_elements=[TicketLink.platform, TicketLink.chat_id, TicketLink.message_id],
+        set_={"ticket_id": ticket.id, "kind": kind.value, "created_at": now},
     )
     await session.execute(statement)
+    await faq_queries.unbind_card(
+        session, platform=ticket.platform, staff_chat_id=chat_id, message_id=message_id
+    )
 
 
-async def ticket_by_link(session: AsyncSession, chat_id: int, message_id: int) -> Ticket | None:
+async def ticket_by_link(
+    session: AsyncSession, platform: str, chat_id: int, message_id: int
+) -> Ticket | None:
     ticket_id = await session.scalar(
-        select(TicketLink.ticket_id).where(TicketLink.chat_id == chat_id, TicketLink.message_id == message_id)
+        select(TicketLink.ticket_id).where(
+            TicketLink.platform == platform,
+            TicketLink.chat_id == chat_id,
+            TicketLink.message_id == message_id,
+        )
     )
     return await get_ticket(session, ticket_id) if ticket_id is not None else None
 
@@ -629,7 +663,7 @@ async def store_card(session: AsyncSession, ticket: Ticket, message_id: int) -> 
     )
     ticket.card_message_id = message_id
     if ticket.staff_chat_id is not None:
-        await link(session, ticket.id, ticket.staff_chat_id, message_id, LinkKind.CARD)
+        await link(session, ticket, ticket.staff_chat_id, message_id, LinkKind.CARD)
 
 
 async def tickets_to_post(session: AsyncSession, *, created_before: datetime, limit: int = 50) -> list[int]:

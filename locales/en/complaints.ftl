@@ -22,7 +22,10 @@ complaints-category-other = 📌 Other
 
 complaints-ask-description =
     Topic: { $category }
-    Now describe the problem in detail: what happened, when and where (at most { $limit ->
+    Now describe the problem in detail: what happened, when and where (at least { $minimum ->
+            [one] { $minimum } character
+           *[other] { $minimum } characters
+        } and at most { $limit ->
             [one] { $limit } character
            *[other] { $limit } characters
         }).
@@ -292,3 +295,34 @@ complaints-stats-close = Median time to close: { $duration } (of { $count ->
 complaints-stats-close-none = No ticket has been closed yet.
 complaints-health-open = Open tickets
 complaints-health-overdue = Overdue tickets
+
+## Limits and blocking (what one person may send to the working group)
+
+complaints-limit-blocked = Sending messages to the working group from your account is closed for now. If you think this is a mistake, please contact your county's welfare office.
+complaints-limit-quota-question = You have sent enough questions to a staff member this hour, and your earlier ones are waiting for an answer. You can send a new question from { $when } (in about { $wait }).
+complaints-limit-cooldown-question = Your previous question was sent to a staff member just now. Please wait a little: you can send a new question from { $when } (in about { $wait }).
+complaints-limit-quota-ticket = You have filed enough requests today, and your earlier ones are being handled. You can file a new request from { $when } (in about { $wait }); until then you can add messages to your earlier requests in “My requests”.
+complaints-limit-cooldown-ticket = Your previous request was filed just now. Please wait a little: you can file a new request from { $when } (in about { $wait }).
+complaints-limit-quota-followup = You have sent many messages to the working group this hour, so this one was not sent. Please send it again from { $when } (in about { $wait }).
+complaints-staff-button-block = ⛔ Block this person
+complaints-staff-button-unblock = ✅ Unblock
+complaints-staff-blocked = ⛔ { $operator } blocked this person: no new question, request or message from them reaches the working group. Press “Unblock” to undo.
+complaints-staff-blocked-toast = This person is blocked.
+complaints-staff-blocked-already = This person was already blocked.
+complaints-staff-unblocked = ✅ { $operator } unblocked this person: their messages reach the working group again.
+complaints-staff-unblocked-toast = Unblocked.
+complaints-staff-unblocked-already = This person is not blocked.
+complaints-staff-donation-hidden = About one of the donor's donations (its details are hidden to keep the donor anonymous)
+
+## Back, a staff-behaviour complaint, a short description, a low rating
+
+complaints-description-too-short = That is not enough for the working group to act on. Please write at least { $minimum } characters: what happened, when and where.
+complaints-donation-button = { $date } · { $amount } · { $target }
+complaints-back-to-anonymity = ↩️ Back to the previous step.
+complaints-rate-why = If you like, tell us in a sentence or two what disappointed you, so the working group can do better. This is optional.
+complaints-button-no-reason = I'd rather not say
+complaints-rate-why-text-only = Please write the reason as text, or press “I'd rather not say”.
+complaints-rate-reason-thanks = Thank you! Your feedback reached the working group.
+complaints-rate-reason-skipped = That's fine; your rating is saved.
+complaints-staff-notice-rating-reason = 💬 Reason for the low rating of request { $number }: “{ $reason }”
+complaints-staff-card-rating-reason = 💬 Reason for the rating: “{ $reason }”

@@ -58,3 +58,6 @@ faq-staff-relay-failed = ⚠️ The answer to question number { $number } could 
 faq-staff-text-only = Only text answers are sent to the person; please write your answer as text.
 faq-greeting = Hello and welcome 🌱 Type your question here or choose from the menu below.
 faq-you-are-welcome = You're welcome 🌱 If you have another question, just type it here.
+faq-queued = 📨 Your question (number { $number }) is saved and goes to the staff as soon as their chat takes new messages. The answer will come here.
+faq-staff-card-unknown = ⚠️ This card is no longer linked to any question (an old or repeated card), so your answer was not sent to anyone. Please reply to the newest card of that question.
+faq-staff-card-ambiguous = ⚠️ This message is linked to a question and to a request at once; your answer was not sent, so that it cannot reach the wrong person. Please reply to a newer card.

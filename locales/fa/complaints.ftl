@@ -22,7 +22,7 @@ complaints-category-other = 📌 سایر موارد
 
 complaints-ask-description =
     موضوع: { $category }
-    حالا مشکل را با جزئیات بنویسید: چه اتفاقی افتاد، کی و کجا (حداکثر { $limit } نویسه).
+    حالا مشکل را با جزئیات بنویسید: چه اتفاقی افتاد، کی و کجا (دست‌کم { $minimum } و حداکثر { $limit } نویسه).
     اگر عکس یا سندی دارید، در مرحلهٔ بعد می‌توانید بفرستید.
 complaints-description-empty = متنی دریافت نشد. لطفاً مشکل را در چند جمله بنویسید.
 complaints-description-too-long = متن شما { $length } نویسه است؛ بیشتر از حد مجاز ({ $limit } نویسه). لطفاً کوتاه‌ترش کنید و دوباره بفرستید.
@@ -265,3 +265,34 @@ complaints-stats-close = میانهٔ زمان تا بسته شدن: { $duration
 complaints-stats-close-none = هنوز درخواستی بسته نشده است.
 complaints-health-open = درخواست‌های باز
 complaints-health-overdue = درخواست‌های عقب‌افتاده
+
+## Limits and blocking (what one person may send to the working group)
+
+complaints-limit-blocked = امکان فرستادن پیام برای کارگروه از حساب شما فعلاً بسته شده است. اگر فکر می‌کنید اشتباهی رخ داده، با اداره بهزیستی شهرستان‌تان تماس بگیرید.
+complaints-limit-quota-question = در این یک ساعت به اندازهٔ کافی پرسش برای کارشناس فرستاده‌اید و پرسش‌های قبلی‌تان در نوبت پاسخ است. از { $when } (حدود { $wait } دیگر) می‌توانید پرسش تازه بفرستید.
+complaints-limit-cooldown-question = پرسش قبلی‌تان همین الان برای کارشناس فرستاده شد. لطفاً کمی صبر کنید؛ از { $when } (حدود { $wait } دیگر) می‌توانید پرسش تازه بفرستید.
+complaints-limit-quota-ticket = امروز به اندازهٔ کافی درخواست ثبت کرده‌اید و درخواست‌های قبلی‌تان در دست رسیدگی است. از { $when } (حدود { $wait } دیگر) می‌توانید درخواست تازه ثبت کنید؛ تا آن وقت می‌توانید در «درخواست‌های من» به درخواست‌های قبلی پیام اضافه کنید.
+complaints-limit-cooldown-ticket = درخواست قبلی‌تان همین الان ثبت شد. لطفاً کمی صبر کنید؛ از { $when } (حدود { $wait } دیگر) می‌توانید درخواست تازه ثبت کنید.
+complaints-limit-quota-followup = در این یک ساعت پیام‌های زیادی برای کارگروه فرستاده‌اید و پیامتان فرستاده نشد. از { $when } (حدود { $wait } دیگر) دوباره بفرستید.
+complaints-staff-button-block = ⛔ مسدود کردن این فرد
+complaints-staff-button-unblock = ✅ رفع مسدودی
+complaints-staff-blocked = ⛔ { $operator } این فرد را مسدود کرد: از این پس پرسش، درخواست یا پیام تازه‌ای از او به کارگروه نمی‌رسد. برای برگرداندن، «رفع مسدودی» را بزنید.
+complaints-staff-blocked-toast = این فرد مسدود شد.
+complaints-staff-blocked-already = این فرد پیش‌تر مسدود شده است.
+complaints-staff-unblocked = ✅ { $operator } مسدودی این فرد را برداشت؛ پیام‌هایش دوباره به کارگروه می‌رسد.
+complaints-staff-unblocked-toast = مسدودی برداشته شد.
+complaints-staff-unblocked-already = این فرد مسدود نیست.
+complaints-staff-donation-hidden = به یکی از کمک‌های نیکوکار مربوط است (برای ناشناس ماندن او، جزئیات کمک نمایش داده نمی‌شود)
+
+## Back, a staff-behaviour complaint, a short description, a low rating
+
+complaints-description-too-short = این شرح برای رسیدگی کافی نیست. لطفاً دست‌کم در { $minimum } نویسه بنویسید چه اتفاقی افتاد، کی و کجا.
+complaints-donation-button = { $date } · { $amount } · { $target }
+complaints-back-to-anonymity = ↩️ به مرحلهٔ قبل برگشتیم.
+complaints-rate-why = اگر مایلید، در یکی دو جمله بنویسید چه چیزی باعث نارضایتی‌تان شد تا کارگروه بهتر شود. نوشتن آن اختیاری است.
+complaints-button-no-reason = ترجیح می‌دهم ننویسم
+complaints-rate-why-text-only = لطفاً دلیل را به صورت متن بنویسید، یا «ترجیح می‌دهم ننویسم» را بزنید.
+complaints-rate-reason-thanks = سپاس! نظر شما به کارگروه رسید.
+complaints-rate-reason-skipped = اشکالی ندارد؛ امتیاز شما ثبت شده است.
+complaints-staff-notice-rating-reason = 💬 دلیل امتیاز پایین درخواست { $number }: «{ $reason }»
+complaints-staff-card-rating-reason = 💬 دلیل امتیاز: «{ $reason }»

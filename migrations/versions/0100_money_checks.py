@@ -1,7 +1,7 @@
 """money: gateway re-verification, held payments, once-only button presses
 
 Revision ID: 0100
-Revises: 0080
+Revises: 0090
 Create Date: 2026-12-02 21:30:00.000000
 
 - `donations.next_verify_at` / `verify_attempts`: the gateway reconciler asks the gateway again
@@ -20,7 +20,7 @@ from alembic import op
 
 
 revision: str = '0100'
-down_revision: str | Sequence[str] | None = '0080'
+down_revision: str | Sequence[str] | None = '0090'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

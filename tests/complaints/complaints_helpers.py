@@ -85,7 +85,12 @@ def card_of(hamdel: Any, number: str) -> dict[str, Any]:
 
 
 async def paid_donation(
-    hamdel: Any, user: Any, amount_rials: int, when: datetime, campaign: str | None = None
+    hamdel: Any,
+    user: Any,
+    amount_rials: int,
+    when: datetime,
+    campaign: str | None = None,
+    receipt: str | None = None,
 ) -> int:
     """A paid donation of `user` (who must have talked to the bot), straight into the database."""
     async with hamdel.db() as session:
@@ -115,7 +120,7 @@ async def paid_donation(
             currency="IRR",
             status=DonationStatus.PAID.value,
             payload=f"test-{owner.id}-{amount_rials}-{when.timestamp()}",
-            receipt_number=f"R-{amount_rials}",
+            receipt_number=receipt or f"R-{amount_rials}",
             created_at=when,
             paid_at=when,
         )

@@ -150,6 +150,7 @@ async def test_only_staff_may_act(hamdel) -> None:
     for data in (f"tk:take:{ticket.id}:", f"tk:st:{ticket.id}:closed", f"tk:reply:{ticket.id}:"):
         answer = await staff.press_data(outsider, data, message=card)
         assert answer["show_alert"] and "کارگروه" in answer["text"]
+    await hamdel.settle()  # the audit row is committed after the answer to the button
     refused = await _audit(hamdel, actor_id=outsider.id)
     assert [entry.allowed for entry in refused] == [False, False, False]
     assert refused[0].action == "ticket.take"
