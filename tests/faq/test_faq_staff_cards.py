@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from bot.messenger import MessengerUser
+from messenger import MessengerUser
 from models import FaqQuery, Ticket, TicketLink, TicketMessage, User
 from services import faq_queries
 from tests.conftest import Harness
