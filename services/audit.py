@@ -20,6 +20,7 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str | None = None,
+    channel: str = "chat",
 ) -> AuditEntry:
     entry = AuditEntry(
         platform=platform,
@@ -30,6 +31,7 @@ async def record(
         before=before,
         after=after,
         note=note,
+        channel=channel,
     )
     session.add(entry)
     await session.flush()
