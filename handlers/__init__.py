@@ -19,6 +19,7 @@ from handlers import (
     campaigns,
     cancel,
     complaints,
+    console,
     donations,
     eligibility,
     errors,
@@ -52,6 +53,7 @@ FEATURES: tuple[Feature, ...] = (
     campaign_admin.feature,
     stats.feature,
     exports.feature,
+    console.feature,
     menu.feature,
     # Free text no flow took is answered from the FAQ: after every feature, before the fallback.
     faq.free_text_feature,
