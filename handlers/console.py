@@ -24,11 +24,9 @@ for _observer in (router.message, router.callback_query):
     _observer.middleware(RequireRole(*console_auth.CONSOLE_ROLES))
 
 
-async def link_text(app: Any, session: AsyncSession, *, user_id: int, name: str, t: Translator) -> str:
-    """A fresh sign-in link for this person, in a sentence (or why there is none)."""
+async def issue_url(app: Any, session: AsyncSession, *, user_id: int, name: str) -> str:
+    """A fresh one-time sign-in address for this person (the caller checked the role)."""
     settings = app.settings.console
-    if not settings.enabled:
-        return t("console-off")
     console = Console(app)
     token = await console_auth.issue_link_token(
         session,
@@ -40,12 +38,17 @@ async def link_text(app: Any, session: AsyncSession, *, user_id: int, name: str,
         ttl=timedelta(minutes=settings.link_minutes),
     )
     await audit.record(session, platform=console.platform, actor_id=user_id, action="console.link")
+    return console.sign_in_url(token)
+
+
+async def link_text(app: Any, session: AsyncSession, *, user_id: int, name: str, t: Translator) -> str:
+    """A fresh sign-in link for this person, in a sentence (or why there is none)."""
+    settings = app.settings.console
+    if not settings.enabled:
+        return t("console-off")
+    url = await issue_url(app, session, user_id=user_id, name=name)
     minutes = settings.link_minutes
-    return t(
-        "console-link",
-        url=console.sign_in_url(token),
-        minutes=int(minutes) if minutes.is_integer() else minutes,
-    )
+    return t("console-link", url=url, minutes=int(minutes) if minutes.is_integer() else minutes)
 
 
 @router.message(Command("console"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,7 @@ async def record(
     after: dict[str, Any] | None = None,
     note: str | None = None,
     channel: str = "chat",
+    at: datetime | None = None,
 ) -> AuditEntry:
     entry = AuditEntry(
         platform=platform,
@@ -33,6 +35,8 @@ async def record(
         note=note,
         channel=channel,
     )
+    if at is not None:  # the use case's own clock (by default: the moment of writing)
+        entry.at = at
     session.add(entry)
     await session.flush()
     return entry

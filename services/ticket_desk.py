@@ -378,6 +378,8 @@ async def _audit(
     ticket: Ticket,
     change: tickets.Change | None = None,
     note: str | None = None,
+    *,
+    at: datetime,
 ) -> None:
     await audit.record(
         session,
@@ -389,6 +391,7 @@ async def _audit(
         after=change.after if change else None,
         note=note,
         channel=actor.channel,
+        at=at,
     )
 
 
@@ -438,7 +441,7 @@ async def reply(
     if message is None:
         return ActionResult(Outcome.DUPLICATE, ticket)
     change = tickets.record_staff_answer(ticket, actor_id=actor.user_id, actor_name=actor.name, now=now)
-    await _audit(session, actor, "ticket.answer", ticket, change, note="text")
+    await _audit(session, actor, "ticket.answer", ticket, change, note="text", at=now)
     await session.commit()
     return ActionResult(Outcome.DONE, ticket, message, previous)
 
@@ -464,7 +467,7 @@ async def add_note(
             created_at=now,
         )
     )
-    await _audit(session, actor, "ticket.note", ticket)
+    await _audit(session, actor, "ticket.note", ticket, at=now)
     await session.commit()
     return ActionResult(Outcome.DONE, ticket)
 
@@ -501,7 +504,13 @@ async def assign(
     if not change.changed:
         return ActionResult(Outcome.UNCHANGED, ticket)
     await _audit(
-        session, actor, action, ticket, change, note=None if action == "ticket.take" else assignee_name
+        session,
+        actor,
+        action,
+        ticket,
+        change,
+        note=None if action == "ticket.take" else assignee_name,
+        at=now,
     )
     await session.commit()
     return ActionResult(Outcome.DONE, ticket, previous_status=previous)
@@ -535,7 +544,7 @@ async def set_status(
     if not change.changed:
         return ActionResult(Outcome.UNCHANGED, ticket)
     action = "ticket.reopen" if previous == TicketStatus.CLOSED else "ticket.status"
-    await _audit(session, actor, action, ticket, change, note=reason)
+    await _audit(session, actor, action, ticket, change, note=reason, at=now)
     await session.commit()
     return ActionResult(Outcome.DONE, ticket, previous_status=previous)
 
