@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.settings import Settings, SettingsError
 from models.console import ConsoleSession
-from services import console_auth
+from services import audit, console_auth
 from services.persian import format_date, format_datetime, format_toman, to_fa_digits
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class Staff:
 def console_secret(settings: Settings) -> str:
     """CONSOLE_SECRET, or in the sandbox and tests (no real staff there) a key derived from the
     token. A real bot with the console on refuses to start without it."""
-    from bot.app import SANDBOX_TOKEN
+    from bot.app import SANDBOX_TOKEN  # bot.app imports the features, this module among them
 
     secret = settings.console.secret
     if secret is not None:
@@ -222,8 +222,6 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
 
 async def forbidden(request: web.Request, console: Console, db: AsyncSession, why: str) -> web.Response:
     staff = request.get(STAFF)
-    from services import audit
-
     await audit.record(
         db,
         platform=console.platform,
@@ -287,7 +285,7 @@ def clear_session_cookie(response: web.StreamResponse, console: Console) -> None
 
 
 def build_console_app(app: HamdelApp) -> web.Application:
-    from console import views
+    from console import views  # the views import this module
 
     application = web.Application(middlewares=[security_headers, sessions], client_max_size=64 * 1024)
     application[APP_KEY] = Console(app)

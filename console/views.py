@@ -11,9 +11,11 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ui import MAX_ROW_ID, callback_int
@@ -29,6 +31,7 @@ from console.server import (
     set_session_cookie,
 )
 from models.tickets import Ticket, TicketCategory, TicketMessage, TicketStatus
+from models.user import User
 from services import audit, console_auth, ticket_desk, tickets
 from services.persian import to_tehran
 from services.ticket_desk import Actor, Outcome, QueueFilter
@@ -154,10 +157,6 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
 
 
 async def _locale_of(console: Console, db: AsyncSession, user_id: int | None) -> str:
-    from sqlalchemy import select
-
-    from models.user import User
-
     default = console.app.settings.locale.default_locale
     if user_id is None:
         return default
@@ -269,8 +268,6 @@ async def queue(request: web.Request) -> web.Response:
 
 
 def _queue_link(wanted: QueueFilter, **changes: Any) -> str:
-    from urllib.parse import urlencode
-
     values = {
         "status": wanted.status,
         "category": wanted.category,

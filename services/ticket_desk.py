@@ -20,8 +20,9 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.console import TicketNote
-from models.donation import Donation
+from models.console import ConsoleSession, TicketNote
+from models.donation import Donation, DonationStatus
+from models.faq import FaqQuery
 from models.staff import AuditEntry, StaffRole
 from models.tickets import AWAITING_STAFF, OPEN_STATUSES, Direction, Ticket, TicketMessage, TicketStatus
 from services import audit, tickets
@@ -300,8 +301,6 @@ async def colleagues(session: AsyncSession, *, platform: str, admin_ids: list[in
 
 async def staff_names(session: AsyncSession, *, platform: str, ids: list[int]) -> dict[int, str]:
     """Names staff are known by: from the tickets they were assigned and their console sign-ins."""
-    from models.console import ConsoleSession
-
     names: dict[int, str] = {}
     if not ids:
         return names
@@ -310,7 +309,8 @@ async def staff_names(session: AsyncSession, *, platform: str, ids: list[int]) -
         .where(Ticket.assignee_id.in_(ids), Ticket.assignee_name.is_not(None))
         .group_by(Ticket.assignee_id, Ticket.assignee_name)
     ):
-        names[int(user_id)] = str(name)
+        if user_id is not None:
+            names[user_id] = str(name)
     for user_id, name in await session.execute(
         select(ConsoleSession.user_id, ConsoleSession.name)
         .where(ConsoleSession.platform == platform, ConsoleSession.user_id.in_(ids))
@@ -568,9 +568,6 @@ async def home_figures(
 ) -> HomeFigures:
     """What needs attention: open, overdue, unassigned and own tickets; questions from the FAQ
     waiting for a person; donations paid since `day_start` (midnight in Tehran)."""
-    from models.donation import DonationStatus
-    from models.faq import FaqQuery
-
     figures = await counts(session, QueueFilter(), actor_id=actor_id, now=now, sla_hours=sla_hours)
     waiting = await session.scalar(
         select(func.count(FaqQuery.id)).where(
@@ -595,10 +592,8 @@ async def home_figures(
     )
 
 
-async def waiting_questions(session: AsyncSession, *, limit: int = 20) -> list[Any]:
+async def waiting_questions(session: AsyncSession, *, limit: int = 20) -> list[FaqQuery]:
     """Questions sent to a person and not answered yet, the oldest first."""
-    from models.faq import FaqQuery
-
     rows = await session.scalars(
         select(FaqQuery)
         .where(FaqQuery.asked_staff_at.is_not(None), FaqQuery.answered_at.is_(None))

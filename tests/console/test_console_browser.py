@@ -139,3 +139,70 @@ async def test_a_post_without_the_csrf_token_is_refused(hamdel, browser) -> None
     assert {e.note for e in refused} == {"csrf", "origin"} and all(e.channel == "console" for e in refused)
     assert response.headers["x-frame-options"] == "DENY"
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+async def test_the_desk_filters_actions_and_attachments(hamdel, browser) -> None:
+    """Filters and search in the queue; a ticket's photo shown inline through the bot; an
+    anonymous ticket without its donation; note, assign, close with a reason, reopen — each told
+    to the donor and the staff chat as from the chat, each in the thread."""
+    named, hidden = hamdel.user(first_name="رضا"), hamdel.user(first_name="نرگس")
+    first = await file_ticket(hamdel, named, photos=1)
+    second = await file_ticket(
+        hamdel, hidden, anonymous=True, category="پیشنهاد", text="پیشنهاد: رسید پیامکی هم بفرستید."
+    )
+    page = await signed_in_page(hamdel, browser, hamdel.admin)
+
+    await page.goto(page.url + "tickets")
+    assert "(۲)" in await page.inner_text(".chips")
+    await page.check("#anonymous")
+    await page.click("form.filters button")
+    await page.wait_for_url("**anonymous=1**")
+    assert await page.inner_text("#total") == "۱ درخواست"
+    assert fa(second.number) in await page.inner_text("main") and fa(
+        first.number
+    ) not in await page.inner_text("main")
+    await page.uncheck("#anonymous")
+    await page.fill("#q", "رسید پیامکی")
+    await page.click("form.filters button")
+    await page.wait_for_selector(f"text={fa(second.number)}")
+    await page.fill("#q", first.number)
+    await page.click("form.filters button")
+    await page.wait_for_selector(f"text={fa(first.number)}")
+    assert await page.inner_text("#total") == "۱ درخواست"
+
+    await page.click(f"text={fa(first.number)}")
+    await page.wait_for_selector("#thread img")
+    width = await page.eval_on_selector("#thread img", "img => img.complete ? img.naturalWidth : -1")
+    assert width > 0
+    source = await page.get_attribute("#thread img", "src")
+    assert source is not None and source.startswith("/console/tickets/") and "bot" not in source
+
+    await page.fill("#note-text", "با بانک تماس گرفتم؛ منتظر پاسخ.")
+    await page.click("#add-note")
+    await page.wait_for_selector("#done")
+    assert "یادداشت داخلی مدیر" in await page.inner_text("#thread")
+    await page.click("#assign")
+    await page.wait_for_selector("#done")
+    assert await page.inner_text("#assignee") == "مدیر"
+    await named.wait_until(lambda u: "در دست بررسی" in u.last_text)
+    await page.select_option("#reason-select", "duplicate")
+    await page.click("#close")
+    await page.wait_for_selector("#reopen")
+    await named.wait_until(lambda u: "بسته" in u.last_text)
+    assert "تکراری" in await page.inner_text("#thread")
+    await page.click("#reopen")
+    await page.wait_for_selector("#send-reply")
+    await named.wait_until(lambda u: "دوباره باز" in u.last_text)
+    assert "با بانک تماس" not in "\n".join(m.get("text") or "" for m in named.messages)  # notes stay inside
+    await hamdel.staff_chat.wait_until(lambda g: "مدیر" in g.last_text and fa(first.number) in g.last_text)
+    actions = [(e.action, e.channel) for e in await hamdel.audit("ticket.%")]
+    assert actions == [
+        ("ticket.note", "console"),
+        ("ticket.take", "console"),
+        ("ticket.status", "console"),
+        ("ticket.reopen", "console"),
+    ]
+
+    await page.goto(page.url.split("/console/")[0] + f"/console/tickets/{second.id}")
+    facts = await page.inner_text(".facts")
+    assert "ناشناس" in facts and "کمک مرتبط" not in facts and "نرگس" not in facts
