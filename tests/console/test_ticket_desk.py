@@ -16,6 +16,7 @@ from bot.settings import DatabaseSettings, TelegramSettings, load_settings
 from models.donation import Donation, DonationStatus
 from models.tickets import Ticket, TicketCategory, TicketStatus
 from services import console_auth, ticket_desk, tickets
+from services.roles import Role
 from services.ticket_desk import Actor, ItemKind, Outcome, QueueFilter
 from services.users import upsert_user
 
@@ -286,3 +287,18 @@ async def test_sandbox_prints_a_sign_in_link(tmp_path, flavor: str) -> None:
                 assert home.status == 200 and "آنچه رسیدگی می‌خواهد" in await home.text()
     async with sandbox.app.sessionmaker() as session:
         assert await session.scalar(select(Ticket.id)) is None
+
+
+async def test_the_admin_menu_hands_out_a_link_too(hamdel) -> None:
+    """«🖥 کنسول وب» in /admin: a fresh link in a new message, for admins and operators only."""
+    await hamdel.grant(hamdel.operator, Role.OPERATOR)
+    await hamdel.operator.send("/admin")
+    await hamdel.operator.wait_until(lambda u: "🖥 کنسول وب" in (u.buttons() if u.last else []))
+    await hamdel.operator.press("🖥 کنسول وب")
+    await hamdel.operator.wait_until(lambda u: "/console/signin/" in u.last_text)
+    assert "یک‌بار مصرف" in hamdel.operator.last_text
+    sent = hamdel.messenger.calls("sendMessage")[-1]
+    if hamdel.app.profile.platform.value == "telegram":
+        assert "is_disabled" in str(sent.params.get("link_preview_options"))
+    links = await hamdel.audit("console.link")
+    assert [e.actor_id for e in links] == [hamdel.operator.id]
