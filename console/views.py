@@ -30,9 +30,11 @@ from console.server import (
     console_of,
     set_session_cookie,
 )
+from handlers.faq import send_staff_answer
+from models.faq import FaqQuery
 from models.tickets import Ticket, TicketCategory, TicketMessage, TicketStatus
 from models.user import User
-from services import audit, console_auth, ticket_desk, tickets
+from services import audit, console_auth, faq_queries, ticket_desk, tickets
 from services.persian import to_tehran
 from services.ticket_desk import Actor, Outcome, QueueFilter
 
@@ -220,7 +222,40 @@ async def home(request: web.Request) -> web.Response:
         day_start=day_start,
     )
     questions = await ticket_desk.waiting_questions(db)
-    return console.render(request, "home.html", staff.t, figures=figures, questions=questions, now=now)
+    outcome = request.query.get("question", "")
+    return console.render(
+        request,
+        "home.html",
+        staff.t,
+        figures=figures,
+        questions=questions,
+        now=now,
+        outcome=outcome if outcome in ("sent", "answered", "empty", "blocked", "failed") else "",
+    )
+
+
+@routes.post(PREFIX + "/questions/{query_id}/answer")
+async def answer_question(request: web.Request) -> web.StreamResponse:
+    """Answer a question the FAQ sent to a person, as a reply to its card in the staff chat
+    would (the same message to the asker); one already answered is not answered again."""
+    console = console_of(request)
+    db = _db(request)
+    staff = _staff(request)
+    text = str((await request.post()).get("text", "")).strip()
+    asked = await db.get(FaqQuery, callback_int(request.match_info["query_id"], 0), with_for_update=True)
+    if asked is None or asked.asked_staff_at is None:
+        raise web.HTTPNotFound()
+    if asked.answered_at is not None:
+        return _redirect(f"{PREFIX}/?question=answered")
+    if not text or len(text) > console.app.profile.max_text_length:
+        return _redirect(f"{PREFIX}/?question=empty")
+    app = console.app
+    sent = await send_staff_answer(app.bot, db, app.i18n, app.profile, asked, text)
+    if sent != "ok":
+        return _redirect(f"{PREFIX}/?question={sent}")
+    await faq_queries.answered(db, asked, staff_id=staff.user_id, now=console.now())
+    await _audit(console, db, staff, "faq-answer", f"faq_query:{asked.id}")
+    return _redirect(f"{PREFIX}/?question=sent")
 
 
 # -- the queue ------------------------------------------------------------------------------

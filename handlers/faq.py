@@ -594,21 +594,15 @@ async def card_reply(message: Message, session: AsyncSession) -> dict[str, Any] 
     return {"asked": asked} if asked is not None else False
 
 
-@staff_router.message(card_reply, F.text)
-async def staff_answer(
-    message: Message,
-    asked: FaqQuery,
-    bot: Bot,
-    session: AsyncSession,
-    i18n: I18n,
-    profile: PlatformProfile,
-    clock: Clock,
-    t: Translator,
-) -> None:
+async def send_staff_answer(
+    bot: Bot, session: AsyncSession, i18n: I18n, profile: PlatformProfile, asked: FaqQuery, answer: str
+) -> str:
+    """A staff member's answer to a question sent to a person (from the staff chat or the web
+    console), in the asker's language with their question quoted: "ok", "blocked" or "failed"."""
     person = await get_user(session, platform=asked.platform, user_id=asked.user_id)
     user_t = i18n.translator(person.language if person else i18n.locales[0])
     quote = _cut(" ".join((asked.text or "").split()), QUOTE_CHARS)
-    text = user_t("faq-staff-answer", question=quote) + "\n\n" + (message.text or "")
+    text = user_t("faq-staff-answer", question=quote) + "\n\n" + answer
     if len(text) > profile.max_text_length:
         text = text[: profile.max_text_length - 1] + "…"
     markup = InlineKeyboardMarkup(
@@ -626,10 +620,29 @@ async def staff_answer(
         await bot.send_message(asked.chat_id, text, reply_markup=markup)
     except TelegramForbiddenError:
         await set_blocked(session, platform=asked.platform, user_id=asked.user_id, blocked=True)
-        await message.reply(t("faq-staff-user-blocked", number=asked.id))
-        return
+        return "blocked"
     except TelegramAPIError as error:
         logger.error("staff answer to question %s not relayed: %s", asked.id, error)
+        return "failed"
+    return "ok"
+
+
+@staff_router.message(card_reply, F.text)
+async def staff_answer(
+    message: Message,
+    asked: FaqQuery,
+    bot: Bot,
+    session: AsyncSession,
+    i18n: I18n,
+    profile: PlatformProfile,
+    clock: Clock,
+    t: Translator,
+) -> None:
+    sent = await send_staff_answer(bot, session, i18n, profile, asked, message.text or "")
+    if sent == "blocked":
+        await message.reply(t("faq-staff-user-blocked", number=asked.id))
+        return
+    if sent == "failed":
         await message.reply(t("faq-staff-relay-failed", number=asked.id))
         return
     staff_id = message.from_user.id if message.from_user else 0

@@ -12,6 +12,7 @@ commits before the caller sends anything.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -36,6 +37,8 @@ CONSOLE_SOURCE_CHAT = 0
 NOTE_LIMIT = 4000
 CLOSE_REASONS = ("resolved", "duplicate", "no-response", "out-of-scope", "other")
 AGES = {"1d": 1, "3d": 3, "7d": 7, "30d": 30}
+# What a ticket or receipt number looks like when searched (T-1405-000123, 123, R-…).
+NUMBER_LIKE = re.compile(r"(?:[A-Za-z]{1,6}-)?(?:\d{4}-)?\d{1,12}")
 
 
 # -- the queue ------------------------------------------------------------------------------
@@ -94,6 +97,8 @@ def search_condition(text: str) -> Any:
         options.append(Ticket.seq == int(tail))
     receipt = select(Donation.id).where(Donation.receipt_number == plain).scalar_subquery()
     options.append(and_(Ticket.anonymous.is_(False), Ticket.donation_id == receipt))
+    if NUMBER_LIKE.fullmatch(plain):
+        return or_(*options)  # a ticket or receipt number: found by index, no text scan
     escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")[:200]
     like = f"%{escaped}%"
     options.append(Ticket.description.like(like, escape="\\"))
@@ -186,8 +191,15 @@ async def queue(
 async def counts(
     session: AsyncSession, wanted: QueueFilter, *, actor_id: int, now: datetime, sla_hours: float
 ) -> QueueCounts:
+    """Two grouped queries: tickets by status (the status index covers it), then the open
+    tickets' own counts (only open rows are read: most tickets are closed)."""
     scope = [search_condition(wanted.search)] if wanted.search.strip() else []
-    open_ = Ticket.status.in_([s.value for s in OPEN_STATUSES])
+    by_status = {
+        str(status): int(count)
+        for status, count in await session.execute(
+            select(Ticket.status, func.count()).where(*scope).group_by(Ticket.status)
+        )
+    }
 
     def count(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -195,19 +207,25 @@ async def counts(
     row = (
         await session.execute(
             select(
-                count(open_),
-                count(Ticket.status == TicketStatus.NEW.value),
-                count(Ticket.status == TicketStatus.IN_PROGRESS.value),
-                count(Ticket.status == TicketStatus.ANSWERED.value),
-                count(Ticket.status == TicketStatus.CLOSED.value),
                 count(overdue_condition(now, sla_hours)),
-                count(and_(open_, Ticket.assignee_id == actor_id)),
-                count(and_(open_, Ticket.assignee_id.is_(None))),
-                count(and_(open_, Ticket.anonymous.is_(True))),
-            ).where(*scope)
+                count(Ticket.assignee_id == actor_id),
+                count(Ticket.assignee_id.is_(None)),
+                count(Ticket.anonymous.is_(True)),
+            ).where(Ticket.status.in_([s.value for s in OPEN_STATUSES]), *scope)
         )
     ).one()
-    return QueueCounts(*(int(value) for value in row))
+    overdue, mine, unassigned, anonymous = (int(value) for value in row)
+    return QueueCounts(
+        open=sum(by_status.get(s.value, 0) for s in OPEN_STATUSES),
+        new=by_status.get(TicketStatus.NEW.value, 0),
+        in_progress=by_status.get(TicketStatus.IN_PROGRESS.value, 0),
+        answered=by_status.get(TicketStatus.ANSWERED.value, 0),
+        closed=by_status.get(TicketStatus.CLOSED.value, 0),
+        overdue=overdue,
+        mine=mine,
+        unassigned=unassigned,
+        anonymous=anonymous,
+    )
 
 
 # -- a ticket's thread ------------------------------------------------------------------------

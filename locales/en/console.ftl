@@ -70,7 +70,13 @@ console-figure-donations = { $count ->
 }
 console-questions-title = Questions waiting for a person
 console-questions-none = No question is waiting.
-console-questions-hint = Answer these in the staff chat, replying to the question's card.
+console-question-answer-label = Your answer (the bot sends it to the person who asked)
+console-question-answer-button = Send the answer
+console-question-sent = The answer was sent.
+console-question-answered = Someone has answered this question already.
+console-question-empty = Write the answer first (at most a message's length).
+console-question-blocked = The person has blocked the bot: the answer could not be delivered.
+console-question-failed = The answer could not be delivered; try again in a moment.
 
 ## The queue
 

@@ -61,7 +61,13 @@ console-figure-donations = { $count ->
 }
 console-questions-title = پرسش‌های در انتظار کارشناس
 console-questions-none = پرسشی در انتظار نیست.
-console-questions-hint = به این پرسش‌ها در گروه کارگروه، با پاسخ به کارت پرسش، جواب دهید.
+console-question-answer-label = پاسخ شما (بات آن را برای پرسش‌گر می‌فرستد)
+console-question-answer-button = فرستادن پاسخ
+console-question-sent = پاسخ فرستاده شد.
+console-question-answered = کسی پیش‌تر به این پرسش پاسخ داده است.
+console-question-empty = نخست پاسخ را بنویسید (حداکثر به اندازهٔ یک پیام).
+console-question-blocked = پرسش‌گر بات را مسدود کرده است: پاسخ نرسید.
+console-question-failed = پاسخ نرسید؛ کمی بعد دوباره امتحان کنید.
 
 ## صف درخواست‌ها
 

@@ -206,3 +206,25 @@ async def test_the_desk_filters_actions_and_attachments(hamdel, browser) -> None
     await page.goto(page.url.split("/console/")[0] + f"/console/tickets/{second.id}")
     facts = await page.inner_text(".facts")
     assert "ناشناس" in facts and "کمک مرتبط" not in facts and "نرگس" not in facts
+
+
+async def test_a_waiting_question_answered_from_the_home_page(hamdel, browser) -> None:
+    """A question the FAQ sent to a person waits on the home page; the answer typed there
+    reaches the asker as a reply to its card would; answered, it leaves the list."""
+    asker = hamdel.user(first_name="نرگس")
+    question = "من یک سوال درباره بیمه تکمیلی مددجویان دارم"
+    await asker.send(question)
+    await asker.wait_until(lambda u: "🙋 فرستادن برای کارشناس" in (u.buttons() if u.last else []))
+    await asker.press("🙋 فرستادن برای کارشناس")
+    await hamdel.staff_chat.wait_until(lambda g: question in g.last_text)
+    page = await signed_in_page(hamdel, browser, hamdel.admin)
+    assert question in await page.inner_text("#questions")
+    await page.fill("#questions textarea", "بیمه تکمیلی را اداره شهرستان ثبت می‌کند.")
+    await page.click("#questions button")
+    await page.wait_for_selector("#question-outcome")
+    assert await page.inner_text("#question-outcome") == "پاسخ فرستاده شد."
+    await asker.wait_until(lambda u: u.last_text.startswith("💬 جواب کارشناس همدل به پرسش شما:"))
+    assert "اداره شهرستان" in asker.last_text and "مدیر" not in asker.last_text
+    assert await page.query_selector("#questions") is None
+    entries = await hamdel.audit("faq-answer")
+    assert [(e.actor_id, e.channel) for e in entries] == [(hamdel.admin.id, "console")]
