@@ -318,23 +318,28 @@ async def colleagues(session: AsyncSession, *, platform: str, admin_ids: list[in
 
 
 async def staff_names(session: AsyncSession, *, platform: str, ids: list[int]) -> dict[int, str]:
-    """Names staff are known by: from the tickets they were assigned and their console sign-ins."""
+    """Names staff are known by: their latest console sign-in, else the name on the latest
+    ticket assigned to them (one indexed lookup each, not a scan of their tickets)."""
     names: dict[int, str] = {}
     if not ids:
         return names
-    for user_id, name in await session.execute(
-        select(Ticket.assignee_id, Ticket.assignee_name)
-        .where(Ticket.assignee_id.in_(ids), Ticket.assignee_name.is_not(None))
-        .group_by(Ticket.assignee_id, Ticket.assignee_name)
-    ):
-        if user_id is not None:
-            names[user_id] = str(name)
     for user_id, name in await session.execute(
         select(ConsoleSession.user_id, ConsoleSession.name)
         .where(ConsoleSession.platform == platform, ConsoleSession.user_id.in_(ids))
         .order_by(ConsoleSession.id)
     ):
         names[int(user_id)] = str(name)
+    for user_id in ids:
+        if user_id in names:
+            continue
+        name = await session.scalar(
+            select(Ticket.assignee_name)
+            .where(Ticket.assignee_id == user_id, Ticket.assignee_name.is_not(None))
+            .order_by(Ticket.id.desc())
+            .limit(1)
+        )
+        if name is not None:
+            names[user_id] = name
     return names
 
 
