@@ -443,6 +443,50 @@ class LimitSettings(BaseSettings):
     staff_cooldown_seconds: int = Field(default=30, ge=0, le=86_400)
 
 
+class ConsoleSettings(BaseSettings):
+    """The working group's web console: its own listener, the address its links use, sign-in
+    and session lifetimes. Off until CONSOLE_PUBLIC_URL is set."""
+
+    model_config = _section("CONSOLE_")
+
+    # Where staff reach the console (links in /console point here); empty: the console is off.
+    public_url: str | None = None
+    listen_host: str = "127.0.0.1"
+    listen_port: int = Field(default=8090, ge=0, le=65535)  # 0: any free port (tests)
+    # Signs the one-time sign-in links. Required with a real BOT_TOKEN.
+    secret: SecretStr | None = None
+    link_minutes: float = Field(default=5, gt=0, le=60)
+    idle_minutes: float = Field(default=30, gt=0, le=24 * 60)
+    session_hours: float = Field(default=12, gt=0, le=24 * 30)
+
+    @field_validator("public_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be the address staff open, like https://console.example.org")
+        return value.rstrip("/")
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_length(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if len(value.get_secret_value()) < 32:
+            raise ValueError("use at least 32 random characters, e.g. the output of `openssl rand -hex 32`")
+        return value
+
+    @property
+    def enabled(self) -> bool:
+        return self.public_url is not None
+
+    @property
+    def secure(self) -> bool:
+        """Cookies get `Secure` (and the `__Host-` name) when staff reach it over https."""
+        return bool(self.public_url and self.public_url.startswith("https://"))
+
+
 class Settings(BaseModel):
     """All settings of one bot process."""
 
@@ -461,6 +505,8 @@ class Settings(BaseModel):
     knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
     status: StatusSettings = Field(default_factory=StatusSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
 
     @cached_property
     def platform(self) -> Platform:
@@ -481,6 +527,7 @@ SECTIONS: dict[str, type[BaseSettings]] = {
     "knowledge": KnowledgeSettings,
     "status": StatusSettings,
     "limits": LimitSettings,
+    "console": ConsoleSettings,
 }
 
 

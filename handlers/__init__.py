@@ -21,6 +21,7 @@ from handlers import (
     campaigns,
     cancel,
     complaints,
+    console,
     donations,
     eligibility,
     errors,
@@ -54,6 +55,7 @@ FEATURES: tuple[Feature, ...] = (
     campaign_admin.feature,
     stats.feature,
     exports.feature,
+    console.feature,
     menu.feature,
     # Free text no flow took is answered from the FAQ: after every feature, before the fallback.
     faq.free_text_feature,

@@ -60,6 +60,7 @@ SECTIONS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("audit", "admin-menu-audit", frozenset({Role.ADMIN})),
     ("roles", "admin-menu-roles", frozenset({Role.ADMIN})),
     ("health", "admin-menu-health", frozenset({Role.ADMIN})),
+    ("console", "console-admin-button", frozenset({Role.ADMIN, Role.OPERATOR})),
 )
 
 # /admin for anyone with a staff role; the rest for admins only.

@@ -727,6 +727,39 @@ async def card_reply(
     return False
 
 
+async def send_staff_answer(
+    bot: Bot, session: AsyncSession, i18n: I18n, profile: PlatformProfile, asked: FaqQuery, answer: str
+) -> str:
+    """A staff member's answer to a question sent to a person (from the staff chat or the web
+    console), in the asker's language with their question quoted: "ok", "blocked" or "failed"."""
+    person = await get_user(session, platform=asked.platform, user_id=asked.user_id)
+    user_t = i18n.translator(person.language if person else i18n.locales[0])
+    quote = _cut(" ".join((asked.text or "").split()), QUOTE_CHARS)
+    text = user_t("faq-staff-answer", question=quote) + "\n\n" + answer
+    if len(text) > profile.max_text_length:
+        text = text[: profile.max_text_length - 1] + "…"
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=user_t("faq-staff-answer-thanks-button"),
+                    callback_data=FaqFeedback(q=asked.id, ok=True).pack(),
+                )
+            ],
+            [_talk_button(user_t, "faq-another-question-button")],
+        ]
+    )
+    try:
+        await bot.send_message(asked.chat_id, text, reply_markup=markup)
+    except TelegramForbiddenError:
+        await set_blocked(session, platform=asked.platform, user_id=asked.user_id, blocked=True)
+        return "blocked"
+    except TelegramAPIError as error:
+        logger.error("staff answer to question %s not relayed: %s", asked.id, error)
+        return "failed"
+    return "ok"
+
+
 @staff_router.message(card_reply, F.text)
 async def staff_answer(
     message: Message,
@@ -758,31 +791,11 @@ async def staff_answer(
     if not allowed:
         await message.reply(t("complaints-staff-denied"))
         return
-    person = await get_user(session, platform=asked.platform, user_id=asked.user_id)
-    user_t = i18n.translator(person.language if person else i18n.locales[0])
-    quote = _cut(" ".join((asked.text or "").split()), QUOTE_CHARS)
-    text = user_t("faq-staff-answer", question=quote) + "\n\n" + (message.text or "")
-    if len(text) > profile.max_text_length:
-        text = text[: profile.max_text_length - 1] + "…"
-    markup = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=user_t("faq-staff-answer-thanks-button"),
-                    callback_data=FaqFeedback(q=asked.id, ok=True).pack(),
-                )
-            ],
-            [_talk_button(user_t, "faq-another-question-button")],
-        ]
-    )
-    try:
-        await bot.send_message(asked.chat_id, text, reply_markup=markup)
-    except TelegramForbiddenError:
-        await set_blocked(session, platform=asked.platform, user_id=asked.user_id, blocked=True)
+    sent = await send_staff_answer(bot, session, i18n, profile, asked, message.text or "")
+    if sent == "blocked":
         await message.reply(t("faq-staff-user-blocked", number=asked.id))
         return
-    except TelegramAPIError as error:
-        logger.error("staff answer to question %s not relayed: %s", asked.id, error)
+    if sent == "failed":
         await message.reply(t("faq-staff-relay-failed", number=asked.id))
         return
     await faq_queries.answered(session, asked, staff_id=staff_id, now=clock.now())

@@ -17,6 +17,7 @@ import contextlib
 import json
 import logging
 import re
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,7 @@ Sandbox commands (anything else is sent to the bot as text):
                  the newest bot message there)
   :photo [CAPTION]   :doc   :contact   :sticker   :location   send those
   :block / :unblock  block or unblock the bot
+  :console       a one-time sign-in link to the web console (as the administrator)
   :help          this text                        :quit    leave
 """
 
@@ -142,6 +144,9 @@ class Sandbox:
             elif name == "unblock" and isinstance(chat, MessengerUser):
                 await chat.unblock()
                 self.write("— you unblocked the bot")
+            elif name == "console":
+                waits_for_bot = False
+                self.write(await self._console_link())
             elif name in ("quit", "exit", "q"):
                 return False
             else:
@@ -151,6 +156,15 @@ class Sandbox:
             self.write(f"— {str(error).splitlines()[0]}")
         await self.refresh(wait=2.0 if waits_for_bot else 0)
         return True
+
+    async def _console_link(self) -> str:
+        """A one-time sign-in link to the web console for the sandbox's admin."""
+        from handlers.console import issue_url
+
+        async with self.app.sessionmaker() as session:
+            url = await issue_url(self.app, session, user_id=ADMIN_ID, name="مدیر")
+            await session.commit()
+        return f"— open in a browser while the sandbox runs: {url}"
 
     async def _media(self, send: Callable[[Any], Any]) -> None:
         if self.persona == "staff":
@@ -328,9 +342,28 @@ def sandbox_settings(settings: Settings, base_url: str) -> Settings:
     donations = settings.donations.model_copy(
         update={"sandbox": True, "rials_per_unit": settings.donations.rials_per_unit or 10_000}
     )
+    # The web console on a free local port unless one is configured (`:console` signs in).
+    console = settings.console
+    if not console.enabled:
+        port = _free_port(console.listen_host)
+        console = console.model_copy(
+            update={"public_url": f"http://{console.listen_host}:{port}", "listen_port": port}
+        )
     return settings.model_copy(
-        update={"telegram": telegram, "staff": staff, "webhook": webhook, "donations": donations}
+        update={
+            "telegram": telegram,
+            "staff": staff,
+            "webhook": webhook,
+            "donations": donations,
+            "console": console,
+        }
     )
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
 
 
 @contextlib.asynccontextmanager

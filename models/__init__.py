@@ -3,6 +3,7 @@
 from models.applications import Application, StatusLookupFailure, StatusNotification, StatusSubscription
 from models.base import Base
 from models.broadcasts import Broadcast, CampaignNotice, OutboxItem, Subscription
+from models.console import ConsoleSession, ConsoleSignIn, TicketNote
 from models.donation import (
     Campaign,
     CampaignStatus,
@@ -31,6 +32,8 @@ __all__ = [
     "Campaign",
     "CampaignNotice",
     "CampaignStatus",
+    "ConsoleSession",
+    "ConsoleSignIn",
     "Donation",
     "DonationStatus",
     "EligibilityProgress",
@@ -50,6 +53,7 @@ __all__ = [
     "Ticket",
     "TicketLink",
     "TicketMessage",
+    "TicketNote",
     "TicketSequence",
     "User",
     "Volunteer",

@@ -29,7 +29,10 @@ class AuditEntry(Base):
     """Who did what to which object, when, with the values before and after where data changed."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_actor_at", "actor_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_log_actor_at", "actor_id", "at"),
+        Index("ix_audit_log_target_at", "target", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -41,6 +44,8 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
+    # Where the action was taken: "chat" (the messenger) or "console" (the web console).
+    channel: Mapped[str] = mapped_column(String(16), default="chat", server_default="chat")
 
 
 class BlockedUser(Base):

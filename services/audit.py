@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +25,8 @@ async def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str | None = None,
+    channel: str = "chat",
+    at: datetime | None = None,
 ) -> AuditEntry:
     entry = AuditEntry(
         platform=platform,
@@ -34,7 +37,10 @@ async def record(
         before=before,
         after=after,
         note=privacy.mask(note),
+        channel=channel,
     )
+    if at is not None:  # the use case's own clock (by default: the moment of writing)
+        entry.at = at
     session.add(entry)
     await session.flush()
     return entry

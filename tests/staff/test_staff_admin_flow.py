@@ -28,6 +28,7 @@ async def test_admin_menu_shows_what_the_role_allows(hamdel: Harness) -> None:
         "🧾 گزارش کارها",
         "👥 نقش‌ها",
         "🩺 وضعیت سامانه",
+        "🖥 کنسول وب",
     ]
     await hamdel.admin.press("🩺 وضعیت سامانه")
     assert "🩺 وضعیت همدل" in await hamdel.screen(hamdel.admin)

@@ -1,0 +1,215 @@
+"""Web console benchmark: the ticket queue and a ticket page with 0 (the yardstick), 10,000 and
+100,000 tickets, p50/p95 of the server's time per request (the console's own aiohttp app, its
+middlewares — session lookup, role check — and the page rendered; measured inside the server).
+
+Run from the repository root:  python -m benchmarks.console_bench [--sizes 0,10000,100000]
+Set BENCH_DATABASE_URL=postgresql+asyncpg://… to measure PostgreSQL (its tables are emptied).
+Goal (issue 16): p95 ≤ 100 ms at 100,000 tickets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy import insert, text
+
+from bot.app import SANDBOX_TOKEN, create_app
+from bot.migrate import upgrade_async
+from bot.settings import (
+    ConsoleSettings,
+    DatabaseSettings,
+    StaffSettings,
+    TelegramSettings,
+    load_settings,
+)
+from console.server import build_console_app
+from models import Base
+from models.tickets import Ticket, TicketCategory, TicketMessage, TicketStatus
+from models.user import User
+from services import console_auth
+from services.clock import FrozenClock
+
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+ADMIN = 900_001
+REQUESTS = 60
+STATUSES = [TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.ANSWERED, TicketStatus.CLOSED]
+PAGES = {
+    "queue (open)": "/console/tickets",
+    "queue (past SLA)": "/console/tickets?overdue=1",
+    "queue (search words)": "/console/tickets?q=%D8%B1%D8%B3%DB%8C%D8%AF+%DB%B1%DB%B2%DB%B3",
+    "queue (search number)": "/console/tickets?q=T-1405-000777",
+    "ticket page": "/console/tickets/{ticket}",
+    "home": "/console/",
+}
+
+
+async def fill(app: object, count: int) -> int:
+    """`count` tickets over 500 donors, of every status and category, each with two messages;
+    returns a ticket id to open."""
+    from bot.app import HamdelApp
+
+    assert isinstance(app, HamdelApp)
+    async with app.engine.begin() as connection:
+        if app.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(Base.metadata.sorted_tables):
+                await connection.execute(table.delete())
+        await connection.execute(
+            insert(User),
+            [
+                {"platform": "telegram", "user_id": 10_000 + i, "chat_id": 10_000 + i, "language": "fa"}
+                for i in range(500)
+            ],
+        )
+    categories = list(TicketCategory)
+    batch: list[dict[str, object]] = []
+    messages: list[dict[str, object]] = []
+    for seq in range(1, count + 1):
+        created = NOW - timedelta(minutes=seq * 7 % (60 * 24 * 90))
+        # As in a running desk: most tickets closed, about one in seven open.
+        status = STATUSES[seq % 4] if seq % 7 == 0 else TicketStatus.CLOSED
+        batch.append(
+            {
+                "id": seq,
+                "number": f"T-1405-{seq:06d}",
+                "year": 1405,
+                "seq": seq,
+                "draft_key": f"bench-{seq}",
+                "platform": "telegram",
+                "user_id": 1 + seq % 500,
+                "category": categories[seq % len(categories)].value,
+                "status": status.value,
+                "description": f"رسید پرداخت {seq} تومانی من نیامد و مبلغ از حسابم کم شده است.",
+                "anonymous": seq % 10 == 0,
+                "staff_chat_id": -100,
+                "assignee_id": ADMIN if seq % 3 == 0 else None,
+                "created_at": created,
+                "updated_at": created,
+                "waiting_since": created if status in (TicketStatus.NEW, TicketStatus.IN_PROGRESS) else None,
+                "reminders_sent": 0,
+                "post_claim": None,
+            }
+        )
+        for direction, index in (("donor", 0), ("staff", 1)):
+            messages.append(
+                {
+                    "ticket_id": seq,
+                    "direction": direction,
+                    "kind": "text",
+                    "text": "پیگیری بانکی انجام شد" if direction == "staff" else "هنوز خبری نشد",
+                    "source_chat_id": 1 if direction == "donor" else 2,
+                    "source_message_id": seq * 2 + index,
+                    "author_id": ADMIN if direction == "staff" else None,
+                    "filing": False,
+                    "delivered": True,
+                    "failure": None,
+                    "file_id": None,
+                    "created_at": created + timedelta(hours=index + 1),
+                }
+            )
+        if len(batch) >= 5000 or seq == count:
+            async with app.engine.begin() as connection:
+                await connection.execute(insert(Ticket), batch)
+                await connection.execute(insert(TicketMessage), messages)
+            batch, messages = [], []
+    return max(1, count // 2)
+
+
+async def measure(url: str, sizes: list[int]) -> None:
+    port = 0
+    settings = load_settings(
+        telegram=TelegramSettings(bot_token=SANDBOX_TOKEN, bot_api_base="http://127.0.0.1:1"),
+        database=DatabaseSettings(database_url=url),
+        staff=StaffSettings(admin_ids=[ADMIN]),
+        console=ConsoleSettings(public_url="http://127.0.0.1:1", listen_port=port),
+    )
+    await upgrade_async(url)
+    app = create_app(settings, clock=FrozenClock(NOW))
+    timings: list[float] = []
+
+    @web.middleware
+    async def timed(
+        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+    ) -> web.StreamResponse:
+        started = time.perf_counter()
+        try:
+            return await handler(request)
+        finally:
+            timings.append(time.perf_counter() - started)
+
+    application = build_console_app(app)
+    application.middlewares.insert(0, timed)
+    runner = web.AppRunner(application, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    bound = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    base = f"http://127.0.0.1:{bound}"
+    print(f"database: {app.engine.dialect.name}; {REQUESTS} requests per page; server time in ms")
+    print(f"{'page':<24}" + "".join(f"{f'{n:,} p50':>12}{f'{n:,} p95':>12}" for n in sizes))
+    results: dict[str, list[str]] = {name: [] for name in PAGES}
+    try:
+        for size in sizes:
+            ticket = await fill(app, size)
+            async with app.sessionmaker() as session:
+                opened = await console_auth.open_session(
+                    session,
+                    platform="telegram",
+                    user_id=ADMIN,
+                    name="bench",
+                    locale="fa",
+                    now=NOW,
+                    lifetime=timedelta(hours=1),
+                )
+                await session.commit()
+            cookies = {"hamdel_console": opened.cookie}
+            async with aiohttp.ClientSession(cookies=cookies) as client:
+                for name, path in PAGES.items():
+                    address = base + path.format(ticket=ticket)
+                    async with client.get(address) as response:  # warm-up
+                        expected = 404 if size == 0 and "{ticket}" in path else 200
+                        assert response.status == expected, (name, response.status)
+                    timings.clear()
+                    for _ in range(REQUESTS):
+                        async with client.get(address) as response:
+                            await response.read()
+                    ordered = sorted(timings)
+                    p50 = statistics.median(ordered) * 1000
+                    p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
+                    results[name] += [f"{p50:>12.1f}", f"{p95:>12.1f}"]
+    finally:
+        await runner.cleanup()
+        await app.close()
+    for name, cells in results.items():
+        print(f"{name:<24}" + "".join(cells))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="0,10000,100000")
+    args = parser.parse_args()
+    sizes = [int(part) for part in args.sizes.split(",")]
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url:
+        asyncio.run(measure(url, sizes))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        asyncio.run(measure(f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}", sizes))
+
+
+if __name__ == "__main__":
+    main()

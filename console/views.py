@@ -1,0 +1,516 @@
+"""The console's pages: sign-in, home, the ticket queue, a ticket with its actions, attachments.
+
+Views parse the request, call a service (services.console_auth, services.ticket_desk), audit,
+render. A state-changing POST answers with a redirect to the page it came from (so a reload
+never sends it again) carrying the outcome, or with the page itself (status 409/400) when the
+person must look again, their typed text kept.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from aiogram.exceptions import TelegramAPIError
+from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.ui import MAX_ROW_ID, callback_int
+from console.delivery import announce_status, deliver_reply
+from console.server import (
+    DB,
+    PREFIX,
+    STAFF,
+    Console,
+    Staff,
+    clear_session_cookie,
+    console_of,
+    set_session_cookie,
+)
+from handlers.faq import send_staff_answer
+from models.faq import FaqQuery
+from models.tickets import Ticket, TicketCategory, TicketMessage, TicketStatus
+from models.user import User
+from services import audit, console_auth, faq_queries, ticket_desk, tickets
+from services.persian import to_tehran
+from services.ticket_desk import Actor, Outcome, QueueFilter
+
+routes = web.RouteTableDef()
+
+IMAGE_KINDS = {"photo"}
+SETTABLE = ("in_progress", "answered", "closed")
+
+
+def _db(request: web.Request) -> AsyncSession:
+    db = request[DB]
+    assert isinstance(db, AsyncSession)
+    return db
+
+
+def _staff(request: web.Request) -> Staff:
+    staff = request[STAFF]
+    assert isinstance(staff, Staff)
+    return staff
+
+
+def _actor(console: Console, staff: Staff) -> Actor:
+    return Actor(user_id=staff.user_id, name=staff.name, platform=console.platform)
+
+
+async def _audit(
+    console: Console, db: AsyncSession, staff: Staff, action: str, target: str | None = None, **kw: Any
+) -> None:
+    await audit.record(
+        db,
+        platform=console.platform,
+        actor_id=staff.user_id,
+        action=action,
+        target=target,
+        channel="console",
+        **kw,
+    )
+
+
+def _redirect(location: str) -> web.HTTPSeeOther:
+    return web.HTTPSeeOther(location)
+
+
+# -- sign-in --------------------------------------------------------------------------------
+
+
+@routes.get(PREFIX + "/signin/{token}")
+async def sign_in_page(request: web.Request) -> web.Response:
+    """The link from /console: a confirmation page (the link itself changes nothing, so a link
+    preview or a prefetch cannot use it up); Referrer-Policy no-referrer keeps it from leaking."""
+    console = console_of(request)
+    db = _db(request)
+    token = request.match_info["token"]
+    check = await console_auth.check_link(
+        db, secret=console.secret, platform=console.platform, token=token, now=console.now()
+    )
+    t = console.translator(await _locale_of(console, db, check.user_id))
+    if check.problem is not None:
+        await audit.record(
+            db,
+            platform=console.platform,
+            actor_id=check.user_id or 0,
+            action="console.signin",
+            allowed=False,
+            note=check.problem.value,
+            channel="console",
+        )
+        return console.render(request, "signed_out.html", t, status=403, reason=f"link-{check.problem.value}")
+    return console.render(request, "signin.html", t, token=token, name=check.name)
+
+
+@routes.post(PREFIX + "/signin/{token}")
+async def sign_in(request: web.Request) -> web.StreamResponse:
+    console = console_of(request)
+    db = _db(request)
+    now = console.now()
+    check = await console_auth.consume_link(
+        db, secret=console.secret, platform=console.platform, token=request.match_info["token"], now=now
+    )
+    locale = await _locale_of(console, db, check.user_id)
+    t = console.translator(locale)
+    if check.problem is not None or check.user_id is None:
+        reason = check.problem.value if check.problem else "forged"
+        await audit.record(
+            db,
+            platform=console.platform,
+            actor_id=check.user_id or 0,
+            action="console.signin",
+            allowed=False,
+            note=reason,
+            channel="console",
+        )
+        return console.render(request, "signed_out.html", t, status=403, reason=f"link-{reason}")
+    if not await console_auth.may_use_console(
+        db, platform=console.platform, user_id=check.user_id, admin_ids=console.app.settings.staff.admin_ids
+    ):
+        await audit.record(
+            db,
+            platform=console.platform,
+            actor_id=check.user_id,
+            action="console.signin",
+            allowed=False,
+            note="role",
+            channel="console",
+        )
+        return console.render(request, "signed_out.html", t, status=403, reason="role")
+    opened = await console_auth.open_session(
+        db,
+        platform=console.platform,
+        user_id=check.user_id,
+        name=check.name,
+        locale=locale,
+        now=now,
+        lifetime=timedelta(hours=console.settings.session_hours),
+    )
+    await audit.record(
+        db, platform=console.platform, actor_id=check.user_id, action="console.signin", channel="console"
+    )
+    response = web.HTTPSeeOther(PREFIX + "/")
+    set_session_cookie(response, console, opened.cookie)
+    return response
+
+
+async def _locale_of(console: Console, db: AsyncSession, user_id: int | None) -> str:
+    default = console.app.settings.locale.default_locale
+    if user_id is None:
+        return default
+    language = await db.scalar(
+        select(User.language).where(User.platform == console.platform, User.user_id == user_id)
+    )
+    return language if language in ("fa", "en") else default
+
+
+@routes.get(PREFIX + "/signed-out")
+async def signed_out(request: web.Request) -> web.Response:
+    console = console_of(request)
+    locale = request.query.get("lang", console.app.settings.locale.default_locale)
+    t = console.translator(locale if locale in ("fa", "en") else "fa")
+    return console.render(request, "signed_out.html", t, reason="signed-out")
+
+
+@routes.post(PREFIX + "/signout")
+async def sign_out(request: web.Request) -> web.StreamResponse:
+    console = console_of(request)
+    db = _db(request)
+    staff = _staff(request)
+    everywhere = (await request.post()).get("everywhere") == "1"
+    now = console.now()
+    if everywhere:
+        await console_auth.end_all_sessions(db, platform=console.platform, user_id=staff.user_id, now=now)
+    else:
+        await console_auth.end_session(db, staff.session, now)
+    await _audit(console, db, staff, "console.signout-all" if everywhere else "console.signout")
+    response = web.HTTPSeeOther(f"{PREFIX}/signed-out?lang={staff.t.locale}")
+    clear_session_cookie(response, console)
+    return response
+
+
+@routes.post(PREFIX + "/lang")
+async def switch_language(request: web.Request) -> web.StreamResponse:
+    staff = _staff(request)
+    form = await request.post()
+    locale = form.get("lang")
+    if locale in ("fa", "en"):
+        staff.session.locale = str(locale)
+    back = str(form.get("back") or "")
+    return _redirect(back if back.startswith(PREFIX + "/") and "//" not in back else PREFIX + "/")
+
+
+# -- home -----------------------------------------------------------------------------------
+
+
+@routes.get(PREFIX + "/")
+async def home(request: web.Request) -> web.Response:
+    console = console_of(request)
+    db = _db(request)
+    staff = _staff(request)
+    now = console.now()
+    day_start = to_tehran(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    figures = await ticket_desk.home_figures(
+        db,
+        actor_id=staff.user_id,
+        now=now,
+        sla_hours=console.app.settings.tickets.sla_hours,
+        day_start=day_start,
+    )
+    questions = await ticket_desk.waiting_questions(db)
+    outcome = request.query.get("question", "")
+    return console.render(
+        request,
+        "home.html",
+        staff.t,
+        figures=figures,
+        questions=questions,
+        now=now,
+        outcome=outcome if outcome in ("sent", "answered", "empty", "blocked", "failed") else "",
+    )
+
+
+@routes.post(PREFIX + "/questions/{query_id}/answer")
+async def answer_question(request: web.Request) -> web.StreamResponse:
+    """Answer a question the FAQ sent to a person, as a reply to its card in the staff chat
+    would (the same message to the asker); one already answered is not answered again."""
+    console = console_of(request)
+    db = _db(request)
+    staff = _staff(request)
+    text = str((await request.post()).get("text", "")).strip()
+    asked = await db.get(FaqQuery, callback_int(request.match_info["query_id"], 0), with_for_update=True)
+    if asked is None or asked.asked_staff_at is None:
+        raise web.HTTPNotFound()
+    if asked.answered_at is not None:
+        return _redirect(f"{PREFIX}/?question=answered")
+    if not text or len(text) > console.app.profile.max_text_length:
+        return _redirect(f"{PREFIX}/?question=empty")
+    app = console.app
+    sent = await send_staff_answer(app.bot, db, app.i18n, app.profile, asked, text)
+    if sent != "ok":
+        return _redirect(f"{PREFIX}/?question={sent}")
+    await faq_queries.answered(db, asked, staff_id=staff.user_id, now=console.now())
+    await _audit(console, db, staff, "faq-answer", f"faq_query:{asked.id}")
+    return _redirect(f"{PREFIX}/?question=sent")
+
+
+# -- the queue ------------------------------------------------------------------------------
+
+
+def _filter(query: Any) -> QueueFilter:
+    status = query.get("status", "open")
+    if status not in ("open", "all", *TicketStatus._value2member_map_):
+        status = "open"
+    category = query.get("category", "")
+    return QueueFilter(
+        status=status,
+        category=category if category in TicketCategory._value2member_map_ else "",
+        age=query.get("age", "") if query.get("age", "") in ticket_desk.AGES else "",
+        overdue=query.get("overdue") == "1",
+        assignee=query.get("assignee", "") if query.get("assignee") in ("me", "none") else "",
+        anonymous=query.get("anonymous") == "1",
+        search=query.get("q", "")[:200],
+        page=callback_int(query.get("page", "0"), 0) if len(query.get("page", "0")) < 6 else 0,
+    )
+
+
+@routes.get(PREFIX + "/tickets")
+async def queue(request: web.Request) -> web.Response:
+    console = console_of(request)
+    db = _db(request)
+    staff = _staff(request)
+    wanted = _filter(request.query)
+    now = console.now()
+    page = await ticket_desk.queue(
+        db, wanted, actor_id=staff.user_id, now=now, sla_hours=console.app.settings.tickets.sla_hours
+    )
+    return console.render(
+        request,
+        "queue.html",
+        staff.t,
+        page=page,
+        wanted=wanted,
+        now=now,
+        categories=[c.value for c in TicketCategory],
+        statuses=["open", *[s.value for s in TicketStatus], "all"],
+        ages=list(ticket_desk.AGES),
+        link=lambda **changes: _queue_link(wanted, **changes),
+    )
+
+
+def _queue_link(wanted: QueueFilter, **changes: Any) -> str:
+    values = {
+        "status": wanted.status,
+        "category": wanted.category,
+        "age": wanted.age,
+        "overdue": "1" if wanted.overdue else "",
+        "assignee": wanted.assignee,
+        "anonymous": "1" if wanted.anonymous else "",
+        "q": wanted.search,
+        "page": "",
+    }
+    values.update({key: str(value) for key, value in changes.items()})
+    return f"{PREFIX}/tickets?" + urlencode({k: v for k, v in values.items() if v})
+
+
+# -- a ticket -------------------------------------------------------------------------------
+
+
+def _ticket_id(request: web.Request) -> int:
+    value = callback_int(request.match_info["ticket_id"], 0)
+    if value <= 0:
+        raise web.HTTPNotFound()
+    return value
+
+
+async def _render_ticket(
+    request: web.Request,
+    ticket: Ticket,
+    *,
+    status: int = 200,
+    problem: str | None = None,
+    draft: str = "",
+) -> web.Response:
+    console = console_of(request)
+    db = _db(request)
+    staff = _staff(request)
+    items = await ticket_desk.thread(db, ticket)
+    ids = await ticket_desk.colleagues(
+        db, platform=console.platform, admin_ids=console.app.settings.staff.admin_ids
+    )
+    names = await ticket_desk.staff_names(
+        db, platform=console.platform, ids=sorted({*ids, *(i.author_id for i in items if i.author_id)})
+    )
+    donation = None if ticket.anonymous else await tickets.donation_info(db, ticket.donation_id)
+    done = request.query.get("done", "")
+    return console.render(
+        request,
+        "ticket.html",
+        staff.t,
+        status=status,
+        ticket=ticket,
+        items=items,
+        names=names,
+        colleagues=[(i, names.get(i, str(i))) for i in ids],
+        donation=donation,
+        version=ticket_desk.version_of(ticket),
+        key=secrets.randbelow(MAX_ROW_ID - 1) + 1,
+        problem=problem,
+        done=done if done in ("reply", "note", "assign", "status", "unchanged") else "",
+        delivery=request.query.get("delivery", "")
+        if request.query.get("delivery") in ("blocked", "failed")
+        else "",
+        draft=draft,
+        settable=SETTABLE,
+        reasons=ticket_desk.CLOSE_REASONS,
+        now=console.now(),
+        sla_hours=console.app.settings.tickets.sla_hours,
+    )
+
+
+@routes.get(PREFIX + "/tickets/{ticket_id}")
+async def ticket_page(request: web.Request) -> web.Response:
+    console = console_of(request)
+    ticket = await tickets.get_ticket(_db(request), _ticket_id(request))
+    if ticket is None:
+        staff = _staff(request)
+        return console.render(
+            request,
+            "message.html",
+            staff.t,
+            status=404,
+            title=staff.t("console-not-found-title"),
+            text=staff.t("console-not-found"),
+        )
+    return await _render_ticket(request, ticket)
+
+
+@routes.post(PREFIX + "/tickets/{ticket_id}/{action}")
+async def ticket_action(request: web.Request) -> web.StreamResponse:
+    console = console_of(request)
+    db = _db(request)
+    staff = _staff(request)
+    ticket_id = _ticket_id(request)
+    action = request.match_info["action"]
+    form = await request.post()
+    version = str(form.get("version", ""))
+    actor = _actor(console, staff)
+    now = console.now()
+    text = str(form.get("text", ""))
+    here = f"{PREFIX}/tickets/{ticket_id}"
+    if action == "reply":
+        key = callback_int(str(form.get("key", "")), 0)
+        result = await ticket_desk.reply(
+            db,
+            ticket_id=ticket_id,
+            version=version,
+            actor=actor,
+            text=text,
+            key=key,
+            now=now,
+            limit=console.app.settings.tickets.text_limit,
+        )
+        if result.done and result.ticket is not None and result.message is not None:
+            delivery = await deliver_reply(console.app, db, result.ticket, result.message, staff.name)
+            suffix = "" if delivery.value == "ok" else f"&delivery={delivery.value}"
+            return _redirect(f"{here}?done=reply{suffix}")
+    elif action == "note":
+        result = await ticket_desk.add_note(db, ticket_id=ticket_id, actor=actor, text=text, now=now)
+        if result.done:
+            return _redirect(f"{here}?done=note")
+    elif action == "assign":
+        allowed = await ticket_desk.colleagues(
+            db, platform=console.platform, admin_ids=console.app.settings.staff.admin_ids
+        )
+        assignee = callback_int(str(form.get("assignee", "")), 0) or staff.user_id
+        names = await ticket_desk.staff_names(db, platform=console.platform, ids=[assignee])
+        result = await ticket_desk.assign(
+            db,
+            ticket_id=ticket_id,
+            version=version,
+            actor=actor,
+            assignee_id=assignee,
+            assignee_name=names.get(assignee, str(assignee)),
+            allowed=allowed,
+            now=now,
+        )
+    elif action in ("status", "close", "reopen"):
+        status = {"close": "closed", "reopen": "in_progress"}.get(action, str(form.get("status", "")))
+        reason = str(form.get("reason", "")) or None if action == "close" else None
+        if action == "close" and reason is None:
+            reason = "other"
+        result = await ticket_desk.set_status(
+            db, ticket_id=ticket_id, version=version, actor=actor, status=status, now=now, reason=reason
+        )
+    else:
+        raise web.HTTPNotFound()
+    if result.done and result.ticket is not None and result.previous_status is not None:
+        delivery = await announce_status(console.app, db, result.ticket, result.previous_status, staff.name)
+        suffix = "" if delivery.value == "ok" else f"&delivery={delivery.value}"
+        return _redirect(f"{here}?done={'assign' if action == 'assign' else 'status'}{suffix}")
+    if result.outcome == Outcome.UNCHANGED:
+        return _redirect(f"{here}?done=unchanged")
+    if result.outcome == Outcome.DUPLICATE:
+        return _redirect(f"{here}?done=reply")
+    await db.rollback()
+    ticket = await tickets.get_ticket(db, ticket_id)
+    if ticket is None:
+        raise web.HTTPNotFound()
+    code = 409 if result.outcome in (Outcome.STALE, Outcome.CLOSED) else 400
+    return await _render_ticket(request, ticket, status=code, problem=result.outcome.value, draft=text)
+
+
+# -- attachments ----------------------------------------------------------------------------
+
+
+@routes.get(PREFIX + "/tickets/{ticket_id}/files/{message_id}")
+async def attachment(request: web.Request) -> web.StreamResponse:
+    """A ticket's photo or document, fetched by the bot (getFile) and passed through: the
+    browser never sees a Bot API address (which carries the token)."""
+    console = console_of(request)
+    db = _db(request)
+    message = await db.get(TicketMessage, callback_int(request.match_info["message_id"], 0))
+    if message is None or message.ticket_id != _ticket_id(request) or not message.file_id:
+        raise web.HTTPNotFound()
+    bot = console.app.bot
+    try:
+        file = await bot.get_file(message.file_id)
+        if not file.file_path:
+            raise web.HTTPNotFound()
+        data = await bot.download_file(file.file_path)
+    except TelegramAPIError:
+        raise web.HTTPBadGateway() from None
+    assert data is not None
+    body = data.read()
+    staff = _staff(request)
+    await _audit(console, db, staff, "console.file", f"ticket-message:{message.id}")
+    if message.kind in IMAGE_KINDS:
+        return web.Response(body=body, content_type=_image_type(body))
+    name = (file.file_path or "file").rsplit("/", 1)[-1]
+    return web.Response(
+        body=body,
+        content_type="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{_safe(name)}"'},
+    )
+
+
+def _image_type(body: bytes) -> str:
+    if body.startswith(b"\x89PNG"):
+        return "image/png"
+    if body[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if body[:4] == b"RIFF" and body[8:12] == b"WEBP":
+        return "image/webp"
+    return "image/jpeg"
+
+
+def _safe(name: str) -> str:
+    return "".join(c for c in name if c.isascii() and (c.isalnum() or c in "._-")) or "file"
+
+
+def add_routes(application: web.Application) -> None:
+    application.add_routes(routes)

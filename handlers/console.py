@@ -1,0 +1,75 @@
+"""/console (and the /admin menu's button): a one-time sign-in link to the web console, for the
+roles that handle tickets. The console itself (console/) starts with the bot when
+CONSOLE_PUBLIC_URL is set."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, LinkPreviewOptions, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.access import RequireRole
+from bot.i18n import Translator
+from bot.ui import Feature
+from console.server import Console, start_console
+from handlers.admin import AdminMenu
+from services import audit, console_auth
+
+router = Router(name="console")
+for _observer in (router.message, router.callback_query):
+    _observer.middleware(RequireRole(*console_auth.CONSOLE_ROLES))
+
+
+async def issue_url(app: Any, session: AsyncSession, *, user_id: int, name: str) -> str:
+    """A fresh one-time sign-in address for this person (the caller checked the role)."""
+    settings = app.settings.console
+    console = Console(app)
+    token = await console_auth.issue_link_token(
+        session,
+        secret=console.secret,
+        platform=console.platform,
+        user_id=user_id,
+        name=name,
+        now=app.clock.now(),
+        ttl=timedelta(minutes=settings.link_minutes),
+    )
+    await audit.record(session, platform=console.platform, actor_id=user_id, action="console.link")
+    return console.sign_in_url(token)
+
+
+async def link_text(app: Any, session: AsyncSession, *, user_id: int, name: str, t: Translator) -> str:
+    """A fresh sign-in link for this person, in a sentence (or why there is none)."""
+    settings = app.settings.console
+    if not settings.enabled:
+        return t("console-off")
+    url = await issue_url(app, session, user_id=user_id, name=name)
+    minutes = settings.link_minutes
+    return t("console-link", url=url, minutes=int(minutes) if minutes.is_integer() else minutes)
+
+
+@router.message(Command("console"))
+async def console_command(message: Message, session: AsyncSession, app: Any, t: Translator) -> None:
+    person = message.from_user
+    assert person is not None
+    text = await link_text(app, session, user_id=person.id, name=person.full_name, t=t)
+    await message.answer(text, link_preview_options=LinkPreviewOptions(is_disabled=True))
+
+
+@router.callback_query(AdminMenu.filter(F.section == "console"))
+async def console_button(query: CallbackQuery, session: AsyncSession, app: Any, t: Translator) -> None:
+    text = await link_text(app, session, user_id=query.from_user.id, name=query.from_user.full_name, t=t)
+    await app.bot.send_message(
+        query.from_user.id, text, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+
+
+feature = Feature(
+    name="console",
+    private=router,
+    admin_commands=(("console", "console-command"),),
+    on_startup=(start_console,),
+)

@@ -1,0 +1,626 @@
+"""The ticket desk's use cases, shared by every front door (the staff chat, the web console):
+the queue with its filters and counts, a ticket's whole thread, and the staff actions — reply,
+internal note, assign, status, close with a reason, reopen — each with a typed outcome.
+
+Each action takes the version of the ticket the person was looking at (its `updated_at`) and
+acts only if the ticket is still that version, under the row's lock: of two staff members acting
+at once, one acts and the other is told the ticket changed (never a lost or doubled reply). A
+reply carries a one-time key from the form, so a form sent twice records one reply. Sending to
+the donor and telling the staff chat is the caller's part (no messenger here); each action
+commits before the caller sends anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.console import ConsoleSession, TicketNote
+from models.donation import Donation, DonationStatus
+from models.faq import FaqQuery
+from models.staff import AuditEntry, StaffRole
+from models.tickets import AWAITING_STAFF, OPEN_STATUSES, Direction, Ticket, TicketMessage, TicketStatus
+from services import audit, tickets
+from services.persian import to_ascii_digits
+from services.roles import Role
+from services.tickets import TicketError, utc
+
+# Console replies are recorded like chat messages; their "source" is this pseudo-chat and the
+# form's one-time key, so a form sent twice is recorded once (ticket_messages' unique source).
+CONSOLE_SOURCE_CHAT = 0
+NOTE_LIMIT = 4000
+CLOSE_REASONS = ("resolved", "duplicate", "no-response", "out-of-scope", "other")
+AGES = {"1d": 1, "3d": 3, "7d": 7, "30d": 30}
+# What a ticket or receipt number looks like when searched (T-1405-000123, 123, R-…).
+NUMBER_LIKE = re.compile(r"(?:[A-Za-z]{1,6}-)?(?:\d{4}-)?\d{1,12}")
+
+
+# -- the queue ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    status: str = "open"  # open, new, in_progress, answered, closed, all
+    category: str = ""
+    age: str = ""  # older than: 1d, 3d, 7d, 30d
+    overdue: bool = False
+    assignee: str = ""  # me, none
+    anonymous: bool = False
+    search: str = ""
+    page: int = 0
+
+    def conditions(self, *, actor_id: int, now: datetime, sla_hours: float) -> list[Any]:
+        found: list[Any] = []
+        if self.status == "open":
+            found.append(Ticket.status.in_([s.value for s in OPEN_STATUSES]))
+        elif self.status in TicketStatus._value2member_map_:
+            found.append(Ticket.status == self.status)
+        if self.category:
+            found.append(Ticket.category == self.category)
+        if self.age in AGES:
+            found.append(Ticket.created_at <= now - timedelta(days=AGES[self.age]))
+        if self.overdue:
+            found.append(overdue_condition(now, sla_hours))
+        if self.assignee == "me":
+            found.append(Ticket.assignee_id == actor_id)
+        elif self.assignee == "none":
+            found.append(Ticket.assignee_id.is_(None))
+        if self.anonymous:
+            found.append(Ticket.anonymous.is_(True))
+        search = self.search.strip()
+        if search:
+            found.append(search_condition(search))
+        return found
+
+
+def overdue_condition(now: datetime, sla_hours: float) -> Any:
+    return and_(
+        Ticket.status.in_([s.value for s in AWAITING_STAFF]),
+        Ticket.waiting_since.is_not(None),
+        Ticket.waiting_since <= now - timedelta(hours=sla_hours),
+    )
+
+
+def search_condition(text: str) -> Any:
+    """A ticket number (whole, or its sequence digits), a receipt number (never matching an
+    anonymous ticket: that would tie the donor to it), or words of the donor's text."""
+    plain = to_ascii_digits(text.strip())
+    options: list[Any] = [Ticket.number == plain.upper()]
+    tail = plain.upper().rsplit("-", 1)[-1]
+    if tail.isascii() and tail.isdigit() and len(tail) <= 9:
+        options.append(Ticket.seq == int(tail))
+    receipt = select(Donation.id).where(Donation.receipt_number == plain).scalar_subquery()
+    options.append(and_(Ticket.anonymous.is_(False), Ticket.donation_id == receipt))
+    if NUMBER_LIKE.fullmatch(plain):
+        return or_(*options)  # a ticket or receipt number: found by index, no text scan
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")[:200]
+    like = f"%{escaped}%"
+    options.append(Ticket.description.like(like, escape="\\"))
+    options.append(
+        Ticket.id.in_(
+            select(TicketMessage.ticket_id).where(
+                TicketMessage.direction == Direction.DONOR.value, TicketMessage.text.like(like, escape="\\")
+            )
+        )
+    )
+    return or_(*options)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCounts:
+    """How many tickets each quick filter would show (within the search, if any)."""
+
+    open: int = 0
+    new: int = 0
+    in_progress: int = 0
+    answered: int = 0
+    closed: int = 0
+    overdue: int = 0
+    mine: int = 0
+    unassigned: int = 0
+    anonymous: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    ticket: Ticket
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    counts: QueueCounts
+    page: int
+    pages: int
+
+
+async def queue(
+    session: AsyncSession,
+    wanted: QueueFilter,
+    *,
+    actor_id: int,
+    now: datetime,
+    sla_hours: float,
+    per_page: int = 25,
+) -> QueuePage:
+    """One page of the queue: awaiting staff first, the longest-waiting first; the counts per
+    quick filter in one aggregate query."""
+    conditions = wanted.conditions(actor_id=actor_id, now=now, sla_hours=sla_hours)
+    total = int(await session.scalar(select(func.count(Ticket.id)).where(*conditions)) or 0)
+    pages = max(1, -(-total // per_page))
+    page = min(max(wanted.page, 0), pages - 1)
+    awaiting = Ticket.status.in_([s.value for s in AWAITING_STAFF])
+    rows = await session.scalars(
+        select(Ticket)
+        .where(*conditions)
+        .order_by(
+            case((awaiting, 0), else_=1),
+            func.coalesce(Ticket.waiting_since, Ticket.created_at),
+            Ticket.id,
+        )
+        .offset(page * per_page)
+        .limit(per_page)
+    )
+    cutoff = now - timedelta(hours=sla_hours)
+    found = [
+        QueueRow(
+            ticket,
+            ticket.status in AWAITING_STAFF
+            and ticket.waiting_since is not None
+            and utc(ticket.waiting_since) <= cutoff,
+        )
+        for ticket in rows
+    ]
+    return QueuePage(
+        found,
+        total,
+        await counts(session, wanted, actor_id=actor_id, now=now, sla_hours=sla_hours),
+        page,
+        pages,
+    )
+
+
+async def counts(
+    session: AsyncSession, wanted: QueueFilter, *, actor_id: int, now: datetime, sla_hours: float
+) -> QueueCounts:
+    """Two grouped queries: tickets by status (the status index covers it), then the open
+    tickets' own counts (only open rows are read: most tickets are closed)."""
+    scope = [search_condition(wanted.search)] if wanted.search.strip() else []
+    by_status = {
+        str(status): int(count)
+        for status, count in await session.execute(
+            select(Ticket.status, func.count()).where(*scope).group_by(Ticket.status)
+        )
+    }
+
+    def count(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    row = (
+        await session.execute(
+            select(
+                count(overdue_condition(now, sla_hours)),
+                count(Ticket.assignee_id == actor_id),
+                count(Ticket.assignee_id.is_(None)),
+                count(Ticket.anonymous.is_(True)),
+            ).where(Ticket.status.in_([s.value for s in OPEN_STATUSES]), *scope)
+        )
+    ).one()
+    overdue, mine, unassigned, anonymous = (int(value) for value in row)
+    return QueueCounts(
+        open=sum(by_status.get(s.value, 0) for s in OPEN_STATUSES),
+        new=by_status.get(TicketStatus.NEW.value, 0),
+        in_progress=by_status.get(TicketStatus.IN_PROGRESS.value, 0),
+        answered=by_status.get(TicketStatus.ANSWERED.value, 0),
+        closed=by_status.get(TicketStatus.CLOSED.value, 0),
+        overdue=overdue,
+        mine=mine,
+        unassigned=unassigned,
+        anonymous=anonymous,
+    )
+
+
+# -- a ticket's thread ------------------------------------------------------------------------
+
+
+class ItemKind(StrEnum):
+    DONOR = "donor"
+    STAFF = "staff"
+    NOTE = "note"
+    EVENT = "event"
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadItem:
+    kind: ItemKind
+    at: datetime
+    text: str | None = None
+    media: str | None = None  # photo, document, ... (the message id serves the file)
+    message_id: int | None = None
+    author_id: int | None = None
+    author_name: str | None = None
+    action: str | None = None  # an event: the audit action
+    after: dict[str, Any] = field(default_factory=dict)
+    channel: str = "chat"
+    delivered: bool = True
+
+
+EVENT_ACTIONS = ("ticket.take", "ticket.status", "ticket.reopen", "ticket.assign", "ticket.close")
+
+
+async def thread(session: AsyncSession, ticket: Ticket) -> list[ThreadItem]:
+    """The whole history of a ticket, oldest first: the donor's description and messages, the
+    staff's replies, internal notes, and status changes and assignments (from the audit log)."""
+    items = [ThreadItem(ItemKind.DONOR, utc(ticket.created_at), text=ticket.description)]
+    for message in await session.scalars(
+        select(TicketMessage).where(TicketMessage.ticket_id == ticket.id).order_by(TicketMessage.id)
+    ):
+        items.append(
+            ThreadItem(
+                ItemKind.DONOR if message.direction == Direction.DONOR.value else ItemKind.STAFF,
+                utc(message.created_at),
+                text=message.text,
+                media=None if message.kind == "text" else message.kind,
+                message_id=message.id,
+                author_id=message.author_id,
+                channel="console" if message.source_chat_id == CONSOLE_SOURCE_CHAT else "chat",
+                delivered=message.delivered,
+            )
+        )
+    for note in await session.scalars(select(TicketNote).where(TicketNote.ticket_id == ticket.id)):
+        items.append(
+            ThreadItem(
+                ItemKind.NOTE,
+                utc(note.created_at),
+                text=note.text,
+                author_id=note.author_id,
+                author_name=note.author_name,
+            )
+        )
+    for entry in await session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.target == ticket.number,
+            AuditEntry.allowed.is_(True),
+            AuditEntry.action.in_(EVENT_ACTIONS),
+        )
+    ):
+        items.append(
+            ThreadItem(
+                ItemKind.EVENT,
+                utc(entry.at),
+                text=entry.note,
+                author_id=entry.actor_id,
+                action=entry.action,
+                after=dict(entry.after or {}),
+                channel=entry.channel,
+            )
+        )
+    items.sort(key=lambda item: item.at)
+    return items
+
+
+async def colleagues(session: AsyncSession, *, platform: str, admin_ids: list[int]) -> list[int]:
+    """Who a ticket may be assigned to: admins and operators."""
+    granted = await session.scalars(
+        select(StaffRole.user_id).where(
+            StaffRole.platform == platform, StaffRole.role.in_([Role.ADMIN.value, Role.OPERATOR.value])
+        )
+    )
+    return sorted({*admin_ids, *granted})
+
+
+async def staff_names(session: AsyncSession, *, platform: str, ids: list[int]) -> dict[int, str]:
+    """Names staff are known by: their latest console sign-in, else the name on the latest
+    ticket assigned to them (one indexed lookup each, not a scan of their tickets)."""
+    names: dict[int, str] = {}
+    if not ids:
+        return names
+    for user_id, name in await session.execute(
+        select(ConsoleSession.user_id, ConsoleSession.name)
+        .where(ConsoleSession.platform == platform, ConsoleSession.user_id.in_(ids))
+        .order_by(ConsoleSession.id)
+    ):
+        names[int(user_id)] = str(name)
+    for user_id in ids:
+        if user_id in names:
+            continue
+        name = await session.scalar(
+            select(Ticket.assignee_name)
+            .where(Ticket.assignee_id == user_id, Ticket.assignee_name.is_not(None))
+            .order_by(Ticket.id.desc())
+            .limit(1)
+        )
+        if name is not None:
+            names[user_id] = name
+    return names
+
+
+# -- actions --------------------------------------------------------------------------------
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    UNCHANGED = "unchanged"  # already so (same status, already assigned)
+    STALE = "stale"  # the ticket changed since the person looked at it
+    NOT_FOUND = "not-found"
+    CLOSED = "closed"  # a reply or note to a closed ticket
+    DUPLICATE = "duplicate"  # the same form sent twice
+    EMPTY = "empty"
+    TOO_LONG = "too-long"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: int
+    name: str
+    platform: str
+    channel: str = "console"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionResult:
+    outcome: Outcome
+    ticket: Ticket | None = None
+    message: TicketMessage | None = None  # a reply: to deliver, then `mark_delivered`
+    previous_status: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.outcome == Outcome.DONE
+
+
+def version_of(ticket: Ticket) -> str:
+    """The version a form carries: the ticket's last change, to the microsecond."""
+    return utc(ticket.updated_at).isoformat()
+
+
+async def _locked(
+    session: AsyncSession, ticket_id: int, version: str
+) -> tuple[Ticket | None, Outcome | None]:
+    ticket = await tickets.get_ticket(session, ticket_id, for_update=True)
+    if ticket is None:
+        return None, Outcome.NOT_FOUND
+    if version_of(ticket) != version:
+        return ticket, Outcome.STALE
+    return ticket, None
+
+
+async def _audit(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    ticket: Ticket,
+    change: tickets.Change | None = None,
+    note: str | None = None,
+    *,
+    at: datetime,
+) -> None:
+    await audit.record(
+        session,
+        platform=actor.platform,
+        actor_id=actor.user_id,
+        action=action,
+        target=ticket.number,
+        before=change.before if change else None,
+        after=change.after if change else None,
+        note=note,
+        channel=actor.channel,
+        at=at,
+    )
+
+
+async def reply(
+    session: AsyncSession,
+    *,
+    ticket_id: int,
+    version: str,
+    actor: Actor,
+    text: str,
+    key: int,
+    now: datetime,
+    limit: int,
+) -> ActionResult:
+    """Record a staff reply to the donor (→ answered). The caller delivers `message` and marks
+    it delivered or not; the reply is kept either way."""
+    text = text.strip()
+    if not text:
+        return ActionResult(Outcome.EMPTY)
+    if len(text) > limit:
+        return ActionResult(Outcome.TOO_LONG)
+    seen = await session.scalar(
+        select(TicketMessage.id).where(
+            TicketMessage.source_chat_id == CONSOLE_SOURCE_CHAT, TicketMessage.source_message_id == key
+        )
+    )
+    if seen is not None:
+        return ActionResult(Outcome.DUPLICATE)
+    ticket, problem = await _locked(session, ticket_id, version)
+    if problem is not None or ticket is None:
+        return ActionResult(problem or Outcome.NOT_FOUND, ticket)
+    if ticket.status == TicketStatus.CLOSED:
+        return ActionResult(Outcome.CLOSED, ticket)
+    previous = ticket.status
+    message = await tickets.add_message(
+        session,
+        ticket,
+        direction=Direction.STAFF,
+        kind="text",
+        text=text,
+        file_id=None,
+        source_chat_id=CONSOLE_SOURCE_CHAT,
+        source_message_id=key,
+        now=now,
+        author_id=actor.user_id,
+    )
+    if message is None:
+        return ActionResult(Outcome.DUPLICATE, ticket)
+    change = tickets.record_staff_answer(ticket, actor_id=actor.user_id, actor_name=actor.name, now=now)
+    await _audit(session, actor, "ticket.answer", ticket, change, note="text", at=now)
+    await session.commit()
+    return ActionResult(Outcome.DONE, ticket, message, previous)
+
+
+async def add_note(
+    session: AsyncSession, *, ticket_id: int, actor: Actor, text: str, now: datetime
+) -> ActionResult:
+    """An internal note: kept with the ticket, never sent (notes need no version: they add)."""
+    text = text.strip()
+    if not text:
+        return ActionResult(Outcome.EMPTY)
+    if len(text) > NOTE_LIMIT:
+        return ActionResult(Outcome.TOO_LONG)
+    ticket = await tickets.get_ticket(session, ticket_id)
+    if ticket is None:
+        return ActionResult(Outcome.NOT_FOUND)
+    session.add(
+        TicketNote(
+            ticket_id=ticket.id,
+            author_id=actor.user_id,
+            author_name=actor.name[:128],
+            text=text,
+            created_at=now,
+        )
+    )
+    await _audit(session, actor, "ticket.note", ticket, at=now)
+    await session.commit()
+    return ActionResult(Outcome.DONE, ticket)
+
+
+async def assign(
+    session: AsyncSession,
+    *,
+    ticket_id: int,
+    version: str,
+    actor: Actor,
+    assignee_id: int,
+    assignee_name: str,
+    allowed: list[int],
+    now: datetime,
+) -> ActionResult:
+    """Assign to the actor (take: → in progress) or to a colleague (admins and operators)."""
+    if assignee_id not in allowed and assignee_id != actor.user_id:
+        return ActionResult(Outcome.INVALID)
+    ticket, problem = await _locked(session, ticket_id, version)
+    if problem is not None or ticket is None:
+        return ActionResult(problem or Outcome.NOT_FOUND, ticket)
+    previous = ticket.status
+    try:
+        if assignee_id == actor.user_id:
+            change = tickets.take(ticket, actor_id=actor.user_id, actor_name=actor.name, now=now)
+            action = "ticket.take"
+        else:
+            tickets.take(ticket, actor_id=assignee_id, actor_name=assignee_name, now=now)
+            change = tickets.Change(ticket, True, {"status": previous}, tickets.snapshot(ticket))
+            ticket.last_staff_action_at = now
+            action = "ticket.assign"
+    except TicketError:
+        return ActionResult(Outcome.CLOSED, ticket)
+    if not change.changed:
+        return ActionResult(Outcome.UNCHANGED, ticket)
+    await _audit(
+        session,
+        actor,
+        action,
+        ticket,
+        change,
+        note=None if action == "ticket.take" else assignee_name,
+        at=now,
+    )
+    await session.commit()
+    return ActionResult(Outcome.DONE, ticket, previous_status=previous)
+
+
+async def set_status(
+    session: AsyncSession,
+    *,
+    ticket_id: int,
+    version: str,
+    actor: Actor,
+    status: str,
+    now: datetime,
+    reason: str | None = None,
+) -> ActionResult:
+    """In progress, answered, closed (with a reason), or reopen (closed → in progress)."""
+    if status not in (TicketStatus.IN_PROGRESS, TicketStatus.ANSWERED, TicketStatus.CLOSED):
+        return ActionResult(Outcome.INVALID)
+    if status == TicketStatus.CLOSED and reason is not None and reason not in CLOSE_REASONS:
+        return ActionResult(Outcome.INVALID)
+    ticket, problem = await _locked(session, ticket_id, version)
+    if problem is not None or ticket is None:
+        return ActionResult(problem or Outcome.NOT_FOUND, ticket)
+    previous = ticket.status
+    try:
+        change = tickets.set_status(
+            ticket, TicketStatus(status), actor_id=actor.user_id, actor_name=actor.name, now=now
+        )
+    except TicketError:
+        return ActionResult(Outcome.INVALID, ticket)
+    if not change.changed:
+        return ActionResult(Outcome.UNCHANGED, ticket)
+    action = "ticket.reopen" if previous == TicketStatus.CLOSED else "ticket.status"
+    await _audit(session, actor, action, ticket, change, note=reason, at=now)
+    await session.commit()
+    return ActionResult(Outcome.DONE, ticket, previous_status=previous)
+
+
+# -- the home page --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HomeFigures:
+    open_tickets: int
+    overdue: int
+    unassigned: int
+    mine: int
+    waiting_questions: int
+    donations_today: int
+    donated_today_rials: int
+
+
+async def home_figures(
+    session: AsyncSession, *, actor_id: int, now: datetime, sla_hours: float, day_start: datetime
+) -> HomeFigures:
+    """What needs attention: open, overdue, unassigned and own tickets; questions from the FAQ
+    waiting for a person; donations paid since `day_start` (midnight in Tehran)."""
+    figures = await counts(session, QueueFilter(), actor_id=actor_id, now=now, sla_hours=sla_hours)
+    waiting = await session.scalar(
+        select(func.count(FaqQuery.id)).where(
+            FaqQuery.asked_staff_at.is_not(None), FaqQuery.answered_at.is_(None)
+        )
+    )
+    paid = (
+        await session.execute(
+            select(func.count(Donation.id), func.coalesce(func.sum(Donation.amount_rials), 0)).where(
+                Donation.status == DonationStatus.PAID.value, Donation.paid_at >= day_start
+            )
+        )
+    ).one()
+    return HomeFigures(
+        open_tickets=figures.open,
+        overdue=figures.overdue,
+        unassigned=figures.unassigned,
+        mine=figures.mine,
+        waiting_questions=int(waiting or 0),
+        donations_today=int(paid[0]),
+        donated_today_rials=int(paid[1]),
+    )
+
+
+async def waiting_questions(session: AsyncSession, *, limit: int = 20) -> list[FaqQuery]:
+    """Questions sent to a person and not answered yet, the oldest first."""
+    rows = await session.scalars(
+        select(FaqQuery)
+        .where(FaqQuery.asked_staff_at.is_not(None), FaqQuery.answered_at.is_(None))
+        .order_by(FaqQuery.asked_staff_at, FaqQuery.id)
+        .limit(limit)
+    )
+    return list(rows)
