@@ -25,11 +25,11 @@ from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.migrate import upgrade
+from messenger.testkit import empty_postgres
 from models import Application, StatusLookupFailure
 from models.db import create_engine, create_sessionmaker
 from services import applications
 from services.applications import CodeHasher, ImportResult, Row
-from tests.dbkit import empty_postgres
 
 ROWS = 50_000
 ROOT = Path(__file__).resolve().parent.parent

@@ -47,7 +47,7 @@ async def deliver_reply(
                         chat_id, part, reply_markup=markup if last else None
                     )
                 )
-                await tickets.link(session, ticket.id, chat_id, sent.message_id, LinkKind.ANSWER)
+                await tickets.link(session, ticket, chat_id, sent.message_id, LinkKind.ANSWER)
             delivery = Delivery.OK
         except TelegramForbiddenError:
             await set_blocked(session, platform=ticket.platform, user_id=donor.user_id, blocked=True)
