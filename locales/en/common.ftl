@@ -77,6 +77,7 @@ flow-left = { $flow ->
     [ExportForm] The unfinished export was set aside.
     [RolesForm] The unfinished role change was set aside.
     [AuditForm] The unfinished audit search was set aside.
+    [RatingReason] Your unfinished note about your rating was set aside.
    *[other] The unfinished task was set aside.
 }
 
