@@ -51,7 +51,7 @@ async def latency(sizes: Sizes) -> list[Figure]:
     from benchmarks.latency import measure
 
     figures = []
-    for run in await measure(sizes.latency_users, sizes.latency_seconds):
+    for run in await measure(sizes.latency_users, sizes.latency_seconds, sizes.latency_conversations):
         name = f"latency {run.database}"
         sat = run.saturation
         figures.append(Figure(name, f"saturation ({sizes.latency_users} users at once)", sat.rate, "upd/s"))

@@ -137,21 +137,25 @@ async def measure(runs: int = 3) -> tuple[Footprint, Footprint]:
     echo_command = [sys.executable, "-m", "benchmarks.echo_bot", "--polling"]
     echo_command += ["--api-base", "{api_base}", "--token", SANDBOX_TOKEN]
     echo_env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    results = []
-    for name, modules, command, env in (
-        ("bot", "bot.app, handlers", bot_command, bot_env),
-        ("echo", "aiogram", echo_command, echo_env),
-    ):
-        imports = [await asyncio.to_thread(measure_import, modules) for _ in range(runs)]
-        processes = [await measure_process(command, env, folder / f"{name}-{n}.log") for n in range(runs)]
-        results.append(
-            Footprint(
-                import_seconds=min(seconds for seconds, _ in imports),
-                import_rss_mb=min(mb for _, mb in imports),
-                startup_seconds=min(seconds for seconds, _ in processes),
-                idle_rss_mb=min(mb for _, mb in processes),
-            )
+    subjects = {
+        "bot": ("bot.app, handlers", bot_command, bot_env),
+        "echo": ("aiogram", echo_command, echo_env),
+    }
+    imports: dict[str, list[tuple[float, float]]] = {name: [] for name in subjects}
+    processes: dict[str, list[tuple[float, float]]] = {name: [] for name in subjects}
+    for n in range(runs):  # alternating, so that a neighbour's burst of load hits both alike
+        for name, (modules, command, env) in subjects.items():
+            imports[name].append(await asyncio.to_thread(measure_import, modules))
+            processes[name].append(await measure_process(command, env, folder / f"{name}-{n}.log"))
+    results = [
+        Footprint(
+            import_seconds=min(seconds for seconds, _ in imports[name]),
+            import_rss_mb=min(mb for _, mb in imports[name]),
+            startup_seconds=min(seconds for seconds, _ in processes[name]),
+            idle_rss_mb=min(mb for _, mb in processes[name]),
         )
+        for name in subjects
+    ]
     return results[0], results[1]
 
 

@@ -1,6 +1,6 @@
 """Latency at a normal load: what a person waits when the bot is not saturated.
 
-Run from the repository root:  python -m benchmarks.latency [--users N] [--seconds S]   (not a timed test)
+Run from the repository root:  python -m benchmarks.latency [--users N] [--seconds S] [--least L]   (not a timed test)
 
 The bot runs as in benchmarks.scale (`python -m bot run`, webhook, behind a local messenger) with
 the same mixed conversation of about 23 updates (menu, donation, complaint, FAQ). First its
@@ -8,7 +8,8 @@ saturation rate is measured in this run: N users hold their conversations all at
 loop: each sends its next update as soon as the last one is answered) and the updates/s they
 get through is the saturation. Then, for 25 %, 50 % and 75 % of that rate, conversations start
 at Poisson arrivals (an open loop: a new person arrives whatever the bot is doing) for S seconds,
-at the rate of conversations that makes the level's updates/s; every update is timed from the
+at the rate of conversations that makes the level's updates/s, and on until at least L
+conversations have started (so that a slow level still has enough updates to rank); every update is timed from the
 user's action to the bot's answer, and p50/p95/p99 are given per level.
 
 The bot's resident memory (all its processes) is read after start-up before any update and again
@@ -65,23 +66,31 @@ class Run:
 
 
 async def _open_loop(
-    messenger: LocalMessenger, rate: float, seconds: float, result: Result, first_user: int, seed: int
+    messenger: LocalMessenger,
+    rate: float,
+    seconds: float,
+    least: int,
+    result: Result,
+    first_user: int,
+    seed: int,
 ) -> None:
-    """Conversations starting at Poisson arrivals of `rate` per second for `seconds`; waits for
-    every one of them to end."""
+    """Conversations starting at Poisson arrivals of `rate` per second for `seconds`, and on
+    until at least `least` have started (the arrivals never wait for the bot); waits for every
+    one of them to end."""
     rng = random.Random(seed)
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    tasks = []
+    started = loop.time()
+    deadline = started + seconds
+    tasks: list[asyncio.Future[None]] = []
     user = first_user
     while True:
         await asyncio.sleep(rng.expovariate(rate))
-        if loop.time() >= deadline:
+        if loop.time() >= deadline and len(tasks) >= least:
             break
         tasks.append(asyncio.ensure_future(_conversation(messenger, user, result, random.Random(user))))
         user += 1
     await asyncio.gather(*tasks)
-    result.seconds = seconds
+    result.seconds = loop.time() - started  # arrivals and the last conversation's end
 
 
 def _rss(pids: list[int]) -> float:
@@ -95,6 +104,7 @@ async def _measure_one(
     prefix: str,
     users: int,
     seconds: float,
+    least: int,
     tmp: Path,
 ) -> Run:
     async with running_bot(1, database_url, redis_url, prefix, tmp) as bot:
@@ -118,7 +128,13 @@ async def _measure_one(
             result = Result(f"{share:.0%}", 1, 0, 0.0)
             print(f"    {database}: {share:.0%} of {saturation.rate:.1f} updates/s …", flush=True)
             await _open_loop(
-                bot.messenger, offered / per_conversation, seconds, result, 100_000 * (index + 1), index
+                bot.messenger,
+                offered / per_conversation,
+                seconds,
+                least,
+                result,
+                100_000 * (index + 1),
+                index,
             )
             run.levels.append(Level(share, offered, result))
         run.final_rss_mb = _rss(pids)
@@ -126,14 +142,14 @@ async def _measure_one(
     return run
 
 
-async def measure(users: int = 60, seconds: float = 40.0) -> list[Run]:
+async def measure(users: int = 60, seconds: float = 40.0, least: int = 20) -> list[Run]:
     """SQLite; then PostgreSQL + Redis when the environment names them."""
     run_id = uuid.uuid4().hex[:6]
     tmp = ROOT / "var" / f"latency-{run_id}"
     tmp.mkdir(parents=True, exist_ok=True)
     sqlite_url = f"sqlite+aiosqlite:///{tmp / 'hamdel.db'}"
     await asyncio.to_thread(upgrade, sqlite_url)
-    runs = [await _measure_one("SQLite", sqlite_url, None, "unused", users, seconds, tmp)]
+    runs = [await _measure_one("SQLite", sqlite_url, None, "unused", users, seconds, least, tmp)]
     named = any(os.environ.get(f"{who}_DATABASE_URL") for who in ("BENCH", "TEST")) and any(
         os.environ.get(f"{who}_REDIS_URL") for who in ("BENCH", "TEST")
     )
@@ -145,7 +161,9 @@ async def measure(users: int = 60, seconds: float = 40.0) -> list[Run]:
         try:
             await asyncio.to_thread(upgrade, postgres_url)
             runs.append(
-                await _measure_one("PostgreSQL + Redis", postgres_url, redis_url, prefix, users, seconds, tmp)
+                await _measure_one(
+                    "PostgreSQL + Redis", postgres_url, redis_url, prefix, users, seconds, least, tmp
+                )
             )
         finally:
             await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -157,8 +175,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.latency", description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=60, help="concurrent users measuring the saturation")
     parser.add_argument("--seconds", type=float, default=40.0, help="arrivals per load level")
+    parser.add_argument("--least", type=int, default=20, help="conversations per level at least")
     args = parser.parse_args(argv)
-    runs = asyncio.run(measure(args.users, args.seconds))
+    runs = asyncio.run(measure(args.users, args.seconds, args.least))
     print(
         f"\n{'database':20} {'load':>5} {'updates/s':>10} {'updates':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
     )

@@ -61,6 +61,7 @@ class Sizes:
     scale_users: int
     latency_users: int  # concurrent users measuring the saturation rate
     latency_seconds: float  # open-loop arrivals per load level
+    latency_conversations: int  # and at least this many conversations per level
     faq_entries: int
     tickets_filed: int
     tickets_open: int
@@ -72,6 +73,7 @@ FULL = Sizes(
     scale_users=120,
     latency_users=60,
     latency_seconds=40.0,
+    latency_conversations=20,
     faq_entries=1000,
     tickets_filed=400,
     tickets_open=10_000,
@@ -82,6 +84,7 @@ QUICK = Sizes(
     scale_users=24,
     latency_users=24,
     latency_seconds=10.0,
+    latency_conversations=6,
     faq_entries=300,
     tickets_filed=100,
     tickets_open=2_000,
@@ -115,6 +118,8 @@ def _number(value: float | None, unit: str) -> str:
         return "-"
     if math.isnan(value):
         return "n/a"
+    if not unit and float(value).is_integer():  # a count
+        return f"{value:,.0f}"
     digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
     return f"{value:,.{digits}f} {unit}".strip()
 

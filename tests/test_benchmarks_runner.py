@@ -57,6 +57,10 @@ def test_values_line_up_on_the_right() -> None:
     assert lines[2].index("1,234 ms") + len("1,234 ms") == lines[3].index("5.00 ms") + len("5.00 ms")
 
 
+def test_counts_print_without_decimals() -> None:
+    assert "  3  " in table([Figure("scale", "errors", 3, "", goal=Goal("0", 0))]).splitlines()[2] + "  "
+
+
 def test_quick_selects_the_quick_sizes_and_full_is_the_default() -> None:
     quick = parse(["all", "--quick"], NAMES)
     assert quick.quick and quick.sizes == QUICK and quick.only is None
