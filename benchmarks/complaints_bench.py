@@ -31,7 +31,12 @@ FILED_CONCURRENTLY = 400
 OPEN_TICKETS = 10_000
 
 
-async def main(url: str) -> None:
+async def main(
+    url: str, filed: int = FILED_CONCURRENTLY, open_tickets: int = OPEN_TICKETS
+) -> dict[str, float]:
+    """Print and return the figures: tickets/s, filing p50/p95 (ms), and the SLA check's and the
+    overview's median (ms) over `open_tickets` open tickets."""
+    figures: dict[str, float] = {}
     engine = create_engine(url)
     if engine.dialect.name == "postgresql":
         async with engine.begin() as connection:
@@ -48,7 +53,7 @@ async def main(url: str) -> None:
         user_ids = [user.id for user in users]
 
     queue: asyncio.Queue[int] = asyncio.Queue()
-    for index in range(FILED_CONCURRENTLY):
+    for index in range(filed):
         queue.put_nowait(index)
     latencies: list[float] = []
     numbers: list[str] = []
@@ -78,10 +83,13 @@ async def main(url: str) -> None:
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(WORKERS)))
     elapsed = time.perf_counter() - started
-    assert len(set(numbers)) == FILED_CONCURRENTLY, "duplicate ticket numbers"
+    assert len(set(numbers)) == filed, "duplicate ticket numbers"
     latencies.sort()
-    print(f"{engine.dialect.name}: filed {FILED_CONCURRENTLY} tickets with {WORKERS} concurrent workers")
-    print(f"  {FILED_CONCURRENTLY / elapsed:,.0f} tickets/s; all numbers unique (T-1405-000001…)")
+    figures["tickets/s"] = filed / elapsed
+    figures["filing p50"] = statistics.median(latencies) * 1000
+    figures["filing p95"] = latencies[int(len(latencies) * 0.95)] * 1000
+    print(f"{engine.dialect.name}: filed {filed} tickets with {WORKERS} concurrent workers")
+    print(f"  {filed / elapsed:,.0f} tickets/s; all numbers unique (T-1405-000001…)")
     print(
         f"  latency median {statistics.median(latencies) * 1000:.1f} ms, "
         f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms"
@@ -89,8 +97,8 @@ async def main(url: str) -> None:
 
     async with sessionmaker() as session:
         batch = []
-        for index in range(OPEN_TICKETS - FILED_CONCURRENTLY):
-            year_seq = FILED_CONCURRENTLY + index + 1
+        for index in range(open_tickets - filed):
+            year_seq = filed + index + 1
             batch.append(
                 {
                     "number": f"T-1405-{year_seq:06d}",
@@ -124,11 +132,13 @@ async def main(url: str) -> None:
                 started = time.perf_counter()
                 result = await call(session)
                 runs.append(time.perf_counter() - started)
+        figures[label] = statistics.median(runs) * 1000
         size = len(result) if isinstance(result, list) else result.open_total
         print(
-            f"  {label} over {OPEN_TICKETS:,} open tickets: {statistics.median(runs) * 1000:.0f} ms ({size:,} rows)"
+            f"  {label} over {open_tickets:,} open tickets: {statistics.median(runs) * 1000:.0f} ms ({size:,} rows)"
         )
     await engine.dispose()
+    return figures
 
 
 if __name__ == "__main__":

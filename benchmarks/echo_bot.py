@@ -9,8 +9,10 @@ serves it over webhook (aiogram's aiohttp SimpleRequestHandler on 127.0.0.1:P, p
 and registers http://127.0.0.1:P/webhook with the Bot API server at URL, as the real bot
 registers its WEBHOOK_URL; it runs until SIGTERM or SIGINT. Like the bot's handler, it answers
 a delivery only after the update was handled (handle_in_background=False), so the messenger's
-"one update per chat at a time" holds for both. `echo_dispatcher()` is also used in process
-(polling) by benchmarks.donation_flow.
+"one update per chat at a time" holds for both. With --polling instead of --port it polls
+the Bot API server (aiogram's start_polling), as the bot does without WEBHOOK_URL: the yardstick
+of benchmarks.footprint (idle memory, start-up to the first getUpdates). `echo_dispatcher()` is
+also used in process (polling) by benchmarks.donation_flow.
 """
 
 from __future__ import annotations
@@ -75,15 +77,26 @@ async def serve(port: int, api_base: str, token: str, secret: str | None, host: 
         await bot.session.close()
 
 
+async def poll(api_base: str, token: str) -> None:
+    """Long-poll the Bot API server until SIGTERM/SIGINT (aiogram handles the signals)."""
+    bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_base)))
+    await echo_dispatcher().start_polling(bot)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.echo_bot", description=__doc__.split("\n")[0])
-    parser.add_argument("--port", type=int, required=True)
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--port", type=int, help="serve a webhook on 127.0.0.1:PORT")
+    mode.add_argument("--polling", action="store_true", help="poll getUpdates instead of a webhook")
     parser.add_argument("--api-base", required=True, help="the Bot API server, e.g. http://127.0.0.1:8081")
     parser.add_argument("--token", required=True)
     parser.add_argument("--secret", default=None, help="webhook secret token (the secret header)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    asyncio.run(serve(args.port, args.api_base, args.token, args.secret))
+    if args.polling:
+        asyncio.run(poll(args.api_base, args.token))
+    else:
+        asyncio.run(serve(args.port, args.api_base, args.token, args.secret))
 
 
 if __name__ == "__main__":

@@ -154,6 +154,42 @@ def load_sets() -> dict[str, dict[str, list[Any]]]:
     }
 
 
+@dataclass(frozen=True)
+class FaqFigures:
+    """What `python -m benchmarks all` shows of the FAQ, for a `size`-entry index."""
+
+    entries: int
+    build_ms: float
+    p95_ms: float
+    long_p95_ms: float  # a 4,000-character question
+    heldout: Quality
+    tuning: Quality
+    unrelated_none: float  # share of unrelated questions (both sets) answered "none"
+
+
+def measure(size: int = SIZE) -> FaqFigures:
+    sets = load_sets()
+    real = FaqIndex.load()
+    entries = real.entries + synthetic_entries(max(size - len(real.entries), 0))
+    started = time.perf_counter()
+    index = FaqIndex(entries, {**real.topics, "synthetic": Text("نمونه", "synthetic")})
+    build = time.perf_counter() - started
+    questions = [c["q"] for data in sets.values() for c in data["cases"]]
+    questions += [q for data in sets.values() for q in data["unrelated"]]
+    long = ("سلام، من و همسرم تازه ازدواج کرده‌ایم و درباره جهیزیه سؤال داریم. " * 80)[:4000]
+    unrelated = [q for data in sets.values() for q in data["unrelated"]]
+    kinds = [index.answer(q, "fa").kind for q in unrelated]
+    return FaqFigures(
+        entries=len(entries),
+        build_ms=build * 1000,
+        p95_ms=percentile(latencies(index, questions), 0.95),
+        long_p95_ms=percentile(latencies(index, [long], rounds=20), 0.95),
+        heldout=quality(index, sets["held out"]["cases"]),
+        tuning=quality(index, sets["tuning"]["cases"]),
+        unrelated_none=kinds.count("none") / len(kinds),
+    )
+
+
 def main() -> None:
     sets = load_sets()
     real = FaqIndex.load()

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import signal
@@ -56,7 +57,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -351,16 +352,24 @@ async def _conversation(
             print(f"    user {user_id}: {type(error).__name__}: {str(error)[:200]}", flush=True)
 
 
-async def _run_config(
-    name: str,
-    workers: int,
-    database_url: str,
-    redis_url: str | None,
-    prefix: str,
-    users: int,
-    tmp: Path,
-    first_user: int,
-) -> Result:
+@dataclass
+class Running:
+    """A bot under test: its messenger and the supervisor process (`python -m bot run`)."""
+
+    messenger: LocalMessenger
+    supervisor: Any
+
+    @property
+    def pids(self) -> list[int]:
+        return _bot_pids(self.supervisor.pid)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    workers: int, database_url: str, redis_url: str | None, prefix: str, tmp: Path
+) -> AsyncIterator[Running]:
+    """The real bot (`python -m bot run`, WORKERS=workers, webhook) behind a fresh local messenger,
+    with the sample campaigns seeded and the working group's chat; stopped (drained) on exit."""
     messenger = LocalMessenger(
         flavor="telegram", token=SANDBOX_TOKEN, strict=False, max_recorded_requests=5000
     )
@@ -386,19 +395,37 @@ async def _run_config(
     )
     group = WorkerSet(env, tmp, port)
     supervisor = group.start(0, "run")
-    result = Result(name, workers, 0, 0.0)
-    warm = Result("warm-up", workers, 0, 0.0)
     try:
         await messenger.wait_for_request(lambda r: r.method == "setWebhook", timeout=120)
         await wait_healthy(port, supervisor, within=120)
         await asyncio.sleep(1.0 + workers * 0.5)  # every worker up and listening
+        yield Running(messenger, supervisor)
+    finally:
+        group.stop_all()  # drains the updates in flight
+        await messenger.stop()
+
+
+async def _run_config(
+    name: str,
+    workers: int,
+    database_url: str,
+    redis_url: str | None,
+    prefix: str,
+    users: int,
+    tmp: Path,
+    first_user: int,
+) -> Result:
+    result = Result(name, workers, 0, 0.0)
+    warm = Result("warm-up", workers, 0, 0.0)
+    async with running_bot(workers, database_url, redis_url, prefix, tmp) as bot:
+        messenger = bot.messenger
         await asyncio.gather(
             *(
                 _conversation(messenger, first_user - 1 - n, warm, random.Random(n))
                 for n in range(4 * workers)
             )
         )
-        pids = _bot_pids(supervisor.pid)
+        pids = bot.pids
         cpu_before, own_before = _cpu(pids), time.process_time()
         started = time.perf_counter()
         await asyncio.gather(
@@ -407,9 +434,6 @@ async def _run_config(
         result.seconds = time.perf_counter() - started
         result.bot_cpu = _cpu(pids) - cpu_before
         result.harness_cpu = time.process_time() - own_before
-    finally:
-        group.stop_all()  # drains the updates in flight
-        await messenger.stop()
     result.check = await _check(
         database_url,
         Check(
@@ -579,13 +603,8 @@ def _print_run(result: Result) -> None:
     )
 
 
-async def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.scale")
-    parser.add_argument("--users", type=int, default=120, help="virtual users per configuration")
-    parser.add_argument("--workers", default="1,2,4", help="worker counts on PostgreSQL + Redis")
-    args = parser.parse_args(argv)
-    counts = [int(n) for n in args.workers.split(",") if n]
-
+def postgres_targets() -> tuple[str, str]:
+    """The PostgreSQL server and the Redis database the benchmark uses (see the module's doc)."""
     server = (
         os.environ.get("BENCH_DATABASE_URL")
         or os.environ.get("TEST_DATABASE_URL")
@@ -594,29 +613,34 @@ async def main(argv: list[str] | None = None) -> int:
     redis_url = (
         os.environ.get("BENCH_REDIS_URL") or os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
     )
+    return server, redis_url
+
+
+async def measure(users: int, counts: list[int], postgres: bool = True) -> list[Result]:
+    """The echo bot, SQLite (1 process), then PostgreSQL + Redis with each of `counts` workers
+    (none without `postgres`): one Result each, in that order, progress printed as it goes."""
+    server, redis_url = postgres_targets()
     run = uuid.uuid4().hex[:6]
     name = f"hamdel_bench_{run}"
     prefix = f"hamdel-bench-{run}"
     tmp = ROOT / "var" / f"bench-{run}"
     tmp.mkdir(parents=True, exist_ok=True)
-    print(
-        f"Hamdel scale benchmark: {args.users} users × 22–24 updates each (menu, donation, complaint, FAQ);"
-        f" cores: {os.cpu_count()}"
-    )
-    await _admin(server, f'CREATE DATABASE "{name}"')
+    if postgres:
+        await _admin(server, f'CREATE DATABASE "{name}"')
     postgres_url = make_url(server).set(database=name).render_as_string(hide_password=False)
     results: list[Result] = []
     try:
-        await asyncio.to_thread(upgrade, postgres_url)
         sqlite_url = f"sqlite+aiosqlite:///{tmp / 'hamdel.db'}"
         await asyncio.to_thread(upgrade, sqlite_url)
         configs: list[tuple[str, int, str, str | None]] = [("SQLite, 1 process", 1, sqlite_url, None)]
-        configs += [
-            (f"PostgreSQL + Redis, {n} worker{'s' if n > 1 else ''}", n, postgres_url, redis_url)
-            for n in counts
-        ]
+        if postgres:
+            await asyncio.to_thread(upgrade, postgres_url)
+            configs += [
+                (f"PostgreSQL + Redis, {n} worker{'s' if n > 1 else ''}", n, postgres_url, redis_url)
+                for n in counts
+            ]
         print("  running: bare aiogram echo bot (webhook, 1 process) …", flush=True)
-        echo = await _run_echo(args.users, tmp, first_user=50_000)
+        echo = await _run_echo(users, tmp, first_user=50_000)
         results.append(echo)
         _print_run(echo)
         for index, (label, workers, database_url, redis) in enumerate(configs):
@@ -624,13 +648,28 @@ async def main(argv: list[str] | None = None) -> int:
                 await _truncate(postgres_url)
             print(f"  running: {label} …", flush=True)
             result = await _run_config(
-                label, workers, database_url, redis, prefix, args.users, tmp, first_user=100_000 * (index + 1)
+                label, workers, database_url, redis, prefix, users, tmp, first_user=100_000 * (index + 1)
             )
             results.append(result)
             _print_run(result)
     finally:
-        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await clear_redis_keys(redis_url, prefix)
+        if postgres:
+            await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await clear_redis_keys(redis_url, prefix)
+    return results
+
+
+async def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.scale")
+    parser.add_argument("--users", type=int, default=120, help="virtual users per configuration")
+    parser.add_argument("--workers", default="1,2,4", help="worker counts on PostgreSQL + Redis")
+    args = parser.parse_args(argv)
+    counts = [int(n) for n in args.workers.split(",") if n]
+    print(
+        f"Hamdel scale benchmark: {args.users} users × 22–24 updates each (menu, donation, complaint, FAQ);"
+        f" cores: {os.cpu_count()}"
+    )
+    results = await measure(args.users, counts)
     print()
     print(
         f"{'configuration':34} {'updates/s':>10} {'p50 ms':>8} {'p95 ms':>8} {'vs 1 PG worker':>15}"

@@ -79,42 +79,50 @@ async def seed(url: str, count: int) -> None:
     await engine.dispose()
 
 
-def timed(label: str, started: float, extra: str = "") -> None:
-    print(f"{label:<34} {1000 * (time.perf_counter() - started):9.1f} ms  {extra}")
+def timed(label: str, started: float, extra: str = "") -> float:
+    """Print and return the milliseconds since `started`."""
+    took = 1000 * (time.perf_counter() - started)
+    print(f"{label:<34} {took:9.1f} ms  {extra}")
+    return took
 
 
-async def measure(url: str) -> None:
+async def measure(url: str) -> dict[str, float]:
+    """Each step's milliseconds, by its label."""
+    took: dict[str, float] = {}
     engine = create_engine(url)
     sessions = create_sessionmaker(engine)
     t = get_i18n().translator("fa")
     async with sessions() as session:
         started = time.perf_counter()
         figures = await stats.donation_stats(session, NOW)
-        timed("stats: all figures", started, f"{figures.all_time.count} gifts, median {figures.median_rials}")
+        took["stats: all figures"] = timed(
+            "stats: all figures", started, f"{figures.all_time.count} gifts, median {figures.median_rials}"
+        )
         started = time.perf_counter()
         days = await stats.daily(session, NOW, 30)
-        timed("stats: 30-day series", started)
+        took["stats: 30-day series"] = timed("stats: 30-day series", started)
         started = time.perf_counter()
         png = await asyncio.to_thread(
             charts.daily_chart, days, charts.ChartLabels("کمک‌های ۳۰ روز گذشته"), "fa"
         )
-        timed("chart: 30 days (PNG)", started, f"{len(png) // 1024} KiB")
+        took["chart: 30 days (PNG)"] = timed("chart: 30 days (PNG)", started, f"{len(png) // 1024} KiB")
         started = time.perf_counter()
         rows = [(g.key or "—", g.rials) for g in figures.by_province]
         png = await asyncio.to_thread(charts.ranking_chart, rows, charts.ChartLabels("استان‌ها"), "fa")
-        timed("chart: provinces (PNG)", started, f"{len(png) // 1024} KiB")
+        took["chart: provinces (PNG)"] = timed("chart: provinces (PNG)", started, f"{len(png) // 1024} KiB")
         exporter = exports.get_exporter("donations")
         assert exporter is not None
         started = time.perf_counter()
         table = await exports.run_export(session, exporter, exports.ExportRequest(text=t))
-        timed("export: query donations", started, f"{len(table.rows)} rows")
+        took["export: query donations"] = timed("export: query donations", started, f"{len(table.rows)} rows")
         started = time.perf_counter()
         data = exports.to_csv(table)
-        timed("export: CSV", started, f"{len(data) // 1024} KiB")
+        took["export: CSV"] = timed("export: CSV", started, f"{len(data) // 1024} KiB")
         started = time.perf_counter()
         data = exports.to_xlsx(table)
-        timed("export: XLSX", started, f"{len(data) // 1024} KiB")
+        took["export: XLSX"] = timed("export: XLSX", started, f"{len(data) // 1024} KiB")
     await engine.dispose()
+    return took
 
 
 def main() -> None:
