@@ -223,16 +223,6 @@ def _writing_keyboard(t: Translator) -> InlineKeyboardMarkup:
 # -- filing ---------------------------------------------------------------------------------
 
 
-def limits_of(settings: Settings) -> staff_limits.Limits:
-    config = settings.limits
-    return staff_limits.Limits(
-        questions_per_hour=config.staff_questions_per_hour,
-        tickets_per_day=config.tickets_per_day,
-        followups_per_hour=config.followups_per_hour,
-        cooldown_seconds=config.staff_cooldown_seconds,
-    )
-
-
 async def _ticket_refusal(
     session: AsyncSession, user: UserRecord, settings: Settings, app: Any, t: Translator
 ) -> str | None:
@@ -244,7 +234,7 @@ async def _ticket_refusal(
         user_id=user.user_id,
         user_db_id=user.id,
         now=now,
-        limits=limits_of(settings),
+        limits=staff_limits.Limits.of(settings.limits),
     )
     return None if verdict.allowed else limit_text(t, verdict, now, subject="ticket")
 
@@ -855,7 +845,7 @@ async def _follow_up(
             user_id=donor.user_id,
             user_db_id=ticket.user_id,
             now=now,
-            limits=limits_of(settings),
+            limits=staff_limits.Limits.of(settings.limits),
         )
         if not verdict.allowed:
             await message.answer(limit_text(t, verdict, now, subject="followup"))

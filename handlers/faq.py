@@ -534,23 +534,17 @@ def _card(asked: FaqQuery, index: FaqIndex, staff_t: Translator) -> str:
     return "\n".join(lines)
 
 
-def _limits(settings: Settings) -> staff_limits.Limits:
-    config = settings.limits
-    return staff_limits.Limits(
-        questions_per_hour=config.staff_questions_per_hour,
-        tickets_per_day=config.tickets_per_day,
-        followups_per_hour=config.followups_per_hour,
-        cooldown_seconds=config.staff_cooldown_seconds,
-    )
-
-
 async def _refusal(
     session: AsyncSession, user: UserRecord, settings: Settings, clock: Clock, t: Translator
 ) -> str | None:
     """Why this person may not send a question to a staff member now (None: they may)."""
     now = clock.now()
     verdict = await staff_limits.question_verdict(
-        session, platform=user.platform, user_id=user.user_id, now=now, limits=_limits(settings)
+        session,
+        platform=user.platform,
+        user_id=user.user_id,
+        now=now,
+        limits=staff_limits.Limits.of(settings.limits),
     )
     return None if verdict.allowed else limit_text(t, verdict, now, subject="question")
 

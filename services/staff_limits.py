@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -29,12 +30,30 @@ class Refusal(StrEnum):
     COOLDOWN = "cooldown"
 
 
+class LimitConfig(Protocol):
+    """What the settings say about the quotas (bot.settings.LimitSettings)."""
+
+    staff_questions_per_hour: int
+    tickets_per_day: int
+    followups_per_hour: int
+    staff_cooldown_seconds: int
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     questions_per_hour: int
     tickets_per_day: int
     followups_per_hour: int
     cooldown_seconds: int
+
+    @classmethod
+    def of(cls, config: LimitConfig) -> Limits:
+        return cls(
+            questions_per_hour=config.staff_questions_per_hour,
+            tickets_per_day=config.tickets_per_day,
+            followups_per_hour=config.followups_per_hour,
+            cooldown_seconds=config.staff_cooldown_seconds,
+        )
 
 
 @dataclass(frozen=True, slots=True)
