@@ -138,3 +138,10 @@ def choice_button(
     """A did-you-mean button for a typed name: the same press as choosing it from the list."""
     kind = PROVINCE if isinstance(place, regions.Province) else COUNTY
     return _button(label or place.name(t.locale), flow, kind, place.id)
+
+
+def list_button(text: str, flow: str, province_id: str | None = None) -> InlineKeyboardButton:
+    """Back to the first page of the list: the counties of ``province_id``, else the provinces."""
+    if province_id:
+        return _button(text, flow, COUNTY_PAGE, province_id)
+    return _button(text, flow, PROVINCE_PAGE)
