@@ -316,7 +316,10 @@ complaints-staff-donation-hidden = About one of the donor's donations (its detai
 
 ## Back, a staff-behaviour complaint, a short description, a low rating
 
-complaints-description-too-short = That is not enough for the working group to act on. Please write at least { $minimum } characters: what happened, when and where.
+complaints-description-too-short = That is not enough for the working group to act on. Please write at least { $minimum ->
+        [one] { $minimum } character
+       *[other] { $minimum } characters
+    }: what happened, when and where.
 complaints-donation-button = { $date } · { $amount } · { $target }
 complaints-back-to-anonymity = ↩️ Back to the previous step.
 complaints-rate-why = If you like, tell us in a sentence or two what disappointed you, so the working group can do better. This is optional.

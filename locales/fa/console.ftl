@@ -17,7 +17,7 @@ console-link =
     { $url }
     آن را به کسی ندهید: هر کس زودتر بازش کند با نام شما وارد می‌شود.
 console-denied = کنسول وب برای کارشناسان و مدیران کارگروه است.
-console-off = کنسول وب برای این بات روشن نشده است (CONSOLE_PUBLIC_URL).
+console-off = کنسول وب برای این ربات روشن نشده است (CONSOLE_PUBLIC_URL).
 
 ## ورود (در مرورگر)
 
@@ -25,7 +25,7 @@ console-signin-title = ورود
 console-signin-confirm = با نام { $name } وارد کنسول می‌شوید؟
 console-signin-button = ورود
 console-signed-out-title = وارد نشده‌اید
-console-how-to-sign-in = برای ورود، ‎/console‎ را برای بات بفرستید و پیوندی را که می‌دهد باز کنید.
+console-how-to-sign-in = برای ورود، ‎/console‎ را برای ربات بفرستید و پیوندی را که می‌دهد باز کنید.
 console-reason-no-session = نشست شما تمام شده یا وارد نشده‌اید.
 console-reason-signed-out = از کنسول خارج شدید.
 console-reason-link-forged = این پیوند ورود معتبر نیست.
@@ -61,12 +61,12 @@ console-figure-donations = { $count ->
 }
 console-questions-title = پرسش‌های در انتظار کارشناس
 console-questions-none = پرسشی در انتظار نیست.
-console-question-answer-label = پاسخ شما (بات آن را برای پرسش‌گر می‌فرستد)
+console-question-answer-label = پاسخ شما (ربات آن را برای پرسش‌گر می‌فرستد)
 console-question-answer-button = فرستادن پاسخ
 console-question-sent = پاسخ فرستاده شد.
 console-question-answered = کسی پیش‌تر به این پرسش پاسخ داده است.
 console-question-empty = نخست پاسخ را بنویسید (حداکثر به اندازهٔ یک پیام).
-console-question-blocked = پرسش‌گر بات را مسدود کرده است: پاسخ نرسید.
+console-question-blocked = پرسش‌گر ربات را مسدود کرده است: پاسخ نرسید.
 console-question-failed = پاسخ نرسید؛ کمی بعد دوباره امتحان کنید.
 
 ## صف درخواست‌ها
@@ -128,7 +128,7 @@ console-event-reopen = درخواست را دوباره باز کرد ({ $status
 console-photo = عکسی که با درخواست آمده
 console-download = دریافت پیوست ({ $kind })
 console-actions = کارها
-console-reply-label = پاسخ به نیکوکار (بات آن را می‌فرستد)
+console-reply-label = پاسخ به نیکوکار (ربات آن را می‌فرستد)
 console-reply-button = فرستادن پاسخ
 console-note-label = یادداشت داخلی (هرگز برای نیکوکار فرستاده نمی‌شود)
 console-note-button = افزودن یادداشت

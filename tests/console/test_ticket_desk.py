@@ -9,10 +9,10 @@ from datetime import timedelta
 from typing import Any
 
 import aiohttp
-from bot.sandbox import open_sandbox
 from sqlalchemy import select
 
 from bot.settings import DatabaseSettings, TelegramSettings, load_settings
+from messenger.sandbox import open_sandbox
 from models.donation import Donation, DonationStatus
 from models.tickets import Ticket, TicketCategory, TicketStatus
 from services import console_auth, ticket_desk, tickets

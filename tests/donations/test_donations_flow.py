@@ -238,8 +238,8 @@ async def test_amounts_in_words_and_likely_slips(hamdel: Harness) -> None:
     await user.send("۷۵ تومن")
     question = await user.next_message()
     assert question["text"] == "منظورتان ۷۵٬۰۰۰ تومان است؟"
-    assert user.buttons() == ["✅ بله، ۷۵٬۰۰۰ تومان", "✏️ نه، مبلغ را دوباره می‌نویسم"]
-    await user.press("✏️ نه، مبلغ را دوباره می‌نویسم")
+    assert user.buttons() == ["✅ بله، ۷۵٬۰۰۰ تومان", "✏️ خیر، مبلغ را دوباره می‌نویسم"]
+    await user.press("✏️ خیر، مبلغ را دوباره می‌نویسم")
     await user.wait_until(lambda u: "مبلغ دلخواه را به تومان بنویسید" in u.last_text)
     await user.send("۷۵ تومن")
     await user.wait_until(lambda u: u.last_text == "منظورتان ۷۵٬۰۰۰ تومان است؟")

@@ -298,7 +298,7 @@ async def test_the_donating_answer_opens_the_donation_flow(hamdel: Harness) -> N
     user = hamdel.user()
     reply = await say(hamdel, user, "چطوری میتونم کمک مالی کنم")
     assert answer_of("donate_how") in reply["text"]
-    assert user.buttons()[:3] == ["✅ پاسخم را گرفتم", "🙋 نه، با کارشناس", "💝 کمک مالی"]
+    assert user.buttons()[:3] == ["✅ پاسخم را گرفتم", "🙋 خیر، با کارشناس", "💝 کمک مالی"]
     await user.press("💝 کمک مالی")
     await user.wait_until(lambda u: u.last_text.startswith("💝 کمک شما به کجا برسد؟"))
     assert "🎯 انتخاب هدف و منطقه" in user.buttons()
