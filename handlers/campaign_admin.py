@@ -491,6 +491,42 @@ async def image_expected(message: Message, t: Translator) -> None:
     await message.answer(t("campadm-error-need-photo"))
 
 
+@router.message(StateFilter(CampaignForm.region), F.text, not_command)
+async def region_typed(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
+) -> None:
+    """A typed province, county or town (services.regions.match_region): a county is taken, a
+    province opens its counties, several candidates («خراسان») are offered as buttons."""
+    match = regions.match_region(message.text or "")
+    if match.kind == regions.MatchKind.COUNTY and match.county is not None:
+        try:
+            checked = svc.check_region(match.county.province_id, match.county.id)
+        except CampaignInputError as error:
+            await message.answer(t(error.key))
+            return
+        await _mark_answered(state, "region")
+        await _accept(message, state, session, t, profile, clock, "region", checked[1:])
+        return
+    if match.kind == regions.MatchKind.PROVINCE and match.province is not None:
+        text = t("campadm-ask-county", province=match.province.name(t.locale))
+        await message.answer(text, reply_markup=_county_markup(t, match.province.id, 0))
+        return
+    if match.kind == regions.MatchKind.AMBIGUOUS:
+        mode = (await state.get_data()).get("mode", "create")
+        rows = [[picker.choice_button(t, FLOW, choice)] for choice in match.choices]
+        rows.append(_footer(t, "region", mode))
+        await message.answer(
+            t("campadm-region-which"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+        )
+        return
+    await message.answer(t("campadm-error-region"))
+
+
 @router.message(StateFilter(CampaignForm.purpose, CampaignForm.region), not_command)
 async def buttons_expected(message: Message, t: Translator) -> None:
     await message.answer(t("campadm-error-use-buttons"))
