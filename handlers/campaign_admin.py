@@ -23,6 +23,8 @@ from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, cancel_button, show
+from bot.widgets import region_picker as picker
+from bot.widgets.region_picker import RegionPick
 from handlers.admin import AdminMenu, alert, not_command
 from handlers.campaigns import card_text
 from models.donation import Campaign, CampaignStatus, Purpose
@@ -39,6 +41,8 @@ ROLES = (Role.ADMIN, Role.CAMPAIGN_MANAGER)
 router = Router(name="campaign-admin")
 router.message.middleware(RequireRole(*ROLES))
 router.callback_query.middleware(RequireRole(*ROLES))
+
+FLOW = "cad"  # this flow's tag in the shared region picker
 
 
 class CampaignForm(StatesGroup):
@@ -86,7 +90,7 @@ class CampaignAdmin(CallbackData, prefix="cam"):
 
 
 class CampaignPick(CallbackData, prefix="cpk"):
-    kind: str  # purpose | nation | province | county | today | skip | noimage | back
+    kind: str  # purpose | today | skip | noimage | back (the region is a RegionPick)
     value: str = ""
 
 
@@ -186,7 +190,21 @@ def _back_button(t: Translator, step: str) -> InlineKeyboardButton:
     )
 
 
+def _footer(t: Translator, step: str, mode: str) -> list[InlineKeyboardButton]:
+    if mode == "create" and STEPS.index(step) > 0:
+        return [_back_button(t, step), cancel_button(t)]
+    return [cancel_button(t)]
+
+
+def _region_markup(t: Translator, mode: str, page: int = 0) -> InlineKeyboardMarkup:
+    return picker.province_keyboard(
+        t, FLOW, page=page, anywhere=t("campadm-region-national"), footer=[_footer(t, "region", mode)]
+    )
+
+
 def _step_markup(t: Translator, step: str, mode: str) -> InlineKeyboardMarkup:
+    if step == "region":
+        return _region_markup(t, mode)
     builder = InlineKeyboardBuilder()
     if step == "purpose":
         for purpose in Purpose:
@@ -195,37 +213,23 @@ def _step_markup(t: Translator, step: str, mode: str) -> InlineKeyboardMarkup:
                 callback_data=CampaignPick(kind="purpose", value=purpose.value),
             )
         builder.adjust(3)
-    elif step == "region":
-        builder.button(text=t("campadm-region-national"), callback_data=CampaignPick(kind="nation"))
-        for province in regions.provinces():
-            builder.button(
-                text=province.name(t.locale), callback_data=CampaignPick(kind="province", value=province.id)
-            )
-        builder.adjust(1, 3)
     elif step == "starts":
         builder.button(text=t("campadm-today"), callback_data=CampaignPick(kind="today"))
     elif step == "image":
         builder.button(text=t("campadm-skip-image"), callback_data=CampaignPick(kind="skip"))
-    if mode == "create" and STEPS.index(step) > 0:
-        builder.row(_back_button(t, step), cancel_button(t))
-    else:
-        builder.row(cancel_button(t))
+    builder.row(*_footer(t, step, mode))
     return builder.as_markup()
 
 
-def _county_markup(t: Translator, province_id: str) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(
-        text=t("campadm-whole-province"), callback_data=CampaignPick(kind="county", value=f"{province_id}-")
+def _county_markup(t: Translator, province_id: str, page: int = 0) -> InlineKeyboardMarkup:
+    return picker.county_keyboard(
+        t,
+        FLOW,
+        province_id,
+        page=page,
+        whole=t("campadm-whole-province"),
+        footer=[[_back_button(t, "county"), cancel_button(t)]],
     )
-    for county in regions.counties(province_id):
-        builder.button(
-            text=county.name(t.locale),
-            callback_data=CampaignPick(kind="county", value=f"{province_id}-{county.id}"),
-        )
-    builder.adjust(1, 3)
-    builder.row(_back_button(t, "county"), cancel_button(t))
-    return builder.as_markup()
 
 
 def _prompt(t: Translator, step: str, mode: str) -> str:
@@ -487,6 +491,42 @@ async def image_expected(message: Message, t: Translator) -> None:
     await message.answer(t("campadm-error-need-photo"))
 
 
+@router.message(StateFilter(CampaignForm.region), F.text, not_command)
+async def region_typed(
+    message: Message,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    clock: Clock,
+) -> None:
+    """A typed province, county or town (services.regions.match_region): a county is taken, a
+    province opens its counties, several candidates («خراسان») are offered as buttons."""
+    match = regions.match_region(message.text or "")
+    if match.kind == regions.MatchKind.COUNTY and match.county is not None:
+        try:
+            checked = svc.check_region(match.county.province_id, match.county.id)
+        except CampaignInputError as error:
+            await message.answer(t(error.key))
+            return
+        await _mark_answered(state, "region")
+        await _accept(message, state, session, t, profile, clock, "region", checked[1:])
+        return
+    if match.kind == regions.MatchKind.PROVINCE and match.province is not None:
+        text = t("campadm-ask-county", province=match.province.name(t.locale))
+        await message.answer(text, reply_markup=_county_markup(t, match.province.id, 0))
+        return
+    if match.kind == regions.MatchKind.AMBIGUOUS:
+        mode = (await state.get_data()).get("mode", "create")
+        rows = [[picker.choice_button(t, FLOW, choice)] for choice in match.choices]
+        rows.append(_footer(t, "region", mode))
+        await message.answer(
+            t("campadm-region-which"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+        )
+        return
+    await message.answer(t("campadm-error-region"))
+
+
 @router.message(StateFilter(CampaignForm.purpose, CampaignForm.region), not_command)
 async def buttons_expected(message: Message, t: Translator) -> None:
     await message.answer(t("campadm-error-use-buttons"))
@@ -520,58 +560,47 @@ async def purpose_answer(
     await _accept(query, state, session, t, profile, clock, "purpose", value)
 
 
-@router.callback_query(StateFilter(CampaignForm.region), CampaignPick.filter(F.kind == "nation"))
-async def region_national(
+@router.callback_query(StateFilter(CampaignForm.region), RegionPick.filter(F.flow == FLOW))
+async def region_answer(
     query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    callback_data: RegionPick,
     state: FSMContext,
     session: AsyncSession,
     t: Translator,
     profile: PlatformProfile,
     clock: Clock,
 ) -> None:
-    await _mark_answered(state, "region")
-    await _accept(query, state, session, t, profile, clock, "region", (None, None))
-
-
-@router.callback_query(StateFilter(CampaignForm.region), CampaignPick.filter(F.kind == "province"))
-async def region_province(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: CampaignPick,
-    t: Translator,
-    profile: PlatformProfile,
-) -> None:
-    province = regions.default_regions().find_province(callback_data.value)
-    if province is None:
-        alert(callback_answer, t("campadm-error-region"))
+    """The region step's picker: nationwide, a province (then its counties), a county or the
+    whole province, and the pages of both lists."""
+    kind, place = callback_data.kind, callback_data.id
+    if kind == picker.PROVINCE_PAGE:
+        mode = (await state.get_data()).get("mode", "create")
+        await show(query, _prompt(t, "region", mode), _region_markup(t, mode, callback_data.page), profile)
         return
-    await show(
-        query,
-        t("campadm-ask-county", province=province.name(t.locale)),
-        _county_markup(t, province.id),
-        profile,
-    )
-
-
-@router.callback_query(StateFilter(CampaignForm.region), CampaignPick.filter(F.kind == "county"))
-async def region_county(
-    query: CallbackQuery,
-    callback_answer: CallbackAnswer,
-    callback_data: CampaignPick,
-    state: FSMContext,
-    session: AsyncSession,
-    t: Translator,
-    profile: PlatformProfile,
-    clock: Clock,
-) -> None:
-    province_id, _, county_id = callback_data.value.partition("-")
-    try:
-        value = svc.check_region(province_id, county_id or None)
-    except CampaignInputError as error:
-        alert(callback_answer, t(error.key))
+    known = regions.default_regions()
+    if kind in (picker.PROVINCE, picker.COUNTY_PAGE):
+        province = known.find_province(place)
+        if province is None:
+            alert(callback_answer, t("campadm-error-region"))
+            return
+        page = callback_data.page if kind == picker.COUNTY_PAGE else 0
+        text = t("campadm-ask-county", province=province.name(t.locale))
+        await show(query, text, _county_markup(t, province.id, page), profile)
         return
+    if kind == picker.ANYWHERE:
+        value: tuple[str | None, str | None] = (None, None)
+    else:
+        county = known.find_county(place) if kind == picker.COUNTY else None
+        province_id = county.province_id if county else place if kind == picker.WHOLE_PROVINCE else ""
+        try:
+            checked = svc.check_region(province_id, county.id if county else None)
+        except CampaignInputError as error:
+            alert(callback_answer, t(error.key))
+            return
+        value = checked[1:]
     await _mark_answered(state, "region")
-    await _accept(query, state, session, t, profile, clock, "region", value[1:])
+    await _accept(query, state, session, t, profile, clock, "region", value)
 
 
 @router.callback_query(StateFilter(*STATES.values()), CampaignPick.filter(F.kind == "back"))

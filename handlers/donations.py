@@ -49,6 +49,8 @@ from bot.ui import (
     kept,
     show,
 )
+from bot.widgets import region_picker as picker
+from bot.widgets.region_picker import RegionPick
 from models.donation import Campaign, Donation, DonationStatus
 from services import campaigns as campaign_service
 from services import donations as service
@@ -69,7 +71,6 @@ from services.persian import (
     format_datetime,
     format_number,
     format_toman,
-    normalize_text,
     to_fa_digits,
     toman_to_rials,
 )
@@ -88,7 +89,7 @@ SECTION = MenuSection(key="donate", text_key="donations-menu", order=10)
 CAMPAIGNS_SECTION_KEY = "campaigns"
 
 CAMPAIGNS_PER_PAGE = 6
-REGIONS_PER_PAGE = 12
+FLOW = "dn"  # this flow's tag in the shared region picker
 HISTORY_PER_PAGE = 8
 # A pre-checkout query must be answered within 10 s; past this budget we decline politely.
 PRE_CHECKOUT_BUDGET = 7.0
@@ -119,22 +120,6 @@ class DonPurposes(CallbackData, prefix="dnps"):
 
 class DonPurpose(CallbackData, prefix="dnp"):
     purpose: str
-
-
-class DonProvince(CallbackData, prefix="dnv"):
-    id: str  # "" = anywhere in Iran
-
-
-class DonProvincePage(CallbackData, prefix="dnvp"):
-    page: CallbackInt
-
-
-class DonCounty(CallbackData, prefix="dny"):
-    id: str  # "" = the whole province
-
-
-class DonCountyPage(CallbackData, prefix="dnyp"):
-    page: CallbackInt
 
 
 class DonAmount(CallbackData, prefix="dna"):
@@ -290,19 +275,6 @@ async def _answer(message: Message, text: str, reply_markup: InlineKeyboardMarku
 
 # --- Keyboards --------------------------------------------------------------------------------------
 
-_FA_ORDER = {letter: index for index, letter in enumerate("آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی")}
-
-
-def _collation(name: str) -> tuple[int, ...]:
-    """Persian alphabetical order (Unicode order puts پ چ ژ گ after ی)."""
-    return tuple(_FA_ORDER.get(char, 100 + ord(char)) for char in normalize_text(name).replace(" ", ""))
-
-
-def _sorted_regions(items: list[Any], locale: str) -> list[Any]:
-    if locale == "fa":
-        return sorted(items, key=lambda item: _collation(item.name_fa))
-    return sorted(items, key=lambda item: item.name_en)
-
 
 def _page_slice(count: int, page: int, per_page: int) -> tuple[int, int, int]:
     pages = max(1, -(-count // per_page))
@@ -361,53 +333,27 @@ def _purpose_screen(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def _province_screen(t: Translator, purpose: str | None, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
-    provinces = _sorted_regions(regions.provinces(), t.locale)
-    page, pages, start = _page_slice(len(provinces), page, REGIONS_PER_PAGE)
-    rows = [
-        [InlineKeyboardButton(text=t("donations-province-anywhere"), callback_data=DonProvince(id="").pack())]
-    ]
-    chunk = provinces[start : start + REGIONS_PER_PAGE]
-    for index in range(0, len(chunk), 2):
-        rows.append(
-            [
-                InlineKeyboardButton(text=p.name(t.locale), callback_data=DonProvince(id=p.id).pack())
-                for p in chunk[index : index + 2]
-            ]
-        )
-    nav = _nav_row(t, page, pages, lambda p: DonProvincePage(page=p))
-    if nav:
-        rows.append(nav)
-    rows.append([_back(t, "purpose"), cancel_button(t)])
-    return t("donations-province-prompt", purpose=purpose_name(t, purpose)), InlineKeyboardMarkup(
-        inline_keyboard=rows
+    markup = picker.province_keyboard(
+        t,
+        FLOW,
+        page=page,
+        anywhere=t("donations-province-anywhere"),
+        footer=[[_back(t, "purpose"), cancel_button(t)]],
     )
+    return t("donations-province-prompt", purpose=purpose_name(t, purpose)), markup
 
 
 def _county_screen(t: Translator, province_id: str, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
-    province = regions.get_province(province_id)
-    counties = _sorted_regions(regions.counties(province_id), t.locale)
-    page, pages, start = _page_slice(len(counties), page, REGIONS_PER_PAGE)
-    name = province.name(t.locale)
-    rows = [
-        [
-            InlineKeyboardButton(
-                text=t("donations-county-whole", province=name), callback_data=DonCounty(id="").pack()
-            )
-        ]
-    ]
-    chunk = counties[start : start + REGIONS_PER_PAGE]
-    for index in range(0, len(chunk), 3):
-        rows.append(
-            [
-                InlineKeyboardButton(text=c.name(t.locale), callback_data=DonCounty(id=c.id).pack())
-                for c in chunk[index : index + 3]
-            ]
-        )
-    nav = _nav_row(t, page, pages, lambda p: DonCountyPage(page=p))
-    if nav:
-        rows.append(nav)
-    rows.append([_back(t, "province"), cancel_button(t)])
-    return t("donations-county-prompt", province=name), InlineKeyboardMarkup(inline_keyboard=rows)
+    name = regions.get_province(province_id).name(t.locale)
+    markup = picker.county_keyboard(
+        t,
+        FLOW,
+        province_id,
+        page=page,
+        whole=t("donations-county-whole", province=name),
+        footer=[[_back(t, "province"), cancel_button(t)]],
+    )
+    return t("donations-county-prompt", province=name), markup
 
 
 def _amount_screen(t: Translator, settings: Settings, target: str) -> tuple[str, InlineKeyboardMarkup]:
@@ -665,10 +611,10 @@ async def purpose_chosen(
     await _show(query, text, markup, profile)
 
 
-@router.callback_query(DonProvincePage.filter())
+@router.callback_query(RegionPick.filter((F.flow == FLOW) & (F.kind == picker.PROVINCE_PAGE)))
 async def province_page(
     query: CallbackQuery,
-    callback_data: DonProvincePage,
+    callback_data: RegionPick,
     state: FSMContext,
     t: Translator,
     profile: PlatformProfile,
@@ -701,10 +647,10 @@ async def _province_selected(
     await _show(target, text, markup, profile)
 
 
-@router.callback_query(DonProvince.filter())
+@router.callback_query(RegionPick.filter((F.flow == FLOW) & F.kind.in_({picker.PROVINCE, picker.ANYWHERE})))
 async def province_chosen(
     query: CallbackQuery,
-    callback_data: DonProvince,
+    callback_data: RegionPick,
     state: FSMContext,
     session: AsyncSession,
     t: Translator,
@@ -713,7 +659,7 @@ async def province_chosen(
     callback_answer: CallbackAnswer,
 ) -> None:
     flow, _ = await _target_of(state)
-    province_id = callback_data.id or None
+    province_id = callback_data.id if callback_data.kind == picker.PROVINCE else None
     if (
         flow.purpose is None
         or flow.campaign_id is not None
@@ -724,17 +670,17 @@ async def province_chosen(
     await _province_selected(query, state, session, t, settings, profile, flow, province_id)
 
 
-@router.callback_query(DonCountyPage.filter())
+@router.callback_query(RegionPick.filter((F.flow == FLOW) & (F.kind == picker.COUNTY_PAGE)))
 async def county_page(
     query: CallbackQuery,
-    callback_data: DonCountyPage,
+    callback_data: RegionPick,
     state: FSMContext,
     t: Translator,
     profile: PlatformProfile,
     callback_answer: CallbackAnswer,
 ) -> None:
     flow, _ = await _target_of(state)
-    if flow.purpose is None or flow.province_id is None:
+    if flow.purpose is None or flow.province_id is None or callback_data.id != flow.province_id:
         _stale(callback_answer, t)
         return
     await state.set_state(DonateFlow.county)
@@ -742,10 +688,12 @@ async def county_page(
     await _show(query, text, markup, profile)
 
 
-@router.callback_query(DonCounty.filter())
+@router.callback_query(
+    RegionPick.filter((F.flow == FLOW) & F.kind.in_({picker.COUNTY, picker.WHOLE_PROVINCE}))
+)
 async def county_chosen(
     query: CallbackQuery,
-    callback_data: DonCounty,
+    callback_data: RegionPick,
     state: FSMContext,
     session: AsyncSession,
     t: Translator,
@@ -754,11 +702,18 @@ async def county_chosen(
     callback_answer: CallbackAnswer,
 ) -> None:
     flow, _ = await _target_of(state)
-    county = regions.default_regions().find_county(callback_data.id)
+    whole = callback_data.kind == picker.WHOLE_PROVINCE
+    county = None if whole else regions.default_regions().find_county(callback_data.id)
     # Offered at the province step for a typed city («محمدآباد»): the county names its province.
     province_id = flow.province_id or (county.province_id if county else None)
-    chosen = service.Target(purpose=flow.purpose, province_id=province_id, county_id=callback_data.id or None)
-    if flow.purpose is None or province_id is None or not chosen.valid():
+    county_id = None if whole else callback_data.id
+    chosen = service.Target(purpose=flow.purpose, province_id=province_id, county_id=county_id)
+    if (
+        flow.purpose is None
+        or province_id is None
+        or (whole and callback_data.id != province_id)
+        or not chosen.valid()
+    ):
         _stale(callback_answer, t)
         return
     await _show_amount(query, state, session, t, settings, profile, chosen)
@@ -913,14 +868,13 @@ def _did_you_mean(
     rows = []
     for choice in choices[:6]:
         if isinstance(choice, regions.Province):
-            label, data = choice.name(t.locale), DonProvince(id=choice.id).pack()
+            label = choice.name(t.locale)
         else:
             label = choice.name(t.locale)
             if step == "province":
                 province = regions.get_province(choice.province_id).name(t.locale)
                 label = t("common-county-in-province", county=label, province=province)
-            data = DonCounty(id=choice.id).pack()
-        rows.append([InlineKeyboardButton(text=label, callback_data=data)])
+        rows.append([picker.choice_button(t, FLOW, choice, label)])
     rows.append([_back(t, step), cancel_button(t)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 

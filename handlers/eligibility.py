@@ -43,6 +43,8 @@ from bot.ui import (
     home_button,
     show,
 )
+from bot.widgets import region_picker as picker
+from bot.widgets.region_picker import RegionPick
 from handlers.faq import AskStaff
 from services import eligibility_progress as progress_store
 from services.clock import Clock
@@ -70,7 +72,7 @@ if TYPE_CHECKING:
 router = Router(name="eligibility")
 
 SECTION = MenuSection(key="eligibility", text_key="eligibility-menu", order=30)
-REGION_COLUMNS = 3
+FLOW = "el"  # this flow's tag in the shared region picker
 HOUSEKEEPING_SECONDS = 6 * 3600
 logger = logging.getLogger("hamdel.eligibility")
 
@@ -81,18 +83,13 @@ class Eligibility(StatesGroup):
 
 
 class ElgAction(CallbackData, prefix="elg"):
-    a: str  # go | resume | restart | back | skip
+    a: str  # go | resume | restart | back
 
 
 class ElgAnswer(CallbackData, prefix="ela"):
     s: CallbackInt  # answers given when the question was shown (stale-button check)
     q: CallbackInt  # the question's position in the rulebook
     o: CallbackInt  # the option's position; yes/no: 1 yes, 0 no
-
-
-class ElgRegion(CallbackData, prefix="elr"):
-    k: str  # p (province) | c (county)
-    id: str
 
 
 @dataclass(frozen=True)
@@ -198,29 +195,21 @@ def _question_screen(kit: Kit, state: ScreenerState, question: Question, t: Tran
     return "\n".join(lines), builder.as_markup()
 
 
-def _province_screen(kit: Kit, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
-    builder = InlineKeyboardBuilder()
-    for province in kit.regions.provinces():
-        builder.button(text=province.name(t.locale), callback_data=ElgRegion(k="p", id=province.id))
-    builder.adjust(REGION_COLUMNS)
-    builder.row(
-        InlineKeyboardButton(text=t("eligibility-region-skip"), callback_data=ElgAction(a="skip").pack())
+def _province_screen(t: Translator, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+    markup = picker.province_keyboard(
+        t, FLOW, page=page, anywhere=t("eligibility-region-skip"), footer=[_nav_row(t)]
     )
-    builder.row(*_nav_row(t))
-    return t("eligibility-province"), builder.as_markup()
+    return t("eligibility-province"), markup
 
 
-def _county_screen(kit: Kit, province_id: str, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+def _county_screen(
+    kit: Kit, province_id: str, t: Translator, page: int = 0
+) -> tuple[str, InlineKeyboardMarkup]:
     province = kit.regions.get_province(province_id)
-    builder = InlineKeyboardBuilder()
-    for county in kit.regions.counties(province_id):
-        builder.button(text=county.name(t.locale), callback_data=ElgRegion(k="c", id=county.id))
-    builder.adjust(REGION_COLUMNS)
-    builder.row(
-        InlineKeyboardButton(text=t("eligibility-region-skip"), callback_data=ElgAction(a="skip").pack())
+    markup = picker.county_keyboard(
+        t, FLOW, province_id, page=page, whole=t("eligibility-region-skip"), footer=[_nav_row(t)]
     )
-    builder.row(*_nav_row(t))
-    return t("eligibility-county", province=province.name(t.locale)), builder.as_markup()
+    return t("eligibility-county", province=province.name(t.locale)), markup
 
 
 def _intro_screen(kit: Kit, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
@@ -353,7 +342,7 @@ async def _show_step(target: Message | CallbackQuery, ctx: Ctx, saved: Progress)
     if saved.stage == "county" and saved.province_id and ctx.kit.regions.find_province(saved.province_id):
         await _show(target, ctx, _county_screen(ctx.kit, saved.province_id, ctx.t))
         return
-    await _show(target, ctx, _province_screen(ctx.kit, ctx.t))
+    await _show(target, ctx, _province_screen(ctx.t))
 
 
 async def _after_questions(ctx: Ctx, state: ScreenerState) -> Progress | None:
@@ -452,8 +441,6 @@ async def eligibility_action(
         await _show_step(query, ctx, saved)
     elif action == "back":
         await _back(query, ctx, saved)
-    elif action == "skip" and saved.stage in ("province", "county"):
-        await _finish(query, ctx, saved_state=saved.state, county_id=None)
     else:
         callback_answer.text = ctx.t("eligibility-stale")
         await _show_step(query, ctx, saved)
@@ -509,9 +496,9 @@ async def eligibility_button(
     await _answered(query, ctx, state)
 
 
-@router.callback_query(ElgRegion.filter())
+@router.callback_query(RegionPick.filter(F.flow == FLOW))
 async def eligibility_region_button(
-    query: CallbackQuery, callback_data: ElgRegion, callback_answer: CallbackAnswer, **data: Any
+    query: CallbackQuery, callback_data: RegionPick, callback_answer: CallbackAnswer, **data: Any
 ) -> None:
     ctx = _ctx(data)
     saved = await ctx.load()
@@ -520,14 +507,28 @@ async def eligibility_region_button(
         await _show(query, ctx, _intro_screen(ctx.kit, ctx.t))
         return
     regions = ctx.kit.regions
+    kind = callback_data.kind
+    if kind == picker.PROVINCE_PAGE and saved.stage in ("province", "county"):
+        await ctx.fsm.set_state(Eligibility.answering)
+        await _show(query, ctx, _province_screen(ctx.t, callback_data.page))
+        return
+    if kind == picker.COUNTY_PAGE and saved.stage == "county" and saved.province_id == callback_data.id:
+        await ctx.fsm.set_state(Eligibility.answering)
+        await _show(query, ctx, _county_screen(ctx.kit, callback_data.id, ctx.t, callback_data.page))
+        return
+    if (kind == picker.ANYWHERE and saved.stage in ("province", "county")) or (
+        kind == picker.WHOLE_PROVINCE and saved.stage == "county" and saved.province_id == callback_data.id
+    ):
+        await _finish(query, ctx, saved_state=saved.state, county_id=None)
+        return
     if (
-        callback_data.k == "p"
+        kind == picker.PROVINCE
         and saved.stage in ("province", "county")
         and regions.find_province(callback_data.id)
     ):
         await _province_chosen(query, ctx, saved, callback_data.id)
         return
-    county = regions.find_county(callback_data.id) if callback_data.k == "c" else None
+    county = regions.find_county(callback_data.id) if kind == picker.COUNTY else None
     if county is not None and (
         # a county of the chosen province, or one offered for a city typed at the province step
         (saved.stage == "county" and saved.province_id == county.province_id) or saved.stage == "province"
@@ -598,14 +599,11 @@ async def _typed_region(message: Message, ctx: Ctx, saved: Progress, text: str) 
         return
     builder = InlineKeyboardBuilder()
     for choice in found.choices[:6]:
-        if isinstance(choice, Province):
-            builder.button(text=choice.name(ctx.t.locale), callback_data=ElgRegion(k="p", id=choice.id))
-        else:
-            label = choice.name(ctx.t.locale)
-            if scope is None:
-                province = regions.get_province(choice.province_id).name(ctx.t.locale)
-                label = ctx.t("common-county-in-province", county=label, province=province)
-            builder.button(text=label, callback_data=ElgRegion(k="c", id=choice.id))
+        label = choice.name(ctx.t.locale)
+        if not isinstance(choice, Province) and scope is None:
+            province = regions.get_province(choice.province_id).name(ctx.t.locale)
+            label = ctx.t("common-county-in-province", county=label, province=province)
+        builder.add(picker.choice_button(ctx.t, FLOW, choice, label))
     builder.adjust(2)
     builder.row(*_nav_row(ctx.t))
     await message.answer(ctx.t("eligibility-region-which"), reply_markup=builder.as_markup())

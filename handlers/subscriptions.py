@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, MenuCallback, MenuSection, home_button, show
+from bot.widgets import region_picker as picker
+from bot.widgets.region_picker import RegionPick
 from handlers.campaigns import card_text
 from handlers.donations import DonCampaign, release
 from models.broadcasts import ButtonKind, Topic
@@ -32,12 +34,14 @@ logger = logging.getLogger("hamdel.subscriptions")
 
 router = Router(name="subscriptions")
 
+FLOW = "sub"  # this flow's tag in the shared region picker
+
 SECTION = MenuSection(key="subscriptions", text_key="menu-subscriptions", order=80)
 
 
 class SubCallback(CallbackData, prefix="sub"):
-    """The settings screen: action t (toggle topic), p (province list), ps (set province),
-    px (no province), stop, resume."""
+    """The settings screen: action t (toggle topic), p (province list), stop, resume; the province
+    itself is chosen in the shared region picker."""
 
     action: str
     value: str = ""
@@ -145,22 +149,13 @@ def _screen(t: Translator, prefs: Preferences) -> tuple[str, InlineKeyboardMarku
     return "\n\n".join(lines), builder.as_markup()
 
 
-def _provinces_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for province in regions.provinces():
-        builder.button(
-            text=province.name(t.locale), callback_data=SubCallback(action="ps", value=province.id)
-        )
-    builder.adjust(3)
-    builder.row(
-        InlineKeyboardButton(
-            text=t("subscriptions-province-clear-button"), callback_data=SubCallback(action="px").pack()
-        ),
-        InlineKeyboardButton(
-            text=t("common-back-button"), callback_data=MenuCallback(section=SECTION.key).pack()
-        ),
+def _provinces_keyboard(t: Translator, page: int = 0) -> InlineKeyboardMarkup:
+    back = InlineKeyboardButton(
+        text=t("common-back-button"), callback_data=MenuCallback(section=SECTION.key).pack()
     )
-    return builder.as_markup()
+    return picker.province_keyboard(
+        t, FLOW, page=page, anywhere=t("subscriptions-province-clear-button"), footer=[[back]]
+    )
 
 
 def _come_back(t: Translator) -> InlineKeyboardMarkup:
@@ -257,11 +252,25 @@ async def _province_saved(
     await show_screen(target, text, markup, profile)
 
 
-@router.callback_query(SubCallback.filter(F.action.in_({"ps", "px"})))
+@router.callback_query(RegionPick.filter((F.flow == FLOW) & (F.kind == picker.PROVINCE_PAGE)))
+async def province_page(
+    query: CallbackQuery,
+    callback_data: RegionPick,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
+) -> None:
+    await state.set_state(ProvinceInput.typing)
+    await show_screen(
+        query, t("subscriptions-province-prompt"), _provinces_keyboard(t, callback_data.page), profile
+    )
+
+
+@router.callback_query(RegionPick.filter((F.flow == FLOW) & F.kind.in_({picker.PROVINCE, picker.ANYWHERE})))
 async def province_chosen(
     query: CallbackQuery,
     callback_answer: CallbackAnswer,
-    callback_data: SubCallback,
+    callback_data: RegionPick,
     state: FSMContext,
     session: AsyncSession,
     user: UserRecord,
@@ -270,11 +279,11 @@ async def province_chosen(
     clock: Clock,
 ) -> None:
     province_id: str | None = None
-    if callback_data.action == "ps":
-        if regions.default_regions().find_province(callback_data.value) is None:
+    if callback_data.kind == picker.PROVINCE:
+        if regions.default_regions().find_province(callback_data.id) is None:
             alert(callback_answer, t("fallback-stale-button"))
             return
-        province_id = callback_data.value
+        province_id = callback_data.id
     await _province_saved(query, state, session, user, t, profile, clock, province_id)
 
 
@@ -301,9 +310,7 @@ async def province_typed(
         return
     builder = InlineKeyboardBuilder()
     for province in found.province_choices()[:4]:
-        builder.button(
-            text=province.name(t.locale), callback_data=SubCallback(action="ps", value=province.id)
-        )
+        builder.add(picker.choice_button(t, FLOW, province))
     builder.adjust(2)
     await release()
     await message.answer(t("subscriptions-province-candidates"), reply_markup=builder.as_markup())

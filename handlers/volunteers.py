@@ -43,6 +43,8 @@ from bot.ui import (
     masked_notice,
     show,
 )
+from bot.widgets import region_picker as picker
+from bot.widgets.region_picker import RegionPick
 from models.volunteers import Volunteer
 from services import audit, privacy, regions
 from services import volunteers as service
@@ -60,7 +62,8 @@ router.include_router(search_router)
 
 SECTION = MenuSection(key="volunteer", text_key="volunteer-menu-button", order=70)
 
-REGIONS_PER_PAGE = 12
+REGIONS_PER_PAGE = picker.PER_PAGE
+FLOW = "vol"  # this flow's tag in the shared region picker
 RESULTS_PER_PAGE = 8
 SKILLS_PREVIEW = 120
 STEPS = ("areas", "profession", "skills", "province", "county", "availability", "mobile", "consent")
@@ -95,7 +98,7 @@ EDIT_SECTIONS = ("areas", "profession", "skills", "province", "availability", "m
 
 class VolCb(CallbackData, prefix="vol"):
     """a: action, v: value. Actions: ar/arok areas, pf/pfo profession, skn skip skills, bk back,
-    pp/pr province page/choice, cp/co county page/choice, av/avok availability, cs consent,
+    av/avok availability, cs consent,
     ok save, ed edit menu, es edit section, sm summary, go start, me edit mine, wd/wdy/wdn withdraw."""
 
     a: str
@@ -163,13 +166,6 @@ def _nav_row(t: Translator, page: int, pages: int, make: Any) -> list[InlineKeyb
     if page < pages - 1:
         row.append(InlineKeyboardButton(text=t("common-next-page"), callback_data=make(page + 1)))
     return row
-
-
-def _int(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        return 0
 
 
 # ------------------------------------------------------------------------------------------
@@ -249,19 +245,12 @@ def _province_screen(t: Translator, draft: Draft, page: int) -> tuple[str, Inlin
     provinces = service.sorted_provinces(t.locale)
     pages = _pages(len(provinces), REGIONS_PER_PAGE)
     page = max(0, min(page, pages - 1))
-    builder = InlineKeyboardBuilder()
-    for province in provinces[page * REGIONS_PER_PAGE : (page + 1) * REGIONS_PER_PAGE]:
-        builder.add(_button(province.name(t.locale), "pr", province.id))
-    builder.adjust(3)
-    nav = _nav_row(t, page, pages, lambda p: VolCb(a="pp", v=str(p)).pack())
-    if nav:
-        builder.row(*nav)
     extra = _back_to_summary(t, draft)
-    if extra:
-        builder.row(*extra)
-    builder.row(*_back(t, draft, "province"), cancel_button(t))
+    footer = [extra] if extra else []
+    footer.append([*_back(t, draft, "province"), cancel_button(t)])
+    markup = picker.province_keyboard(t, FLOW, page=page, footer=footer)
     text = _step_header(t, draft, "province") + t("volunteer-province-prompt", page=page + 1, pages=pages)
-    return text, builder.as_markup()
+    return text, markup
 
 
 def _county_screen(t: Translator, draft: Draft, page: int) -> tuple[str, InlineKeyboardMarkup]:
@@ -269,20 +258,19 @@ def _county_screen(t: Translator, draft: Draft, page: int) -> tuple[str, InlineK
     counties = service.sorted_counties(draft.province_id, t.locale)
     pages = _pages(len(counties), REGIONS_PER_PAGE)
     page = max(0, min(page, pages - 1))
-    builder = InlineKeyboardBuilder()
-    for county in counties[page * REGIONS_PER_PAGE : (page + 1) * REGIONS_PER_PAGE]:
-        builder.add(_button(county.name(t.locale), "co", county.id))
-    builder.adjust(3)
-    nav = _nav_row(t, page, pages, lambda p: VolCb(a="cp", v=str(p)).pack())
-    if nav:
-        builder.row(*nav)
-    builder.row(_button(t("volunteer-change-province"), "pp", "0"))
-    builder.row(*_back(t, draft, "county"), cancel_button(t))
+    markup = picker.county_keyboard(
+        t,
+        FLOW,
+        draft.province_id,
+        page=page,
+        change=t("volunteer-change-province"),
+        footer=[[*_back(t, draft, "county"), cancel_button(t)]],
+    )
     province = regions.get_province(draft.province_id).name(t.locale)
     text = _step_header(t, draft, "county") + t(
         "volunteer-county-prompt", province=province, page=page + 1, pages=pages
     )
-    return text, builder.as_markup()
+    return text, markup
 
 
 def _availability_screen(t: Translator, draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
@@ -573,17 +561,26 @@ async def skills_typed(message: Message, state: FSMContext, t: Translator, profi
 # Province and county
 
 
-@router.callback_query(VolCb.filter(F.a == "pp"), StateFilter(Form.province, Form.county))
+@router.callback_query(
+    RegionPick.filter((F.flow == FLOW) & F.kind.in_({picker.PROVINCE_PAGE, picker.CHANGE_PROVINCE})),
+    StateFilter(Form.province, Form.county),
+)
 async def province_page(
-    query: CallbackQuery, callback_data: VolCb, state: FSMContext, t: Translator, profile: PlatformProfile
+    query: CallbackQuery,
+    callback_data: RegionPick,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
 ) -> None:
-    await _go(query, state, await _draft(state), t, profile, step="province", page=_int(callback_data.v))
+    await _go(query, state, await _draft(state), t, profile, step="province", page=callback_data.page)
 
 
-@router.callback_query(VolCb.filter(F.a == "pr"), StateFilter(Form.province, Form.county))
+@router.callback_query(
+    RegionPick.filter((F.flow == FLOW) & (F.kind == picker.PROVINCE)), StateFilter(Form.province, Form.county)
+)
 async def province_chosen(
     query: CallbackQuery,
-    callback_data: VolCb,
+    callback_data: RegionPick,
     state: FSMContext,
     t: Translator,
     profile: PlatformProfile,
@@ -591,7 +588,7 @@ async def province_chosen(
 ) -> None:
     draft = await _draft(state)
     try:
-        draft.set_province(callback_data.v)
+        draft.set_province(callback_data.id)
     except InvalidVolunteer:
         callback_answer.text = t("volunteer-invalid-button")
         callback_answer.show_alert = True
@@ -624,23 +621,27 @@ async def province_typed(
             return
         await _go(message, state, draft, t, profile, step="county")
         return
-    rows = [[_button(p.name(t.locale), "pr", p.id)] for p in found.province_choices()[:6]]
-    rows.append([_button(t("volunteer-show-list"), "pp", "0")])
+    rows = [[picker.choice_button(t, FLOW, p)] for p in found.province_choices()[:6]]
+    rows.append([picker.list_button(t("volunteer-show-list"), FLOW)])
     rows.append([cancel_button(t)])
     await message.answer(t("volunteer-did-you-mean"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 
 
-@router.callback_query(VolCb.filter(F.a == "cp"), Form.county)
+@router.callback_query(RegionPick.filter((F.flow == FLOW) & (F.kind == picker.COUNTY_PAGE)), Form.county)
 async def county_page(
-    query: CallbackQuery, callback_data: VolCb, state: FSMContext, t: Translator, profile: PlatformProfile
+    query: CallbackQuery,
+    callback_data: RegionPick,
+    state: FSMContext,
+    t: Translator,
+    profile: PlatformProfile,
 ) -> None:
-    await _go(query, state, await _draft(state), t, profile, step="county", page=_int(callback_data.v))
+    await _go(query, state, await _draft(state), t, profile, step="county", page=callback_data.page)
 
 
-@router.callback_query(VolCb.filter(F.a == "co"), Form.county)
+@router.callback_query(RegionPick.filter((F.flow == FLOW) & (F.kind == picker.COUNTY)), Form.county)
 async def county_chosen(
     query: CallbackQuery,
-    callback_data: VolCb,
+    callback_data: RegionPick,
     state: FSMContext,
     t: Translator,
     profile: PlatformProfile,
@@ -648,7 +649,7 @@ async def county_chosen(
 ) -> None:
     draft = await _draft(state)
     try:
-        draft.set_county(callback_data.v)
+        draft.set_county(callback_data.id)
     except InvalidVolunteer:
         # A forged or stale button: a county outside the chosen province.
         callback_answer.text = t("volunteer-county-outside")
@@ -673,8 +674,8 @@ async def county_typed(message: Message, state: FSMContext, t: Translator, profi
         draft.set_county(found.county.id)
         await _go(message, state, draft, t, profile)
         return
-    rows = [[_button(c.name(t.locale), "co", c.id)] for c in found.choices]
-    rows.append([_button(t("volunteer-show-list"), "cp", "0")])
+    rows = [[picker.choice_button(t, FLOW, c)] for c in found.choices]
+    rows.append([picker.list_button(t("volunteer-show-list"), FLOW, draft.province_id)])
     rows.append([cancel_button(t)])
     await message.answer(t("volunteer-did-you-mean"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
 

@@ -503,8 +503,10 @@ async def test_news_province_from_a_typed_city(hamdel: Harness) -> None:
     await sara.press("📍 انتخاب استان")
     await sara.wait_until(lambda u: "استان‌تان" in u.last_text)
     await sara.send("خراسان")
-    await sara.wait_until(lambda u: "خراسان شمالی" in buttons(u) and "کرمان" not in buttons(u))
+    # The first page of the province list holds the three Khorasans too: wait for the question.
+    await sara.wait_until(lambda u: "کدام استان" in u.last_text)
     assert buttons(sara)[:3] == ["خراسان رضوی", "خراسان شمالی", "خراسان جنوبی"]
+    assert "کرمان" not in buttons(sara)
     await sara.send("مشهد")
     await sara.wait_until(lambda u: "«خراسان رضوی» ثبت شد" in u.last_text)
     for _ in range(100):  # the handler commits right after its reply

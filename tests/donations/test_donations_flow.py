@@ -381,8 +381,10 @@ async def test_stale_card_of_a_closed_campaign(hamdel: Harness) -> None:
 
 
 FORGED = [
-    "dnv:99",
-    "dny:0701",
+    "rg:dn:p:99:0",
+    "rg:dn:c:0701:0",
+    "rg:dn:wp:23:0",
+    "rg:dn:cp:23:1",
     "dna:12345",
     "dna:abc",
     "dnpay:telegram:forged",

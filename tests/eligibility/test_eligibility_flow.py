@@ -223,7 +223,7 @@ async def test_a_stale_button_shows_the_current_question(hamdel: Harness) -> Non
         answer = await user.press("خیر", message=first)  # Bale: the old message is still there
     assert answer["text"] == "این دکمه مربوط به پرسش دیگری است؛ پرسش فعلی را دوباره آوردم."
     assert Q_REGISTERED in await hamdel.screen(user)
-    forged = await user.press_data("elr:p:99")
+    forged = await user.press_data("rg:el:p:99:0")
     assert forged["text"] == "این دکمه مربوط به پرسش دیگری است؛ پرسش فعلی را دوباره آوردم."
 
 

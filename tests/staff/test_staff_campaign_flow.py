@@ -8,6 +8,7 @@ from sqlalchemy import select
 from handlers.campaign_admin import CampaignAdmin
 from handlers.subscriptions import CampaignCallback
 from models import AuditEntry, Campaign
+from services import regions
 from services.roles import Role, grant
 from tests.conftest import Harness
 
@@ -31,8 +32,10 @@ async def test_create_a_campaign_step_by_step(hamdel: Harness) -> None:
     assert (await _answer(admin, "جهیزیه")) == "لطفاً یکی از دکمه‌های بالا را انتخاب کنید."
     await admin.press("جهیزیه")
     assert "پویش برای کجاست" in await hamdel.screen(admin)
+    await admin.press("بعدی ›")  # the shared region picker: Fars is on its second page
     await admin.press("فارس")
     assert "استان فارس: کل استان یا یک شهرستان" in await hamdel.screen(admin)
+    await admin.press("بعدی ›")  # counties are paged too: Shiraz is on the second page
     await admin.press("شیراز")
     assert "مبلغ هدف" in await hamdel.screen(admin)
     assert (await _answer(admin, "۰")) == "مبلغ هدف باید بیشتر از صفر باشد."
@@ -119,6 +122,7 @@ async def test_back_at_every_step_and_the_typed_text_is_kept(hamdel: Harness) ->
     assert "مرحلهٔ ۵ از ۱۰" in await _answer(admin, "Helping young couples with a dowry kit")
     await admin.press("جهیزیه")
     assert "مرحلهٔ ۶ از ۱۰" in await hamdel.screen(admin)
+    await admin.press("بعدی ›")
     await admin.press("فارس")
     assert "استان فارس" in await hamdel.screen(admin)
     await admin.press("→ بازگشت")  # from the counties back to the provinces (the same step)
@@ -294,3 +298,36 @@ async def test_a_command_in_the_middle_of_a_flow_is_not_taken_as_an_answer(hamde
     assert (await admin.next_message())["text"] == "کاری در جریان نبود که لغو شود."
     async with hamdel.db() as session:
         assert await session.scalar(select(Campaign)) is None
+
+
+async def test_the_region_step_takes_typed_names(hamdel: Harness) -> None:
+    """As in every other flow's region picker: a town lands on its county, «خراسان» asks which
+    of the three, a province opens its counties, and a name nobody knows is said so."""
+    admin = hamdel.admin
+    await admin.send("/new_campaign")
+    await admin.next_message()
+    for answer in ("یلدای مهربانی", "Yalda of Kindness", "شرح فارسی پویش", "English description"):
+        await _answer(admin, answer)
+    await admin.press("جهیزیه")
+    assert "پویش برای کجاست" in await hamdel.screen(admin)
+    assert "نشناختم" in await _answer(admin, "ژژژژ ژژژ")
+    await admin.send("خراسان")
+    await admin.wait_until(lambda u: "کدام یک" in u.last_text)
+    assert {"خراسان رضوی", "خراسان شمالی", "خراسان جنوبی"} <= set(admin.buttons())
+    await admin.send("فارس")
+    await admin.wait_until(lambda u: "استان فارس: کل استان یا یک شهرستان" in u.last_text)
+    assert "کل استان" in admin.buttons()
+    admin.skip_to_end()
+    assert "مبلغ هدف" in await _answer(admin, "مشهد")
+    mashhad = regions.match_region("مشهد").county
+    assert mashhad is not None
+    data = await admin_state_draft(hamdel)
+    assert (data["province_id"], data["county_id"]) == (mashhad.province_id, mashhad.id)
+
+
+async def admin_state_draft(hamdel: Harness) -> dict[str, object]:
+    from aiogram.fsm.storage.base import StorageKey
+
+    key = StorageKey(bot_id=hamdel.app.bot.id, chat_id=hamdel.admin.id, user_id=hamdel.admin.id)
+    draft = (await hamdel.app.dispatcher.storage.get_data(key))["draft"]
+    return dict(draft)

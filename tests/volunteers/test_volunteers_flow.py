@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.widgets.region_picker import RegionPick
 from handlers.volunteers import VolCb
 from messenger import MessengerUser
 from models import User, Volunteer, VolunteerArea
@@ -267,7 +268,7 @@ async def test_bad_input_along_the_way(hamdel: Harness) -> None:
     await press(hamdel, u, "فارس")
     assert "استان فارس" in u.last_text
     # A county outside the chosen province (forged): refused.
-    answer = await u.press_data(VolCb(a="co", v=SHEMIRANAT).pack())
+    answer = await u.press_data(RegionPick(flow="vol", kind="c", id=SHEMIRANAT).pack())
     assert answer["show_alert"] and "در استانی که انتخاب کرده‌اید نیست" in answer["text"]
     text = await say(hamdel, u, "zzzz")
     assert "پیدا نکردم" in text and "فارس" in text

@@ -1,0 +1,1 @@
+"""Chat widgets shared by several feature routers (handlers must not import one another)."""
