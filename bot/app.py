@@ -27,6 +27,7 @@ from bot.inbox import HamdelDispatcher, UpdateInbox, new_worker_id, reraise_tran
 from bot.lifecycle import Gate
 from bot.middlewares import (
     CallbackAnswerer,
+    CommitBeforeSend,
     DatabaseMiddleware,
     KeptMessageMiddleware,
     OncePressMiddleware,
@@ -362,6 +363,7 @@ def create_app(
     metrics = Metrics(platform=profile.platform.value, worker=str(worker_index), version=__version__)
     session = PlatformSession(profile, settings.telegram.api_base, settings.telegram.request_timeout)
     api = BotApiMiddleware(metrics)
+    session.middleware(CommitBeforeSend())
     session.middleware(api)
     bot = Bot(settings.telegram.bot_token or SANDBOX_TOKEN, session=session, default=DefaultBotProperties())
     engine = create_engine(

@@ -4,6 +4,7 @@ act once (pay, confirm, submit)."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -12,7 +13,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.dispatcher.flags import get_flag
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy import delete
@@ -28,6 +32,7 @@ from models.updates import ButtonPress
 from services.users import UserDirectory
 
 if TYPE_CHECKING:
+    from aiogram import Bot
     from redis.asyncio import Redis
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -55,6 +60,32 @@ class DatabaseMiddleware(BaseMiddleware):
                 current_session.reset(token)
             await session.commit()
             return result
+
+
+class CommitBeforeSend(BaseRequestMiddleware):
+    """Ends the update's transaction before any Bot API request it makes: what a person is shown
+    is durable before they can act on it (a sign-in link, a button), and on SQLite the write
+    lock is never held across a network call. The one place transactions end early; handlers
+    and services do not commit to talk to the platform. Requests made outside an update (the
+    background jobs) have no update session and pass through."""
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        session = current_session.get()
+        if session is not None and session.in_transaction():
+            # Sends gathered concurrently by one handler share the session: one commit at a time.
+            gate: asyncio.Lock = session.info.setdefault(_COMMIT_GATE, asyncio.Lock())
+            async with gate:
+                if session.in_transaction():
+                    await session.commit()
+        return await make_request(bot, method)
+
+
+_COMMIT_GATE = "hamdel.commit_gate"
 
 
 class UserMiddleware(BaseMiddleware):
