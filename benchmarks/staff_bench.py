@@ -110,8 +110,7 @@ async def measure(url: str) -> dict[str, float]:
         rows = [(g.key or "—", g.rials) for g in figures.by_province]
         png = await asyncio.to_thread(charts.ranking_chart, rows, charts.ChartLabels("استان‌ها"), "fa")
         took["chart: provinces (PNG)"] = timed("chart: provinces (PNG)", started, f"{len(png) // 1024} KiB")
-        exporter = exports.get_exporter("donations")
-        assert exporter is not None
+        exporter = exports.DONATIONS_EXPORT
         started = time.perf_counter()
         table = await exports.run_export(session, exporter, exports.ExportRequest(text=t))
         took["export: query donations"] = timed("export: query donations", started, f"{len(table.rows)} rows")

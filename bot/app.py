@@ -45,11 +45,12 @@ from bot.platform import PlatformProfile, profile_for
 from bot.session import PlatformSession
 from bot.settings import Settings
 from bot.storage import SqlStorage
-from bot.ui import Feature
+from bot.ui import Feature, staff_reports_of
 from bot.webhook import PlatformWebhookHandler, webhook_path
 from models.db import create_engine, create_sessionmaker
 from services.clock import Clock
 from services.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
+from services.staff_reports import StaffReports
 from services.users import UserDirectory
 
 if TYPE_CHECKING:
@@ -87,6 +88,8 @@ class HamdelApp:
     api: BotApiMiddleware | None = None
     # Set when the worker shuts down: background loops finish the send in hand and return.
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    # What the features add to the staff tools (Feature.reports), merged.
+    reports: StaffReports = field(default_factory=StaffReports)
 
     def spawn(self, coroutine: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
         """Run background work (reminders, delivery) until the app closes; a crash is logged."""
@@ -439,6 +442,7 @@ def create_app(
         inbox=inbox,
         api=api,
     )
+    app.reports = staff_reports_of(features, settings, app.clock)
     dispatcher.workflow_data.update(
         app=app,
         settings=settings,

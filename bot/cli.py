@@ -112,7 +112,7 @@ async def _dispatch(
     if command in ("grant", "revoke"):
         return await _grant_or_revoke(session, settings, t, args)
     if command == "export":
-        return await _export(session, t, args, platform)
+        return await _export(session, settings, t, args, platform)
     return 2
 
 
@@ -188,16 +188,21 @@ def _confirmed(answer: str) -> bool:
     return answer.strip().lower() in {"y", "yes", "بله", "آره", "بلی"}
 
 
-async def _export(session: AsyncSession, t: Translator, args: argparse.Namespace, platform: str) -> int:
+async def _export(
+    session: AsyncSession, settings: Settings, t: Translator, args: argparse.Namespace, platform: str
+) -> int:
+    import handlers
+    from bot.ui import staff_reports_of
     from handlers.exports import range_text
     from services import audit, exports
     from services.campaign_admin import day_start
     from services.clock import Clock
     from services.persian import jalali
 
-    exporter = exports.get_exporter(args.name)
+    reports = staff_reports_of(handlers.FEATURES, settings, Clock())
+    exporter = reports.exporter(args.name)
     if exporter is None:
-        names = ", ".join(e.name for e in exports.exporters())
+        names = ", ".join(e.name for e in reports.exporters)
         _say(t("cli-export-unknown", name=args.name, names=names), error=True)
         return 2
     try:

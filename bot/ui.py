@@ -22,6 +22,8 @@ from bot.platform import PlatformProfile
 if TYPE_CHECKING:
     from bot.app import HamdelApp
     from bot.settings import Settings
+    from services.clock import Clock
+    from services.staff_reports import StaffReports
 
 
 MAX_ROW_ID = 2**63 - 1
@@ -77,7 +79,8 @@ class Feature:
     `admin_commands` are shown to admins only. `on_startup` hooks run once the bot starts
     (polling or webhook) and may start background work with `app.spawn(...)`; `web_routes`
     add pages to the bot's own web server, which also runs in polling mode when `web_needed`
-    says so for the settings (a payment gateway's callback, for instance)."""
+    says so for the settings (a payment gateway's callback, for instance). `reports` declares
+    what the feature adds to the staff tools (exports, /stats sections, /health backlogs)."""
 
     name: str
     private: Router | None = None
@@ -89,6 +92,14 @@ class Feature:
     on_startup: tuple[Callable[[HamdelApp], Awaitable[None]], ...] = ()
     web_routes: tuple[Callable[[HamdelApp, web.Application], None], ...] = ()
     web_needed: Callable[[Settings], bool] | None = None
+    reports: Callable[[Settings, Clock], StaffReports] | None = None
+
+
+def staff_reports_of(features: Sequence[Feature], settings: Settings, clock: Clock) -> StaffReports:
+    """What the features add to the staff tools, merged (a name declared twice is an error)."""
+    from services.staff_reports import StaffReports
+
+    return sum((f.reports(settings, clock) for f in features if f.reports is not None), StaffReports())
 
 
 def main_menu(t: Translator, sections: list[MenuSection]) -> InlineKeyboardMarkup:

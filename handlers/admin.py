@@ -34,11 +34,11 @@ from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, cancel_button, s
 from models.broadcasts import SegmentKind
 from models.staff import AuditEntry, StaffRole
 from services import broadcasts, health, regions, roles
-from services import exports as exports_registry
 from services.audit import CLI_ACTOR
 from services.broadcasts import Segment
 from services.persian import format_datetime, format_number, format_toman, to_ascii_digits, to_fa_digits
 from services.roles import Role, RoleChange, RoleChangeOutcome
+from services.staff_reports import StaffReports
 
 if TYPE_CHECKING:
     from bot.app import HamdelApp
@@ -129,17 +129,14 @@ def menu_markup(t: Translator, held: set[Role], exports_available: bool = True) 
     return builder.as_markup()
 
 
-def _exports_for(held: set[Role]) -> bool:
-    from services.exports import exporters
-
-    return bool(exporters({r.value for r in held}))
-
-
 @router.message(Command("admin"))
-async def admin_command(message: Message, state: FSMContext, t: Translator, roles: set[Role]) -> None:
+async def admin_command(
+    message: Message, state: FSMContext, t: Translator, roles: set[Role], app: HamdelApp
+) -> None:
     await state.clear()
+    exports_available = bool(app.reports.exporters_for(roles))
     await message.answer(
-        t("admin-menu-title", roles=_names(t, roles)), reply_markup=menu_markup(t, roles, _exports_for(roles))
+        t("admin-menu-title", roles=_names(t, roles)), reply_markup=menu_markup(t, roles, exports_available)
     )
 
 
@@ -151,13 +148,19 @@ def _names(t: Translator, held: set[Role]) -> str:
 
 @router.callback_query(AdminMenu.filter(F.section == "home"))
 async def admin_home(
-    query: CallbackQuery, state: FSMContext, t: Translator, roles: set[Role], profile: PlatformProfile
+    query: CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    roles: set[Role],
+    profile: PlatformProfile,
+    app: HamdelApp,
 ) -> None:
     await state.clear()
+    exports_available = bool(app.reports.exporters_for(roles))
     await show(
         query,
         t("admin-menu-title", roles=_names(t, roles)),
-        menu_markup(t, roles, _exports_for(roles)),
+        menu_markup(t, roles, exports_available),
         profile,
     )
 
@@ -628,10 +631,6 @@ def _action_text(t: Translator, action: str) -> str:
         head, detail = action.split(":", 1)
     else:
         head, _, detail = action.partition(".")
-    if head == "export":
-        exporter = exports_registry.get_exporter(detail)
-        if exporter is not None:
-            detail = t(exporter.title_key)
     label = _label(t, "audit-action", head)
     if label is not None:
         return label + (f" «{detail}»" if detail else "")
@@ -749,14 +748,14 @@ async def audit_person(message: Message, state: FSMContext, session: AsyncSessio
 
 
 async def health_text(
-    session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
+    session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile, reports: StaffReports
 ) -> str:
     database = await health.check_database(session)
     if database.ok:
         db_line = t("health-db-ok", dialect=database.dialect, ms=database.latency_ms)
     else:
         db_line = t("health-db-failed", dialect=database.dialect, error=database.error or "?")
-    readings = await health.read_backlogs(session)
+    readings = await health.read_backlogs(session, reports.backlogs)
     if readings:
         backlog = "\n".join(
             t("health-backlog-line", name=t(r.probe.title_key), count=r.value)
@@ -790,16 +789,27 @@ async def health_text(
 
 @admin_router.message(Command("health"))
 async def health_command(
-    message: Message, session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
+    message: Message,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    app: HamdelApp,
 ) -> None:
-    await message.answer(await health_text(session, t, settings, profile), reply_markup=back_to_menu(t))
+    text = await health_text(session, t, settings, profile, app.reports)
+    await message.answer(text, reply_markup=back_to_menu(t))
 
 
 @admin_router.callback_query(AdminMenu.filter(F.section == "health"))
 async def health_button(
-    query: CallbackQuery, session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
+    query: CallbackQuery,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    profile: PlatformProfile,
+    app: HamdelApp,
 ) -> None:
-    await show(query, await health_text(session, t, settings, profile), back_to_menu(t), profile)
+    await show(query, await health_text(session, t, settings, profile, app.reports), back_to_menu(t), profile)
 
 
 # Any other staff button (stale, or a section this build lacks): answered, never an error.

@@ -44,7 +44,7 @@ from models.db import is_sqlite
 from models.donation import Campaign
 from services import (
     audit,
-    broadcast_reports,  # noqa: F401  (registers the /stats section, exports, backlog)
+    broadcast_reports,
     broadcasts,
     notifications,
     regions,
@@ -1270,4 +1270,5 @@ feature = Feature(
     private=router,
     admin_commands=(("broadcast", "cmd-broadcast"),),
     on_startup=(start_delivery,),
+    reports=lambda _settings, _clock: broadcast_reports.STAFF_REPORTS,
 )

@@ -74,7 +74,8 @@ from services.tickets import DONOR_MEDIA, Attachment, Draft, TicketError
 from services.users import UserRecord
 
 if TYPE_CHECKING:
-    from bot.app import HamdelApp
+    from services.clock import Clock
+    from services.staff_reports import StaffReports
 
 router = Router(name="complaints")
 
@@ -1322,9 +1323,9 @@ async def tickets_private(
     await message.answer(text)
 
 
-async def configure_staff_reports(app: HamdelApp) -> None:
+def staff_reports(settings: Settings, clock: Clock) -> StaffReports:
     """The tickets export, /stats section and /health backlogs with this bot's SLA and clock."""
-    tickets.register_staff_reports(app.settings.tickets.sla_hours, app.clock)
+    return tickets.staff_reports(settings.tickets.sla_hours, clock)
 
 
 feature = Feature(
@@ -1334,5 +1335,6 @@ feature = Feature(
     section=SECTION,
     commands=(("complaint", "complaints-cmd-complaint"), ("mytickets", "complaints-cmd-mytickets")),
     admin_commands=(("tickets", "complaints-cmd-tickets"),),
-    on_startup=(configure_staff_reports, start_sla_loop),
+    on_startup=(start_sla_loop,),
+    reports=staff_reports,
 )

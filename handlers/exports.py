@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
@@ -27,6 +27,10 @@ from services import exports as svc
 from services.clock import Clock
 from services.persian import format_date, jalali
 from services.roles import Role
+from services.staff_reports import StaffReports
+
+if TYPE_CHECKING:
+    from bot.app import HamdelApp
 
 router = Router(name="exports")
 router.message.middleware(RequireRole(*STAFF_ROLES))
@@ -43,13 +47,9 @@ class ExportForm(StatesGroup):
     range = State()
 
 
-def _allowed(roles: set[Role]) -> list[svc.Exporter]:
-    return svc.exporters({r.value for r in roles})
-
-
-def _choose_markup(t: Translator, roles: set[Role]) -> InlineKeyboardMarkup:
+def _choose_markup(t: Translator, allowed: list[svc.Exporter]) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for exporter in _allowed(roles):
+    for exporter in allowed:
         builder.button(text=t(exporter.title_key), callback_data=ExportStep(step="ds", value=exporter.name))
     builder.button(text=t("admin-back-to-menu"), callback_data=AdminMenu(section="home"))
     builder.adjust(1)
@@ -108,30 +108,40 @@ async def _start(
     target: Message | CallbackQuery,
     state: FSMContext,
     t: Translator,
-    roles: set[Role],
+    allowed: list[svc.Exporter],
     profile: PlatformProfile,
 ) -> None:
     await state.clear()
-    text = t("export-choose") if _allowed(roles) else t("export-none-allowed")
+    text = t("export-choose") if allowed else t("export-none-allowed")
     if isinstance(target, Message):
-        await target.answer(text, reply_markup=_choose_markup(t, roles))
+        await target.answer(text, reply_markup=_choose_markup(t, allowed))
     else:
-        await show(target, text, _choose_markup(t, roles), profile)
+        await show(target, text, _choose_markup(t, allowed), profile)
 
 
 @router.message(Command("export"))
 async def export_command(
-    message: Message, state: FSMContext, t: Translator, roles: set[Role], profile: PlatformProfile
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    roles: set[Role],
+    profile: PlatformProfile,
+    app: HamdelApp,
 ) -> None:
-    await _start(message, state, t, roles, profile)
+    await _start(message, state, t, app.reports.exporters_for(roles), profile)
 
 
 @router.callback_query(AdminMenu.filter(F.section == "export"))
 @router.callback_query(ExportStep.filter(F.step == "start"))
 async def export_button(
-    query: CallbackQuery, state: FSMContext, t: Translator, roles: set[Role], profile: PlatformProfile
+    query: CallbackQuery,
+    state: FSMContext,
+    t: Translator,
+    roles: set[Role],
+    profile: PlatformProfile,
+    app: HamdelApp,
 ) -> None:
-    await _start(query, state, t, roles, profile)
+    await _start(query, state, t, app.reports.exporters_for(roles), profile)
 
 
 async def _refuse(
@@ -162,12 +172,13 @@ async def choose_dataset(
     t: Translator,
     roles: set[Role],
     profile: PlatformProfile,
+    app: HamdelApp,
 ) -> None:
-    exporter = svc.get_exporter(callback_data.value)
+    exporter = app.reports.exporter(callback_data.value)
     if exporter is None:
         alert(callback_answer, t("admin-stale"))
         return
-    if exporter not in _allowed(roles):
+    if exporter not in app.reports.exporters_for(roles):
         await _refuse(query, callback_answer, session, t, profile, exporter.name)
         return
     await state.set_state(ExportForm.choosing)
@@ -182,9 +193,10 @@ async def _after_period(
     t: Translator,
     profile: PlatformProfile,
     clock: Clock,
+    reports: StaffReports,
 ) -> None:
     data = await state.get_data()
-    exporter = svc.get_exporter(str(data.get("name")))
+    exporter = reports.exporter(str(data.get("name")))
     assert exporter is not None
     await state.set_state(ExportForm.choosing)
     summary = range_text(t, _unstamp(data.get("start")), _unstamp(data.get("end")), clock.now())
@@ -208,6 +220,7 @@ async def choose_period(
     t: Translator,
     profile: PlatformProfile,
     clock: Clock,
+    app: HamdelApp,
 ) -> None:
     if callback_data.value == "custom":
         await state.set_state(ExportForm.range)
@@ -222,7 +235,7 @@ async def choose_period(
         alert(callback_answer, t(error.key))
         return
     await state.update_data(start=_stamp(start), end=_stamp(end))
-    await _after_period(query, state, session, t, profile, clock)
+    await _after_period(query, state, session, t, profile, clock, app.reports)
 
 
 @router.message(StateFilter(ExportForm.range), F.text, not_command)
@@ -233,6 +246,7 @@ async def typed_range(
     t: Translator,
     profile: PlatformProfile,
     clock: Clock,
+    app: HamdelApp,
 ) -> None:
     try:
         start, end = svc.parse_range(message.text)
@@ -240,7 +254,7 @@ async def typed_range(
         await message.answer(t(error.key))
         return
     await state.update_data(start=_stamp(start), end=_stamp(end))
-    await _after_period(message, state, session, t, profile, clock)
+    await _after_period(message, state, session, t, profile, clock, app.reports)
 
 
 @router.message(StateFilter(ExportForm.range), not_command)
@@ -277,13 +291,14 @@ async def produce(
     roles: set[Role],
     profile: PlatformProfile,
     clock: Clock,
+    app: HamdelApp,
 ) -> None:
     data = await state.get_data()
-    exporter = svc.get_exporter(str(data.get("name")))
+    exporter = app.reports.exporter(str(data.get("name")))
     if exporter is None or callback_data.value not in svc.FORMATS:
         alert(callback_answer, t("admin-stale"))
         return
-    if exporter not in _allowed(roles):  # roles may have changed since the first step
+    if exporter not in app.reports.exporters_for(roles):  # roles may have changed since the first step
         await _refuse(query, callback_answer, session, t, profile, exporter.name)
         await state.clear()
         return
@@ -342,4 +357,9 @@ async def stale_export_button(query: CallbackQuery, callback_answer: CallbackAns
     alert(callback_answer, t("export-stale"))
 
 
-feature = Feature(name="exports", private=router, admin_commands=(("export", "cmd-export"),))
+feature = Feature(
+    name="exports",
+    private=router,
+    admin_commands=(("export", "cmd-export"),),
+    reports=lambda _settings, _clock: StaffReports(exporters=(svc.DONATIONS_EXPORT, svc.AUDIT_EXPORT)),
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from aiogram import F, Router
 from aiogram.filters import Command
@@ -30,6 +31,10 @@ from services.persian import (
     format_toman,
     jalali,
 )
+from services.staff_reports import StaffReports
+
+if TYPE_CHECKING:
+    from bot.app import HamdelApp
 
 router = Router(name="stats")
 router.message.middleware(RequireRole(*STAFF_ROLES))
@@ -77,7 +82,7 @@ def _group_lines(t: Translator, groups: list[svc.Group], name: Callable[[svc.Gro
     return lines
 
 
-async def stats_text(session: AsyncSession, t: Translator, clock: Clock) -> str:
+async def stats_text(session: AsyncSession, t: Translator, clock: Clock, reports: StaffReports) -> str:
     now = clock.now()
     figures = await svc.donation_stats(session, now)
     month = (JALALI_MONTHS_EN if t.locale == "en" else JALALI_MONTHS_FA)[jalali(now).month - 1]
@@ -109,7 +114,7 @@ async def stats_text(session: AsyncSession, t: Translator, clock: Clock) -> str:
         for title_key, groups, name in breakdowns:
             if groups:
                 parts.append(t(title_key) + "\n" + "\n".join(_group_lines(t, groups, name)))
-    for section, lines in await svc.section_lines(session, now):
+    for section, lines in await svc.section_lines(session, now, reports.ordered_sections()):
         body = (
             "\n".join(t(line.key, **line.localized_args(t.locale)) for line in lines)
             if lines
@@ -131,15 +136,22 @@ def _markup(t: Translator) -> InlineKeyboardMarkup:
 
 
 @router.message(Command("stats"))
-async def stats_command(message: Message, session: AsyncSession, t: Translator, clock: Clock) -> None:
-    await message.answer(await stats_text(session, t, clock), reply_markup=_markup(t))
+async def stats_command(
+    message: Message, session: AsyncSession, t: Translator, clock: Clock, app: HamdelApp
+) -> None:
+    await message.answer(await stats_text(session, t, clock, app.reports), reply_markup=_markup(t))
 
 
 @router.callback_query(AdminMenu.filter(F.section == "stats"))
 async def stats_button(
-    query: CallbackQuery, session: AsyncSession, t: Translator, clock: Clock, profile: PlatformProfile
+    query: CallbackQuery,
+    session: AsyncSession,
+    t: Translator,
+    clock: Clock,
+    profile: PlatformProfile,
+    app: HamdelApp,
 ) -> None:
-    await show(query, await stats_text(session, t, clock), _markup(t), profile)
+    await show(query, await stats_text(session, t, clock, app.reports), _markup(t), profile)
 
 
 async def chart_png(session: AsyncSession, t: Translator, clock: Clock, kind: str) -> tuple[bytes, str]:

@@ -1218,4 +1218,5 @@ feature = Feature(
     section=SECTION,
     commands=(("volunteer", "volunteer-cmd"),),
     admin_commands=(("volunteers", "volunteer-cmd-search"),),
+    reports=lambda _settings, _clock: service.STAFF_REPORTS,
 )

@@ -25,10 +25,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.broadcasts import Broadcast, BroadcastStatus, OutboxItem, OutboxStatus, Subscription
 from models.user import User
 from services import broadcasts, regions, subscriptions
-from services.exports import Cell, ExportRequest, ExportTable, register_exporter
-from services.health import register_backlog
+from services.exports import Cell, ExportRequest, ExportTable, exporter
+from services.health import BacklogProbe
 from services.roles import Role
-from services.stats import Periods, StatsLine, register_section
+from services.staff_reports import StaffReports
+from services.stats import Periods, StatsLine, StatsSection
 from services.subscriptions import TOPICS
 
 WAITING = (OutboxStatus.PENDING.value, OutboxStatus.SENDING.value)
@@ -409,15 +410,14 @@ async def broadcasts_export(session: AsyncSession, request: ExportRequest) -> Ex
     return ExportTable(headers, out, truncated=len(found) > request.limit)
 
 
-def register_staff_reports() -> None:
-    register_section("broadcasts", "broadcast-stats-title", stats_section, order=30)
-    register_exporter(
-        "subscribers", "broadcast-export-subscribers-title", subscribers_export, roles=(Role.ADMIN,)
-    )
-    register_exporter(
-        "broadcasts", "broadcast-export-broadcasts-title", broadcasts_export, roles=(Role.ADMIN,)
-    )
-    register_backlog("outbox", "broadcast-health-outbox", outbox_backlog)
-
-
-register_staff_reports()
+SUBSCRIBERS_EXPORT = exporter(
+    "subscribers", "broadcast-export-subscribers-title", subscribers_export, roles=(Role.ADMIN,)
+)
+BROADCASTS_EXPORT = exporter(
+    "broadcasts", "broadcast-export-broadcasts-title", broadcasts_export, roles=(Role.ADMIN,)
+)
+STAFF_REPORTS = StaffReports(
+    exporters=(SUBSCRIBERS_EXPORT, BROADCASTS_EXPORT),
+    sections=(StatsSection("broadcasts", "broadcast-stats-title", stats_section, order=30),),
+    backlogs=(BacklogProbe("outbox", "broadcast-health-outbox", outbox_backlog),),
+)

@@ -1,16 +1,16 @@
-"""Exports for staff: a registry of exporters and the CSV/XLSX writers.
+"""Exports for staff: what an exporter is, and the CSV/XLSX writers.
 
-Each feature registers the tables it can export; the /export command and
-`python -m bot admin export NAME` list whatever is registered::
+Each feature declares the tables it can export on its `Feature` (services.staff_reports); the
+/export command and `python -m bot admin export NAME` list what the features declare::
 
-    from services.exports import ExportRequest, ExportTable, register_exporter
+    from services.exports import ExportRequest, ExportTable, exporter
 
     async def tickets(session, request: ExportRequest) -> ExportTable:
         headers = [request.text("tickets-export-number"), ...]
         rows = [...]                   # tuples of str | int | datetime | None
         return ExportTable(headers, rows)
 
-    register_exporter("tickets", "tickets-export-title", tickets, roles=("admin", "operator"))
+    TICKETS_EXPORT = exporter("tickets", "tickets-export-title", tickets, roles=("admin", "operator"))
 
 `request.start`/`request.end` bound the rows' main date (UTC, end exclusive), `request.campaign_id`
 is set only for exporters registered with `campaign_filter=True`, and `request.text(key, **args)`
@@ -85,10 +85,7 @@ class Exporter:
     campaign_filter: bool = False
 
 
-_EXPORTERS: dict[str, Exporter] = {}
-
-
-def register_exporter(
+def exporter(
     name: str,
     title_key: str,
     query_fn: QueryFn,
@@ -96,27 +93,11 @@ def register_exporter(
     roles: Iterable[str] = ("admin",),
     campaign_filter: bool = False,
 ) -> Exporter:
-    """Register (or replace, by name) an exporter. `name` is short ASCII (it travels in buttons and
-    on the command line); `roles` are the `services.roles.Role` values allowed to run it."""
+    """An exporter. `name` is short ASCII (it travels in buttons and on the command line);
+    `roles` are the `services.roles.Role` values allowed to run it."""
     if not name.isascii() or not name.replace("_", "").isalnum() or len(name) > 20:
         raise ValueError(f"exporter name {name!r}: up to 20 ASCII letters, digits or _")
-    exporter = Exporter(name, title_key, query_fn, frozenset(str(r) for r in roles), campaign_filter)
-    _EXPORTERS[name] = exporter
-    return exporter
-
-
-def unregister_exporter(name: str) -> None:
-    _EXPORTERS.pop(name, None)
-
-
-def exporters(roles: Iterable[str] | None = None) -> list[Exporter]:
-    """Registered exporters (those any of `roles` may run, when given), in registration order."""
-    held = None if roles is None else {str(r) for r in roles}
-    return [e for e in _EXPORTERS.values() if held is None or e.roles & held]
-
-
-def get_exporter(name: str) -> Exporter | None:
-    return _EXPORTERS.get(name)
+    return Exporter(name, title_key, query_fn, frozenset(str(r) for r in roles), campaign_filter)
 
 
 async def run_export(session: AsyncSession, exporter: Exporter, request: ExportRequest) -> ExportTable:
@@ -325,14 +306,14 @@ async def audit_export(session: AsyncSession, request: ExportRequest) -> ExportT
     return ExportTable(headers, out[: request.limit], truncated=len(out) > request.limit)
 
 
-register_exporter(
+DONATIONS_EXPORT = exporter(
     "donations",
     "export-donations-title",
     donations_export,
     roles=("admin", "campaign_manager"),
     campaign_filter=True,
 )
-register_exporter("audit", "export-audit-title", audit_export, roles=("admin",), campaign_filter=True)
+AUDIT_EXPORT = exporter("audit", "export-audit-title", audit_export, roles=("admin",), campaign_filter=True)
 
 
 # --- periods ----------------------------------------------------------------------------------------

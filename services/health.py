@@ -1,13 +1,12 @@
 """What the admins' /health reports: version, platform, database, backlogs, the last error.
 
-Features with a queue (the broadcast outbox, pending notifications...) register a backlog probe::
-
-    from services.health import register_backlog
+Features with a queue (the broadcast outbox, open tickets...) declare a backlog probe on their
+`Feature` (services.staff_reports)::
 
     async def outbox_backlog(session) -> int:
         return await session.scalar(select(func.count(OutboxItem.id)).where(OutboxItem.status == "pending"))
 
-    register_backlog("outbox", "broadcast-health-outbox", outbox_backlog)  # services.broadcast_reports
+    OUTBOX_BACKLOG = BacklogProbe("outbox", "broadcast-health-outbox", outbox_backlog)
 
 A probe that fails is reported as failed, never hides the rest of the report.
 """
@@ -16,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -48,23 +47,6 @@ class DatabaseReading:
     error: str | None = None
 
 
-_BACKLOGS: dict[str, BacklogProbe] = {}
-
-
-def register_backlog(name: str, title_key: str, count: BacklogFn) -> BacklogProbe:
-    probe = BacklogProbe(name, title_key, count)
-    _BACKLOGS[name] = probe
-    return probe
-
-
-def unregister_backlog(name: str) -> None:
-    _BACKLOGS.pop(name, None)
-
-
-def backlog_probes() -> list[BacklogProbe]:
-    return list(_BACKLOGS.values())
-
-
 async def check_database(session: AsyncSession) -> DatabaseReading:
     dialect = session.get_bind().dialect.name
     started = time.perf_counter()
@@ -78,11 +60,11 @@ async def check_database(session: AsyncSession) -> DatabaseReading:
     return DatabaseReading(True, dialect, round((time.perf_counter() - started) * 1000))
 
 
-async def read_backlogs(session: AsyncSession) -> list[BacklogReading]:
+async def read_backlogs(session: AsyncSession, probes: Iterable[BacklogProbe]) -> list[BacklogReading]:
     """Each probe in a savepoint on PostgreSQL, so one failing query does not abort the rest."""
     readings = []
     nested = session.get_bind().dialect.name == "postgresql"
-    for probe in backlog_probes():
+    for probe in probes:
         value: int | None
         try:
             if nested:

@@ -4,22 +4,21 @@ Periods are Tehran's: "today" starts at 00:00 Tehran time, the week on Saturday 
 on the first of the Jalali month. Only paid donations count, by the time they were paid.
 
 Other features add their own figures (complaints by status and time to answer, broadcast
-delivery...) without this module knowing their models::
+delivery...) without this module knowing their models, declared on their `Feature`
+(services.staff_reports)::
 
-    from services.stats import StatsLine, register_section
-
-    async def complaint_figures(session, context):
+    async def complaint_figures(session, periods):
         ...
         return [StatsLine("complaint-stats-open", {"count": 12})]
 
-    register_section("complaints", "complaint-stats-title", complaint_figures, order=20)
+    COMPLAINTS = StatsSection("complaints", "complaint-stats-title", complaint_figures, order=20)
 
 Each line is a text key and its arguments, rendered in the reader's language by the handler.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -301,27 +300,12 @@ class StatsSection:
     order: int = 100
 
 
-_SECTIONS: dict[str, StatsSection] = {}
-
-
-def register_section(name: str, title_key: str, compute: StatsCompute, *, order: int = 100) -> StatsSection:
-    """Add (or replace, by name) a section of /stats. Called at import time by the owning feature."""
-    section = StatsSection(name=name, title_key=title_key, compute=compute, order=order)
-    _SECTIONS[name] = section
-    return section
-
-
-def unregister_section(name: str) -> None:
-    _SECTIONS.pop(name, None)
-
-
-def sections() -> list[StatsSection]:
-    return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.name))
-
-
-async def section_lines(session: AsyncSession, now: datetime) -> list[tuple[StatsSection, list[StatsLine]]]:
+async def section_lines(
+    session: AsyncSession, now: datetime, sections: Iterable[StatsSection]
+) -> list[tuple[StatsSection, list[StatsLine]]]:
+    """The figures of each section (the features declare them: services.staff_reports)."""
     periods = Periods.at(now)
-    return [(section, await section.compute(session, periods)) for section in sections()]
+    return [(section, await section.compute(session, periods)) for section in sections]
 
 
 def format_duration(seconds: float, locale: str = "fa") -> str:

@@ -35,11 +35,12 @@ from models.tickets import (
 )
 from services import faq_queries, privacy
 from services.clock import Clock
-from services.exports import Cell, ExportRequest, ExportTable, register_exporter
-from services.health import BacklogFn, register_backlog
+from services.exports import Cell, ExportRequest, ExportTable, exporter
+from services.health import BacklogFn, BacklogProbe
 from services.persian import jalali_year
 from services.roles import Role
-from services.stats import Duration, Periods, StatsCompute, StatsLine, register_section
+from services.staff_reports import StaffReports
+from services.stats import Duration, Periods, StatsCompute, StatsLine, StatsSection
 
 # Kinds of messages a ticket keeps (the donor may attach photos and documents; staff may
 # answer with any of these).
@@ -999,15 +1000,21 @@ def _overdue_backlog(sla_hours: float, clock: Clock) -> BacklogFn:
     return count
 
 
-def register_staff_reports(sla_hours: float = DEFAULT_SLA_HOURS, clock: Clock | None = None) -> None:
+TICKETS_EXPORT = exporter(
+    "tickets", "complaints-export-title", tickets_export, roles=(Role.ADMIN, Role.OPERATOR)
+)
+
+
+def staff_reports(sla_hours: float = DEFAULT_SLA_HOURS, clock: Clock | None = None) -> StaffReports:
     """Tickets in the staff tools: the «tickets» export (admins and operators), the complaints
     section of /stats, the open and overdue tickets on /health."""
-    register_exporter("tickets", "complaints-export-title", tickets_export, roles=(Role.ADMIN, Role.OPERATOR))
-    register_section("complaints", "complaints-stats-title", stats_section(sla_hours), order=20)
-    register_backlog("tickets_open", "complaints-health-open", open_backlog)
-    register_backlog(
-        "tickets_overdue", "complaints-health-overdue", _overdue_backlog(sla_hours, clock or Clock())
+    return StaffReports(
+        exporters=(TICKETS_EXPORT,),
+        sections=(StatsSection("complaints", "complaints-stats-title", stats_section(sla_hours), order=20),),
+        backlogs=(
+            BacklogProbe("tickets_open", "complaints-health-open", open_backlog),
+            BacklogProbe(
+                "tickets_overdue", "complaints-health-overdue", _overdue_backlog(sla_hours, clock or Clock())
+            ),
+        ),
     )
-
-
-register_staff_reports()

@@ -28,9 +28,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.user import User
 from models.volunteers import Volunteer, VolunteerArea
 from services import privacy, regions
-from services.exports import Cell, ExportRequest, ExportTable, register_exporter
+from services.exports import Cell, ExportRequest, ExportTable, exporter
 from services.persian import normalize_mobile, normalize_text, to_ascii_digits
 from services.roles import Role
+from services.staff_reports import StaffReports
 
 AREAS: tuple[str, ...] = ("health", "empowerment", "cultural", "construction", "extracurricular")
 AVAILABILITY: tuple[str, ...] = ("weekdays", "evenings", "weekends", "emergencies")
@@ -697,8 +698,5 @@ async def volunteers_export(session: AsyncSession, request: ExportRequest) -> Ex
     return ExportTable(headers, out[: request.limit], truncated=len(out) > request.limit)
 
 
-def register_staff_reports() -> None:
-    register_exporter("volunteers", "volunteer-export-title", volunteers_export, roles=(Role.ADMIN,))
-
-
-register_staff_reports()
+VOLUNTEERS_EXPORT = exporter("volunteers", "volunteer-export-title", volunteers_export, roles=(Role.ADMIN,))
+STAFF_REPORTS = StaffReports(exporters=(VOLUNTEERS_EXPORT,))

@@ -80,6 +80,13 @@ audit-action-campaign-close = campaign closed
 audit-action-role-grant = role granted
 audit-action-role-revoke = role removed
 audit-action-export = export
+# Each export by name (the audit log's «export.NAME»), titled as in /export.
+audit-action-export-donations = { audit-action-export } «{ export-donations-title }»
+audit-action-export-audit = { audit-action-export } «{ export-audit-title }»
+audit-action-export-tickets = { audit-action-export } «{ complaints-export-title }»
+audit-action-export-volunteers = { audit-action-export } «{ volunteer-export-title }»
+audit-action-export-subscribers = { audit-action-export } «{ broadcast-export-subscribers-title }»
+audit-action-export-broadcasts = { audit-action-export } «{ broadcast-export-broadcasts-title }»
 audit-action-cli = command line
 audit-none = —
 audit-actor-user = user { $id }

@@ -77,6 +77,13 @@ audit-action-campaign-close = بستن پویش
 audit-action-role-grant = دادن نقش
 audit-action-role-revoke = گرفتن نقش
 audit-action-export = خروجی
+# Each export by name (the audit log's «export.NAME»), titled as in /export.
+audit-action-export-donations = { audit-action-export } «{ export-donations-title }»
+audit-action-export-audit = { audit-action-export } «{ export-audit-title }»
+audit-action-export-tickets = { audit-action-export } «{ complaints-export-title }»
+audit-action-export-volunteers = { audit-action-export } «{ volunteer-export-title }»
+audit-action-export-subscribers = { audit-action-export } «{ broadcast-export-subscribers-title }»
+audit-action-export-broadcasts = { audit-action-export } «{ broadcast-export-broadcasts-title }»
 audit-action-cli = خط فرمان
 audit-none = —
 audit-actor-user = کاربر { $id }

@@ -68,7 +68,10 @@ async def test_no_broadcasts_no_figures_and_the_backlog_on_health(database_url: 
         assert await broadcast_reports.stats_section(session, Periods.at(NOW)) == []
         await seed_broadcast_reports(session, "bale")
         await session.commit()
-        readings = {reading.probe.name: reading.value for reading in await health.read_backlogs(session)}
+        readings = {
+            reading.probe.name: reading.value
+            for reading in await health.read_backlogs(session, broadcast_reports.STAFF_REPORTS.backlogs)
+        }
     assert readings["outbox"] == 2  # u1 waiting and u2 in flight for the paused b5
 
 
@@ -90,7 +93,7 @@ async def test_subscribers_export_in_persian(database_url: str) -> None:
     async with database(database_url) as sessions, sessions() as session:
         seeded = await seed_broadcast_reports(session, "telegram")
         await session.commit()
-        exporter = exports.get_exporter("subscribers")
+        exporter = broadcast_reports.SUBSCRIBERS_EXPORT
         assert exporter is not None and exporter.roles == {"admin"}
         data, rows = _csv(await exports.run_export(session, exporter, exports.ExportRequest(text=_fa)))
         start, end = exports.parse_range("۱۴۰۵/۰۶/۱۲ تا ۱۴۰۵/۰۶/۱۳")
@@ -143,7 +146,7 @@ async def test_broadcasts_export(database_url: str) -> None:
     async with database(database_url) as sessions, sessions() as session:
         seeded = await seed_broadcast_reports(session, "telegram")
         await session.commit()
-        exporter = exports.get_exporter("broadcasts")
+        exporter = broadcast_reports.BROADCASTS_EXPORT
         assert exporter is not None and exporter.roles == {"admin"}
         data, rows = _csv(await exports.run_export(session, exporter, exports.ExportRequest(text=_fa)))
         start, end = exports.parse_range("۱۴۰۵/۰۹/۰۹ تا ۱۴۰۵/۰۹/۰۹")

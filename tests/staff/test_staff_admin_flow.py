@@ -12,6 +12,7 @@ from models import AuditEntry, StaffRole
 from services import health
 from services.audit import record
 from services.roles import Role
+from services.staff_reports import StaffReports
 from tests.conftest import ADMIN_ID, Harness
 
 
@@ -342,8 +343,14 @@ async def test_health_reports_database_backlogs_and_the_last_error(hamdel: Harne
     async def broken(session: object) -> int:
         raise RuntimeError("queue table missing")
 
-    health.register_backlog("test_outbox", "admin-menu-export", outbox)
-    health.register_backlog("test_broken", "admin-menu-audit", broken)
+    declared = StaffReports(
+        backlogs=(
+            health.BacklogProbe("test_outbox", "admin-menu-export", outbox),
+            health.BacklogProbe("test_broken", "admin-menu-audit", broken),
+        )
+    )
+    declared_by_features = hamdel.app.reports
+    hamdel.app.reports = declared_by_features + declared
     lasterror.install().clear()
     try:
         await hamdel.admin.send("/health")
@@ -361,7 +368,8 @@ async def test_health_reports_database_backlogs_and_the_last_error(hamdel: Harne
         await hamdel.admin.send("/health")
         report = (await hamdel.admin.next_message())["text"]
         assert "hamdel.test: ValueError: payment callback failed for order 7" in report
+        # The features declare their own backlogs too (the outbox, open tickets).
+        assert "• پیام‌های همگانی در صف ارسال: " in report and "• درخواست‌های باز: " in report
     finally:
-        health.unregister_backlog("test_outbox")
-        health.unregister_backlog("test_broken")
+        hamdel.app.reports = declared_by_features
         lasterror.install().clear()

@@ -9,7 +9,7 @@ import io
 from datetime import UTC, datetime
 
 from bot.i18n import get_i18n
-from services import exports, health, tickets
+from services import exports, health, tickets, volunteers
 from services import stats as stats_service
 from services.clock import FrozenClock
 from tests.staff.glue_seed import (
@@ -47,7 +47,7 @@ async def test_tickets_export_for_an_operator(database_url: str) -> None:
     async with database(database_url) as sessions, sessions() as session:
         made = await seed_tickets(session)
         await session.commit()
-        exporter = exports.get_exporter("tickets")
+        exporter = tickets.TICKETS_EXPORT
         assert exporter is not None and exporter.roles == {"admin", "operator"}
         request = exports.ExportRequest(text=_fa, roles=frozenset({"operator"}))
         data, rows = _csv(await exports.run_export(session, exporter, request))
@@ -69,7 +69,7 @@ async def test_tickets_export_for_an_admin_never_reveals_anonymous_donors(databa
     async with database(database_url) as sessions, sessions() as session:
         made = await seed_tickets(session)
         await session.commit()
-        exporter = exports.get_exporter("tickets")
+        exporter = tickets.TICKETS_EXPORT
         assert exporter is not None
         request = exports.ExportRequest(text=_fa, roles=frozenset({"admin"}))
         data, rows = _csv(await exports.run_export(session, exporter, request))
@@ -92,7 +92,7 @@ async def test_volunteers_export_in_persian(database_url: str) -> None:
     async with database(database_url) as sessions, sessions() as session:
         await seed_volunteers(session)
         await session.commit()
-        exporter = exports.get_exporter("volunteers")
+        exporter = volunteers.VOLUNTEERS_EXPORT
         assert exporter is not None and exporter.roles == {"admin"}  # it holds mobile numbers
         data, rows = _csv(await exports.run_export(session, exporter, exports.ExportRequest(text=_fa)))
         start, end = exports.parse_range("۱۴۰۵/۰۹/۰۱ تا ۱۴۰۵/۰۹/۳۰")
@@ -178,12 +178,11 @@ async def test_no_tickets_no_figures_and_backlogs(database_url: str) -> None:
         assert await tickets.stats_section(24)(session, stats_service.Periods.at(NOW)) == []
         await seed_tickets(session)
         await session.commit()
-        tickets.register_staff_reports(24, FrozenClock(NOW))
-        readings = {r.probe.name: r.value for r in await health.read_backlogs(session)}
+        probes = tickets.staff_reports(24, FrozenClock(NOW)).backlogs
+        readings = {r.probe.name: r.value for r in await health.read_backlogs(session, probes)}
         assert readings["tickets_open"] == 3 and readings["tickets_overdue"] == 1
-        tickets.register_staff_reports(0.25, FrozenClock(NOW))
-        readings = {r.probe.name: r.value for r in await health.read_backlogs(session)}
+        probes = tickets.staff_reports(0.25, FrozenClock(NOW)).backlogs
+        readings = {r.probe.name: r.value for r in await health.read_backlogs(session, probes)}
         assert readings["tickets_overdue"] == 2
-        tickets.register_staff_reports()
-    names = {section.name for section in stats_service.sections()}
-    assert "complaints" in names
+    names = {section.name for section in tickets.staff_reports().sections}
+    assert names == {"complaints"}

@@ -13,10 +13,15 @@ from matplotlib import font_manager, ft2font
 from PIL import Image
 from sqlalchemy import select
 
+import handlers
+from bot.settings import load_settings
+from bot.ui import staff_reports_of
 from models import AuditEntry, Campaign
 from services import campaign_admin as svc
 from services import charts, exports
 from services.campaign_admin import CampaignDraft, CampaignInputError, CampaignStateError
+from services.clock import FrozenClock
+from services.staff_reports import StaffReports
 from services.stats import DayTotal
 from tests.staff.staff_seed import NOW, database, seed_known
 
@@ -203,8 +208,7 @@ async def test_donations_csv_has_bom_persian_header_and_rows(database_url: str) 
     async with database(database_url) as sessions, sessions() as session:
         ids = await seed_known(session)
         await session.commit()
-        exporter = exports.get_exporter("donations")
-        assert exporter is not None
+        exporter = exports.DONATIONS_EXPORT
         request = exports.ExportRequest(locale="fa", text=_fa_text)
         table = await exports.run_export(session, exporter, request)
         only_b = await exports.run_export(
@@ -234,8 +238,8 @@ async def test_xlsx_is_a_right_to_left_workbook(database_url: str) -> None:
         await seed_known(session)
         await session.commit()
         table = await exports.run_export(
-            session, exports.get_exporter("donations"), exports.ExportRequest(text=_fa_text)
-        )  # type: ignore[arg-type]
+            session, exports.DONATIONS_EXPORT, exports.ExportRequest(text=_fa_text)
+        )
     content = exports.to_xlsx(table)
     with zipfile.ZipFile(io.BytesIO(content)) as workbook:
         sheet = workbook.read("xl/worksheets/sheet1.xml").decode()
@@ -255,27 +259,27 @@ async def test_registry_roles_limit_and_audit_exporter(database_url: str) -> Non
     async def rows(session: object, request: exports.ExportRequest) -> exports.ExportTable:
         return exports.ExportTable(["n"], [(i,) for i in range(10)])
 
-    exports.register_exporter("test_tickets", "export-audit-title", rows, roles=("operator",))
-    try:
-        assert "test_tickets" in [e.name for e in exports.exporters({"operator"})]
-        assert "donations" not in [e.name for e in exports.exporters({"operator"})]
-        assert {"donations", "audit"} <= {e.name for e in exports.exporters({"admin"})}
-        async with database(database_url) as sessions, sessions() as session:
-            limited = await exports.run_export(
-                session, exports.get_exporter("test_tickets"), exports.ExportRequest(limit=4)
-            )  # type: ignore[arg-type]
-            assert len(limited.rows) == 4 and limited.truncated
-            await svc.create_campaign(session, _draft(), platform="telegram", actor_id=7, now=NOW)
-            audit_rows = await exports.run_export(
-                session, exports.get_exporter("audit"), exports.ExportRequest(text=_fa_text)
-            )  # type: ignore[arg-type]
-        assert audit_rows.rows[0][3] == "campaign.create" and '"title_fa": "سلام محله"' in str(
-            audit_rows.rows[0][7]
+    test_tickets = exports.exporter("test_tickets", "export-audit-title", rows, roles=("operator",))
+    reports = staff_reports_of(handlers.FEATURES, load_settings(), FrozenClock(NOW))
+    reports += StaffReports(exporters=(test_tickets,))
+    assert "test_tickets" in [e.name for e in reports.exporters_for({"operator"})]
+    assert "donations" not in [e.name for e in reports.exporters_for({"operator"})]
+    assert {"donations", "audit", "tickets", "volunteers"} <= {
+        e.name for e in reports.exporters_for({"admin"})
+    }
+    assert reports.exporter("audit") is exports.AUDIT_EXPORT and reports.exporter("nothing") is None
+    async with database(database_url) as sessions, sessions() as session:
+        limited = await exports.run_export(session, test_tickets, exports.ExportRequest(limit=4))
+        assert len(limited.rows) == 4 and limited.truncated
+        await svc.create_campaign(session, _draft(), platform="telegram", actor_id=7, now=NOW)
+        audit_rows = await exports.run_export(
+            session, exports.AUDIT_EXPORT, exports.ExportRequest(text=_fa_text)
         )
-    finally:
-        exports.unregister_exporter("test_tickets")
+    assert audit_rows.rows[0][3] == "campaign.create" and '"title_fa": "سلام محله"' in str(
+        audit_rows.rows[0][7]
+    )
     with pytest.raises(ValueError):
-        exports.register_exporter("نام فارسی", "x", rows)
+        exports.exporter("نام فارسی", "x", rows)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+import handlers
+from bot.settings import load_settings
+from bot.ui import staff_reports_of
 from services import stats
-from services.stats import StatsLine, format_duration, register_section, unregister_section
+from services.clock import FrozenClock
+from services.staff_reports import StaffReports
+from services.stats import StatsLine, StatsSection, format_duration
 from tests.staff.staff_seed import NOW, database, donation, donor, seed_known
 
 
@@ -107,18 +112,19 @@ async def test_pluggable_sections(database_url: str) -> None:
         seen.append(periods)
         return [StatsLine("stats-group-line", {"name": "باز", "amount": "—", "count": 3})]
 
-    register_section("test-complaints", "stats-by-purpose", complaints, order=5)
-    try:
-        async with database(database_url) as sessions, sessions() as session:
-            result = await stats.section_lines(session, NOW)
-        names = [section.name for section, _ in result]
-        assert "test-complaints" in names
-        lines = dict((section.name, lines) for section, lines in result)["test-complaints"]
-        assert lines[0].args["count"] == 3
-        assert seen[0].today == stats.Periods.at(NOW).today
-    finally:
-        unregister_section("test-complaints")
-    assert "test-complaints" not in [s.name for s in stats.sections()]
+    declared = StaffReports(
+        sections=(StatsSection("test-complaints", "stats-by-purpose", complaints, order=5),)
+    )
+    reports = staff_reports_of(handlers.FEATURES, load_settings(), FrozenClock(NOW)) + declared
+    async with database(database_url) as sessions, sessions() as session:
+        result = await stats.section_lines(session, NOW, reports.ordered_sections())
+    names = [section.name for section, _ in result]
+    assert names[0] == "test-complaints" and {"complaints", "broadcasts"} <= set(names)
+    lines = dict((section.name, lines) for section, lines in result)["test-complaints"]
+    assert lines[0].args["count"] == 3
+    assert seen[0].today == stats.Periods.at(NOW).today
+    with pytest.raises(ValueError, match="declared twice"):
+        reports + declared
 
 
 @pytest.mark.parametrize(
