@@ -23,9 +23,10 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import insert, text
 
-from bot.app import SANDBOX_TOKEN, create_app
+from bot.app import create_app
 from bot.migrate import upgrade_async
 from bot.settings import (
+    SANDBOX_TOKEN,
     ConsoleSettings,
     DatabaseSettings,
     StaffSettings,

@@ -32,11 +32,12 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import TelegramObject
 
 from benchmarks.echo_bot import BUTTON, echo_dispatcher
-from bot.app import SANDBOX_TOKEN, HamdelApp, create_app
+from bot.app import HamdelApp, create_app
 from bot.migrate import upgrade
 from bot.platform import profile_for
 from bot.session import PlatformSession
 from bot.settings import (
+    SANDBOX_TOKEN,
     DatabaseSettings,
     DonationSettings,
     LocaleSettings,

@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import SANDBOX_TOKEN  # noqa: E402
 from bot.migrate import upgrade  # noqa: E402
+from bot.settings import SANDBOX_TOKEN  # noqa: E402
 from messenger import LocalMessenger  # noqa: E402
 from messenger.testkit import free_port, worker_env  # noqa: E402
 

@@ -62,9 +62,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from benchmarks.scale import Result, VirtualUser, _admin, _seed  # noqa: E402
-from bot.app import SANDBOX_TOKEN, HamdelApp, create_app  # noqa: E402
+from bot.app import HamdelApp, create_app  # noqa: E402
 from bot.migrate import upgrade  # noqa: E402
 from bot.settings import (  # noqa: E402
+    SANDBOX_TOKEN,
     DatabaseSettings,
     LocaleSettings,
     RedisSettings,

@@ -69,10 +69,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.echo_bot import BUTTON as ECHO_BUTTON  # noqa: E402
-from bot.app import SANDBOX_TOKEN  # noqa: E402
 from bot.i18n import I18n, Translator  # noqa: E402
 from bot.migrate import upgrade  # noqa: E402
-from bot.settings import DonationSettings  # noqa: E402
+from bot.settings import SANDBOX_TOKEN, DonationSettings  # noqa: E402
 from messenger import LocalMessenger  # noqa: E402
 from messenger.testkit import (  # noqa: E402
     STAFF_CHAT_ID,

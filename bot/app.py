@@ -43,7 +43,7 @@ from bot.observability import (
 )
 from bot.platform import PlatformProfile, profile_for
 from bot.session import PlatformSession
-from bot.settings import Settings
+from bot.settings import SANDBOX_TOKEN, Settings
 from bot.storage import SqlStorage
 from bot.ui import Feature, staff_reports_of
 from bot.webhook import PlatformWebhookHandler, webhook_path
@@ -57,9 +57,6 @@ if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 logger = logging.getLogger("hamdel")
-
-# A token for the sandbox and tests, where the local messenger accepts anything.
-SANDBOX_TOKEN = "1000000:SANDBOX-local-messenger"
 
 
 @dataclass

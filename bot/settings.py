@@ -27,6 +27,10 @@ class Platform(StrEnum):
     BALE = "bale"
 
 
+# A token for the sandbox and tests, where the local messenger accepts anything.
+SANDBOX_TOKEN = "1000000:SANDBOX-local-messenger"
+
+
 class SettingsError(Exception):
     """A configuration problem, worded for the person starting the bot."""
 

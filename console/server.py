@@ -24,7 +24,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.settings import Settings, SettingsError
+from bot.settings import SANDBOX_TOKEN, Settings, SettingsError
 from models.console import ConsoleSession
 from services import audit, console_auth
 from services.persian import TEHRAN, format_date, format_toman, to_fa_digits, to_tehran
@@ -68,8 +68,6 @@ class Staff:
 def console_secret(settings: Settings) -> str:
     """CONSOLE_SECRET, or in the sandbox and tests (no real staff there) a key derived from the
     token. A real bot with the console on refuses to start without it."""
-    from bot.app import SANDBOX_TOKEN  # bot.app imports the features, this module among them
-
     secret = settings.console.secret
     if secret is not None:
         return secret.get_secret_value()

@@ -26,9 +26,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bot.app import SANDBOX_TOKEN, HamdelApp, create_app
+from bot.app import HamdelApp, create_app
 from bot.migrate import upgrade_async
-from bot.settings import Settings
+from bot.settings import SANDBOX_TOKEN, Settings
 from messenger import LocalMessenger, MessengerGroup, MessengerUser
 from models.donation import Campaign
 from services.campaigns import seed_sample_campaigns

@@ -24,8 +24,7 @@ import aiohttp
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.app import SANDBOX_TOKEN
-from bot.settings import DonationSettings
+from bot.settings import SANDBOX_TOKEN, DonationSettings
 from models import Base
 
 ROOT = Path(__file__).resolve().parents[1]

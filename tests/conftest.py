@@ -35,9 +35,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import SANDBOX_TOKEN, HamdelApp, create_app
+from bot.app import HamdelApp, create_app
 from bot.migrate import upgrade
 from bot.settings import (
+    SANDBOX_TOKEN,
     DatabaseSettings,
     LocaleSettings,
     RedisSettings,

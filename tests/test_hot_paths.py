@@ -14,10 +14,10 @@ from aiogram.methods import SendMessage
 from aiogram.types import Message
 from aiogram.utils import keyboard
 
-from bot.app import SANDBOX_TOKEN, create_app
+from bot.app import create_app
 from bot.platform import profile_for
 from bot.session import PlatformSession
-from bot.settings import DatabaseSettings, Platform, TelegramSettings, load_settings
+from bot.settings import SANDBOX_TOKEN, DatabaseSettings, Platform, TelegramSettings, load_settings
 from bot.ui import InlineKeyboardBuilder
 from bot.workers import GC_YOUNG_THRESHOLD, settle_heap
 

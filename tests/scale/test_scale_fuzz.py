@@ -25,9 +25,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import make_url
 
-from bot.app import SANDBOX_TOKEN, HamdelApp, create_app
+from bot.app import HamdelApp, create_app
 from bot.migrate import upgrade
 from bot.settings import (
+    SANDBOX_TOKEN,
     DatabaseSettings,
     RedisSettings,
     ScaleSettings,
