@@ -17,6 +17,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator
+from bot.widgets.paging import Page, nav_row
 from services import regions
 from services.persian import normalize_text
 
@@ -59,12 +60,6 @@ def sorted_regions(items: Sequence[Place], locale: str) -> list[Place]:
     return sorted(items, key=lambda item: item.name_en)
 
 
-def _page_slice(count: int, page: int) -> tuple[int, int, int]:
-    pages = max(1, -(-count // PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    return page, pages, page * PER_PAGE
-
-
 def _button(text: str, flow: str, kind: str, id: str = "", page: int = 0) -> InlineKeyboardButton:
     return InlineKeyboardButton(
         text=text, callback_data=RegionPick(flow=flow, kind=kind, id=id, page=page).pack()
@@ -80,14 +75,8 @@ def _grid(
     ]
 
 
-def _nav(
-    t: Translator, flow: str, kind: str, page: int, pages: int, id: str = ""
-) -> list[list[InlineKeyboardButton]]:
-    row = []
-    if page > 0:
-        row.append(_button(t("common-previous-page"), flow, kind, id, page - 1))
-    if page < pages - 1:
-        row.append(_button(t("common-next-page"), flow, kind, id, page + 1))
+def _nav(t: Translator, flow: str, kind: str, page: Page, id: str = "") -> list[list[InlineKeyboardButton]]:
+    row = nav_row(t, page, lambda number: RegionPick(flow=flow, kind=kind, id=id, page=number))
     return [row] if row else []
 
 
@@ -101,10 +90,10 @@ def province_keyboard(
 ) -> InlineKeyboardMarkup:
     """One page of provinces; ``anywhere`` is the label of a nationwide/skip button on top."""
     provinces = sorted_regions(regions.provinces(), t.locale)
-    page, pages, start = _page_slice(len(provinces), page)
+    shown = Page.of(len(provinces), page, PER_PAGE)
     rows = [[_button(anywhere, flow, ANYWHERE)]] if anywhere else []
-    rows += _grid(t, flow, PROVINCE, provinces[start : start + PER_PAGE], PROVINCES_PER_ROW)
-    rows += _nav(t, flow, PROVINCE_PAGE, page, pages)
+    rows += _grid(t, flow, PROVINCE, shown.slice(provinces), PROVINCES_PER_ROW)
+    rows += _nav(t, flow, PROVINCE_PAGE, shown)
     rows += [list(row) for row in footer]
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
@@ -122,10 +111,10 @@ def county_keyboard(
     """One page of a province's counties; ``whole`` labels a whole-province button on top,
     ``change`` a change-province button under the list."""
     counties = sorted_regions(regions.counties(province_id), t.locale)
-    page, pages, start = _page_slice(len(counties), page)
+    shown = Page.of(len(counties), page, PER_PAGE)
     rows = [[_button(whole, flow, WHOLE_PROVINCE, province_id)]] if whole else []
-    rows += _grid(t, flow, COUNTY, counties[start : start + PER_PAGE], COUNTIES_PER_ROW)
-    rows += _nav(t, flow, COUNTY_PAGE, page, pages, province_id)
+    rows += _grid(t, flow, COUNTY, shown.slice(counties), COUNTIES_PER_ROW)
+    rows += _nav(t, flow, COUNTY_PAGE, shown, province_id)
     if change:
         rows.append([_button(change, flow, CHANGE_PROVINCE)])
     rows += [list(row) for row in footer]

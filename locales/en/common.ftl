@@ -37,6 +37,10 @@ common-next-page = Next ›
 common-previous-page = ‹ Previous
 common-yes = Yes
 common-no = No
+# A multi-select option: chosen or not, then its name.
+common-toggle = { $mark } { $label }
+common-mark-on = ✅
+common-mark-off = ⬜️
 common-confirm = ✅ Confirm
 common-edit = ✏️ Edit
 

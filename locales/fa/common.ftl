@@ -37,6 +37,10 @@ common-next-page = بعدی ›
 common-previous-page = ‹ قبلی
 common-yes = بله
 common-no = خیر
+# A multi-select option: chosen or not, then its name.
+common-toggle = { $mark } { $label }
+common-mark-on = ✅
+common-mark-off = ⬜️
 common-confirm = ✅ تأیید
 common-edit = ✏️ ویرایش
 
