@@ -722,7 +722,6 @@ async def submit(
         callback_answer.show_alert = True
         return
     await state.clear()
-    await session.commit()
     text = t(
         "complaints-created",
         number=shown_number(ticket.number, t.locale),
@@ -1157,7 +1156,6 @@ async def _donor_close(
         return
     if await state.get_state() == FollowUp.writing:
         await state.clear()
-    await session.commit()
     closed = t("complaints-closed-by-you", number=number)
     await _present(query, closed, rating_keyboard(t, ticket, screen=1), profile, screen)
     staff_t = desk.staff_t
@@ -1185,7 +1183,6 @@ async def _donor_reopen(
     number = shown_number(ticket.number, t.locale)
     change = tickets.donor_reopen(ticket, now=desk.now())
     if change.changed:
-        await session.commit()
         staff_t = desk.staff_t
         await desk.close_topic(ticket, closed=False)
         await desk.refresh_card(
@@ -1223,7 +1220,6 @@ async def _rate(
     if not rated:
         callback_answer.text = t("complaints-rate-already")
         return
-    await session.commit()
     thanks = t("complaints-rate-thanks", stars=stars, max=5)
     if stars <= tickets.LOW_RATING:
         await state.set_state(RatingReason.waiting)
@@ -1261,7 +1257,6 @@ async def rating_reason_given(
     if ticket is None or not tickets.set_rating_reason(ticket, message.text or "", REASON_LIMIT):
         await message.answer(t("complaints-stale"), reply_markup=_after_rating(t))
         return
-    await session.commit()
     await message.answer(t("complaints-rate-reason-thanks"), reply_markup=_after_rating(t))
     desk = desk_for(app)
     staff_t = desk.staff_t

@@ -11,7 +11,6 @@ the chat or a link to the bank gateway → a receipt.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -1080,20 +1079,15 @@ async def retry(
 async def pre_checkout(
     query: PreCheckoutQuery, session: AsyncSession, user: UserRecord, t: Translator, clock: Clock
 ) -> None:
-    try:
-        async with asyncio.timeout(PRE_CHECKOUT_BUDGET):
-            problem: str | None = await service.check_pre_checkout(
-                session,
-                user_id=user.id,
-                payload=query.invoice_payload,
-                currency=query.currency,
-                total_amount=query.total_amount,
-                now=clock.now(),
-            )
-    except TimeoutError:
-        logger.error("pre-checkout %s took over %.0f s: declined", query.invoice_payload, PRE_CHECKOUT_BUDGET)
-        await session.rollback()
-        problem = "busy"
+    problem = await service.check_pre_checkout(
+        session,
+        user_id=user.id,
+        payload=query.invoice_payload,
+        currency=query.currency,
+        total_amount=query.total_amount,
+        now=clock.now(),
+        budget=PRE_CHECKOUT_BUDGET,
+    )
     if problem is None:
         await query.answer(ok=True)
         return

@@ -10,6 +10,7 @@ two deliveries race each other on different workers.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import secrets
@@ -429,6 +430,7 @@ class PreCheckoutProblem(StrEnum):
     MISMATCH = "mismatch"
     CAMPAIGN_CLOSED = "campaign_closed"
     BANNED = "banned"
+    BUSY = "busy"  # the check took longer than the platform waits: declined politely
 
 
 async def check_pre_checkout(
@@ -439,9 +441,30 @@ async def check_pre_checkout(
     currency: str,
     total_amount: int,
     now: datetime,
+    budget: float | None = None,
 ) -> PreCheckoutProblem | None:
     """None when the payment may go ahead: the pending order exists, is this donor's, is not paid
-    yet, matches the amount and currency, its campaign is still open, and the donor is not barred."""
+    yet, matches the amount and currency, its campaign is still open, and the donor is not barred.
+    BUSY when that took over `budget` seconds (the platform waits 10 s for the answer)."""
+    try:
+        async with asyncio.timeout(budget):
+            return await _pre_checkout_problem(
+                session,
+                user_id=user_id,
+                payload=payload,
+                currency=currency,
+                total_amount=total_amount,
+                now=now,
+            )
+    except TimeoutError:
+        logger.error("pre-checkout %s took over %.0f s: declined", payload, budget or 0)
+        await session.rollback()
+        return PreCheckoutProblem.BUSY
+
+
+async def _pre_checkout_problem(
+    session: AsyncSession, *, user_id: int, payload: str, currency: str, total_amount: int, now: datetime
+) -> PreCheckoutProblem | None:
     donation = await find_by_payload(session, payload)
     if donation is None:
         return PreCheckoutProblem.UNKNOWN
