@@ -66,8 +66,7 @@ from handlers.complaints_desk import (
     status_name,
 )
 from models.tickets import Direction, LinkKind, Ticket, TicketCategory, TicketStatus
-from models.user import User
-from services import privacy, staff_limits, tickets
+from services import privacy, staff_limits, tickets, users
 from services.persian import format_date, format_datetime, format_toman, normalize_mobile, to_fa_digits
 from services.roles import Role
 from services.tickets import DONOR_MEDIA, Attachment, Draft, TicketError
@@ -835,7 +834,7 @@ async def _follow_up(
             t("complaints-description-too-long", length=len(text), limit=settings.tickets.text_limit)
         )
         return
-    donor = await session.get(User, ticket.user_id)
+    donor = await users.get_by_id(session, ticket.user_id)
     if donor is not None:
         now = desk.now()
         verdict = await staff_limits.followup_verdict(
