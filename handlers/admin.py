@@ -47,7 +47,7 @@ logger = logging.getLogger("hamdel.admin")
 
 # Imported from here by handlers/broadcasts.py, console.py and status.py until they take it from
 # bot.menus.
-__all__ = ["STAFF_ROLES", "AdminMenu", "alert", "not_command", "parse_user_id", "role_name"]
+__all__ = ["AdminMenu"]
 
 AUDIT_PAGE_SIZE = 8
 ROLES_SHOWN = 40

@@ -44,7 +44,6 @@ from bot.donation_views import (
     receipt_label,
     receipt_markup,
     receipt_text,
-    region_text,
     send_receipt,
     target_text,
 )
@@ -1314,7 +1313,7 @@ async def release() -> None:
 
 
 # Imported from here by handlers/donations_web.py until it takes them from bot.donation_views.
-__all__ = ["DonRetry", "donation_target_text", "options_for", "purpose_name", "region_text", "send_receipt"]
+__all__ = ["DonRetry", "donation_target_text", "options_for", "send_receipt"]
 
 
 feature = Feature(
