@@ -95,9 +95,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     )
     try:
         async with create_sessionmaker(engine)() as session:
-            code = await _dispatch(args, settings, session, t)
-            await session.commit()
-            return code
+            # Each command's service owns its transaction (a role change, an export's record).
+            return await _dispatch(args, settings, session, t)
     finally:
         await engine.dispose()
 
@@ -117,18 +116,11 @@ async def _dispatch(
 
 
 async def _roles(session: AsyncSession, settings: Settings, t: Translator) -> int:
-    from sqlalchemy import select
-
-    from models.staff import StaffRole
+    from services import roles
 
     for admin_id in settings.staff.admin_ids:
         _say(t("cli-role-line", user_id=str(admin_id), role="admin (ADMIN_IDS)"))
-    rows = await session.scalars(
-        select(StaffRole)
-        .where(StaffRole.platform == settings.platform.value)
-        .order_by(StaffRole.role, StaffRole.user_id)
-    )
-    for row in rows:
+    for row in await roles.granted_roles(session, platform=settings.platform.value):
         _say(t("cli-role-line", user_id=str(row.user_id), role=row.role))
     return 0
 
@@ -136,10 +128,10 @@ async def _roles(session: AsyncSession, settings: Settings, t: Translator) -> in
 async def _grant_or_revoke(
     session: AsyncSession, settings: Settings, t: Translator, args: argparse.Namespace
 ) -> int:
-    from handlers.admin import parse_user_id, role_name
+    from bot.menus import role_name
     from services import roles
     from services.audit import CLI_ACTOR
-    from services.roles import Role, RoleChangeOutcome
+    from services.roles import Role, RoleChangeOutcome, parse_user_id
 
     user_id = parse_user_id(args.user_id)
     if user_id is None:
@@ -192,8 +184,8 @@ async def _export(
     session: AsyncSession, settings: Settings, t: Translator, args: argparse.Namespace, platform: str
 ) -> int:
     import handlers
+    from bot.menus import range_text
     from bot.ui import staff_reports_of
-    from handlers.exports import range_text
     from services import audit, exports
     from services.campaign_admin import day_start
     from services.clock import Clock
@@ -235,18 +227,16 @@ async def _export(
         sys.stdout.flush()
     else:
         await asyncio.to_thread(Path(output).write_bytes, content)
-    await audit.record(
+    await exports.record_export(
         session,
         platform=platform,
         actor_id=audit.CLI_ACTOR,
-        action=f"export.{exporter.name}"[:64],
-        after={
-            "rows": len(table.rows),
-            "format": args.format,
-            "start": start.isoformat() if start else None,
-            "end": end.isoformat() if end else None,
-            "campaign_id": campaign_id,
-        },
+        exporter=exporter,
+        table=table,
+        file_format=args.format,
+        start=start,
+        end=end,
+        campaign_id=campaign_id,
         note=_note(),
     )
     if output != "-":

@@ -23,6 +23,7 @@ from handlers import (
     complaints,
     console,
     donations,
+    donations_web,
     eligibility,
     errors,
     exports,
@@ -38,9 +39,19 @@ from handlers import (
     volunteers,
 )
 
+# The bank gateway's return page and its reconciler (handlers/donations_web.py), mounted here so
+# that the donate flow does not import them.
+DONATIONS_GATEWAY = Feature(
+    name="donations-gateway",
+    on_startup=(donations_web.start_reconciler,),
+    web_routes=(donations_web.add_routes,),
+    web_needed=lambda settings: settings.donations.gateway_enabled,
+)
+
 FEATURES: tuple[Feature, ...] = (
     cancel.feature,
     donations.feature,
+    DONATIONS_GATEWAY,
     campaigns.feature,
     language.feature,
     membership.feature,

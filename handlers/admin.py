@@ -21,23 +21,23 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import bot as bot_package
 from bot import lasterror
 from bot.access import RequireRole
 from bot.i18n import Translator
+from bot.menus import STAFF_ROLES, AdminMenu, alert, not_command, role_name
 from bot.platform import PlatformProfile
 from bot.settings import Settings
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, cancel_button, show
 from models.broadcasts import SegmentKind
-from models.staff import AuditEntry, StaffRole
-from services import broadcasts, health, regions, roles
+from models.staff import AuditEntry
+from services import audit, broadcasts, health, regions, roles
 from services.audit import CLI_ACTOR
 from services.broadcasts import Segment
-from services.persian import format_datetime, format_number, format_toman, to_ascii_digits, to_fa_digits
-from services.roles import Role, RoleChange, RoleChangeOutcome
+from services.persian import format_datetime, format_number, format_toman, to_fa_digits
+from services.roles import Role, RoleChange, RoleChangeOutcome, parse_role, parse_user_id
 from services.staff_reports import StaffReports
 
 if TYPE_CHECKING:
@@ -45,7 +45,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("hamdel.admin")
 
-STAFF_ROLES = (Role.ADMIN, Role.CAMPAIGN_MANAGER, Role.OPERATOR)
+# Imported from here by handlers/broadcasts.py, console.py and status.py until they take it from
+# bot.menus.
+__all__ = ["AdminMenu"]
+
 AUDIT_PAGE_SIZE = 8
 ROLES_SHOWN = 40
 
@@ -72,10 +75,6 @@ for _router, _roles in ((router, STAFF_ROLES), (admin_router, (Role.ADMIN,))):
 router.include_router(admin_router)
 
 
-class AdminMenu(CallbackData, prefix="adm"):
-    section: str
-
-
 class RoleAction(CallbackData, prefix="rol"):
     action: str  # add | pick | adminok | rm | rmok | list
     user_id: CallbackInt = 0
@@ -97,22 +96,6 @@ class RolesForm(StatesGroup):
 
 class AuditForm(StatesGroup):
     person = State()
-
-
-def not_command(message: Message) -> bool:
-    """Commands typed in the middle of a flow go to their own handlers, not into the answer."""
-    return not (message.text or "").startswith("/")
-
-
-def alert(callback_answer: CallbackAnswer, text: str) -> None:
-    """Answer the pressed button with a pop-up (through aiogram's CallbackAnswerMiddleware, which
-    answers every callback exactly once)."""
-    callback_answer.text = text
-    callback_answer.show_alert = True
-
-
-def role_name(t: Translator, role: Role | str) -> str:
-    return t(f"admin-role-{Role(role).value.replace('_', '-')}")
 
 
 def _platform(profile: PlatformProfile) -> str:
@@ -177,14 +160,7 @@ def back_to_menu(t: Translator) -> InlineKeyboardMarkup:
 async def _roles_screen(
     session: AsyncSession, t: Translator, settings: Settings, profile: PlatformProfile
 ) -> tuple[str, InlineKeyboardMarkup]:
-    rows = list(
-        await session.scalars(
-            select(StaffRole)
-            .where(StaffRole.platform == _platform(profile))
-            .order_by(StaffRole.role, StaffRole.user_id)
-            .limit(ROLES_SHOWN)
-        )
-    )
+    rows = await roles.granted_roles(session, platform=_platform(profile), limit=ROLES_SHOWN)
     lines = [t("admin-roles-settings-admin", user_id=str(uid)) for uid in settings.staff.admin_ids]
     lines += [
         t("admin-roles-line", user_id=str(r.user_id), role=role_name(t, r.role))
@@ -232,22 +208,6 @@ async def roles_button(
     await state.clear()
     text, markup = await _roles_screen(session, t, settings, profile)
     await show(query, text, markup, profile)
-
-
-def parse_user_id(text: str | None) -> int | None:
-    """A numeric user id in any digit script (a leading @ or spaces tolerated)."""
-    cleaned = re.sub(r"[\s\u200c]", "", to_ascii_digits(text or "")).lstrip("@")
-    if not re.fullmatch(r"\d{1,15}", cleaned) or int(cleaned) == 0:
-        return None
-    return int(cleaned)
-
-
-def parse_role(text: str | None) -> Role | None:
-    value = (text or "").strip().lower().replace("-", "_")
-    aliases = {"manager": Role.CAMPAIGN_MANAGER, "campaign": Role.CAMPAIGN_MANAGER}
-    if value in Role._value2member_map_:
-        return Role(value)
-    return aliases.get(value)
 
 
 def _role_choices(t: Translator, user_id: int) -> InlineKeyboardMarkup:
@@ -640,21 +600,10 @@ def _action_text(t: Translator, action: str) -> str:
 async def _audit_screen(
     session: AsyncSession, t: Translator, actor: int, page: int
 ) -> tuple[str, InlineKeyboardMarkup]:
-    conditions = [AuditEntry.actor_id == actor] if actor else []
-    total = int(await session.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0)
-    pages = max(1, -(-total // AUDIT_PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    entries = list(
-        await session.scalars(
-            select(AuditEntry)
-            .where(*conditions)
-            .order_by(AuditEntry.id.desc())
-            .offset(page * AUDIT_PAGE_SIZE)
-            .limit(AUDIT_PAGE_SIZE)
-        )
-    )
+    found = await audit.page_of(session, actor=actor, page=page, per_page=AUDIT_PAGE_SIZE)
+    total, page, pages = found.total, found.page, found.pages
     lines = []
-    for e in entries:
+    for e in found.entries:
         line = t(
             "audit-line",
             mark="✅" if e.allowed else "⛔",

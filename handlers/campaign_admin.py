@@ -20,13 +20,13 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import RequireRole
+from bot.donation_views import card_text
 from bot.i18n import Translator
+from bot.menus import AdminMenu, alert, not_command
 from bot.platform import PlatformProfile
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, cancel_button, show
 from bot.widgets import region_picker as picker
 from bot.widgets.region_picker import RegionPick
-from handlers.admin import AdminMenu, alert, not_command
-from handlers.campaigns import card_text
 from models.donation import Campaign, CampaignStatus, Purpose
 from services import campaign_admin as svc
 from services import campaigns as campaign_service

@@ -9,66 +9,22 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.donation_views import CAMPAIGNS_SECTION, DonCampaign, card_text
+from bot.donation_views import SECTION as DONATE_SECTION
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
-from bot.ui import CallbackInt, Feature, MenuCallback, MenuSection, home_button, show
-from handlers.donations import SECTION as DONATE_SECTION
-from handlers.donations import DonCampaign, purpose_name, region_text, release
+from bot.ui import CallbackInt, Feature, MenuCallback, home_button, show
 from models.donation import Campaign
 from services import campaigns as service
 from services.clock import Clock
-from services.persian import format_toman
 
 router = Router(name="campaigns")
 
-SECTION = MenuSection(key="campaigns", text_key="campaigns-menu", order=20)
-DESCRIPTION_LIMIT = 320
+SECTION = CAMPAIGNS_SECTION
 
 
 class CampaignCard(CallbackData, prefix="cmc"):
     index: CallbackInt
-
-
-def _short(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut + "…"
-
-
-def card_text(
-    t: Translator,
-    campaign: Campaign,
-    progress: service.CampaignProgress,
-    position: tuple[int, int] | None = None,
-    *,
-    description_limit: int = DESCRIPTION_LIMIT,
-) -> str:
-    """The one campaign card donors see: in /campaigns (with its place in the list), under a
-    broadcast's campaign button, and in the campaign preview staff see before saving."""
-    if not progress.open:
-        remaining = t("campaigns-ended")
-    elif progress.days_left <= 1:
-        remaining = t("campaigns-last-day")
-    else:
-        remaining = t("campaigns-days-left", days=progress.days_left)
-    text = t(
-        "campaigns-card",
-        title=campaign.title(t.locale),
-        description=_short(campaign.description(t.locale), description_limit),
-        bar=service.progress_bar(progress.percent),
-        percent=progress.percent,
-        raised=format_toman(progress.raised_rials, t.locale),
-        goal=format_toman(progress.goal_rials, t.locale),
-        donors=progress.donors,
-        remaining=remaining,
-        region=region_text(t, campaign.province_id, campaign.county_id),
-        purpose=purpose_name(t, campaign.purpose),
-    )
-    if position is not None:
-        text += "\n" + t("campaigns-card-position", position=position[0] + 1, count=position[1])
-    return text
 
 
 async def _screen(
@@ -123,7 +79,6 @@ async def _show_card(
     index: int,
 ) -> None:
     text, markup, campaign = await _screen(session, t, index, clock)
-    await release()
     if campaign is not None and campaign.image_file_id and len(text) <= profile.max_caption_length:
         # A card with a picture is always a new message: a text message cannot become a photo.
         chat_id = target.from_user.id if target.from_user else None

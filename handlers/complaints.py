@@ -66,8 +66,7 @@ from handlers.complaints_desk import (
     status_name,
 )
 from models.tickets import Direction, LinkKind, Ticket, TicketCategory, TicketStatus
-from models.user import User
-from services import privacy, staff_limits, tickets
+from services import privacy, staff_limits, tickets, users
 from services.persian import format_date, format_datetime, format_toman, normalize_mobile, to_fa_digits
 from services.roles import Role
 from services.tickets import DONOR_MEDIA, Attachment, Draft, TicketError
@@ -723,7 +722,6 @@ async def submit(
         callback_answer.show_alert = True
         return
     await state.clear()
-    await session.commit()
     text = t(
         "complaints-created",
         number=shown_number(ticket.number, t.locale),
@@ -837,7 +835,7 @@ async def _follow_up(
             t("complaints-description-too-long", length=len(text), limit=settings.tickets.text_limit)
         )
         return
-    donor = await session.get(User, ticket.user_id)
+    donor = await users.get_by_id(session, ticket.user_id)
     if donor is not None:
         now = desk.now()
         verdict = await staff_limits.followup_verdict(
@@ -1158,7 +1156,6 @@ async def _donor_close(
         return
     if await state.get_state() == FollowUp.writing:
         await state.clear()
-    await session.commit()
     closed = t("complaints-closed-by-you", number=number)
     await _present(query, closed, rating_keyboard(t, ticket, screen=1), profile, screen)
     staff_t = desk.staff_t
@@ -1186,7 +1183,6 @@ async def _donor_reopen(
     number = shown_number(ticket.number, t.locale)
     change = tickets.donor_reopen(ticket, now=desk.now())
     if change.changed:
-        await session.commit()
         staff_t = desk.staff_t
         await desk.close_topic(ticket, closed=False)
         await desk.refresh_card(
@@ -1224,7 +1220,6 @@ async def _rate(
     if not rated:
         callback_answer.text = t("complaints-rate-already")
         return
-    await session.commit()
     thanks = t("complaints-rate-thanks", stars=stars, max=5)
     if stars <= tickets.LOW_RATING:
         await state.set_state(RatingReason.waiting)
@@ -1262,7 +1257,6 @@ async def rating_reason_given(
     if ticket is None or not tickets.set_rating_reason(ticket, message.text or "", REASON_LIMIT):
         await message.answer(t("complaints-stale"), reply_markup=_after_rating(t))
         return
-    await session.commit()
     await message.answer(t("complaints-rate-reason-thanks"), reply_markup=_after_rating(t))
     desk = desk_for(app)
     staff_t = desk.staff_t

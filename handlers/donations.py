@@ -11,7 +11,6 @@ the chat or a link to the bank gateway → a receipt.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -34,6 +33,20 @@ from aiogram.types import (
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.donation_views import (
+    SECTION,
+    DonCampaign,
+    DonRetry,
+    HistoryPage,
+    donation_target_text,
+    options_for,
+    purpose_name,
+    receipt_label,
+    receipt_markup,
+    receipt_text,
+    send_receipt,
+    target_text,
+)
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
@@ -43,27 +56,24 @@ from bot.ui import (
     Feature,
     InlineKeyboardBuilder,
     MenuCallback,
-    MenuSection,
     cancel_button,
     home_button,
-    kept,
     show,
 )
 from bot.widgets import region_picker as picker
 from bot.widgets.region_picker import RegionPick
-from models.donation import Campaign, Donation, DonationStatus
+from models.donation import Donation, DonationStatus
 from services import campaigns as campaign_service
 from services import donations as service
 from services import regions
 from services.amounts import Slip, SlipKind, parse_amount
 from services.clock import Clock
+from services.donations import PayOutcome
 from services.payments import (
-    GatewayError,
     InvoiceProvider,
     PaymentOptions,
     ZarinpalGateway,
     invoice_provider,
-    payment_options,
     problems,
 )
 from services.persian import (
@@ -71,7 +81,6 @@ from services.persian import (
     format_datetime,
     format_number,
     format_toman,
-    to_fa_digits,
     toman_to_rials,
 )
 from services.regions import MatchKind
@@ -85,8 +94,6 @@ logger = logging.getLogger("hamdel.donations")
 router = Router(name="donations")
 payments_router = Router(name="donation-payments")
 
-SECTION = MenuSection(key="donate", text_key="donations-menu", order=10)
-CAMPAIGNS_SECTION_KEY = "campaigns"
 
 CAMPAIGNS_PER_PAGE = 6
 FLOW = "dn"  # this flow's tag in the shared region picker
@@ -95,8 +102,6 @@ HISTORY_PER_PAGE = 8
 PRE_CHECKOUT_BUDGET = 7.0
 MAX_TYPED_NAME = 64
 
-LRI, PDI = "\u2066", "\u2069"
-
 
 class DonateFlow(StatesGroup):
     target = State()
@@ -104,10 +109,6 @@ class DonateFlow(StatesGroup):
     county = State()
     amount = State()
     confirm = State()
-
-
-class DonCampaign(CallbackData, prefix="dnc"):
-    id: CallbackInt
 
 
 class DonCampaignPage(CallbackData, prefix="dncp"):
@@ -139,138 +140,8 @@ class DonPay(CallbackData, prefix="dnpay"):
     order: str
 
 
-class DonRetry(CallbackData, prefix="dnr"):
-    id: CallbackInt
-
-
 class ReceiptCopy(CallbackData, prefix="dnrc"):
     id: CallbackInt
-
-
-class HistoryPage(CallbackData, prefix="dnh"):
-    page: CallbackInt
-
-
-# --- Texts shared with the campaign cards and the gateway's page ------------------------------------
-
-
-def purpose_name(t: Translator, purpose: str | None) -> str:
-    return t(f"donations-purpose-{purpose or 'general'}")
-
-
-def region_text(t: Translator, province_id: str | None, county_id: str | None) -> str:
-    data = regions.default_regions()
-    province = data.find_province(province_id) if province_id else None
-    if province is None:
-        return t("donations-region-national")
-    county = data.find_county(county_id) if county_id else None
-    if county is None:
-        return t("donations-region-province", province=province.name(t.locale))
-    return t("donations-region-county", province=province.name(t.locale), county=county.name(t.locale))
-
-
-def target_text(
-    t: Translator,
-    *,
-    campaign: Campaign | None,
-    purpose: str | None,
-    province_id: str | None,
-    county_id: str | None,
-) -> str:
-    if campaign is not None:
-        return t("donations-target-campaign", title=campaign.title(t.locale))
-    return t(
-        "donations-target-purpose",
-        purpose=purpose_name(t, purpose),
-        region=region_text(t, province_id, county_id),
-    )
-
-
-def donation_target_text(t: Translator, donation: Donation, campaign: Campaign | None) -> str:
-    return target_text(
-        t,
-        campaign=campaign,
-        purpose=donation.purpose,
-        province_id=donation.province_id,
-        county_id=donation.county_id,
-    )
-
-
-def receipt_label(number: str | None, locale: str) -> str:
-    """A receipt number kept left-to-right inside a Persian sentence: «۱۴۰۵-۰۰۰۰۴۲»."""
-    if not number:
-        return "—"
-    return f"{LRI}{to_fa_digits(number) if locale == 'fa' else number}{PDI}"
-
-
-def receipt_text(t: Translator, donation: Donation, campaign: Campaign | None) -> str:
-    return t(
-        "donations-receipt",
-        number=receipt_label(donation.receipt_number, t.locale),
-        amount=format_toman(donation.amount_rials, t.locale),
-        date=format_datetime(donation.paid_at or donation.created_at, t.locale),
-        target=donation_target_text(t, donation, campaign),
-    )
-
-
-def receipt_markup(t: Translator) -> InlineKeyboardMarkup:
-    """A receipt is a record: its buttons open their screens as new messages (`kept`), never
-    editing the receipt away."""
-    builder = InlineKeyboardBuilder()
-    builder.button(text=t("donations-receipt-history"), callback_data=HistoryPage(page=0))
-    builder.button(
-        text=t("donations-receipt-campaigns"), callback_data=MenuCallback(section=CAMPAIGNS_SECTION_KEY)
-    )
-    builder.add(home_button(t))
-    builder.adjust(2, 1)
-    return kept(builder.as_markup())
-
-
-def options_for(settings: Settings, profile: PlatformProfile) -> PaymentOptions:
-    return payment_options(
-        settings.donations, platform_provider=profile.invoice_provider, webhook_url=settings.webhook.url
-    )
-
-
-async def send_receipt(
-    bot: Bot, session: AsyncSession, t: Translator, chat_id: int, donation: Donation, clock: Clock
-) -> bool:
-    """Claim the receipt, commit, send it; a failed send gives the claim back (a redelivered
-    payment then tries again). Returns whether it was sent."""
-    campaign = await session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
-    if not await service.claim_receipt(session, donation.id, clock.now()):
-        await session.commit()
-        return False
-    await session.commit()
-    try:
-        await bot.send_message(chat_id, receipt_text(t, donation, campaign), reply_markup=receipt_markup(t))
-    except TelegramAPIError as error:
-        logger.warning("receipt %s not delivered to %s: %s", donation.receipt_number, chat_id, error)
-        await service.release_receipt(session, donation.id)
-        await session.commit()
-        return False
-    return True
-
-
-async def release() -> None:
-    """End the update's transaction before talking to the platform. On SQLite every transaction
-    holds the database's single write lock (BEGIN IMMEDIATE), and a lock held across network
-    calls makes every other update wait; the middleware's final commit then has nothing left."""
-    session = current_session.get()
-    if session is not None and session.in_transaction():
-        await session.commit()
-
-
-async def _show(
-    target: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None, profile: PlatformProfile
-) -> Message:
-    await release()
-    return await show(target, text, markup, profile)
-
-
-async def _answer(message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None) -> Message:
-    await release()
-    return await message.answer(text, reply_markup=reply_markup)
 
 
 # --- Keyboards --------------------------------------------------------------------------------------
@@ -448,7 +319,7 @@ async def _ready(
     if reason is None:
         return True
     markup = InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]])
-    await _show(target, t(reason), markup, profile)
+    await show(target, t(reason), markup, profile)
     return False
 
 
@@ -463,7 +334,7 @@ async def _show_amount(
 ) -> None:
     await _save(state, DonateFlow.amount, **flow.as_dict(), amount=None, order=None)
     text, markup = _amount_screen(t, settings, await _describe_target(session, t, flow))
-    await _show(target, text, markup, profile)
+    await show(target, text, markup, profile)
 
 
 async def _show_confirm(
@@ -481,7 +352,7 @@ async def _show_confirm(
     text, markup = _confirm_screen(
         t, options_for(settings, profile), await _describe_target(session, t, flow), amount_rials, order
     )
-    await _show(target, text, markup, profile)
+    await show(target, text, markup, profile)
 
 
 def _stale(callback_answer: CallbackAnswer, t: Translator) -> None:
@@ -508,7 +379,7 @@ async def donate_command(
         return
     await state.set_state(DonateFlow.target)
     text, markup = await _start_screen(session, t, clock.now())
-    await _answer(message, text, reply_markup=markup)
+    await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(MenuCallback.filter(F.section == SECTION.key))
@@ -527,7 +398,7 @@ async def donate_menu(
         return
     await state.set_state(DonateFlow.target)
     text, markup = await _start_screen(session, t, clock.now())
-    await _show(query, text, markup, profile)
+    await show(query, text, markup, profile)
 
 
 @router.callback_query(DonCampaignPage.filter())
@@ -542,7 +413,7 @@ async def campaigns_page(
 ) -> None:
     await state.set_state(DonateFlow.target)
     text, markup = await _start_screen(session, t, clock.now(), callback_data.page)
-    await _show(query, text, markup, profile)
+    await show(query, text, markup, profile)
 
 
 @router.callback_query(DonCampaign.filter())
@@ -566,7 +437,7 @@ async def campaign_chosen(
         callback_answer.show_alert = True
         await state.set_state(DonateFlow.target)
         text, markup = await _start_screen(session, t, now)
-        await _show(query, text, markup, profile)
+        await show(query, text, markup, profile)
         return
     await state.clear()
     if not await _ready(query, session, user, t, settings, profile):
@@ -589,7 +460,7 @@ async def purposes(
     await state.set_state(DonateFlow.target)
     await state.set_data({})
     text, markup = _purpose_screen(t)
-    await _show(query, text, markup, profile)
+    await show(query, text, markup, profile)
 
 
 @router.callback_query(DonPurpose.filter())
@@ -608,7 +479,7 @@ async def purpose_chosen(
     await state.set_state(DonateFlow.province)
     await state.set_data({"donation": flow.as_dict()})
     text, markup = _province_screen(t, flow.purpose)
-    await _show(query, text, markup, profile)
+    await show(query, text, markup, profile)
 
 
 @router.callback_query(RegionPick.filter((F.flow == FLOW) & (F.kind == picker.PROVINCE_PAGE)))
@@ -626,7 +497,7 @@ async def province_page(
         return
     await state.set_state(DonateFlow.province)
     text, markup = _province_screen(t, flow.purpose, callback_data.page)
-    await _show(query, text, markup, profile)
+    await show(query, text, markup, profile)
 
 
 async def _province_selected(
@@ -644,7 +515,7 @@ async def _province_selected(
         return
     await _save(state, DonateFlow.county, purpose=flow.purpose, province_id=province_id, county_id=None)
     text, markup = _county_screen(t, province_id)
-    await _show(target, text, markup, profile)
+    await show(target, text, markup, profile)
 
 
 @router.callback_query(RegionPick.filter((F.flow == FLOW) & F.kind.in_({picker.PROVINCE, picker.ANYWHERE})))
@@ -685,7 +556,7 @@ async def county_page(
         return
     await state.set_state(DonateFlow.county)
     text, markup = _county_screen(t, flow.province_id, callback_data.page)
-    await _show(query, text, markup, profile)
+    await show(query, text, markup, profile)
 
 
 @router.callback_query(
@@ -737,7 +608,7 @@ async def amount_chosen(
     if callback_data.toman == 0:
         await state.set_state(DonateFlow.amount)
         markup = InlineKeyboardMarkup(inline_keyboard=[[_back(t, "amount"), cancel_button(t)]])
-        await _show(query, t("donations-amount-custom-prompt"), markup, profile)
+        await show(query, t("donations-amount-custom-prompt"), markup, profile)
         return
     config = settings.donations
     if callback_data.toman not in config.presets_toman:
@@ -786,7 +657,7 @@ async def back(
     else:
         _stale(callback_answer, t)
         return
-    await _show(query, text, markup, profile)
+    await show(query, text, markup, profile)
 
 
 # --- Typed input inside the flow ----------------------------------------------------------------------
@@ -807,7 +678,7 @@ async def province_typed(
     text = (message.text or "")[:MAX_TYPED_NAME]
     if flow.purpose is None:
         await state.clear()
-        await _answer(message, t("donations-stale"))
+        await message.answer(t("donations-stale"))
         return
     found = regions.match_region(text)
     if found.kind is MatchKind.PROVINCE and found.province is not None:
@@ -825,10 +696,10 @@ async def province_typed(
             if found.province_choices() == list(found.choices)
             else "donations-region-did-you-mean"
         )
-        await _answer(message, t(key), reply_markup=_did_you_mean(t, found.choices, "province"))
+        await message.answer(t(key), reply_markup=_did_you_mean(t, found.choices, "province"))
         return
     _, markup = _province_screen(t, flow.purpose)
-    await _answer(message, t("donations-province-not-found", text=text), reply_markup=markup)
+    await message.answer(t("donations-province-not-found", text=text), reply_markup=markup)
 
 
 @router.message(DonateFlow.county, TYPED)
@@ -844,7 +715,7 @@ async def county_typed(
     text = (message.text or "")[:MAX_TYPED_NAME]
     if flow.purpose is None or flow.province_id is None:
         await state.clear()
-        await _answer(message, t("donations-stale"))
+        await message.answer(t("donations-stale"))
         return
     found = regions.match_region(text, flow.province_id)
     if found.kind is MatchKind.COUNTY and found.county is not None:
@@ -853,11 +724,11 @@ async def county_typed(
         return
     if found.choices:
         markup = _did_you_mean(t, found.choices, "county")
-        await _answer(message, t("donations-county-did-you-mean"), reply_markup=markup)
+        await message.answer(t("donations-county-did-you-mean"), reply_markup=markup)
         return
     province = regions.get_province(flow.province_id).name(t.locale)
     _, markup = _county_screen(t, flow.province_id)
-    await _answer(message, t("donations-county-not-found", text=text, province=province), reply_markup=markup)
+    await message.answer(t("donations-county-not-found", text=text, province=province), reply_markup=markup)
 
 
 def _did_you_mean(
@@ -891,7 +762,7 @@ async def amount_typed(
     flow, _ = await _target_of(state)
     if not flow.complete:
         await state.clear()
-        await _answer(message, t("donations-stale"))
+        await message.answer(t("donations-stale"))
         return
     config = settings.donations
     typed = (message.text or "")[:200]
@@ -900,12 +771,12 @@ async def amount_typed(
     )
     if checked.slip is not None:
         await _save(state, DonateFlow.amount, slip=checked.slip.toman)
-        await _answer(message, *_slip_question(t, checked.slip))
+        question, markup = _slip_question(t, checked.slip)
+        await message.answer(question, reply_markup=markup)
         return
     if checked.rials is None:
         assert checked.problem is not None
-        await _answer(
-            message,
+        await message.answer(
             t(
                 f"donations-amount-{checked.problem.value.replace('_', '-')}",
                 min=format_toman(config.min_toman * 10, t.locale),
@@ -958,7 +829,7 @@ async def slip_answered(
     await _save(state, DonateFlow.amount, slip=None)
     if callback_data.toman == 0:
         markup = InlineKeyboardMarkup(inline_keyboard=[[_back(t, "amount"), cancel_button(t)]])
-        await _show(query, t("donations-amount-custom-prompt"), markup, profile)
+        await show(query, t("donations-amount-custom-prompt"), markup, profile)
         return
     config = settings.donations
     checked = service.check_amount(
@@ -972,12 +843,12 @@ async def slip_answered(
 
 @router.message(DonateFlow.target, TYPED)
 async def target_typed(message: Message, t: Translator) -> None:
-    await _answer(message, t("donations-use-buttons"))
+    await message.answer(t("donations-use-buttons"))
 
 
 @router.message(StateFilter(DonateFlow), ~F.text)
 async def not_text(message: Message, t: Translator) -> None:
-    await _answer(message, t("donations-text-expected"))
+    await message.answer(t("donations-text-expected"))
 
 
 # --- Paying ---------------------------------------------------------------------------------------------
@@ -1014,22 +885,19 @@ async def pay(
     provider = options_for(settings, profile).get(callback_data.provider)
     order = await service.find_by_payload(session, callback_data.order)
     if order is not None:
-        # The Pay button pressed again: the same order, never a second one.
-        if order.user_id != user.id:
-            _stale(callback_answer, t)
-        elif order.status == DonationStatus.PAID.value:
+        again = service.pressed_again(
+            order,
+            user_id=user.id,
+            provider=provider.name if provider is not None else None,
+            invoice=isinstance(provider, InvoiceProvider),
+        )
+        if again is PayOutcome.ALREADY_PAID:
             callback_answer.text = t("donations-already-paid")
             callback_answer.show_alert = True
-        elif order.status == DonationStatus.PENDING.value and isinstance(provider, InvoiceProvider):
-            if order.provider == provider.name:
-                await _send_invoice(query, t, session, order, provider)
-            else:
-                _stale(callback_answer, t)
-        elif order.status == DonationStatus.PENDING.value and isinstance(provider, ZarinpalGateway):
-            if order.gateway_authority:
-                await _send_gateway_link(query, t, provider, order)
-            else:
-                _stale(callback_answer, t)
+        elif again is PayOutcome.RESEND_INVOICE and isinstance(provider, InvoiceProvider):
+            await _send_invoice(query, t, session, order, provider)
+        elif again is PayOutcome.RESEND_LINK and isinstance(provider, ZarinpalGateway):
+            await _send_gateway_link(query, t, provider, order)
         else:
             _stale(callback_answer, t)
         return
@@ -1043,37 +911,38 @@ async def pay(
     ):
         _stale(callback_answer, t)
         return
-    if await service.user_is_banned(session, user.id):
-        await _show(
+    if isinstance(provider, InvoiceProvider):
+        invoice_terms = provider.terms(amount)
+        # What the invoice charges (rounded up to whole Stars or cents): the receipt shows it.
+        terms = service.OrderTerms(
+            provider.name,
+            invoice_terms.currency,
+            provider.rials_for(invoice_terms.total_amount),
+            invoice_terms.total_amount,
+        )
+    else:
+        terms = service.OrderTerms(provider.name, "IRR", amount, amount)
+    placed = await service.place_order(
+        session, user_id=user.id, target=flow, terms=terms, payload=callback_data.order, now=now
+    )
+    if placed.outcome is PayOutcome.BANNED:
+        await show(
             query, t("donations-banned"), InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]]), profile
         )
         return
-    campaign = await campaign_service.get_campaign(session, flow.campaign_id) if flow.campaign_id else None
-    if flow.campaign_id is not None and (campaign is None or not campaign_service.is_open(campaign, now)):
+    if placed.outcome is PayOutcome.CAMPAIGN_CLOSED:
         await state.set_state(DonateFlow.target)
         await state.set_data({})
         callback_answer.text = t("donations-campaign-closed")
         callback_answer.show_alert = True
         text, markup = await _start_screen(session, t, now)
-        await _show(query, text, markup, profile)
+        await show(query, text, markup, profile)
         return
+    donation = placed.donation
+    assert donation is not None
     if isinstance(provider, InvoiceProvider):
-        terms = provider.terms(amount)
-        donation = await service.open_order(
-            session,
-            user_id=user.id,
-            target=flow,
-            # What the invoice charges (rounded up to whole Stars or cents): the receipt shows it.
-            amount_rials=provider.rials_for(terms.total_amount),
-            provider=provider.name,
-            currency=terms.currency,
-            invoice_amount=terms.total_amount,
-            payload=callback_data.order,
-            now=now,
-        )
         await state.clear()
-        await session.commit()
-        await _show(
+        await show(
             query,
             t("donations-invoice-sent", amount=format_toman(donation.amount_rials, t.locale)),
             None,
@@ -1085,29 +954,41 @@ async def pay(
             # The platform refused the invoice (an amount outside its limits for this currency,
             # a provider token it does not accept): nothing was charged; say so and offer a retry.
             logger.warning("invoice for order %s refused: %s", donation.payload, error)
-            await service.mark_failed(session, donation.id, "invoice-refused")
+            await service.invoice_refused(session, donation.id)
             retry_row = [
                 InlineKeyboardButton(
                     text=t("donations-retry"), callback_data=DonRetry(id=donation.id).pack()
                 ),
                 home_button(t),
             ]
-            await _show(
+            await show(
                 query,
                 t("donations-invoice-refused"),
                 InlineKeyboardMarkup(inline_keyboard=[retry_row]),
                 profile,
             )
         return
-    await _start_gateway(
-        query, state, session, user, t, profile, provider, flow, amount, callback_data.order, now
-    )
+    target = await _describe_target(session, t, flow)
+    description = t("donations-invoice-description", target=target, amount=format_toman(amount, t.locale))
+    opened = await service.open_gateway_payment(session, donation, provider, description=description, now=now)
+    if opened.outcome is PayOutcome.GATEWAY_DOWN:
+        await show(
+            query,
+            t("donations-gateway-down"),
+            InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]]),
+            profile,
+        )
+        return
+    await state.clear()
+    await _send_gateway_link(query, t, provider, donation, edit=profile)
 
 
 async def _send_invoice(
     query: CallbackQuery, t: Translator, session: AsyncSession, donation: Donation, provider: InvoiceProvider
 ) -> None:
-    campaign = await session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
+    campaign = (
+        await campaign_service.get_campaign(session, donation.campaign_id) if donation.campaign_id else None
+    )
     target = donation_target_text(t, donation, campaign)
     description = t(
         "donations-invoice-description", target=target, amount=format_toman(donation.amount_rials, t.locale)
@@ -1115,7 +996,6 @@ async def _send_invoice(
     bot = query.bot
     assert isinstance(bot, Bot)
     terms = provider.terms(donation.amount_rials)
-    await release()
     await bot.send_invoice(
         chat_id=query.from_user.id,
         title=t("donations-invoice-title")[:32],
@@ -1129,55 +1009,6 @@ async def _send_invoice(
         ],
         provider_token=terms.provider_token,
     )
-
-
-async def _start_gateway(
-    query: CallbackQuery,
-    state: FSMContext,
-    session: AsyncSession,
-    user: UserRecord,
-    t: Translator,
-    profile: PlatformProfile,
-    gateway: ZarinpalGateway,
-    flow: service.Target,
-    amount: int,
-    order_token: str,
-    now: datetime,
-) -> None:
-    donation = await service.open_order(
-        session,
-        user_id=user.id,
-        target=flow,
-        amount_rials=amount,
-        provider=gateway.name,
-        currency="IRR",
-        invoice_amount=amount,
-        payload=order_token,
-        now=now,
-    )
-    # Durable before the slow call: the SQLite write lock is not held while the gateway answers.
-    await session.commit()
-    target = await _describe_target(session, t, flow)
-    description = t("donations-invoice-description", target=target, amount=format_toman(amount, t.locale))
-    try:
-        authority = await gateway.request(
-            amount_rials=amount, description=description, order_id=donation.payload
-        )
-    except GatewayError as error:
-        logger.warning("zarinpal request for order %s failed: %s", donation.payload, error)
-        await service.mark_failed(session, donation.id, f"request:{error.code}" if error.code else "request")
-        await _show(
-            query,
-            t("donations-gateway-down"),
-            InlineKeyboardMarkup(inline_keyboard=[[home_button(t)]]),
-            profile,
-        )
-        return
-    await service.set_authority(session, donation.id, authority, now)
-    donation.gateway_authority = authority
-    await state.clear()
-    await session.commit()
-    await _send_gateway_link(query, t, gateway, donation, edit=profile)
 
 
 async def _send_gateway_link(
@@ -1199,7 +1030,7 @@ async def _send_gateway_link(
     )
     text = t("donations-gateway-sent", amount=format_toman(donation.amount_rials, t.locale))
     if edit is not None:
-        await _show(query, text, markup, edit)
+        await show(query, text, markup, edit)
         return
     bot = query.bot
     assert isinstance(bot, Bot)
@@ -1247,21 +1078,15 @@ async def retry(
 async def pre_checkout(
     query: PreCheckoutQuery, session: AsyncSession, user: UserRecord, t: Translator, clock: Clock
 ) -> None:
-    try:
-        async with asyncio.timeout(PRE_CHECKOUT_BUDGET):
-            problem: str | None = await service.check_pre_checkout(
-                session,
-                user_id=user.id,
-                payload=query.invoice_payload,
-                currency=query.currency,
-                total_amount=query.total_amount,
-                now=clock.now(),
-            )
-    except TimeoutError:
-        logger.error("pre-checkout %s took over %.0f s: declined", query.invoice_payload, PRE_CHECKOUT_BUDGET)
-        await session.rollback()
-        problem = "busy"
-    await release()
+    problem = await service.check_pre_checkout(
+        session,
+        user_id=user.id,
+        payload=query.invoice_payload,
+        currency=query.currency,
+        total_amount=query.total_amount,
+        now=clock.now(),
+        budget=PRE_CHECKOUT_BUDGET,
+    )
     if problem is None:
         await query.answer(ok=True)
         return
@@ -1312,7 +1137,6 @@ async def successful_payment(
     else:
         logger.warning("payment %s delivered again: not counted twice", charge_id)
     # The donor's conversation state is left alone: they may be in the middle of something else.
-    await session.commit()
     bot = message.bot
     assert isinstance(bot, Bot)
     if held:
@@ -1431,7 +1255,7 @@ async def _history_screen(
 @router.message(Command("mydonations"))
 async def my_donations(message: Message, session: AsyncSession, user: UserRecord, t: Translator) -> None:
     text, markup = await _history_screen(session, t, user, 0)
-    await _answer(message, text, reply_markup=markup)
+    await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(HistoryPage.filter())
@@ -1444,7 +1268,7 @@ async def my_donations_page(
     profile: PlatformProfile,
 ) -> None:
     text, markup = await _history_screen(session, t, user, callback_data.page)
-    await _show(query, text, markup, profile)
+    await show(query, text, markup, profile)
 
 
 @router.callback_query(ReceiptCopy.filter())
@@ -1461,23 +1285,16 @@ async def receipt_copy(
     if donation is None:
         _stale(callback_answer, t)
         return
-    campaign = await session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
+    campaign = (
+        await campaign_service.get_campaign(session, donation.campaign_id) if donation.campaign_id else None
+    )
     text = t("donations-receipt-copy", receipt=receipt_text(t, donation, campaign))
-    await release()
     bot = query.bot
     assert isinstance(bot, Bot)
     await bot.send_message(query.from_user.id, text, reply_markup=receipt_markup(t))
 
 
-def _add_web_routes(app: HamdelApp, web_app: Any) -> None:
-    from handlers.donations_web import add_routes
-
-    add_routes(app, web_app)
-
-
 async def _on_startup(app: HamdelApp) -> None:
-    from handlers.donations_web import start_reconciler
-
     settings = app.settings
     for problem in problems(
         settings.donations, platform_provider=app.profile.invoice_provider, webhook_url=settings.webhook.url
@@ -1485,7 +1302,18 @@ async def _on_startup(app: HamdelApp) -> None:
         logger.warning("donations: %s", problem)
     if not options_for(settings, app.profile):
         logger.warning("donations: no way to pay is configured; /donate will say payments are unavailable")
-    await start_reconciler(app)
+
+
+async def release() -> None:
+    """Obsolete (bot.middlewares.CommitBeforeSend ends transactions now): kept only while
+    handlers/broadcasts.py still imports it."""
+    session = current_session.get()
+    if session is not None and session.in_transaction():
+        await session.commit()
+
+
+# Imported from here by handlers/donations_web.py until it takes them from bot.donation_views.
+__all__ = ["DonRetry", "donation_target_text", "options_for", "send_receipt"]
 
 
 feature = Feature(
@@ -1495,6 +1323,4 @@ feature = Feature(
     section=SECTION,
     commands=(("donate", "donations-cmd-donate"), ("mydonations", "donations-cmd-mydonations")),
     on_startup=(_on_startup,),
-    web_routes=(_add_web_routes,),
-    web_needed=lambda settings: settings.donations.gateway_enabled,
 )

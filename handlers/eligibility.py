@@ -30,6 +30,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import AskStaff
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import SettingsError
@@ -45,7 +46,6 @@ from bot.ui import (
 )
 from bot.widgets import region_picker as picker
 from bot.widgets.region_picker import RegionPick
-from handlers.faq import AskStaff
 from services import eligibility_progress as progress_store
 from services.clock import Clock
 from services.dates import ParsedDate, format_day
@@ -152,7 +152,6 @@ async def _housekeeping(app: HamdelApp) -> None:
         try:
             async with app.sessionmaker() as session:
                 await progress_store.forget_stale(session, now=app.clock.now())
-                await session.commit()
         except Exception:
             logger.exception("eligibility housekeeping failed")
         await asyncio.sleep(HOUSEKEEPING_SECONDS)

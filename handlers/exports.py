@@ -4,7 +4,7 @@ applies and a format; the file comes back as a document. Each export is written 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aiogram import F, Router
@@ -18,14 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import RequireRole
 from bot.i18n import Translator
+from bot.menus import STAFF_ROLES, AdminMenu, alert, not_command, range_text
 from bot.platform import PlatformProfile
 from bot.ui import Feature, InlineKeyboardBuilder, callback_int, cancel_button, show
-from handlers.admin import STAFF_ROLES, AdminMenu, alert, not_command
 from services import audit
 from services import campaign_admin as campaigns
 from services import exports as svc
 from services.clock import Clock
-from services.persian import format_date, jalali
+from services.persian import jalali
 from services.roles import Role
 from services.staff_reports import StaffReports
 
@@ -94,14 +94,6 @@ def _stamp(value: datetime | None) -> str | None:
 
 def _unstamp(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) and value else None
-
-
-def range_text(t: Translator, start: datetime | None, end: datetime | None, now: datetime) -> str:
-    if start is None and end is None:
-        return t("export-range-all")
-    last = (end - timedelta(seconds=1)) if end else now
-    first = format_date(start, t.locale) if start else "—"
-    return t("export-range", start=first, end=format_date(last, t.locale))
 
 
 async def _start(
@@ -327,20 +319,17 @@ async def produce(
     content = await asyncio.to_thread(svc.render, table, callback_data.value, locale=t.locale)
     j = jalali(now)
     filename = f"hamdel-{exporter.name}-{j.year:04d}{j.month:02d}{j.day:02d}-{j.hour:02d}{j.minute:02d}.{callback_data.value}"
-    await audit.record(
+    await svc.record_export(
         session,
         platform=profile.platform.value,
         actor_id=query.from_user.id,
-        action=f"export.{exporter.name}"[:64],
-        after={
-            "rows": len(table.rows),
-            "format": callback_data.value,
-            "start": _stamp(start),
-            "end": _stamp(end),
-            "campaign_id": campaign_id,
-        },
+        exporter=exporter,
+        table=table,
+        file_format=callback_data.value,
+        start=start,
+        end=end,
+        campaign_id=campaign_id,
     )
-    await session.commit()  # the export is on record before the file leaves
     caption = t("export-done", title=t(exporter.title_key), count=len(table.rows), range=summary)
     if table.truncated:
         caption += "\n" + t("export-truncated", limit=request.limit)

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import RequireRole
 from bot.i18n import Translator
+from bot.menus import STAFF_ROLES, AdminMenu, alert
 from bot.platform import PlatformProfile
 from bot.ui import Feature, InlineKeyboardBuilder, show
-from handlers.admin import STAFF_ROLES, AdminMenu, alert
 from models.donation import Purpose
 from services import charts, regions
 from services import stats as svc

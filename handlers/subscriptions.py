@@ -14,15 +14,14 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.donation_views import DonCampaign, card_text
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, MenuCallback, MenuSection, home_button, show
 from bot.widgets import region_picker as picker
 from bot.widgets.region_picker import RegionPick
-from handlers.campaigns import card_text
-from handlers.donations import DonCampaign, release
 from models.broadcasts import ButtonKind, Topic
-from models.donation import Campaign, CampaignStatus
+from models.donation import CampaignStatus
 from services import campaigns as campaign_service
 from services import regions, subscriptions
 from services.clock import Clock
@@ -63,14 +62,7 @@ class ProvinceInput(StatesGroup):
     typing = State()
 
 
-async def show_screen(
-    target: Message | CallbackQuery, text: str, markup: InlineKeyboardMarkup | None, profile: PlatformProfile
-) -> Message:
-    """`bot.ui.show` after ending the update's transaction: on SQLite a transaction holds the
-    process's write gate, and no other update (nor the delivery engine) should wait on a network
-    call."""
-    await release()
-    return await show(target, text, markup, profile)
+show_screen = show  # imported by handlers/broadcasts.py; the transaction ends in CommitBeforeSend
 
 
 def toast(answer: CallbackAnswer, text: str) -> None:
@@ -180,7 +172,6 @@ async def subscriptions_command(
 ) -> None:
     await state.clear()
     text, markup = _screen(t, await subscriptions.get(session, user.id))
-    await release()
     await message.answer(text, reply_markup=markup)
 
 
@@ -196,7 +187,7 @@ async def subscriptions_menu(
 ) -> None:
     await state.clear()
     text, markup = _screen(t, await subscriptions.get(session, user.id))
-    await show_screen(query, text, markup, profile)
+    await show(query, text, markup, profile)
 
 
 @router.callback_query(SubCallback.filter(F.action == "t"))
@@ -218,7 +209,7 @@ async def toggle_topic(
     key = "subscriptions-toggled-on" if prefs.on(topic) else "subscriptions-toggled-off"
     toast(callback_answer, t(key, topic=t(topic_key(topic))))
     text, markup = _screen(t, prefs)
-    await show_screen(query, text, markup, profile)
+    await show(query, text, markup, profile)
 
 
 @router.callback_query(SubCallback.filter(F.action == "p"))
@@ -230,7 +221,7 @@ async def province_list(
     profile: PlatformProfile,
 ) -> None:
     await state.set_state(ProvinceInput.typing)
-    await show_screen(query, t("subscriptions-province-prompt"), _provinces_keyboard(t), profile)
+    await show(query, t("subscriptions-province-prompt"), _provinces_keyboard(t), profile)
 
 
 async def _province_saved(
@@ -249,7 +240,7 @@ async def _province_saved(
     text, markup = _screen(t, prefs)
     if name:
         text = t("subscriptions-province-saved", name=name) + "\n\n" + text
-    await show_screen(target, text, markup, profile)
+    await show(target, text, markup, profile)
 
 
 @router.callback_query(RegionPick.filter((F.flow == FLOW) & (F.kind == picker.PROVINCE_PAGE)))
@@ -261,9 +252,7 @@ async def province_page(
     profile: PlatformProfile,
 ) -> None:
     await state.set_state(ProvinceInput.typing)
-    await show_screen(
-        query, t("subscriptions-province-prompt"), _provinces_keyboard(t, callback_data.page), profile
-    )
+    await show(query, t("subscriptions-province-prompt"), _provinces_keyboard(t, callback_data.page), profile)
 
 
 @router.callback_query(RegionPick.filter((F.flow == FLOW) & F.kind.in_({picker.PROVINCE, picker.ANYWHERE})))
@@ -303,7 +292,6 @@ async def province_typed(
         await _province_saved(message, state, session, user, t, profile, clock, found.province.id)
         return
     if not found.choices:
-        await release()
         await message.answer(
             t("subscriptions-province-unknown", text=text[:40]), reply_markup=_provinces_keyboard(t)
         )
@@ -312,13 +300,11 @@ async def province_typed(
     for province in found.province_choices()[:4]:
         builder.add(picker.choice_button(t, FLOW, province))
     builder.adjust(2)
-    await release()
     await message.answer(t("subscriptions-province-candidates"), reply_markup=builder.as_markup())
 
 
 @router.message(ProvinceInput.typing)
 async def province_not_text(message: Message, t: Translator) -> None:
-    await release()
     await message.answer(t("subscriptions-province-prompt"), reply_markup=_provinces_keyboard(t))
 
 
@@ -331,7 +317,6 @@ async def stop_command(
 ) -> None:
     await state.clear()
     stopped = await subscriptions.stop_all(session, user.id, now=clock.now())
-    await release()
     await message.answer(
         t("subscriptions-stopped" if stopped else "subscriptions-already-stopped"), reply_markup=_come_back(t)
     )
@@ -349,7 +334,7 @@ async def stop_button(
 ) -> None:
     stopped = await subscriptions.stop_all(session, user.id, now=clock.now())
     text = t("subscriptions-stopped" if stopped else "subscriptions-already-stopped")
-    await show_screen(query, text, _come_back(t), profile)
+    await show(query, text, _come_back(t), profile)
 
 
 @router.callback_query(UnsubscribeCallback.filter())
@@ -366,7 +351,6 @@ async def unsubscribe_button(
     stopped = await subscriptions.stop_all(session, user.id, now=clock.now(), broadcast_id=callback_data.b)
     toast(callback_answer, t("subscriptions-unsubscribed-toast"))
     if isinstance(query.message, Message):
-        await release()
         await query.message.answer(
             t("subscriptions-stopped" if stopped else "subscriptions-already-stopped"),
             reply_markup=_come_back(t),
@@ -385,7 +369,7 @@ async def resume_button(
 ) -> None:
     prefs = await subscriptions.resume_defaults(session, user.id, now=clock.now())
     text, markup = _screen(t, prefs)
-    await show_screen(query, t("subscriptions-resumed") + "\n\n" + text, markup, profile)
+    await show(query, t("subscriptions-resumed") + "\n\n" + text, markup, profile)
 
 
 # --- a broadcast's campaign button ------------------------------------------------------------
@@ -404,7 +388,7 @@ async def campaign_card(
     t: Translator,
     clock: Clock,
 ) -> None:
-    campaign = await session.get(Campaign, callback_data.id)
+    campaign = await campaign_service.get_campaign(session, callback_data.id)
     if campaign is None or campaign.status == CampaignStatus.DRAFT.value:
         alert(callback_answer, t("subscriptions-campaign-missing"))
         return
@@ -422,7 +406,6 @@ async def campaign_card(
         text += "\n\n" + t("subscriptions-campaign-closed")
     builder.row(home_button(t))
     if isinstance(query.message, Message):
-        await release()
         await query.message.answer(text, reply_markup=builder.as_markup())
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.staff import AuditEntry
@@ -44,3 +46,31 @@ async def record(
     session.add(entry)
     await session.flush()
     return entry
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """One page of the audit log, newest first (`page` clamped to the pages there are)."""
+
+    entries: list[AuditEntry]
+    total: int
+    page: int
+    pages: int
+
+
+async def page_of(session: AsyncSession, *, actor: int, page: int, per_page: int) -> AuditPage:
+    """The audit log's `page`, of everyone (`actor` 0) or of one person."""
+    conditions = [AuditEntry.actor_id == actor] if actor else []
+    total = int(await session.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0)
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 0), pages - 1)
+    entries = list(
+        await session.scalars(
+            select(AuditEntry)
+            .where(*conditions)
+            .order_by(AuditEntry.id.desc())
+            .offset(page * per_page)
+            .limit(per_page)
+        )
+    )
+    return AuditPage(entries, total, page, pages)

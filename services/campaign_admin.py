@@ -1,8 +1,9 @@
 """Running campaigns from the chat: validating what staff type, creating, editing, and moving a
 campaign through its life (draft → active ⇄ paused → closed).
 
-Every change is written to the audit log with the values before and after. Nothing here talks to
-the messenger; errors are `CampaignInputError`/`CampaignStateError` carrying a text key (and its
+Every change is written to the audit log with the values before and after, and committed (each
+use case owns its transaction, for the chat and the console alike). Nothing here talks to the
+messenger; errors are `CampaignInputError`/`CampaignStateError` carrying a text key (and its
 arguments) for the handler to show.
 
 Closing is final: the donations feature refuses payments (at pre-checkout) for any campaign whose
@@ -311,7 +312,8 @@ def unsaved_campaign(draft: CampaignDraft) -> Campaign:
 async def create_campaign(
     session: AsyncSession, draft: CampaignDraft, *, platform: str, actor_id: int, now: datetime
 ) -> Campaign:
-    """Save a complete draft as a campaign in `draft` status (activated separately)."""
+    """Save a complete draft as a campaign in `draft` status (activated separately), audited and
+    committed."""
     if draft.missing():
         raise CampaignInputError("campadm-error-incomplete")
     check_dates(draft.start_date, draft.end_date, tehran_today(now))
@@ -327,6 +329,7 @@ async def create_campaign(
         target=f"campaign:{campaign.id}",
         after=snapshot(campaign),
     )
+    await session.commit()  # durable before anyone is told
     return campaign
 
 
@@ -408,6 +411,7 @@ async def update_field(
         before=old,
         after=new,
     )
+    await session.commit()
     return True
 
 
@@ -455,6 +459,7 @@ async def change_status(
         before={"status": current.value},
         after={"status": target.value},
     )
+    await session.commit()  # and the row's lock released
     return campaign
 
 

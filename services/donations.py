@@ -10,6 +10,7 @@ two deliveries race each other on different workers.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import secrets
@@ -29,6 +30,7 @@ from services import regions
 from services.amounts import AmountProblem as ParseProblem
 from services.amounts import ParsedAmount, Slip
 from services.campaigns import is_open
+from services.payments import GatewayError, ZarinpalGateway
 from services.persian import jalali_year, toman_to_rials
 
 logger = logging.getLogger("hamdel.donations")
@@ -194,6 +196,107 @@ async def get_donation(session: AsyncSession, donation_id: int) -> Donation | No
     return await session.get(Donation, donation_id)
 
 
+# --- Checkout: the Pay button ------------------------------------------------------------------------
+
+
+class PayOutcome(StrEnum):
+    # A repeat press of a Pay button: the same order, never a second one.
+    STALE = "stale"  # someone else's order, or one that can no longer be paid this way
+    ALREADY_PAID = "already_paid"
+    RESEND_INVOICE = "resend_invoice"  # pending invoice order: its invoice again
+    RESEND_LINK = "resend_link"  # pending gateway order: its link again
+    # A first press.
+    BANNED = "banned"
+    CAMPAIGN_CLOSED = "campaign_closed"
+    ORDERED = "ordered"  # a new pending order: send its invoice, or open it at the gateway
+    GATEWAY = "gateway"  # a new pending gateway order with its authority: send the link
+    GATEWAY_DOWN = "gateway_down"  # the gateway did not open the payment: the order failed
+
+
+@dataclass(frozen=True, slots=True)
+class PayResult:
+    outcome: PayOutcome
+    donation: Donation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderTerms:
+    """What the chosen way to pay charges: `amount_rials` is what the receipt shows (an invoice
+    rounds up to whole Stars or cents), `invoice_amount` the provider's own units."""
+
+    provider: str
+    currency: str
+    amount_rials: int
+    invoice_amount: int
+
+
+def pressed_again(order: Donation, *, user_id: int, provider: str | None, invoice: bool) -> PayOutcome:
+    """What a repeat press of the Pay button of `order` does (`provider` is the way to pay on the
+    button, `invoice` whether it is an in-chat invoice rather than a gateway)."""
+    if order.user_id != user_id:
+        return PayOutcome.STALE
+    if order.status == DonationStatus.PAID.value:
+        return PayOutcome.ALREADY_PAID
+    if order.status != DonationStatus.PENDING.value or provider is None:
+        return PayOutcome.STALE
+    if invoice:
+        return PayOutcome.RESEND_INVOICE if order.provider == provider else PayOutcome.STALE
+    return PayOutcome.RESEND_LINK if order.gateway_authority else PayOutcome.STALE
+
+
+async def place_order(
+    session: AsyncSession, *, user_id: int, target: Target, terms: OrderTerms, payload: str, now: datetime
+) -> PayResult:
+    """A first press of Pay: the pending order for `payload` (ORDERED), unless the donor is banned
+    or the campaign closed meanwhile."""
+    if await user_is_banned(session, user_id):
+        return PayResult(PayOutcome.BANNED)
+    if target.campaign_id is not None:
+        campaign = await session.get(Campaign, target.campaign_id)
+        if campaign is None or not is_open(campaign, now):
+            return PayResult(PayOutcome.CAMPAIGN_CLOSED)
+    donation = await open_order(
+        session,
+        user_id=user_id,
+        target=target,
+        amount_rials=terms.amount_rials,
+        provider=terms.provider,
+        currency=terms.currency,
+        invoice_amount=terms.invoice_amount,
+        payload=payload,
+        now=now,
+    )
+    return PayResult(PayOutcome.ORDERED, donation)
+
+
+async def invoice_refused(session: AsyncSession, donation_id: int) -> bool:
+    """The platform refused the invoice (an amount outside its limits, a provider token it does
+    not take): nothing was charged, the order fails."""
+    return await mark_failed(session, donation_id, "invoice-refused")
+
+
+async def open_gateway_payment(
+    session: AsyncSession, donation: Donation, gateway: ZarinpalGateway, *, description: str, now: datetime
+) -> PayResult:
+    """Ask the bank's gateway to open the payment of a pending order: GATEWAY with the authority
+    set, or GATEWAY_DOWN with the order failed. Owns its transaction: the order is committed
+    before the slow call (no write lock is held while the gateway answers), and its outcome after."""
+    await session.commit()
+    try:
+        authority = await gateway.request(
+            amount_rials=donation.amount_rials, description=description, order_id=donation.payload
+        )
+    except GatewayError as error:
+        logger.warning("zarinpal request for order %s failed: %s", donation.payload, error)
+        await mark_failed(session, donation.id, f"request:{error.code}" if error.code else "request")
+        await session.commit()
+        return PayResult(PayOutcome.GATEWAY_DOWN, donation)
+    await set_authority(session, donation.id, authority, now)
+    donation.gateway_authority = authority
+    await session.commit()
+    return PayResult(PayOutcome.GATEWAY, donation)
+
+
 # --- Gateway verification ---------------------------------------------------------------------------
 #
 # Only the gateway's own verify answer changes a gateway order. A negative answer while the bank's
@@ -295,7 +398,8 @@ async def mark_failed(session: AsyncSession, donation_id: int, detail: str) -> b
 
 async def claim_receipt(session: AsyncSession, donation_id: int, now: datetime) -> bool:
     """Claim the right to send this donation's receipt (once): True for the one caller that set
-    `receipt_sent_at`. Commit, then send; `release_receipt` when the send failed."""
+    `receipt_sent_at`. Commits (the claim is durable before the receipt leaves, whichever door
+    sends it); `release_receipt` when the send failed."""
     result = await session.execute(
         update(Donation)
         .where(
@@ -305,11 +409,14 @@ async def claim_receipt(session: AsyncSession, donation_id: int, now: datetime) 
         )
         .values(receipt_sent_at=now)
     )
+    await session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def release_receipt(session: AsyncSession, donation_id: int) -> None:
+    """Give a claimed receipt back (its send failed): the next delivery of the payment sends it."""
     await session.execute(update(Donation).where(Donation.id == donation_id).values(receipt_sent_at=None))
+    await session.commit()
 
 
 # --- Pre-checkout ---------------------------------------------------------------------------------
@@ -323,6 +430,7 @@ class PreCheckoutProblem(StrEnum):
     MISMATCH = "mismatch"
     CAMPAIGN_CLOSED = "campaign_closed"
     BANNED = "banned"
+    BUSY = "busy"  # the check took longer than the platform waits: declined politely
 
 
 async def check_pre_checkout(
@@ -333,9 +441,30 @@ async def check_pre_checkout(
     currency: str,
     total_amount: int,
     now: datetime,
+    budget: float | None = None,
 ) -> PreCheckoutProblem | None:
     """None when the payment may go ahead: the pending order exists, is this donor's, is not paid
-    yet, matches the amount and currency, its campaign is still open, and the donor is not barred."""
+    yet, matches the amount and currency, its campaign is still open, and the donor is not barred.
+    BUSY when that took over `budget` seconds (the platform waits 10 s for the answer)."""
+    try:
+        async with asyncio.timeout(budget):
+            return await _pre_checkout_problem(
+                session,
+                user_id=user_id,
+                payload=payload,
+                currency=currency,
+                total_amount=total_amount,
+                now=now,
+            )
+    except TimeoutError:
+        logger.error("pre-checkout %s took over %.0f s: declined", payload, budget or 0)
+        await session.rollback()
+        return PreCheckoutProblem.BUSY
+
+
+async def _pre_checkout_problem(
+    session: AsyncSession, *, user_id: int, payload: str, currency: str, total_amount: int, now: datetime
+) -> PreCheckoutProblem | None:
     donation = await find_by_payload(session, payload)
     if donation is None:
         return PreCheckoutProblem.UNKNOWN

@@ -81,8 +81,9 @@ async def forget(session: AsyncSession, *, platform: str, user_id: int) -> None:
 
 
 async def forget_stale(session: AsyncSession, *, now: datetime) -> int:
-    """Delete questionnaires untouched for KEEP_DAYS; returns how many."""
+    """Delete questionnaires untouched for KEEP_DAYS, and commit; returns how many."""
     result = await session.execute(
         delete(EligibilityProgress).where(EligibilityProgress.updated_at < now - timedelta(days=KEEP_DAYS))
     )
+    await session.commit()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -42,7 +42,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.donation import Campaign, Donation, DonationStatus
 from models.staff import AuditEntry
-from services import regions
+from services import audit, regions
 from services.persian import jalali, rials_to_toman, to_ascii_digits, to_tehran
 
 Cell = str | int | float | datetime | None
@@ -376,3 +376,34 @@ def parse_cli_date(text: str) -> jdatetime.date:
         return parse_jalali_date(text)
     except CampaignInputError as error:
         raise ExportInputError("export-error-range-date") from error
+
+
+async def record_export(
+    session: AsyncSession,
+    *,
+    platform: str,
+    actor_id: int,
+    exporter: Exporter,
+    table: ExportTable,
+    file_format: str,
+    start: datetime | None,
+    end: datetime | None,
+    campaign_id: int | None,
+    note: str | None = None,
+) -> None:
+    """Put an export on the audit record, committed (in the chat, before the document leaves)."""
+    await audit.record(
+        session,
+        platform=platform,
+        actor_id=actor_id,
+        action=f"export.{exporter.name}"[:64],
+        after={
+            "rows": len(table.rows),
+            "format": file_format,
+            "start": start.isoformat() if start else None,
+            "end": end.isoformat() if end else None,
+            "campaign_id": campaign_id,
+        },
+        note=note,
+    )
+    await session.commit()

@@ -7,6 +7,7 @@ with the platform's getChatMember, since membership lives in the messenger).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.staff import StaffRole
 from models.user import User
 from services import audit
+from services.persian import to_ascii_digits
 
 
 class Role(StrEnum):
@@ -46,6 +48,34 @@ async def roles_of(
     for role in granted:
         effective |= IMPLIES[role]
     return effective
+
+
+async def granted_roles(session: AsyncSession, *, platform: str, limit: int | None = None) -> list[StaffRole]:
+    """The roles granted on this platform (not ADMIN_IDS), by role then person."""
+    query = (
+        select(StaffRole)
+        .where(StaffRole.platform == platform)
+        .order_by(StaffRole.role, StaffRole.user_id)
+        .limit(limit)
+    )
+    return list(await session.scalars(query))
+
+
+def parse_user_id(text: str | None) -> int | None:
+    """A numeric user id in any digit script (a leading @ or spaces tolerated)."""
+    cleaned = re.sub(r"[\s\u200c]", "", to_ascii_digits(text or "")).lstrip("@")
+    if not re.fullmatch(r"\d{1,15}", cleaned) or int(cleaned) == 0:
+        return None
+    return int(cleaned)
+
+
+def parse_role(text: str | None) -> Role | None:
+    """A role by its name, or "manager"/"campaign" for the campaign manager."""
+    value = (text or "").strip().lower().replace("-", "_")
+    aliases = {"manager": Role.CAMPAIGN_MANAGER, "campaign": Role.CAMPAIGN_MANAGER}
+    if value in Role._value2member_map_:
+        return Role(value)
+    return aliases.get(value)
 
 
 async def has_role(

@@ -62,6 +62,11 @@ async def get_user(session: AsyncSession, *, platform: str, user_id: int) -> Use
     return await session.scalar(select(User).where(User.platform == platform, User.user_id == user_id))
 
 
+async def get_by_id(session: AsyncSession, user_db_id: int) -> User | None:
+    """A user by the database's own id (what other rows refer to)."""
+    return await session.get(User, user_db_id)
+
+
 _USERS = cast(Table, User.__table__)
 # Read on every update with several workers: built once, and a Core statement (no ORM entity to
 # set up): ~100 µs of CPU a read instead of ~170 µs for `select(User.language)…` built each time.
