@@ -82,7 +82,6 @@ def _note() -> str:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    import handlers  # noqa: F401  (features register their exporters and importers on import)
     from bot.i18n import get_i18n
     from bot.migrate import upgrade_async
     from models.db import create_engine, create_sessionmaker
