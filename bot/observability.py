@@ -115,6 +115,19 @@ class Metrics:
             ["currency"],
             registry=r,
         )
+        self.job_runs = Counter(
+            "hamdel_job_runs_total",
+            "Background job passes by job and outcome (ok, failed, skipped: another worker held the lease)",
+            ["job", "outcome"],
+            registry=r,
+        )
+        self.job_seconds = Histogram(
+            "hamdel_job_duration_seconds",
+            "Time of one background job pass",
+            ["job"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
         self._hooks: list[Callable[[], Awaitable[None]]] = []
 
     def add_collect_hook(self, hook: Callable[[], Awaitable[None]]) -> None:
