@@ -31,7 +31,7 @@ from aiogram.exceptions import (
 from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.methods.base import TelegramType
 
-from services.ratelimit import RateLimiter, acquire
+from services.ratelimit import RateLimiter, Reservation, acquire
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -188,3 +188,11 @@ async def send_paced(limiter: RateLimiter, chat_id: int, send: Callable[[], Awai
     except TelegramRetryAfter as error:
         await limiter.pause(float(error.retry_after))
         raise
+
+
+async def pause_over(limiter: RateLimiter, *, poll: float = 0.25) -> None:
+    """Wait while a 429 pause of the sending budget runs (senders that keep their own per-chat
+    pace, such as the ticket desk's reminders, still stop for a pause every worker honours)."""
+    probe = Reservation(granted=True, delay=0.0)
+    while not await limiter.still_valid(probe):  # noqa: ASYNC110 (the pause may be in Redis)
+        await asyncio.sleep(poll)
