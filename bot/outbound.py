@@ -6,11 +6,12 @@
   change nothing when repeated (never a send: it may have been delivered). It counts requests
   and errors in /metrics and tracks requests in flight (graceful shutdown). Nothing else in
   the code retries a Bot API call.
-- A 429 pauses every bulk sender of the bot: the middleware passes it to the app's sending
-  budget (`app.send_limiter`, services.ratelimit; in Redis for every worker), once `attach`ed.
-- Bulk senders (broadcasts, status notices, the ticket desk's catch-up and reminders) wait for
-  a slot of that budget before each message: `send_paced`, or the delivery engine's own
-  reservations.
+- Bulk senders (broadcasts, status notices) wait for a slot of the app's one sending budget
+  (`app.send_limiter`, services.ratelimit; in Redis for every worker) before each message —
+  `send_paced`, or the delivery engine's own reservations — and send `in_bulk`: a 429 on such a
+  send pauses every bulk sender of the bot at once, before the middleware waits it out. Senders
+  with their own per-chat pace (the ticket desk's staff-chat cards and reminders) wait out a
+  running pause (`pause_over`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, TypeVar
 
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -37,7 +40,6 @@ if TYPE_CHECKING:
     from aiogram import Bot
     from aiogram.methods import Response
 
-    from bot.app import HamdelApp
     from bot.observability import Metrics
 
 logger = logging.getLogger("hamdel.outbound")
@@ -71,8 +73,6 @@ class BotApiMiddleware(BaseRequestMiddleware):
         self.attempts = attempts
         self.max_retry_after = max_retry_after
         self.backoff = backoff
-        # The sending budget a 429 pauses (`attach`): every bulk sender waits it out.
-        self.limiter: RateLimiter | None = None
         self.in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -101,8 +101,9 @@ class BotApiMiddleware(BaseRequestMiddleware):
                 try:
                     return await self._once(make_request, bot, method, name)
                 except TelegramRetryAfter as error:
-                    if self.limiter is not None:
-                        await self.limiter.pause(float(error.retry_after))
+                    budget = _bulk_budget.get()
+                    if budget is not None:  # a bulk send: every bulk sender waits it out
+                        await budget.pause(float(error.retry_after))
                     if attempt >= self.attempts or error.retry_after > self.max_retry_after:
                         raise
                     delay = float(error.retry_after)
@@ -172,10 +173,18 @@ def _status_of(error: TelegramAPIError) -> int:
     return 0
 
 
-def attach(app: HamdelApp) -> None:
-    """Let a 429 met by any request pause the app's bulk senders (every worker with Redis)."""
-    if app.api is not None:
-        app.api.limiter = app.send_limiter
+# The sending budget of the bulk send in progress (`in_bulk`), for the middleware's 429s.
+_bulk_budget: ContextVar[RateLimiter | None] = ContextVar("bulk_budget", default=None)
+
+
+@contextmanager
+def in_bulk(limiter: RateLimiter) -> Iterator[None]:
+    """Requests made inside are bulk sends: a 429 pauses `limiter` (every bulk sender)."""
+    token = _bulk_budget.set(limiter)
+    try:
+        yield
+    finally:
+        _bulk_budget.reset(token)
 
 
 async def send_paced(limiter: RateLimiter, chat_id: int, send: Callable[[], Awaitable[T]]) -> T:
@@ -184,7 +193,8 @@ async def send_paced(limiter: RateLimiter, chat_id: int, send: Callable[[], Awai
     pauses every bulk sender before it reaches the caller."""
     await acquire(limiter, chat_id)
     try:
-        return await send()
+        with in_bulk(limiter):
+            return await send()
     except TelegramRetryAfter as error:
         await limiter.pause(float(error.retry_after))
         raise

@@ -17,7 +17,8 @@ import logging
 import math
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -35,12 +36,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import jobs.tickets
 from bot.i18n import Translator
+from bot.outbound import pause_over
 from bot.ui import CallbackInt, InlineKeyboardBuilder
 from models.tickets import Direction, LinkKind, Ticket, TicketMessage, TicketStatus
 from models.user import User
 from services import staff_access, staff_limits, tickets
 from services.persian import format_date, format_datetime, format_toman, to_fa_digits
-from services.ratelimit import Priority, PriorityGate
+from services.ratelimit import Priority, PriorityGate, RateLimiter
 from services.users import set_blocked
 
 if TYPE_CHECKING:
@@ -268,6 +270,22 @@ def rating_keyboard(t: Translator, ticket: Ticket, *, screen: int = 0) -> Inline
     return builder.as_markup()
 
 
+class StaffChatGate(PriorityGate):
+    """A staff chat's sends one at a time, the most urgent first, and none while a 429 pause of
+    the app's sending budget runs (bot.outbound.pause_over): the chat keeps its own pace, the
+    bot's bulk senders pause together."""
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        super().__init__()
+        self.limiter = limiter
+
+    @asynccontextmanager
+    async def turn(self, chat_id: int, priority: int) -> AsyncIterator[None]:
+        async with super().turn(chat_id, priority):
+            await pause_over(self.limiter)
+            yield
+
+
 # -- the desk -------------------------------------------------------------------------------
 
 
@@ -278,10 +296,13 @@ class TicketDesk:
     app: HamdelApp
     _forum: dict[int, tuple[float, bool]] = field(default_factory=dict)
     # Staff-chat sends in priority order: tickets before question cards.
-    gate: PriorityGate = field(default_factory=PriorityGate)
+    gate: PriorityGate = field(init=False)
     # Other features' cards the staff chat still lacks (question cards), caught up by the
     # background pass after the tickets' (`add_catch_up`).
     _catch_up: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.gate = StaffChatGate(self.app.send_limiter)
 
     def add_catch_up(self, post_missing: Callable[[], Awaitable[int]]) -> None:
         if post_missing not in self._catch_up:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot import outbound
 from jobs.leases import DbLease, Lease, RedisLease
 from jobs.scheduler import Job, Scheduler, Service
 
@@ -43,6 +42,4 @@ def scheduler_for(app: HamdelApp) -> Scheduler:
         lease_seconds=app.settings.scale.worker_lease_seconds,
     )
     app.dispatcher.workflow_data["scheduler"] = scheduler
-    # The jobs send in bulk: a 429 met by any request pauses them all (bot.outbound).
-    outbound.attach(app)
     return scheduler

@@ -11,11 +11,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from bot.outbound import in_bulk
 from bot.settings import Settings
 from jobs import Job, Service, scheduler_for
 from models.db import is_sqlite
 from services import notifications
-from services.delivery import DeliveryConfig, DeliveryEngine, ProgressSink, Sender
+from services.delivery import DeliveryConfig, DeliveryEngine, Envelope, ProgressSink, Sender, SendResult
+from services.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
     from bot.app import HamdelApp
@@ -38,6 +40,19 @@ def delivery_config(settings: Settings, *, rate: float) -> DeliveryConfig:
     )
 
 
+class _InBulk:
+    """The feature's sender, its requests marked as bulk sends (bot.outbound.in_bulk): a 429
+    pauses every worker's bulk sending at once."""
+
+    def __init__(self, sender: Sender, limiter: RateLimiter) -> None:
+        self.sender = sender
+        self.limiter = limiter
+
+    async def send(self, envelope: Envelope) -> SendResult:
+        with in_bulk(self.limiter):
+            return await self.sender.send(envelope)
+
+
 def start(app: HamdelApp, *, sender: Sender, progress_sink: ProgressSink) -> DeliveryEngine:
     """The delivery engine and the milestone scanner, started on the app's scheduler; both are
     also in the dispatcher's data (`delivery`, `notice_scanner`) for handlers to wake them."""
@@ -50,7 +65,7 @@ def start(app: HamdelApp, *, sender: Sender, progress_sink: ProgressSink) -> Del
 
     engine = DeliveryEngine(
         app.sessionmaker,
-        sender,
+        _InBulk(sender, limiter),
         limiter,
         delivery_config(app.settings, rate=limiter.rate),
         platform=app.profile.platform.value,

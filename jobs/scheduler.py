@@ -195,7 +195,7 @@ class Scheduler:
 
     @staticmethod
     async def _finishing(
-        work: Coroutine[Any, Any, object], *, grace: float, stop: Callable[[], None] | None = None
+        work: Awaitable[object], *, grace: float, stop: Callable[[], None] | None = None
     ) -> None:
         """Await `work`; when cancelled (shutdown), ask it to stop (`stop`) and give it `grace`
         seconds to finish what it has in hand (no transaction left open mid-statement)."""

@@ -4,8 +4,10 @@ the next interval, a clean stop on shutdown."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -129,3 +131,18 @@ async def test_shutdown_stops_waiting_jobs_at_once_and_lets_work_in_hand_finish(
     assert all(task.done() for task in scheduler.tasks.values())
     with pytest.raises(ValueError):
         scheduler.add(Job("busy", pass_in_hand, interval=1))
+
+
+def test_jobs_import_no_handlers() -> None:
+    """Jobs stand on services and the chat kit; what they need of a feature's screens is handed
+    to them when the feature starts them."""
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        f"{path.relative_to(root)}: {name}"
+        for path in sorted((root / "jobs").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for name in ([a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""])
+        if name == "handlers" or name.startswith("handlers.")
+    ]
+    assert offenders == []
