@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.observability import Metrics
+from jobs import scheduler_for
 from jobs.leases import DbLease, Lease, RedisLease
 from jobs.scheduler import Job, Scheduler, Service
-from tests.conftest import REDIS_PREFIX, TEST_REDIS_URL
+from tests.conftest import REDIS_PREFIX, TEST_REDIS_URL, Harness
 from tests.dbkit import sessions_on
 
 LEASES = ["database"] + (["redis"] if TEST_REDIS_URL else [])
@@ -146,3 +147,24 @@ def test_jobs_import_no_handlers() -> None:
         if name == "handlers" or name.startswith("handlers.")
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("flavor", ["telegram"])  # the jobs do not depend on the flavor
+async def test_the_apps_background_work_runs_on_its_one_scheduler(hamdel: Harness) -> None:
+    scheduler = scheduler_for(hamdel.app)
+    assert set(scheduler.jobs) == {
+        "broadcast-delivery",
+        "campaign-notices",
+        "status-notices",
+        "housekeeping",
+        "ticket-desk",
+    }
+    assert all(task in hamdel.app.background for task in scheduler.tasks.values())
+    metrics = hamdel.app.metrics
+    for _ in range(200):  # the passes that run at start
+        if runs(metrics, "ticket-desk", "ok") and runs(metrics, "housekeeping", "ok"):
+            break
+        await asyncio.sleep(0.025)
+    body = (await metrics.render()).decode()
+    assert 'hamdel_job_runs_total{job="ticket-desk",outcome="ok"} 1.0' in body
+    assert 'hamdel_job_duration_seconds_count{job="housekeeping"} 1.0' in body
