@@ -1,4 +1,5 @@
-"""Health, Prometheus metrics and the Bot API request middleware (retries, error counts).
+"""Health and Prometheus metrics (the Bot API request middleware, which counts requests and
+errors, lives with the outbound policy in bot.outbound).
 
 `GET /healthz` answers 200 with JSON when the database (and Redis, when configured) answer and
 the worker takes updates; 503 when one of them does not or the worker is draining for shutdown.
@@ -21,16 +22,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware
-from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.dispatcher.event.bases import UNHANDLED
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-)
-from aiogram.methods import GetUpdates, TelegramMethod
-from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 from aiohttp import web
 from prometheus_client import (
@@ -43,10 +35,10 @@ from prometheus_client import (
 )
 from sqlalchemy import text
 
-if TYPE_CHECKING:
-    from aiogram import Bot
-    from aiogram.methods import Response
+# bot.app builds the request middleware from here (the outbound policy is bot.outbound).
+from bot.outbound import BotApiMiddleware as BotApiMiddleware
 
+if TYPE_CHECKING:
     from bot.app import HamdelApp
 
 logger = logging.getLogger("hamdel.observability")
@@ -113,6 +105,19 @@ class Metrics:
             "hamdel_donations_held_total",
             "Payments held for staff review (another currency or amount than the order's)",
             ["currency"],
+            registry=r,
+        )
+        self.job_runs = Counter(
+            "hamdel_job_runs_total",
+            "Background job passes by job and outcome (ok, failed, skipped: another worker held the lease)",
+            ["job", "outcome"],
+            registry=r,
+        )
+        self.job_seconds = Histogram(
+            "hamdel_job_duration_seconds",
+            "Time of one background job pass",
+            ["job"],
+            buckets=LATENCY_BUCKETS,
             registry=r,
         )
         self._hooks: list[Callable[[], Awaitable[None]]] = []
@@ -183,130 +188,6 @@ class UpdateMetricsMiddleware(BaseMiddleware):
             self.metrics.updates_in_flight.dec()
             self.metrics.update_seconds.labels(type=kind).observe(time.perf_counter() - started)
             self.metrics.updates.labels(type=kind, outcome=outcome).inc()
-
-
-# Methods that change nothing when repeated: safe to retry after a timeout. A timed-out send may
-# have been delivered, so sends are never retried after a timeout (no duplicate messages).
-_IDEMPOTENT_PREFIXES = ("get", "set", "delete", "edit", "answer", "close", "log", "inquire", "unpin", "pin")
-
-
-class BotApiMiddleware(BaseRequestMiddleware):
-    """Session middleware: counts requests and errors by code, tracks requests in flight (for
-    graceful shutdown) and retries what is safe to retry:
-
-    - 429 Too Many Requests: waits `retry_after` (when it is at most `max_retry_after` seconds)
-      and tries again, up to `attempts` times in all;
-    - 5xx and connection errors: tries again after 0.5 s, 1 s…;
-    - timeouts: only for methods that change nothing when repeated (never a send).
-    getUpdates is left to aiogram's polling loop, which has its own backoff."""
-
-    def __init__(
-        self,
-        metrics: Metrics | None,
-        *,
-        attempts: int = 3,
-        max_retry_after: float = 10.0,
-        backoff: float = 0.5,
-    ) -> None:
-        self.metrics = metrics
-        self.attempts = attempts
-        self.max_retry_after = max_retry_after
-        self.backoff = backoff
-        self.in_flight = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
-
-    async def wait_idle(self, within: float) -> bool:
-        try:
-            await asyncio.wait_for(self._idle.wait(), timeout=max(within, 0.0))
-        except TimeoutError:
-            return False
-        return True
-
-    async def __call__(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-    ) -> Response[TelegramType]:
-        name = method.__api_method__
-        if isinstance(method, GetUpdates):
-            return await self._once(make_request, bot, method, name)
-        self.in_flight += 1
-        self._idle.clear()
-        try:
-            attempt = 1
-            while True:
-                try:
-                    return await self._once(make_request, bot, method, name)
-                except TelegramRetryAfter as error:
-                    if attempt >= self.attempts or error.retry_after > self.max_retry_after:
-                        raise
-                    delay = float(error.retry_after)
-                except TelegramServerError:
-                    if attempt >= self.attempts:
-                        raise
-                    delay = self.backoff * 2 ** (attempt - 1)
-                except TelegramNetworkError as error:
-                    timed_out = "timeout" in str(error).lower()
-                    if attempt >= self.attempts or (
-                        timed_out and not name.lower().startswith(_IDEMPOTENT_PREFIXES)
-                    ):
-                        raise
-                    delay = self.backoff * 2 ** (attempt - 1)
-                logger.info("Bot API %s failed (attempt %d): retrying in %.1f s", name, attempt, delay)
-                await asyncio.sleep(delay)
-                attempt += 1
-        finally:
-            self.in_flight -= 1
-            if self.in_flight == 0:
-                self._idle.set()
-
-    async def _once(
-        self,
-        make_request: NextRequestMiddlewareType[TelegramType],
-        bot: Bot,
-        method: TelegramMethod[TelegramType],
-        name: str,
-    ) -> Response[TelegramType]:
-        if self.metrics is None:
-            return await make_request(bot, method)
-        started = time.perf_counter()
-        self.metrics.api_requests.labels(method=name).inc()
-        try:
-            return await make_request(bot, method)
-        except TelegramNetworkError:
-            self.metrics.api_errors.labels(method=name, code="0").inc()
-            raise
-        except TelegramAPIError as error:
-            code = _status_of(error)
-            self.metrics.api_errors.labels(method=name, code=str(code)).inc()
-            raise
-        finally:
-            self.metrics.api_seconds.labels(method=name).observe(time.perf_counter() - started)
-
-
-def _status_of(error: TelegramAPIError) -> int:
-    """The HTTP status the Bot API answered (stored on the error by `PlatformSession`)."""
-    from aiogram import exceptions as e
-
-    status = getattr(error, "status_code", None)
-    if isinstance(status, int):
-        return status
-
-    for kind, code in (
-        (e.TelegramRetryAfter, 429),
-        (e.TelegramServerError, 500),
-        (e.TelegramForbiddenError, 403),
-        (e.TelegramNotFound, 404),
-        (e.TelegramConflictError, 409),
-        (e.TelegramUnauthorizedError, 401),
-        (e.TelegramEntityTooLarge, 413),
-        (e.TelegramBadRequest, 400),
-    ):
-        if isinstance(error, kind):
-            return code
-    return 0
 
 
 # -- web endpoints -----------------------------------------------------------------------------

@@ -1,15 +1,12 @@
 """📣 Broadcasts for staff (admins and campaign managers): compose, preview, send or schedule,
-and follow the progress with pause / resume / cancel. Also the aiogram side of the delivery
-engine (`AiogramSender`, `AiogramProgressSink`) and its start at boot."""
+and follow the progress with pause / resume / cancel. Also how the delivery engine's messages
+look (`AiogramSender`, `AiogramProgressSink`), handed to jobs.broadcasts at boot."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import (
@@ -31,22 +28,20 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import jobs.broadcasts
 from bot.access import RequireRole
 from bot.i18n import I18n, Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, callback_int, cancel_button
 from handlers.admin import AdminMenu
-from handlers.donations import release
 from handlers.subscriptions import alert, render_broadcast, show_screen, toast
 from models.broadcasts import Broadcast, BroadcastStatus, ButtonKind, SegmentKind, Topic
-from models.db import is_sqlite
 from models.donation import Campaign
 from services import (
     audit,
     broadcast_reports,
     broadcasts,
-    notifications,
     regions,
 )
 from services import campaigns as campaign_service
@@ -61,7 +56,6 @@ from services.broadcasts import (
 from services.clock import Clock
 from services.delivery import (
     Content,
-    DeliveryConfig,
     DeliveryEngine,
     Envelope,
     Outcome,
@@ -349,74 +343,14 @@ class AiogramProgressSink:
             pass
 
 
-def delivery_config(settings: Settings, *, rate: float) -> DeliveryConfig:
-    section = settings.broadcast
-    return DeliveryConfig(
-        rate=rate,
-        per_chat_rate=section.per_chat_rate,
-        retry_after_fallback=section.retry_after_fallback,
-        max_attempts=section.max_attempts,
-        backoff_base=section.backoff_base,
-        backoff_max=section.backoff_max,
-        batch_size=section.batch_size,
-        max_in_flight=section.max_in_flight,
-        progress_interval=section.progress_interval,
-        poll_interval=section.poll_interval,
-        claim_lease=section.claim_lease,
-    )
-
-
 async def start_delivery(app: HamdelApp) -> None:
-    """At boot: the delivery engine and the campaign-notice scanner, in the background. The
-    engine paces itself with the app's sending budget (`app.send_limiter`)."""
-    section = app.settings.broadcast
-    paid = app.paid_broadcasts
-    limiter = app.send_limiter
-
-    async def forget(chat_ids: list[int]) -> None:
-        for chat_id in chat_ids:
-            app.users.forget(chat_id)
-
-    engine = DeliveryEngine(
-        app.sessionmaker,
-        AiogramSender(app.bot, app.i18n, app.profile, paid=paid),
-        limiter,
-        delivery_config(app.settings, rate=limiter.rate),
-        platform=app.profile.platform.value,
-        clock=app.clock,
+    """At boot: the delivery engine and the milestone scanner on the app's scheduler
+    (jobs.broadcasts), sending the broadcasts as this feature renders them."""
+    jobs.broadcasts.start(
+        app,
+        sender=AiogramSender(app.bot, app.i18n, app.profile, paid=app.paid_broadcasts),
         progress_sink=AiogramProgressSink(app.bot, app.i18n, app.profile),
-        exclusive=is_sqlite(app.engine),
-        on_blocked=forget,
     )
-    scanner = notifications.NoticeScanner(
-        app.sessionmaker,
-        platform=app.profile.platform.value,
-        clock=app.clock,
-        render=app.i18n.text,
-        interval=section.scanner_interval,
-        live_max_age=timedelta(hours=section.live_notice_max_age_hours),
-        on_created=engine.wake,
-    )
-    app.dispatcher.workflow_data["delivery"] = engine
-    app.dispatcher.workflow_data["notice_scanner"] = scanner
-
-    app.spawn(until_cancelled(engine.run, engine.stop), "broadcast-delivery")
-    app.spawn(until_cancelled(scanner.run, scanner.stop), "campaign-notices")
-
-
-async def until_cancelled(
-    run: Callable[[], Coroutine[Any, Any, None]], stop: Callable[[], None], *, grace: float = 5.0
-) -> None:
-    """Run background work; when the app cancels it, ask it to stop at a safe point (no
-    transaction left open mid-statement) and give it `grace` seconds before cancelling it."""
-    task = asyncio.create_task(run())
-    try:
-        await asyncio.shield(task)
-    except asyncio.CancelledError:
-        stop()
-        with contextlib.suppress(Exception, asyncio.CancelledError):
-            await asyncio.wait_for(task, grace)
-        raise
 
 
 # --- composer ------------------------------------------------------------------------------------
@@ -448,7 +382,6 @@ def _one_column(*buttons: InlineKeyboardButton) -> InlineKeyboardMarkup:
 @router.message(Command("broadcast"))
 async def broadcast_command(message: Message, state: FSMContext, t: Translator) -> None:
     await state.clear()
-    await release()
     await message.answer(t("broadcast-home"), reply_markup=_home_keyboard(t))
 
 
@@ -458,7 +391,6 @@ async def broadcast_menu_button(
 ) -> None:
     """The staff menu's «📣 پیام همگانی»: the same screen as /broadcast."""
     await state.clear()
-    await release()
     await show_screen(query, t("broadcast-home"), _home_keyboard(t), profile)
 
 
@@ -473,7 +405,6 @@ async def _gone(
 ) -> None:
     await state.clear()
     if isinstance(target, Message):
-        await release()
         await target.answer(t("broadcast-draft-gone"))
     elif answer is not None:
         alert(answer, t("broadcast-draft-gone"))
@@ -546,7 +477,6 @@ async def text_fa_received(
     if message.photo:
         draft.photo_file_id = message.photo[-1].file_id
         if not (message.caption or "").strip():
-            await release()
             await message.answer(
                 t("broadcast-photo-saved-ask-text", limit=profile.max_caption_length),
                 reply_markup=_one_column(cancel_button(t)),
@@ -557,12 +487,10 @@ async def text_fa_received(
         text = message.text or ""
     problem = _text_problem(t, text, with_photo=draft.photo_file_id is not None, profile=profile)
     if problem:
-        await release()
         await message.answer(problem, reply_markup=_one_column(cancel_button(t)))
         return
     draft.text_fa = text
     await state.set_state(Composer.text_en)
-    await release()
     await message.answer(
         t("broadcast-ask-text-en"),
         reply_markup=_one_column(_button(t, "broadcast-skip-en-button", "noen"), cancel_button(t)),
@@ -585,7 +513,6 @@ async def text_en_received(
     text = message.text or ""
     problem = _text_problem(t, text, with_photo=draft.photo_file_id is not None, profile=profile)
     if problem:
-        await release()
         await message.answer(
             problem,
             reply_markup=_one_column(_button(t, "broadcast-skip-en-button", "noen"), cancel_button(t)),
@@ -656,7 +583,6 @@ async def photo_received(
         return
     longest = max(len(draft.text_fa), len(draft.text_en or ""))
     if longest > profile.max_caption_length:
-        await release()
         await message.answer(
             t("broadcast-photo-caption-too-long", limit=profile.max_caption_length),
             reply_markup=_one_column(_button(t, "broadcast-skip-photo-button", "nophoto"), cancel_button(t)),
@@ -668,7 +594,6 @@ async def photo_received(
 
 @router.message(Composer.photo)
 async def photo_expected(message: Message, t: Translator) -> None:
-    await release()
     await message.answer(
         t("broadcast-photo-only"),
         reply_markup=_one_column(_button(t, "broadcast-skip-photo-button", "nophoto"), cancel_button(t)),
@@ -694,7 +619,6 @@ async def skip_photo(
 @router.message(Composer.text_fa)
 @router.message(Composer.text_en)
 async def text_expected(message: Message, t: Translator) -> None:
-    await release()
     await message.answer(t("broadcast-text-only"), reply_markup=_one_column(cancel_button(t)))
 
 
@@ -756,7 +680,6 @@ async def url_received(
         return
     url = broadcasts.clean_url(message.text or "")
     if url is None:
-        await release()
         await message.answer(t("broadcast-bad-url"), reply_markup=_one_column(cancel_button(t)))
         return
     draft.button_kind = ButtonKind.URL.value
@@ -769,7 +692,6 @@ async def url_received(
 
 @router.message(Composer.url)
 async def url_expected(message: Message, t: Translator) -> None:
-    await release()
     await message.answer(t("broadcast-bad-url"), reply_markup=_one_column(cancel_button(t)))
 
 
@@ -946,7 +868,6 @@ async def _set_segment(
         _button(t, "broadcast-change-segment-button", "chseg"),
         _discard_button(t),
     )
-    await release()
     await bot.send_message(query.from_user.id, summary, reply_markup=markup)
 
 
@@ -959,17 +880,14 @@ async def _preview(bot: Bot, chat_id: int, draft: Broadcast, t: Translator) -> N
     content = Content.of(draft)
     languages = ["fa", "en"] if draft.text_en else ["fa"]
     for language in languages:
-        await release()
         await bot.send_message(
             chat_id, t("broadcast-preview-header", language=t(f"broadcast-language-{language}"))
         )
         reader = t.i18n.translator(language)
         text, photo, markup = render_broadcast(content, language, reader)
         if photo:
-            await release()
             await bot.send_photo(chat_id, photo, caption=text, reply_markup=markup)
         else:
-            await release()
             await bot.send_message(chat_id, text, reply_markup=markup)
 
 
@@ -1082,20 +1000,21 @@ async def send_confirmed(
             "scheduled_at": scheduled_at.isoformat() if scheduled_at else None,
         },
     )
-    # Durable before anything is sent or shown: the engine starts right away. Its first progress
-    # report waits one interval (`confirm` set progress_at), so this screen becomes the progress
-    # message (Telegram) or the controls (Bale) before the engine looks for one.
-    await session.commit()
+    # The screen's request commits the confirmation first (bot.middlewares.CommitBeforeSend);
+    # then the engine is woken. Its first progress report waits one interval (`confirm` set
+    # progress_at), so this screen becomes the progress message (Telegram) or the controls
+    # (Bale) before the engine looks for one.
+    snapshot = await _snapshot(session, broadcast.id, settings, profile, now)
+    if snapshot is not None:
+        message = await show_screen(
+            query, progress_text(snapshot, t), progress_keyboard(snapshot, t), profile
+        )
+        field = "progress_message_id" if profile.can_edit_keyboards else "control_message_id"
+        await session.execute(
+            update(Broadcast).where(Broadcast.id == broadcast.id).values({field: message.message_id})
+        )
     if delivery is not None:
         delivery.wake()
-    snapshot = await _snapshot(session, broadcast.id, settings, profile, now)
-    if snapshot is None:
-        return
-    message = await show_screen(query, progress_text(snapshot, t), progress_keyboard(snapshot, t), profile)
-    field = "progress_message_id" if profile.can_edit_keyboards else "control_message_id"
-    await session.execute(
-        update(Broadcast).where(Broadcast.id == broadcast.id).values({field: message.message_id})
-    )
 
 
 async def _snapshot(
@@ -1147,13 +1066,11 @@ async def schedule_typed(
             ScheduleProblem.PAST: "broadcast-schedule-past",
             ScheduleProblem.TOO_FAR: "broadcast-schedule-too-far",
         }[parsed]
-        await release()
         await message.answer(t(key, example=SCHEDULE_EXAMPLE), reply_markup=_one_column(cancel_button(t)))
         return
     await state.update_data(when=parsed.timestamp())
     count = await broadcasts.count_recipients(session, draft.platform, Segment.of(draft))
     markup = _one_column(_button(t, "broadcast-confirm-button", "schedok"), _discard_button(t))
-    await release()
     await message.answer(
         t("broadcast-schedule-confirm", when=format_datetime(parsed, t.locale), count=count),
         reply_markup=markup,
@@ -1162,7 +1079,6 @@ async def schedule_typed(
 
 @router.message(Composer.schedule)
 async def schedule_expected(message: Message, t: Translator) -> None:
-    await release()
     await message.answer(t("broadcast-schedule-format", example=SCHEDULE_EXAMPLE))
 
 
@@ -1210,6 +1126,7 @@ async def control_pressed(
 ) -> None:
     now = clock.now()
     action = callback_data.action
+    changed = False
     if action == "cancel":
         snapshot = await _snapshot(session, callback_data.id, settings, profile, now)
         if snapshot is None or snapshot.finished:
@@ -1251,10 +1168,8 @@ async def control_pressed(
                 action=f"broadcast.{verb}",
                 target=f"broadcast:{callback_data.id}",
             )
-            await session.commit()
             toast(callback_answer, t(f"broadcast-{verb}-toast"))
-            if delivery is not None:
-                delivery.wake()
+            changed = True
     elif action != "show":
         alert(callback_answer, t("fallback-stale-button"))
         return
@@ -1262,7 +1177,10 @@ async def control_pressed(
     if snapshot is None:
         alert(callback_answer, t("broadcast-unknown"))
         return
+    # The screen's request commits the change first (CommitBeforeSend); then the engine looks.
     await show_screen(query, progress_text(snapshot, t), progress_keyboard(snapshot, t), profile)
+    if changed and delivery is not None:
+        delivery.wake()
 
 
 feature = Feature(

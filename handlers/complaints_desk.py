@@ -1,10 +1,11 @@
 """The ticket desk: everything the bot says about tickets in the staff chat and to donors —
-cards, forum topics, relays both ways, notices, reminders — and the SLA loop.
+cards, forum topics, relays both ways, notices, reminders. Its background pass (catch-up and
+SLA reminders) runs as a job (jobs.tickets).
 
 Donor → staff is an outbox: a donor's message is recorded first, then `sync_to_staff` posts
 what the staff chat lacks (the topic, the card, unrelayed messages) under a database claim, so
 several workers never create two topics or relay a message twice, and a staff chat that was
-unreachable is caught up later by the loop. Media reach the staff chat by file id (no
+unreachable is caught up later by the background pass. Media reach the staff chat by file id (no
 forward header, no donor id in the request); operators' answers reach the donor by
 copyMessage, which never shows who wrote them.
 """
@@ -16,8 +17,8 @@ import logging
 import math
 import secrets
 import time
-from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -28,21 +29,20 @@ from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
 )
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyParameters
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import jobs.tickets
 from bot.i18n import Translator
+from bot.outbound import pause_over
 from bot.ui import CallbackInt, InlineKeyboardBuilder
 from models.tickets import Direction, LinkKind, Ticket, TicketMessage, TicketStatus
 from models.user import User
 from services import staff_access, staff_limits, tickets
 from services.persian import format_date, format_datetime, format_toman, to_fa_digits
-from services.ratelimit import Priority, PriorityGate
+from services.ratelimit import Priority, PriorityGate, RateLimiter
 from services.users import set_blocked
 
 if TYPE_CHECKING:
@@ -55,7 +55,6 @@ T = TypeVar("T")
 LRI, PDI = "\u2066", "\u2069"
 CLAIM_STALE_AFTER = timedelta(minutes=2)
 FORUM_CACHE_SECONDS = 300.0
-REPOST_AFTER = timedelta(minutes=1)
 # Reminders per staff chat per pass (a group takes about 20 messages a minute); the rest
 # follow in the next passes.
 REMINDERS_PER_PASS = 10
@@ -271,6 +270,22 @@ def rating_keyboard(t: Translator, ticket: Ticket, *, screen: int = 0) -> Inline
     return builder.as_markup()
 
 
+class StaffChatGate(PriorityGate):
+    """A staff chat's sends one at a time, the most urgent first, and none while a 429 pause of
+    the app's sending budget runs (bot.outbound.pause_over): the chat keeps its own pace, the
+    bot's bulk senders pause together."""
+
+    def __init__(self, limiter: RateLimiter) -> None:
+        super().__init__()
+        self.limiter = limiter
+
+    @asynccontextmanager
+    async def turn(self, chat_id: int, priority: int) -> AsyncIterator[None]:
+        async with super().turn(chat_id, priority):
+            await pause_over(self.limiter)
+            yield
+
+
 # -- the desk -------------------------------------------------------------------------------
 
 
@@ -281,10 +296,13 @@ class TicketDesk:
     app: HamdelApp
     _forum: dict[int, tuple[float, bool]] = field(default_factory=dict)
     # Staff-chat sends in priority order: tickets before question cards.
-    gate: PriorityGate = field(default_factory=PriorityGate)
+    gate: PriorityGate = field(init=False)
     # Other features' cards the staff chat still lacks (question cards), caught up by the
     # background pass after the tickets' (`add_catch_up`).
     _catch_up: list[Callable[[], Awaitable[int]]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.gate = StaffChatGate(self.app.send_limiter)
 
     def add_catch_up(self, post_missing: Callable[[], Awaitable[int]]) -> None:
         if post_missing not in self._catch_up:
@@ -314,7 +332,7 @@ class TicketDesk:
     async def membership(self, chat_id: int, user_id: int) -> str | None:
         """The person's status in a chat by getChatMember (None when it could not be learnt)."""
         try:
-            member = await call_api(lambda: self.bot.get_chat_member(chat_id, user_id))
+            member = await self.bot.get_chat_member(chat_id, user_id)
         except TelegramAPIError as error:
             logger.info("membership of %s in %s unknown: %s", user_id, chat_id, error)
             return None
@@ -354,7 +372,7 @@ class TicketDesk:
         if cached and time.monotonic() - cached[0] < FORUM_CACHE_SECONDS:
             return cached[1]
         try:
-            chat = await call_api(lambda: self.bot.get_chat(chat_id))
+            chat = await self.bot.get_chat(chat_id)
         except TelegramAPIError as error:
             logger.warning("getChat %s failed: %s", chat_id, error)
             return False
@@ -416,9 +434,7 @@ class TicketDesk:
         new_topic = False
         if ticket.topic_id is None and await self.is_forum(chat_id):
             try:
-                topic = await call_api(
-                    lambda: self.bot.create_forum_topic(chat_id, name=self._topic_name(ticket))
-                )
+                topic = await self.bot.create_forum_topic(chat_id, name=self._topic_name(ticket))
             except TelegramAPIError as error:
                 logger.warning("topic for ticket %s not created: %s", ticket.number, error)
             else:
@@ -466,13 +482,13 @@ class TicketDesk:
     async def _in_thread(self, ticket: Ticket, send: Callable[[dict[str, Any]], Awaitable[T]]) -> T:
         kwargs = self._thread_kwargs(ticket)
         try:
-            return await call_api(lambda: send(kwargs))
+            return await send(kwargs)
         except TelegramBadRequest as error:
             if not kwargs or "not found" not in str(error).lower():
                 raise
             # The card or the topic is gone (deleted by someone): post without it.
             logger.warning("ticket %s: thread gone (%s); posting plainly", ticket.number, error)
-            return await call_api(lambda: send({}))
+            return await send({})
 
     async def card_text(self, session: AsyncSession, ticket: Ticket) -> str:
         t = self.staff_t
@@ -522,7 +538,7 @@ class TicketDesk:
         await session.commit()
         markup = staff_keyboard(self.staff_t, ticket)
         kwargs: dict[str, Any] = {"message_thread_id": ticket.topic_id} if ticket.topic_id else {}
-        return await call_api(lambda: self.bot.send_message(chat_id, text, reply_markup=markup, **kwargs))
+        return await self.bot.send_message(chat_id, text, reply_markup=markup, **kwargs)
 
     def _donor_header(self, ticket: Ticket, *, attachment: bool) -> str:
         t = self.staff_t
@@ -598,10 +614,8 @@ class TicketDesk:
             chat_id, message_id = ticket.staff_chat_id, ticket.card_message_id
             markup = staff_keyboard(self.staff_t, ticket)
             try:
-                await call_api(
-                    lambda: self.bot.edit_message_text(
-                        text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-                    )
+                await self.bot.edit_message_text(
+                    text=text, chat_id=chat_id, message_id=message_id, reply_markup=markup
                 )
             except TelegramAPIError as error:
                 if "not modified" not in str(error):
@@ -660,9 +674,9 @@ class TicketDesk:
         chat_id, topic_id = ticket.staff_chat_id, ticket.topic_id
         try:
             if closed:
-                await call_api(lambda: self.bot.close_forum_topic(chat_id, topic_id))
+                await self.bot.close_forum_topic(chat_id, topic_id)
             else:
-                await call_api(lambda: self.bot.reopen_forum_topic(chat_id, topic_id))
+                await self.bot.reopen_forum_topic(chat_id, topic_id)
         except TelegramAPIError as error:
             logger.info("topic of %s not %s: %s", ticket.number, "closed" if closed else "reopened", error)
 
@@ -688,7 +702,7 @@ class TicketDesk:
         text = text_for(t)
         markup = markup_for(t) if markup_for else None
         try:
-            sent = await call_api(lambda: self.bot.send_message(donor.chat_id, text, reply_markup=markup))
+            sent = await self.bot.send_message(donor.chat_id, text, reply_markup=markup)
         except TelegramForbiddenError:
             await set_blocked(session, platform=ticket.platform, user_id=donor.user_id, blocked=True)
             return Delivery.BLOCKED
@@ -716,26 +730,20 @@ class TicketDesk:
                 parts = compose(header, message.text, profile.max_text_length)
                 for index, part in enumerate(parts):
                     last = index == len(parts) - 1
-                    sent = await call_api(
-                        lambda part=part, last=last: self.bot.send_message(  # type: ignore[misc]
-                            chat_id, part, reply_markup=markup if last else None
-                        )
-                    )
+                    sent = await self.bot.send_message(chat_id, part, reply_markup=markup if last else None)
                     sent_ids.append(sent.message_id)
             else:
                 parts = compose(header, message.caption, profile.max_caption_length)
                 caption = parts[0] if len(parts) == 1 else None
                 if len(parts) > 1:
-                    first = await call_api(lambda: self.bot.send_message(chat_id, header))
+                    first = await self.bot.send_message(chat_id, header)
                     sent_ids.append(first.message_id)
-                copied = await call_api(
-                    lambda: self.bot.copy_message(
-                        chat_id,
-                        from_chat_id=message.chat.id,
-                        message_id=message.message_id,
-                        caption=caption,
-                        reply_markup=markup,
-                    )
+                copied = await self.bot.copy_message(
+                    chat_id,
+                    from_chat_id=message.chat.id,
+                    message_id=message.message_id,
+                    caption=caption,
+                    reply_markup=markup,
                 )
                 sent_ids.append(copied.message_id)
         except TelegramForbiddenError:
@@ -749,77 +757,27 @@ class TicketDesk:
                 await tickets.link(session, ticket, chat_id, sent_id, LinkKind.ANSWER)
         return Delivery.OK
 
-    # -- the SLA loop --------------------------------------------------------------------
+    # -- the background pass (a job: jobs.tickets) -------------------------------------------
+
+    @property
+    def catch_up(self) -> list[Callable[[], Awaitable[int]]]:
+        return self._catch_up
 
     async def check_once(self) -> int:
         """One pass of the background work: catch up tickets the staff chat has not seen, then
         the other cards it lacks (question cards: tickets go first), then remind about overdue
         tickets (at most once per period each). Returns the number of reminders sent."""
-        config = self.config
-        now = self.now()
-        sent = 0
-        async with self.app.sessionmaker() as session:
-            for ticket_id in await tickets.tickets_to_post(session, created_before=now - REPOST_AFTER):
-                await self.sync_to_staff(session, ticket_id, wait=0)
-            await session.commit()
-            for post_missing in self._catch_up:
-                await post_missing()
-            overdue = await tickets.overdue_tickets(session, now, config.sla_hours)
-            await session.commit()
-            per_chat: Counter[int] = Counter()
-            period = timedelta(hours=config.reminder_hours)
-            for ticket in overdue:
-                chat_id = ticket.staff_chat_id
-                if chat_id is None or ticket.card_message_id is None:
-                    continue
-                if per_chat[chat_id] >= REMINDERS_PER_PASS or not _reminder_due(ticket, now, period):
-                    continue
-                previous = ticket.last_reminder_at
-                claimed = await tickets.claim_reminder(
-                    session, ticket, now=now, period_hours=config.reminder_hours
-                )
-                await session.commit()
-                if not claimed:
-                    continue  # another worker reminded about it just now
-                if await self.send_reminder(session, ticket):
-                    sent += 1
-                    per_chat[chat_id] += 1
-                else:
-                    await tickets.unclaim_reminder(session, ticket.id, previous)
-                await session.commit()
-        return sent
-
-
-def _reminder_due(ticket: Ticket, now: datetime, period: timedelta) -> bool:
-    """The same rule `claim_reminder` enforces, checked first to spare needless updates."""
-    if ticket.last_reminder_at is None:
-        return True
-    last = tickets.utc(ticket.last_reminder_at)
-    if last <= now - period:
-        return True
-    return ticket.waiting_since is not None and last < tickets.utc(ticket.waiting_since)
-
-
-async def sla_loop(app: HamdelApp) -> None:
-    desk = desk_for(app)
-    interval = app.settings.tickets.check_seconds
-    while True:
-        try:
-            await desk.check_once()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            logger.exception("ticket SLA check failed")
-        await asyncio.sleep(interval)
+        return await jobs.tickets.check_once(self, reminders_per_pass=REMINDERS_PER_PASS)
 
 
 async def start_sla_loop(app: HamdelApp) -> None:
+    """At boot: the desk's background pass on the scheduler."""
     if app.settings.staff.staff_chat_id is None:
         logger.warning(
             "STAFF_CHAT_ID is not set: tickets are filed but reach no staff chat"
             " (except categories in TICKET_ROUTES); admins see them with /tickets in a private chat"
         )
-    app.spawn(sla_loop(app), name="tickets-sla")
+    jobs.tickets.start(app, desk_for(app).check_once)
 
 
 def desk_for(app: HamdelApp) -> TicketDesk:
@@ -830,21 +788,10 @@ def desk_for(app: HamdelApp) -> TicketDesk:
     return desk
 
 
-async def call_api(factory: Callable[[], Awaitable[T]], *, attempts: int = 3, max_wait: float = 5.0) -> T:
-    """A Bot API call that waits out a short flood limit (429) or a transient server/network
-    error; anything else (and a long wait) is the caller's to handle."""
-    for attempt in range(attempts):
-        try:
-            return await factory()
-        except TelegramRetryAfter as error:
-            if attempt == attempts - 1 or error.retry_after > max_wait:
-                raise
-            await asyncio.sleep(error.retry_after)
-        except (TelegramServerError, TelegramNetworkError):
-            if attempt == attempts - 1:
-                raise
-            await asyncio.sleep(0.2 * (attempt + 1))
-    raise AssertionError("unreachable")
+async def call_api(factory: Callable[[], Awaitable[T]]) -> T:
+    """A Bot API call, as it is: retries and 429s are the request middleware's alone
+    (bot.outbound). Kept for the FAQ's staff cards (handlers/faq.py) until they call directly."""
+    return await factory()
 
 
 def describe_delivery(t: Translator, delivery: Delivery) -> str:

@@ -13,21 +13,19 @@ the chat.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import web
-from sqlalchemy import select
 
+import jobs.payments
 from bot.i18n import Translator
 from handlers.donations import DonRetry, donation_target_text, options_for, send_receipt
-from models.donation import Campaign, Donation, DonationStatus
+from models.donation import Donation, DonationStatus
 from models.user import User
 from services import donations as service
 from services.payments import ZARINPAL_CALLBACK_PATH, VerifyStatus, ZarinpalGateway
@@ -37,10 +35,6 @@ if TYPE_CHECKING:
     from bot.app import HamdelApp
 
 logger = logging.getLogger("hamdel.donations.web")
-
-# How often the reconciler looks for gateway orders whose check is due (see
-# `services.donations.next_verify`: after the bank's session, then with backoff, for a day).
-RECONCILE_EVERY = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +62,13 @@ async def zarinpal_callback(app: HamdelApp, request: web.Request) -> web.Respons
     default_t = app.i18n.translator(app.settings.locale.default_locale)
     if gateway is None or not authority:
         return await _render(app, default_t, Page(404, "unknown", default_t("donations-page-unknown")))
-    async with app.sessionmaker() as session:
-        donation = await service.find_by_authority(session, authority)
-        owner = await session.get(User, donation.user_id) if donation is not None else None
-        await session.commit()
-    if donation is None or owner is None:
+    order = await service.find_gateway_order(app.sessionmaker, authority)
+    if order is None:
         logger.warning("gateway callback for unknown authority %r (status %r)", authority, status)
         return await _render(app, default_t, Page(404, "unknown", default_t("donations-page-unknown")))
-    t = app.i18n.translator(owner.language)
-    logger.info("gateway callback for order %s (status %r): verifying", donation.payload, status)
-    page = await settle(app, gateway, donation, owner, t, from_callback=True)
+    t = app.i18n.translator(order.owner.language)
+    logger.info("gateway callback for order %s (status %r): verifying", order.donation.payload, status)
+    page = await settle(app, gateway, order.donation, order.owner, t, from_callback=True)
     return await _render(app, t, page)
 
 
@@ -107,20 +98,14 @@ async def settle(
     now = app.clock.now()
     if outcome.paid:
         assert outcome.ref_id is not None
-        async with app.sessionmaker() as session:
-            record = await service.record_payment(
-                session,
-                user_id=donation.user_id,
-                payload=donation.payload,
-                provider=gateway.name,
-                provider_ref=gateway.reference(outcome.ref_id),
-                currency="IRR",
-                total_amount=donation.invoice_amount or donation.amount_rials,
-                amount_rials=donation.amount_rials,
-                now=now,
-            )
-            await session.commit()
-            paid = record.donation
+        record = await service.record_gateway_payment(
+            app.sessionmaker,
+            donation,
+            provider=gateway.name,
+            provider_ref=gateway.reference(outcome.ref_id),
+            now=now,
+        )
+        paid = record.donation
         if record.new:
             logger.info("gateway payment %s recorded as receipt %s", outcome.ref_id, paid.receipt_number)
             app.metrics.donation_recorded(paid.amount_rials, paid.currency)
@@ -129,28 +114,23 @@ async def settle(
             return Page(200, "success", t("donations-page-success"))
         return Page(200, "pending", t("donations-page-pending"))
     if outcome.status is VerifyStatus.FAILED:
-        async with app.sessionmaker() as session:
-            newly_failed = await service.verify_refused(session, donation, f"gateway:{outcome.code}", now)
-            await session.commit()
+        newly_failed = await service.gateway_refused(
+            app.sessionmaker, donation, f"gateway:{outcome.code}", now
+        )
         if newly_failed and from_callback:
             await _tell_failed(app, donation, owner, t)
         return Page(200, "failed", t("donations-page-cancelled"))
-    async with app.sessionmaker() as session:
-        await service.verify_unanswered(session, donation, now)
-        await session.commit()
+    await service.gateway_unanswered(app.sessionmaker, donation, now)
     return Page(200, "pending", t("donations-page-pending"))
 
 
 async def _deliver_receipt(app: HamdelApp, donation: Donation, owner: User, t: Translator) -> None:
-    async with app.sessionmaker() as session:
+    async with app.sessionmaker() as session:  # send_receipt claims the receipt and commits
         await send_receipt(app.bot, session, t, owner.chat_id, donation, app.clock)
-        await session.commit()
 
 
 async def _tell_failed(app: HamdelApp, donation: Donation, owner: User, t: Translator) -> None:
-    async with app.sessionmaker() as session:
-        campaign = await session.get(Campaign, donation.campaign_id) if donation.campaign_id else None
-        await session.commit()
+    campaign = await service.order_campaign(app.sessionmaker, donation)
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text=t("donations-retry"), callback_data=DonRetry(id=donation.id).pack())]
@@ -228,7 +208,7 @@ async def _render(app: HamdelApp, t: Translator, page: Page) -> web.Response:
     )
 
 
-# --- Reconciler ------------------------------------------------------------------------------------
+# --- Reconciler (a job: jobs.payments) ---------------------------------------------------------
 
 
 async def reconcile_once(app: HamdelApp) -> int:
@@ -238,32 +218,17 @@ async def reconcile_once(app: HamdelApp) -> int:
     gateway = _gateway(app)
     if gateway is None:
         return 0
-    async with app.sessionmaker() as session:
-        due = await service.gateway_orders_due(session, gateway.name, app.clock.now())
-        owners = {
-            u.id: u for u in await session.scalars(select(User).where(User.id.in_({d.user_id for d in due})))
-        }
-        await session.commit()
     settled = 0
-    for donation in due:
-        owner = owners[donation.user_id]
+    for order in await service.gateway_orders_to_check(app.sessionmaker, gateway.name, app.clock.now()):
+        owner = order.owner
         page = await settle(
-            app, gateway, donation, owner, app.i18n.translator(owner.language), from_callback=False
+            app, gateway, order.donation, owner, app.i18n.translator(owner.language), from_callback=False
         )
         settled += page.kind == "success"
     return settled
 
 
 async def start_reconciler(app: HamdelApp) -> None:
-    if _gateway(app) is None:
-        return
-
-    async def loop() -> None:
-        while True:
-            await asyncio.sleep(RECONCILE_EVERY.total_seconds())
-            try:
-                await reconcile_once(app)
-            except Exception:
-                logger.exception("gateway reconciliation failed; trying again later")
-
-    app.spawn(loop(), name="donations-gateway-reconciler")
+    """At boot, when a gateway is configured: `reconcile_once` on the scheduler."""
+    if _gateway(app) is not None:
+        jobs.payments.start_reconciler(app, lambda: reconcile_once(app))

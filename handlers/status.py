@@ -4,7 +4,7 @@ Lookup needs the tracking code AND the national code (check digit validated befo
 is searched); national codes are only ever compared as keyed hashes and never stored, logged or
 echoed. Lookups that match nothing are limited per person (STATUS_LOOKUP_MAX_FAILURES per
 STATUS_LOOKUP_WINDOW_SECONDS). "Tell me when it changes" subscribes the person; an import that
-changes the status queues a notice that the notifier (started with the bot) sends.
+changes the status queues a notice that jobs.status sends.
 
 Admins import a CSV by sending it to the bot (or after /import_statuses), or with
 `python -m bot import-statuses FILE`; re-imports update rows by tracking code.
@@ -21,7 +21,7 @@ from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError, TelegramRetryAfter
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -30,6 +30,8 @@ from aiogram.types import CallbackQuery, Document, InlineKeyboardButton, InlineK
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+import jobs.housekeeping
+import jobs.status
 from bot.access import RequireRole
 from bot.i18n import I18n, Translator
 from bot.platform import PlatformProfile
@@ -37,9 +39,8 @@ from bot.settings import Settings, SettingsError
 from bot.ui import CallbackInt, Feature, MenuCallback, MenuSection, cancel_button, home_button, show
 from handlers.admin import AdminMenu
 from models.applications import Application
-from services import applications, audit
+from services import applications, status_import
 from services.applications import (
-    MAX_ATTEMPTS,
     MAX_ROWS,
     SANDBOX_KEY,
     STATUSES,
@@ -51,7 +52,7 @@ from services.applications import (
 from services.clock import Clock
 from services.persian import format_date, normalize_national_code
 from services.roles import Role
-from services.users import UserRecord, get_user, set_blocked
+from services.users import UserRecord
 
 if TYPE_CHECKING:
     from bot.app import HamdelApp
@@ -66,7 +67,6 @@ router.include_router(admin_router)
 
 SECTION = MenuSection(key="status", text_key="status-menu", order=40)
 BAD_LINES_SHOWN = 15
-HOUSEKEEPING_SECONDS = 6 * 3600
 #: A large import's progress message is edited at most this often.
 PROGRESS_EDIT_SECONDS = 3.0
 EXCEL_FORMAT = "CSV UTF-8"  # the name of the format in Excel's "Save as" list
@@ -205,6 +205,8 @@ def import_report(
 
 
 async def start_status(app: HamdelApp) -> None:
+    """The national-code key, and the jobs: status notices (jobs.status) and the app's
+    housekeeping (jobs.housekeeping, which forgets old failed lookups among others)."""
     hasher = hasher_for(app.settings)
     wake = asyncio.Event()
     app.dispatcher.workflow_data.update(status_hasher=hasher, status_wake=wake)
@@ -216,79 +218,17 @@ async def start_status(app: HamdelApp) -> None:
             " until they are imported again",
             stale,
         )
-    app.spawn(_notifier(app, wake), name="status-notifier")
-    app.spawn(_housekeeping(app), name="status-housekeeping")
-
-
-async def _housekeeping(app: HamdelApp) -> None:
-    """Failed lookups that no longer count are deleted."""
-    window = app.settings.status.status_lookup_window_seconds
-    while True:
-        try:
-            async with app.sessionmaker() as session:
-                await applications.forget_old_failures(session, now=app.clock.now(), window=window)
-                await session.commit()
-        except Exception:
-            logger.exception("status housekeeping failed")
-        await asyncio.sleep(HOUSEKEEPING_SECONDS)
-
-
-async def _notifier(app: HamdelApp, wake: asyncio.Event) -> None:
-    interval = app.settings.status.status_notify_interval_seconds
-    while True:
-        wake.clear()
-        try:
-            await deliver_notices(app)
-        except Exception:  # keep the loop alive; the next round retries
-            logger.exception("status notices: delivery round failed")
-        try:
-            await asyncio.wait_for(wake.wait(), timeout=interval)
-        except TimeoutError:
-            pass
-
-
-async def deliver_notices(app: HamdelApp) -> int:
-    """Send every pending status-change notice of this platform; returns how many were sent."""
     platform = app.profile.platform.value
-    sent = 0
-    while True:
-        async with app.sessionmaker() as session:
-            notices = await applications.claim_notifications(session, platform=platform, now=app.clock.now())
-            await session.commit()
-        if not notices:
-            return sent
-        for notice in notices:
-            outcome = await _send_notice(app, notice)
-            sent += outcome == "sent"
-            async with app.sessionmaker() as session:
-                if outcome == "blocked":
-                    await set_blocked(session, platform=platform, user_id=notice.user_id, blocked=True)
-                await applications.finish_notification(
-                    session, notice.id, outcome=outcome, now=app.clock.now()
-                )
-                await session.commit()
 
+    def notice_screen(t: Translator, notice: PendingNotice) -> tuple[str, InlineKeyboardMarkup]:
+        text = t("status-changed-header") + "\n\n" + status_text(t, notice)
+        markup = _result_markup(
+            t, hasher, platform, notice.user_id, notice.application_id, notice.owner, True
+        )
+        return text, markup
 
-async def _send_notice(app: HamdelApp, notice: PendingNotice) -> Any:
-    async with app.sessionmaker() as session:
-        person = await get_user(session, platform=app.profile.platform.value, user_id=notice.user_id)
-    t = app.i18n.translator(person.language if person else app.settings.locale.default_locale)
-    hasher: CodeHasher = app.dispatcher.workflow_data["status_hasher"]
-    text = t("status-changed-header") + "\n\n" + status_text(t, notice)
-    markup = _result_markup(
-        t, hasher, app.profile.platform.value, notice.user_id, notice.application_id, notice.owner, True
-    )
-    try:
-        await app.bot.send_message(notice.chat_id, text, reply_markup=markup)
-    except TelegramForbiddenError:
-        return "blocked"
-    except TelegramRetryAfter as error:
-        await asyncio.sleep(min(error.retry_after, 60))
-        return "retry"
-    except TelegramAPIError as error:
-        logger.warning("status notice %s not sent: %s", notice.id, error)
-        return "failed" if notice.attempts >= MAX_ATTEMPTS else "retry"
-    return "sent"
+    jobs.status.start(app, screen=notice_screen, wake=wake)
+    jobs.housekeeping.start(app)
 
 
 # ------------------------------------------------------------------------------------------
@@ -634,37 +574,28 @@ async def import_document(
         await message.answer(t("status-import-too-large", size=size_text(t, limit)))
         return
     await state.clear()
-    await session.commit()  # nothing of this update's own held open while the import runs
     # Parsing 50,000 rows takes a while: off the event loop.
     parsed = await asyncio.to_thread(applications.parse_csv, data, status_labels(i18n))
-    result: ImportResult | None = None
+    progress = None
     if parsed.importable:
         progress = ImportProgress(message, t, document.file_name or "CSV", len(parsed.rows))
         await progress.start()
-        result = await applications.import_in_batches(
-            sessionmaker, parsed.rows, status_hasher, clock.now(), progress=progress
-        )
-        await progress.finish()
-        if result.notifications:
-            status_wake.set()
-    actor = message.from_user.id if message.from_user else 0
-    await audit.record(
+    outcome = await status_import.import_statuses(
         session,
+        sessionmaker,
+        parsed,
+        status_hasher,
+        now=clock.now(),
         platform=profile.platform.value,
-        actor_id=actor,
-        action="status-import",
+        actor_id=message.from_user.id if message.from_user else 0,
         target=(document.file_name or "")[:128] or None,
-        after={
-            "good": len(parsed.rows),
-            "bad": len(parsed.bad),
-            "imported": result is not None,
-            "created": result.created if result else 0,
-            "updated": result.updated if result else 0,
-        },
+        progress=progress,
     )
-    stale = await applications.stale_key_rows(session, status_hasher) if result else 0
-    await session.commit()
-    await message.answer(import_report(t, document.file_name or "CSV", parsed, result, stale))
+    if progress is not None:
+        await progress.finish()
+    if outcome.result is not None and outcome.result.notifications:
+        status_wake.set()
+    await message.answer(import_report(t, document.file_name or "CSV", parsed, outcome.result, outcome.stale))
 
 
 # ------------------------------------------------------------------------------------------
@@ -692,18 +623,18 @@ async def import_statuses_cli(settings: Settings, path: str) -> int:
         engine = create_engine(settings.database.database_url)
         try:
             sessions = create_sessionmaker(engine)
-            result = await applications.import_in_batches(sessions, parsed.rows, hasher, datetime.now(UTC))
             async with sessions() as session:
-                await audit.record(
+                outcome = await status_import.import_statuses(
                     session,
+                    sessions,
+                    parsed,
+                    hasher,
+                    now=datetime.now(UTC),
                     platform="cli",
                     actor_id=0,
-                    action="status-import",
                     target=Path(path).name[:128],
-                    after={"good": len(parsed.rows), "bad": len(parsed.bad), "imported": True},
                 )
-                stale = await applications.stale_key_rows(session, hasher)
-                await session.commit()
+            result, stale = outcome.result, outcome.stale
         finally:
             await engine.dispose()
     print(import_report(t, Path(path).name, parsed, result, stale))

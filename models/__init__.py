@@ -16,6 +16,7 @@ from models.donation import (
 from models.eligibility import EligibilityProgress
 from models.faq import FaqQuery
 from models.fsm import FsmRecord
+from models.jobs import JobLease
 from models.staff import AuditEntry, BlockedUser, StaffRole
 from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
 from models.updates import ButtonPress, InboxStatus, InboxUpdate
@@ -41,6 +42,7 @@ __all__ = [
     "FsmRecord",
     "InboxStatus",
     "InboxUpdate",
+    "JobLease",
     "OutboxItem",
     "Purpose",
     "ReceiptSequence",

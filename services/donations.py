@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.donation import Campaign, Donation, DonationStatus, Purpose, ReceiptSequence
 from models.user import User
@@ -384,6 +384,89 @@ async def gateway_orders_due(
             .limit(limit)
         )
     )
+
+
+# -- the gateway's orders, each step in its own transaction (the callback and the reconciler
+# call the gateway between them: no transaction is open across that network call) ----------
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayOrder:
+    donation: Donation
+    owner: User
+
+
+async def find_gateway_order(
+    sessions: async_sessionmaker[AsyncSession], authority: str
+) -> GatewayOrder | None:
+    """The order the gateway's callback names, with the person who placed it."""
+    async with sessions() as session:
+        donation = await find_by_authority(session, authority)
+        owner = await session.get(User, donation.user_id) if donation is not None else None
+    return GatewayOrder(donation, owner) if donation is not None and owner is not None else None
+
+
+async def gateway_orders_to_check(
+    sessions: async_sessionmaker[AsyncSession], provider: str, now: datetime
+) -> list[GatewayOrder]:
+    """`gateway_orders_due` with the people who placed them (the reconciler's round)."""
+    async with sessions() as session:
+        due = await gateway_orders_due(session, provider, now)
+        owners = {
+            u.id: u for u in await session.scalars(select(User).where(User.id.in_({d.user_id for d in due})))
+        }
+    return [GatewayOrder(d, owners[d.user_id]) for d in due if d.user_id in owners]
+
+
+async def order_campaign(sessions: async_sessionmaker[AsyncSession], order: Donation) -> Campaign | None:
+    if order.campaign_id is None:
+        return None
+    async with sessions() as session:
+        return await session.get(Campaign, order.campaign_id)
+
+
+async def record_gateway_payment(
+    sessions: async_sessionmaker[AsyncSession],
+    order: Donation,
+    *,
+    provider: str,
+    provider_ref: str,
+    now: datetime,
+) -> PaymentRecord:
+    """The gateway confirmed the order: `record_payment` for its invoice, committed."""
+    async with sessions() as session:
+        record = await record_payment(
+            session,
+            user_id=order.user_id,
+            payload=order.payload,
+            provider=provider,
+            provider_ref=provider_ref,
+            currency="IRR",
+            total_amount=order.invoice_amount or order.amount_rials,
+            amount_rials=order.amount_rials,
+            now=now,
+        )
+        await session.commit()
+    return record
+
+
+async def gateway_refused(
+    sessions: async_sessionmaker[AsyncSession], order: Donation, detail: str, now: datetime
+) -> bool:
+    """`verify_refused`, committed: True when the order has just failed."""
+    async with sessions() as session:
+        newly_failed = await verify_refused(session, order, detail, now)
+        await session.commit()
+    return newly_failed
+
+
+async def gateway_unanswered(
+    sessions: async_sessionmaker[AsyncSession], order: Donation, now: datetime
+) -> None:
+    """`verify_unanswered`, committed (asked again later, with backoff)."""
+    async with sessions() as session:
+        await verify_unanswered(session, order, now)
+        await session.commit()
 
 
 async def mark_failed(session: AsyncSession, donation_id: int, detail: str) -> bool:

@@ -19,7 +19,6 @@ next scan fires it. Skipped notices are recorded too (no broadcast), so they nev
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -206,7 +205,8 @@ async def scan(
 
 
 class NoticeScanner:
-    """Runs `scan` every `interval` seconds (and at once when woken, e.g. after a payment)."""
+    """One `scan` in its own transaction (`scan_once`), run by the scheduler every
+    BROADCAST_SCANNER_INTERVAL seconds and at once when woken (e.g. after a payment)."""
 
     def __init__(
         self,
@@ -215,7 +215,6 @@ class NoticeScanner:
         platform: str,
         clock: Clock,
         render: Render,
-        interval: float,
         live_max_age: timedelta,
         on_created: Callable[[], None] | None = None,
     ) -> None:
@@ -223,14 +222,13 @@ class NoticeScanner:
         self.platform = platform
         self.clock = clock
         self.render = render
-        self.interval = interval
         self.live_max_age = live_max_age
         self.on_created = on_created
-        self._wake = asyncio.Event()
-        self._stopping = False
+        # Set to scan now instead of at the next interval.
+        self.woken = asyncio.Event()
 
     def wake(self) -> None:
-        self._wake.set()
+        self.woken.set()
 
     async def scan_once(self) -> list[int]:
         async with self.sessionmaker() as session:
@@ -245,17 +243,3 @@ class NoticeScanner:
         if created and self.on_created is not None:
             self.on_created()
         return created
-
-    def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
-
-    async def run(self) -> None:
-        while not self._stopping:
-            try:
-                await self.scan_once()
-            except Exception:
-                logger.exception("campaign notice scan failed; next try in %.0f s", self.interval)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
-            self._wake.clear()

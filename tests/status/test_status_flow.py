@@ -14,7 +14,8 @@ from pydantic_settings import BaseSettings
 from sqlalchemy import select, text
 
 from bot.settings import StatusSettings
-from handlers.status import deliver_notices, import_statuses_cli
+from handlers.status import import_statuses_cli
+from jobs.status import deliver_notices
 from messenger import MessengerUser
 from models import Application, AuditEntry, StatusNotification, StatusSubscription
 from services.persian import to_fa_digits

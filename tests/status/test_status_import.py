@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.i18n import get_i18n
-from handlers.status import deliver_notices
+from jobs.status import deliver_notices
 from models import Application, StatusNotification, StatusSubscription
 from services.applications import STATUSES
 from tests.conftest import Harness
