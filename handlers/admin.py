@@ -45,10 +45,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("hamdel.admin")
 
-# Imported from here by handlers/broadcasts.py, console.py and status.py until they take it from
-# bot.menus.
-__all__ = ["AdminMenu"]
-
 AUDIT_PAGE_SIZE = 8
 ROLES_SHOWN = 40
 

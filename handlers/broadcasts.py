@@ -30,12 +30,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import jobs.broadcasts
 from bot.access import RequireRole
+from bot.broadcast_views import render_broadcast
 from bot.i18n import I18n, Translator
+from bot.menus import AdminMenu
 from bot.platform import PlatformProfile
 from bot.settings import Settings
-from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, callback_int, cancel_button
-from handlers.admin import AdminMenu
-from handlers.subscriptions import alert, render_broadcast, show_screen, toast
+from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, callback_int, cancel_button, show
+from bot.widgets.choices import alert, toast
 from models.broadcasts import Broadcast, BroadcastStatus, ButtonKind, SegmentKind, Topic
 from models.donation import Campaign
 from services import (
@@ -391,7 +392,7 @@ async def broadcast_menu_button(
 ) -> None:
     """The staff menu's «📣 پیام همگانی»: the same screen as /broadcast."""
     await state.clear()
-    await show_screen(query, t("broadcast-home"), _home_keyboard(t), profile)
+    await show(query, t("broadcast-home"), _home_keyboard(t), profile)
 
 
 async def _draft(state: FSMContext, session: AsyncSession, user: UserRecord) -> Broadcast | None:
@@ -442,7 +443,7 @@ async def new_broadcast(
     )
     await state.set_state(Composer.text_fa)
     await state.set_data({"draft": draft.id})
-    await show_screen(query, _ask_text_fa(t, profile), _one_column(cancel_button(t)), profile)
+    await show(query, _ask_text_fa(t, profile), _one_column(cancel_button(t)), profile)
 
 
 def _text_problem(
@@ -550,7 +551,7 @@ async def _after_texts(
     if draft.photo_file_id is None:
         await state.set_state(Composer.photo)
         markup = _one_column(_button(t, "broadcast-skip-photo-button", "nophoto"), cancel_button(t))
-        await show_screen(target, t("broadcast-ask-photo"), markup, profile)
+        await show(target, t("broadcast-ask-photo"), markup, profile)
         return
     await _ask_button(target, state, t, profile)
 
@@ -565,7 +566,7 @@ async def _ask_button(
         _button(t, "broadcast-button-none-choice", "btn", "none"),
         cancel_button(t),
     )
-    await show_screen(target, t("broadcast-ask-button"), markup, profile)
+    await show(target, t("broadcast-ask-button"), markup, profile)
 
 
 @router.message(Composer.photo, F.photo)
@@ -640,7 +641,7 @@ async def button_kind_chosen(
         return
     if callback_data.value == "url":
         await state.set_state(Composer.url)
-        await show_screen(query, t("broadcast-ask-url"), _one_column(cancel_button(t)), profile)
+        await show(query, t("broadcast-ask-url"), _one_column(cancel_button(t)), profile)
         return
     if callback_data.value == "campaign":
         campaigns = (await campaign_service.active_campaigns(session, clock.now()))[:20]
@@ -656,7 +657,7 @@ async def button_kind_chosen(
                 )
             )
         builder.row(cancel_button(t))
-        await show_screen(query, t("broadcast-choose-campaign"), builder.as_markup(), profile)
+        await show(query, t("broadcast-choose-campaign"), builder.as_markup(), profile)
         return
     draft.button_kind = None
     draft.button_url = None
@@ -735,7 +736,7 @@ async def _ask_segment(
         _button(t, "broadcast-segment-language-button", "seg", SegmentKind.LANGUAGE.value),
         cancel_button(t),
     )
-    await show_screen(target, t("broadcast-ask-segment"), markup, profile)
+    await show(target, t("broadcast-ask-segment"), markup, profile)
 
 
 @router.callback_query(BcCallback.filter(F.action == "seg"))
@@ -800,7 +801,7 @@ async def segment_kind_chosen(
         alert(callback_answer, t("broadcast-no-campaigns"))
         return
     builder.row(cancel_button(t))
-    await show_screen(query, t(prompt), builder.as_markup(), profile)
+    await show(query, t(prompt), builder.as_markup(), profile)
 
 
 @router.callback_query(SegmentCallback.filter())
@@ -848,7 +849,7 @@ async def _set_segment(
     described = await describe_segment(session, segment, t)
     if count == 0:
         markup = _one_column(_button(t, "broadcast-change-segment-button", "chseg"), _discard_button(t))
-        await show_screen(query, t("broadcast-no-recipients", segment=described), markup, profile)
+        await show(query, t("broadcast-no-recipients", segment=described), markup, profile)
         return
     await _preview(bot, query.from_user.id, draft, t)
     rate = settings.broadcast.rate_for(
@@ -922,7 +923,7 @@ async def discard(
     await state.clear()
     if draft is not None:
         await broadcasts.control(session, draft.id, "cancel", actor_id=user.user_id, now=clock.now())
-    await show_screen(query, t("broadcast-discarded"), _home_keyboard(t), profile)
+    await show(query, t("broadcast-discarded"), _home_keyboard(t), profile)
 
 
 @router.callback_query(
@@ -965,14 +966,14 @@ async def send_confirmed(
                 when=format_datetime(duplicate.confirmed_at, t.locale),
                 status=t(f"broadcast-status-{duplicate.status}"),
             )
-            await show_screen(query, text, markup, profile)
+            await show(query, text, markup, profile)
             return
     outcome, broadcast = await broadcasts.confirm(
         session, draft.id, author_id=user.user_id, now=now, scheduled_at=scheduled_at
     )
     if outcome is ConfirmOutcome.PAST:
         await state.set_state(Composer.schedule)
-        await show_screen(
+        await show(
             query,
             t("broadcast-schedule-past", example=SCHEDULE_EXAMPLE),
             _one_column(cancel_button(t)),
@@ -982,7 +983,7 @@ async def send_confirmed(
     if outcome is ConfirmOutcome.EMPTY_SEGMENT:
         described = await describe_segment(session, Segment.of(draft), t)
         markup = _one_column(_button(t, "broadcast-change-segment-button", "chseg"), _discard_button(t))
-        await show_screen(query, t("broadcast-no-recipients", segment=described), markup, profile)
+        await show(query, t("broadcast-no-recipients", segment=described), markup, profile)
         return
     if outcome is ConfirmOutcome.NOT_DRAFT or broadcast is None:
         alert(callback_answer, t("broadcast-already-confirmed"))
@@ -1006,9 +1007,7 @@ async def send_confirmed(
     # (Bale) before the engine looks for one.
     snapshot = await _snapshot(session, broadcast.id, settings, profile, now)
     if snapshot is not None:
-        message = await show_screen(
-            query, progress_text(snapshot, t), progress_keyboard(snapshot, t), profile
-        )
+        message = await show(query, progress_text(snapshot, t), progress_keyboard(snapshot, t), profile)
         field = "progress_message_id" if profile.can_edit_keyboards else "control_message_id"
         await session.execute(
             update(Broadcast).where(Broadcast.id == broadcast.id).values({field: message.message_id})
@@ -1040,7 +1039,7 @@ async def schedule_asked(
         await _gone(query, state, t, callback_answer)
         return
     await state.set_state(Composer.schedule)
-    await show_screen(
+    await show(
         query, t("broadcast-ask-schedule", example=SCHEDULE_EXAMPLE), _one_column(cancel_button(t)), profile
     )
 
@@ -1095,7 +1094,7 @@ async def recent_list(
 ) -> None:
     items = await broadcasts.recent(session, profile.platform.value)
     if not items:
-        await show_screen(query, t("broadcast-recent-empty"), _home_keyboard(t), profile)
+        await show(query, t("broadcast-recent-empty"), _home_keyboard(t), profile)
         return
     builder = InlineKeyboardBuilder()
     for item in items:
@@ -1108,7 +1107,7 @@ async def recent_list(
         builder.row(
             InlineKeyboardButton(text=label[:64], callback_data=BcControl(id=item.id, action="show").pack())
         )
-    await show_screen(query, t("broadcast-recent-title"), builder.as_markup(), profile)
+    await show(query, t("broadcast-recent-title"), builder.as_markup(), profile)
 
 
 @router.callback_query(BcControl.filter())
@@ -1146,7 +1145,7 @@ async def control_pressed(
                 ]
             ]
         )
-        await show_screen(query, t("broadcast-cancel-confirm", remaining=snapshot.remaining), markup, profile)
+        await show(query, t("broadcast-cancel-confirm", remaining=snapshot.remaining), markup, profile)
         return
     if action in ("pause", "resume", "cancelok"):
         verb = "cancel" if action == "cancelok" else action
@@ -1178,7 +1177,7 @@ async def control_pressed(
         alert(callback_answer, t("broadcast-unknown"))
         return
     # The screen's request commits the change first (CommitBeforeSend); then the engine looks.
-    await show_screen(query, progress_text(snapshot, t), progress_keyboard(snapshot, t), profile)
+    await show(query, progress_text(snapshot, t), progress_keyboard(snapshot, t), profile)
     if changed and delivery is not None:
         delivery.wake()
 

@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import RequireRole
 from bot.i18n import Translator
+from bot.menus import AdminMenu
 from bot.ui import Feature
 from console.server import Console, start_console
-from handlers.admin import AdminMenu
 from services import audit, console_auth
 
 router = Router(name="console")

@@ -50,7 +50,6 @@ from bot.donation_views import (
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
-from bot.storage import current_session
 from bot.ui import (
     CallbackInt,
     Feature,
@@ -1302,18 +1301,6 @@ async def _on_startup(app: HamdelApp) -> None:
         logger.warning("donations: %s", problem)
     if not options_for(settings, app.profile):
         logger.warning("donations: no way to pay is configured; /donate will say payments are unavailable")
-
-
-async def release() -> None:
-    """Obsolete (bot.middlewares.CommitBeforeSend ends transactions now): kept only while
-    handlers/broadcasts.py still imports it."""
-    session = current_session.get()
-    if session is not None and session.in_transaction():
-        await session.commit()
-
-
-# Imported from here by handlers/donations_web.py until it takes them from bot.donation_views.
-__all__ = ["DonRetry", "donation_target_text", "options_for", "send_receipt"]
 
 
 feature = Feature(

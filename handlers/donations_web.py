@@ -23,8 +23,8 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiohttp import web
 
 import jobs.payments
+from bot.donation_views import DonRetry, donation_target_text, options_for, send_receipt
 from bot.i18n import Translator
-from handlers.donations import DonRetry, donation_target_text, options_for, send_receipt
 from models.donation import Donation, DonationStatus
 from models.user import User
 from services import donations as service

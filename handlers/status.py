@@ -34,10 +34,10 @@ import jobs.housekeeping
 import jobs.status
 from bot.access import RequireRole
 from bot.i18n import I18n, Translator
+from bot.menus import AdminMenu
 from bot.platform import PlatformProfile
-from bot.settings import Settings, SettingsError
+from bot.settings import SANDBOX_TOKEN, Settings, SettingsError
 from bot.ui import CallbackInt, Feature, MenuCallback, MenuSection, cancel_button, home_button, show
-from handlers.admin import AdminMenu
 from models.applications import Application
 from services import applications, status_import
 from services.applications import (
@@ -98,8 +98,6 @@ class StatusCb(CallbackData, prefix="st"):
 def is_production(settings: Settings) -> bool:
     """A real bot: a token from BotFather (not the sandbox's placeholder used by the sandbox and
     the tests)."""
-    from bot.app import SANDBOX_TOKEN
-
     token = settings.telegram.bot_token
     return bool(token) and token != SANDBOX_TOKEN
 

@@ -14,18 +14,19 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.broadcast_views import CampaignCallback, UnsubscribeCallback
 from bot.donation_views import DonCampaign, card_text
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
-from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, MenuCallback, MenuSection, home_button, show
+from bot.ui import Feature, InlineKeyboardBuilder, MenuCallback, MenuSection, home_button, show
 from bot.widgets import region_picker as picker
+from bot.widgets.choices import alert, toast
 from bot.widgets.region_picker import RegionPick
-from models.broadcasts import ButtonKind, Topic
+from models.broadcasts import Topic
 from models.donation import CampaignStatus
 from services import campaigns as campaign_service
 from services import regions, subscriptions
 from services.clock import Clock
-from services.delivery import Content
 from services.subscriptions import TOPICS, Preferences, topic_key
 from services.users import UserRecord
 
@@ -46,57 +47,8 @@ class SubCallback(CallbackData, prefix="sub"):
     value: str = ""
 
 
-class UnsubscribeCallback(CallbackData, prefix="uns"):
-    """🔕 under a broadcast: stop everything (b = the broadcast, for the author's statistics)."""
-
-    b: CallbackInt
-
-
-class CampaignCallback(CallbackData, prefix="bcc"):
-    """A broadcast's campaign button: show the campaign."""
-
-    id: CallbackInt
-
-
 class ProvinceInput(StatesGroup):
     typing = State()
-
-
-show_screen = show  # imported by handlers/broadcasts.py; the transaction ends in CommitBeforeSend
-
-
-def toast(answer: CallbackAnswer, text: str) -> None:
-    """Answer the pressed button with a short note (the answer middleware sends it)."""
-    answer.text = text
-
-
-def alert(answer: CallbackAnswer, text: str) -> None:
-    answer.text = text
-    answer.show_alert = True
-
-
-def render_broadcast(
-    content: Content, language: str, t: Translator
-) -> tuple[str, str | None, InlineKeyboardMarkup]:
-    """How a broadcast looks to one recipient: text, photo, its button and 🔕 under it.
-    Used by the sender and by the author's preview, so the preview is exact."""
-    builder = InlineKeyboardBuilder()
-    label = content.button_text(language)
-    if content.button_kind == ButtonKind.URL.value and content.button_url and label:
-        builder.row(InlineKeyboardButton(text=label, url=content.button_url))
-    elif content.button_kind == ButtonKind.CAMPAIGN.value and content.button_campaign_id and label:
-        builder.row(
-            InlineKeyboardButton(
-                text=label, callback_data=CampaignCallback(id=content.button_campaign_id).pack()
-            )
-        )
-    builder.row(
-        InlineKeyboardButton(
-            text=t("subscriptions-unsubscribe-button"),
-            callback_data=UnsubscribeCallback(b=content.broadcast_id).pack(),
-        )
-    )
-    return content.text(language), content.photo_file_id, builder.as_markup()
 
 
 def _province_name(province_id: str | None, locale: str) -> str | None:

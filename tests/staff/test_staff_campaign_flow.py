@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from handlers.campaign_admin import CampaignAdmin
-from handlers.subscriptions import CampaignCallback
+from bot.broadcast_views import CampaignCallback
 from models import AuditEntry, Campaign
 from services import regions
 from services.roles import Role, grant
