@@ -64,17 +64,17 @@ async def test_the_lease_lets_one_worker_run_a_job_at_a_time(lease: Lease) -> No
         running -= 1
 
     job = Job("demo", slow_pass, interval=60)
-    one = Scheduler(owner="worker-a", lease=lease, metrics=metrics, scope="telegram", lease_seconds=1)
-    two = Scheduler(owner="worker-b", lease=lease, metrics=metrics, scope="telegram", lease_seconds=1)
+    one = Scheduler(owner="worker-a", lease=lease, metrics=metrics, scope="telegram", lease_seconds=3)
+    two = Scheduler(owner="worker-b", lease=lease, metrics=metrics, scope="telegram", lease_seconds=3)
     first = asyncio.create_task(one.run_once(job))
     await asyncio.sleep(0.05)
-    assert await two.run_once(job) is None  # another worker holds the lease
-    await asyncio.sleep(0.5)  # longer than the lease's renewal: still held
-    assert await two.run_once(job) is None
+    assert await asyncio.wait_for(two.run_once(job), 10) is None  # another worker holds the lease
+    await asyncio.sleep(1.5)  # past the lease's first renewal: still held
+    assert await asyncio.wait_for(two.run_once(job), 10) is None
     release.set()
     assert await first is True
     assert most == 1
-    assert await two.run_once(job) is True  # given back after the pass
+    assert await asyncio.wait_for(two.run_once(job), 10) is True  # given back after the pass
     assert runs(metrics, "demo", "ok") == 2 and runs(metrics, "demo", "skipped") == 2
 
 
