@@ -33,12 +33,20 @@ async def footprint(sizes: Sizes) -> list[Figure]:
             "(import aiogram)", Goal("≤ yardstick + 0.7 s", 0.7, over_yardstick=True),
         ),
         Figure(
+            name, "import CPU (user + system)", bot.import_cpu_seconds, "s", echo.import_cpu_seconds,
+            "(import aiogram)",
+        ),
+        Figure(
             name, "RSS after those imports", bot.import_rss_mb, "MB", echo.import_rss_mb,
             "(import aiogram)", Goal("≤ yardstick + 40 MB", 40, over_yardstick=True),
         ),
         Figure(
             name, "start → first getUpdates (migrated SQLite)", bot.startup_seconds, "s", echo.startup_seconds,
             ECHO, Goal("≤ yardstick + 0.7 s", 0.7, over_yardstick=True),
+        ),
+        Figure(
+            name, "CPU to first getUpdates (user + system)", bot.startup_cpu_seconds, "s",
+            echo.startup_cpu_seconds, ECHO,
         ),
         Figure(
             name, "idle RSS of one worker (polling)", bot.idle_rss_mb, "MB", echo.idle_rss_mb, ECHO,

@@ -10,6 +10,9 @@ Run from the repository root:  python -m benchmarks.footprint [--runs N]   (not 
   includes its migration check, as a person's `./dev run` does. The best of N runs.
 - idle memory: the resident memory (VmRSS) of each process, 3 s after its first getUpdates,
   polling and receiving nothing.
+- CPU: the user + system CPU seconds of the import and of the process up to its first
+  getUpdates. On a shared machine the wall-clock figures stretch with the neighbours' load;
+  CPU seconds much less, so they show a start-up change when the seconds cannot.
 
 No sandbox is involved: the bot runs with a sandbox token against the local messenger
 (messenger/), like the conversation tests.
@@ -40,11 +43,11 @@ from messenger.testkit import free_port, worker_env  # noqa: E402
 IDLE_SECONDS = 3.0
 IMPORT_PROBE = """
 import json, time
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 import {modules}
-seconds = time.perf_counter() - started
+seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
 rss = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS:"))
-print(json.dumps({{"seconds": seconds, "rss_kib": rss}}))
+print(json.dumps({{"seconds": seconds, "cpu": cpu, "rss_kib": rss}}))
 """
 
 
@@ -54,6 +57,9 @@ class Footprint:
     import_rss_mb: float
     startup_seconds: float  # process start → first getUpdates (best of the runs)
     idle_rss_mb: float
+    # CPU seconds of the same (user + system): what the neighbours' load moves least.
+    import_cpu_seconds: float = float("nan")
+    startup_cpu_seconds: float = float("nan")
 
 
 def rss_mb(pid: int) -> float:
@@ -64,8 +70,14 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
-def measure_import(modules: str) -> tuple[float, float]:
-    """Seconds and resident MB of importing `modules` in a fresh interpreter."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of `pid` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure_import(modules: str) -> tuple[float, float, float]:
+    """Seconds, resident MB and CPU seconds of importing `modules` in a fresh interpreter."""
     output = subprocess.run(
         [sys.executable, "-c", IMPORT_PROBE.format(modules=modules)],
         cwd=ROOT,
@@ -75,11 +87,12 @@ def measure_import(modules: str) -> tuple[float, float]:
         text=True,
     ).stdout
     probe = json.loads(output.strip().splitlines()[-1])
-    return float(probe["seconds"]), probe["rss_kib"] / 1024
+    return float(probe["seconds"]), probe["rss_kib"] / 1024, float(probe["cpu"])
 
 
-async def measure_process(command: list[str], env: dict[str, str], log: Path) -> tuple[float, float]:
-    """Start `command` against a fresh messenger: seconds to its first getUpdates, idle MB after."""
+async def measure_process(command: list[str], env: dict[str, str], log: Path) -> tuple[float, float, float]:
+    """Start `command` against a fresh messenger: seconds to its first getUpdates, idle MB after,
+    and the CPU seconds it spent up to that getUpdates."""
     messenger = LocalMessenger(flavor="telegram", token=SANDBOX_TOKEN, strict=False)
     await messenger.start()
     env = {**env, "BOT_API_BASE": messenger.base_url}
@@ -95,9 +108,9 @@ async def measure_process(command: list[str], env: dict[str, str], log: Path) ->
                     polled.cancel()
                     raise RuntimeError(exited(command, process, log))
                 await asyncio.sleep(0.02)
-            startup = polled.result().time - started
+            startup, cpu = polled.result().time - started, cpu_seconds(process.pid)
             await asyncio.sleep(IDLE_SECONDS)
-            return startup, rss_mb(process.pid)
+            return startup, rss_mb(process.pid), cpu
         finally:
             stop(process)
     finally:
@@ -141,18 +154,20 @@ async def measure(runs: int = 3) -> tuple[Footprint, Footprint]:
         "bot": ("bot.app, handlers", bot_command, bot_env),
         "echo": ("aiogram", echo_command, echo_env),
     }
-    imports: dict[str, list[tuple[float, float]]] = {name: [] for name in subjects}
-    processes: dict[str, list[tuple[float, float]]] = {name: [] for name in subjects}
+    imports: dict[str, list[tuple[float, float, float]]] = {name: [] for name in subjects}
+    processes: dict[str, list[tuple[float, float, float]]] = {name: [] for name in subjects}
     for n in range(runs):  # alternating, so that a neighbour's burst of load hits both alike
         for name, (modules, command, env) in subjects.items():
             imports[name].append(await asyncio.to_thread(measure_import, modules))
             processes[name].append(await measure_process(command, env, folder / f"{name}-{n}.log"))
     results = [
         Footprint(
-            import_seconds=min(seconds for seconds, _ in imports[name]),
-            import_rss_mb=min(mb for _, mb in imports[name]),
-            startup_seconds=min(seconds for seconds, _ in processes[name]),
-            idle_rss_mb=min(mb for _, mb in processes[name]),
+            import_seconds=min(seconds for seconds, _, _ in imports[name]),
+            import_rss_mb=min(mb for _, mb, _ in imports[name]),
+            startup_seconds=min(seconds for seconds, _, _ in processes[name]),
+            idle_rss_mb=min(mb for _, mb, _ in processes[name]),
+            import_cpu_seconds=min(cpu for _, _, cpu in imports[name]),
+            startup_cpu_seconds=min(cpu for _, _, cpu in processes[name]),
         )
         for name in subjects
     ]
@@ -169,8 +184,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'':34} {'Hamdel':>10} {'bare aiogram':>13} {'difference':>11}")
     for label, field, unit in (
         ("import time", "import_seconds", "s"),
+        ("import CPU", "import_cpu_seconds", "s"),
         ("RSS after imports", "import_rss_mb", "MB"),
         ("start → first getUpdates", "startup_seconds", "s"),
+        ("CPU to first getUpdates", "startup_cpu_seconds", "s"),
         ("idle RSS, polling", "idle_rss_mb", "MB"),
     ):
         ours, theirs = getattr(hamdel, field), getattr(echo, field)

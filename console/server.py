@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import jinja2
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -88,6 +87,8 @@ class Console:
         self.settings = app.settings.console
         self.secret = console_secret(app.settings)
         self.platform = app.profile.platform.value
+        import jinja2  # only when the console runs or issues a link
+
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,

@@ -36,7 +36,6 @@ from functools import lru_cache
 from typing import Any
 
 import jdatetime
-import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -144,6 +143,8 @@ def to_csv(table: ExportTable) -> bytes:
 
 
 def to_xlsx(table: ExportTable, *, right_to_left: bool = True, sheet: str = "export") -> bytes:
+    import xlsxwriter  # 2 MB that only an XLSX export needs
+
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}

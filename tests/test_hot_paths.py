@@ -3,6 +3,7 @@ the same keyboards, the same filters, the same answers."""
 
 from __future__ import annotations
 
+import ast
 import gc
 import weakref
 from pathlib import Path
@@ -80,3 +81,30 @@ def test_a_worker_settles_its_heap_after_start() -> None:
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)
+
+
+# Imported by a worker only when used (inside the function that needs it): the XLSX writer for
+# an export, Jinja2 for the console, matplotlib for a chart, Alembic when a migration is pending
+# (tests/test_migrations.py checks the start skips it); Playwright never (tests only).
+ON_DEMAND = frozenset({"alembic", "xlsxwriter", "jinja2", "matplotlib", "playwright"})
+RUNTIME = ("bot", "handlers", "services", "models", "console")
+
+
+def test_the_runtime_imports_what_only_some_work_needs_on_demand() -> None:
+    """A module-level import of one of ON_DEMAND would load it into every worker at start
+    (about 15 MB and half a second of CPU together; benchmarks/footprint.py)."""
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    for package in RUNTIME:
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:  # module level only
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                offenders += [
+                    f"{path.relative_to(root)}: {name}" for name in names if name.split(".")[0] in ON_DEMAND
+                ]
+    assert offenders == []

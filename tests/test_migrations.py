@@ -57,3 +57,35 @@ async def test_migrations_and_models_do_not_drift(migrated_url: str) -> None:
     finally:
         await engine.dispose()
     assert differences == [], "the migrations and models/ differ:\n" + "\n".join(map(repr, differences))
+
+
+async def test_a_current_database_is_recognised_without_alembic(
+    migrated_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At start `upgrade_async` skips Alembic when the database records the scripts' heads
+    (bot/migrate.py reads them with `ast`): the same heads as Alembic's, and any difference in
+    the database sends the start-up through Alembic."""
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    from bot.migrate import alembic_config, is_current, recorded_revisions, script_heads
+
+    heads = set(ScriptDirectory.from_config(alembic_config(migrated_url)).get_heads())
+    assert script_heads() == heads
+    assert await recorded_revisions(migrated_url) == heads
+    assert await is_current(migrated_url)
+
+    def alembic_called(*_args: object) -> None:
+        raise AssertionError("Alembic ran for a current database")
+
+    monkeypatch.setattr("bot.migrate._alembic_upgrade", alembic_called)
+    await upgrade_async(migrated_url)
+    (head,) = heads
+    engine = create_engine(migrated_url)
+    try:
+        for recorded, current in (("0001", False), (head, True)):
+            async with engine.begin() as connection:
+                await connection.execute(text(f"UPDATE alembic_version SET version_num = '{recorded}'"))
+            assert await is_current(migrated_url) is current
+    finally:
+        await engine.dispose()
