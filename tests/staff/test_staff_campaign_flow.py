@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from handlers.campaign_admin import CampaignAdmin
 from bot.broadcast_views import CampaignCallback
+from handlers.campaign_admin import CampaignAdmin
 from models import AuditEntry, Campaign
 from services import regions
 from services.roles import Role, grant
