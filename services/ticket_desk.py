@@ -4,10 +4,13 @@ internal note, assign, status, close with a reason, reopen — each with a typed
 
 Each action takes the version of the ticket the person was looking at (its `updated_at`) and
 acts only if the ticket is still that version, under the row's lock: of two staff members acting
-at once, one acts and the other is told the ticket changed (never a lost or doubled reply). A
-reply carries a one-time key from the form, so a form sent twice records one reply. Sending to
-the donor and telling the staff chat is the caller's part (no messenger here); each action
-commits before the caller sends anything.
+at once, one acts and the other is told the ticket changed (never a lost or doubled reply). The
+staff chat's buttons carry no version (their card is redrawn after every change): the chat passes
+None and acts on the ticket as it is, still under the lock, and is told what it found (already
+so, closed). A reply carries a one-time source — the console form's key, or the staff chat's
+message — so a form sent twice or a redelivered update records one reply. Sending to the donor
+and telling the staff chat is the caller's part (no messenger here); each action commits before
+the caller sends anything.
 """
 
 from __future__ import annotations
@@ -384,12 +387,12 @@ def version_of(ticket: Ticket) -> str:
 
 
 async def _locked(
-    session: AsyncSession, ticket_id: int, version: str
+    session: AsyncSession, ticket_id: int, version: str | None
 ) -> tuple[Ticket | None, Outcome | None]:
     ticket = await tickets.get_ticket(session, ticket_id, for_update=True)
     if ticket is None:
         return None, Outcome.NOT_FOUND
-    if version_of(ticket) != version:
+    if version is not None and version_of(ticket) != version:
         return ticket, Outcome.STALE
     return ticket, None
 
@@ -422,23 +425,28 @@ async def reply(
     session: AsyncSession,
     *,
     ticket_id: int,
-    version: str,
+    version: str | None,
     actor: Actor,
-    text: str,
+    text: str | None,
     key: int,
     now: datetime,
-    limit: int,
+    limit: int | None,
+    kind: str = "text",
+    file_id: str | None = None,
+    source_chat_id: int = CONSOLE_SOURCE_CHAT,
 ) -> ActionResult:
-    """Record a staff reply to the donor (→ answered). The caller delivers `message` and marks
-    it delivered or not; the reply is kept either way."""
-    text = text.strip()
-    if not text:
+    """Record a staff reply to the donor (→ answered): text, or a photo/document... with its
+    caption. `source_chat_id` and `key` name where it came from (the console's form key, or the
+    staff chat and its message id). The caller delivers `message` and marks it delivered or not;
+    the reply is kept either way."""
+    text = text.strip() if text else None
+    if kind == "text" and not text:
         return ActionResult(Outcome.EMPTY)
-    if len(text) > limit:
+    if limit is not None and text is not None and len(text) > limit:
         return ActionResult(Outcome.TOO_LONG)
     seen = await session.scalar(
         select(TicketMessage.id).where(
-            TicketMessage.source_chat_id == CONSOLE_SOURCE_CHAT, TicketMessage.source_message_id == key
+            TicketMessage.source_chat_id == source_chat_id, TicketMessage.source_message_id == key
         )
     )
     if seen is not None:
@@ -453,10 +461,10 @@ async def reply(
         session,
         ticket,
         direction=Direction.STAFF,
-        kind="text",
+        kind=kind,
         text=text,
-        file_id=None,
-        source_chat_id=CONSOLE_SOURCE_CHAT,
+        file_id=file_id,
+        source_chat_id=source_chat_id,
         source_message_id=key,
         now=now,
         author_id=actor.user_id,
@@ -464,7 +472,7 @@ async def reply(
     if message is None:
         return ActionResult(Outcome.DUPLICATE, ticket)
     change = tickets.record_staff_answer(ticket, actor_id=actor.user_id, actor_name=actor.name, now=now)
-    await _audit(session, actor, "ticket.answer", ticket, change, note="text", at=now)
+    await _audit(session, actor, "ticket.answer", ticket, change, note=kind, at=now)
     await session.commit()
     return ActionResult(Outcome.DONE, ticket, message, previous)
 
@@ -499,7 +507,7 @@ async def assign(
     session: AsyncSession,
     *,
     ticket_id: int,
-    version: str,
+    version: str | None,
     actor: Actor,
     assignee_id: int,
     assignee_name: str,
@@ -543,7 +551,7 @@ async def set_status(
     session: AsyncSession,
     *,
     ticket_id: int,
-    version: str,
+    version: str | None,
     actor: Actor,
     status: str,
     now: datetime,
@@ -562,8 +570,8 @@ async def set_status(
         change = tickets.set_status(
             ticket, TicketStatus(status), actor_id=actor.user_id, actor_name=actor.name, now=now
         )
-    except TicketError:
-        return ActionResult(Outcome.INVALID, ticket)
+    except TicketError as error:
+        return ActionResult(Outcome.CLOSED if error.code == "closed" else Outcome.INVALID, ticket)
     if not change.changed:
         return ActionResult(Outcome.UNCHANGED, ticket)
     action = "ticket.reopen" if previous == TicketStatus.CLOSED else "ticket.status"
