@@ -9,6 +9,7 @@ person must look again, their typed text kept.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -42,6 +43,18 @@ routes = web.RouteTableDef()
 
 IMAGE_KINDS = {"photo"}
 SETTABLE = ("in_progress", "answered", "closed")
+LIVE_EVERY_MS = 10_000  # how often an open page asks whether something changed
+
+
+@dataclass(frozen=True, slots=True)
+class Live:
+    """What a page's live-update script needs (console/static/live.js): where to ask, the stamp
+    the page was drawn at, the address to show again (without one-time notices), how often."""
+
+    url: str
+    stamp: str
+    reload: str
+    every_ms: int = field(default_factory=lambda: LIVE_EVERY_MS)
 
 
 def _db(request: web.Request) -> AsyncSession:
@@ -213,6 +226,7 @@ async def home(request: web.Request) -> web.Response:
     db = _db(request)
     staff = _staff(request)
     now = console.now()
+    live = Live(f"{PREFIX}/changes", await ticket_desk.desk_stamp(db), f"{PREFIX}/")
     day_start = to_tehran(now).replace(hour=0, minute=0, second=0, microsecond=0)
     figures = await ticket_desk.home_figures(
         db,
@@ -230,6 +244,7 @@ async def home(request: web.Request) -> web.Response:
         figures=figures,
         questions=questions,
         now=now,
+        live=live,
         outcome=outcome if outcome in ("sent", "answered", "empty", "blocked", "failed") else "",
     )
 
@@ -285,6 +300,9 @@ async def queue(request: web.Request) -> web.Response:
     staff = _staff(request)
     wanted = _filter(request.query)
     now = console.now()
+    live = Live(
+        f"{PREFIX}/changes", await ticket_desk.desk_stamp(db), _queue_link(wanted, page=wanted.page or "")
+    )
     page = await ticket_desk.queue(
         db, wanted, actor_id=staff.user_id, now=now, sla_hours=console.app.settings.tickets.sla_hours
     )
@@ -299,7 +317,33 @@ async def queue(request: web.Request) -> web.Response:
         statuses=["open", *[s.value for s in TicketStatus], "all"],
         ages=list(ticket_desk.AGES),
         link=lambda **changes: _queue_link(wanted, **changes),
+        live=live,
     )
+
+
+@routes.get(PREFIX + "/changes")
+async def desk_changes(request: web.Request) -> web.Response:
+    """The queue's and the home page's stamp, for live updates (JSON)."""
+    db = await _poll_session(request)
+    return web.json_response({"stamp": await ticket_desk.desk_stamp(db)})
+
+
+@routes.get(PREFIX + "/tickets/{ticket_id}/changes")
+async def ticket_changes(request: web.Request) -> web.Response:
+    """A ticket page's stamp, for live updates (JSON)."""
+    ticket_id = _ticket_id(request)
+    stamp = await ticket_desk.ticket_stamp(await _poll_session(request), ticket_id)
+    if stamp is None:
+        raise web.HTTPNotFound()
+    return web.json_response({"stamp": stamp})
+
+
+async def _poll_session(request: web.Request) -> AsyncSession:
+    """A poll is not the person's activity: the session's idle clock, which the sessions
+    middleware moved on, is put back (an open page left alone still signs out on time)."""
+    db = _db(request)
+    await db.rollback()
+    return db
 
 
 def _queue_link(wanted: QueueFilter, **changes: Any) -> str:
@@ -330,6 +374,7 @@ def _ticket_id(request: web.Request) -> int:
 async def _render_ticket(
     request: web.Request,
     ticket: Ticket,
+    stamp: str,
     *,
     status: int = 200,
     problem: str | None = None,
@@ -369,14 +414,18 @@ async def _render_ticket(
         reasons=ticket_desk.CLOSE_REASONS,
         now=console.now(),
         sla_hours=console.app.settings.tickets.sla_hours,
+        live=Live(f"{PREFIX}/tickets/{ticket.id}/changes", stamp, f"{PREFIX}/tickets/{ticket.id}"),
     )
 
 
 @routes.get(PREFIX + "/tickets/{ticket_id}")
 async def ticket_page(request: web.Request) -> web.Response:
     console = console_of(request)
-    ticket = await tickets.get_ticket(_db(request), _ticket_id(request))
-    if ticket is None:
+    db = _db(request)
+    ticket_id = _ticket_id(request)
+    stamp = await ticket_desk.ticket_stamp(db, ticket_id)  # before reading: a change after it shows
+    ticket = await tickets.get_ticket(db, ticket_id)
+    if ticket is None or stamp is None:
         staff = _staff(request)
         return console.render(
             request,
@@ -386,7 +435,7 @@ async def ticket_page(request: web.Request) -> web.Response:
             title=staff.t("console-not-found-title"),
             text=staff.t("console-not-found"),
         )
-    return await _render_ticket(request, ticket)
+    return await _render_ticket(request, ticket, stamp)
 
 
 @routes.post(PREFIX + "/tickets/{ticket_id}/{action}")
@@ -457,11 +506,12 @@ async def ticket_action(request: web.Request) -> web.StreamResponse:
     if result.outcome == Outcome.DUPLICATE:
         return _redirect(f"{here}?done=reply")
     await db.rollback()
+    stamp = await ticket_desk.ticket_stamp(db, ticket_id)
     ticket = await tickets.get_ticket(db, ticket_id)
-    if ticket is None:
+    if ticket is None or stamp is None:
         raise web.HTTPNotFound()
     code = 409 if result.outcome in (Outcome.STALE, Outcome.CLOSED) else 400
-    return await _render_ticket(request, ticket, status=code, problem=result.outcome.value, draft=text)
+    return await _render_ticket(request, ticket, stamp, status=code, problem=result.outcome.value, draft=text)
 
 
 # -- attachments ----------------------------------------------------------------------------

@@ -580,6 +580,55 @@ async def set_status(
     return ActionResult(Outcome.DONE, ticket, previous_status=previous)
 
 
+# -- live updates ---------------------------------------------------------------------------
+
+
+async def desk_stamp(session: AsyncSession) -> str:
+    """A word that changes whenever the queue or the home page may have something new to show:
+    the newest ticket, the latest change to any ticket (both read off an index, not a scan) and
+    the questions waiting for a person. The console's pages poll it; it reads the database, so
+    any worker answers for a change made on any other, or in the chat."""
+    newest = select(func.max(Ticket.id)).scalar_subquery()
+    latest = select(func.max(Ticket.updated_at)).scalar_subquery()
+    waiting = (
+        select(func.count(FaqQuery.id))
+        .where(FaqQuery.asked_staff_at.is_not(None), FaqQuery.answered_at.is_(None))
+        .scalar_subquery()
+    )
+    row = (await session.execute(select(newest, latest, waiting))).one()
+    return _stamp(*row)
+
+
+async def ticket_stamp(session: AsyncSession, ticket_id: int) -> str | None:
+    """The same for one ticket's page: its last change (status, assignment, the donor's and the
+    staff's messages all move it), its rating, its newest message and note, and how many
+    messages reached the other side. None: no such ticket."""
+    message = select(TicketMessage.id).where(TicketMessage.ticket_id == ticket_id)
+    row = (
+        await session.execute(
+            select(
+                Ticket.updated_at,
+                Ticket.rating,
+                select(func.max(TicketMessage.id))
+                .where(TicketMessage.ticket_id == ticket_id)
+                .scalar_subquery(),
+                select(func.count())
+                .select_from(message.where(TicketMessage.delivered.is_(True)).subquery())
+                .scalar_subquery(),
+                select(func.max(TicketNote.id)).where(TicketNote.ticket_id == ticket_id).scalar_subquery(),
+            ).where(Ticket.id == ticket_id)
+        )
+    ).one_or_none()
+    return None if row is None else _stamp(*row)
+
+
+def _stamp(*values: Any) -> str:
+    return "-".join(
+        "" if value is None else utc(value).isoformat() if isinstance(value, datetime) else str(value)
+        for value in values
+    )
+
+
 # -- the home page --------------------------------------------------------------------------
 
 

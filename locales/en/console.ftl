@@ -170,6 +170,7 @@ console-problem-not-found = There is no such ticket.
 console-problem-duplicate = This reply was already sent.
 console-problem-unchanged = Nothing to change.
 console-problem-done = Done.
+console-live-changed = Something changed here: show the latest.
 
 ## The staff chat hears of console actions
 

@@ -158,6 +158,7 @@ console-problem-not-found = چنین درخواستی وجود ندارد.
 console-problem-duplicate = این پاسخ پیش‌تر فرستاده شده است.
 console-problem-unchanged = چیزی برای تغییر نبود.
 console-problem-done = انجام شد.
+console-live-changed = این صفحه تازه شده است: برای دیدن تغییرها اینجا را بزنید.
 
 ## گروه کارگروه از کارهای کنسول باخبر می‌شود
 

@@ -153,10 +153,21 @@ async def test_two_staff_members_at_once_never_lose_or_double_a_reply(hamdel) ->
         )
         assert closed.outcome == Outcome.DONE and closed.previous_status == TicketStatus.ANSWERED
         hamdel.clock.advance(seconds=5)
+        # Live updates: a page's stamp moves with every change it shows (a note touches no
+        # ticket field); the queue's moves with a new ticket.
+        page_stamp, desk_stamp = (
+            await ticket_desk.ticket_stamp(session, ticket.id),
+            await ticket_desk.desk_stamp(session),
+        )
         note = await ticket_desk.add_note(
             session, ticket_id=ticket.id, actor=admin, text="با بانک تماس گرفتم", now=hamdel.clock.now()
         )
         assert note.outcome == Outcome.DONE
+        assert await ticket_desk.ticket_stamp(session, ticket.id) != page_stamp
+        assert await ticket_desk.desk_stamp(session) == desk_stamp
+        await _ticket(session, hamdel, donor=5002)
+        assert await ticket_desk.desk_stamp(session) != desk_stamp
+        assert await ticket_desk.ticket_stamp(session, 10**9) is None
         late = await ticket_desk.reply(
             session,
             ticket_id=ticket.id,
