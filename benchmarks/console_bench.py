@@ -35,10 +35,11 @@ from bot.settings import (
 )
 from console.server import build_console_app
 from models import Base
-from models.tickets import Ticket, TicketCategory, TicketMessage, TicketStatus
+from models.tickets import Ticket, TicketCategory, TicketMessage, TicketStatus, TicketWord
 from models.user import User
 from services import console_auth
 from services.clock import FrozenClock
+from services.tickets import search_words
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 ADMIN = 900_001
@@ -55,8 +56,8 @@ PAGES = {
 
 
 async def fill(app: object, count: int) -> int:
-    """`count` tickets over 500 donors, of every status and category, each with two messages;
-    returns a ticket id to open."""
+    """`count` tickets over 500 donors, of every status and category, each with two messages
+    and its words for the search; returns a ticket id to open."""
     from bot.app import HamdelApp
 
     assert isinstance(app, HamdelApp)
@@ -77,6 +78,7 @@ async def fill(app: object, count: int) -> int:
     categories = list(TicketCategory)
     batch: list[dict[str, object]] = []
     messages: list[dict[str, object]] = []
+    words: list[dict[str, object]] = []
     for seq in range(1, count + 1):
         created = NOW - timedelta(minutes=seq * 7 % (60 * 24 * 90))
         # As in a running desk: most tickets closed, about one in seven open.
@@ -120,11 +122,15 @@ async def fill(app: object, count: int) -> int:
                     "created_at": created + timedelta(hours=index + 1),
                 }
             )
+        # The search's words, as services.tickets keeps them when a ticket or message is recorded.
+        text_of_ticket = f"{batch[-1]['description']} {messages[-2]['text']}"
+        words += [{"word": word, "ticket_id": seq} for word in search_words(text_of_ticket)]
         if len(batch) >= 5000 or seq == count:
             async with app.engine.begin() as connection:
                 await connection.execute(insert(Ticket), batch)
                 await connection.execute(insert(TicketMessage), messages)
-            batch, messages = [], []
+                await connection.execute(insert(TicketWord), words)
+            batch, messages, words = [], [], []
     return max(1, count // 2)
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -63,16 +63,25 @@ async def replied_ticket(
 ) -> dict[str, Any] | bool:
     """A staff message that replies to a message of a ticket (its card, a relayed donor
     message, a reminder...) and of nothing else: hands the handler `ticket`."""
-    reply = message.reply_to_message
-    if reply is None or is_topic_root_reply(message) or (message.text or "").startswith("/"):
+    if (message.text or "").startswith("/"):
         return False
+    ticket = await _ticket_replied_to(message, session, profile)
+    return {"ticket": ticket} if ticket is not None else False
+
+
+async def _ticket_replied_to(
+    message: Message, session: AsyncSession, profile: PlatformProfile
+) -> Ticket | None:
+    reply = message.reply_to_message
+    if reply is None or is_topic_root_reply(message):
+        return None
     binding = await staff_cards.resolve(
         session, platform=profile.platform.value, chat_id=message.chat.id, message_id=reply.message_id
     )
     ticket = binding.ticket
     if binding.kind != BindingKind.TICKET or ticket is None or ticket.staff_chat_id != message.chat.id:
-        return False
-    return {"ticket": ticket}
+        return None
+    return ticket
 
 
 async def replied_to_ticket_talk(message: Message, bot: Bot, settings: Settings) -> bool:
@@ -431,6 +440,38 @@ async def answer_after_button(
     if ticket is None or ticket.staff_chat_id != message.chat.id:
         return
     await _answer(desk, session, message, ticket, t)
+
+
+@router.message(Command("note"))
+async def note_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    profile: PlatformProfile,
+    app: Any,
+    t: Translator,
+) -> None:
+    """/note as a reply to a ticket's message: an internal note (services.ticket_desk.add_note,
+    as from the console), kept with the ticket and never sent to the donor."""
+    desk = desk_for(app)
+    ticket = await _ticket_replied_to(message, session, profile)
+    if ticket is None:
+        await message.reply(t("complaints-staff-note-how"))
+        return
+    if not await _allowed(
+        desk, session, message, message.chat.id, action="ticket.note", target=ticket.number
+    ):
+        await message.reply(t("complaints-staff-denied"))
+        return
+    result = await ticket_desk.add_note(
+        session, ticket_id=ticket.id, actor=_actor(message, desk), text=command.args or "", now=desk.now()
+    )
+    if result.outcome == Outcome.TOO_LONG:
+        await message.reply(t("complaints-staff-note-too-long"))
+    elif result.outcome == Outcome.DONE:
+        await message.reply(t("complaints-staff-note-saved", number=shown_number(ticket.number, t.locale)))
+    else:
+        await message.reply(t("complaints-staff-note-how"))
 
 
 @router.message(StateFilter(None), replied_to_ticket_talk)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from models.staff import AuditEntry
 from models.tickets import Ticket, TicketMessage, TicketStatus
 from services import ticket_desk
-from services.ticket_desk import Actor, Outcome
+from services.ticket_desk import Actor, ItemKind, Outcome
 from tests.complaints.complaints_helpers import buttons, card_of, file_ticket
 
 
@@ -70,6 +70,16 @@ async def test_conversation_both_ways(hamdel) -> None:
     await staff.send(operator, "یادداشت داخلی: با بانک تماس گرفتم.")
     await hamdel.settle()
     assert "یادداشت داخلی" not in donor.last_text
+    # /note in reply to the card: an internal note, as the console's, never sent to the donor.
+    await staff.send(operator, "/note بانک گفت تا فردا برمی‌گردد", reply_to=card)
+    await staff.wait_until(lambda g: "یادداشت داخلی برای درخواست" in g.last_text)
+    await staff.send(operator, "/note بدون پاسخ به کارت")
+    await staff.wait_until(lambda g: "/note متن یادداشت" in g.last_text)
+    assert "بانک گفت" not in donor.last_text
+    async with hamdel.db() as session:
+        thread = await ticket_desk.thread(session, await _ticket(hamdel, ticket.id))
+    assert [i.text for i in thread if i.kind == ItemKind.NOTE] == ["بانک گفت تا فردا برمی‌گردد"]
+    assert [e.channel for e in await _audit(hamdel, action="ticket.note")] == ["chat"]
 
     async with hamdel.db() as session:
         messages = list(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.settings import DatabaseSettings, TelegramSettings, load_settings
 from messenger.sandbox import open_sandbox
 from models.donation import Donation, DonationStatus
-from models.tickets import Ticket, TicketCategory, TicketStatus
+from models.tickets import Direction, Ticket, TicketCategory, TicketStatus
 from services import console_auth, ticket_desk, tickets
 from services.roles import Role
 from services.ticket_desk import Actor, ItemKind, Outcome, QueueFilter
@@ -235,8 +235,28 @@ async def test_queue_filters_search_and_counts(hamdel) -> None:
     assert await numbers(search="R-1405-000777") == [late.number]
     assert await numbers(search="R-1405-000888") == []  # never ties a receipt to an anonymous ticket
     assert await numbers(search="حسابم") == [late.number]
+    # Words in any order, by their beginning, Arabic letter forms as Persian ones; the donor's
+    # later messages are searched too.
+    assert await numbers(search="كم حساب") == [late.number]
+    assert await numbers(search="حساب پیشنهاد") == []
     async with hamdel.db() as session:
-        counts = await ticket_desk.counts(session, QueueFilter(), actor_id=me, now=now, sla_hours=24)
+        stored = await tickets.get_ticket(session, other.id)
+        assert stored is not None
+        await tickets.add_message(
+            session,
+            stored,
+            direction=Direction.DONOR,
+            kind="text",
+            text="شمارهٔ پیگیری بانک ملت",
+            file_id=None,
+            source_chat_id=6003,
+            source_message_id=77,
+            now=now,
+        )
+        await session.commit()
+    assert await numbers(search="بانک ملت") == [other.number]
+    async with hamdel.db() as session:
+        counts = await ticket_desk.counts(session, actor_id=me, now=now, sla_hours=24)
     assert counts == ticket_desk.QueueCounts(
         open=3, new=2, in_progress=1, answered=0, closed=0, overdue=2, mine=1, unassigned=2, anonymous=1
     )
