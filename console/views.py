@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
 
@@ -35,7 +36,7 @@ from handlers.faq import send_staff_answer
 from models.faq import FaqQuery
 from models.tickets import Ticket, TicketCategory, TicketMessage, TicketStatus
 from models.user import User
-from services import audit, console_auth, faq_queries, ticket_desk, tickets
+from services import audit, console_auth, faq_queries, ticket_desk, tickets, webapp_auth
 from services.persian import to_tehran
 from services.ticket_desk import Actor, Outcome, QueueFilter
 
@@ -94,6 +95,39 @@ def _redirect(location: str) -> web.HTTPSeeOther:
 # -- sign-in --------------------------------------------------------------------------------
 
 
+@routes.get(PREFIX + "/signin/web-app")
+async def web_app_page(request: web.Request) -> web.Response:
+    """The console opened as a Mini App (the `web_app` button of /console): console/static/
+    web-app.js hands the platform's launch data (in the address's fragment, never sent as
+    such) to the POST below. Without script or outside the messenger, it says to use a link."""
+    console = console_of(request)
+    if not console.app.profile.web_apps:
+        raise web.HTTPNotFound()
+    t = console.translator(console.app.settings.locale.default_locale)
+    return console.render(request, "web_app.html", t)
+
+
+@routes.post(PREFIX + "/signin/web-app")
+async def web_app_sign_in(request: web.Request) -> web.StreamResponse:
+    """Sign in with the launch data: checked (services.webapp_auth: signed with this bot's
+    token, fresh, single use), then the role, then an ordinary session as after a link."""
+    console = console_of(request)
+    if not console.app.profile.web_apps:
+        raise web.HTTPNotFound()
+    db = _db(request)
+    now = console.now()
+    data = (await request.post()).get("init_data")
+    check = await webapp_auth.consume_init_data(
+        db,
+        init_data=data if isinstance(data, str) else "",
+        bot_token=console.app.settings.telegram.bot_token or "",
+        platform=console.platform,
+        now=now,
+        max_age=timedelta(minutes=console.settings.link_minutes),
+    )
+    return await _open_session(request, check.user_id, check.name, check.problem)
+
+
 @routes.get(PREFIX + "/signin/{token}")
 async def sign_in_page(request: web.Request) -> web.Response:
     """The link from /console: a confirmation page (the link itself changes nothing, so a link
@@ -127,14 +161,24 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
     check = await console_auth.consume_link(
         db, secret=console.secret, platform=console.platform, token=request.match_info["token"], now=now
     )
-    locale = await _locale_of(console, db, check.user_id)
+    return await _open_session(request, check.user_id, check.name, check.problem)
+
+
+async def _open_session(
+    request: web.Request, user_id: int | None, name: str, problem: StrEnum | None
+) -> web.StreamResponse:
+    """After a sign-in link or a Mini App's launch data was checked: refused (audited) for a
+    problem or a missing role, else a new session and its cookie."""
+    console = console_of(request)
+    db = _db(request)
+    locale = await _locale_of(console, db, user_id)
     t = console.translator(locale)
-    if check.problem is not None or check.user_id is None:
-        reason = check.problem.value if check.problem else "forged"
+    if problem is not None or user_id is None:
+        reason = problem.value if problem else "forged"
         await audit.record(
             db,
             platform=console.platform,
-            actor_id=check.user_id or 0,
+            actor_id=user_id or 0,
             action="console.signin",
             allowed=False,
             note=reason,
@@ -142,12 +186,12 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
         )
         return console.render(request, "signed_out.html", t, status=403, reason=f"link-{reason}")
     if not await console_auth.may_use_console(
-        db, platform=console.platform, user_id=check.user_id, admin_ids=console.app.settings.staff.admin_ids
+        db, platform=console.platform, user_id=user_id, admin_ids=console.app.settings.staff.admin_ids
     ):
         await audit.record(
             db,
             platform=console.platform,
-            actor_id=check.user_id,
+            actor_id=user_id,
             action="console.signin",
             allowed=False,
             note="role",
@@ -157,14 +201,14 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
     opened = await console_auth.open_session(
         db,
         platform=console.platform,
-        user_id=check.user_id,
-        name=check.name,
+        user_id=user_id,
+        name=name,
         locale=locale,
-        now=now,
+        now=console.now(),
         lifetime=timedelta(hours=console.settings.session_hours),
     )
     await audit.record(
-        db, platform=console.platform, actor_id=check.user_id, action="console.signin", channel="console"
+        db, platform=console.platform, actor_id=user_id, action="console.signin", channel="console"
     )
     response = web.HTTPSeeOther(PREFIX + "/")
     set_session_cookie(response, console, opened.cookie)

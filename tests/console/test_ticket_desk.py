@@ -4,9 +4,11 @@ sign-in service. The console's pages are covered in a real browser (test_console
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 from sqlalchemy import select
@@ -15,7 +17,7 @@ from bot.settings import DatabaseSettings, TelegramSettings, load_settings
 from messenger.sandbox import open_sandbox
 from models.donation import Donation, DonationStatus
 from models.tickets import Direction, Ticket, TicketCategory, TicketStatus
-from services import console_auth, ticket_desk, tickets
+from services import console_auth, ticket_desk, tickets, webapp_auth
 from services.roles import Role
 from services.ticket_desk import Actor, ItemKind, Outcome, QueueFilter
 from services.users import upsert_user
@@ -333,3 +335,45 @@ async def test_the_admin_menu_hands_out_a_link_too(hamdel) -> None:
         assert "is_disabled" in str(sent.params.get("link_preview_options"))
     links = await hamdel.audit("console.link")
     assert [e.actor_id for e in links] == [hamdel.operator.id]
+
+
+def _launch_data(hamdel: Any, person_id: int, *, signed_at: int, token: str | None = None) -> str:
+    """Launch data as the messenger makes it for a Mini App, signed with the bot's token."""
+    fields = {
+        "query_id": "AAH",
+        "user": json.dumps({"id": person_id, "first_name": "مدیر", "language_code": "fa"}),
+        "auth_date": str(signed_at),
+    }
+    fields["hash"] = webapp_auth.sign(fields, token or hamdel.app.settings.telegram.bot_token)
+    return urlencode(fields)
+
+
+async def test_the_console_as_a_mini_app_signs_in_with_the_launch_data(hamdel) -> None:
+    """The Mini App's sign-in (Telegram only): the launch data signed with the bot's token opens
+    a session once; forged, stale, replayed or a non-staff person's data open nothing."""
+    base = hamdel.app.settings.console.public_url + "/console/signin/web-app"
+    now = int(hamdel.clock.now().timestamp())
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        async with client.get(base) as page:
+            if not hamdel.app.profile.web_apps:
+                assert page.status == 404  # Bale: its profile declares no Mini Apps
+                return
+            assert page.status == 200 and "web-app.js" in await page.text()
+
+        async def sign_in(data: str) -> aiohttp.ClientResponse:
+            async with client.post(base, data={"init_data": data}, allow_redirects=False) as answer:
+                await answer.read()
+                return answer
+
+        admin = _launch_data(hamdel, hamdel.admin.id, signed_at=now)
+        assert (await sign_in(admin)).status == 303
+        async with client.get(hamdel.app.settings.console.public_url + "/console/") as home:
+            assert home.status == 200
+        assert (await sign_in(admin)).status == 403  # used up
+        forged = _launch_data(hamdel, hamdel.admin.id, signed_at=now, token="1:other")
+        stale = _launch_data(hamdel, hamdel.admin.id, signed_at=now - 3600)
+        donor = _launch_data(hamdel, 777_001, signed_at=now)
+        for data in (forged, stale, donor, "", "user=x&hash=y"):
+            assert (await sign_in(data)).status == 403
+    notes = [e.note for e in await hamdel.audit("console.signin") if not e.allowed]
+    assert notes == ["used", "forged", "expired", "role", "forged", "forged"]
