@@ -1,7 +1,9 @@
 """The working group's side of tickets, in the staff chat: card buttons (take, reply, status,
 close, reopen), operators' answers (a reply to any ticket message, or the next message after
-pressing Reply), and /tickets. Every action is checked on the server (staff-chat membership or
-an admin/operator role) and written to the audit log, refusals included."""
+pressing Reply), internal notes (/note), and /tickets. Every action is checked on the server
+(staff-chat membership or an admin/operator role) and written to the audit log, refusals
+included. The changes themselves are services.ticket_desk's use cases, the console's too: one
+implementation under the ticket's row lock, with typed outcomes this module turns into words."""
 
 from __future__ import annotations
 
