@@ -45,6 +45,7 @@ routes = web.RouteTableDef()
 IMAGE_KINDS = {"photo"}
 SETTABLE = ("in_progress", "answered", "closed")
 LIVE_EVERY_MS = 10_000  # how often an open page asks whether something changed
+LIVE_RELOAD = "live=1"  # marks a page shown again by live.js: not the person's activity
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,10 +268,10 @@ async def switch_language(request: web.Request) -> web.StreamResponse:
 @routes.get(PREFIX + "/")
 async def home(request: web.Request) -> web.Response:
     console = console_of(request)
-    db = _db(request)
+    db = await _page_session(request)
     staff = _staff(request)
     now = console.now()
-    live = Live(f"{PREFIX}/changes", await ticket_desk.desk_stamp(db), f"{PREFIX}/")
+    live = Live(f"{PREFIX}/changes", await ticket_desk.desk_stamp(db), f"{PREFIX}/?{LIVE_RELOAD}")
     day_start = to_tehran(now).replace(hour=0, minute=0, second=0, microsecond=0)
     figures = await ticket_desk.home_figures(
         db,
@@ -340,13 +341,12 @@ def _filter(query: Any) -> QueueFilter:
 @routes.get(PREFIX + "/tickets")
 async def queue(request: web.Request) -> web.Response:
     console = console_of(request)
-    db = _db(request)
+    db = await _page_session(request)
     staff = _staff(request)
     wanted = _filter(request.query)
     now = console.now()
-    live = Live(
-        f"{PREFIX}/changes", await ticket_desk.desk_stamp(db), _queue_link(wanted, page=wanted.page or "")
-    )
+    reload = _queue_link(wanted, page=wanted.page or "", live="1")
+    live = Live(f"{PREFIX}/changes", await ticket_desk.desk_stamp(db), reload)
     page = await ticket_desk.queue(
         db, wanted, actor_id=staff.user_id, now=now, sla_hours=console.app.settings.tickets.sla_hours
     )
@@ -387,6 +387,15 @@ async def _poll_session(request: web.Request) -> AsyncSession:
     middleware moved on, is put back (an open page left alone still signs out on time)."""
     db = _db(request)
     await db.rollback()
+    return db
+
+
+async def _page_session(request: web.Request) -> AsyncSession:
+    """A page shown again by live.js (its address carries `live=1`) is no activity either."""
+    if request.query.get("live") != "1":
+        return _db(request)
+    db = await _poll_session(request)
+    await db.refresh(_staff(request).session)  # the page shows its forms' CSRF token
     return db
 
 
@@ -458,14 +467,16 @@ async def _render_ticket(
         reasons=ticket_desk.CLOSE_REASONS,
         now=console.now(),
         sla_hours=console.app.settings.tickets.sla_hours,
-        live=Live(f"{PREFIX}/tickets/{ticket.id}/changes", stamp, f"{PREFIX}/tickets/{ticket.id}"),
+        live=Live(
+            f"{PREFIX}/tickets/{ticket.id}/changes", stamp, f"{PREFIX}/tickets/{ticket.id}?{LIVE_RELOAD}"
+        ),
     )
 
 
 @routes.get(PREFIX + "/tickets/{ticket_id}")
 async def ticket_page(request: web.Request) -> web.Response:
     console = console_of(request)
-    db = _db(request)
+    db = await _page_session(request)
     ticket_id = _ticket_id(request)
     stamp = await ticket_desk.ticket_stamp(db, ticket_id)  # before reading: a change after it shows
     ticket = await tickets.get_ticket(db, ticket_id)

@@ -11,10 +11,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.settings import DatabaseSettings, TelegramSettings, load_settings
 from messenger.sandbox import open_sandbox
+from models.console import ConsoleSession
 from models.donation import Donation, DonationStatus
 from models.tickets import Direction, Ticket, TicketCategory, TicketStatus
 from services import console_auth, ticket_desk, tickets, webapp_auth
@@ -350,7 +351,8 @@ def _launch_data(hamdel: Any, person_id: int, *, signed_at: int, token: str | No
 
 async def test_the_console_as_a_mini_app_signs_in_with_the_launch_data(hamdel) -> None:
     """The Mini App's sign-in (Telegram only): the launch data signed with the bot's token opens
-    a session once; forged, stale, replayed or a non-staff person's data open nothing."""
+    a session once; forged, stale, replayed or a non-staff person's data open nothing. With that
+    session: live updates do not keep it from idling out."""
     base = hamdel.app.settings.console.public_url + "/console/signin/web-app"
     now = int(hamdel.clock.now().timestamp())
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
@@ -375,5 +377,18 @@ async def test_the_console_as_a_mini_app_signs_in_with_the_launch_data(hamdel) -
         donor = _launch_data(hamdel, 777_001, signed_at=now)
         for data in (forged, stale, donor, "", "user=x&hash=y"):
             assert (await sign_in(data)).status == 403
+
+        # Live updates' polls and the pages they show again are not activity: the idle clock
+        # moves only for what the person does.
+        async def last_seen(path: str) -> Any:
+            hamdel.clock.advance(minutes=2)
+            async with client.get(hamdel.app.settings.console.public_url + path) as answer:
+                assert answer.status == 200
+            async with hamdel.db() as session:
+                return await session.scalar(select(func.max(ConsoleSession.last_seen_at)))
+
+        signed_in = await last_seen("/console/changes")
+        assert await last_seen("/console/tickets?live=1") == signed_in
+        assert await last_seen("/console/tickets") != signed_in
     notes = [e.note for e in await hamdel.audit("console.signin") if not e.allowed]
     assert notes == ["used", "forged", "expired", "role", "forged", "forged"]
