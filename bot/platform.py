@@ -48,6 +48,9 @@ class PlatformProfile:
     bot_link_base: str = "https://t.me/"
     # Telegram's paid broadcasts (`allow_paid_broadcast`, up to 1000 messages/s, paid in Stars).
     paid_broadcast: bool = False
+    # Mini Apps (`web_app` buttons) whose launch data is signed as Telegram documents: the
+    # console opens inside the messenger and signs the person in with it.
+    web_apps: bool = False
     max_text_length: int = 4096
     max_caption_length: int = 1024
     max_callback_data_bytes: int = 64
@@ -147,6 +150,7 @@ TELEGRAM = PlatformProfile(
     normalizes_updates=False,
     update_types=("message", "edited_message", "callback_query", "pre_checkout_query", "my_chat_member"),
     paid_broadcast=True,
+    web_apps=True,
 )
 
 BALE = PlatformProfile(

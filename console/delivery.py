@@ -18,7 +18,7 @@ from handlers.complaints_desk import (
     shown_number,
     status_name,
 )
-from handlers.complaints_staff import _tell_donor_status
+from handlers.complaints_staff import after_status_change
 from models.tickets import LinkKind, Ticket, TicketMessage, TicketStatus
 from services import tickets
 from services.users import set_blocked
@@ -76,17 +76,10 @@ async def deliver_reply(
 async def announce_status(
     app: HamdelApp, session: AsyncSession, ticket: Ticket, previous: str, operator: str
 ) -> Delivery:
-    """After a status change or an assignment: tell the donor as the chat does, close or reopen
-    the forum topic, refresh the card."""
+    """After a status change or an assignment: what the chat does after the same change (the
+    donor told, the forum topic closed or reopened, the card refreshed)."""
     desk = desk_for(app)
     status = TicketStatus(ticket.status)
-    delivery = Delivery.OK
-    if status != previous:
-        delivery = await _tell_donor_status(desk, session, ticket, TicketStatus(previous), status)
-        if status == TicketStatus.CLOSED:
-            await desk.close_topic(ticket, closed=True)
-        elif previous == TicketStatus.CLOSED:
-            await desk.close_topic(ticket, closed=False)
     st = desk.staff_t
     number = shown_number(ticket.number, st.locale)
     if ticket.assignee_id is not None and status == TicketStatus.IN_PROGRESS and previous != status:
@@ -95,6 +88,6 @@ async def announce_status(
         notice = st(
             "complaints-staff-notice-status", number=number, operator=operator, status=status_name(st, status)
         )
-    await desk.refresh_card(session, ticket, notice)
+    delivery = await after_status_change(desk, session, ticket, TicketStatus(previous), notice)
     await session.commit()
     return delivery

@@ -9,7 +9,9 @@ person must look again, their typed text kept.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass, field
 from datetime import timedelta
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,7 +36,7 @@ from handlers.faq import send_staff_answer
 from models.faq import FaqQuery
 from models.tickets import Ticket, TicketCategory, TicketMessage, TicketStatus
 from models.user import User
-from services import audit, console_auth, faq_queries, ticket_desk, tickets
+from services import audit, console_auth, faq_queries, ticket_desk, tickets, webapp_auth
 from services.persian import to_tehran
 from services.ticket_desk import Actor, Outcome, QueueFilter
 
@@ -42,6 +44,19 @@ routes = web.RouteTableDef()
 
 IMAGE_KINDS = {"photo"}
 SETTABLE = ("in_progress", "answered", "closed")
+LIVE_EVERY_MS = 10_000  # how often an open page asks whether something changed
+LIVE_RELOAD = "live=1"  # marks a page shown again by live.js: not the person's activity
+
+
+@dataclass(frozen=True, slots=True)
+class Live:
+    """What a page's live-update script needs (console/static/live.js): where to ask, the stamp
+    the page was drawn at, the address to show again (without one-time notices), how often."""
+
+    url: str
+    stamp: str
+    reload: str
+    every_ms: int = field(default_factory=lambda: LIVE_EVERY_MS)
 
 
 def _db(request: web.Request) -> AsyncSession:
@@ -81,6 +96,39 @@ def _redirect(location: str) -> web.HTTPSeeOther:
 # -- sign-in --------------------------------------------------------------------------------
 
 
+@routes.get(PREFIX + "/signin/web-app")
+async def web_app_page(request: web.Request) -> web.Response:
+    """The console opened as a Mini App (the `web_app` button of /console): console/static/
+    web-app.js hands the platform's launch data (in the address's fragment, never sent as
+    such) to the POST below. Without script or outside the messenger, it says to use a link."""
+    console = console_of(request)
+    if not console.app.profile.web_apps:
+        raise web.HTTPNotFound()
+    t = console.translator(console.app.settings.locale.default_locale)
+    return console.render(request, "web_app.html", t)
+
+
+@routes.post(PREFIX + "/signin/web-app")
+async def web_app_sign_in(request: web.Request) -> web.StreamResponse:
+    """Sign in with the launch data: checked (services.webapp_auth: signed with this bot's
+    token, fresh, single use), then the role, then an ordinary session as after a link."""
+    console = console_of(request)
+    if not console.app.profile.web_apps:
+        raise web.HTTPNotFound()
+    db = _db(request)
+    now = console.now()
+    data = (await request.post()).get("init_data")
+    check = await webapp_auth.consume_init_data(
+        db,
+        init_data=data if isinstance(data, str) else "",
+        bot_token=console.app.settings.telegram.bot_token or "",
+        platform=console.platform,
+        now=now,
+        max_age=timedelta(minutes=console.settings.link_minutes),
+    )
+    return await _open_session(request, check.user_id, check.name, check.problem)
+
+
 @routes.get(PREFIX + "/signin/{token}")
 async def sign_in_page(request: web.Request) -> web.Response:
     """The link from /console: a confirmation page (the link itself changes nothing, so a link
@@ -114,14 +162,24 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
     check = await console_auth.consume_link(
         db, secret=console.secret, platform=console.platform, token=request.match_info["token"], now=now
     )
-    locale = await _locale_of(console, db, check.user_id)
+    return await _open_session(request, check.user_id, check.name, check.problem)
+
+
+async def _open_session(
+    request: web.Request, user_id: int | None, name: str, problem: StrEnum | None
+) -> web.StreamResponse:
+    """After a sign-in link or a Mini App's launch data was checked: refused (audited) for a
+    problem or a missing role, else a new session and its cookie."""
+    console = console_of(request)
+    db = _db(request)
+    locale = await _locale_of(console, db, user_id)
     t = console.translator(locale)
-    if check.problem is not None or check.user_id is None:
-        reason = check.problem.value if check.problem else "forged"
+    if problem is not None or user_id is None:
+        reason = problem.value if problem else "forged"
         await audit.record(
             db,
             platform=console.platform,
-            actor_id=check.user_id or 0,
+            actor_id=user_id or 0,
             action="console.signin",
             allowed=False,
             note=reason,
@@ -129,12 +187,12 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
         )
         return console.render(request, "signed_out.html", t, status=403, reason=f"link-{reason}")
     if not await console_auth.may_use_console(
-        db, platform=console.platform, user_id=check.user_id, admin_ids=console.app.settings.staff.admin_ids
+        db, platform=console.platform, user_id=user_id, admin_ids=console.app.settings.staff.admin_ids
     ):
         await audit.record(
             db,
             platform=console.platform,
-            actor_id=check.user_id,
+            actor_id=user_id,
             action="console.signin",
             allowed=False,
             note="role",
@@ -144,14 +202,14 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
     opened = await console_auth.open_session(
         db,
         platform=console.platform,
-        user_id=check.user_id,
-        name=check.name,
+        user_id=user_id,
+        name=name,
         locale=locale,
-        now=now,
+        now=console.now(),
         lifetime=timedelta(hours=console.settings.session_hours),
     )
     await audit.record(
-        db, platform=console.platform, actor_id=check.user_id, action="console.signin", channel="console"
+        db, platform=console.platform, actor_id=user_id, action="console.signin", channel="console"
     )
     response = web.HTTPSeeOther(PREFIX + "/")
     set_session_cookie(response, console, opened.cookie)
@@ -210,9 +268,10 @@ async def switch_language(request: web.Request) -> web.StreamResponse:
 @routes.get(PREFIX + "/")
 async def home(request: web.Request) -> web.Response:
     console = console_of(request)
-    db = _db(request)
+    db = await _page_session(request)
     staff = _staff(request)
     now = console.now()
+    live = Live(f"{PREFIX}/changes", await ticket_desk.desk_stamp(db), f"{PREFIX}/?{LIVE_RELOAD}")
     day_start = to_tehran(now).replace(hour=0, minute=0, second=0, microsecond=0)
     figures = await ticket_desk.home_figures(
         db,
@@ -230,6 +289,7 @@ async def home(request: web.Request) -> web.Response:
         figures=figures,
         questions=questions,
         now=now,
+        live=live,
         outcome=outcome if outcome in ("sent", "answered", "empty", "blocked", "failed") else "",
     )
 
@@ -281,10 +341,12 @@ def _filter(query: Any) -> QueueFilter:
 @routes.get(PREFIX + "/tickets")
 async def queue(request: web.Request) -> web.Response:
     console = console_of(request)
-    db = _db(request)
+    db = await _page_session(request)
     staff = _staff(request)
     wanted = _filter(request.query)
     now = console.now()
+    reload = _queue_link(wanted, page=wanted.page or "", live="1")
+    live = Live(f"{PREFIX}/changes", await ticket_desk.desk_stamp(db), reload)
     page = await ticket_desk.queue(
         db, wanted, actor_id=staff.user_id, now=now, sla_hours=console.app.settings.tickets.sla_hours
     )
@@ -299,7 +361,42 @@ async def queue(request: web.Request) -> web.Response:
         statuses=["open", *[s.value for s in TicketStatus], "all"],
         ages=list(ticket_desk.AGES),
         link=lambda **changes: _queue_link(wanted, **changes),
+        live=live,
     )
+
+
+@routes.get(PREFIX + "/changes")
+async def desk_changes(request: web.Request) -> web.Response:
+    """The queue's and the home page's stamp, for live updates (JSON)."""
+    db = await _poll_session(request)
+    return web.json_response({"stamp": await ticket_desk.desk_stamp(db)})
+
+
+@routes.get(PREFIX + "/tickets/{ticket_id}/changes")
+async def ticket_changes(request: web.Request) -> web.Response:
+    """A ticket page's stamp, for live updates (JSON)."""
+    ticket_id = _ticket_id(request)
+    stamp = await ticket_desk.ticket_stamp(await _poll_session(request), ticket_id)
+    if stamp is None:
+        raise web.HTTPNotFound()
+    return web.json_response({"stamp": stamp})
+
+
+async def _poll_session(request: web.Request) -> AsyncSession:
+    """A poll is not the person's activity: the session's idle clock, which the sessions
+    middleware moved on, is put back (an open page left alone still signs out on time)."""
+    db = _db(request)
+    await db.rollback()
+    return db
+
+
+async def _page_session(request: web.Request) -> AsyncSession:
+    """A page shown again by live.js (its address carries `live=1`) is no activity either."""
+    if request.query.get("live") != "1":
+        return _db(request)
+    db = await _poll_session(request)
+    await db.refresh(_staff(request).session)  # the page shows its forms' CSRF token
+    return db
 
 
 def _queue_link(wanted: QueueFilter, **changes: Any) -> str:
@@ -330,6 +427,7 @@ def _ticket_id(request: web.Request) -> int:
 async def _render_ticket(
     request: web.Request,
     ticket: Ticket,
+    stamp: str,
     *,
     status: int = 200,
     problem: str | None = None,
@@ -369,14 +467,20 @@ async def _render_ticket(
         reasons=ticket_desk.CLOSE_REASONS,
         now=console.now(),
         sla_hours=console.app.settings.tickets.sla_hours,
+        live=Live(
+            f"{PREFIX}/tickets/{ticket.id}/changes", stamp, f"{PREFIX}/tickets/{ticket.id}?{LIVE_RELOAD}"
+        ),
     )
 
 
 @routes.get(PREFIX + "/tickets/{ticket_id}")
 async def ticket_page(request: web.Request) -> web.Response:
     console = console_of(request)
-    ticket = await tickets.get_ticket(_db(request), _ticket_id(request))
-    if ticket is None:
+    db = await _page_session(request)
+    ticket_id = _ticket_id(request)
+    stamp = await ticket_desk.ticket_stamp(db, ticket_id)  # before reading: a change after it shows
+    ticket = await tickets.get_ticket(db, ticket_id)
+    if ticket is None or stamp is None:
         staff = _staff(request)
         return console.render(
             request,
@@ -386,7 +490,7 @@ async def ticket_page(request: web.Request) -> web.Response:
             title=staff.t("console-not-found-title"),
             text=staff.t("console-not-found"),
         )
-    return await _render_ticket(request, ticket)
+    return await _render_ticket(request, ticket, stamp)
 
 
 @routes.post(PREFIX + "/tickets/{ticket_id}/{action}")
@@ -457,11 +561,12 @@ async def ticket_action(request: web.Request) -> web.StreamResponse:
     if result.outcome == Outcome.DUPLICATE:
         return _redirect(f"{here}?done=reply")
     await db.rollback()
+    stamp = await ticket_desk.ticket_stamp(db, ticket_id)
     ticket = await tickets.get_ticket(db, ticket_id)
-    if ticket is None:
+    if ticket is None or stamp is None:
         raise web.HTTPNotFound()
     code = 409 if result.outcome in (Outcome.STALE, Outcome.CLOSED) else 400
-    return await _render_ticket(request, ticket, status=code, problem=result.outcome.value, draft=text)
+    return await _render_ticket(request, ticket, stamp, status=code, problem=result.outcome.value, draft=text)
 
 
 # -- attachments ----------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The working group's side of tickets, in the staff chat: card buttons (take, reply, status,
 close, reopen), operators' answers (a reply to any ticket message, or the next message after
-pressing Reply), and /tickets. Every action is checked on the server (staff-chat membership or
-an admin/operator role) and written to the audit log, refusals included."""
+pressing Reply), internal notes (/note), and /tickets. Every action is checked on the server
+(staff-chat membership or an admin/operator role) and written to the audit log, refusals
+included. The changes themselves are services.ticket_desk's use cases, the console's too: one
+implementation under the ticket's row lock, with typed outcomes this module turns into words."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, StateFilter
+from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
@@ -38,11 +40,12 @@ from handlers.complaints_desk import (
     status_name,
 )
 from models.faq import FaqQuery
-from models.tickets import Direction, LinkKind, Ticket, TicketCategory, TicketStatus
+from models.tickets import LinkKind, Ticket, TicketCategory, TicketStatus
 from models.user import User
-from services import audit, staff_cards, staff_limits, tickets
+from services import audit, staff_cards, staff_limits, ticket_desk, tickets
 from services.staff_cards import BindingKind
-from services.tickets import STAFF_MEDIA, TicketError
+from services.ticket_desk import Actor, Outcome
+from services.tickets import STAFF_MEDIA
 
 router = Router(name="complaints-staff")
 
@@ -62,16 +65,25 @@ async def replied_ticket(
 ) -> dict[str, Any] | bool:
     """A staff message that replies to a message of a ticket (its card, a relayed donor
     message, a reminder...) and of nothing else: hands the handler `ticket`."""
-    reply = message.reply_to_message
-    if reply is None or is_topic_root_reply(message) or (message.text or "").startswith("/"):
+    if (message.text or "").startswith("/"):
         return False
+    ticket = await _ticket_replied_to(message, session, profile)
+    return {"ticket": ticket} if ticket is not None else False
+
+
+async def _ticket_replied_to(
+    message: Message, session: AsyncSession, profile: PlatformProfile
+) -> Ticket | None:
+    reply = message.reply_to_message
+    if reply is None or is_topic_root_reply(message):
+        return None
     binding = await staff_cards.resolve(
         session, platform=profile.platform.value, chat_id=message.chat.id, message_id=reply.message_id
     )
     ticket = binding.ticket
     if binding.kind != BindingKind.TICKET or ticket is None or ticket.staff_chat_id != message.chat.id:
-        return False
-    return {"ticket": ticket}
+        return None
+    return ticket
 
 
 async def replied_to_ticket_talk(message: Message, bot: Bot, settings: Settings) -> bool:
@@ -90,13 +102,13 @@ async def replied_to_ticket_talk(message: Message, bot: Bot, settings: Settings)
 # -- helpers --------------------------------------------------------------------------------
 
 
-def _actor(event: Message | CallbackQuery) -> tuple[int, str]:
+def _actor(event: Message | CallbackQuery, desk: TicketDesk) -> Actor:
     """Who acts: the person, or for an anonymous group admin the chat itself."""
     if isinstance(event, Message) and event.sender_chat is not None and event.sender_chat.id == event.chat.id:
-        return event.chat.id, event.chat.title or "—"
+        return Actor(event.chat.id, event.chat.title or "—", desk.platform, channel="chat")
     person = event.from_user
     assert person is not None
-    return person.id, person.full_name
+    return Actor(person.id, person.full_name, desk.platform, channel="chat")
 
 
 async def _allowed(
@@ -110,37 +122,25 @@ async def _allowed(
 ) -> bool:
     """The staff-chat check (services.staff_access), a refusal audited."""
     sender_chat = event.sender_chat if isinstance(event, Message) else None
-    actor_id, _ = _actor(event)
     return await desk.may_act(
         session,
         chat_id,
-        actor_id,
+        _actor(event, desk).user_id,
         action=action,
         target=target,
         sender_chat_id=sender_chat.id if sender_chat is not None else None,
     )
 
 
-async def _record(
-    desk: TicketDesk,
-    session: AsyncSession,
-    actor_id: int,
-    action: str,
-    ticket: Ticket,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    note: str | None = None,
-) -> None:
-    await audit.record(
-        session,
-        platform=desk.platform,
-        actor_id=actor_id,
-        action=action,
-        target=ticket.number,
-        before=before,
-        after=after,
-        note=note,
-    )
+REFUSALS = {
+    Outcome.CLOSED: "complaints-staff-error-closed",
+    Outcome.NOT_FOUND: "complaints-staff-unknown",
+}
+
+
+def _refuse(callback_answer: CallbackAnswer, t: Translator, outcome: Outcome) -> None:
+    callback_answer.text = t(REFUSALS.get(outcome, "complaints-staff-error-invalid"))
+    callback_answer.show_alert = True
 
 
 # -- buttons --------------------------------------------------------------------------------
@@ -156,68 +156,70 @@ async def ticket_button(
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
+    """A card's button. The change itself is services.ticket_desk's, as in the console (the row
+    locked, the outcome typed); here only what the chat shows and sends after it."""
     desk = desk_for(app)
     chat = query.message.chat if query.message else None
-    actor_id, actor_name = _actor(query)
+    actor = _actor(query, desk)
     action = f"ticket.{callback_data.action}" + (f":{callback_data.value}" if callback_data.value else "")
     target = f"ticket:{callback_data.ticket_id}"
     if chat is None or not await _allowed(desk, session, query, chat.id, action=action, target=target):
         callback_answer.text = t("complaints-staff-denied")
         callback_answer.show_alert = True
         return
-    ticket = await tickets.get_ticket(session, callback_data.ticket_id, for_update=True)
+    ticket = await tickets.get_ticket(session, callback_data.ticket_id)
     if ticket is None or ticket.staff_chat_id != chat.id:
-        callback_answer.text = t("complaints-staff-unknown")
-        callback_answer.show_alert = True
+        _refuse(callback_answer, t, Outcome.NOT_FOUND)
         return
-    try:
-        if callback_data.action == "take":
-            await _take(desk, session, ticket, actor_id, actor_name, t, callback_answer)
-        elif callback_data.action == "reply":
-            await _reply_mode(desk, session, state, ticket, actor_id, actor_name, t, callback_answer)
-        elif callback_data.action == "st" and callback_data.value in SETTABLE:
-            status = TicketStatus(callback_data.value)
-            await _set_status(desk, session, ticket, status, actor_id, actor_name, t, callback_answer)
-        elif callback_data.action == "reopen":
-            await _set_status(
-                desk, session, ticket, TicketStatus.IN_PROGRESS, actor_id, actor_name, t, callback_answer
-            )
-        elif callback_data.action == "card":
-            if not await desk.repost_card(session, ticket):
-                callback_answer.text = t("complaints-staff-card-failed")
-        else:
-            callback_answer.text = t("complaints-staff-unknown")
-    except TicketError as error:
-        callback_answer.text = t(f"complaints-staff-error-{error.code}")
-        callback_answer.show_alert = True
+    if callback_data.action == "take":
+        await _take(desk, session, ticket.id, actor, t, callback_answer)
+    elif callback_data.action == "reply":
+        await _reply_mode(desk, session, state, ticket, actor, t, callback_answer)
+    elif callback_data.action == "st" and callback_data.value in SETTABLE:
+        await _set_status(
+            desk, session, ticket.id, TicketStatus(callback_data.value), actor, t, callback_answer
+        )
+    elif callback_data.action == "reopen":
+        await _set_status(desk, session, ticket.id, TicketStatus.IN_PROGRESS, actor, t, callback_answer)
+    elif callback_data.action == "card":
+        if not await desk.repost_card(session, ticket):
+            callback_answer.text = t("complaints-staff-card-failed")
+    else:
+        _refuse(callback_answer, t, Outcome.NOT_FOUND)
 
 
 async def _take(
     desk: TicketDesk,
     session: AsyncSession,
-    ticket: Ticket,
-    actor_id: int,
-    actor_name: str,
+    ticket_id: int,
+    actor: Actor,
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
-    previous_status = ticket.status
-    change = tickets.take(ticket, actor_id=actor_id, actor_name=actor_name, now=desk.now())
-    if not change.changed:
+    result = await ticket_desk.assign(
+        session,
+        ticket_id=ticket_id,
+        version=None,
+        actor=actor,
+        assignee_id=actor.user_id,
+        assignee_name=actor.name,
+        allowed=[actor.user_id],
+        now=desk.now(),
+    )
+    if result.outcome == Outcome.UNCHANGED:
         callback_answer.text = t("complaints-staff-already-yours")
         return
-    await _record(desk, session, actor_id, "ticket.take", ticket, change.before, change.after)
-    await session.commit()
+    if not result.done or result.ticket is None or result.previous_status is None:
+        _refuse(callback_answer, t, result.outcome)
+        return
+    ticket = result.ticket
     number = shown_number(ticket.number, t.locale)
-    delivery = Delivery.OK
-    if previous_status != TicketStatus.IN_PROGRESS:
-        delivery = await desk.notify_donor(
-            session,
-            ticket,
-            lambda dt: dt("complaints-notice-in-progress", number=shown_number(ticket.number, dt.locale)),
-        )
-    await desk.refresh_card(
-        session, ticket, t("complaints-staff-notice-taken", number=number, operator=actor_name)
+    delivery = await after_status_change(
+        desk,
+        session,
+        ticket,
+        TicketStatus(result.previous_status),
+        t("complaints-staff-notice-taken", number=number, operator=actor.name),
     )
     callback_answer.text = t("complaints-staff-taken", number=number) + _delivery_note(t, delivery)
     callback_answer.show_alert = delivery != Delivery.OK
@@ -228,22 +230,28 @@ async def _reply_mode(
     session: AsyncSession,
     state: FSMContext,
     ticket: Ticket,
-    actor_id: int,
-    actor_name: str,
+    actor: Actor,
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
+    """«Reply»: the operator's next message in this chat answers the ticket (chat only)."""
     if ticket.status == TicketStatus.CLOSED:
-        raise TicketError("closed")
+        _refuse(callback_answer, t, Outcome.CLOSED)
+        return
     await state.set_state(StaffReply.waiting)
     await state.set_data({"ticket_id": ticket.id, "since": desk.now().isoformat()})
-    await _record(desk, session, actor_id, "ticket.reply-mode", ticket)
-    await session.commit()
+    await audit.record(
+        session,
+        platform=desk.platform,
+        actor_id=actor.user_id,
+        action="ticket.reply-mode",
+        target=ticket.number,
+    )
     number = shown_number(ticket.number, t.locale)
     await desk.post_notice(
         session,
         ticket,
-        t("complaints-staff-reply-prompt", operator=actor_name, number=number),
+        t("complaints-staff-reply-prompt", operator=actor.name, number=number),
         keyboard=False,
     )
     callback_answer.text = t("complaints-staff-reply-toast", number=number)
@@ -252,41 +260,51 @@ async def _reply_mode(
 async def _set_status(
     desk: TicketDesk,
     session: AsyncSession,
-    ticket: Ticket,
+    ticket_id: int,
     status: TicketStatus,
-    actor_id: int,
-    actor_name: str,
+    actor: Actor,
     t: Translator,
     callback_answer: CallbackAnswer,
 ) -> None:
-    previous = TicketStatus(ticket.status)
-    change = tickets.set_status(ticket, status, actor_id=actor_id, actor_name=actor_name, now=desk.now())
-    if not change.changed:
+    result = await ticket_desk.set_status(
+        session, ticket_id=ticket_id, version=None, actor=actor, status=status.value, now=desk.now()
+    )
+    if result.outcome == Outcome.UNCHANGED:
         callback_answer.text = t("complaints-staff-same-status", status=status_name(t, status))
         return
-    action = "ticket.reopen" if previous == TicketStatus.CLOSED else "ticket.status"
-    await _record(desk, session, actor_id, action, ticket, change.before, change.after)
-    await session.commit()
-    delivery = await _tell_donor_status(desk, session, ticket, previous, status)
-    if status == TicketStatus.CLOSED:
-        await desk.close_topic(ticket, closed=True)
-    elif previous == TicketStatus.CLOSED:
-        await desk.close_topic(ticket, closed=False)
-    number = shown_number(ticket.number, t.locale)
-    await desk.refresh_card(
-        session,
-        ticket,
-        t(
-            "complaints-staff-notice-status",
-            number=number,
-            operator=actor_name,
-            status=status_name(t, status),
-        ),
+    if not result.done or result.ticket is None or result.previous_status is None:
+        _refuse(callback_answer, t, result.outcome)
+        return
+    ticket = result.ticket
+    notice = t(
+        "complaints-staff-notice-status",
+        number=shown_number(ticket.number, t.locale),
+        operator=actor.name,
+        status=status_name(t, status),
     )
+    delivery = await after_status_change(desk, session, ticket, TicketStatus(result.previous_status), notice)
     callback_answer.text = t("complaints-staff-status-set", status=status_name(t, status)) + _delivery_note(
         t, delivery
     )
     callback_answer.show_alert = delivery != Delivery.OK
+
+
+async def after_status_change(
+    desk: TicketDesk, session: AsyncSession, ticket: Ticket, previous: TicketStatus, notice: str
+) -> Delivery:
+    """What follows a status change or an assignment, made in the chat or the console: the
+    donor hears of a new status, the forum topic closes or reopens, the card is redrawn with
+    `notice` (who did what)."""
+    status = TicketStatus(ticket.status)
+    delivery = Delivery.OK
+    if status != previous:
+        delivery = await _tell_donor_status(desk, session, ticket, previous, status)
+        if status == TicketStatus.CLOSED:
+            await desk.close_topic(ticket, closed=True)
+        elif previous == TicketStatus.CLOSED:
+            await desk.close_topic(ticket, closed=False)
+    await desk.refresh_card(session, ticket, notice)
+    return delivery
 
 
 async def _tell_donor_status(
@@ -346,16 +364,17 @@ async def block_button(
         callback_answer.text = t("complaints-staff-denied")
         callback_answer.show_alert = True
         return
-    actor_id, actor_name = _actor(query)
+    actor = _actor(query, desk)
     if blocking:
         changed = await staff_limits.block(
-            session, platform=platform, user_id=user_id, by=actor_id, reason=target, now=desk.now()
+            session, platform=platform, user_id=user_id, by=actor.user_id, reason=target, now=desk.now()
         )
     else:
         changed = await staff_limits.unblock(session, platform=platform, user_id=user_id)
     if changed:
-        await audit.record(session, platform=desk.platform, actor_id=actor_id, action=action, target=target)
-    await session.commit()
+        await audit.record(
+            session, platform=desk.platform, actor_id=actor.user_id, action=action, target=target
+        )
     key = "complaints-staff-blocked" if blocking else "complaints-staff-unblocked"
     if not changed:
         callback_answer.text = t(f"{key}-already")
@@ -370,7 +389,7 @@ async def block_button(
         )
         markup = builder.as_markup()
     assert isinstance(query.message, Message)
-    await query.message.reply(t(key, operator=actor_name), reply_markup=markup)
+    await query.message.reply(t(key, operator=actor.name), reply_markup=markup)
 
 
 async def _card_owner(
@@ -425,6 +444,38 @@ async def answer_after_button(
     await _answer(desk, session, message, ticket, t)
 
 
+@router.message(Command("note"))
+async def note_command(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    profile: PlatformProfile,
+    app: Any,
+    t: Translator,
+) -> None:
+    """/note as a reply to a ticket's message: an internal note (services.ticket_desk.add_note,
+    as from the console), kept with the ticket and never sent to the donor."""
+    desk = desk_for(app)
+    ticket = await _ticket_replied_to(message, session, profile)
+    if ticket is None:
+        await message.reply(t("complaints-staff-note-how"))
+        return
+    if not await _allowed(
+        desk, session, message, message.chat.id, action="ticket.note", target=ticket.number
+    ):
+        await message.reply(t("complaints-staff-denied"))
+        return
+    result = await ticket_desk.add_note(
+        session, ticket_id=ticket.id, actor=_actor(message, desk), text=command.args or "", now=desk.now()
+    )
+    if result.outcome == Outcome.TOO_LONG:
+        await message.reply(t("complaints-staff-note-too-long"))
+    elif result.outcome == Outcome.DONE:
+        await message.reply(t("complaints-staff-note-saved", number=shown_number(ticket.number, t.locale)))
+    else:
+        await message.reply(t("complaints-staff-note-how"))
+
+
 @router.message(StateFilter(None), replied_to_ticket_talk)
 async def reply_to_other(message: Message, t: Translator) -> None:
     """A reply to a bot message that belongs to no ticket: say so instead of losing it."""
@@ -434,46 +485,45 @@ async def reply_to_other(message: Message, t: Translator) -> None:
 async def _answer(
     desk: TicketDesk, session: AsyncSession, message: Message, ticket: Ticket, t: Translator
 ) -> None:
-    actor_id, actor_name = _actor(message)
+    """An operator's message to the donor: recorded by services.ticket_desk.reply, as a reply
+    from the console is (a redelivered update records nothing), then copied to the donor."""
+    actor = _actor(message, desk)
     number = shown_number(ticket.number, t.locale)
     if not await _allowed(
         desk, session, message, message.chat.id, action="ticket.answer", target=ticket.number
     ):
         await message.reply(t("complaints-staff-denied"))
         return
-    if ticket.status == TicketStatus.CLOSED:
-        await message.reply(t("complaints-staff-answer-closed", number=number))
-        return
     kind = message_kind(message)
     if kind is None or (kind != "text" and kind not in STAFF_MEDIA):
         await message.reply(t("complaints-staff-answer-unsupported"))
         return
-    ticket = await tickets.get_ticket(session, ticket.id, for_update=True) or ticket
-    record = await tickets.add_message(
+    result = await ticket_desk.reply(
         session,
-        ticket,
-        direction=Direction.STAFF,
-        kind=kind,
+        ticket_id=ticket.id,
+        version=None,
+        actor=actor,
         text=message.text if kind == "text" else message.caption,
+        kind=kind,
         file_id=file_id_of(message, kind) if kind != "text" else None,
         source_chat_id=message.chat.id,
-        source_message_id=message.message_id,
+        key=message.message_id,
         now=desk.now(),
-        author_id=actor_id,
+        limit=None,  # the platform bounds a message; the copy carries it whole
     )
-    if record is None:
+    if result.outcome == Outcome.CLOSED:
+        await message.reply(t("complaints-staff-answer-closed", number=number))
+        return
+    if not result.done or result.ticket is None or result.message is None:
         return  # the same message again (a redelivered update): already handled
-    change = tickets.record_staff_answer(ticket, actor_id=actor_id, actor_name=actor_name, now=desk.now())
-    await _record(desk, session, actor_id, "ticket.answer", ticket, change.before, change.after, note=kind)
-    await session.commit()  # the answer is kept even if delivering it fails
+    ticket = result.ticket
     delivery = await desk.relay_answer(session, ticket, message, kind)
     await tickets.mark_delivered(
         session,
-        record.id,
+        result.message.id,
         delivered=delivery == Delivery.OK,
         failure=None if delivery == Delivery.OK else delivery.value,
     )
-    await session.commit()
     ack = await message.reply(t(f"complaints-staff-answer-{delivery.value}", number=number))
     await tickets.link(session, ticket, message.chat.id, ack.message_id, LinkKind.NOTICE)
     await desk.refresh_card(session, ticket)
@@ -485,10 +535,10 @@ async def _answer(
 @router.message(Command("tickets"))
 async def tickets_command(message: Message, session: AsyncSession, app: Any, t: Translator) -> None:
     desk = desk_for(app)
-    actor_id, _ = _actor(message)
     if not await _allowed(desk, session, message, message.chat.id, action="ticket.list", target=None):
         await message.reply(t("complaints-staff-denied"))
         return
+    actor_id = _actor(message, desk).user_id
     text, markup = await render_overview(desk, session, t, actor_id=actor_id, chat_id=message.chat.id)
     await message.answer(text, reply_markup=markup)
 

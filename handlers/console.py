@@ -9,14 +9,14 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, LinkPreviewOptions, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message, WebAppInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.menus import AdminMenu
-from bot.ui import Feature
-from console.server import Console, start_console
+from bot.ui import Feature, InlineKeyboardBuilder
+from console.server import PREFIX, Console, start_console
 from services import audit, console_auth
 
 router = Router(name="console")
@@ -51,19 +51,40 @@ async def link_text(app: Any, session: AsyncSession, *, user_id: int, name: str,
     return t("console-link", url=url, minutes=int(minutes) if minutes.is_integer() else minutes)
 
 
+def web_app_keyboard(app: Any, t: Translator) -> InlineKeyboardMarkup | None:
+    """«Open the console here»: the console as a Mini App, where the platform has them and the
+    console is served over https (which Mini Apps require); it signs in with the launch data."""
+    settings = app.settings.console
+    if not (settings.enabled and app.profile.web_apps and (settings.public_url or "").startswith("https://")):
+        return None
+    builder = InlineKeyboardBuilder()
+    builder.button(
+        text=t("console-web-app-button"),
+        web_app=WebAppInfo(url=f"{Console(app).base_url}{PREFIX}/signin/web-app"),
+    )
+    return builder.as_markup()
+
+
 @router.message(Command("console"))
 async def console_command(message: Message, session: AsyncSession, app: Any, t: Translator) -> None:
     person = message.from_user
     assert person is not None
     text = await link_text(app, session, user_id=person.id, name=person.full_name, t=t)
-    await message.answer(text, link_preview_options=LinkPreviewOptions(is_disabled=True))
+    await message.answer(
+        text,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+        reply_markup=web_app_keyboard(app, t),
+    )
 
 
 @router.callback_query(AdminMenu.filter(F.section == "console"))
 async def console_button(query: CallbackQuery, session: AsyncSession, app: Any, t: Translator) -> None:
     text = await link_text(app, session, user_id=query.from_user.id, name=query.from_user.full_name, t=t)
     await app.bot.send_message(
-        query.from_user.id, text, link_preview_options=LinkPreviewOptions(is_disabled=True)
+        query.from_user.id,
+        text,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+        reply_markup=web_app_keyboard(app, t),
     )
 
 

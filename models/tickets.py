@@ -72,9 +72,13 @@ class Ticket(Base):
     __table_args__ = (
         UniqueConstraint("year", "seq"),
         CheckConstraint("rating IS NULL OR (rating >= 1 AND rating <= 5)", name="rating_range"),
-        Index("ix_tickets_status_waiting", "status", "waiting_since"),
+        # The queue: its filters, counts and order read from this index alone (no table rows).
+        Index("ix_tickets_queue", "status", "waiting_since", "assignee_id", "anonymous", "created_at"),
         Index("ix_tickets_user_created", "user_id", "created_at"),
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
+        Index("ix_tickets_updated_at", "updated_at"),  # the console's live-update stamp
+        Index("ix_tickets_seq", "seq"),  # search by a ticket number's digits
+        Index("ix_tickets_donation_id", "donation_id"),  # search by receipt number
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +119,23 @@ class Ticket(Base):
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
     answered_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+
+
+# PostgreSQL compares words byte by byte ("C"), so a prefix is a range of the index.
+SEARCH_WORD = String(32).with_variant(String(32, collation="C"), "postgresql")
+
+
+class TicketWord(Base):
+    """A word of a ticket's text (its description and the donor's messages), normalized as
+    `services.tickets.search_words` does: the console's search finds tickets by word prefix
+    through this table's key instead of reading every text."""
+
+    __tablename__ = "ticket_words"
+    # A word's tickets by the key; a ticket's words (checking a search's other words) here.
+    __table_args__ = (Index("ix_ticket_words_ticket_word", "ticket_id", "word"),)
+
+    word: Mapped[str] = mapped_column(SEARCH_WORD, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
 
 
 class TicketMessage(Base):

@@ -4,10 +4,13 @@ internal note, assign, status, close with a reason, reopen — each with a typed
 
 Each action takes the version of the ticket the person was looking at (its `updated_at`) and
 acts only if the ticket is still that version, under the row's lock: of two staff members acting
-at once, one acts and the other is told the ticket changed (never a lost or doubled reply). A
-reply carries a one-time key from the form, so a form sent twice records one reply. Sending to
-the donor and telling the staff chat is the caller's part (no messenger here); each action
-commits before the caller sends anything.
+at once, one acts and the other is told the ticket changed (never a lost or doubled reply). The
+staff chat's buttons carry no version (their card is redrawn after every change): the chat passes
+None and acts on the ticket as it is, still under the lock, and is told what it found (already
+so, closed). A reply carries a one-time source — the console form's key, or the staff chat's
+message — so a form sent twice or a redelivered update records one reply. Sending to the donor
+and telling the staff chat is the caller's part (no messenger here); each action commits before
+the caller sends anything.
 """
 
 from __future__ import annotations
@@ -18,14 +21,23 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models.console import ConsoleSession, TicketNote
 from models.donation import Donation, DonationStatus
 from models.faq import FaqQuery
 from models.staff import AuditEntry, StaffRole
-from models.tickets import AWAITING_STAFF, OPEN_STATUSES, Direction, Ticket, TicketMessage, TicketStatus
+from models.tickets import (
+    AWAITING_STAFF,
+    OPEN_STATUSES,
+    Direction,
+    Ticket,
+    TicketMessage,
+    TicketStatus,
+    TicketWord,
+)
 from services import audit, tickets
 from services.persian import to_ascii_digits
 from services.roles import Role
@@ -55,28 +67,30 @@ class QueueFilter:
     search: str = ""
     page: int = 0
 
-    def conditions(self, *, actor_id: int, now: datetime, sla_hours: float) -> list[Any]:
-        found: list[Any] = []
+    def conditions(
+        self, *, actor_id: int, now: datetime, sla_hours: float, found: Any | None = None
+    ) -> list[Any]:
+        """The filter as SQL conditions; `found` is the search's (from `search_condition`)."""
+        conditions: list[Any] = []
         if self.status == "open":
-            found.append(Ticket.status.in_([s.value for s in OPEN_STATUSES]))
+            conditions.append(Ticket.status.in_([s.value for s in OPEN_STATUSES]))
         elif self.status in TicketStatus._value2member_map_:
-            found.append(Ticket.status == self.status)
+            conditions.append(Ticket.status == self.status)
         if self.category:
-            found.append(Ticket.category == self.category)
+            conditions.append(Ticket.category == self.category)
         if self.age in AGES:
-            found.append(Ticket.created_at <= now - timedelta(days=AGES[self.age]))
+            conditions.append(Ticket.created_at <= now - timedelta(days=AGES[self.age]))
         if self.overdue:
-            found.append(overdue_condition(now, sla_hours))
+            conditions.append(overdue_condition(now, sla_hours))
         if self.assignee == "me":
-            found.append(Ticket.assignee_id == actor_id)
+            conditions.append(Ticket.assignee_id == actor_id)
         elif self.assignee == "none":
-            found.append(Ticket.assignee_id.is_(None))
+            conditions.append(Ticket.assignee_id.is_(None))
         if self.anonymous:
-            found.append(Ticket.anonymous.is_(True))
-        search = self.search.strip()
-        if search:
-            found.append(search_condition(search))
-        return found
+            conditions.append(Ticket.anonymous.is_(True))
+        if found is not None:
+            conditions.append(found)
+        return conditions
 
 
 def overdue_condition(now: datetime, sla_hours: float) -> Any:
@@ -87,29 +101,55 @@ def overdue_condition(now: datetime, sla_hours: float) -> Any:
     )
 
 
-def search_condition(text: str) -> Any:
-    """A ticket number (whole, or its sequence digits), a receipt number (never matching an
-    anonymous ticket: that would tie the donor to it), or words of the donor's text."""
+SEARCH_WORDS = 6  # words of a search looked up (the rest are ignored)
+RARE_ENOUGH = 2000  # a word's tickets counted up to this many, to start from the rarest
+
+
+async def search_condition(session: AsyncSession, text: str) -> Any | None:
+    """The tickets a search finds, as one `Ticket.id IN (…)` condition: a ticket number (whole,
+    or its sequence digits), a receipt number (never matching an anonymous ticket: that would
+    tie the donor to it), or tickets whose text holds every word (by prefix, in any order, in
+    the description or the donor's messages). Every part is an index lookup (the words through
+    `ticket_words`, starting from the rarest word), never a scan of the texts. None: no search."""
+    if not text.strip():
+        return None
     plain = to_ascii_digits(text.strip())
-    options: list[Any] = [Ticket.number == plain.upper()]
+    found: list[Any] = [select(Ticket.id).where(Ticket.number == plain.upper())]
     tail = plain.upper().rsplit("-", 1)[-1]
     if tail.isascii() and tail.isdigit() and len(tail) <= 9:
-        options.append(Ticket.seq == int(tail))
-    receipt = select(Donation.id).where(Donation.receipt_number == plain).scalar_subquery()
-    options.append(and_(Ticket.anonymous.is_(False), Ticket.donation_id == receipt))
-    if NUMBER_LIKE.fullmatch(plain):
-        return or_(*options)  # a ticket or receipt number: found by index, no text scan
-    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")[:200]
-    like = f"%{escaped}%"
-    options.append(Ticket.description.like(like, escape="\\"))
-    options.append(
-        Ticket.id.in_(
-            select(TicketMessage.ticket_id).where(
-                TicketMessage.direction == Direction.DONOR.value, TicketMessage.text.like(like, escape="\\")
+        found.append(select(Ticket.id).where(Ticket.seq == int(tail)))
+    receipt = select(Donation.id).where(Donation.receipt_number == plain)
+    found.append(select(Ticket.id).where(Ticket.anonymous.is_(False), Ticket.donation_id.in_(receipt)))
+    if not NUMBER_LIKE.fullmatch(plain):
+        words = tickets.search_words(text)[:SEARCH_WORDS]
+        if words:
+            found.append(await _having_words(session, words))
+    return Ticket.id.in_(union(*found))
+
+
+def _prefix(word: str, table: Any = TicketWord) -> Any:
+    """Words starting with `word`: a range of the index (byte order on both databases)."""
+    return and_(table.word >= word, table.word < word[:-1] + chr(ord(word[-1]) + 1))
+
+
+async def _having_words(session: AsyncSession, words: list[str]) -> Any:
+    """The tickets holding every word: the rarest word's tickets, each checked for the others
+    in its own few words (so a word found in every ticket costs little)."""
+    sizes = {}
+    for word in words:
+        sample = select(TicketWord.ticket_id).where(_prefix(word)).limit(RARE_ENOUGH).subquery()
+        sizes[word] = int(await session.scalar(select(func.count()).select_from(sample)) or 0)
+    rarest = min(words, key=lambda word: sizes[word])
+    query = select(TicketWord.ticket_id).where(_prefix(rarest))
+    for word in words:
+        if word != rarest:
+            other = aliased(TicketWord)
+            query = query.where(
+                select(other.ticket_id)
+                .where(other.ticket_id == TicketWord.ticket_id, _prefix(word, other))
+                .exists()
             )
-        )
-    )
-    return or_(*options)
+    return query
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,54 +192,60 @@ async def queue(
     per_page: int = 25,
 ) -> QueuePage:
     """One page of the queue: awaiting staff first, the longest-waiting first; the counts per
-    quick filter in one aggregate query."""
-    conditions = wanted.conditions(actor_id=actor_id, now=now, sla_hours=sla_hours)
+    quick filter. The page's ids are found in the queue's index (ix_tickets_queue), then only
+    those rows are read."""
+    found = await search_condition(session, wanted.search)
+    conditions = wanted.conditions(actor_id=actor_id, now=now, sla_hours=sla_hours, found=found)
     total = int(await session.scalar(select(func.count(Ticket.id)).where(*conditions)) or 0)
     pages = max(1, -(-total // per_page))
     page = min(max(wanted.page, 0), pages - 1)
     awaiting = Ticket.status.in_([s.value for s in AWAITING_STAFF])
-    rows = await session.scalars(
-        select(Ticket)
-        .where(*conditions)
-        .order_by(
-            case((awaiting, 0), else_=1),
-            func.coalesce(Ticket.waiting_since, Ticket.created_at),
-            Ticket.id,
+    ids = list(
+        await session.scalars(
+            select(Ticket.id)
+            .where(*conditions)
+            .order_by(
+                case((awaiting, 0), else_=1),
+                func.coalesce(Ticket.waiting_since, Ticket.created_at),
+                Ticket.id,
+            )
+            .offset(page * per_page)
+            .limit(per_page)
         )
-        .offset(page * per_page)
-        .limit(per_page)
     )
+    loaded = {ticket.id: ticket for ticket in await session.scalars(select(Ticket).where(Ticket.id.in_(ids)))}
     cutoff = now - timedelta(hours=sla_hours)
-    found = [
+    rows = [
         QueueRow(
             ticket,
             ticket.status in AWAITING_STAFF
             and ticket.waiting_since is not None
             and utc(ticket.waiting_since) <= cutoff,
         )
-        for ticket in rows
+        for ticket in (loaded[i] for i in ids if i in loaded)
     ]
     return QueuePage(
-        found,
+        rows,
         total,
-        await counts(session, wanted, actor_id=actor_id, now=now, sla_hours=sla_hours),
+        await counts(session, actor_id=actor_id, now=now, sla_hours=sla_hours, found=found),
         page,
         pages,
     )
 
 
 async def counts(
-    session: AsyncSession, wanted: QueueFilter, *, actor_id: int, now: datetime, sla_hours: float
+    session: AsyncSession,
+    *,
+    actor_id: int,
+    now: datetime,
+    sla_hours: float,
+    found: Any | None = None,
+    closed: bool = True,
 ) -> QueueCounts:
-    """Two grouped queries: tickets by status (the status index covers it), then the open
-    tickets' own counts (only open rows are read: most tickets are closed)."""
-    scope = [search_condition(wanted.search)] if wanted.search.strip() else []
-    by_status = {
-        str(status): int(count)
-        for status, count in await session.execute(
-            select(Ticket.status, func.count()).where(*scope).group_by(Ticket.status)
-        )
-    }
+    """The open tickets' counts in one aggregate over the open rows of the queue's index (most
+    tickets are closed, and never read here); the closed ones counted apart, only if `closed`
+    (the home page has no use for them). Within the search `found`, if any."""
+    scope = [found] if found is not None else []
 
     def count(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -207,6 +253,9 @@ async def counts(
     row = (
         await session.execute(
             select(
+                count(Ticket.status == TicketStatus.NEW.value),
+                count(Ticket.status == TicketStatus.IN_PROGRESS.value),
+                count(Ticket.status == TicketStatus.ANSWERED.value),
                 count(overdue_condition(now, sla_hours)),
                 count(Ticket.assignee_id == actor_id),
                 count(Ticket.assignee_id.is_(None)),
@@ -214,13 +263,21 @@ async def counts(
             ).where(Ticket.status.in_([s.value for s in OPEN_STATUSES]), *scope)
         )
     ).one()
-    overdue, mine, unassigned, anonymous = (int(value) for value in row)
+    new, in_progress, answered, overdue, mine, unassigned, anonymous = (int(value) for value in row)
+    closed_count = 0
+    if closed:
+        closed_count = int(
+            await session.scalar(
+                select(func.count()).where(Ticket.status == TicketStatus.CLOSED.value, *scope)
+            )
+            or 0
+        )
     return QueueCounts(
-        open=sum(by_status.get(s.value, 0) for s in OPEN_STATUSES),
-        new=by_status.get(TicketStatus.NEW.value, 0),
-        in_progress=by_status.get(TicketStatus.IN_PROGRESS.value, 0),
-        answered=by_status.get(TicketStatus.ANSWERED.value, 0),
-        closed=by_status.get(TicketStatus.CLOSED.value, 0),
+        open=new + in_progress + answered,
+        new=new,
+        in_progress=in_progress,
+        answered=answered,
+        closed=closed_count,
         overdue=overdue,
         mine=mine,
         unassigned=unassigned,
@@ -384,12 +441,12 @@ def version_of(ticket: Ticket) -> str:
 
 
 async def _locked(
-    session: AsyncSession, ticket_id: int, version: str
+    session: AsyncSession, ticket_id: int, version: str | None
 ) -> tuple[Ticket | None, Outcome | None]:
     ticket = await tickets.get_ticket(session, ticket_id, for_update=True)
     if ticket is None:
         return None, Outcome.NOT_FOUND
-    if version_of(ticket) != version:
+    if version is not None and version_of(ticket) != version:
         return ticket, Outcome.STALE
     return ticket, None
 
@@ -422,23 +479,28 @@ async def reply(
     session: AsyncSession,
     *,
     ticket_id: int,
-    version: str,
+    version: str | None,
     actor: Actor,
-    text: str,
+    text: str | None,
     key: int,
     now: datetime,
-    limit: int,
+    limit: int | None,
+    kind: str = "text",
+    file_id: str | None = None,
+    source_chat_id: int = CONSOLE_SOURCE_CHAT,
 ) -> ActionResult:
-    """Record a staff reply to the donor (→ answered). The caller delivers `message` and marks
-    it delivered or not; the reply is kept either way."""
-    text = text.strip()
-    if not text:
+    """Record a staff reply to the donor (→ answered): text, or a photo/document... with its
+    caption. `source_chat_id` and `key` name where it came from (the console's form key, or the
+    staff chat and its message id). The caller delivers `message` and marks it delivered or not;
+    the reply is kept either way."""
+    text = text.strip() if text else None
+    if kind == "text" and not text:
         return ActionResult(Outcome.EMPTY)
-    if len(text) > limit:
+    if limit is not None and text is not None and len(text) > limit:
         return ActionResult(Outcome.TOO_LONG)
     seen = await session.scalar(
         select(TicketMessage.id).where(
-            TicketMessage.source_chat_id == CONSOLE_SOURCE_CHAT, TicketMessage.source_message_id == key
+            TicketMessage.source_chat_id == source_chat_id, TicketMessage.source_message_id == key
         )
     )
     if seen is not None:
@@ -453,10 +515,10 @@ async def reply(
         session,
         ticket,
         direction=Direction.STAFF,
-        kind="text",
+        kind=kind,
         text=text,
-        file_id=None,
-        source_chat_id=CONSOLE_SOURCE_CHAT,
+        file_id=file_id,
+        source_chat_id=source_chat_id,
         source_message_id=key,
         now=now,
         author_id=actor.user_id,
@@ -464,7 +526,7 @@ async def reply(
     if message is None:
         return ActionResult(Outcome.DUPLICATE, ticket)
     change = tickets.record_staff_answer(ticket, actor_id=actor.user_id, actor_name=actor.name, now=now)
-    await _audit(session, actor, "ticket.answer", ticket, change, note="text", at=now)
+    await _audit(session, actor, "ticket.answer", ticket, change, note=kind, at=now)
     await session.commit()
     return ActionResult(Outcome.DONE, ticket, message, previous)
 
@@ -499,7 +561,7 @@ async def assign(
     session: AsyncSession,
     *,
     ticket_id: int,
-    version: str,
+    version: str | None,
     actor: Actor,
     assignee_id: int,
     assignee_name: str,
@@ -543,7 +605,7 @@ async def set_status(
     session: AsyncSession,
     *,
     ticket_id: int,
-    version: str,
+    version: str | None,
     actor: Actor,
     status: str,
     now: datetime,
@@ -562,14 +624,63 @@ async def set_status(
         change = tickets.set_status(
             ticket, TicketStatus(status), actor_id=actor.user_id, actor_name=actor.name, now=now
         )
-    except TicketError:
-        return ActionResult(Outcome.INVALID, ticket)
+    except TicketError as error:
+        return ActionResult(Outcome.CLOSED if error.code == "closed" else Outcome.INVALID, ticket)
     if not change.changed:
         return ActionResult(Outcome.UNCHANGED, ticket)
     action = "ticket.reopen" if previous == TicketStatus.CLOSED else "ticket.status"
     await _audit(session, actor, action, ticket, change, note=reason, at=now)
     await session.commit()
     return ActionResult(Outcome.DONE, ticket, previous_status=previous)
+
+
+# -- live updates ---------------------------------------------------------------------------
+
+
+async def desk_stamp(session: AsyncSession) -> str:
+    """A word that changes whenever the queue or the home page may have something new to show:
+    the newest ticket, the latest change to any ticket (both read off an index, not a scan) and
+    the questions waiting for a person. The console's pages poll it; it reads the database, so
+    any worker answers for a change made on any other, or in the chat."""
+    newest = select(func.max(Ticket.id)).scalar_subquery()
+    latest = select(func.max(Ticket.updated_at)).scalar_subquery()
+    waiting = (
+        select(func.count(FaqQuery.id))
+        .where(FaqQuery.asked_staff_at.is_not(None), FaqQuery.answered_at.is_(None))
+        .scalar_subquery()
+    )
+    row = (await session.execute(select(newest, latest, waiting))).one()
+    return _stamp(*row)
+
+
+async def ticket_stamp(session: AsyncSession, ticket_id: int) -> str | None:
+    """The same for one ticket's page: its last change (status, assignment, the donor's and the
+    staff's messages all move it), its rating, its newest message and note, and how many
+    messages reached the other side. None: no such ticket."""
+    message = select(TicketMessage.id).where(TicketMessage.ticket_id == ticket_id)
+    row = (
+        await session.execute(
+            select(
+                Ticket.updated_at,
+                Ticket.rating,
+                select(func.max(TicketMessage.id))
+                .where(TicketMessage.ticket_id == ticket_id)
+                .scalar_subquery(),
+                select(func.count())
+                .select_from(message.where(TicketMessage.delivered.is_(True)).subquery())
+                .scalar_subquery(),
+                select(func.max(TicketNote.id)).where(TicketNote.ticket_id == ticket_id).scalar_subquery(),
+            ).where(Ticket.id == ticket_id)
+        )
+    ).one_or_none()
+    return None if row is None else _stamp(*row)
+
+
+def _stamp(*values: Any) -> str:
+    return "-".join(
+        "" if value is None else utc(value).isoformat() if isinstance(value, datetime) else str(value)
+        for value in values
+    )
 
 
 # -- the home page --------------------------------------------------------------------------
@@ -591,7 +702,7 @@ async def home_figures(
 ) -> HomeFigures:
     """What needs attention: open, overdue, unassigned and own tickets; questions from the FAQ
     waiting for a person; donations paid since `day_start` (midnight in Tehran)."""
-    figures = await counts(session, QueueFilter(), actor_id=actor_id, now=now, sla_hours=sla_hours)
+    figures = await counts(session, actor_id=actor_id, now=now, sla_hours=sla_hours, closed=False)
     waiting = await session.scalar(
         select(func.count(FaqQuery.id)).where(
             FaqQuery.asked_staff_at.is_not(None), FaqQuery.answered_at.is_(None)

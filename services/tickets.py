@@ -32,12 +32,13 @@ from models.tickets import (
     TicketMessage,
     TicketSequence,
     TicketStatus,
+    TicketWord,
 )
 from services import faq_queries, privacy
 from services.clock import Clock
 from services.exports import Cell, ExportRequest, ExportTable, exporter
 from services.health import BacklogFn, BacklogProbe
-from services.persian import jalali_year
+from services.persian import jalali_year, normalize_text
 from services.roles import Role
 from services.staff_reports import StaffReports
 from services.stats import Duration, Periods, StatsCompute, StatsLine, StatsSection
@@ -311,12 +312,45 @@ async def create_ticket(
                     )
                 )
             await session.flush()
+            captions = (privacy.mask(attachment.caption) or "" for attachment in draft.attachments)
+            await index_words(session, ticket.id, " ".join([description, *captions]))
     except IntegrityError:
         existing = await ticket_by_draft(session, draft.key)
         if existing is None:
             raise
         return existing, False
     return ticket, True
+
+
+# -- the words a search finds -------------------------------------------------------------
+
+WORD_LENGTH = 32  # longer words are cut (a search for them still finds them: by prefix)
+WORDS_PER_TEXT = 300
+
+
+def search_words(text: str | None) -> list[str]:
+    """The words of a text as the search keeps and looks them up: Persian letters, ASCII
+    digits, lower case, no punctuation (services.persian.normalize_text); a single letter is
+    no word, a single digit is; each once, in order."""
+    found: dict[str, None] = {}
+    for word in normalize_text(text or "").split(" "):
+        if len(word) > 1 or word.isdigit():
+            found.setdefault(word[:WORD_LENGTH], None)
+    return list(found)[:WORDS_PER_TEXT]
+
+
+async def index_words(session: AsyncSession, ticket_id: int, text: str | None) -> None:
+    """Keep a ticket's words for the search (a word already kept is skipped, also when another
+    worker adds it at the same moment)."""
+    words = search_words(text)
+    if not words:
+        return
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    await session.execute(
+        dialect.insert(TicketWord)
+        .values([{"word": word, "ticket_id": ticket_id} for word in words])
+        .on_conflict_do_nothing()
+    )
 
 
 # -- reading --------------------------------------------------------------------------------
@@ -463,6 +497,8 @@ async def add_message(
             await session.flush()
     except IntegrityError:
         return None
+    if direction == Direction.DONOR:
+        await index_words(session, ticket.id, message.text)
     return message
 
 

@@ -35,6 +35,8 @@ console-reason-link-forged = This sign-in link is not valid.
 console-reason-link-expired = This sign-in link has expired.
 console-reason-link-used = This sign-in link has already been used.
 console-reason-role = Your account has no console access (operators and administrators only).
+console-web-app-outside = This page works only inside the messenger (the «Open the console» button under /console's answer). In a browser, open /console's sign-in link.
+console-web-app-button = 🖥 Open the console here
 console-forbidden-title = Request refused
 console-forbidden-csrf = The form was out of date or did not come from the console. Reload the page and try again.
 console-forbidden-origin = The request did not come from the console's own pages.
@@ -170,6 +172,7 @@ console-problem-not-found = There is no such ticket.
 console-problem-duplicate = This reply was already sent.
 console-problem-unchanged = Nothing to change.
 console-problem-done = Done.
+console-live-changed = Something changed here: show the latest.
 
 ## The staff chat hears of console actions
 

@@ -32,6 +32,8 @@ console-reason-link-forged = این پیوند ورود معتبر نیست.
 console-reason-link-expired = مهلت این پیوند ورود گذشته است.
 console-reason-link-used = این پیوند ورود پیش‌تر به کار رفته است.
 console-reason-role = حساب شما دسترسی به کنسول ندارد (فقط کارشناسان و مدیران).
+console-web-app-outside = این صفحه فقط از درون پیام‌رسان (دکمهٔ «باز کردن کنسول» در پاسخ /console) کار می‌کند. در مرورگر، پیوند ورود /console را باز کنید.
+console-web-app-button = 🖥 باز کردن کنسول در همین‌جا
 console-forbidden-title = درخواست پذیرفته نشد
 console-forbidden-csrf = فرم کهنه بود یا از خود کنسول نیامده بود. صفحه را دوباره باز کنید و باز امتحان کنید.
 console-forbidden-origin = این درخواست از صفحه‌های خود کنسول نیامده بود.
@@ -158,6 +160,7 @@ console-problem-not-found = چنین درخواستی وجود ندارد.
 console-problem-duplicate = این پاسخ پیش‌تر فرستاده شده است.
 console-problem-unchanged = چیزی برای تغییر نبود.
 console-problem-done = انجام شد.
+console-live-changed = این صفحه تازه شده است: برای دیدن تغییرها اینجا را بزنید.
 
 ## گروه کارگروه از کارهای کنسول باخبر می‌شود
 

@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 
 from models.staff import AuditEntry
 from models.tickets import Ticket, TicketMessage, TicketStatus
+from services import ticket_desk
+from services.ticket_desk import Actor, ItemKind, Outcome
 from tests.complaints.complaints_helpers import buttons, card_of, file_ticket
 
 
@@ -68,6 +70,16 @@ async def test_conversation_both_ways(hamdel) -> None:
     await staff.send(operator, "یادداشت داخلی: با بانک تماس گرفتم.")
     await hamdel.settle()
     assert "یادداشت داخلی" not in donor.last_text
+    # /note in reply to the card: an internal note, as the console's, never sent to the donor.
+    await staff.send(operator, "/note بانک گفت تا فردا برمی‌گردد", reply_to=card)
+    await staff.wait_until(lambda g: "یادداشت داخلی برای درخواست" in g.last_text)
+    await staff.send(operator, "/note بدون پاسخ به کارت")
+    await staff.wait_until(lambda g: "/note متن یادداشت" in g.last_text)
+    assert "بانک گفت" not in donor.last_text
+    async with hamdel.db() as session:
+        thread = await ticket_desk.thread(session, await _ticket(hamdel, ticket.id))
+    assert [i.text for i in thread if i.kind == ItemKind.NOTE] == ["بانک گفت تا فردا برمی‌گردد"]
+    assert [e.channel for e in await _audit(hamdel, action="ticket.note")] == ["chat"]
 
     async with hamdel.db() as session:
         messages = list(
@@ -86,7 +98,9 @@ async def test_lifecycle_with_the_donor_told(hamdel) -> None:
     staff, operator, admin = hamdel.staff_chat, hamdel.operator, hamdel.admin
     ticket = await file_ticket(hamdel, donor, category="روند جهیزیه")
     card = card_of(hamdel, ticket.number)
+    seen_in_console = ticket_desk.version_of(await _ticket(hamdel, ticket.id))
 
+    hamdel.clock.advance(seconds=1)
     take = await staff.press(operator, "🙋 برمی‌دارم", message=card)
     assert "برداشتید" in take["text"]
     await donor.wait_until(lambda u: "در دست بررسی" in u.last_text)
@@ -94,6 +108,17 @@ async def test_lifecycle_with_the_donor_told(hamdel) -> None:
     assert "در دست شماست" in again["text"]
     stored = await _ticket(hamdel, ticket.id)
     assert (stored.status, stored.assignee_id) == (TicketStatus.IN_PROGRESS, operator.id)
+    # The chat acts through the console's use cases: a console form from before the take is stale.
+    async with hamdel.db() as session:
+        late = await ticket_desk.set_status(
+            session,
+            ticket_id=ticket.id,
+            version=seen_in_console,
+            actor=Actor(admin.id, "مدیر", hamdel.app.profile.platform.value),
+            status="closed",
+            now=hamdel.clock.now(),
+        )
+    assert late.outcome == Outcome.STALE
 
     await staff.press(operator, "💬 پاسخ داده شد", message=card)
     await donor.wait_until(lambda u: "رسیدگی کرد" in u.last_text)
@@ -136,8 +161,9 @@ async def test_lifecycle_with_the_donor_told(hamdel) -> None:
     stored = await _ticket(hamdel, ticket.id)
     assert stored.status == TicketStatus.CLOSED and stored.rating is None
 
-    actions = [entry.action for entry in await _audit(hamdel, actor_id=operator.id)]
-    assert actions[:2] == ["ticket.take", "ticket.status"]
+    entries = await _audit(hamdel, actor_id=operator.id)
+    assert [entry.action for entry in entries][:2] == ["ticket.take", "ticket.status"]
+    assert {entry.channel for entry in entries} == {"chat"}
     assert [entry.action for entry in await _audit(hamdel, actor_id=admin.id)] == ["ticket.status"]
 
 

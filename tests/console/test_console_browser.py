@@ -14,10 +14,12 @@ from tests.complaints.complaints_helpers import card_of, fa, file_ticket
 from tests.console.conftest import check_layout, sign_in_link, signed_in_page
 
 
-async def test_a_reply_typed_in_the_browser_reaches_the_donor(hamdel, browser) -> None:
+async def test_a_reply_typed_in_the_browser_reaches_the_donor(hamdel, browser, monkeypatch) -> None:
     """Sign in with the link, find the ticket in the queue, answer it: the donor gets the answer
     in the chat (without the operator's name), the staff chat's thread shows it, the database
-    and the audit log (channel "console") hold it. Every page fits a 360 px phone screen."""
+    and the audit log (channel "console") hold it. A reply then made in the staff chat appears in
+    the open page by itself (live updates). Every page fits a 360 px phone screen."""
+    monkeypatch.setattr("console.views.LIVE_EVERY_MS", 300)
     donor = hamdel.user(first_name="رضا")
     ticket = await file_ticket(hamdel, donor)
     page = await signed_in_page(hamdel, browser, hamdel.admin)
@@ -60,12 +62,21 @@ async def test_a_reply_typed_in_the_browser_reaches_the_donor(hamdel, browser) -
     entries = await hamdel.audit("ticket.answer")
     assert [(e.channel, e.target) for e in entries] == [("console", ticket.number)]
 
-    # A reply made in the staff chat appears in the console.
+    # A reply made in the staff chat appears in the open page, which polls for changes; while a
+    # reply is being typed the page only offers a link, so the text is never lost.
+    await page.fill("#note-text", "در حال نوشتن")
     card = card_of(hamdel, ticket.number)
     await hamdel.staff_chat.send(hamdel.operator, "پیگیری بانکی هم انجام شد.", reply_to=card)
     await donor.wait_until(lambda u: "پیگیری بانکی" in u.last_text)
-    await page.reload()
-    assert "پیگیری بانکی هم انجام شد" in await page.inner_text("#thread")
+    await page.wait_for_selector("#live-notice", state="visible")
+    assert await page.input_value("#note-text") == "در حال نوشتن"
+    await page.fill("#note-text", "")
+    await page.click("#live-notice a")
+    await page.wait_for_selector("text=پیگیری بانکی هم انجام شد")
+    hamdel.clock.advance(seconds=5)
+    await hamdel.staff_chat.send(hamdel.operator, "رسید تازه فرستاده شد.", reply_to=card)
+    await page.wait_for_selector("text=رسید تازه فرستاده شد")
+    assert await page.is_hidden("#live-notice")
 
 
 async def test_sign_in_links_are_single_use_short_lived_and_personal(hamdel, browser) -> None:

@@ -4,18 +4,21 @@ sign-in service. The console's pages are covered in a real browser (test_console
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.settings import DatabaseSettings, TelegramSettings, load_settings
 from messenger.sandbox import open_sandbox
+from models.console import ConsoleSession
 from models.donation import Donation, DonationStatus
-from models.tickets import Ticket, TicketCategory, TicketStatus
-from services import console_auth, ticket_desk, tickets
+from models.tickets import Direction, Ticket, TicketCategory, TicketStatus
+from services import console_auth, ticket_desk, tickets, webapp_auth
 from services.roles import Role
 from services.ticket_desk import Actor, ItemKind, Outcome, QueueFilter
 from services.users import upsert_user
@@ -153,10 +156,21 @@ async def test_two_staff_members_at_once_never_lose_or_double_a_reply(hamdel) ->
         )
         assert closed.outcome == Outcome.DONE and closed.previous_status == TicketStatus.ANSWERED
         hamdel.clock.advance(seconds=5)
+        # Live updates: a page's stamp moves with every change it shows (a note touches no
+        # ticket field); the queue's moves with a new ticket.
+        page_stamp, desk_stamp = (
+            await ticket_desk.ticket_stamp(session, ticket.id),
+            await ticket_desk.desk_stamp(session),
+        )
         note = await ticket_desk.add_note(
             session, ticket_id=ticket.id, actor=admin, text="با بانک تماس گرفتم", now=hamdel.clock.now()
         )
         assert note.outcome == Outcome.DONE
+        assert await ticket_desk.ticket_stamp(session, ticket.id) != page_stamp
+        assert await ticket_desk.desk_stamp(session) == desk_stamp
+        await _ticket(session, hamdel, donor=5002)
+        assert await ticket_desk.desk_stamp(session) != desk_stamp
+        assert await ticket_desk.ticket_stamp(session, 10**9) is None
         late = await ticket_desk.reply(
             session,
             ticket_id=ticket.id,
@@ -224,8 +238,28 @@ async def test_queue_filters_search_and_counts(hamdel) -> None:
     assert await numbers(search="R-1405-000777") == [late.number]
     assert await numbers(search="R-1405-000888") == []  # never ties a receipt to an anonymous ticket
     assert await numbers(search="حسابم") == [late.number]
+    # Words in any order, by their beginning, Arabic letter forms as Persian ones; the donor's
+    # later messages are searched too.
+    assert await numbers(search="كم حساب") == [late.number]
+    assert await numbers(search="حساب پیشنهاد") == []
     async with hamdel.db() as session:
-        counts = await ticket_desk.counts(session, QueueFilter(), actor_id=me, now=now, sla_hours=24)
+        stored = await tickets.get_ticket(session, other.id)
+        assert stored is not None
+        await tickets.add_message(
+            session,
+            stored,
+            direction=Direction.DONOR,
+            kind="text",
+            text="شمارهٔ پیگیری بانک ملت",
+            file_id=None,
+            source_chat_id=6003,
+            source_message_id=77,
+            now=now,
+        )
+        await session.commit()
+    assert await numbers(search="بانک ملت") == [other.number]
+    async with hamdel.db() as session:
+        counts = await ticket_desk.counts(session, actor_id=me, now=now, sla_hours=24)
     assert counts == ticket_desk.QueueCounts(
         open=3, new=2, in_progress=1, answered=0, closed=0, overdue=2, mine=1, unassigned=2, anonymous=1
     )
@@ -302,3 +336,59 @@ async def test_the_admin_menu_hands_out_a_link_too(hamdel) -> None:
         assert "is_disabled" in str(sent.params.get("link_preview_options"))
     links = await hamdel.audit("console.link")
     assert [e.actor_id for e in links] == [hamdel.operator.id]
+
+
+def _launch_data(hamdel: Any, person_id: int, *, signed_at: int, token: str | None = None) -> str:
+    """Launch data as the messenger makes it for a Mini App, signed with the bot's token."""
+    fields = {
+        "query_id": "AAH",
+        "user": json.dumps({"id": person_id, "first_name": "مدیر", "language_code": "fa"}),
+        "auth_date": str(signed_at),
+    }
+    fields["hash"] = webapp_auth.sign(fields, token or hamdel.app.settings.telegram.bot_token)
+    return urlencode(fields)
+
+
+async def test_the_console_as_a_mini_app_signs_in_with_the_launch_data(hamdel) -> None:
+    """The Mini App's sign-in (Telegram only): the launch data signed with the bot's token opens
+    a session once; forged, stale, replayed or a non-staff person's data open nothing. With that
+    session: live updates do not keep it from idling out."""
+    base = hamdel.app.settings.console.public_url + "/console/signin/web-app"
+    now = int(hamdel.clock.now().timestamp())
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        async with client.get(base) as page:
+            if not hamdel.app.profile.web_apps:
+                assert page.status == 404  # Bale: its profile declares no Mini Apps
+                return
+            assert page.status == 200 and "web-app.js" in await page.text()
+
+        async def sign_in(data: str) -> aiohttp.ClientResponse:
+            async with client.post(base, data={"init_data": data}, allow_redirects=False) as answer:
+                await answer.read()
+                return answer
+
+        admin = _launch_data(hamdel, hamdel.admin.id, signed_at=now)
+        assert (await sign_in(admin)).status == 303
+        async with client.get(hamdel.app.settings.console.public_url + "/console/") as home:
+            assert home.status == 200
+        assert (await sign_in(admin)).status == 403  # used up
+        forged = _launch_data(hamdel, hamdel.admin.id, signed_at=now, token="1:other")
+        stale = _launch_data(hamdel, hamdel.admin.id, signed_at=now - 3600)
+        donor = _launch_data(hamdel, 777_001, signed_at=now)
+        for data in (forged, stale, donor, "", "user=x&hash=y"):
+            assert (await sign_in(data)).status == 403
+
+        # Live updates' polls and the pages they show again are not activity: the idle clock
+        # moves only for what the person does.
+        async def last_seen(path: str) -> Any:
+            hamdel.clock.advance(minutes=2)
+            async with client.get(hamdel.app.settings.console.public_url + path) as answer:
+                assert answer.status == 200
+            async with hamdel.db() as session:
+                return await session.scalar(select(func.max(ConsoleSession.last_seen_at)))
+
+        signed_in = await last_seen("/console/changes")
+        assert await last_seen("/console/tickets?live=1") == signed_in
+        assert await last_seen("/console/tickets") != signed_in
+    notes = [e.note for e in await hamdel.audit("console.signin") if not e.allowed]
+    assert notes == ["used", "forged", "expired", "role", "forged", "forged"]
