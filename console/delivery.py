@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from aiogram.exceptions import TelegramAPIError, TelegramForbiddenError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.complaints_desk import (
+from bot.complaints_desk import (
     Delivery,
+    after_status_change,
     call_api,
     compose,
     desk_for,
@@ -18,7 +19,6 @@ from handlers.complaints_desk import (
     shown_number,
     status_name,
 )
-from handlers.complaints_staff import after_status_change
 from models.tickets import LinkKind, Ticket, TicketMessage, TicketStatus
 from services import tickets
 from services.users import set_blocked

@@ -21,6 +21,7 @@ from handlers import (
     campaigns,
     cancel,
     complaints,
+    complaints_staff,
     console,
     donations,
     donations_web,
@@ -39,19 +40,10 @@ from handlers import (
     volunteers,
 )
 
-# The bank gateway's return page and its reconciler (handlers/donations_web.py), mounted here so
-# that the donate flow does not import them.
-DONATIONS_GATEWAY = Feature(
-    name="donations-gateway",
-    on_startup=(donations_web.start_reconciler,),
-    web_routes=(donations_web.add_routes,),
-    web_needed=lambda settings: settings.donations.gateway_enabled,
-)
-
 FEATURES: tuple[Feature, ...] = (
     cancel.feature,
     donations.feature,
-    DONATIONS_GATEWAY,
+    donations_web.feature,
     campaigns.feature,
     language.feature,
     membership.feature,
@@ -61,6 +53,7 @@ FEATURES: tuple[Feature, ...] = (
     status.feature,
     faq.feature,
     complaints.feature,
+    complaints_staff.feature,
     volunteers.feature,
     admin.feature,
     campaign_admin.feature,

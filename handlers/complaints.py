@@ -7,7 +7,7 @@ the donor's tickets: read the conversation, add a follow-up, close, reopen, rate
 any message of a ticket (an answer, a notice) is a follow-up too.
 
 The staff side lives in `handlers.complaints_staff`, the posting and relaying in
-`handlers.complaints_desk`.
+`bot.complaints_desk`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,21 @@ from aiogram.types import (
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import RequireRole
+from bot.complaints_desk import (
+    MyTicket,
+    category_name,
+    clip,
+    desk_for,
+    donation_line,
+    file_id_of,
+    hours_text,
+    limit_text,
+    message_kind,
+    rating_keyboard,
+    shown_number,
+    start_sla_loop,
+    status_name,
+)
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
@@ -49,26 +63,9 @@ from bot.ui import (
     show,
     with_masked_notice,
 )
-from handlers import complaints_staff
-from handlers.complaints_desk import (
-    MyTicket,
-    category_name,
-    clip,
-    desk_for,
-    donation_line,
-    file_id_of,
-    hours_text,
-    limit_text,
-    message_kind,
-    rating_keyboard,
-    shown_number,
-    start_sla_loop,
-    status_name,
-)
 from models.tickets import Direction, LinkKind, Ticket, TicketCategory, TicketStatus
 from services import privacy, staff_limits, tickets, users
 from services.persian import format_date, format_datetime, format_toman, normalize_mobile, to_fa_digits
-from services.roles import Role
 from services.tickets import DONOR_MEDIA, Attachment, Draft, TicketError
 from services.users import UserRecord
 
@@ -1293,30 +1290,6 @@ async def rating_reason_skipped(
     await query.message.answer(t("complaints-rate-reason-skipped"), reply_markup=_after_rating(t))
 
 
-# -- /tickets for admins in a private chat -------------------------------------------------
-
-
-# Staff only: the role is checked on the server (and refusals audited) by RequireRole.
-tickets_desk = Router(name="complaints-tickets-desk")
-tickets_desk.message.middleware(RequireRole(Role.ADMIN, Role.OPERATOR))
-router.include_router(tickets_desk)
-
-
-@tickets_desk.message(Command("tickets"))
-async def tickets_private(
-    message: Message,
-    session: AsyncSession,
-    t: Translator,
-    app: Any,
-) -> None:
-    person = message.from_user
-    assert person is not None
-    text, _ = await complaints_staff.render_overview(
-        desk_for(app), session, t, actor_id=person.id, chat_id=None, buttons=False
-    )
-    await message.answer(text)
-
-
 def staff_reports(settings: Settings, clock: Clock) -> StaffReports:
     """The tickets export, /stats section and /health backlogs with this bot's SLA and clock."""
     return tickets.staff_reports(settings.tickets.sla_hours, clock)
@@ -1325,10 +1298,8 @@ def staff_reports(settings: Settings, clock: Clock) -> StaffReports:
 feature = Feature(
     name="complaints",
     private=router,
-    staff=complaints_staff.router,
     section=SECTION,
     commands=(("complaint", "complaints-cmd-complaint"), ("mytickets", "complaints-cmd-mytickets")),
-    admin_commands=(("tickets", "complaints-cmd-tickets"),),
     on_startup=(start_sla_loop,),
     reports=staff_reports,
 )

@@ -19,15 +19,13 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Translator
-from bot.platform import PlatformProfile
-from bot.settings import Settings
-from bot.ui import InlineKeyboardBuilder
-from handlers.complaints_desk import (
+from bot.access import RequireRole
+from bot.complaints_desk import (
     Delivery,
     PersonBlock,
     TicketAction,
     TicketDesk,
+    after_status_change,
     category_name,
     desk_for,
     file_id_of,
@@ -35,14 +33,18 @@ from handlers.complaints_desk import (
     hours_text,
     is_topic_root_reply,
     message_kind,
-    rating_keyboard,
     shown_number,
     status_name,
 )
+from bot.i18n import Translator
+from bot.platform import PlatformProfile
+from bot.settings import Settings
+from bot.ui import Feature, InlineKeyboardBuilder
 from models.faq import FaqQuery
 from models.tickets import LinkKind, Ticket, TicketCategory, TicketStatus
 from models.user import User
 from services import audit, staff_cards, staff_limits, ticket_desk, tickets
+from services.roles import Role
 from services.staff_cards import BindingKind
 from services.ticket_desk import Actor, Outcome
 from services.tickets import STAFF_MEDIA
@@ -287,50 +289,6 @@ async def _set_status(
         t, delivery
     )
     callback_answer.show_alert = delivery != Delivery.OK
-
-
-async def after_status_change(
-    desk: TicketDesk, session: AsyncSession, ticket: Ticket, previous: TicketStatus, notice: str
-) -> Delivery:
-    """What follows a status change or an assignment, made in the chat or the console: the
-    donor hears of a new status, the forum topic closes or reopens, the card is redrawn with
-    `notice` (who did what)."""
-    status = TicketStatus(ticket.status)
-    delivery = Delivery.OK
-    if status != previous:
-        delivery = await _tell_donor_status(desk, session, ticket, previous, status)
-        if status == TicketStatus.CLOSED:
-            await desk.close_topic(ticket, closed=True)
-        elif previous == TicketStatus.CLOSED:
-            await desk.close_topic(ticket, closed=False)
-    await desk.refresh_card(session, ticket, notice)
-    return delivery
-
-
-async def _tell_donor_status(
-    desk: TicketDesk, session: AsyncSession, ticket: Ticket, previous: TicketStatus, status: TicketStatus
-) -> Delivery:
-    def number(dt: Translator) -> str:
-        return shown_number(ticket.number, dt.locale)
-
-    if status == TicketStatus.CLOSED:
-        return await desk.notify_donor(
-            session,
-            ticket,
-            lambda dt: dt("complaints-notice-closed", number=number(dt)),
-            lambda dt: rating_keyboard(dt, ticket),
-        )
-    if previous == TicketStatus.CLOSED:
-        return await desk.notify_donor(
-            session, ticket, lambda dt: dt("complaints-notice-reopened", number=number(dt))
-        )
-    if status == TicketStatus.ANSWERED:
-        return await desk.notify_donor(
-            session, ticket, lambda dt: dt("complaints-notice-answered", number=number(dt))
-        )
-    return await desk.notify_donor(
-        session, ticket, lambda dt: dt("complaints-notice-in-progress", number=number(dt))
-    )
 
 
 def _delivery_note(t: Translator, delivery: Delivery) -> str:
@@ -602,3 +560,34 @@ async def render_overview(
         )
     builder.adjust(2)
     return text, builder.as_markup()
+
+
+# -- /tickets for admins in a private chat -------------------------------------------------
+
+
+# Staff only: the role is checked on the server (and refusals audited) by RequireRole.
+tickets_desk = Router(name="complaints-tickets-desk")
+tickets_desk.message.middleware(RequireRole(Role.ADMIN, Role.OPERATOR))
+
+
+@tickets_desk.message(Command("tickets"))
+async def tickets_private(
+    message: Message,
+    session: AsyncSession,
+    t: Translator,
+    app: Any,
+) -> None:
+    person = message.from_user
+    assert person is not None
+    text, _ = await render_overview(
+        desk_for(app), session, t, actor_id=person.id, chat_id=None, buttons=False
+    )
+    await message.answer(text)
+
+
+feature = Feature(
+    name="complaints-staff",
+    private=tickets_desk,
+    staff=router,
+    admin_commands=(("tickets", "complaints-cmd-tickets"),),
+)

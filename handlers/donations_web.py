@@ -25,6 +25,7 @@ from aiohttp import web
 import jobs.payments
 from bot.donation_views import DonRetry, donation_target_text, options_for, send_receipt
 from bot.i18n import Translator
+from bot.ui import Feature
 from models.donation import Donation, DonationStatus
 from models.user import User
 from services import donations as service
@@ -232,3 +233,12 @@ async def start_reconciler(app: HamdelApp) -> None:
     """At boot, when a gateway is configured: `reconcile_once` on the scheduler."""
     if _gateway(app) is not None:
         jobs.payments.start_reconciler(app, lambda: reconcile_once(app))
+
+
+# The bank gateway's return page and its reconciler (the donate flow itself is handlers/donations.py).
+feature = Feature(
+    name="donations-gateway",
+    on_startup=(start_reconciler,),
+    web_routes=(add_routes,),
+    web_needed=lambda settings: settings.donations.gateway_enabled,
+)

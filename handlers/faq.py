@@ -30,6 +30,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.complaints_desk import PersonBlock, call_api, desk_for, limit_text
 from bot.i18n import I18n, Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings, SettingsError
@@ -45,7 +46,6 @@ from bot.ui import (
     show,
     with_masked_notice,
 )
-from handlers.complaints_desk import PersonBlock, call_api, desk_for, limit_text
 from models.faq import FaqQuery
 from services import audit, faq_queries, privacy, staff_cards, staff_limits
 from services.clock import Clock

@@ -8,8 +8,8 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
+from bot.complaints_desk import desk_for
 from bot.settings import TicketSettings
-from handlers.complaints_desk import desk_for
 from models.tickets import Ticket, TicketMessage
 from tests.complaints.complaints_helpers import buttons, card_of, file_ticket
 
@@ -111,7 +111,7 @@ async def test_check_once_and_catch_up(hamdel) -> None:
 
 async def test_reminders_are_paced_per_chat(hamdel) -> None:
     """Many overdue tickets at once: ten reminders per chat per pass, the rest in the next."""
-    from handlers.complaints_desk import REMINDERS_PER_PASS
+    from bot.complaints_desk import REMINDERS_PER_PASS
 
     first = await file_ticket(hamdel, hamdel.user())
     async with hamdel.db() as session:

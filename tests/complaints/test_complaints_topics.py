@@ -8,7 +8,7 @@ import asyncio
 import pytest
 from sqlalchemy import select
 
-from handlers.complaints_desk import TicketDesk
+from bot.complaints_desk import TicketDesk
 from models.tickets import Ticket
 from tests.complaints.complaints_helpers import buttons, card_of, file_ticket
 

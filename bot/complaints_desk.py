@@ -770,6 +770,50 @@ class TicketDesk:
         return await jobs.tickets.check_once(self, reminders_per_pass=REMINDERS_PER_PASS)
 
 
+async def after_status_change(
+    desk: TicketDesk, session: AsyncSession, ticket: Ticket, previous: TicketStatus, notice: str
+) -> Delivery:
+    """What follows a status change or an assignment, made in the chat or the console: the
+    donor hears of a new status, the forum topic closes or reopens, the card is redrawn with
+    `notice` (who did what)."""
+    status = TicketStatus(ticket.status)
+    delivery = Delivery.OK
+    if status != previous:
+        delivery = await _tell_donor_status(desk, session, ticket, previous, status)
+        if status == TicketStatus.CLOSED:
+            await desk.close_topic(ticket, closed=True)
+        elif previous == TicketStatus.CLOSED:
+            await desk.close_topic(ticket, closed=False)
+    await desk.refresh_card(session, ticket, notice)
+    return delivery
+
+
+async def _tell_donor_status(
+    desk: TicketDesk, session: AsyncSession, ticket: Ticket, previous: TicketStatus, status: TicketStatus
+) -> Delivery:
+    def number(dt: Translator) -> str:
+        return shown_number(ticket.number, dt.locale)
+
+    if status == TicketStatus.CLOSED:
+        return await desk.notify_donor(
+            session,
+            ticket,
+            lambda dt: dt("complaints-notice-closed", number=number(dt)),
+            lambda dt: rating_keyboard(dt, ticket),
+        )
+    if previous == TicketStatus.CLOSED:
+        return await desk.notify_donor(
+            session, ticket, lambda dt: dt("complaints-notice-reopened", number=number(dt))
+        )
+    if status == TicketStatus.ANSWERED:
+        return await desk.notify_donor(
+            session, ticket, lambda dt: dt("complaints-notice-answered", number=number(dt))
+        )
+    return await desk.notify_donor(
+        session, ticket, lambda dt: dt("complaints-notice-in-progress", number=number(dt))
+    )
+
+
 async def start_sla_loop(app: HamdelApp) -> None:
     """At boot: the desk's background pass on the scheduler."""
     if app.settings.staff.staff_chat_id is None:
