@@ -41,6 +41,7 @@ from bot.ui import CallbackInt, InlineKeyboardBuilder
 from models.tickets import Direction, LinkKind, Ticket, TicketMessage, TicketStatus
 from models.user import User
 from services import staff_access, staff_limits, tickets
+from services import ticket_outbox as outbox
 from services.persian import format_date, format_datetime, format_toman, to_fa_digits
 from services.ratelimit import Priority, PriorityGate, RateLimiter
 from services.users import set_blocked
@@ -384,50 +385,39 @@ class TicketDesk:
 
     async def sync_to_staff(self, session: AsyncSession, ticket_id: int, *, wait: float = 10.0) -> bool:
         """Post what the staff chat lacks for this ticket (topic, card, the donor's unrelayed
-        messages). True when nothing is left to post. Commits the caller's session."""
-        await session.commit()
+        messages). True when nothing is left to post. Ends the caller's transaction (what it
+        recorded is durable before the claim: services.ticket_outbox)."""
         deadline = time.monotonic() + wait
         while True:
             token = secrets.token_hex(8)
-            claimed = await tickets.claim_posting(
-                session, ticket_id, token, now=self.now(), stale_after=CLAIM_STALE_AFTER
-            )
-            await session.commit()
-            if claimed:
+            if await outbox.claim(session, ticket_id, token, now=self.now(), stale_after=CLAIM_STALE_AFTER):
                 try:
                     return await self._post_pending(session, ticket_id)
                 finally:
-                    await tickets.release_posting(session, ticket_id, token)
-                    await session.commit()
+                    await outbox.release(session, ticket_id, token)
             # Another worker is posting this ticket: let it finish, then see what is left.
-            while True:
-                busy = await tickets.posting_claimed(session, ticket_id)
-                await session.commit()
-                if not busy:
-                    break
+            while await outbox.claimed_elsewhere(session, ticket_id):
                 if time.monotonic() >= deadline:
                     return False
                 await asyncio.sleep(0.05)
             if not await self._has_pending(session, ticket_id):
-                await session.commit()
                 return True
-            await session.commit()
 
     async def _has_pending(self, session: AsyncSession, ticket_id: int) -> bool:
-        ticket = await tickets.get_ticket(session, ticket_id)
+        ticket = await outbox.ticket(session, ticket_id)
         if ticket is None or ticket.staff_chat_id is None:
             return False
         if ticket.card_message_id is None:
             return True
         if ticket.topic_id is None and await self.is_forum(ticket.staff_chat_id):
             return True
-        return bool(await tickets.undelivered_donor_messages(session, ticket_id))
+        return bool(await outbox.unrelayed(session, ticket_id))
 
     async def _post_pending(self, session: AsyncSession, ticket_id: int) -> bool:
         """Runs under the claim. Every Bot API call happens outside a database transaction
-        (read, commit, call, write, commit), so no lock is held while the network is slow."""
-        ticket = await tickets.get_ticket(session, ticket_id)
-        await session.commit()
+        (each step of services.ticket_outbox ends its own), so no lock is held while the
+        network is slow."""
+        ticket = await outbox.ticket(session, ticket_id)
         if ticket is None or ticket.staff_chat_id is None:
             return False
         chat_id = ticket.staff_chat_id
@@ -438,25 +428,18 @@ class TicketDesk:
             except TelegramAPIError as error:
                 logger.warning("topic for ticket %s not created: %s", ticket.number, error)
             else:
-                await tickets.store_topic(session, ticket.id, topic.message_thread_id)
-                await session.commit()
+                await outbox.topic_created(session, ticket.id, topic.message_thread_id)
                 ticket.topic_id = topic.message_thread_id
                 new_topic = True
         try:
             if ticket.card_message_id is None or new_topic:
                 async with self.gate.turn(chat_id, Priority.TICKET):
                     card = await self._send_card(session, ticket)
-                await tickets.store_card(session, ticket, card.message_id)
-                await session.commit()
-            pending = await tickets.undelivered_donor_messages(session, ticket.id)
-            await session.commit()
-            for message in pending:
+                await outbox.card_posted(session, ticket, card.message_id)
+            for message in await outbox.unrelayed(session, ticket.id):
                 async with self.gate.turn(chat_id, Priority.TICKET):
                     sent = await self._relay_donor_message(ticket, message)
-                for sent_id in sent:
-                    await tickets.link(session, ticket, chat_id, sent_id, LinkKind.RELAY)
-                await tickets.mark_delivered(session, message.id, delivered=True)
-                await session.commit()
+                await outbox.relayed(session, ticket, chat_id, sent, message.id)
         except TelegramAPIError as error:
             logger.warning("ticket %s not posted to the staff chat yet: %s", ticket.number, error)
             await session.rollback()
@@ -535,7 +518,6 @@ class TicketDesk:
         assert ticket.staff_chat_id is not None
         chat_id = ticket.staff_chat_id
         text = clip(await self.card_text(session, ticket), self.app.profile.max_text_length)
-        await session.commit()
         markup = staff_keyboard(self.staff_t, ticket)
         kwargs: dict[str, Any] = {"message_thread_id": ticket.topic_id} if ticket.topic_id else {}
         return await self.bot.send_message(chat_id, text, reply_markup=markup, **kwargs)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbound import pause_over
+from bot.storage import current_session
 from jobs import Job, scheduler_for
 from models.tickets import Ticket
 from services import tickets
@@ -44,35 +45,40 @@ async def check_once(desk: Desk, *, reminders_per_pass: int) -> int:
     now = desk.now()
     sent = 0
     async with app.sessionmaker() as session:
-        for ticket_id in await tickets.tickets_to_post(session, created_before=now - REPOST_AFTER):
-            await desk.sync_to_staff(session, ticket_id, wait=0)
-        await session.commit()
-        for post_missing in desk.catch_up:
-            await post_missing()
-        overdue = await tickets.overdue_tickets(session, now, config.sla_hours)
-        await session.commit()
-        per_chat: Counter[int] = Counter()
-        period = timedelta(hours=config.reminder_hours)
-        for ticket in overdue:
-            chat_id = ticket.staff_chat_id
-            if chat_id is None or ticket.card_message_id is None:
-                continue
-            if per_chat[chat_id] >= reminders_per_pass or not reminder_due(ticket, now, period):
-                continue
-            previous = ticket.last_reminder_at
-            claimed = await tickets.claim_reminder(
-                session, ticket, now=now, period_hours=config.reminder_hours
-            )
+        # Its Bot API requests end its transaction first, as an update's do (CommitBeforeSend).
+        token = current_session.set(session)
+        try:
+            for ticket_id in await tickets.tickets_to_post(session, created_before=now - REPOST_AFTER):
+                await desk.sync_to_staff(session, ticket_id, wait=0)
             await session.commit()
-            if not claimed:
-                continue  # another worker reminded about it just now
-            await pause_over(app.send_limiter)
-            if await desk.send_reminder(session, ticket):
-                sent += 1
-                per_chat[chat_id] += 1
-            else:
-                await tickets.unclaim_reminder(session, ticket.id, previous)
+            for post_missing in desk.catch_up:
+                await post_missing()
+            overdue = await tickets.overdue_tickets(session, now, config.sla_hours)
             await session.commit()
+            per_chat: Counter[int] = Counter()
+            period = timedelta(hours=config.reminder_hours)
+            for ticket in overdue:
+                chat_id = ticket.staff_chat_id
+                if chat_id is None or ticket.card_message_id is None:
+                    continue
+                if per_chat[chat_id] >= reminders_per_pass or not reminder_due(ticket, now, period):
+                    continue
+                previous = ticket.last_reminder_at
+                claimed = await tickets.claim_reminder(
+                    session, ticket, now=now, period_hours=config.reminder_hours
+                )
+                await session.commit()
+                if not claimed:
+                    continue  # another worker reminded about it just now
+                await pause_over(app.send_limiter)
+                if await desk.send_reminder(session, ticket):
+                    sent += 1
+                    per_chat[chat_id] += 1
+                else:
+                    await tickets.unclaim_reminder(session, ticket.id, previous)
+                await session.commit()
+        finally:
+            current_session.reset(token)
     return sent
 
 
