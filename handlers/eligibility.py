@@ -12,7 +12,6 @@ result names the person's office, the province and county are asked (buttons or 
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 from dataclasses import dataclass
@@ -73,7 +72,6 @@ router = Router(name="eligibility")
 
 SECTION = MenuSection(key="eligibility", text_key="eligibility-menu", order=30)
 FLOW = "el"  # this flow's tag in the shared region picker
-HOUSEKEEPING_SECONDS = 6 * 3600
 logger = logging.getLogger("hamdel.eligibility")
 
 
@@ -143,18 +141,7 @@ async def load_rulebook(app: HamdelApp) -> None:
     app.dispatcher.workflow_data["eligibility"] = build_kit(
         app.settings.knowledge.eligibility_rulebook, app.clock
     )
-    app.spawn(_housekeeping(app), name="eligibility-housekeeping")
-
-
-async def _housekeeping(app: HamdelApp) -> None:
-    """Answers of questionnaires left unfinished for long are deleted."""
-    while True:
-        try:
-            async with app.sessionmaker() as session:
-                await progress_store.forget_stale(session, now=app.clock.now())
-        except Exception:
-            logger.exception("eligibility housekeeping failed")
-        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+    # Unfinished questionnaires are forgotten by the housekeeping job (jobs/housekeeping.py).
 
 
 # ------------------------------------------------------------------------------------------
