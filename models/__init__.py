@@ -14,7 +14,7 @@ from models.donation import (
     RegionScope,
 )
 from models.eligibility import EligibilityProgress
-from models.faq import FaqQuery
+from models.faq import FaqCatalog, FaqEntry, FaqQuery, FaqRevision, FaqTopic
 from models.fsm import FsmRecord
 from models.staff import AuditEntry, BlockedUser, StaffRole
 from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
@@ -37,7 +37,11 @@ __all__ = [
     "Donation",
     "DonationStatus",
     "EligibilityProgress",
+    "FaqCatalog",
+    "FaqEntry",
     "FaqQuery",
+    "FaqRevision",
+    "FaqTopic",
     "FsmRecord",
     "InboxStatus",
     "InboxUpdate",
