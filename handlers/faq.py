@@ -47,7 +47,7 @@ from bot.ui import (
 )
 from handlers.complaints_desk import PersonBlock, call_api, desk_for, limit_text
 from models.faq import FaqQuery
-from services import audit, faq_queries, privacy, staff_cards, staff_limits
+from services import audit, faq_admin, faq_live, faq_queries, privacy, staff_cards, staff_limits
 from services.clock import Clock
 from services.faq import DEFAULT_PATH, SUGGEST, Answer, Entry, FaqError, FaqIndex, Match
 from services.persian import format_toman, normalize_text, toman_to_rials
@@ -116,52 +116,62 @@ class FaqForm(StatesGroup):
 # Start-up
 
 
+def faq_rules(actions: Collection[str]) -> faq_admin.Rules:
+    """What the chat needs of an entry: ``actions`` are the main menu's section keys an answer's
+    button may open; an answer may quote ANSWER_SETTINGS; ids must fit in a button's data."""
+    return faq_admin.Rules(
+        actions=frozenset(actions),
+        variables=frozenset(ANSWER_SETTINGS),
+        entry_id_bytes=64 - len(FaqNav(a="entry", id="", q=2**31).pack().encode()),
+        topic_id_bytes=64 - len(FaqNav(a="topic", id="", q=0).pack().encode()),
+        max_chars=CARD_TEXT,
+    )
+
+
 def build_index(path: str | Path | None, actions: Collection[str]) -> FaqIndex:
-    """Load and check the FAQ: ``actions`` are the main menu's section keys an answer's button
-    may open; the settings an answer may quote are ANSWER_SETTINGS."""
+    """Load and check a faq.yaml (the seed, an import) as the start-up does."""
     source = Path(path) if path else DEFAULT_PATH
     try:
-        index = _load_index(source.resolve(), source.stat().st_mtime_ns)
-        index.check(actions=actions, variables=ANSWER_SETTINGS)
+        topics, entries = faq_admin.read_yaml(source.read_text(encoding="utf-8"))
+        faq_admin.check_catalog(topics, entries, faq_rules(actions))
     except FileNotFoundError:
         raise SettingsError(f"FAQ file {source} not found (setting FAQ_FILE)") from None
     except FaqError as error:
         raise SettingsError(f"FAQ file {source} is invalid: {error}") from None
-    for entry in index.entries:
-        if max(len(entry.answer.fa), len(entry.answer.en)) + len(entry.question.fa) > CARD_TEXT:
-            raise SettingsError(
-                f"FAQ file {source}: entry '{entry.id}': the answer is too long for one message"
-            )
-        if not _fits(FaqNav(a="entry", id="", q=2**31), entry.id):
-            raise SettingsError(f"FAQ file {source}: entry '{entry.id}': the id is too long for a button")
-    for topic in index.topics:
-        if not _fits(FaqNav(a="topic", id="", q=0), topic):
-            raise SettingsError(f"FAQ file {source}: topic '{topic}': the id is too long for a button")
-    return index
-
-
-def _fits(template: FaqNav, item_id: str) -> bool:
-    """Whether a button naming this id stays within the 64 bytes of callback data."""
-    if ":" in item_id:
-        return False
-    try:
-        return len(template.model_copy(update={"id": item_id}).pack().encode()) <= 64
-    except ValueError:
-        return False
-
-
-@functools.lru_cache(maxsize=4)
-def _load_index(path: Path, mtime_ns: int) -> FaqIndex:
-    """Building the index takes about a second: once per file version and process."""
-    del mtime_ns  # part of the cache key only
-    return FaqIndex.load(path)
+    return faq_live.build(topics, entries)
 
 
 async def load_faq(app: HamdelApp) -> None:
+    """The FAQ from the database (seeded from FAQ_FILE on the first start), kept in step with
+    it by a LiveFaq: the chat's handlers get the current index as ``faq``."""
     sections: list[MenuSection] = app.dispatcher.workflow_data["menu_sections"]
-    app.dispatcher.workflow_data["faq"] = build_index(
-        app.settings.knowledge.faq_file, actions=[section.key for section in sections]
+    rules = faq_rules([section.key for section in sections])
+    source = Path(app.settings.knowledge.faq_file or DEFAULT_PATH)
+    async with app.sessionmaker() as session:
+        if await faq_admin.catalog_version(session) is None:
+            try:
+                text = await asyncio.to_thread(source.read_text, encoding="utf-8")
+                await faq_admin.seed_if_empty(
+                    session, text=text, source=source.name, rules=rules, now=app.clock.now()
+                )
+            except FileNotFoundError:
+                raise SettingsError(f"FAQ file {source} not found (setting FAQ_FILE)") from None
+            except FaqError as error:
+                raise SettingsError(f"FAQ file {source} is invalid: {error}") from None
+    workflow_data = app.dispatcher.workflow_data
+    live = faq_live.LiveFaq(
+        app.sessionmaker,
+        rules,
+        on_swap=functools.partial(workflow_data.__setitem__, "faq"),
+        redis=app.redis,
+        channel=f"{app.settings.redis.redis_key_prefix}:faq",
     )
+    try:
+        await live.refresh()
+    except FaqError as error:
+        raise SettingsError(f"the FAQ in the database is invalid: {error}") from None
+    workflow_data["faq_live"] = live
+    app.spawn(live.run(app.stopping), name="faq-live")
     app.spawn(_housekeeping(app), name="faq-housekeeping")
 
 
@@ -269,7 +279,9 @@ def _answer_screen(
                 InlineKeyboardButton(
                     text=t("faq-helpful-button"), callback_data=FaqFeedback(q=q, ok=True).pack()
                 ),
-                _talk_button(t, "faq-not-helpful-button", q=q),
+                InlineKeyboardButton(
+                    text=t("faq-not-helpful-button"), callback_data=FaqFeedback(q=q, ok=False).pack()
+                ),
             ],
             *action,
             [back, home_button(t)],
@@ -353,7 +365,20 @@ async def faq_entry(
         if callback_data.q
         else None
     )
-    if typed is not None:  # a "did you mean" button: the typed question chose this entry
+    if typed is not None and typed.helpful is not None and typed.entry_id != entry.id:
+        # Offered after «👎» on another answer: that feedback stays with that answer.
+        typed = await faq_queries.record(
+            session,
+            platform=user.platform,
+            user_id=user.user_id,
+            chat_id=user.chat_id,
+            kind="suggest",
+            now=clock.now(),
+            text=typed.text,
+            entry_id=entry.id,
+        )
+        q = typed.id
+    elif typed is not None:  # a "did you mean" button: the typed question chose this entry
         typed.entry_id = entry.id
         q = typed.id
     else:
@@ -380,17 +405,18 @@ async def faq_feedback(
     query: CallbackQuery,
     callback_data: FaqFeedback,
     callback_answer: CallbackAnswer,
+    faq: FaqIndex,
     session: AsyncSession,
     user: UserRecord,
     t: Translator,
     profile: PlatformProfile,
 ) -> None:
+    """«👍 مفید بود» thanks; «👎 جوابم را نگرفتم» offers the nearest other answers and a person."""
     asked = await faq_queries.owned(session, callback_data.q, platform=user.platform, user_id=user.user_id)
     if asked is None:
         callback_answer.text = t("faq-stale")
         return
     await faq_queries.mark_helpful(session, asked, callback_data.ok)
-    callback_answer.text = t("faq-thanks") if callback_data.ok else t("faq-feedback-noted")
     message = query.message
     if profile.can_edit_keyboards and isinstance(message, Message):
         # The answer stays on screen; only the feedback buttons go.
@@ -399,6 +425,31 @@ async def faq_feedback(
             await message.edit_reply_markup(reply_markup=markup)
         except TelegramAPIError as error:
             logger.debug("feedback buttons not removed: %s", error)
+    if callback_data.ok:
+        callback_answer.text = t("faq-thanks")
+        return
+    callback_answer.text = t("faq-feedback-noted")
+    others = _other_answers(faq, asked)
+    await query.bot.send_message(  # type: ignore[union-attr]
+        query.from_user.id,
+        t("faq-not-helpful-suggest") if others else t("faq-not-helpful-person"),
+        reply_markup=_suggest_markup(others, asked.id, t, "faq-ask-button"),
+    )
+
+
+def _other_answers(faq: FaqIndex, asked: FaqQuery) -> list[Match]:
+    """What to offer after «👎»: the typed question's next matches, else the same topic's
+    other entries (an entry opened from the menu has no typed text)."""
+    current = faq.get(asked.entry_id or "")
+    if asked.text:
+        found = [
+            m for m in faq.search(asked.text, limit=4) if m.score >= SUGGEST and m.entry.id != asked.entry_id
+        ]
+        if found:
+            return found[:3]
+    if current is None:
+        return []
+    return [Match(e, 0.0) for e in faq.entries if e.topic == current.topic and e.id != current.id][:3]
 
 
 # ------------------------------------------------------------------------------------------
@@ -572,14 +623,14 @@ async def _send_to_staff(
     t: Translator,
 ) -> str:
     """Send the question to the staff chat; returns the text to tell the person. The claim is
-    committed before the card is posted and the card's id stored right after, so a failure in
-    between never posts a second card; a card the staff chat refused is posted again later."""
+    committed before the card is posted (CommitBeforeSend) and the card's id stored right after,
+    so a failure in between never posts a second card; a card the staff chat refused is posted
+    again later."""
     refusal = await _refusal(session, user, settings, clock, t)
     if refusal is not None:
         return refusal
     if not await faq_queries.claim_for_staff(session, asked, clock.now()):
         return t("faq-already-sent")
-    await session.commit()
     if await post_card(app, session, asked):
         return t("faq-sent", number=asked.id)
     return t("faq-queued", number=asked.id)
@@ -602,7 +653,6 @@ async def post_card(app: HamdelApp, session: AsyncSession, asked: FaqQuery) -> b
         logger.warning("question %s not posted to the staff chat yet: %s", asked.id, error)
         return False
     await faq_queries.card_sent(session, asked, staff_chat_id=staff_chat, message_id=card.message_id)
-    await session.commit()
     return True
 
 
@@ -621,6 +671,7 @@ async def post_missing_cards(app: HamdelApp) -> int:
             asked = await session.get(FaqQuery, query_id, populate_existing=True) if claimed else None
             if asked is not None and await post_card(app, session, asked):
                 posted += 1
+            await session.commit()  # the card's binding, before the next card is posted
     return posted
 
 

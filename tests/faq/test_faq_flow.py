@@ -43,8 +43,8 @@ async def test_a_paraphrase_with_arabic_letters_gets_the_answer(hamdel: Harness)
     user = hamdel.user()
     reply = await say(hamdel, user, "شرایط دریافت جهيزيه چيه")  # ي instead of ی
     assert answer_of("dowry_who") in reply["text"]
-    assert user.buttons()[:2] == ["✅ پاسخم را گرفتم", "🙋 خیر، با کارشناس"]
-    answer = await user.press("✅ پاسخم را گرفتم")
+    assert user.buttons()[:2] == ["👍 مفید بود", "👎 جوابم را نگرفتم"]
+    answer = await user.press("👍 مفید بود")
     assert answer["text"] == "خوشحالیم که به کارتان آمد 🌱"
     await hamdel.settle()
     async with hamdel.db() as session:
@@ -135,11 +135,39 @@ async def test_nothing_fits_then_ask_a_person_and_the_staff_reply_is_relayed_ano
     assert hamdel.staff_chat.last is not None and hamdel.staff_chat.last["text"].startswith("فقط جواب متنی")
 
 
-async def test_not_helpful_goes_to_staff_with_what_was_answered(hamdel: Harness) -> None:
+async def test_not_helpful_offers_other_answers_then_goes_to_staff_with_what_was_answered(
+    hamdel: Harness,
+) -> None:
+    """«👎 جوابم را نگرفتم» is kept as feedback on that answer, offers the nearest other
+    answers and "ask a person"; another answer chosen there is counted on its own."""
     user = hamdel.user()
     await say(hamdel, user, "کد پیگیریمو گم کردم")
     user.skip_to_end()
-    await user.press("🙋 خیر، با کارشناس")
+    noted = await user.press("👎 جوابم را نگرفتم")
+    assert noted["text"] == "نظرتان ثبت شد."
+    offer = await user.next_message()
+    assert offer["text"].startswith("متأسفم که این جواب به کارتان نیامد")
+    buttons = user.buttons()
+    others = buttons[: buttons.index("🙋 فرستادن برای کارشناس")]
+    lost = INDEX.get("status_code_lost")
+    assert 1 <= len(others) <= 3 and lost is not None and lost.question.fa not in others
+    await hamdel.settle()
+    async with hamdel.db() as session:
+        asked = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id))
+    assert asked is not None and asked.entry_id == "status_code_lost" and asked.helpful is False
+    assert asked.text == "کد پیگیریمو گم کردم"  # kept: it may still go to a person
+
+    user.skip_to_end()
+    await user.press(others[0])
+    await user.next_message()
+    await hamdel.settle()
+    async with hamdel.db() as session:
+        rows = list(await session.scalars(select(FaqQuery).where(FaqQuery.user_id == user.id)))
+    assert [(r.entry_id, r.helpful) for r in rows][0] == ("status_code_lost", False)
+    assert len(rows) == 2 and rows[1].entry_id != "status_code_lost" and rows[1].helpful is None
+
+    user.skip_to_end()
+    await user.press("🙋 فرستادن برای کارشناس", message=offer)
     assert (await user.next_message())["text"].startswith("✅ پرسش شما")
     card = await hamdel.staff_chat.next_message()
     assert "کد پیگیریمو گم کردم" in card["text"]
@@ -243,7 +271,7 @@ async def test_in_english_the_answer_and_buttons_are_english(hamdel: Harness) ->
     reply = await say(hamdel, user, "check my application status")
     status = INDEX.get("status_check")
     assert status is not None and status.answer.en in reply["text"]
-    assert user.buttons()[:2] == ["✅ That answers it", "🙋 No, ask a staff member"]
+    assert user.buttons()[:2] == ["👍 Helpful", "👎 Didn't answer my question"]
     reply = await say(hamdel, user, "🙂")
     assert reply["text"].startswith("🙂 Your message had only emoji")
 
@@ -298,7 +326,7 @@ async def test_the_donating_answer_opens_the_donation_flow(hamdel: Harness) -> N
     user = hamdel.user()
     reply = await say(hamdel, user, "چطوری میتونم کمک مالی کنم")
     assert answer_of("donate_how") in reply["text"]
-    assert user.buttons()[:3] == ["✅ پاسخم را گرفتم", "🙋 خیر، با کارشناس", "💝 کمک مالی"]
+    assert user.buttons()[:3] == ["👍 مفید بود", "👎 جوابم را نگرفتم", "💝 کمک مالی"]
     await user.press("💝 کمک مالی")
     await user.wait_until(lambda u: u.last_text.startswith("💝 کمک شما به کجا برسد؟"))
     assert "🎯 انتخاب هدف و منطقه" in user.buttons()
