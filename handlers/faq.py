@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,7 +49,7 @@ from handlers.complaints_desk import PersonBlock, call_api, desk_for, limit_text
 from models.faq import FaqQuery
 from services import audit, faq_admin, faq_live, faq_queries, privacy, staff_cards, staff_limits
 from services.clock import Clock
-from services.faq import DEFAULT_PATH, SUGGEST, Answer, Entry, FaqError, FaqIndex, Match
+from services.faq import DEFAULT_PATH, SUGGEST, Answer, Entry, FaqError, FaqIndex, Match, Text
 from services.persian import format_toman, normalize_text, toman_to_rials
 from services.ratelimit import Priority
 from services.staff_cards import BindingKind
@@ -253,12 +253,17 @@ def _answer_values(settings: Settings, locale: str) -> dict[str, str]:
 
 
 def _answer_screen(
-    index: FaqIndex, entry: Entry, q: int, t: Translator, settings: Settings, sections: list[MenuSection]
+    topics: Mapping[str, Text],
+    entry: Entry,
+    q: int,
+    t: Translator,
+    settings: Settings,
+    sections: list[MenuSection],
 ) -> tuple[str, InlineKeyboardMarkup]:
     # Composed here, not in Fluent: a placeable holds at most 2,500 characters.
     answer = entry.answer_text(t.locale, _answer_values(settings, t.locale))
     text = f"❓ {entry.question.get(t.locale)}\n\n{answer}"
-    topic = index.topics.get(entry.topic)
+    topic = topics.get(entry.topic)
     back = (
         InlineKeyboardButton(
             text=t("faq-topic-back-button", topic=topic.get(t.locale)),
@@ -288,6 +293,14 @@ def _answer_screen(
         ]
     )
     return text, markup
+
+
+def answer_preview(
+    topics: Mapping[str, Text], entry: Entry, t: Translator, settings: Settings, sections: list[MenuSection]
+) -> tuple[str, list[list[str]]]:
+    """An answer as the chat shows it (its text and its buttons' labels), for the console."""
+    text, markup = _answer_screen(topics, entry, 0, t, settings, sections)
+    return text, [[button.text for button in row] for row in markup.inline_keyboard]
 
 
 def _suggest_markup(matches: list[Match], q: int, t: Translator, none_key: str) -> InlineKeyboardMarkup:
@@ -392,7 +405,7 @@ async def faq_entry(
             entry_id=entry.id,
         )
         q = view.id
-    text, markup = _answer_screen(faq, entry, q, t, settings, menu_sections)
+    text, markup = _answer_screen(faq.topics, entry, q, t, settings, menu_sections)
     if typed is not None or not profile.can_edit_keyboards:
         # Keep the suggestions on screen (the person may want another one): a new message.
         await query.bot.send_message(query.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
@@ -728,7 +741,7 @@ async def free_text(
         **record,
     )
     if answer.kind == "confident" and best is not None:
-        reply, markup = _answer_screen(faq, best.entry, asked.id, t, settings, menu_sections)
+        reply, markup = _answer_screen(faq.topics, best.entry, asked.id, t, settings, menu_sections)
         await message.answer(with_masked_notice(t, reply, masked.kinds), reply_markup=markup)
     elif answer.kind == "suggest" and best is not None:
         matches = [best, *answer.suggestions]

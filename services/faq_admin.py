@@ -205,6 +205,14 @@ def validate(
     return errors
 
 
+def draft_entry(draft: Draft, topics: Collection[str], now: datetime) -> Entry | None:
+    """The entry a valid draft makes (for a preview); None when it does not parse."""
+    try:
+        return _parse(draft.raw(now.date().isoformat()), topics)
+    except FaqError:
+        return None
+
+
 def _parse(raw: Mapping[str, Any], topics: Collection[str]) -> Entry:
     names = {topic: {"fa": topic, "en": topic} for topic in topics}
     _, entries = parse_entries({"topics": names, "entries": [dict(raw)]})
