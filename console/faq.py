@@ -48,8 +48,8 @@ def _staff(request: web.Request) -> Staff:
 
 
 def _live(console: Console) -> LiveFaq:
-    live = console.app.dispatcher.workflow_data["faq_live"]
-    return live  # type: ignore[no-any-return]
+    live: LiveFaq = console.app.dispatcher.workflow_data["faq_live"]
+    return live
 
 
 def _actor(console: Console, staff: Staff) -> Actor:

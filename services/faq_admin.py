@@ -289,7 +289,7 @@ async def feedback(session: AsyncSession) -> dict[str, tuple[int, int]]:
     )
     counts: dict[str, list[int]] = {}
     for entry_id, helpful, count in rows.all():
-        counts.setdefault(entry_id, [0, 0])[0 if helpful else 1] += int(count)
+        counts.setdefault(str(entry_id), [0, 0])[0 if helpful else 1] += int(count)
     return {key: (value[0], value[1]) for key, value in counts.items()}
 
 

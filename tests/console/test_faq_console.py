@@ -71,6 +71,33 @@ async def test_an_answer_edited_in_the_browser_reaches_the_chat_and_can_be_resto
     await page.wait_for_selector("#done")
     assert old.answer.fa in await chat_answer(hamdel, user, old.answer.fa[:40])
 
+    # The learning loop: a question the FAQ could not answer becomes an entry in one click.
+    user.skip_to_end()
+    await user.send("ساعت کاری دفتر بهزیستی شهرستان چنده")
+    assert "جوابی در پرسش‌های پرتکرار پیدا نکردم" in (await user.next_message(timeout=10))["text"]
+    await hamdel.settle()
+    await page.click("text=پرسش‌های پرتکرار")
+    await page.click("text=آنچه مردم پرسیدند")
+    await page.wait_for_selector("#asked")
+    await check_layout(page, "faq-asked")
+    await page.click("text=➕ پرسش تازه از همین")
+    await page.wait_for_selector("#f-id")
+    assert await page.input_value("#f-question_fa") == "ساعت کاری دفتر بهزیستی شهرستان چنده"
+    await page.fill("#f-id", "office_hours")
+    await page.select_option("#f-topic", "contact")
+    await page.fill("#f-question_en", "What are the county office's hours?")
+    await page.fill("#f-answer_fa", "ساعت کاری دفترها را از اداره بهزیستی شهرستان‌تان بپرسید.")
+    await page.fill("#f-answer_en", "Ask your county Welfare office for its hours.")
+    await page.click("#faq-save")
+    await page.wait_for_selector("#done")
+    for _ in range(40):
+        user.skip_to_end()
+        await user.send("ساعت کاری دفتر بهزیستی شهرستان چنده")
+        if "از اداره بهزیستی شهرستان‌تان بپرسید" in (await user.next_message(timeout=10))["text"]:
+            break
+        await asyncio.sleep(0.25)
+    assert "از اداره بهزیستی شهرستان‌تان بپرسید" in user.last_text
+
 
 async def test_a_colleague_who_is_not_an_editor_is_refused(hamdel, browser) -> None:
     await hamdel.grant(hamdel.operator, Role.OPERATOR)

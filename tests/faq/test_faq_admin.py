@@ -125,3 +125,28 @@ async def test_a_new_entry_and_a_phrasing_from_the_learning_loop(database_url: s
         exported = await faq_admin.export_yaml(session)
         topics, entries = faq_admin.read_yaml(exported)
         assert "office_hours" in {e.id for e in entries} and "contact" in topics
+
+
+async def test_the_learning_loop_groups_similar_questions_and_drops_learned_ones(database_url: str) -> None:
+    from services import faq_learning, faq_queries
+
+    async with sessions_on(database_url) as sessions, sessions() as session:
+        asked = [
+            ("none", "ساعت کاری دفتر بهزیستی چنده", None),
+            ("none", "ساعت کاری دفتر بهزیستی چنده؟", None),
+            ("suggest", "ساعت کار دفتر بهزیستی", None),
+            ("confident", "رسید پرداختمو گم کردم", "receipt_get"),
+        ]
+        for n, (kind, text, entry) in enumerate(asked):
+            await faq_queries.record(
+                session, platform="telegram", user_id=n + 1, chat_id=n + 1, kind=kind,
+                now=NOW - timedelta(minutes=n), text=text, entry_id=entry,
+            )  # fmt: skip
+        await session.commit()
+        groups = await faq_learning.groups(session, now=NOW)
+        assert [len(g.questions) for g in groups] == [3, 1]
+        assert groups[0].lead.text == "ساعت کاری دفتر بهزیستی چنده" and groups[0].kinds["none"] == 2
+        assert groups[1].entry_id == "receipt_get"
+        known = {faq_learning.learned_key("رسید پرداختمو گم کردم")}
+        assert [len(g.questions) for g in await faq_learning.groups(session, now=NOW, known=known)] == [3]
+        assert await faq_learning.groups(session, now=NOW + timedelta(days=31)) == []
