@@ -150,3 +150,51 @@ async def test_the_learning_loop_groups_similar_questions_and_drops_learned_ones
         known = {faq_learning.learned_key("رسید پرداختمو گم کردم")}
         assert [len(g.questions) for g in await faq_learning.groups(session, now=NOW, known=known)] == [3]
         assert await faq_learning.groups(session, now=NOW + timedelta(days=31)) == []
+
+
+async def test_a_change_reaches_another_worker_within_seconds(database_url: str, backend: str) -> None:
+    """Two workers' LiveFaq on one database: one saves and announces, the other rebuilds (off the
+    event loop) within seconds, over Redis pub/sub on PostgreSQL + Redis, else by its poll."""
+    import asyncio
+
+    from services.faq_live import LiveFaq
+    from tests.conftest import REDIS_PREFIX, TEST_REDIS_URL
+
+    redis = None
+    if backend == "postgresql" and TEST_REDIS_URL:
+        from bot.rediskit import create_redis
+
+        redis = create_redis(TEST_REDIS_URL)
+    async with sessions_on(database_url) as sessions:
+        async with sessions() as session:
+            text = DEFAULT_PATH.read_text(encoding="utf-8")
+            await faq_admin.seed_if_empty(session, text=text, source="faq.yaml", rules=RULES, now=NOW)
+        swapped: dict[str, list[object]] = {"a": [], "b": []}
+        channel = f"{REDIS_PREFIX}:faq"
+        a = LiveFaq(sessions, RULES, on_swap=swapped["a"].append, redis=redis, channel=channel)
+        b = LiveFaq(sessions, RULES, on_swap=swapped["b"].append, redis=redis, channel=channel)
+        assert await a.refresh() and await b.refresh() and not await b.refresh()
+        watching = asyncio.create_task(b.run(asyncio.Event()))
+        try:
+            await asyncio.sleep(0.2)  # subscribed
+            async with sessions() as session:
+                row = await faq_admin.get(session, "bot_what")
+                assert row is not None
+                draft = replace(Draft.of(faq_admin.to_entry(row)), answer_fa="پاسخ تازه برای همه")
+                result = await faq_admin.edit(
+                    session, "bot_what", draft, expected_revision=1, actor=EDITOR, rules=RULES, now=NOW
+                )
+                assert result.done
+            await a.announce()
+            assert a.index is not None and a.version == 2
+            for _ in range(100):
+                if b.version == 2:
+                    break
+                await asyncio.sleep(0.1)
+            assert b.index is not None and len(swapped["b"]) == 2
+            entry = b.index.get("bot_what")
+            assert entry is not None and entry.answer.fa == "پاسخ تازه برای همه"
+        finally:
+            watching.cancel()
+            if redis is not None:
+                await redis.aclose()
