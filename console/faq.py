@@ -198,22 +198,24 @@ async def _render_form(
 
 @routes.get(PREFIX + "/faq/new")
 async def faq_new(request: web.Request) -> web.Response:
-    """An empty form, or one whose question is a question people asked (?from=<its number>)."""
+    """An empty form, or one made of a question people asked (?from=<its number>) and the
+    staff's answer to it, if any."""
     if (refusal := await _refused(request)) is not None:
         return refusal
     db = _db(request)
-    question = ""
+    question = answer = ""
     asked = await db.get(FaqQuery, callback_int(request.query.get("from", "0"), 0))
     if asked is not None and asked.text:
         question = " ".join(asked.text.split())
+        answer = asked.staff_answer or ""
     english = bool(question) and question.isascii()
     draft = Draft(
         id="",
         topic="",
         question_fa="" if english else question,
         question_en=question if english else "",
-        answer_fa="",
-        answer_en="",
+        answer_fa="" if english else answer,
+        answer_en=answer if english else "",
     )
     return await _render_form(request, draft, creating=True, preview=False)
 

@@ -856,7 +856,7 @@ async def staff_answer(
     if sent == "failed":
         await message.reply(t("faq-staff-relay-failed", number=asked.id))
         return
-    await faq_queries.answered(session, asked, staff_id=staff_id, now=clock.now())
+    await faq_queries.answered(session, asked, staff_id=staff_id, now=clock.now(), text=message.text)
     await audit.record(
         session,
         platform=profile.platform.value,

@@ -50,6 +50,8 @@ class FaqQuery(Base):
     answered_at: Mapped[datetime | None] = mapped_column()
     answered_by: Mapped[int | None] = mapped_column(BigInteger)
     answers: Mapped[int] = mapped_column(default=0)
+    # The staff's latest answer (masked), offered as a new entry's answer in the learning loop.
+    staff_answer: Mapped[str | None] = mapped_column(Text)
 
 
 class FaqTopic(Base):

@@ -3,7 +3,8 @@ bot did and what they said of it, for staff to turn into entries or phrasings.
 
 Question texts are masked of personal numbers before they are stored (services.faq_queries) and
 cleared after a while or once the person said the answer helped; a question already among the
-FAQ's phrasings is left out (it has been learned)."""
+FAQ's phrasings is left out (it has been learned). A staff member's answer to a question sent to
+a person is kept with it (masked) and offered as the new entry's answer."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ class Asked:
     to_person: bool
     answered: bool
     at: datetime
+    staff_answer: str | None = None
 
 
 @dataclass
@@ -70,6 +72,12 @@ class Group:
     @property
     def answered(self) -> int:
         return sum(q.answered for q in self.questions)
+
+    @property
+    def staff_answer(self) -> Asked | None:
+        """The newest question of the group a staff member answered (its answer may become the
+        entry's answer)."""
+        return next((q for q in self.questions if q.staff_answer), None)
 
     @property
     def entry_id(self) -> str | None:
@@ -108,6 +116,7 @@ async def groups(
             to_person=row.asked_staff_at is not None,
             answered=row.answered_at is not None,
             at=row.created_at,
+            staff_answer=row.staff_answer,
         )
         for row in rows
         if learned_key(row.text or "") not in learned

@@ -95,3 +95,5 @@ console-faq-to-person = { $count ->
 console-faq-asked-new = ➕ New entry from this
 console-faq-asked-phrasing-of = A phrasing of
 console-faq-asked-phrasing = Add
+console-faq-asked-staff-answer = The staff's answer
+console-faq-asked-new-answered = ➕ New entry with the staff's answer

@@ -86,3 +86,5 @@ console-faq-to-person = { $count } بار از کارشناس پرسیدند
 console-faq-asked-new = ➕ پرسش تازه از همین
 console-faq-asked-phrasing-of = عبارت دیگری برای
 console-faq-asked-phrasing = افزودن
+console-faq-asked-staff-answer = پاسخ کارشناس
+console-faq-asked-new-answered = ➕ پرسش تازه با پاسخ کارشناس

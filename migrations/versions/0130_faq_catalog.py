@@ -8,6 +8,7 @@ Create Date: 2026-12-03 08:00:00.000000
   first start; edited in the console).
 - `faq_revisions`: every change to an entry (who, when, before and after), for history and revert.
 - `faq_catalog`: one row, the FAQ's version; workers rebuild their index when it moves.
+- `faq_queries.staff_answer`: a staff member's answer to a question (masked), for the learning loop.
 """
 
 from collections.abc import Sequence
@@ -64,9 +65,13 @@ def upgrade() -> None:
     sa.Column('changed_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_faq_catalog'))
     )
+    with op.batch_alter_table('faq_queries', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('staff_answer', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('faq_queries', schema=None) as batch_op:
+        batch_op.drop_column('staff_answer')
     op.drop_table('faq_catalog')
     op.drop_table('faq_revisions')
     op.drop_table('faq_entries')

@@ -138,12 +138,18 @@ async def test_the_learning_loop_groups_similar_questions_and_drops_learned_ones
             ("confident", "رسید پرداختمو گم کردم", "receipt_get"),
         ]
         for n, (kind, text, entry) in enumerate(asked):
-            await faq_queries.record(
+            recorded = await faq_queries.record(
                 session, platform="telegram", user_id=n + 1, chat_id=n + 1, kind=kind,
                 now=NOW - timedelta(minutes=n), text=text, entry_id=entry,
             )  # fmt: skip
+            if n == 0:
+                first = recorded
+        await faq_queries.answered(session, first, staff_id=7, now=NOW, text="از ۸ تا ۱۴؛ تلفن ۰۹۱۲۱۲۳۴۵۶۷")
         await session.commit()
         groups = await faq_learning.groups(session, now=NOW)
+        answered = groups[0].staff_answer
+        assert answered is not None and answered.staff_answer is not None
+        assert "۰۹۱۲۱۲۳۴۵۶۷" not in answered.staff_answer  # masked before it is kept
         assert [len(g.questions) for g in groups] == [3, 1]
         assert groups[0].lead.text == "ساعت کاری دفتر بهزیستی چنده" and groups[0].kinds["none"] == 2
         assert groups[1].entry_id == "receipt_get"
