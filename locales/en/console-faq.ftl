@@ -97,3 +97,11 @@ console-faq-asked-phrasing-of = A phrasing of
 console-faq-asked-phrasing = Add
 console-faq-asked-staff-answer = The staff's answer
 console-faq-asked-new-answered = ➕ New entry with the staff's answer
+
+## The FAQ's changes on /audit.
+audit-action-faq = FAQ change
+audit-action-faq-create = FAQ entry added
+audit-action-faq-edit = FAQ entry edited
+audit-action-faq-delete = FAQ entry deleted
+audit-action-faq-revert = FAQ entry version restored
+audit-action-faq-phrasing = FAQ phrasing added

@@ -88,3 +88,11 @@ console-faq-asked-phrasing-of = عبارت دیگری برای
 console-faq-asked-phrasing = افزودن
 console-faq-asked-staff-answer = پاسخ کارشناس
 console-faq-asked-new-answered = ➕ پرسش تازه با پاسخ کارشناس
+
+## The FAQ's changes on /audit.
+audit-action-faq = تغییر پرسش‌های پرتکرار
+audit-action-faq-create = افزودن پرسش پرتکرار
+audit-action-faq-edit = ویرایش پرسش پرتکرار
+audit-action-faq-delete = حذف پرسش پرتکرار
+audit-action-faq-revert = برگرداندن نسخه پرسش پرتکرار
+audit-action-faq-phrasing = افزودن عبارت به پرسش پرتکرار
