@@ -3,7 +3,8 @@
 - `/faq` and the menu: popular questions and topics, each answer with «got it / no, ask a staff
   member» buttons.
 - Any text in a private chat that no flow took (`free_text_feature`, mounted just before the
-  fallback): answered from data/faq.yaml — the answer when confident, up to three "did you
+  fallback): answered from the FAQ (in the database, edited in the console; data/faq.yaml seeds
+  it on the first start) — the answer when confident, up to three "did you
   mean" buttons when unsure, an "ask a person" button when nothing fits. Emoji-only and very
   long messages get their own reply. Commands and media stay with the fallback.
 - "Ask a person" posts a card to the staff chat; a staff member's reply to that card is relayed
@@ -128,8 +129,9 @@ def faq_rules(actions: Collection[str]) -> faq_admin.Rules:
     )
 
 
-def build_index(path: str | Path | None, actions: Collection[str]) -> FaqIndex:
-    """Load and check a faq.yaml (the seed, an import) as the start-up does."""
+def read_seed(path: str | Path | None, actions: Collection[str]) -> tuple[dict[str, Text], list[Entry]]:
+    """The FAQ file (FAQ_FILE, data/faq.yaml by default) checked as at every start:
+    ``actions`` are the main menu's section keys an answer's button may open."""
     source = Path(path) if path else DEFAULT_PATH
     try:
         topics, entries = faq_admin.read_yaml(source.read_text(encoding="utf-8"))
@@ -138,26 +140,22 @@ def build_index(path: str | Path | None, actions: Collection[str]) -> FaqIndex:
         raise SettingsError(f"FAQ file {source} not found (setting FAQ_FILE)") from None
     except FaqError as error:
         raise SettingsError(f"FAQ file {source} is invalid: {error}") from None
-    return faq_live.build(topics, entries)
+    return topics, entries
 
 
 async def load_faq(app: HamdelApp) -> None:
     """The FAQ from the database (seeded from FAQ_FILE on the first start), kept in step with
     it by a LiveFaq: the chat's handlers get the current index as ``faq``."""
     sections: list[MenuSection] = app.dispatcher.workflow_data["menu_sections"]
-    rules = faq_rules([section.key for section in sections])
-    source = Path(app.settings.knowledge.faq_file or DEFAULT_PATH)
+    actions = [section.key for section in sections]
+    rules = faq_rules(actions)
     async with app.sessionmaker() as session:
         if await faq_admin.catalog_version(session) is None:
-            try:
-                text = await asyncio.to_thread(source.read_text, encoding="utf-8")
-                await faq_admin.seed_if_empty(
-                    session, text=text, source=source.name, rules=rules, now=app.clock.now()
-                )
-            except FileNotFoundError:
-                raise SettingsError(f"FAQ file {source} not found (setting FAQ_FILE)") from None
-            except FaqError as error:
-                raise SettingsError(f"FAQ file {source} is invalid: {error}") from None
+            source = app.settings.knowledge.faq_file or DEFAULT_PATH
+            topics, entries = await asyncio.to_thread(read_seed, source, actions)
+            await faq_admin.seed_if_empty(
+                session, topics=topics, entries=entries, source=Path(source).name, now=app.clock.now()
+            )
     workflow_data = app.dispatcher.workflow_data
     live = faq_live.LiveFaq(
         app.sessionmaker,

@@ -357,15 +357,13 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 async def seed_if_empty(
-    session: AsyncSession, *, text: str, source: str, rules: Rules, now: datetime
+    session: AsyncSession, *, topics: Mapping[str, Text], entries: Sequence[Entry], source: str, now: datetime
 ) -> bool:
-    """On the first start, the FAQ from data/faq.yaml (``text``; checked as at every start);
-    False when the database already has it (another worker may have just seeded it). Raises
-    FaqError."""
+    """On the first start, the FAQ of data/faq.yaml (read and checked by the caller, as at every
+    start); False when the database already has it (another worker may have just seeded it)."""
     if await catalog_version(session) is not None:
         return False
-    found, entries = read_yaml(text)
-    check_catalog(found, entries, rules)
+    found = topics
     try:
         session.add(FaqCatalog(id=CATALOG_ID, version=1, changed_at=now))
         await session.flush()  # the claim: a second worker seeding now fails here
@@ -409,7 +407,7 @@ async def seed_if_empty(
 
 
 async def export_yaml(session: AsyncSession) -> str:
-    """The FAQ in faq.yaml's format (import_yaml reads it back)."""
+    """The FAQ in faq.yaml's format (read_yaml reads it back)."""
     found, entries = await load(session)
     document = {
         "version": 1,

@@ -8,25 +8,31 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 import handlers
-from handlers.faq import faq_rules
+from handlers.faq import faq_rules, read_seed
 from models import AuditEntry, FaqEntry
 from services import faq_admin
 from services.faq import DEFAULT_PATH
 from services.faq_admin import Actor, Draft, Outcome
 from tests.dbkit import sessions_on
 
-RULES = faq_rules([section.key for section in handlers.menu_sections()])
+ACTIONS = [section.key for section in handlers.menu_sections()]
+RULES = faq_rules(ACTIONS)
 NOW = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
 EDITOR = Actor(platform="telegram", user_id=42, name="مدیر")
 
 
+async def seed(session: AsyncSession) -> bool:
+    topics, entries = read_seed(DEFAULT_PATH, ACTIONS)
+    return await faq_admin.seed_if_empty(session, topics=topics, entries=entries, source="faq.yaml", now=NOW)
+
+
 async def test_edit_delete_and_revert_are_versioned_and_audited(database_url: str) -> None:
     async with sessions_on(database_url) as sessions, sessions() as session:
-        text = DEFAULT_PATH.read_text(encoding="utf-8")
-        assert await faq_admin.seed_if_empty(session, text=text, source="faq.yaml", rules=RULES, now=NOW)
-        assert not await faq_admin.seed_if_empty(session, text=text, source="faq.yaml", rules=RULES, now=NOW)
+        assert await seed(session)
+        assert not await seed(session)
         assert await faq_admin.catalog_version(session) == 1
         row = await faq_admin.get(session, "bot_what")
         assert row is not None and row.revision == 1
@@ -97,8 +103,7 @@ async def test_edit_delete_and_revert_are_versioned_and_audited(database_url: st
 
 async def test_a_new_entry_and_a_phrasing_from_the_learning_loop(database_url: str) -> None:
     async with sessions_on(database_url) as sessions, sessions() as session:
-        text = DEFAULT_PATH.read_text(encoding="utf-8")
-        await faq_admin.seed_if_empty(session, text=text, source="faq.yaml", rules=RULES, now=NOW)
+        await seed(session)
         draft = Draft(
             id="bot_what",
             topic="nope",
@@ -173,8 +178,7 @@ async def test_a_change_reaches_another_worker_within_seconds(database_url: str,
         redis = create_redis(TEST_REDIS_URL)
     async with sessions_on(database_url) as sessions:
         async with sessions() as session:
-            text = DEFAULT_PATH.read_text(encoding="utf-8")
-            await faq_admin.seed_if_empty(session, text=text, source="faq.yaml", rules=RULES, now=NOW)
+            await seed(session)
         swapped: dict[str, list[object]] = {"a": [], "b": []}
         channel = f"{REDIS_PREFIX}:faq"
         a = LiveFaq(sessions, RULES, on_swap=swapped["a"].append, redis=redis, channel=channel)
