@@ -189,7 +189,8 @@ async def _render_form(
         problem=problem,
         topics=topics,
         actions=[(s.key, s.text_key) for s in sections if s.key in live.rules.actions],
-        known=", ".join("{ $" + v + " }" for v in sorted(live.rules.variables)),
+        # Left-to-right isolated: the names read right inside a Persian sentence.
+        known="\u2066" + ", ".join("{ $" + v + " }" for v in sorted(live.rules.variables)) + "\u2069",
         preview=shown,
         done=request.query.get("done", "") if request.query.get("done", "") in DONE else "",
         back=request.path,

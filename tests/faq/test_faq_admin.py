@@ -149,6 +149,8 @@ async def test_the_learning_loop_groups_similar_questions_and_drops_learned_ones
             )  # fmt: skip
             if n == 0:
                 first = recorded
+            if entry is not None:
+                await faq_queries.mark_helpful(session, recorded, False)
         await faq_queries.answered(session, first, staff_id=7, now=NOW, text="از ۸ تا ۱۴؛ تلفن ۰۹۱۲۱۲۳۴۵۶۷")
         await session.commit()
         groups = await faq_learning.groups(session, now=NOW)
@@ -157,7 +159,8 @@ async def test_the_learning_loop_groups_similar_questions_and_drops_learned_ones
         assert "۰۹۱۲۱۲۳۴۵۶۷" not in answered.staff_answer  # masked before it is kept
         assert [len(g.questions) for g in groups] == [3, 1]
         assert groups[0].lead.text == "ساعت کاری دفتر بهزیستی چنده" and groups[0].kinds["none"] == 2
-        assert groups[1].entry_id == "receipt_get"
+        assert groups[1].entry_id == "receipt_get" and groups[1].unhelpful == 1
+        assert await faq_admin.feedback(session) == {"receipt_get": (0, 1)}  # the console list's counts
         known = {faq_learning.learned_key("رسید پرداختمو گم کردم")}
         assert [len(g.questions) for g in await faq_learning.groups(session, now=NOW, known=known)] == [3]
         assert await faq_learning.groups(session, now=NOW + timedelta(days=31)) == []
