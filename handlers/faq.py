@@ -377,13 +377,14 @@ async def faq_entry(
         else None
     )
     if typed is not None and typed.helpful is not None and typed.entry_id != entry.id:
-        # Offered after «👎» on another answer: that feedback stays with that answer.
+        # Offered after «👎» on another answer: that feedback stays with that answer, this one
+        # is a view of its own (keeping the question, should it go to a person after all).
         typed = await faq_queries.record(
             session,
             platform=user.platform,
             user_id=user.user_id,
             chat_id=user.chat_id,
-            kind="suggest",
+            kind="view",
             now=clock.now(),
             text=typed.text,
             entry_id=entry.id,

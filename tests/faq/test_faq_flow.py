@@ -170,6 +170,7 @@ async def test_not_helpful_offers_other_answers_then_goes_to_staff_with_what_was
         )
     assert (rows[0].entry_id, rows[0].helpful) == ("status_code_lost", False)
     assert len(rows) == 2 and rows[1].entry_id != "status_code_lost" and rows[1].helpful is None
+    assert rows[1].kind == "view"  # the learning loop counts the question once
 
     user.skip_to_end()
     await user.press("🙋 فرستادن برای کارشناس", message=offer)
