@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.faq import FaqCatalog, FaqEntry, FaqQuery, FaqRevision, FaqTopic
@@ -400,9 +400,12 @@ async def seed_if_empty(
             ],
         )
         await session.commit()
-    except IntegrityError:
+    except (IntegrityError, OperationalError):
+        # Another worker seeded first (a duplicate key; on SQLite, a write lock lost to it).
         await session.rollback()
-        return False
+        if await catalog_version(session) is not None:
+            return False
+        raise
     return True
 
 

@@ -211,3 +211,18 @@ async def test_a_change_reaches_another_worker_within_seconds(database_url: str,
             watching.cancel()
             if redis is not None:
                 await redis.aclose()
+
+
+async def test_two_workers_starting_at_once_seed_the_faq_once(database_url: str) -> None:
+    import asyncio
+
+    async with sessions_on(database_url) as sessions:
+
+        async def start() -> bool:
+            async with sessions() as session:
+                return await seed(session)
+
+        assert sorted(await asyncio.gather(start(), start())) == [False, True]
+        async with sessions() as session:
+            _, entries = await faq_admin.load(session)
+        assert len(entries) == len(read_seed(DEFAULT_PATH, ACTIONS)[1])
