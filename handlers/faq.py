@@ -3,7 +3,8 @@
 - `/faq` and the menu: popular questions and topics, each answer with «got it / no, ask a staff
   member» buttons.
 - Any text in a private chat that no flow took (`free_text_feature`, mounted just before the
-  fallback): answered from data/faq.yaml — the answer when confident, up to three "did you
+  fallback): answered from the FAQ (in the database, edited in the console; data/faq.yaml seeds
+  it on the first start) — the answer when confident, up to three "did you
   mean" buttons when unsure, an "ask a person" button when nothing fits. Emoji-only and very
   long messages get their own reply. Commands and media stay with the fallback.
 - "Ask a person" posts a card to the staff chat; a staff member's reply to that card is relayed
@@ -15,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,9 +48,9 @@ from bot.ui import (
     with_masked_notice,
 )
 from models.faq import FaqQuery
-from services import audit, faq_queries, privacy, staff_cards, staff_limits
+from services import audit, faq_admin, faq_live, faq_queries, privacy, staff_cards, staff_limits
 from services.clock import Clock
-from services.faq import DEFAULT_PATH, SUGGEST, Answer, Entry, FaqError, FaqIndex, Match
+from services.faq import DEFAULT_PATH, SUGGEST, Answer, Entry, FaqError, FaqIndex, Match, Text
 from services.persian import format_toman, normalize_text, toman_to_rials
 from services.ratelimit import Priority
 from services.staff_cards import BindingKind
@@ -116,52 +117,59 @@ class FaqForm(StatesGroup):
 # Start-up
 
 
-def build_index(path: str | Path | None, actions: Collection[str]) -> FaqIndex:
-    """Load and check the FAQ: ``actions`` are the main menu's section keys an answer's button
-    may open; the settings an answer may quote are ANSWER_SETTINGS."""
+def faq_rules(actions: Collection[str]) -> faq_admin.Rules:
+    """What the chat needs of an entry: ``actions`` are the main menu's section keys an answer's
+    button may open; an answer may quote ANSWER_SETTINGS; ids must fit in a button's data."""
+    return faq_admin.Rules(
+        actions=frozenset(actions),
+        variables=frozenset(ANSWER_SETTINGS),
+        entry_id_bytes=64 - len(FaqNav(a="entry", id="", q=2**31).pack().encode()),
+        topic_id_bytes=64 - len(FaqNav(a="topic", id="", q=0).pack().encode()),
+        max_chars=CARD_TEXT,
+    )
+
+
+def read_seed(path: str | Path | None, actions: Collection[str]) -> tuple[dict[str, Text], list[Entry]]:
+    """The FAQ file (FAQ_FILE, data/faq.yaml by default) checked as at every start:
+    ``actions`` are the main menu's section keys an answer's button may open."""
     source = Path(path) if path else DEFAULT_PATH
     try:
-        index = _load_index(source.resolve(), source.stat().st_mtime_ns)
-        index.check(actions=actions, variables=ANSWER_SETTINGS)
+        topics, entries = faq_admin.read_yaml(source.read_text(encoding="utf-8"))
+        faq_admin.check_catalog(topics, entries, faq_rules(actions))
     except FileNotFoundError:
         raise SettingsError(f"FAQ file {source} not found (setting FAQ_FILE)") from None
     except FaqError as error:
         raise SettingsError(f"FAQ file {source} is invalid: {error}") from None
-    for entry in index.entries:
-        if max(len(entry.answer.fa), len(entry.answer.en)) + len(entry.question.fa) > CARD_TEXT:
-            raise SettingsError(
-                f"FAQ file {source}: entry '{entry.id}': the answer is too long for one message"
-            )
-        if not _fits(FaqNav(a="entry", id="", q=2**31), entry.id):
-            raise SettingsError(f"FAQ file {source}: entry '{entry.id}': the id is too long for a button")
-    for topic in index.topics:
-        if not _fits(FaqNav(a="topic", id="", q=0), topic):
-            raise SettingsError(f"FAQ file {source}: topic '{topic}': the id is too long for a button")
-    return index
-
-
-def _fits(template: FaqNav, item_id: str) -> bool:
-    """Whether a button naming this id stays within the 64 bytes of callback data."""
-    if ":" in item_id:
-        return False
-    try:
-        return len(template.model_copy(update={"id": item_id}).pack().encode()) <= 64
-    except ValueError:
-        return False
-
-
-@functools.lru_cache(maxsize=4)
-def _load_index(path: Path, mtime_ns: int) -> FaqIndex:
-    """Building the index takes about a second: once per file version and process."""
-    del mtime_ns  # part of the cache key only
-    return FaqIndex.load(path)
+    return topics, entries
 
 
 async def load_faq(app: HamdelApp) -> None:
+    """The FAQ from the database (seeded from FAQ_FILE on the first start), kept in step with
+    it by a LiveFaq: the chat's handlers get the current index as ``faq``."""
     sections: list[MenuSection] = app.dispatcher.workflow_data["menu_sections"]
-    app.dispatcher.workflow_data["faq"] = build_index(
-        app.settings.knowledge.faq_file, actions=[section.key for section in sections]
+    actions = [section.key for section in sections]
+    rules = faq_rules(actions)
+    async with app.sessionmaker() as session:
+        if await faq_admin.catalog_version(session) is None:
+            source = app.settings.knowledge.faq_file or DEFAULT_PATH
+            topics, entries = await asyncio.to_thread(read_seed, source, actions)
+            await faq_admin.seed_if_empty(
+                session, topics=topics, entries=entries, source=Path(source).name, now=app.clock.now()
+            )
+    workflow_data = app.dispatcher.workflow_data
+    live = faq_live.LiveFaq(
+        app.sessionmaker,
+        rules,
+        on_swap=functools.partial(workflow_data.__setitem__, "faq"),
+        redis=app.redis,
+        channel=f"{app.settings.redis.redis_key_prefix}:faq",
     )
+    try:
+        await live.refresh()
+    except FaqError as error:
+        raise SettingsError(f"the FAQ in the database is invalid: {error}") from None
+    workflow_data["faq_live"] = live
+    app.spawn(live.run(app.stopping), name="faq-live")
     app.spawn(_housekeeping(app), name="faq-housekeeping")
 
 
@@ -243,12 +251,17 @@ def _answer_values(settings: Settings, locale: str) -> dict[str, str]:
 
 
 def _answer_screen(
-    index: FaqIndex, entry: Entry, q: int, t: Translator, settings: Settings, sections: list[MenuSection]
+    topics: Mapping[str, Text],
+    entry: Entry,
+    q: int,
+    t: Translator,
+    settings: Settings,
+    sections: list[MenuSection],
 ) -> tuple[str, InlineKeyboardMarkup]:
     # Composed here, not in Fluent: a placeable holds at most 2,500 characters.
     answer = entry.answer_text(t.locale, _answer_values(settings, t.locale))
     text = f"❓ {entry.question.get(t.locale)}\n\n{answer}"
-    topic = index.topics.get(entry.topic)
+    topic = topics.get(entry.topic)
     back = (
         InlineKeyboardButton(
             text=t("faq-topic-back-button", topic=topic.get(t.locale)),
@@ -269,13 +282,23 @@ def _answer_screen(
                 InlineKeyboardButton(
                     text=t("faq-helpful-button"), callback_data=FaqFeedback(q=q, ok=True).pack()
                 ),
-                _talk_button(t, "faq-not-helpful-button", q=q),
+                InlineKeyboardButton(
+                    text=t("faq-not-helpful-button"), callback_data=FaqFeedback(q=q, ok=False).pack()
+                ),
             ],
             *action,
             [back, home_button(t)],
         ]
     )
     return text, markup
+
+
+def answer_preview(
+    topics: Mapping[str, Text], entry: Entry, t: Translator, settings: Settings, sections: list[MenuSection]
+) -> tuple[str, list[list[str]]]:
+    """An answer as the chat shows it (its text and its buttons' labels), for the console."""
+    text, markup = _answer_screen(topics, entry, 0, t, settings, sections)
+    return text, [[button.text for button in row] for row in markup.inline_keyboard]
 
 
 def _suggest_markup(matches: list[Match], q: int, t: Translator, none_key: str) -> InlineKeyboardMarkup:
@@ -353,7 +376,21 @@ async def faq_entry(
         if callback_data.q
         else None
     )
-    if typed is not None:  # a "did you mean" button: the typed question chose this entry
+    if typed is not None and typed.helpful is not None and typed.entry_id != entry.id:
+        # Offered after «👎» on another answer: that feedback stays with that answer, this one
+        # is a view of its own (keeping the question, should it go to a person after all).
+        typed = await faq_queries.record(
+            session,
+            platform=user.platform,
+            user_id=user.user_id,
+            chat_id=user.chat_id,
+            kind="view",
+            now=clock.now(),
+            text=typed.text,
+            entry_id=entry.id,
+        )
+        q = typed.id
+    elif typed is not None:  # a "did you mean" button: the typed question chose this entry
         typed.entry_id = entry.id
         q = typed.id
     else:
@@ -367,7 +404,7 @@ async def faq_entry(
             entry_id=entry.id,
         )
         q = view.id
-    text, markup = _answer_screen(faq, entry, q, t, settings, menu_sections)
+    text, markup = _answer_screen(faq.topics, entry, q, t, settings, menu_sections)
     if typed is not None or not profile.can_edit_keyboards:
         # Keep the suggestions on screen (the person may want another one): a new message.
         await query.bot.send_message(query.from_user.id, text, reply_markup=markup)  # type: ignore[union-attr]
@@ -380,17 +417,18 @@ async def faq_feedback(
     query: CallbackQuery,
     callback_data: FaqFeedback,
     callback_answer: CallbackAnswer,
+    faq: FaqIndex,
     session: AsyncSession,
     user: UserRecord,
     t: Translator,
     profile: PlatformProfile,
 ) -> None:
+    """«👍 مفید بود» thanks; «👎 جوابم را نگرفتم» offers the nearest other answers and a person."""
     asked = await faq_queries.owned(session, callback_data.q, platform=user.platform, user_id=user.user_id)
     if asked is None:
         callback_answer.text = t("faq-stale")
         return
     await faq_queries.mark_helpful(session, asked, callback_data.ok)
-    callback_answer.text = t("faq-thanks") if callback_data.ok else t("faq-feedback-noted")
     message = query.message
     if profile.can_edit_keyboards and isinstance(message, Message):
         # The answer stays on screen; only the feedback buttons go.
@@ -399,6 +437,31 @@ async def faq_feedback(
             await message.edit_reply_markup(reply_markup=markup)
         except TelegramAPIError as error:
             logger.debug("feedback buttons not removed: %s", error)
+    if callback_data.ok:
+        callback_answer.text = t("faq-thanks")
+        return
+    callback_answer.text = t("faq-feedback-noted")
+    others = _other_answers(faq, asked)
+    await query.bot.send_message(  # type: ignore[union-attr]
+        query.from_user.id,
+        t("faq-not-helpful-suggest") if others else t("faq-not-helpful-person"),
+        reply_markup=_suggest_markup(others, asked.id, t, "faq-ask-button"),
+    )
+
+
+def _other_answers(faq: FaqIndex, asked: FaqQuery) -> list[Match]:
+    """What to offer after «👎»: the typed question's next matches, else the same topic's
+    other entries (an entry opened from the menu has no typed text)."""
+    current = faq.get(asked.entry_id or "")
+    if asked.text:
+        found = [
+            m for m in faq.search(asked.text, limit=4) if m.score >= SUGGEST and m.entry.id != asked.entry_id
+        ]
+        if found:
+            return found[:3]
+    if current is None:
+        return []
+    return [Match(e, 0.0) for e in faq.entries if e.topic == current.topic and e.id != current.id][:3]
 
 
 # ------------------------------------------------------------------------------------------
@@ -572,14 +635,14 @@ async def _send_to_staff(
     t: Translator,
 ) -> str:
     """Send the question to the staff chat; returns the text to tell the person. The claim is
-    committed before the card is posted and the card's id stored right after, so a failure in
-    between never posts a second card; a card the staff chat refused is posted again later."""
+    committed before the card is posted (CommitBeforeSend) and the card's id stored right after,
+    so a failure in between never posts a second card; a card the staff chat refused is posted
+    again later."""
     refusal = await _refusal(session, user, settings, clock, t)
     if refusal is not None:
         return refusal
     if not await faq_queries.claim_for_staff(session, asked, clock.now()):
         return t("faq-already-sent")
-    await session.commit()
     if await post_card(app, session, asked):
         return t("faq-sent", number=asked.id)
     return t("faq-queued", number=asked.id)
@@ -602,7 +665,6 @@ async def post_card(app: HamdelApp, session: AsyncSession, asked: FaqQuery) -> b
         logger.warning("question %s not posted to the staff chat yet: %s", asked.id, error)
         return False
     await faq_queries.card_sent(session, asked, staff_chat_id=staff_chat, message_id=card.message_id)
-    await session.commit()
     return True
 
 
@@ -621,6 +683,7 @@ async def post_missing_cards(app: HamdelApp) -> int:
             asked = await session.get(FaqQuery, query_id, populate_existing=True) if claimed else None
             if asked is not None and await post_card(app, session, asked):
                 posted += 1
+            await session.commit()  # the card's binding, before the next card is posted
     return posted
 
 
@@ -677,7 +740,7 @@ async def free_text(
         **record,
     )
     if answer.kind == "confident" and best is not None:
-        reply, markup = _answer_screen(faq, best.entry, asked.id, t, settings, menu_sections)
+        reply, markup = _answer_screen(faq.topics, best.entry, asked.id, t, settings, menu_sections)
         await message.answer(with_masked_notice(t, reply, masked.kinds), reply_markup=markup)
     elif answer.kind == "suggest" and best is not None:
         matches = [best, *answer.suggestions]
@@ -792,7 +855,7 @@ async def staff_answer(
     if sent == "failed":
         await message.reply(t("faq-staff-relay-failed", number=asked.id))
         return
-    await faq_queries.answered(session, asked, staff_id=staff_id, now=clock.now())
+    await faq_queries.answered(session, asked, staff_id=staff_id, now=clock.now(), text=message.text)
     await audit.record(
         session,
         platform=profile.platform.value,

@@ -14,7 +14,7 @@ from models.donation import (
     RegionScope,
 )
 from models.eligibility import EligibilityProgress
-from models.faq import FaqQuery
+from models.faq import FaqCatalog, FaqEntry, FaqQuery, FaqRevision, FaqTopic
 from models.fsm import FsmRecord
 from models.jobs import JobLease
 from models.staff import AuditEntry, BlockedUser, StaffRole
@@ -38,7 +38,11 @@ __all__ = [
     "Donation",
     "DonationStatus",
     "EligibilityProgress",
+    "FaqCatalog",
+    "FaqEntry",
     "FaqQuery",
+    "FaqRevision",
+    "FaqTopic",
     "FsmRecord",
     "InboxStatus",
     "InboxUpdate",

@@ -331,6 +331,42 @@ def parse_entries(raw: Any) -> tuple[dict[str, Text], list[Entry]]:
     return topics, entries
 
 
+def check_entries(entries: Sequence[Entry], *, actions: Collection[str], variables: Collection[str]) -> None:
+    """Raise FaqError if an entry's action is not one of ``actions`` (the menu's sections) or
+    its answer quotes a setting not in ``variables``, or a question quotes one at all."""
+    for entry in entries:
+        if entry.action is not None and entry.action not in actions:
+            raise FaqError(
+                f"entry '{entry.id}': unknown action '{entry.action}' (one of: {', '.join(sorted(actions))})"
+            )
+        for locale in LANGS:
+            unknown = placeholders(entry.answer.get(locale)) - set(variables)
+            if unknown:
+                raise FaqError(
+                    f"entry '{entry.id}': the {locale} answer quotes unknown settings "
+                    f"{', '.join(sorted(unknown))} (known: {', '.join(sorted(variables))})"
+                )
+        if any(placeholders(text) for _, text in entry.phrasings()):
+            raise FaqError(f"entry '{entry.id}': a question cannot quote a setting")
+
+
+def entry_to_raw(entry: Entry) -> dict[str, Any]:
+    """An entry as it is written in faq.yaml (parse_entries reads it back)."""
+    raw: dict[str, Any] = {
+        "id": entry.id,
+        "topic": entry.topic,
+        "updated": entry.updated,
+        "question": {"fa": entry.question.fa, "en": entry.question.en},
+    }
+    alternatives = {lang: list(entry.alternatives[lang]) for lang in LANGS if entry.alternatives.get(lang)}
+    if alternatives:
+        raw["alternatives"] = alternatives
+    raw["answer"] = {"fa": entry.answer.fa, "en": entry.answer.en}
+    if entry.action is not None:
+        raw["action"] = entry.action
+    return raw
+
+
 # ------------------------------------------------------------------------------------------
 # The index
 
@@ -389,22 +425,8 @@ class FaqIndex:
         return cls(entries, topics)
 
     def check(self, *, actions: Collection[str], variables: Collection[str]) -> None:
-        """Raise FaqError if an entry's action is not one of ``actions`` (the menu's sections) or
-        its answer quotes a setting not in ``variables``, or a question quotes one at all."""
-        for entry in self.entries:
-            if entry.action is not None and entry.action not in actions:
-                raise FaqError(
-                    f"entry '{entry.id}': unknown action '{entry.action}' (one of: {', '.join(sorted(actions))})"
-                )
-            for locale in LANGS:
-                unknown = placeholders(entry.answer.get(locale)) - set(variables)
-                if unknown:
-                    raise FaqError(
-                        f"entry '{entry.id}': the {locale} answer quotes unknown settings "
-                        f"{', '.join(sorted(unknown))} (known: {', '.join(sorted(variables))})"
-                    )
-            if any(placeholders(text) for _, text in entry.phrasings()):
-                raise FaqError(f"entry '{entry.id}': a question cannot quote a setting")
+        """:func:`check_entries` on this index's entries."""
+        check_entries(self.entries, actions=actions, variables=variables)
 
     def get(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)

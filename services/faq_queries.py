@@ -178,10 +178,16 @@ async def by_card(
     )
 
 
-async def answered(session: AsyncSession, query: FaqQuery, *, staff_id: int, now: datetime) -> None:
+async def answered(
+    session: AsyncSession, query: FaqQuery, *, staff_id: int, now: datetime, text: str | None = None
+) -> None:
+    """A staff member answered the question; ``text`` (masked) is kept with it while the
+    question is, for the learning loop to offer as a new entry's answer."""
     query.answered_at = now
     query.answered_by = staff_id
     query.answers = (query.answers or 0) + 1
+    if text is not None:
+        query.staff_answer = privacy.mask(text)
     await session.flush()
 
 
@@ -219,7 +225,10 @@ async def forget_old_texts(session: AsyncSession, *, now: datetime) -> int:
     )
     sent = await session.execute(
         update(FaqQuery)
-        .where(FaqQuery.text.is_not(None), FaqQuery.created_at < now - timedelta(days=KEEP_SENT_DAYS))
-        .values(text=None)
+        .where(
+            or_(FaqQuery.text.is_not(None), FaqQuery.staff_answer.is_not(None)),
+            FaqQuery.created_at < now - timedelta(days=KEEP_SENT_DAYS),
+        )
+        .values(text=None, staff_answer=None)
     )
     return int(unsent.rowcount or 0) + int(sent.rowcount or 0)  # type: ignore[attr-defined]

@@ -12,10 +12,12 @@ faq-topic = 📂 { $topic }
     Choose a question:
 faq-topics-button = 📚 Questions and topics
 faq-topic-back-button = ↩️ { $topic }
-faq-helpful-button = ✅ That answers it
-faq-not-helpful-button = 🙋 No, ask a staff member
+faq-helpful-button = 👍 Helpful
+faq-not-helpful-button = 👎 Didn't answer my question
 faq-thanks = Glad it helped 🌱
 faq-feedback-noted = Thanks, noted.
+faq-not-helpful-suggest = Sorry this answer did not help. Perhaps one of these is what you were looking for; if not, send your question to a staff member:
+faq-not-helpful-person = Sorry this answer did not help. If you like, I will send your question to a Welfare staff member and the answer will arrive here.
 
 faq-suggest = I'm not sure I understood. Did you mean one of these?
 faq-none-of-these = 🙋 None of these; ask a staff member

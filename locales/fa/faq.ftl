@@ -12,10 +12,12 @@ faq-topic = 📂 { $topic }
     یکی از پرسش‌ها را انتخاب کنید:
 faq-topics-button = 📚 پرسش‌ها و موضوع‌ها
 faq-topic-back-button = ↩️ { $topic }
-faq-helpful-button = ✅ پاسخم را گرفتم
-faq-not-helpful-button = 🙋 خیر، با کارشناس
+faq-helpful-button = 👍 مفید بود
+faq-not-helpful-button = 👎 جوابم را نگرفتم
 faq-thanks = خوشحالیم که به کارتان آمد 🌱
 faq-feedback-noted = نظرتان ثبت شد.
+faq-not-helpful-suggest = متأسفم که این جواب به کارتان نیامد. شاید یکی از این‌ها همان باشد که می‌خواستید؛ اگر نه، پرسش‌تان را برای کارشناس بفرستید:
+faq-not-helpful-person = متأسفم که این جواب به کارتان نیامد. اگر بخواهید، پرسش‌تان را برای کارشناس بهزیستی می‌فرستم و جوابش همین‌جا به دستتان می‌رسد.
 
 faq-suggest = مطمئن نیستم منظورتان را درست فهمیده باشم. منظورتان یکی از این‌هاست؟
 faq-none-of-these = 🙋 هیچ‌کدام؛ از کارشناس می‌پرسم

@@ -94,21 +94,21 @@ def test_the_faq_file_is_checked_at_start(tmp_path: Path) -> None:
     import yaml
 
     from bot.settings import SettingsError
-    from handlers.faq import build_index
+    from handlers.faq import read_seed
     from services.faq import DEFAULT_PATH
 
     with pytest.raises(SettingsError, match="not found"):
-        build_index(tmp_path / "missing.yaml", ACTIONS)
+        read_seed(tmp_path / "missing.yaml", ACTIONS)
     raw = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
     raw["entries"][0]["id"] = "an_entry_id_far_too_long_to_fit_in_a_telegram_button_callback"
     path = tmp_path / "faq.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(SettingsError, match=r"entry 'an_entry_id_far_too_long.*too long for a button"):
-        build_index(path, ACTIONS)
+        read_seed(path, ACTIONS)
     raw["entries"][0]["topic"] = "nope"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(SettingsError, match="unknown topic 'nope'"):
-        build_index(path, ACTIONS)
+        read_seed(path, ACTIONS)
 
 
 #: Answers that quote a main-menu button without describing what it does (no button offered).
@@ -156,13 +156,13 @@ def test_actions_and_quoted_settings_are_checked_at_start(tmp_path: Path, change
     import yaml
 
     from bot.settings import SettingsError
-    from handlers.faq import build_index
+    from handlers.faq import read_seed
     from services.faq import DEFAULT_PATH
 
-    build_index(DEFAULT_PATH, ACTIONS)  # the shipped file passes
+    read_seed(DEFAULT_PATH, ACTIONS)  # the shipped file passes
     raw = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
     change(raw["entries"][0])
     path = tmp_path / "faq.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(SettingsError, match=message):
-        build_index(path, ACTIONS)
+        read_seed(path, ACTIONS)

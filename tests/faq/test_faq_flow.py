@@ -4,6 +4,7 @@ screens, and the odd inputs (4,000 characters, emoji only, small talk)."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -43,8 +44,8 @@ async def test_a_paraphrase_with_arabic_letters_gets_the_answer(hamdel: Harness)
     user = hamdel.user()
     reply = await say(hamdel, user, "شرایط دریافت جهيزيه چيه")  # ي instead of ی
     assert answer_of("dowry_who") in reply["text"]
-    assert user.buttons()[:2] == ["✅ پاسخم را گرفتم", "🙋 خیر، با کارشناس"]
-    answer = await user.press("✅ پاسخم را گرفتم")
+    assert user.buttons()[:2] == ["👍 مفید بود", "👎 جوابم را نگرفتم"]
+    answer = await user.press("👍 مفید بود")
     assert answer["text"] == "خوشحالیم که به کارتان آمد 🌱"
     await hamdel.settle()
     async with hamdel.db() as session:
@@ -125,6 +126,8 @@ async def test_nothing_fits_then_ask_a_person_and_the_staff_reply_is_relayed_ano
     async with hamdel.db() as session:
         asked = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id))
     assert asked is not None and asked.answered_by == staff.id and asked.answers == 1
+    # Kept for the learning loop, which offers it as a new entry's answer.
+    assert asked.staff_answer == "بیمه تکمیلی را اداره شهرستان ثبت می‌کند."
 
     # A photo as the answer is refused in the staff chat, not relayed.
     await hamdel.staff_chat.send_photo(from_user=staff, caption="عکس", reply_to=card)
@@ -135,11 +138,42 @@ async def test_nothing_fits_then_ask_a_person_and_the_staff_reply_is_relayed_ano
     assert hamdel.staff_chat.last is not None and hamdel.staff_chat.last["text"].startswith("فقط جواب متنی")
 
 
-async def test_not_helpful_goes_to_staff_with_what_was_answered(hamdel: Harness) -> None:
+async def test_not_helpful_offers_other_answers_then_goes_to_staff_with_what_was_answered(
+    hamdel: Harness,
+) -> None:
+    """«👎 جوابم را نگرفتم» is kept as feedback on that answer, offers the nearest other
+    answers and "ask a person"; another answer chosen there is counted on its own."""
     user = hamdel.user()
     await say(hamdel, user, "کد پیگیریمو گم کردم")
     user.skip_to_end()
-    await user.press("🙋 خیر، با کارشناس")
+    noted = await user.press("👎 جوابم را نگرفتم")
+    assert noted["text"] == "نظرتان ثبت شد."
+    offer = await user.next_message()
+    assert offer["text"].startswith("متأسفم که این جواب به کارتان نیامد")
+    buttons = user.buttons()
+    others = buttons[: buttons.index("🙋 فرستادن برای کارشناس")]
+    lost = INDEX.get("status_code_lost")
+    assert 1 <= len(others) <= 3 and lost is not None and lost.question.fa not in others
+    await hamdel.settle()
+    async with hamdel.db() as session:
+        asked = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id))
+    assert asked is not None and asked.entry_id == "status_code_lost" and asked.helpful is False
+    assert asked.text == "کد پیگیریمو گم کردم"  # kept: it may still go to a person
+
+    user.skip_to_end()
+    await user.press(others[0])
+    await user.next_message()
+    await hamdel.settle()
+    async with hamdel.db() as session:
+        rows = list(
+            await session.scalars(select(FaqQuery).where(FaqQuery.user_id == user.id).order_by(FaqQuery.id))
+        )
+    assert (rows[0].entry_id, rows[0].helpful) == ("status_code_lost", False)
+    assert len(rows) == 2 and rows[1].entry_id != "status_code_lost" and rows[1].helpful is None
+    assert rows[1].kind == "view"  # the learning loop counts the question once
+
+    user.skip_to_end()
+    await user.press("🙋 فرستادن برای کارشناس", message=offer)
     assert (await user.next_message())["text"].startswith("✅ پرسش شما")
     card = await hamdel.staff_chat.next_message()
     assert "کد پیگیریمو گم کردم" in card["text"]
@@ -243,7 +277,7 @@ async def test_in_english_the_answer_and_buttons_are_english(hamdel: Harness) ->
     reply = await say(hamdel, user, "check my application status")
     status = INDEX.get("status_check")
     assert status is not None and status.answer.en in reply["text"]
-    assert user.buttons()[:2] == ["✅ That answers it", "🙋 No, ask a staff member"]
+    assert user.buttons()[:2] == ["👍 Helpful", "👎 Didn't answer my question"]
     reply = await say(hamdel, user, "🙂")
     assert reply["text"].startswith("🙂 Your message had only emoji")
 
@@ -298,7 +332,7 @@ async def test_the_donating_answer_opens_the_donation_flow(hamdel: Harness) -> N
     user = hamdel.user()
     reply = await say(hamdel, user, "چطوری میتونم کمک مالی کنم")
     assert answer_of("donate_how") in reply["text"]
-    assert user.buttons()[:3] == ["✅ پاسخم را گرفتم", "🙋 خیر، با کارشناس", "💝 کمک مالی"]
+    assert user.buttons()[:3] == ["👍 مفید بود", "👎 جوابم را نگرفتم", "💝 کمک مالی"]
     await user.press("💝 کمک مالی")
     await user.wait_until(lambda u: u.last_text.startswith("💝 کمک شما به کجا برسد؟"))
     assert "🎯 انتخاب هدف و منطقه" in user.buttons()
@@ -306,3 +340,36 @@ async def test_the_donating_answer_opens_the_donation_flow(hamdel: Harness) -> N
     async with hamdel.db() as session:
         asked = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id))
     assert asked is not None and asked.kind == "confident" and asked.entry_id == "donate_how"
+
+
+async def test_an_edit_made_through_the_service_reaches_the_chat_within_seconds(hamdel: Harness) -> None:
+    """The FAQ lives in the database: an answer changed there (as the console does) is what the
+    chat answers a few seconds later, without a restart (the worker polls the version)."""
+    from dataclasses import replace
+
+    from handlers.faq import faq_rules
+    from services import faq_admin
+
+    rules = faq_rules([s.key for s in hamdel.app.dispatcher.workflow_data["menu_sections"]])
+    async with hamdel.db() as session:
+        row = await faq_admin.get(session, "volunteer_how")
+        assert row is not None
+        draft = replace(
+            faq_admin.Draft.of(faq_admin.to_entry(row)), answer_fa="ثبت‌نام داوطلبی از فردا باز است."
+        )
+        actor = faq_admin.Actor(
+            platform=hamdel.app.profile.platform.value, user_id=hamdel.admin.id, name="مدیر"
+        )
+        result = await faq_admin.edit(
+            session, "volunteer_how", draft, expected_revision=row.revision, actor=actor, rules=rules,
+            now=hamdel.clock.now(),
+        )  # fmt: skip
+        assert result.done
+    user = hamdel.user()
+    for _ in range(40):
+        reply = await say(hamdel, user, "ثبت نام داوطلب")
+        if "از فردا باز است" in reply["text"]:
+            break
+        await asyncio.sleep(0.25)
+    assert "ثبت‌نام داوطلبی از فردا باز است." in reply["text"]
+    assert answer_of("volunteer_how") not in reply["text"]
