@@ -23,7 +23,8 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.settings import SANDBOX_TOKEN, Settings, SettingsError
+from bot.ui import Feature
+from console.links import PREFIX, console_secret
 from models.console import ConsoleSession
 from services import audit, console_auth
 from services.persian import TEHRAN, format_date, format_toman, to_fa_digits, to_tehran
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("hamdel.console")
 
 HERE = Path(__file__).parent
-PREFIX = "/console"
 COOKIE = "hamdel_console"
 SECURE_COOKIE = "__Host-hamdel_console"  # a __Host- cookie: https only, this host, path /
 
@@ -62,21 +62,6 @@ class Staff:
     @property
     def csrf(self) -> str:
         return self.session.csrf_token
-
-
-def console_secret(settings: Settings) -> str:
-    """CONSOLE_SECRET, or in the sandbox and tests (no real staff there) a key derived from the
-    token. A real bot with the console on refuses to start without it."""
-    secret = settings.console.secret
-    if secret is not None:
-        return secret.get_secret_value()
-    token = settings.telegram.bot_token
-    if token and token != SANDBOX_TOKEN:
-        raise SettingsError(
-            "setting CONSOLE_SECRET is missing: the web console signs its sign-in links with it"
-            " (e.g. `openssl rand -hex 32`); keep it private"
-        )
-    return console_auth.derived_secret(token or SANDBOX_TOKEN)
 
 
 class Console:
@@ -338,3 +323,7 @@ async def start_console(app: HamdelApp) -> None:
         raise
     logger.info("console on %s:%s for %s", settings.listen_host, settings.listen_port, settings.public_url)
     app.spawn(_serve_until_stopped(runner), name="console")
+
+
+# The web console's listener, started with the bot (the chat's /console is handlers/console.py).
+feature = Feature(name="console-web", on_startup=(start_console,))

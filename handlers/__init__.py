@@ -14,6 +14,7 @@ from aiogram.enums import ChatType
 from bot.aiogram_compat import detach_router
 from bot.flows import FlowExit
 from bot.ui import Feature, MenuSection
+from console import server as console_web
 from handlers import (
     admin,
     broadcasts,
@@ -60,6 +61,7 @@ FEATURES: tuple[Feature, ...] = (
     stats.feature,
     exports.feature,
     console.feature,
+    console_web.feature,
     menu.feature,
     # Free text no flow took is answered from the FAQ: after every feature, before the fallback.
     faq.free_text_feature,

@@ -16,7 +16,7 @@ from bot.access import RequireRole
 from bot.i18n import Translator
 from bot.menus import AdminMenu
 from bot.ui import Feature, InlineKeyboardBuilder
-from console.server import PREFIX, Console, start_console
+from console.links import console_secret, console_url
 from services import audit, console_auth
 
 router = Router(name="console")
@@ -26,19 +26,18 @@ for _observer in (router.message, router.callback_query):
 
 async def issue_url(app: Any, session: AsyncSession, *, user_id: int, name: str) -> str:
     """A fresh one-time sign-in address for this person (the caller checked the role)."""
-    settings = app.settings.console
-    console = Console(app)
+    platform = app.profile.platform.value
     token = await console_auth.issue_link_token(
         session,
-        secret=console.secret,
-        platform=console.platform,
+        secret=console_secret(app.settings),
+        platform=platform,
         user_id=user_id,
         name=name,
         now=app.clock.now(),
-        ttl=timedelta(minutes=settings.link_minutes),
+        ttl=timedelta(minutes=app.settings.console.link_minutes),
     )
-    await audit.record(session, platform=console.platform, actor_id=user_id, action="console.link")
-    return console.sign_in_url(token)
+    await audit.record(session, platform=platform, actor_id=user_id, action="console.link")
+    return console_url(app.settings, f"/signin/{token}")
 
 
 async def link_text(app: Any, session: AsyncSession, *, user_id: int, name: str, t: Translator) -> str:
@@ -60,7 +59,7 @@ def web_app_keyboard(app: Any, t: Translator) -> InlineKeyboardMarkup | None:
     builder = InlineKeyboardBuilder()
     builder.button(
         text=t("console-web-app-button"),
-        web_app=WebAppInfo(url=f"{Console(app).base_url}{PREFIX}/signin/web-app"),
+        web_app=WebAppInfo(url=console_url(app.settings, "/signin/web-app")),
     )
     return builder.as_markup()
 
@@ -92,5 +91,4 @@ feature = Feature(
     name="console",
     private=router,
     admin_commands=(("console", "console-command"),),
-    on_startup=(start_console,),
 )

@@ -1,7 +1,7 @@
 """the FAQ in the database: entries, topics, their history and the catalog's version
 
 Revision ID: 0130
-Revises: 0120
+Revises: 0125
 Create Date: 2026-12-03 08:00:00.000000
 
 - `faq_topics`, `faq_entries`: the FAQ the chat answers from (seeded from data/faq.yaml on the
@@ -18,7 +18,7 @@ from alembic import op
 
 
 revision: str = '0130'
-down_revision: str | Sequence[str] | None = '0120'
+down_revision: str | Sequence[str] | None = '0125'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

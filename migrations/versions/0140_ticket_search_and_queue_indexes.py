@@ -1,7 +1,7 @@
 """ticket desk at scale: a word index for the search, covering indexes for the queue
 
 Revision ID: 0140
-Revises: 0125
+Revises: 0130
 Create Date: 2026-12-03 08:00:00.000000
 
 - `ticket_words`: the normalized words of each ticket's description and the donor's messages
@@ -22,7 +22,7 @@ from alembic import op
 from services.tickets import search_words
 
 revision: str = '0140'
-down_revision: str | Sequence[str] | None = '0125'
+down_revision: str | Sequence[str] | None = '0130'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
