@@ -313,7 +313,7 @@ async def answer_question(request: web.Request) -> web.StreamResponse:
     sent = await send_staff_answer(app.bot, db, app.i18n, app.profile, asked, text)
     if sent != "ok":
         return _redirect(f"{PREFIX}/?question={sent}")
-    await faq_queries.answered(db, asked, staff_id=staff.user_id, now=console.now())
+    await faq_queries.answered(db, asked, staff_id=staff.user_id, now=console.now(), text=text)
     await _audit(console, db, staff, "faq-answer", f"faq_query:{asked.id}")
     return _redirect(f"{PREFIX}/?question=sent")
 
