@@ -80,7 +80,6 @@ BUTTON_CHARS = 60
 POPULAR = 5
 #: A card the staff chat did not take is posted again after this long.
 CARD_RETRY_AFTER = timedelta(minutes=1)
-HOUSEKEEPING_SECONDS = 6 * 3600
 # Small talk gets a friendly word, not "no answer found" (compared after normalize_text).
 GREETINGS = frozenset(
     {"سلام", "سلام علیکم", "درود", "سلام وقت بخیر", "سلام خسته نباشید", "hello", "hi", "salam", "hey"}
@@ -170,21 +169,7 @@ async def load_faq(app: HamdelApp) -> None:
         raise SettingsError(f"the FAQ in the database is invalid: {error}") from None
     workflow_data["faq_live"] = live
     app.spawn(live.run(app.stopping), name="faq-live")
-    app.spawn(_housekeeping(app), name="faq-housekeeping")
-
-
-async def _housekeeping(app: HamdelApp) -> None:
-    """Typed questions are personal data: their text is cleared after a while."""
-    while True:
-        try:
-            async with app.sessionmaker() as session:
-                cleared = await faq_queries.forget_old_texts(session, now=app.clock.now())
-                await session.commit()
-            if cleared:
-                logger.info("cleared the text of %s old questions", cleared)
-        except Exception:
-            logger.exception("faq housekeeping failed")
-        await asyncio.sleep(HOUSEKEEPING_SECONDS)
+    # Typed questions are personal data: the housekeeping job clears their text after a while.
 
 
 # ------------------------------------------------------------------------------------------
@@ -674,16 +659,12 @@ async def post_missing_cards(app: HamdelApp) -> int:
     async with app.sessionmaker() as session:
         now = app.clock.now()
         pending = await faq_queries.cards_to_post(session, now=now, stale_after=CARD_RETRY_AFTER)
-        await session.commit()
         for query_id in pending:
-            claimed = await faq_queries.claim_posting(
+            asked = await faq_queries.claim_posting(
                 session, query_id, now=app.clock.now(), stale_after=CARD_RETRY_AFTER
             )
-            await session.commit()
-            asked = await session.get(FaqQuery, query_id, populate_existing=True) if claimed else None
             if asked is not None and await post_card(app, session, asked):
                 posted += 1
-            await session.commit()  # the card's binding, before the next card is posted
     return posted
 
 

@@ -99,9 +99,10 @@ async def claim_for_staff(session: AsyncSession, query: FaqQuery, now: datetime)
 
 async def claim_posting(
     session: AsyncSession, query_id: int, *, now: datetime, stale_after: timedelta
-) -> bool:
+) -> FaqQuery | None:
     """Take over posting a card that is still missing (the staff chat refused it, or the worker
-    that tried died): one conditional UPDATE, so of several workers exactly one posts it."""
+    that tried died): one conditional UPDATE, committed before the card is posted, so of several
+    workers exactly one posts it. The question, when this worker took it."""
     result = await session.execute(
         update(FaqQuery)
         .where(
@@ -113,7 +114,10 @@ async def claim_posting(
         .values(staff_post_at=now)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    await session.commit()
+    if not result.rowcount:  # type: ignore[attr-defined]
+        return None
+    return await session.get(FaqQuery, query_id, populate_existing=True)
 
 
 async def cards_to_post(
@@ -138,7 +142,8 @@ async def cards_to_post(
 async def card_sent(session: AsyncSession, query: FaqQuery, *, staff_chat_id: int, message_id: int) -> None:
     """Bind the posted card to the question. The newest card holds the binding of its
     (platform, chat, message): an older question or ticket bound to the same message id (a
-    staff chat whose ids repeated) loses it, so a reply never reaches the older person."""
+    staff chat whose ids repeated) loses it, so a reply never reaches the older person.
+    Committed: the binding is kept before anything else is posted."""
     await unbind_card(session, platform=query.platform, staff_chat_id=staff_chat_id, message_id=message_id)
     await session.execute(
         delete(TicketLink).where(
@@ -149,7 +154,7 @@ async def card_sent(session: AsyncSession, query: FaqQuery, *, staff_chat_id: in
     )
     query.staff_chat_id = staff_chat_id
     query.staff_message_id = message_id
-    await session.flush()
+    await session.commit()
 
 
 async def unbind_card(session: AsyncSession, *, platform: str, staff_chat_id: int, message_id: int) -> None:
