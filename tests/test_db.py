@@ -7,6 +7,7 @@ The engines here have no busy timeout: any wait inside SQLite would fail at once
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ async def _engine(url: str) -> AsyncEngine:
 
 
 @pytest.fixture
-async def engine(tmp_path: Path) -> AsyncEngine:
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     engine = await _engine(f"sqlite+aiosqlite:///{tmp_path}/db.sqlite")
     yield engine
     await engine.dispose()
