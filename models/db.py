@@ -98,13 +98,24 @@ def _gate_writes(engine: AsyncEngine) -> None:
         # Fired just before the COMMIT or ROLLBACK: the next transaction starts reading again.
         connection.info.pop("writing", None)
 
-    @event.listens_for(engine.sync_engine.pool, "checkin")
-    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+    def release(record: Any) -> None:
         if record is None:
             return
         record.info.pop("writing", None)
         if record.info.pop("gated", False):
             gate.release()
+
+    @event.listens_for(engine.sync_engine.pool, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        release(record)
+
+    # A task cancelled mid-statement (a shutdown, a timeout) gets its connection invalidated,
+    # which forgets the connection's info: the gate must be released before, or every later
+    # writer of the process would wait for it forever.
+    @event.listens_for(engine.sync_engine.pool, "invalidate")
+    @event.listens_for(engine.sync_engine.pool, "soft_invalidate")
+    def _on_invalidate(_dbapi_connection: Any, record: Any, _exception: Any) -> None:
+        release(record)
 
 
 def _only_reads(statement: str, context: Any) -> bool:
