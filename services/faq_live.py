@@ -31,7 +31,7 @@ logger = logging.getLogger("hamdel.faq")
 
 #: How often the version is read without Redis, and as a safety net with it.
 POLL_SECONDS = 2.0
-REDIS_POLL_SECONDS = 15.0
+REDIS_POLL_SECONDS = 5.0
 
 _built: OrderedDict[str, FaqIndex] = OrderedDict()
 _built_lock = threading.Lock()
