@@ -12,15 +12,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 
-class Gate:
+class InFlight:
+    """Counts work in progress (updates, Bot API requests) so a shutdown can wait for it."""
+
     def __init__(self) -> None:
-        self.accepting = True
         self.in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
-
-    def close(self) -> None:
-        self.accepting = False
 
     @asynccontextmanager
     async def track(self) -> AsyncIterator[None]:
@@ -39,3 +37,12 @@ class Gate:
         except TimeoutError:
             return False
         return True
+
+
+class Gate(InFlight):
+    def __init__(self) -> None:
+        super().__init__()
+        self.accepting = True
+
+    def close(self) -> None:
+        self.accepting = False

@@ -34,6 +34,7 @@ from aiogram.exceptions import (
 from aiogram.methods import GetUpdates, TelegramMethod
 from aiogram.methods.base import TelegramType
 
+from bot.lifecycle import InFlight
 from services.ratelimit import RateLimiter, Reservation, acquire
 
 if TYPE_CHECKING:
@@ -73,16 +74,10 @@ class BotApiMiddleware(BaseRequestMiddleware):
         self.attempts = attempts
         self.max_retry_after = max_retry_after
         self.backoff = backoff
-        self.in_flight = 0
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self.requests = InFlight()
 
     async def wait_idle(self, within: float) -> bool:
-        try:
-            await asyncio.wait_for(self._idle.wait(), timeout=max(within, 0.0))
-        except TimeoutError:
-            return False
-        return True
+        return await self.requests.wait_idle(within)
 
     async def __call__(
         self,
@@ -93,9 +88,7 @@ class BotApiMiddleware(BaseRequestMiddleware):
         name = method.__api_method__
         if isinstance(method, GetUpdates):
             return await self._once(make_request, bot, method, name)
-        self.in_flight += 1
-        self._idle.clear()
-        try:
+        async with self.requests.track():
             attempt = 1
             while True:
                 try:
@@ -121,10 +114,6 @@ class BotApiMiddleware(BaseRequestMiddleware):
                 logger.info("Bot API %s failed (attempt %d): retrying in %.1f s", name, attempt, delay)
                 await asyncio.sleep(delay)
                 attempt += 1
-        finally:
-            self.in_flight -= 1
-            if self.in_flight == 0:
-                self._idle.set()
 
     async def _once(
         self,

@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ui import callback_int
-from console.server import DB, PREFIX, STAFF, Console, Staff, console_of, forbidden
+from console.server import PREFIX, Console, Staff, console_of, db_of, forbidden, staff_of
 from handlers.faq import answer_preview
 from models.faq import FaqQuery
 from services import faq_admin, faq_learning, roles
@@ -35,18 +34,6 @@ EDITORS = frozenset({Role.ADMIN})
 DONE = ("saved", "created", "deleted", "reverted", "phrasing", "unchanged")
 
 
-def _db(request: web.Request) -> AsyncSession:
-    db = request[DB]
-    assert isinstance(db, AsyncSession)
-    return db
-
-
-def _staff(request: web.Request) -> Staff:
-    staff = request[STAFF]
-    assert isinstance(staff, Staff)
-    return staff
-
-
 def _live(console: Console) -> LiveFaq:
     live: LiveFaq = console.app.dispatcher.workflow_data["faq_live"]
     return live
@@ -59,11 +46,11 @@ def _actor(console: Console, staff: Staff) -> Actor:
 async def _refused(request: web.Request) -> web.Response | None:
     """A 403 (audited) unless the signed-in person may edit the FAQ."""
     console = console_of(request)
-    db = _db(request)
+    db = db_of(request)
     held = await roles.roles_of(
         db,
         platform=console.platform,
-        user_id=_staff(request).user_id,
+        user_id=staff_of(request).user_id,
         admin_ids=console.app.settings.staff.admin_ids,
     )
     if held & EDITORS:
@@ -85,8 +72,8 @@ async def faq_list(request: web.Request) -> web.Response:
     if (refusal := await _refused(request)) is not None:
         return refusal
     console = console_of(request)
-    staff = _staff(request)
-    db = _db(request)
+    staff = staff_of(request)
+    db = db_of(request)
     search = request.query.get("q", "")[:200]
     topic = request.query.get("topic", "")[:32]
     topics = await faq_admin.topics(db)
@@ -109,7 +96,7 @@ async def faq_list(request: web.Request) -> web.Response:
 async def faq_export(request: web.Request) -> web.Response:
     if (refusal := await _refused(request)) is not None:
         return refusal
-    text = await faq_admin.export_yaml(_db(request))
+    text = await faq_admin.export_yaml(db_of(request))
     return web.Response(
         text=text,
         content_type="application/x-yaml",
@@ -166,8 +153,8 @@ async def _render_form(
     preview: bool = True,
 ) -> web.Response:
     console = console_of(request)
-    staff = _staff(request)
-    db = _db(request)
+    staff = staff_of(request)
+    db = db_of(request)
     live = _live(console)
     topics = await faq_admin.topics(db)
     errors = dict(errors or {})
@@ -203,7 +190,7 @@ async def faq_new(request: web.Request) -> web.Response:
     staff's answer to it, if any."""
     if (refusal := await _refused(request)) is not None:
         return refusal
-    db = _db(request)
+    db = db_of(request)
     question = answer = ""
     asked = await db.get(FaqQuery, callback_int(request.query.get("from", "0"), 0))
     if asked is not None and asked.text:
@@ -226,14 +213,14 @@ async def faq_create(request: web.Request) -> web.StreamResponse:
     if (refusal := await _refused(request)) is not None:
         return refusal
     console = console_of(request)
-    db = _db(request)
+    db = db_of(request)
     form = await request.post()
     draft = _draft(form)
     if form.get("do") == "preview":
         errors = faq_admin.validate(draft, await faq_admin.topics(db), _live(console).rules)
         return await _render_form(request, draft, creating=True, errors=errors)
     result = await faq_admin.create(
-        db, draft, actor=_actor(console, _staff(request)), rules=_live(console).rules, now=console.now()
+        db, draft, actor=_actor(console, staff_of(request)), rules=_live(console).rules, now=console.now()
     )
     if result.done:
         _changed(console, result)
@@ -242,10 +229,10 @@ async def faq_create(request: web.Request) -> web.StreamResponse:
 
 
 async def _entry_or_404(request: web.Request) -> Any:
-    row = await faq_admin.get(_db(request), request.match_info["entry_id"])
+    row = await faq_admin.get(db_of(request), request.match_info["entry_id"])
     if row is None:
         console = console_of(request)
-        staff = _staff(request)
+        staff = staff_of(request)
         return console.render(
             request,
             "message.html",
@@ -273,13 +260,13 @@ async def faq_save(request: web.Request) -> web.StreamResponse:
     if (refusal := await _refused(request)) is not None:
         return refusal
     console = console_of(request)
-    db = _db(request)
+    db = db_of(request)
     entry_id = request.match_info["entry_id"]
     form = await request.post()
     revision = callback_int(str(form.get("revision", "0")), 0)
     draft = _draft(form, entry_id)
     rules = _live(console).rules
-    actor = _actor(console, _staff(request))
+    actor = _actor(console, staff_of(request))
     here = f"{PREFIX}/faq/{quote(entry_id)}"
     action = form.get("do")
     if action == "preview":
@@ -321,8 +308,8 @@ async def faq_history(request: web.Request) -> web.Response:
     if (refusal := await _refused(request)) is not None:
         return refusal
     console = console_of(request)
-    staff = _staff(request)
-    db = _db(request)
+    staff = staff_of(request)
+    db = db_of(request)
     entry_id = request.match_info["entry_id"][:64]
     revisions = await faq_admin.history(db, entry_id)
     if not revisions:
@@ -346,14 +333,14 @@ async def faq_revert(request: web.Request) -> web.StreamResponse:
     if (refusal := await _refused(request)) is not None:
         return refusal
     console = console_of(request)
-    db = _db(request)
+    db = db_of(request)
     entry_id = request.match_info["entry_id"][:64]
     form = await request.post()
     result = await faq_admin.revert(
         db,
         entry_id,
         number=callback_int(str(form.get("number", "0")), 0),
-        actor=_actor(console, _staff(request)),
+        actor=_actor(console, staff_of(request)),
         rules=_live(console).rules,
         now=console.now(),
     )
@@ -373,8 +360,8 @@ async def faq_asked(request: web.Request) -> web.Response:
     if (refusal := await _refused(request)) is not None:
         return refusal
     console = console_of(request)
-    staff = _staff(request)
-    db = _db(request)
+    staff = staff_of(request)
+    db = db_of(request)
     _, entries = await faq_admin.load(db)
     known = {faq_learning.learned_key(text) for e in entries for _, text in e.phrasings()}
     groups = await faq_learning.groups(db, now=console.now(), known=known)
@@ -397,7 +384,7 @@ async def faq_asked_phrasing(request: web.Request) -> web.StreamResponse:
     if (refusal := await _refused(request)) is not None:
         return refusal
     console = console_of(request)
-    db = _db(request)
+    db = db_of(request)
     asked = await db.get(FaqQuery, callback_int(request.match_info["query_id"], 0))
     if asked is None or not asked.text:
         raise web.HTTPNotFound()
@@ -408,7 +395,7 @@ async def faq_asked_phrasing(request: web.Request) -> web.StreamResponse:
         str(form.get("entry", ""))[:64],
         lang="en" if text.isascii() else "fa",
         text=text,
-        actor=_actor(console, _staff(request)),
+        actor=_actor(console, staff_of(request)),
         rules=_live(console).rules,
         now=console.now(),
     )

@@ -156,6 +156,20 @@ def console_of(request: web.Request) -> Console:
     return console
 
 
+def db_of(request: web.Request) -> AsyncSession:
+    """The request's database session (opened by the session middleware)."""
+    db = request[DB]
+    assert isinstance(db, AsyncSession)
+    return db
+
+
+def staff_of(request: web.Request) -> Staff:
+    """Who is signed in (checked by the session middleware on this request)."""
+    staff = request[STAFF]
+    assert isinstance(staff, Staff)
+    return staff
+
+
 # -- middlewares ----------------------------------------------------------------------------
 
 PUBLIC = (f"{PREFIX}/signin/", f"{PREFIX}/static/", f"{PREFIX}/signed-out")

@@ -23,14 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.ui import MAX_ROW_ID, callback_int
 from console.delivery import announce_status, deliver_reply
 from console.server import (
-    DB,
     PREFIX,
-    STAFF,
     Console,
     Staff,
     clear_session_cookie,
     console_of,
+    db_of,
     set_session_cookie,
+    staff_of,
 )
 from handlers.faq import send_staff_answer
 from models.faq import FaqQuery
@@ -57,18 +57,6 @@ class Live:
     stamp: str
     reload: str
     every_ms: int = field(default_factory=lambda: LIVE_EVERY_MS)
-
-
-def _db(request: web.Request) -> AsyncSession:
-    db = request[DB]
-    assert isinstance(db, AsyncSession)
-    return db
-
-
-def _staff(request: web.Request) -> Staff:
-    staff = request[STAFF]
-    assert isinstance(staff, Staff)
-    return staff
 
 
 def _actor(console: Console, staff: Staff) -> Actor:
@@ -115,7 +103,7 @@ async def web_app_sign_in(request: web.Request) -> web.StreamResponse:
     console = console_of(request)
     if not console.app.profile.web_apps:
         raise web.HTTPNotFound()
-    db = _db(request)
+    db = db_of(request)
     now = console.now()
     data = (await request.post()).get("init_data")
     check = await webapp_auth.consume_init_data(
@@ -134,7 +122,7 @@ async def sign_in_page(request: web.Request) -> web.Response:
     """The link from /console: a confirmation page (the link itself changes nothing, so a link
     preview or a prefetch cannot use it up); Referrer-Policy no-referrer keeps it from leaking."""
     console = console_of(request)
-    db = _db(request)
+    db = db_of(request)
     token = request.match_info["token"]
     check = await console_auth.check_link(
         db, secret=console.secret, platform=console.platform, token=token, now=console.now()
@@ -157,7 +145,7 @@ async def sign_in_page(request: web.Request) -> web.Response:
 @routes.post(PREFIX + "/signin/{token}")
 async def sign_in(request: web.Request) -> web.StreamResponse:
     console = console_of(request)
-    db = _db(request)
+    db = db_of(request)
     now = console.now()
     check = await console_auth.consume_link(
         db, secret=console.secret, platform=console.platform, token=request.match_info["token"], now=now
@@ -171,7 +159,7 @@ async def _open_session(
     """After a sign-in link or a Mini App's launch data was checked: refused (audited) for a
     problem or a missing role, else a new session and its cookie."""
     console = console_of(request)
-    db = _db(request)
+    db = db_of(request)
     locale = await _locale_of(console, db, user_id)
     t = console.translator(locale)
     if problem is not None or user_id is None:
@@ -237,8 +225,8 @@ async def signed_out(request: web.Request) -> web.Response:
 @routes.post(PREFIX + "/signout")
 async def sign_out(request: web.Request) -> web.StreamResponse:
     console = console_of(request)
-    db = _db(request)
-    staff = _staff(request)
+    db = db_of(request)
+    staff = staff_of(request)
     everywhere = (await request.post()).get("everywhere") == "1"
     now = console.now()
     if everywhere:
@@ -253,7 +241,7 @@ async def sign_out(request: web.Request) -> web.StreamResponse:
 
 @routes.post(PREFIX + "/lang")
 async def switch_language(request: web.Request) -> web.StreamResponse:
-    staff = _staff(request)
+    staff = staff_of(request)
     form = await request.post()
     locale = form.get("lang")
     if locale in ("fa", "en"):
@@ -269,7 +257,7 @@ async def switch_language(request: web.Request) -> web.StreamResponse:
 async def home(request: web.Request) -> web.Response:
     console = console_of(request)
     db = await _page_session(request)
-    staff = _staff(request)
+    staff = staff_of(request)
     now = console.now()
     live = Live(f"{PREFIX}/changes", await ticket_desk.desk_stamp(db), f"{PREFIX}/?{LIVE_RELOAD}")
     day_start = to_tehran(now).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -299,8 +287,8 @@ async def answer_question(request: web.Request) -> web.StreamResponse:
     """Answer a question the FAQ sent to a person, as a reply to its card in the staff chat
     would (the same message to the asker); one already answered is not answered again."""
     console = console_of(request)
-    db = _db(request)
-    staff = _staff(request)
+    db = db_of(request)
+    staff = staff_of(request)
     text = str((await request.post()).get("text", "")).strip()
     asked = await db.get(FaqQuery, callback_int(request.match_info["query_id"], 0), with_for_update=True)
     if asked is None or asked.asked_staff_at is None:
@@ -342,7 +330,7 @@ def _filter(query: Any) -> QueueFilter:
 async def queue(request: web.Request) -> web.Response:
     console = console_of(request)
     db = await _page_session(request)
-    staff = _staff(request)
+    staff = staff_of(request)
     wanted = _filter(request.query)
     now = console.now()
     reload = _queue_link(wanted, page=wanted.page or "", live="1")
@@ -385,7 +373,7 @@ async def ticket_changes(request: web.Request) -> web.Response:
 async def _poll_session(request: web.Request) -> AsyncSession:
     """A poll is not the person's activity: the session's idle clock, which the sessions
     middleware moved on, is put back (an open page left alone still signs out on time)."""
-    db = _db(request)
+    db = db_of(request)
     await db.rollback()
     return db
 
@@ -393,9 +381,9 @@ async def _poll_session(request: web.Request) -> AsyncSession:
 async def _page_session(request: web.Request) -> AsyncSession:
     """A page shown again by live.js (its address carries `live=1`) is no activity either."""
     if request.query.get("live") != "1":
-        return _db(request)
+        return db_of(request)
     db = await _poll_session(request)
-    await db.refresh(_staff(request).session)  # the page shows its forms' CSRF token
+    await db.refresh(staff_of(request).session)  # the page shows its forms' CSRF token
     return db
 
 
@@ -434,8 +422,8 @@ async def _render_ticket(
     draft: str = "",
 ) -> web.Response:
     console = console_of(request)
-    db = _db(request)
-    staff = _staff(request)
+    db = db_of(request)
+    staff = staff_of(request)
     items = await ticket_desk.thread(db, ticket)
     ids = await ticket_desk.colleagues(
         db, platform=console.platform, admin_ids=console.app.settings.staff.admin_ids
@@ -481,7 +469,7 @@ async def ticket_page(request: web.Request) -> web.Response:
     stamp = await ticket_desk.ticket_stamp(db, ticket_id)  # before reading: a change after it shows
     ticket = await tickets.get_ticket(db, ticket_id)
     if ticket is None or stamp is None:
-        staff = _staff(request)
+        staff = staff_of(request)
         return console.render(
             request,
             "message.html",
@@ -496,8 +484,8 @@ async def ticket_page(request: web.Request) -> web.Response:
 @routes.post(PREFIX + "/tickets/{ticket_id}/{action}")
 async def ticket_action(request: web.Request) -> web.StreamResponse:
     console = console_of(request)
-    db = _db(request)
-    staff = _staff(request)
+    db = db_of(request)
+    staff = staff_of(request)
     ticket_id = _ticket_id(request)
     action = request.match_info["action"]
     form = await request.post()
@@ -577,7 +565,7 @@ async def attachment(request: web.Request) -> web.StreamResponse:
     """A ticket's photo or document, fetched by the bot (getFile) and passed through: the
     browser never sees a Bot API address (which carries the token)."""
     console = console_of(request)
-    db = _db(request)
+    db = db_of(request)
     message = await db.get(TicketMessage, callback_int(request.match_info["message_id"], 0))
     if message is None or message.ticket_id != _ticket_id(request) or not message.file_id:
         raise web.HTTPNotFound()
@@ -591,7 +579,7 @@ async def attachment(request: web.Request) -> web.StreamResponse:
         raise web.HTTPBadGateway() from None
     assert data is not None
     body = data.read()
-    staff = _staff(request)
+    staff = staff_of(request)
     await _audit(console, db, staff, "console.file", f"ticket-message:{message.id}")
     if message.kind in IMAGE_KINDS:
         return web.Response(body=body, content_type=_image_type(body))
