@@ -16,7 +16,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot.ui import callback_int
-from console.server import PREFIX, Console, Staff, console_of, db_of, forbidden, staff_of
+from console.server import PREFIX, Console, Staff, console_of, db_of, forbidden, not_found_page, staff_of
 from handlers.faq import answer_preview
 from models.faq import FaqQuery
 from services import faq_admin, faq_learning, roles
@@ -231,16 +231,7 @@ async def faq_create(request: web.Request) -> web.StreamResponse:
 async def _entry_or_404(request: web.Request) -> Any:
     row = await faq_admin.get(db_of(request), request.match_info["entry_id"])
     if row is None:
-        console = console_of(request)
-        staff = staff_of(request)
-        return console.render(
-            request,
-            "message.html",
-            staff.t,
-            status=404,
-            title=staff.t("console-not-found-title"),
-            text=staff.t("console-faq-not-found"),
-        )
+        return not_found_page(request, "console-faq-not-found")
     return row
 
 

@@ -156,6 +156,19 @@ def console_of(request: web.Request) -> Console:
     return console
 
 
+def not_found_page(request: web.Request, text_key: str) -> web.Response:
+    """A 404 page in the signed-in person's language (a ticket or an entry that is not there)."""
+    staff = staff_of(request)
+    return console_of(request).render(
+        request,
+        "message.html",
+        staff.t,
+        status=404,
+        title=staff.t("console-not-found-title"),
+        text=staff.t(text_key),
+    )
+
+
 def db_of(request: web.Request) -> AsyncSession:
     """The request's database session (opened by the session middleware)."""
     db = request[DB]

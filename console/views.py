@@ -29,6 +29,7 @@ from console.server import (
     clear_session_cookie,
     console_of,
     db_of,
+    not_found_page,
     set_session_cookie,
     staff_of,
 )
@@ -463,21 +464,12 @@ async def _render_ticket(
 
 @routes.get(PREFIX + "/tickets/{ticket_id}")
 async def ticket_page(request: web.Request) -> web.Response:
-    console = console_of(request)
     db = await _page_session(request)
     ticket_id = _ticket_id(request)
     stamp = await ticket_desk.ticket_stamp(db, ticket_id)  # before reading: a change after it shows
     ticket = await tickets.get_ticket(db, ticket_id)
     if ticket is None or stamp is None:
-        staff = staff_of(request)
-        return console.render(
-            request,
-            "message.html",
-            staff.t,
-            status=404,
-            title=staff.t("console-not-found-title"),
-            text=staff.t("console-not-found"),
-        )
+        return not_found_page(request, "console-not-found")
     return await _render_ticket(request, ticket, stamp)
 
 
