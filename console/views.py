@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 
 from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.ui import MAX_ROW_ID, callback_int
@@ -36,10 +35,10 @@ from console.server import (
 from handlers.faq import send_staff_answer
 from models.faq import FaqQuery
 from models.tickets import Ticket, TicketCategory, TicketMessage, TicketStatus
-from models.user import User
 from services import audit, console_auth, faq_queries, ticket_desk, tickets, webapp_auth
 from services.persian import to_tehran
 from services.ticket_desk import Actor, Outcome, QueueFilter
+from services.users import get_user
 
 routes = web.RouteTableDef()
 
@@ -209,9 +208,8 @@ async def _locale_of(console: Console, db: AsyncSession, user_id: int | None) ->
     default = console.app.settings.locale.default_locale
     if user_id is None:
         return default
-    language = await db.scalar(
-        select(User.language).where(User.platform == console.platform, User.user_id == user_id)
-    )
+    person = await get_user(db, platform=console.platform, user_id=user_id)
+    language = person.language if person is not None else None
     return language if language in ("fa", "en") else default
 
 

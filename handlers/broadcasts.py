@@ -25,7 +25,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import jobs.broadcasts
@@ -1008,9 +1007,8 @@ async def send_confirmed(
     snapshot = await _snapshot(session, broadcast.id, settings, profile, now)
     if snapshot is not None:
         message = await show(query, progress_text(snapshot, t), progress_keyboard(snapshot, t), profile)
-        field = "progress_message_id" if profile.can_edit_keyboards else "control_message_id"
-        await session.execute(
-            update(Broadcast).where(Broadcast.id == broadcast.id).values({field: message.message_id})
+        await broadcasts.remember_progress_message(
+            session, broadcast.id, message.message_id, controls_only=not profile.can_edit_keyboards
         )
     if delivery is not None:
         delivery.wake()

@@ -422,6 +422,15 @@ async def control(
     return ControlOutcome.DONE, broadcast
 
 
+async def remember_progress_message(
+    session: AsyncSession, broadcast_id: int, message_id: int, *, controls_only: bool
+) -> None:
+    """The author's progress message (or, where keyboards cannot be edited, the controls'
+    message) that the delivery engine edits from now on."""
+    field = "control_message_id" if controls_only else "progress_message_id"
+    await session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values({field: message_id}))
+
+
 async def promote_due(session: AsyncSession, platform: str, now: datetime) -> list[int]:
     """Scheduled broadcasts whose time has come start sending (each exactly once)."""
     due = (
