@@ -612,18 +612,8 @@ class TicketDesk:
         """Bring the card back to the bottom of the chat (from /tickets)."""
         if ticket.staff_chat_id is None:
             return False
-        chat_id = ticket.staff_chat_id
         text = clip(await self.card_text(session, ticket), self.app.profile.max_text_length)
-        markup = staff_keyboard(self.staff_t, ticket)
-        try:
-            sent = await self._in_thread(
-                ticket, lambda kw: self.bot.send_message(chat_id, text, reply_markup=markup, **kw)
-            )
-        except TelegramAPIError as error:
-            logger.warning("card of %s not reposted: %s", ticket.number, error)
-            return False
-        await tickets.link(session, ticket, chat_id, sent.message_id, LinkKind.CARD)
-        return True
+        return await self._post_linked(session, ticket, text, LinkKind.CARD)
 
     async def send_reminder(self, session: AsyncSession, ticket: Ticket) -> bool:
         if ticket.staff_chat_id is None:
@@ -638,16 +628,22 @@ class TicketDesk:
             assignee=ticket.assignee_name or t("complaints-staff-unassigned"),
             count=ticket.reminders_sent + 1,
         )
+        return await self._post_linked(session, ticket, text, LinkKind.REMINDER)
+
+    async def _post_linked(self, session: AsyncSession, ticket: Ticket, text: str, kind: LinkKind) -> bool:
+        """Post `text` with the ticket's buttons in its thread of the staff chat and bind the
+        message to the ticket (replies to it reach the ticket)."""
         chat_id = ticket.staff_chat_id
-        markup = staff_keyboard(t, ticket)
+        assert chat_id is not None
+        markup = staff_keyboard(self.staff_t, ticket)
         try:
             sent = await self._in_thread(
                 ticket, lambda kw: self.bot.send_message(chat_id, text, reply_markup=markup, **kw)
             )
         except TelegramAPIError as error:
-            logger.warning("reminder for %s not sent: %s", ticket.number, error)
+            logger.warning("%s for %s not posted: %s", kind.value, ticket.number, error)
             return False
-        await tickets.link(session, ticket, chat_id, sent.message_id, LinkKind.REMINDER)
+        await tickets.link(session, ticket, chat_id, sent.message_id, kind)
         return True
 
     async def close_topic(self, ticket: Ticket, *, closed: bool) -> None:

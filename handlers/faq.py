@@ -361,24 +361,13 @@ async def faq_entry(
         if callback_data.q
         else None
     )
-    if typed is not None and typed.helpful is not None and typed.entry_id != entry.id:
-        # Offered after «👎» on another answer: that feedback stays with that answer, this one
-        # is a view of its own (keeping the question, should it go to a person after all).
-        typed = await faq_queries.record(
-            session,
-            platform=user.platform,
-            user_id=user.user_id,
-            chat_id=user.chat_id,
-            kind="view",
-            now=clock.now(),
-            text=typed.text,
-            entry_id=entry.id,
-        )
-        q = typed.id
-    elif typed is not None:  # a "did you mean" button: the typed question chose this entry
+    after_thumbs_down = typed is not None and typed.helpful is not None and typed.entry_id != entry.id
+    if typed is not None and not after_thumbs_down:  # a "did you mean" button chose this entry
         typed.entry_id = entry.id
         q = typed.id
     else:
+        # A view of its own. Offered after «👎» on another answer, that feedback stays with that
+        # answer and this view keeps the question, should it go to a person after all.
         view = await faq_queries.record(
             session,
             platform=user.platform,
@@ -386,6 +375,7 @@ async def faq_entry(
             chat_id=user.chat_id,
             kind="view",
             now=clock.now(),
+            text=typed.text if typed is not None else None,
             entry_id=entry.id,
         )
         q = view.id
