@@ -51,6 +51,9 @@ class PlatformProfile:
     # Mini Apps (`web_app` buttons) whose launch data is signed as Telegram documents: the
     # console opens inside the messenger and signs the person in with it.
     web_apps: bool = False
+    # The messenger's web client shows a Mini App in a frame: the origins that may frame the
+    # console's pages for a Mini App session (every other page refuses any frame).
+    web_app_frame_ancestors: tuple[str, ...] = ()
     max_text_length: int = 4096
     max_caption_length: int = 1024
     max_callback_data_bytes: int = 64
@@ -151,6 +154,7 @@ TELEGRAM = PlatformProfile(
     update_types=("message", "edited_message", "callback_query", "pre_checkout_query", "my_chat_member"),
     paid_broadcast=True,
     web_apps=True,
+    web_app_frame_ancestors=("https://web.telegram.org",),
 )
 
 BALE = PlatformProfile(

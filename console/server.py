@@ -40,12 +40,14 @@ SECURE_COOKIE = "__Host-hamdel_console"  # a __Host- cookie: https only, this ho
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
-    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    "connect-src 'self'; form-action 'self'; frame-ancestors {ancestors}; base-uri 'none'; object-src 'none'"
 )
 
 APP_KEY = web.AppKey("hamdel", object)
 DB = web.RequestKey("console.db", AsyncSession)
 STAFF = web.RequestKey("console.staff", object)
+# Who may show this response in a frame: set only for the Mini App's pages (else no one may).
+FRAMED_BY = web.RequestKey("console.framed_by", tuple)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -58,6 +60,7 @@ class Staff:
     name: str
     session: ConsoleSession
     t: Translator
+    in_mini_app: bool = False
 
     @property
     def csrf(self) -> str:
@@ -186,6 +189,7 @@ def staff_of(request: web.Request) -> Staff:
 # -- middlewares ----------------------------------------------------------------------------
 
 PUBLIC = (f"{PREFIX}/signin/", f"{PREFIX}/static/", f"{PREFIX}/signed-out")
+WEB_APP_SIGN_IN = f"{PREFIX}/signin/web-app"
 
 
 @web.middleware
@@ -195,9 +199,12 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPException as error:
         response = error
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
+    framed_by = request.get(FRAMED_BY, ())
+    ancestors = " ".join(("'self'", *framed_by)) if framed_by else "'none'"
+    headers.setdefault("Content-Security-Policy", CSP.format(ancestors=ancestors))
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
+    if not framed_by:
+        headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
@@ -229,6 +236,8 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
         if request.method == "POST" and not _same_origin(request, console):
             return await forbidden(request, console, db, "origin")
         if request.path.startswith(PUBLIC):
+            if request.path == WEB_APP_SIGN_IN:
+                request[FRAMED_BY] = console.app.profile.web_app_frame_ancestors
             response = await handler(request)
             await db.commit()
             return response
@@ -238,6 +247,8 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
             t = console.translator(console.app.settings.locale.default_locale)
             return console.render(request, "signed_out.html", t, status=401, reason="no-session")
         request[STAFF] = staff
+        if staff.in_mini_app:
+            request[FRAMED_BY] = console.app.profile.web_app_frame_ancestors
         if request.method == "POST":
             form = await request.post()
             submitted = form.get("csrf")
@@ -290,23 +301,50 @@ async def signed_in(request: web.Request, console: Console, db: AsyncSession) ->
     ):
         await console_auth.end_session(db, row, console.now())
         return None
-    return Staff(row.user_id, row.name, row, console.translator(row.locale))
+    return Staff(
+        row.user_id,
+        row.name,
+        row,
+        console.translator(row.locale),
+        in_mini_app=console_auth.opened_in_mini_app(cookie),
+    )
 
 
-def set_session_cookie(response: web.StreamResponse, console: Console, cookie: str) -> None:
+def _in_a_frame(console: Console, in_mini_app: bool) -> bool:
+    """A Mini App session's cookie must reach the console inside the web client's frame (a
+    third-party context): SameSite=None, https only, partitioned by the framing site (CHIPS), so
+    no other site's frame ever gets it. On plain http the Mini App is not offered."""
+    return in_mini_app and console.settings.secure
+
+
+def _set_cookie(
+    response: web.StreamResponse, console: Console, value: str, max_age: int, framed: bool
+) -> None:
+    if framed:  # Python's cookie module (before 3.14) knows no Partitioned: the header by hand
+        response.headers.add(
+            "Set-Cookie",
+            f"{console.cookie_name}={value}; HttpOnly; Max-Age={max_age}; Path=/; SameSite=None; Secure; "
+            "Partitioned",
+        )
+        return
     response.set_cookie(
         console.cookie_name,
-        cookie,
+        value,
         path="/",
         httponly=True,
         secure=console.settings.secure,
         samesite="Lax",
-        max_age=int(console.settings.session_hours * 3600),
+        max_age=max_age,
     )
 
 
-def clear_session_cookie(response: web.StreamResponse, console: Console) -> None:
-    response.del_cookie(console.cookie_name, path="/", secure=console.settings.secure, samesite="Lax")
+def set_session_cookie(response: web.StreamResponse, console: Console, cookie: str) -> None:
+    framed = _in_a_frame(console, console_auth.opened_in_mini_app(cookie))
+    _set_cookie(response, console, cookie, int(console.settings.session_hours * 3600), framed)
+
+
+def clear_session_cookie(response: web.StreamResponse, console: Console, staff: Staff) -> None:
+    _set_cookie(response, console, "", 0, _in_a_frame(console, staff.in_mini_app))
 
 
 # -- the application and its listener -------------------------------------------------------

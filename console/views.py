@@ -114,7 +114,7 @@ async def web_app_sign_in(request: web.Request) -> web.StreamResponse:
         now=now,
         max_age=timedelta(minutes=console.settings.link_minutes),
     )
-    return await _open_session(request, check.user_id, check.name, check.problem)
+    return await _open_session(request, check.user_id, check.name, check.problem, in_mini_app=True)
 
 
 @routes.get(PREFIX + "/signin/{token}")
@@ -154,7 +154,12 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
 
 
 async def _open_session(
-    request: web.Request, user_id: int | None, name: str, problem: StrEnum | None
+    request: web.Request,
+    user_id: int | None,
+    name: str,
+    problem: StrEnum | None,
+    *,
+    in_mini_app: bool = False,
 ) -> web.StreamResponse:
     """After a sign-in link or a Mini App's launch data was checked: refused (audited) for a
     problem or a missing role, else a new session and its cookie."""
@@ -195,6 +200,7 @@ async def _open_session(
         locale=locale,
         now=console.now(),
         lifetime=timedelta(hours=console.settings.session_hours),
+        in_mini_app=in_mini_app,
     )
     await audit.record(
         db, platform=console.platform, actor_id=user_id, action="console.signin", channel="console"
@@ -234,7 +240,7 @@ async def sign_out(request: web.Request) -> web.StreamResponse:
         await console_auth.end_session(db, staff.session, now)
     await _audit(console, db, staff, "console.signout-all" if everywhere else "console.signout")
     response = web.HTTPSeeOther(f"{PREFIX}/signed-out?lang={staff.t.locale}")
-    clear_session_cookie(response, console)
+    clear_session_cookie(response, console, staff)
     return response
 
 

@@ -146,10 +146,24 @@ def _parse(secret: str, platform: str, token: str) -> tuple[int | None, str | No
 # -- sessions -------------------------------------------------------------------------------
 
 
+# A Mini App session's cookie starts with this: its pages may be shown in the messenger's web
+# client's frame (the cookie is hashed whole, so the mark cannot be added to another session).
+MINI_APP_MARK = "app."
+
+
 @dataclass(frozen=True, slots=True)
 class Opened:
     cookie: str  # the session id the browser keeps; only its hash is stored
     session: ConsoleSession
+
+    @property
+    def in_mini_app(self) -> bool:
+        return opened_in_mini_app(self.cookie)
+
+
+def opened_in_mini_app(cookie: str) -> bool:
+    """Whether this session was opened by a Mini App's launch data (see MINI_APP_MARK)."""
+    return cookie.startswith(MINI_APP_MARK)
 
 
 async def open_session(
@@ -161,8 +175,9 @@ async def open_session(
     locale: str,
     now: datetime,
     lifetime: timedelta,
+    in_mini_app: bool = False,
 ) -> Opened:
-    cookie = secrets.token_urlsafe(32)
+    cookie = (MINI_APP_MARK if in_mini_app else "") + secrets.token_urlsafe(32)
     row = ConsoleSession(
         session_hash=_digest(cookie),
         platform=platform,

@@ -349,6 +349,14 @@ def _launch_data(hamdel: Any, person_id: int, *, signed_at: int, token: str | No
     return urlencode(fields)
 
 
+def _framable_by_the_web_client(response: aiohttp.ClientResponse) -> None:
+    """Telegram's web client shows a Mini App in a frame: its pages let that origin (and only it)
+    frame them."""
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://web.telegram.org;" in policy
+    assert "X-Frame-Options" not in response.headers
+
+
 async def test_the_console_as_a_mini_app_signs_in_with_the_launch_data(hamdel) -> None:
     """The Mini App's sign-in (Telegram only): the launch data signed with the bot's token opens
     a session once; forged, stale, replayed or a non-staff person's data open nothing. With that
@@ -361,6 +369,7 @@ async def test_the_console_as_a_mini_app_signs_in_with_the_launch_data(hamdel) -
                 assert page.status == 404  # Bale: its profile declares no Mini Apps
                 return
             assert page.status == 200 and "web-app.js" in await page.text()
+            _framable_by_the_web_client(page)
 
         async def sign_in(data: str) -> aiohttp.ClientResponse:
             async with client.post(base, data={"init_data": data}, allow_redirects=False) as answer:
@@ -371,6 +380,7 @@ async def test_the_console_as_a_mini_app_signs_in_with_the_launch_data(hamdel) -
         assert (await sign_in(admin)).status == 303
         async with client.get(hamdel.app.settings.console.public_url + "/console/") as home:
             assert home.status == 200
+            _framable_by_the_web_client(home)  # a Mini App session's pages open in its frame
         assert (await sign_in(admin)).status == 403  # used up
         forged = _launch_data(hamdel, hamdel.admin.id, signed_at=now, token="1:other")
         stale = _launch_data(hamdel, hamdel.admin.id, signed_at=now - 3600)
@@ -392,3 +402,31 @@ async def test_the_console_as_a_mini_app_signs_in_with_the_launch_data(hamdel) -
         assert await last_seen("/console/tickets") != signed_in
     notes = [e.note for e in await hamdel.audit("console.signin") if not e.allowed]
     assert notes == ["used", "forged", "expired", "role", "forged", "forged"]
+
+
+def test_a_mini_app_session_cookie_reaches_the_web_clients_frame_only_there() -> None:
+    """Over https a Mini App session's cookie is SameSite=None and partitioned (CHIPS): sent inside
+    the web client's frame, never in another site's; a link session's stays SameSite=Lax."""
+    from types import SimpleNamespace
+
+    from aiohttp import web
+
+    from console.server import Staff, clear_session_cookie, set_session_cookie
+
+    console: Any = SimpleNamespace(
+        cookie_name="__Host-hamdel_console", settings=SimpleNamespace(secure=True, session_hours=8)
+    )
+    for cookie, framed in (("app.abc", True), ("abc", False)):
+        response = web.Response()
+        set_session_cookie(response, console, cookie)
+        header = response.headers["Set-Cookie"] if framed else response.cookies.output(header="")
+        attributes = {part.strip().split("=")[0].lower() for part in header.split(";")}
+        assert f"__Host-hamdel_console={cookie}" in header and {"secure", "httponly"} <= attributes
+        assert ("SameSite=None" if framed else "SameSite=Lax") in header
+        assert ("partitioned" in attributes) is framed
+        signed_out = web.Response()
+        staff: Any = Staff(1, "x", None, None, in_mini_app=framed)  # type: ignore[arg-type]
+        clear_session_cookie(signed_out, console, staff)
+        gone = signed_out.headers["Set-Cookie"] if framed else signed_out.cookies.output(header="")
+        assert "__Host-hamdel_console=;" in gone.replace('=""', "=") and "Max-Age=0" in gone
+        assert ("Partitioned" in gone) is framed
