@@ -11,11 +11,16 @@ changes one fails there, naming the attribute.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
+import ssl
 from collections.abc import AsyncGenerator
 from typing import Any
 
+import certifi
 from aiogram import Bot, Dispatcher, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.dispatcher.event.telegram import TelegramEventObserver
 from aiogram.methods import SendMessage, TelegramMethod
@@ -23,6 +28,7 @@ from aiogram.types import Update
 from aiogram.utils import keyboard
 from aiogram.utils.keyboard import KeyboardBuilder
 from aiogram.webhook.aiohttp_server import BaseRequestHandler
+from aiohttp import TCPConnector
 from aiohttp.payload import Payload
 
 # (owner, attribute, what Hamdel uses it for)
@@ -36,6 +42,7 @@ PRIVATE_API: tuple[tuple[type, str, str], ...] = (
     (KeyboardBuilder, "_markup", "builder_rows: the rows without aiogram's deep copy"),
     (Router, "_parent_router", "detach_router: mount a module-level router in another app"),
     (BaseRequestHandler, "_build_response_writer", "webhook_response_body: the webhook's answer"),
+    (AiohttpSession, "_connector_init", "init_aiohttp_session: its TLS context shared, not parsed anew"),
 )
 
 
@@ -58,6 +65,7 @@ def problems() -> list[str]:
         FilterObject: FilterObject(lambda: True),
         KeyboardBuilder: keyboard.InlineKeyboardBuilder(),  # noqa: TID251 (aiogram's own, checked here)
         Router: Router(),
+        AiohttpSession: AiohttpSession(),
     }
     for owner, name, why in PRIVATE_API:
         holder = instance_attributes.get(owner, owner)
@@ -102,6 +110,13 @@ def problems() -> list[str]:
             BaseRequestHandler,
             "_build_response_writer",
             "(bot, result) -> payload",
+        ),
+        (
+            _aiohttp_session_fields(AiohttpSession())
+            == _aiohttp_session_fields(_session_as_hamdel_makes_it()),
+            AiohttpSession,
+            "__init__",
+            "the fields init_aiohttp_session sets (_session, _connector_type, _connector_init, ...)",
         ),
         (
             getattr(SendMessage, "__api_method__", None) == "sendMessage",
@@ -204,3 +219,33 @@ def webhook_response_body(
 ) -> Payload:
     """The webhook's HTTP answer as aiogram writes it (a method call in the answer, or `{}`)."""
     return handler._build_response_writer(bot=bot, result=result)
+
+
+@functools.cache
+def shared_tls_context() -> ssl.SSLContext:
+    """One TLS context for every Bot API session of the process: aiogram builds one per session,
+    and parsing the CA bundle costs ~0.15 s of CPU each time (a start, each test's bot)."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def init_aiohttp_session(session: AiohttpSession, *, tls: ssl.SSLContext | bool, limit: int = 100) -> None:
+    """What ``AiohttpSession.__init__`` sets after ``BaseSession.__init__`` (no proxy), with the TLS
+    context given (``True`` for a plain-http Bot API: nothing to verify) instead of a new one."""
+    session._session = None
+    session._connector_type = TCPConnector
+    session._connector_init = {"ssl": tls, "limit": limit, "ttl_dns_cache": 3600}
+    session._should_reset_connector = True
+    session._proxy = None
+
+
+def _session_as_hamdel_makes_it() -> AiohttpSession:
+    session = AiohttpSession.__new__(AiohttpSession)
+    BaseSession.__init__(session)
+    init_aiohttp_session(session, tls=shared_tls_context())
+    return session
+
+
+def _aiohttp_session_fields(session: AiohttpSession) -> tuple[object, ...]:
+    """The instance's fields by name and type, and the connector's settings by name."""
+    fields = {name: type(value) for name, value in vars(session).items() if name != "_connector_init"}
+    return tuple(sorted(fields.items(), key=str)), tuple(sorted(session._connector_init))

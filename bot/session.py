@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 
+from bot.aiogram_compat import init_aiohttp_session, shared_tls_context
 from bot.platform import PlatformProfile, PlatformRequestMiddleware
 
 if TYPE_CHECKING:
@@ -28,7 +30,11 @@ class PlatformSession(AiohttpSession):
     polled updates the same way the webhook handler does."""
 
     def __init__(self, profile: PlatformProfile, api_base: str, timeout: float) -> None:
-        super().__init__(api=TelegramAPIServer.from_base(api_base), timeout=timeout)
+        BaseSession.__init__(self, api=TelegramAPIServer.from_base(api_base), timeout=timeout)
+        # The TLS context is the process's one (a plain-http Bot API, e.g. the sandbox's, needs
+        # none): aiogram's own __init__ would parse the CA bundle again for every session.
+        tls = shared_tls_context() if api_base.startswith("https:") else True
+        init_aiohttp_session(self, tls=tls)
         self.profile = profile
         self.middleware(PlatformRequestMiddleware(profile))
 
