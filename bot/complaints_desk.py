@@ -393,6 +393,11 @@ class TicketDesk:
             if await outbox.claim(session, ticket_id, token, now=self.now(), stale_after=CLAIM_STALE_AFTER):
                 try:
                     return await self._post_pending(session, ticket_id)
+                except BaseException:
+                    # What the pass left half-done (a commit cut off leaves the session
+                    # "prepared") is dropped, so the claim can still be released.
+                    await session.rollback()
+                    raise
                 finally:
                     await outbox.release(session, ticket_id, token)
             # Another worker is posting this ticket: let it finish, then see what is left.
