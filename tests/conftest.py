@@ -80,6 +80,9 @@ def _postgresql_flavor(item: pytest.Item) -> str:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The long tests (marked slow) first: with several workers the run then ends on short ones
+    # instead of one worker finishing a long test alone.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     if FULL_MATRIX:
         return
     keep, drop = [], []
