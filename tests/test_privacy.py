@@ -290,6 +290,7 @@ SOURCES = [
 ]
 
 
+@pytest.mark.slow  # reads every module
 def test_no_parse_mode_anywhere_in_the_bot() -> None:
     """Texts are sent plain: a person's text can never be read as markup (Bale ignores it anyway,
     Telegram would fail or format). No call passes parse_mode, and the bot's default has none."""

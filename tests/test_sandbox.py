@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.settings import DatabaseSettings, Settings, TelegramSettings, load_settings
 from messenger.sandbox import DONOR_ID, open_sandbox
 from messenger.spec import UploadedFile
@@ -126,6 +128,7 @@ async def test_photos_and_documents_are_saved_and_their_path_shown(tmp_path: Pat
         assert sorted(files.iterdir()) == sorted([photo, document])  # saved once
 
 
+@pytest.mark.slow  # starts `python -m bot` in a terminal
 def test_python_m_bot_without_token_opens_the_sandbox(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "DATABASE_URL", "REDIS_URL"}}
     env["PYTHONPATH"] = str(ROOT)

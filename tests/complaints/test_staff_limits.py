@@ -49,6 +49,7 @@ async def ask_person(hamdel: Harness, user: Any, question: str) -> str:
     return str(reply.get("text") or "")
 
 
+@pytest.mark.slow  # 60 questions
 async def test_a_burst_of_60_questions_reaches_the_staff_chat_only_up_to_the_quota(hamdel: Harness) -> None:
     user = hamdel.user()
     for index in range(60):

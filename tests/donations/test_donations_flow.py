@@ -433,6 +433,7 @@ async def test_pay_button_pressed_twice_makes_one_order(hamdel: Harness) -> None
     assert "پیش‌تر پرداخت شده" in answer["text"]
 
 
+@pytest.mark.slow  # 50 donors
 async def test_fifty_concurrent_donations_to_one_campaign(hamdel: Harness) -> None:
     campaign_id = await add_campaign(hamdel, goal_toman=5_000_000)
     users = [hamdel.user() for _ in range(50)]

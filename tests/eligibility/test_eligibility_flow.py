@@ -307,6 +307,7 @@ async def test_a_broken_rulebook_stops_the_bot_at_start(
         await app.close()
 
 
+@pytest.mark.slow  # starts `python -m bot`
 def test_python_m_bot_says_which_rule_is_broken_in_one_line(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "DATABASE_URL", "REDIS_URL"}}
     env["PYTHONPATH"] = str(ROOT)

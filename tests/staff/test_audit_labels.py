@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 from bot.i18n import get_i18n
 from handlers.admin import _action_text, _label
 
@@ -58,6 +60,7 @@ def _recorded_actions() -> set[str]:
     return found
 
 
+@pytest.mark.slow  # reads every module
 def test_every_recorded_action_has_a_label_in_both_languages() -> None:
     actions = _recorded_actions()
     assert {"person.block", "console.signin", "faq-answer", "role.grant"} <= actions
