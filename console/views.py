@@ -36,7 +36,7 @@ from handlers.faq import send_staff_answer
 from models.faq import FaqQuery
 from models.tickets import Ticket, TicketCategory, TicketMessage, TicketStatus
 from services import audit, console_auth, faq_queries, ticket_desk, tickets, webapp_auth
-from services.persian import to_tehran
+from services.persian import format_number, to_tehran
 from services.ticket_desk import Actor, Outcome, QueueFilter
 from services.users import get_user
 
@@ -355,6 +355,7 @@ async def queue(request: web.Request) -> web.Response:
         ages=list(ticket_desk.AGES),
         link=lambda **changes: _queue_link(wanted, **changes),
         live=live,
+        closed_cap=format_number(ticket_desk.CLOSED_COUNT_CAP, staff.t.locale),
     )
 
 

@@ -101,6 +101,7 @@ console-status-new = Filed
 console-status-in_progress = In progress
 console-status-answered = Answered
 console-status-closed = Closed
+console-count-over = over { $count }
 console-status-all = All
 console-age-1d = over a day ago
 console-age-3d = over 3 days ago

@@ -92,6 +92,7 @@ console-status-new = ثبت‌شده
 console-status-in_progress = در حال رسیدگی
 console-status-answered = پاسخ داده شده
 console-status-closed = بسته
+console-count-over = بیش از { $count }
 console-status-all = همه
 console-age-1d = بیش از یک روز پیش
 console-age-3d = بیش از ۳ روز پیش
