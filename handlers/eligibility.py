@@ -276,7 +276,9 @@ def result_preview(kit: Kit, outcome: Outcome, t: Translator) -> tuple[str, list
     return text, [[button.text for button in row] for row in markup.inline_keyboard]
 
 
-def question_preview(kit: Kit, state: ScreenerState, question: Question, t: Translator) -> tuple[str, list[list[str]]]:
+def question_preview(
+    kit: Kit, state: ScreenerState, question: Question, t: Translator
+) -> tuple[str, list[list[str]]]:
     """A question as the chat shows it (the console's try-it panel)."""
     text, markup = _question_screen(kit, state, question, t)
     return text, [[button.text for button in row] for row in markup.inline_keyboard]

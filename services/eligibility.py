@@ -802,7 +802,9 @@ class Offices:
                     raise RulebookError(f"{where}: unknown region id '{key}'")
                 _check_office(entry, where)
             scopes[scope] = {str(k): v for k, v in entries.items()}
-        return cls(names["county"], names["province"], names["unknown"], scopes["provinces"], scopes["counties"])
+        return cls(
+            names["county"], names["province"], names["unknown"], scopes["provinces"], scopes["counties"]
+        )
 
     def describe(self, county_id: str | None = None) -> Text:
         """How to name the user's office in a sentence, with its contact data when known."""

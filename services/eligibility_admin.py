@@ -140,7 +140,9 @@ def export_yaml(document: Mapping[str, Any], part: str) -> str:
     return yaml.safe_dump(document[part], allow_unicode=True, sort_keys=False, width=100)
 
 
-async def seed_if_empty(session: AsyncSession, *, document: dict[str, Any], source: str, now: datetime) -> bool:
+async def seed_if_empty(
+    session: AsyncSession, *, document: dict[str, Any], source: str, now: datetime
+) -> bool:
     """On the first start, version 1 from the files, published and in force; False when the
     database has a rulebook already (another worker may have just seeded it)."""
     if await newest_number(session) is not None:
@@ -201,7 +203,9 @@ class VersionRow:
 
 async def versions(session: AsyncSession, now: datetime) -> list[VersionRow]:
     """Every version, newest first, with its state and how many results the chat showed on it."""
-    rows = list(await session.scalars(select(EligibilityRulebook).order_by(EligibilityRulebook.number.desc())))
+    rows = list(
+        await session.scalars(select(EligibilityRulebook).order_by(EligibilityRulebook.number.desc()))
+    )
     counts = dict(
         (await session.execute(
             select(EligibilityResult.rulebook_version, func.count()).group_by(EligibilityResult.rulebook_version)
@@ -264,7 +268,9 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     (r"start: unknown question id", "unknown-question"),
 )
 _WHERE = re.compile(r"^(?P<kind>question|rule|outcome) '(?P<id>[^']*)'(?:, (?P<sub>[^:]+?))?: ")
-_OFFICE_WHERE = re.compile(r"^offices: (?:(?P<scope>province|county) '(?P<id>[^']*)'|default_office)(?:, (?P<sub>[^:]+?))?: ")
+_OFFICE_WHERE = re.compile(
+    r"^offices: (?:(?P<scope>province|county) '(?P<id>[^']*)'|default_office)(?:, (?P<sub>[^:]+?))?: "
+)
 
 
 def problem_of(error: RulebookError) -> Problem:
@@ -507,7 +513,9 @@ def _place(items: list[Any], old: int | None, item: Any, position: int | None) -
 
 
 def _index(items: list[Any], item_id: str) -> int | None:
-    return next((n for n, item in enumerate(items) if isinstance(item, Mapping) and item.get("id") == item_id), None)
+    return next(
+        (n for n, item in enumerate(items) if isinstance(item, Mapping) and item.get("id") == item_id), None
+    )
 
 
 def with_item(
@@ -584,7 +592,11 @@ async def _add_version(
             action=f"eligibility.{action}",
             target=_audit_target(number),
             before={"version": based_on} if based_on else None,
-            after={"version": number, "change": change, **({"effective_at": effective_at.isoformat()} if effective_at else {})},
+            after={
+                "version": number,
+                "change": change,
+                **({"effective_at": effective_at.isoformat()} if effective_at else {}),
+            },
             note=note[:500] or None,
             channel="console",
             at=now,

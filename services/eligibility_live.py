@@ -79,7 +79,9 @@ class LiveRulebook:
         if row is None:
             return None
         try:
-            edition = await asyncio.to_thread(eligibility_admin.build_edition, row.number, row.document, row.effective_at)
+            edition = await asyncio.to_thread(
+                eligibility_admin.build_edition, row.number, row.document, row.effective_at
+            )
         except RulebookError as error:
             logger.error("rulebook version %s fails the check: %s", number, error)
             self._broken.add(number)
@@ -99,13 +101,15 @@ class LiveRulebook:
                     return False
                 row = await eligibility_admin.get(session, number)
             assert row is not None
-            try:
-                edition = self._editions.get(number) or await asyncio.to_thread(
-                    eligibility_admin.build_edition, row.number, row.document, row.effective_at
-                )
-            except RulebookError:
-                self._broken.add(number)  # reported once, not on every poll
-                raise
+            edition = self._editions.get(number)
+            if edition is None:
+                try:
+                    edition = await asyncio.to_thread(
+                        eligibility_admin.build_edition, row.number, row.document, row.effective_at
+                    )
+                except RulebookError:
+                    self._broken.add(number)  # reported once, not on every poll
+                    raise
             self.current = edition
             self._remember(edition)
             logger.info("dowry-kit rulebook version %s in use", number)
