@@ -206,11 +206,10 @@ async def versions(session: AsyncSession, now: datetime) -> list[VersionRow]:
     rows = list(
         await session.scalars(select(EligibilityRulebook).order_by(EligibilityRulebook.number.desc()))
     )
-    counts = dict(
-        (await session.execute(
-            select(EligibilityResult.rulebook_version, func.count()).group_by(EligibilityResult.rulebook_version)
-        )).tuples().all()
-    )  # fmt: skip
+    grouped = await session.execute(
+        select(EligibilityResult.rulebook_version, func.count()).group_by(EligibilityResult.rulebook_version)
+    )
+    counts = {int(version): int(count) for version, count in grouped.all()}
     current = await in_force_number(session, now)
     found = []
     for row in rows:
@@ -670,7 +669,12 @@ async def publish(
     claimed = await session.execute(
         update(EligibilityRulebook)
         .where(EligibilityRulebook.number == number, EligibilityRulebook.effective_at.is_(None))
-        .values(effective_at=moment, published_at=now, published_by=actor.name[:128])
+        .values(
+            effective_at=moment,
+            published_at=now,
+            published_by=actor.name[:128],
+            note="\n".join(part for part in (row.note, note.strip()) if part)[:2000],
+        )
         .execution_options(synchronize_session=False)
     )
     if not claimed.rowcount:  # type: ignore[attr-defined]
@@ -710,9 +714,9 @@ async def revert(session: AsyncSession, number: int, *, note: str, actor: Actor,
 
 def changed_parts(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[str]:
     """What a version changed compared with another: "question:<id>", "rule:<id>",
-    "outcome:<kind>", "general", "offices" (all parts for the first version)."""
+    "outcome:<kind>", "general", "offices" (nothing for the first version)."""
     if before is None:
-        return ["general"]
+        return []
     parts: list[str] = []
     old, new = before["rulebook"], after["rulebook"]
     for key, label in (("questions", "question"), ("rules", "rule")):

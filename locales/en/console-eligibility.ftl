@@ -147,7 +147,6 @@ console-elig-effective = In force from { $when } · published by { $who }
 console-elig-changed = Changed
 console-elig-note = Note
 console-elig-results = { $count ->
-    [0] No result given on this version yet
     [one] One result given on this version
    *[other] { $count } results given on this version
 }

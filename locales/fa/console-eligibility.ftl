@@ -147,7 +147,6 @@ console-elig-effective = اجرا از { $when } · منتشرکننده: { $who
 console-elig-changed = تغییر
 console-elig-note = یادداشت
 console-elig-results = { $count ->
-    [0] هنوز نتیجه‌ای با این نسخه داده نشده
     [one] یک نتیجه با این نسخه
    *[other] { $count } نتیجه با این نسخه
 }
