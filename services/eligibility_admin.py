@@ -264,6 +264,7 @@ _MESSAGES: tuple[tuple[str, str], ...] = (
     (r"unknown region id '(?P<id>[^']*)'", "unknown-region"),
     (r"a phone number is digits", "phone"),
     (r"the rulebook has no rules", "no-rules"),
+    (r"if_not_met must be one of", "severity"),
     (r"start: unknown question id", "unknown-question"),
 )
 _WHERE = re.compile(r"^(?P<kind>question|rule|outcome) '(?P<id>[^']*)'(?:, (?P<sub>[^:]+?))?: ")
@@ -297,7 +298,7 @@ def _question_field(sub: str | None, code: str) -> str:
 
 def _rule_field(sub: str | None, code: str) -> str:
     if sub is None:
-        return {"id-taken": "id", "rulebook": "if_not_met"}.get(code, "when")
+        return {"id-taken": "id", "severity": "if_not_met"}.get(code, "when")
     if sub.startswith("document"):
         return "documents"
     return sub if sub in ("applies_if", "met", "not_met") else "form"

@@ -96,7 +96,9 @@ async def test_an_operator_is_refused_and_audited(hamdel: Harness) -> None:
         await operator.post("/eligibility/edit/rule/bride_adult", {"id": "x"}, status=403)
         await operator.post("/eligibility/versions/1/revert", {}, status=403)
     refused = await hamdel.audit("console.eligibility")
-    assert [(e.allowed, e.channel, e.actor_id) for e in refused] == [(False, "console", hamdel.operator.id)] * 3
+    assert [(e.allowed, e.channel, e.actor_id) for e in refused] == [
+        (False, "console", hamdel.operator.id)
+    ] * 3
 
 
 async def test_the_rulebook_page_lists_every_part(hamdel: Harness, admin: Console) -> None:
@@ -121,7 +123,9 @@ async def test_errors_are_shown_next_to_their_field(hamdel: Harness, admin: Cons
     assert fields["when"] == "{gte: 18, question: bride_age}" or "bride_age" in fields["when"]
 
     _, _, page = await admin.post(
-        "/eligibility/edit/rule/bride_adult", {**fields, "when": "{question: bride_agee, gte: 18}"}, status=400
+        "/eligibility/edit/rule/bride_adult",
+        {**fields, "when": "{question: bride_agee, gte: 18}"},
+        status=400,
     )
     assert re.search(r'id="error-when">پرسشی با شناسه «bride_agee» نیست', page)
 
@@ -190,7 +194,12 @@ async def test_a_draft_is_tried_then_published_and_a_revert_restores(hamdel: Har
         assert row.effective_at.isoformat() == "2026-11-30T08:15:00+00:00"  # 11:45 in Tehran
         assert await eligibility_admin.in_force_number(session, hamdel.clock.now()) == 1
     versions = await admin.get("/eligibility/versions")
-    assert "منتشرشده، هنوز اجرا نشده" in versions and "rule:bride_adult" in versions and "سن تازه" in versions and "از ظهر" in versions
+    assert (
+        "منتشرشده، هنوز اجرا نشده" in versions
+        and "rule:bride_adult" in versions
+        and "سن تازه" in versions
+        and "از ظهر" in versions
+    )
 
     hamdel.clock.advance(minutes=15)
     async with hamdel.db() as session:
@@ -229,7 +238,9 @@ async def test_questions_and_offices_are_added_and_a_stale_form_is_refused(
         "phone": "۰۲۱-۵۵۵۵", "address_fa": "", "address_en": "",
     }  # fmt: skip
     _, _, page = await admin.post("/eligibility/edit/office/county:9999", office, status=404)
-    _, _, page = await admin.post("/eligibility/edit/office/county:2306", {**office, "phone": "تلفن"}, status=400)
+    _, _, page = await admin.post(
+        "/eligibility/edit/office/county:2306", {**office, "phone": "تلفن"}, status=400
+    )
     assert 'id="error-phone">تلفن فقط رقم و خط تیره است' in page
     _, url, _ = await admin.post("/eligibility/edit/office/county:2306", office)
     async with hamdel.db() as session:
