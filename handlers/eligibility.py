@@ -16,6 +16,8 @@ result names the person's office, the province and county are asked (buttons or 
 from __future__ import annotations
 
 import asyncio
+import copy
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -149,10 +151,12 @@ class Kits:
 
 def read_seed(rulebook_path: str | Path | None) -> dict[str, Any]:
     """The rulebook file (ELIGIBILITY_RULEBOOK, data/eligibility.yaml by default) and the offices,
-    checked as at every start; any problem is one SettingsError line."""
+    checked at every start (a broken seed would break the next fresh install: the bot stops now,
+    naming the rule); any problem is one SettingsError line."""
     path = Path(rulebook_path) if rulebook_path else DEFAULT_RULEBOOK
     try:
-        return eligibility_admin.read_files(path, DEFAULT_OFFICES)
+        stamps = (path.stat().st_mtime_ns, DEFAULT_OFFICES.stat().st_mtime_ns)
+        return copy.deepcopy(_read_files(path.resolve(), stamps))
     except FileNotFoundError:
         raise SettingsError(f"dowry-kit rulebook {path} not found (setting ELIGIBILITY_RULEBOOK)") from None
     except RulebookError as error:
@@ -161,13 +165,20 @@ def read_seed(rulebook_path: str | Path | None) -> dict[str, Any]:
         raise SettingsError(f"eligibility data is invalid: {error!r}") from None
 
 
+@functools.lru_cache(maxsize=4)
+def _read_files(path: Path, stamps: tuple[int, int]) -> dict[str, Any]:
+    """Checking walks the answer paths: once per file version and process."""
+    del stamps  # part of the cache key only
+    return eligibility_admin.read_files(path, DEFAULT_OFFICES)
+
+
 async def load_rulebook(app: HamdelApp) -> None:
     """The rulebook from the database (seeded from the files on the first start), kept in step
     with it by a LiveRulebook."""
+    source = app.settings.knowledge.eligibility_rulebook or DEFAULT_RULEBOOK
+    document = await asyncio.to_thread(read_seed, source)
     async with app.sessionmaker() as session:
         if await eligibility_admin.newest_number(session) is None:
-            source = app.settings.knowledge.eligibility_rulebook or DEFAULT_RULEBOOK
-            document = await asyncio.to_thread(read_seed, source)
             await eligibility_admin.seed_if_empty(
                 session, document=document, source=Path(source).name, now=app.clock.now()
             )
