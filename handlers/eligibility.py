@@ -19,7 +19,7 @@ import asyncio
 import copy
 import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -131,18 +131,29 @@ class Kits:
     live: LiveRulebook
     regions: Regions
     clock: Clock
+    _kits: dict[int, tuple[Edition, Kit]] = field(default_factory=dict)
+
+    def _kit(self, edition: Edition) -> Kit:
+        known = self._kits.get(edition.number)
+        if known is not None and known[0] is edition:
+            return known[1]
+        kit = kit_of(edition, self.regions, self.clock)
+        if len(self._kits) > 16:
+            self._kits.clear()
+        self._kits[edition.number] = (edition, kit)
+        return kit
 
     @property
     def current(self) -> Kit:
         assert self.live.current is not None  # refreshed at start-up
-        return kit_of(self.live.current, self.regions, self.clock)
+        return self._kit(self.live.current)
 
     async def of(self, version: str, session: AsyncSession) -> Kit | None:
         """The version a saved questionnaire began on; None when it is not a known version."""
         if not version.isdigit():
             return None
         edition = await self.live.edition(int(version), session)
-        return None if edition is None else kit_of(edition, self.regions, self.clock)
+        return None if edition is None else self._kit(edition)
 
 
 # ------------------------------------------------------------------------------------------

@@ -386,9 +386,15 @@ def _whole(text: str, name: str, errors: dict[str, Problem]) -> int | None:
     return int(text)
 
 
+#: Ids the console's addresses or the rulebook keep for themselves.
+RESERVED_IDS = frozenset({"new", "end"})
+
+
 def _check_id(value: str, errors: dict[str, Problem]) -> None:
     if not ID_PATTERN.match(value):
         errors["id"] = Problem("id-format")
+    elif value in RESERVED_IDS:
+        errors["id"] = Problem("id-taken")
 
 
 def question_from_form(fields: Mapping[str, str]) -> tuple[dict[str, Any], dict[str, Problem]]:

@@ -248,3 +248,22 @@ async def test_questions_and_offices_are_added_and_a_stale_form_is_refused(
         assert row is not None and row.number == 3 and row.effective_at is None
         assert row.document["offices"]["counties"]["2306"]["phone"] == "021-5555"
         assert [q["id"] for q in row.document["rulebook"]["questions"]][-1] == "children"
+
+
+async def test_deleting_is_checked_like_any_change(hamdel: Harness, admin: Console) -> None:
+    # A question the criteria test cannot go: the form says which one is missing.
+    fields = form_fields(await admin.get("/eligibility/edit/question/bride_age"), "elig-form")
+    _, _, page = await admin.post(
+        "/eligibility/edit/question/bride_age", {**fields, "do": "delete"}, status=400
+    )
+    assert 'id="error-form">پرسشی با شناسه «bride_age» نیست' in page
+    # An informational criterion can; the id "new" is kept for the console's own address.
+    fields = form_fields(await admin.get("/eligibility/edit/rule/bride_without_guardian"), "elig-form")
+    _, _, page = await admin.post("/eligibility/edit/rule/new", {**fields, "id": "new"}, status=400)
+    assert 'id="error-id">این شناسه پیش‌تر به کار رفته است' in page
+    _, url, _ = await admin.post("/eligibility/edit/rule/bride_without_guardian", {**fields, "do": "delete"})
+    assert url.endswith("/eligibility?done=deleted")
+    async with hamdel.db() as session:
+        row = await eligibility_admin.newest(session)
+        assert row is not None and row.number == 2 and row.change == "rule:bride_without_guardian:deleted"
+        assert "bride_without_guardian" not in [r["id"] for r in row.document["rulebook"]["rules"]]
