@@ -18,7 +18,12 @@ from services import console_auth, eligibility_admin
 from services.roles import Role
 from tests.conftest import Harness
 
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+@pytest.fixture
+def flavor() -> str:
+    """The console's pages do not depend on the chat's platform: one flavor, on every backend
+    (the chat's side runs on both flavors in test_eligibility_versions)."""
+    return "telegram"
 
 
 class Console:
