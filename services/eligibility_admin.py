@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.eligibility import EligibilityResult, EligibilityRulebook
 from services import audit
 from services.eligibility import KINDS, OUTCOMES, SEVERITIES, Offices, Rulebook, RulebookError, check_document
+from services.persian import to_tehran
 
 #: The actor of the seed (the files on the first start).
 SEED_ACTOR = 0
@@ -644,6 +645,8 @@ async def save_draft(
         return Result(Outcome.STALE, base)
     if document == row.document:
         return Result(Outcome.UNCHANGED, base)
+    # The criteria's date (the chat's result says "sample criteria of <date>"): when written.
+    document["rulebook"]["date"] = to_tehran(now).date().isoformat()
     return await _add_version(
         session, number=base + 1, document=document, action="edit", based_on=base, change=describe,
         note=note, actor=actor, now=now,
@@ -737,9 +740,8 @@ def changed_parts(before: Mapping[str, Any] | None, after: Mapping[str, Any]) ->
     for kind in OUTCOMES:
         if old["outcomes"].get(kind) != new["outcomes"].get(kind):
             parts.append(f"outcome:{kind}")
-    if {k: v for k, v in old.items() if k not in ("questions", "rules", "outcomes")} != {
-        k: v for k, v in new.items() if k not in ("questions", "rules", "outcomes")
-    }:
+    apart = ("questions", "rules", "outcomes", "date")
+    if {k: v for k, v in old.items() if k not in apart} != {k: v for k, v in new.items() if k not in apart}:
         parts.append("general")
     if before["offices"] != after["offices"]:
         parts.append("offices")

@@ -48,14 +48,14 @@ class Console:
         return response.status, str(response.url), text
 
 
-async def _console(hamdel: Harness, person_id: int, name: str) -> AsyncIterator[Console]:
+async def _console(hamdel: Harness, person_id: int, name: str, locale: str = "fa") -> AsyncIterator[Console]:
     async with hamdel.db() as session:
         opened = await console_auth.open_session(
             session,
             platform=hamdel.app.profile.platform.value,
             user_id=person_id,
             name=name,
-            locale="fa",
+            locale=locale,
             now=hamdel.clock.now(),
             lifetime=timedelta(hours=8),
         )
@@ -272,3 +272,13 @@ async def test_deleting_is_checked_like_any_change(hamdel: Harness, admin: Conso
         row = await eligibility_admin.newest(session)
         assert row is not None and row.number == 2 and row.change == "rule:bride_without_guardian:deleted"
         assert "bride_without_guardian" not in [r["id"] for r in row.document["rulebook"]["rules"]]
+
+
+async def test_the_pages_in_english(hamdel: Harness) -> None:
+    async for console in _console(hamdel, hamdel.admin.id, "Admin", locale="en"):
+        assert "In force: version 1" in await console.get("/eligibility")
+        page = await console.get("/eligibility/edit/question/disability")
+        assert 'dir="ltr"' in page and "Question disability" in page and "Multiple choice" in page
+        assert "From the initial files" in await console.get("/eligibility/versions")
+        tried = await console.get("/eligibility/try?go=1&a_covered=no")
+        assert "Under the sample criteria you are not eligible" in tried

@@ -101,6 +101,11 @@ async def test_drafts_publish_by_effective_moment_and_revert(database_url: str) 
         two = await eligibility_admin.get(session, 2)
         assert two is not None
         assert eligibility_admin.changed_parts(one.document, two.document) == ["rule:bride_adult"]
+        # The criteria's date, shown with every result, is the day the draft was written.
+        assert (one.document["rulebook"]["date"], two.document["rulebook"]["date"]) == (
+            "2026-11-30",
+            "2026-12-03",
+        )
 
 
 def test_errors_of_other_parts_and_offices_find_their_field() -> None:
