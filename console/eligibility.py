@@ -513,6 +513,24 @@ def _default_moment(now: datetime) -> tuple[str, str]:
     )
 
 
+def change_label(change: str, t: Any) -> str:
+    """What a version changed, for people: «معیار bride_adult (حذف)», «اداره شهرستان ری»."""
+    kind, _, rest = change.partition(":")
+    deleted = rest.endswith(":deleted")
+    rest = rest.removesuffix(":deleted")
+    if kind == "office":
+        label = _title("office", rest, t)
+    elif kind == "revert":
+        label = str(t("console-elig-part-revert", number=to_fa_digits(rest) if t.locale == "fa" else rest))
+    elif kind in ("question", "rule", "outcome", "general", "office-defaults", "offices"):
+        label = str(t(f"console-elig-part-{kind}", id=rest))
+    elif kind.endswith("-order"):
+        label = str(t("console-elig-part-order"))
+    else:
+        label = change
+    return str(t("console-elig-part-deleted", part=label)) if deleted else label
+
+
 @routes.get(HOME + "/versions")
 async def versions_page(request: web.Request) -> web.Response:
     if (refusal := await _refused(request)) is not None:
@@ -526,11 +544,10 @@ async def versions_page(request: web.Request) -> web.Response:
     for row in rows:
         version = row.version
         before = by_number.get(version.based_on) if version.based_on is not None else None
-        changes[version.number] = (
-            [version.change] if version.change else eligibility_admin.changed_parts(
-                before.document if before is not None else None, version.document
-            )
+        parts = [version.change] if version.change else eligibility_admin.changed_parts(
+            before.document if before is not None else None, version.document
         )  # fmt: skip
+        changes[version.number] = [change_label(part, staff.t) for part in parts]
     day, clock = _default_moment(console.now())
     return console.render(
         request,

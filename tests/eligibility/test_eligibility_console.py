@@ -201,7 +201,7 @@ async def test_a_draft_is_tried_then_published_and_a_revert_restores(hamdel: Har
     versions = await admin.get("/eligibility/versions")
     assert (
         "منتشرشده، هنوز اجرا نشده" in versions
-        and "rule:bride_adult" in versions
+        and "معیار bride_adult" in versions
         and "سن تازه" in versions
         and "از ظهر" in versions
     )
