@@ -1,7 +1,10 @@
 """/eligibility: the dowry-kit questionnaire, one question per screen.
 
-The rulebook (data/eligibility.yaml, or ELIGIBILITY_RULEBOOK) is loaded and validated when the
-bot starts: a broken rulebook stops the bot with one line naming the rule. Progress lives in its
+The rulebook lives in the database in versions edited in the console (services.eligibility_admin);
+the files (data/eligibility.yaml or ELIGIBILITY_RULEBOOK, and data/offices.yaml) seed it on the
+first start, checked: a broken file stops the bot with one line naming the rule. A new
+questionnaire uses the version in force (services.eligibility_live keeps every worker in step);
+one begun earlier finishes on the version it began on, and the result records it. Progress lives in its
 own table (services.eligibility_progress), not only in the conversation state, so a person who
 left with /start, /cancel or the menu is offered «continue / start over» when they come back.
 
@@ -12,9 +15,11 @@ result names the person's office, the province and county are asked (buttons or 
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -45,13 +50,13 @@ from bot.ui import (
 )
 from bot.widgets import region_picker as picker
 from bot.widgets.region_picker import RegionPick
+from services import eligibility_admin
 from services import eligibility_progress as progress_store
 from services.clock import Clock
 from services.dates import ParsedDate, format_day
 from services.eligibility import (
     DEFAULT_OFFICES,
     DEFAULT_RULEBOOK,
-    Offices,
     Outcome,
     Question,
     Rulebook,
@@ -60,6 +65,8 @@ from services.eligibility import (
     StateError,
 )
 from services.eligibility import State as ScreenerState
+from services.eligibility_admin import Edition
+from services.eligibility_live import LiveRulebook
 from services.eligibility_progress import Progress
 from services.persian import format_date, to_tehran
 from services.regions import MatchKind, Province, Regions, RegionsDataError, default_regions
@@ -92,29 +99,75 @@ class ElgAnswer(CallbackData, prefix="ela"):
 
 @dataclass(frozen=True)
 class Kit:
-    """What the startup hook prepares for the handlers (dispatcher data `eligibility`)."""
+    """One rulebook version as the handlers use it."""
 
     screener: Screener
     regions: Regions
     positions: dict[str, int]
     asks_region: bool
+    number: int
 
     @property
     def rulebook(self) -> Rulebook:
         return self.screener.rulebook
 
 
+def kit_of(edition: Edition, regions: Regions, clock: Clock) -> Kit:
+    def today() -> jdatetime.date:
+        return jdatetime.date.fromgregorian(date=to_tehran(clock.now()).date())
+
+    rulebook = edition.rulebook
+    screener = Screener(rulebook, today=today, offices=edition.offices)
+    asks_region = any("{office}" in spec.next_step.fa for spec in rulebook.outcomes.values())
+    positions = {qid: n for n, qid in enumerate(rulebook.questions)}
+    return Kit(screener, regions, positions, asks_region, edition.number)
+
+
+@dataclass(frozen=True)
+class Kits:
+    """The rulebook versions the chat uses (dispatcher data `eligibility`): the one in force for
+    a new questionnaire, and the one a questionnaire began on until it ends."""
+
+    live: LiveRulebook
+    regions: Regions
+    clock: Clock
+    _kits: dict[int, tuple[Edition, Kit]] = field(default_factory=dict)
+
+    def _kit(self, edition: Edition) -> Kit:
+        known = self._kits.get(edition.number)
+        if known is not None and known[0] is edition:
+            return known[1]
+        kit = kit_of(edition, self.regions, self.clock)
+        if len(self._kits) > 16:
+            self._kits.clear()
+        self._kits[edition.number] = (edition, kit)
+        return kit
+
+    @property
+    def current(self) -> Kit:
+        assert self.live.current is not None  # refreshed at start-up
+        return self._kit(self.live.current)
+
+    async def of(self, version: str, session: AsyncSession) -> Kit | None:
+        """The version a saved questionnaire began on; None when it is not a known version."""
+        if not version.isdigit():
+            return None
+        edition = await self.live.edition(int(version), session)
+        return None if edition is None else self._kit(edition)
+
+
 # ------------------------------------------------------------------------------------------
-# Start-up: load and validate the rulebook
+# Start-up: the rulebook from the database (the files seed it on the first start)
 
 
-def build_kit(rulebook_path: str | Path | None, clock: Clock) -> Kit:
-    """Load the rulebook, offices and regions; any problem is one SettingsError line."""
+def read_seed(rulebook_path: str | Path | None) -> dict[str, Any]:
+    """The rulebook file (ELIGIBILITY_RULEBOOK, data/eligibility.yaml by default) and the offices,
+    checked at every start (a broken seed would break the next fresh install: the bot stops now,
+    naming the rule); any problem is one SettingsError line."""
     path = Path(rulebook_path) if rulebook_path else DEFAULT_RULEBOOK
     try:
-        rulebook = _load_rulebook(path.resolve(), path.stat().st_mtime_ns)
-        offices = Offices.load(DEFAULT_OFFICES)
-        regions = default_regions()
+        stamps = (path.stat().st_mtime_ns, DEFAULT_OFFICES.stat().st_mtime_ns)
+        return copy.deepcopy(_read_files(path.resolve(), stamps))
     except FileNotFoundError:
         raise SettingsError(f"dowry-kit rulebook {path} not found (setting ELIGIBILITY_RULEBOOK)") from None
     except RulebookError as error:
@@ -122,25 +175,42 @@ def build_kit(rulebook_path: str | Path | None, clock: Clock) -> Kit:
     except (RegionsDataError, KeyError, TypeError) as error:
         raise SettingsError(f"eligibility data is invalid: {error!r}") from None
 
-    def today() -> jdatetime.date:
-        return jdatetime.date.fromgregorian(date=to_tehran(clock.now()).date())
-
-    screener = Screener(rulebook, today=today, offices=offices)
-    asks_region = any("{office}" in spec.next_step.fa for spec in rulebook.outcomes.values())
-    return Kit(screener, regions, {qid: n for n, qid in enumerate(rulebook.questions)}, asks_region)
-
 
 @functools.lru_cache(maxsize=4)
-def _load_rulebook(path: Path, mtime_ns: int) -> Rulebook:
-    """Validation walks the answer paths: once per file version and process."""
-    del mtime_ns  # part of the cache key only
-    return Rulebook.load(path)
+def _read_files(path: Path, stamps: tuple[int, int]) -> dict[str, Any]:
+    """Checking walks the answer paths: once per file version and process."""
+    del stamps  # part of the cache key only
+    return eligibility_admin.read_files(path, DEFAULT_OFFICES)
 
 
 async def load_rulebook(app: HamdelApp) -> None:
-    app.dispatcher.workflow_data["eligibility"] = build_kit(
-        app.settings.knowledge.eligibility_rulebook, app.clock
+    """The rulebook from the database (seeded from the files on the first start), kept in step
+    with it by a LiveRulebook."""
+    source = app.settings.knowledge.eligibility_rulebook or DEFAULT_RULEBOOK
+    document = await asyncio.to_thread(read_seed, source)
+    async with app.sessionmaker() as session:
+        if await eligibility_admin.newest_number(session) is None:
+            await eligibility_admin.seed_if_empty(
+                session, document=document, source=Path(source).name, now=app.clock.now()
+            )
+    live = LiveRulebook(
+        app.sessionmaker,
+        app.clock.now,
+        redis=app.redis,
+        channel=f"{app.settings.redis.redis_key_prefix}:eligibility",
     )
+    try:
+        await live.refresh()
+    except RulebookError as error:
+        raise SettingsError(f"the dowry-kit rulebook in the database is invalid: {error}") from None
+    if live.current is None:
+        raise SettingsError("no dowry-kit rulebook version is in force")
+    try:
+        regions = default_regions()
+    except RegionsDataError as error:
+        raise SettingsError(f"eligibility data is invalid: {error!r}") from None
+    app.dispatcher.workflow_data["eligibility"] = Kits(live, regions, app.clock)
+    app.spawn(live.run(app.stopping), name="eligibility-live")
     # Unfinished questionnaires are forgotten by the housekeeping job (jobs/housekeeping.py).
 
 
@@ -221,6 +291,21 @@ def _rulebook_date(kit: Kit, locale: str) -> str:
     return format_date(day, locale)
 
 
+def result_preview(kit: Kit, outcome: Outcome, t: Translator) -> tuple[str, list[list[str]]]:
+    """The result as the chat shows it: its text and its buttons' labels (the console's try-it
+    panel)."""
+    text, markup = _result_screen(kit, outcome, t)
+    return text, [[button.text for button in row] for row in markup.inline_keyboard]
+
+
+def question_preview(
+    kit: Kit, state: ScreenerState, question: Question, t: Translator
+) -> tuple[str, list[list[str]]]:
+    """A question as the chat shows it (the console's try-it panel)."""
+    text, markup = _question_screen(kit, state, question, t)
+    return text, [[button.text for button in row] for row in markup.inline_keyboard]
+
+
 def _result_screen(kit: Kit, outcome: Outcome, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
     locale = t.locale
     marks = {"not_eligible": "❌", "review": "⚠️", "none": "ℹ️"}
@@ -261,10 +346,12 @@ def _result_screen(kit: Kit, outcome: Outcome, t: Translator) -> tuple[str, Inli
 # Flow helpers
 
 
-@dataclass(frozen=True)
+@dataclass
 class Ctx:
-    """What every handler here needs, gathered once."""
+    """What every handler here needs, gathered once. ``kit`` is the version in force until a
+    saved questionnaire is loaded: then the version it began on."""
 
+    kits: Kits
     kit: Kit
     session: AsyncSession
     user: UserRecord
@@ -278,14 +365,20 @@ class Ctx:
         return {"platform": self.user.platform, "user_id": self.user.user_id}
 
     async def load(self) -> Progress | None:
-        """The saved progress, or None (also when it was for an older rulebook)."""
+        """The saved progress on the version it began on, or None (also when that version is
+        not known or the state does not fit it)."""
         try:
             saved = await progress_store.load(self.session, now=self.clock.now(), **self.who)
-            if saved is not None:
-                self.kit.screener.current_question(saved.state)  # validates against the rulebook
+            if saved is None:
+                return None
+            kit = await self.kits.of(saved.state.version, self.session)
+            if kit is None:
+                raise StateError(f"unknown rulebook version {saved.state.version!r}")
+            kit.screener.current_question(saved.state)  # validates against the rulebook
         except StateError:
             await progress_store.forget(self.session, **self.who)
             return None
+        self.kit = kit
         return saved
 
     async def save(
@@ -297,8 +390,10 @@ class Ctx:
 
 
 def _ctx(data: dict[str, Any]) -> Ctx:
+    kits: Kits = data["eligibility"]
     return Ctx(
-        kit=data["eligibility"],
+        kits=kits,
+        kit=kits.current,
         session=data["session"],
         user=data["user"],
         t=data["t"],
@@ -344,6 +439,9 @@ async def _finish(
 ) -> None:
     outcome = ctx.kit.screener.result(saved_state, county_id=county_id)
     await progress_store.forget(ctx.session, **ctx.who)
+    await eligibility_admin.record_result(
+        ctx.session, version=ctx.kit.number, outcome=outcome.kind, county_id=county_id, now=ctx.clock.now()
+    )
     await ctx.fsm.clear()
     await _show(target, ctx, _result_screen(ctx.kit, outcome, ctx.t))
 
@@ -374,6 +472,7 @@ async def _entry(target: Message | CallbackQuery, ctx: Ctx) -> None:
 
 
 async def _begin(target: Message | CallbackQuery, ctx: Ctx) -> None:
+    ctx.kit = ctx.kits.current
     state = ctx.kit.screener.start()
     await ctx.save(state)
     await _show_step(target, ctx, Progress(state, "questions", None, ctx.clock.now()))

@@ -13,7 +13,7 @@ from models.donation import (
     ReceiptSequence,
     RegionScope,
 )
-from models.eligibility import EligibilityProgress
+from models.eligibility import EligibilityProgress, EligibilityResult, EligibilityRulebook
 from models.faq import FaqCatalog, FaqEntry, FaqQuery, FaqRevision, FaqTopic
 from models.fsm import FsmRecord
 from models.jobs import JobLease
@@ -38,6 +38,8 @@ __all__ = [
     "Donation",
     "DonationStatus",
     "EligibilityProgress",
+    "EligibilityResult",
+    "EligibilityRulebook",
     "FaqCatalog",
     "FaqEntry",
     "FaqQuery",

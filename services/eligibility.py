@@ -413,10 +413,12 @@ def _build_rulebook(raw: Any) -> Rulebook:
         where = f"outcome '{kind}'"
         if not isinstance(spec, Mapping):
             raise RulebookError(f"{where}: missing")
+        next_step = _text(spec.get("next_step"), f"{where}, next_step")
+        _check_placeholders(next_step, {"office"}, f"{where}, next_step")
         outcomes[kind] = OutcomeSpec(
             _text(spec.get("title"), f"{where}, title"),
             tuple(_text(d, f"{where}, document #{i + 1}") for i, d in enumerate(spec.get("documents") or [])),
-            _text(spec.get("next_step"), f"{where}, next_step"),
+            next_step,
         )
 
     book = Rulebook(
@@ -431,6 +433,20 @@ def _build_rulebook(raw: Any) -> Rulebook:
     )
     _check_reachability(book)
     return book
+
+
+_PLACEHOLDER = re.compile(r"{([^{}]*)}")
+
+
+def _check_placeholders(text: Text, allowed: set[str], where: str) -> None:
+    """A text filled by ``str.format``: only the ``allowed`` names in braces."""
+    for value in (text.fa, text.en):
+        unknown = sorted(set(_PLACEHOLDER.findall(value)) - allowed)
+        if unknown or value.count("{") != value.count("}"):
+            name = unknown[0] if unknown else "{"
+            raise RulebookError(
+                f"{where}: unknown placeholder '{name}' (allowed: {', '.join('{' + a + '}' for a in sorted(allowed))})"
+            )
 
 
 def _check_cycles(questions: Mapping[str, Question], start: str) -> None:
@@ -748,14 +764,46 @@ class Offices:
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_OFFICES) -> Offices:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        default = raw["default_office"]
+        try:
+            raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise RulebookError(f"{path}: not valid YAML: {exc}") from exc
+        return cls.from_dict(raw)
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> Offices:
+        """The offices checked: the three default names (with only their own placeholder) and
+        each province's or county's entry under a known region id, with a name and, where
+        given, a phone number of digits and an address in both languages."""
+        from services.regions import default_regions
+
+        if not isinstance(raw, Mapping):
+            raise RulebookError("offices: must be a mapping")
+        default = raw.get("default_office")
+        if not isinstance(default, Mapping):
+            raise RulebookError("offices: default_office: missing")
+        names = {}
+        for key, allowed in (("county", {"county"}), ("province", {"province"}), ("unknown", set())):
+            where = f"offices: default_office, {key}"
+            names[key] = _text(default.get(key), where)
+            _check_placeholders(names[key], allowed, where)
+        regions = default_regions()
+        scopes: dict[str, dict[str, Any]] = {}
+        for scope, one, known in (
+            ("provinces", "province", regions.find_province),
+            ("counties", "county", regions.find_county),
+        ):
+            entries = raw.get(scope) or {}
+            if not isinstance(entries, Mapping):
+                raise RulebookError(f"offices: '{scope}' must be a mapping")
+            for key, entry in entries.items():
+                where = f"offices: {one} '{key}'"
+                if known(str(key)) is None:
+                    raise RulebookError(f"{where}: unknown region id '{key}'")
+                _check_office(entry, where)
+            scopes[scope] = {str(k): v for k, v in entries.items()}
         return cls(
-            _text(default["county"], "offices: default_office.county"),
-            _text(default["province"], "offices: default_office.province"),
-            _text(default["unknown"], "offices: default_office.unknown"),
-            raw.get("provinces") or {},
-            raw.get("counties") or {},
+            names["county"], names["province"], names["unknown"], scopes["provinces"], scopes["counties"]
         )
 
     def describe(self, county_id: str | None = None) -> Text:
@@ -783,6 +831,28 @@ class Offices:
             f"{name.fa} ({'، '.join(d.fa for d in details)})",
             f"{name.en} ({', '.join(d.en for d in details)})",
         )
+
+
+_PHONE = re.compile(r"^[0-9][0-9 \-]{1,18}[0-9]$")
+
+
+def _check_office(entry: Any, where: str) -> None:
+    if not isinstance(entry, Mapping):
+        raise RulebookError(f"{where}: an office must be a mapping")
+    _text(entry.get("name"), f"{where}, name")
+    phone = entry.get("phone")
+    if phone is not None and (not isinstance(phone, str) or not _PHONE.match(phone)):
+        raise RulebookError(f"{where}, phone: a phone number is digits (and dashes), not {phone!r}")
+    if entry.get("address") is not None:
+        _text(entry["address"], f"{where}, address")
+
+
+def check_document(document: Any) -> tuple[Rulebook, Offices]:
+    """A whole rulebook version as the database keeps it ({"rulebook": ..., "offices": ...}),
+    checked exactly as the files are at start-up."""
+    if not isinstance(document, Mapping) or "rulebook" not in document or "offices" not in document:
+        raise RulebookError("a rulebook version needs 'rulebook' and 'offices'")
+    return Rulebook.from_dict(document["rulebook"]), Offices.from_dict(document["offices"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -1068,6 +1138,7 @@ __all__ = [
     "Text",
     "answer",
     "back",
+    "check_document",
     "current_question",
     "default_rulebook",
     "default_screener",

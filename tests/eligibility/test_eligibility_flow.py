@@ -329,13 +329,12 @@ def test_python_m_bot_says_which_rule_is_broken_in_one_line(tmp_path: Path) -> N
 
 
 def test_a_missing_rulebook_is_named() -> None:
-    from handlers.eligibility import build_kit
-    from services.clock import Clock
+    from handlers.eligibility import read_seed
 
     with pytest.raises(
         SettingsError, match=r"rulebook /nowhere/rules.yaml not found \(setting ELIGIBILITY_RULEBOOK\)"
     ):
-        build_kit("/nowhere/rules.yaml", Clock())
+        read_seed("/nowhere/rules.yaml")
 
 
 async def stored_answers(hamdel: Harness) -> dict[str, object]:
