@@ -1,7 +1,7 @@
 """the dowry-kit rulebook in the database: its versions and the results shown
 
 Revision ID: 0150
-Revises: 0140
+Revises: 0145
 Create Date: 2026-12-03 14:00:00.000000
 
 - `eligibility_rulebooks`: every version of the whole rulebook (questions, rules, outcomes,
@@ -20,7 +20,7 @@ from alembic import op
 
 
 revision: str = '0150'
-down_revision: str | Sequence[str] | None = '0140'
+down_revision: str | Sequence[str] | None = '0145'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
