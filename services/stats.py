@@ -26,6 +26,7 @@ from typing import Any
 import jdatetime
 from sqlalchemy import ColumnElement, Date, cast, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models.donation import Campaign, Donation, DonationStatus
 from services.persian import TEHRAN, jalali, to_fa_digits, to_tehran
@@ -116,7 +117,8 @@ def _paid(
 
 def donation_province() -> ColumnElement[Any]:
     """A donation's province as SQL: its own chosen province, else its campaign's."""
-    campaign = select(Campaign.province_id).where(Campaign.id == Donation.campaign_id).scalar_subquery()
+    own = aliased(Campaign)  # not the outer query's campaigns, when it joins them
+    campaign = select(own.province_id).where(own.id == Donation.campaign_id).scalar_subquery()
     return func.coalesce(Donation.province_id, campaign)
 
 

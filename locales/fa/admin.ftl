@@ -66,7 +66,7 @@ admin-roles-national-only = نقش مدیری برای همهٔ کشور است 
 admin-roles-unknown-province = نام یا شمارهٔ استان شناخته نشد. نام استان‌ها را با ویرگول جدا کنید، مثلاً: تهران، فارس
 admin-roles-scope-usage =
     شیوهٔ نوشتن: /scope شناسه نقش استان‌ها
-    مثلاً: /scope 12345678 operator تهران، البرز — یا «همه» برای همهٔ کشور
+    مثلاً: /scope ۱۲۳۴۵۶۷۸ operator تهران، البرز — یا «همه» برای همهٔ کشور
 
 audit-title = 🧾 گزارش کارهای کارکنان
 audit-title-person = 🧾 گزارش کارهای کاربر { $actor }
