@@ -3,6 +3,7 @@
 console-nav-roles = Roles
 console-nav-audit = Audit log
 console-forbidden-admin-role = This section is for admins only.
+console-fact-province = Province office
 console-scope-provinces = 📍 Province office: { $provinces }
 
 ## Roles

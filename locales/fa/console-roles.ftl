@@ -3,6 +3,7 @@
 console-nav-roles = نقش‌ها
 console-nav-audit = گزارش کارها
 console-forbidden-admin-role = این بخش فقط برای مدیران است.
+console-fact-province = دفتر استان
 console-scope-provinces = 📍 دفتر استان: { $provinces }
 
 ## نقش‌ها

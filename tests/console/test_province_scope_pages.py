@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 import aiohttp
+import pytest
 from sqlalchemy import select
 
 from models.donation import Donation, DonationStatus
@@ -204,6 +205,7 @@ async def test_a_province_officer_cannot_reach_another_provinces_ticket(hamdel) 
     assert await _status(hamdel, tehran.id) == (TicketStatus.IN_PROGRESS, OFFICER_ID)
 
 
+@pytest.mark.parametrize("flavor", ["telegram"])  # the console's pages do not depend on the flavor
 async def test_the_roles_page_grants_with_provinces_and_asks_before_admin(hamdel) -> None:
     platform = hamdel.app.profile.platform.value
     async with hamdel.db() as session:
@@ -278,6 +280,7 @@ async def test_the_roles_page_grants_with_provinces_and_asks_before_admin(hamdel
     ]
 
 
+@pytest.mark.parametrize("flavor", ["bale"])  # /stats and /export are the same on both flavors
 async def test_a_province_officers_exports_and_stats_in_the_chat(hamdel) -> None:
     """/stats: the officer's provinces' donations only, no national sections; /export: only the
     exports that keep to provinces, the donations export without another province's gifts."""
