@@ -318,6 +318,7 @@ campadm-error-closed = This campaign is closed and can no longer change.
 campadm-error-field = That part cannot be edited.
 campadm-error-action = That is not possible in the campaign's current state.
 campadm-error-not-found = Campaign not found.
+campadm-error-other-province = This campaign belongs to another province; you see and create your own provinces’ campaigns only.
 campadm-error-already-active = This campaign is already active.
 campadm-error-already-paused = This campaign is already paused.
 campadm-error-already-closed = This campaign was already closed.

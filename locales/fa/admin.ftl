@@ -300,6 +300,7 @@ campadm-error-closed = این پویش بسته شده و دیگر تغییر ن
 campadm-error-field = این بخش قابل ویرایش نیست.
 campadm-error-action = این کار در وضعیت فعلی پویش ممکن نیست.
 campadm-error-not-found = این پویش پیدا نشد.
+campadm-error-other-province = این پویش مال استان دیگری است؛ شما فقط پویش‌های استان‌های خودتان را می‌بینید و می‌سازید.
 campadm-error-already-active = این پویش همین حالا فعال است.
 campadm-error-already-paused = این پویش همین حالا متوقف است.
 campadm-error-already-closed = این پویش پیش‌تر بسته شده است.

@@ -17,7 +17,8 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from models.donation import Donation, DonationStatus
+from handlers.campaign_admin import CampaignAdmin
+from models.donation import Campaign, Donation, DonationStatus
 from models.faq import FaqQuery
 from models.staff import AuditEntry, StaffRole
 from models.tickets import Ticket, TicketMessage, TicketStatus
@@ -25,6 +26,7 @@ from services import console_auth, roles
 from services.roles import Role
 from services.users import upsert_user
 from tests.complaints.complaints_helpers import card_of, fa, file_ticket
+from tests.staff.staff_seed import campaign
 
 OFFICER_ID = 880_001
 TEHRAN, FARS = "23", "07"
@@ -336,3 +338,22 @@ async def test_a_province_officers_exports_and_stats_in_the_chat(hamdel) -> None
     assert answer["show_alert"]
     refused = await hamdel.audit("export.subscribers")
     assert [e.allowed for e in refused] == [False]
+
+    # Campaigns: its provinces' only in the list; another's, forged by its button, refused.
+    async with hamdel.db() as session:
+        ids = {}
+        for province, title in ((TEHRAN, "پویش تهران"), (FARS, "پویش شیراز")):
+            row = campaign(title_fa=title, province_id=province)
+            session.add(row)
+            await session.flush()
+            ids[province] = row.id
+    await officer.send("/campaigns_admin")
+    await officer.wait_until(lambda u: "پویش تهران" in " ".join(u.buttons()))
+    assert "پویش شیراز" not in " ".join(officer.buttons())
+    for action in ("view", "pause", "closeok", "field"):
+        forged = await officer.press_data(CampaignAdmin(action=action, id=ids[FARS], field="goal").pack())
+        assert forged["show_alert"] and "استان دیگری" in forged["text"], action
+    async with hamdel.db() as session:
+        fars_campaign = await session.get(Campaign, ids[FARS])
+        assert fars_campaign is not None and fars_campaign.status == "active"
+    assert len([e for e in await hamdel.audit("campaign.%") if not e.allowed]) == 4
