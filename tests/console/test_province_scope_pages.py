@@ -26,6 +26,7 @@ from services import console_auth, roles
 from services.roles import Role
 from services.users import upsert_user
 from tests.complaints.complaints_helpers import card_of, fa, file_ticket
+from tests.faq.test_faq_staff_cards import NOTHING_FITS, ask_person
 from tests.staff.staff_seed import campaign
 
 OFFICER_ID = 880_001
@@ -202,6 +203,13 @@ async def test_a_province_officer_cannot_reach_another_provinces_ticket(hamdel) 
     assert await _status(hamdel, fars.id) == (TicketStatus.NEW, None)
     refused = await hamdel.audit("ticket.%")
     assert [e.note for e in refused if e.actor_id == OFFICER_ID and not e.allowed] == ["province"] * 4
+    # A question sent to a person names no province: the officer's reply to its card is refused.
+    asker = hamdel.user()
+    question = await ask_person(hamdel, asker, NOTHING_FITS[1])
+    asker.skip_to_end()
+    await staff.send(officer, "جواب از دفتر استان", reply_to=question)
+    await staff.wait_until(lambda g: "کارکنان سراسری" in g.last_text)
+    assert all("دفتر استان" not in (m.get("text") or "") for m in asker.messages)
     taken = await staff.press_data(officer, f"tk:take:{tehran.id}:", message=card_of(hamdel, tehran.number))
     assert "استان دیگری" not in (taken.get("text") or "")
     assert await _status(hamdel, tehran.id) == (TicketStatus.IN_PROGRESS, OFFICER_ID)
