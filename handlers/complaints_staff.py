@@ -45,6 +45,7 @@ from models.tickets import LinkKind, Ticket, TicketCategory, TicketStatus
 from models.user import User
 from services import audit, scopes, staff_cards, staff_limits, ticket_desk, tickets
 from services.roles import Role
+from services.scopes import Scope
 from services.staff_cards import BindingKind
 from services.ticket_desk import Actor, Outcome
 from services.tickets import STAFF_MEDIA
@@ -134,31 +135,39 @@ async def _allowed(
     )
 
 
-async def _in_scope(
-    desk: TicketDesk, session: AsyncSession, actor: Actor, ticket: Ticket, action: str
-) -> Actor | None:
-    """The actor with their provinces (services.scopes), or None when the ticket belongs to
-    another province office (the refusal audited): a card in the shared staff chat is no
-    licence to act on another province's ticket."""
+async def _scope_for(
+    desk: TicketDesk, session: AsyncSession, user_id: int, province_id: str | None, action: str, target: str
+) -> Scope | None:
+    """The person's provinces (services.scopes), or None when the card's ticket or person
+    belongs to another province office (the refusal audited): a card in the shared staff chat
+    is no licence to act on another province's ticket."""
     scope = await scopes.scope_of(
         session,
         platform=desk.platform,
-        user_id=actor.user_id,
+        user_id=user_id,
         admin_ids=desk.app.settings.staff.admin_ids,
         roles=ticket_desk.DESK_ROLES,
     )
-    if scope.allows(ticket.province_id):
-        return Actor(actor.user_id, actor.name, actor.platform, actor.channel, scope)
+    if scope.allows(province_id):
+        return scope
     await audit.record(
         session,
         platform=desk.platform,
-        actor_id=actor.user_id,
+        actor_id=user_id,
         action=action,
-        target=ticket.number,
+        target=target,
         allowed=False,
         note="province",
     )
     return None
+
+
+async def _in_scope(
+    desk: TicketDesk, session: AsyncSession, actor: Actor, ticket: Ticket, action: str
+) -> Actor | None:
+    """The actor with their provinces, or None for another province's ticket."""
+    scope = await _scope_for(desk, session, actor.user_id, ticket.province_id, action, ticket.number)
+    return None if scope is None else Actor(actor.user_id, actor.name, actor.platform, actor.channel, scope)
 
 
 REFUSALS = {
@@ -356,23 +365,7 @@ async def block_button(
         callback_answer.show_alert = True
         return
     actor = _actor(query, desk)
-    scope = await scopes.scope_of(
-        session,
-        platform=desk.platform,
-        user_id=actor.user_id,
-        admin_ids=desk.app.settings.staff.admin_ids,
-        roles=ticket_desk.DESK_ROLES,
-    )
-    if not scope.allows(province_id):
-        await audit.record(
-            session,
-            platform=desk.platform,
-            actor_id=actor.user_id,
-            action=action,
-            target=target,
-            allowed=False,
-            note="province",
-        )
+    if await _scope_for(desk, session, actor.user_id, province_id, action, target) is None:
         callback_answer.text = t("complaints-staff-other-province")
         callback_answer.show_alert = True
         return

@@ -17,6 +17,7 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
+from bot.complaints_desk import PersonBlock
 from handlers.campaign_admin import CampaignAdmin
 from models.donation import Campaign, Donation, DonationStatus
 from models.faq import FaqQuery
@@ -198,6 +199,10 @@ async def test_a_province_officer_cannot_reach_another_provinces_ticket(hamdel) 
     for data in (f"tk:take:{fars.id}:", f"tk:st:{fars.id}:closed", f"tk:reply:{fars.id}:"):
         answer = await staff.press_data(officer, data, message=fars_card)
         assert answer["show_alert"] and "استان دیگری" in answer["text"], data
+    blocking = await staff.press_data(
+        officer, PersonBlock(a="b", kind="t", ref=fars.id).pack(), message=fars_card
+    )
+    assert blocking["show_alert"] and "استان دیگری" in blocking["text"]
     await staff.send(officer, "جواب جعلی به استان دیگر", reply_to=fars_card)
     await staff.wait_until(lambda g: "استان دیگری" in g.last_text)
     assert await _status(hamdel, fars.id) == (TicketStatus.NEW, None)

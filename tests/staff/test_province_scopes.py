@@ -288,3 +288,75 @@ async def test_stats_and_exports_keep_to_the_provinces(database_url) -> None:
         )
         assert [e.name for e in reports.exporters_for(["admin"], national=False)] == ["donations", "tickets"]
         assert [e.name for e in reports.exporters_for(["admin"])] == ["donations", "audit", "tickets"]
+
+
+async def test_the_migration_gives_kept_tickets_their_donations_province(tmp_path) -> None:
+    """Tickets kept before province offices get the province of their linked donation (its own,
+    else its campaign's); roles granted before stay national."""
+    from sqlalchemy import insert
+
+    from bot.migrate import upgrade_async
+    from models import Donation, StaffRole
+    from models.db import create_engine
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'before.db'}"
+    await upgrade_async(url, "0140")
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(
+            insert(User.__table__).values(id=1, platform=PLATFORM, user_id=9, chat_id=9, language="fa")
+        )
+        values = {
+            c.key: getattr(campaign(province_id=TEHRAN), c.key)
+            for c in Campaign.__table__.columns
+            if c.key != "id"
+        }
+        await connection.execute(
+            insert(Campaign.__table__).values(id=1, **{k: v for k, v in values.items() if v is not None})
+        )
+        for donation_id, extra in (
+            (1, {"campaign_id": 1}),
+            (2, {"purpose": "living", "province_id": FARS}),
+            (3, {"purpose": "general"}),
+        ):
+            await connection.execute(
+                insert(Donation.__table__).values(
+                    id=donation_id,
+                    user_id=1,
+                    amount_rials=10_000,
+                    provider="test",
+                    currency="IRR",
+                    status="paid",
+                    payload=f"p{donation_id}",
+                    **extra,
+                )
+            )
+        for ticket_id, donation_id in ((1, 1), (2, 2), (3, 3), (4, None)):
+            await connection.execute(
+                insert(Ticket.__table__).values(
+                    id=ticket_id,
+                    number=f"T-1405-{ticket_id:06d}",
+                    year=1405,
+                    seq=ticket_id,
+                    draft_key=f"k{ticket_id}",
+                    platform=PLATFORM,
+                    user_id=1,
+                    category="payment",
+                    status="new",
+                    description="متن",
+                    anonymous=False,
+                    donation_id=donation_id,
+                    reminders_sent=0,
+                )
+            )
+        await connection.execute(
+            insert(StaffRole.__table__).values(platform=PLATFORM, user_id=9, role="operator")
+        )
+    await engine.dispose()
+    await upgrade_async(url)
+    async with database(url) as sessions, sessions() as session:
+        placed = dict(
+            (await session.execute(select(Ticket.id, Ticket.province_id).order_by(Ticket.id))).all()
+        )
+        assert placed == {1: TEHRAN, 2: FARS, 3: None, 4: None}
+        assert await scopes.scope_of(session, platform=PLATFORM, user_id=9, admin_ids=[]) == scopes.ALL
