@@ -1,6 +1,8 @@
 """Web console benchmark: the ticket queue and a ticket page with 0 (the yardstick), 10,000 and
 100,000 tickets, p50/p95 of the server's time per request (the console's own aiohttp app, its
-middlewares — session lookup, role check — and the page rendered; measured inside the server).
+middlewares — session lookup, role and province check — and the page rendered; measured inside
+the server). The tickets are spread over the 31 provinces; the rows marked «officer» are a
+province office's (one province) pages.
 
 Run from the repository root:  python -m benchmarks.console_bench [--sizes 0,10000,100000]
 (--quick: the empty yardstick and 100,000 tickets only, 20 requests per page).
@@ -36,6 +38,7 @@ from bot.settings import (
 )
 from console.server import build_console_app
 from models import Base
+from models.staff import StaffRole
 from models.tickets import Ticket, TicketCategory, TicketMessage, TicketStatus, TicketWord
 from models.user import User
 from services import console_auth
@@ -44,6 +47,7 @@ from services.tickets import search_words
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 ADMIN = 900_001
+OFFICER = 900_002  # an operator of one province office
 REQUESTS = 60
 STATUSES = [TicketStatus.NEW, TicketStatus.IN_PROGRESS, TicketStatus.ANSWERED, TicketStatus.CLOSED]
 PAGES = {
@@ -53,6 +57,11 @@ PAGES = {
     "queue (search number)": "/console/tickets?q=T-1405-000777",
     "ticket page": "/console/tickets/{ticket}",
     "home": "/console/",
+}
+OFFICER_PAGES = {
+    "queue (open) officer": "/console/tickets",
+    "queue (search) officer": "/console/tickets?q=%D8%B1%D8%B3%DB%8C%D8%AF+%DB%B1%DB%B2%DB%B3",
+    "home officer": "/console/",
 }
 
 
@@ -76,6 +85,10 @@ async def fill(app: object, count: int) -> int:
                 for i in range(500)
             ],
         )
+        await connection.execute(
+            insert(StaffRole),
+            [{"platform": "telegram", "user_id": OFFICER, "role": "operator", "provinces": "23"}],
+        )
     categories = list(TicketCategory)
     batch: list[dict[str, object]] = []
     messages: list[dict[str, object]] = []
@@ -98,6 +111,7 @@ async def fill(app: object, count: int) -> int:
                 "description": f"رسید پرداخت {seq} تومانی من نیامد و مبلغ از حسابم کم شده است.",
                 "anonymous": seq % 10 == 0,
                 "staff_chat_id": -100,
+                "province_id": f"{seq % 31:02d}",
                 "assignee_id": ADMIN if seq % 3 == 0 else None,
                 "created_at": created,
                 "updated_at": created,
@@ -173,41 +187,59 @@ async def measure(url: str, sizes: list[int], requests: int = REQUESTS) -> None:
     base = f"http://127.0.0.1:{bound}"
     print(f"database: {app.engine.dialect.name}; {requests} requests per page; server time in ms")
     print(f"{'page':<24}" + "".join(f"{f'{n:,} p50':>12}{f'{n:,} p95':>12}" for n in sizes))
-    results: dict[str, list[str]] = {name: [] for name in PAGES}
+    results: dict[str, list[str]] = {name: [] for name in [*PAGES, *OFFICER_PAGES]}
     try:
         for size in sizes:
             ticket = await fill(app, size)
-            async with app.sessionmaker() as session:
-                opened = await console_auth.open_session(
-                    session,
-                    platform="telegram",
-                    user_id=ADMIN,
-                    name="bench",
-                    locale="fa",
-                    now=NOW,
-                    lifetime=timedelta(hours=1),
-                )
-                await session.commit()
-            cookies = {"hamdel_console": opened.cookie}
-            async with aiohttp.ClientSession(cookies=cookies) as client:
-                for name, path in PAGES.items():
-                    address = base + path.format(ticket=ticket)
-                    async with client.get(address) as response:  # warm-up
-                        expected = 404 if size == 0 and "{ticket}" in path else 200
-                        assert response.status == expected, (name, response.status)
-                    timings.clear()
-                    for _ in range(requests):
-                        async with client.get(address) as response:
-                            await response.read()
-                    ordered = sorted(timings)
-                    p50 = statistics.median(ordered) * 1000
-                    p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
-                    results[name] += [f"{p50:>12.1f}", f"{p95:>12.1f}"]
+            for person, pages in ((ADMIN, PAGES), (OFFICER, OFFICER_PAGES)):
+                await _measure_pages(app, base, person, pages, ticket, size, requests, timings, results)
     finally:
         await runner.cleanup()
         await app.close()
     for name, cells in results.items():
         print(f"{name:<24}" + "".join(cells))
+
+
+async def _measure_pages(
+    app: object,
+    base: str,
+    person: int,
+    pages: dict[str, str],
+    ticket: int,
+    size: int,
+    requests: int,
+    timings: list[float],
+    results: dict[str, list[str]],
+) -> None:
+    from bot.app import HamdelApp
+
+    assert isinstance(app, HamdelApp)
+    async with app.sessionmaker() as session:
+        opened = await console_auth.open_session(
+            session,
+            platform="telegram",
+            user_id=person,
+            name="bench",
+            locale="fa",
+            now=NOW,
+            lifetime=timedelta(hours=1),
+        )
+        await session.commit()
+    cookies = {"hamdel_console": opened.cookie}
+    async with aiohttp.ClientSession(cookies=cookies) as client:
+        for name, path in pages.items():
+            address = base + path.format(ticket=ticket)
+            async with client.get(address) as response:  # warm-up
+                expected = 404 if size == 0 and "{ticket}" in path else 200
+                assert response.status == expected, (name, response.status)
+            timings.clear()
+            for _ in range(requests):
+                async with client.get(address) as response:
+                    await response.read()
+            ordered = sorted(timings)
+            p50 = statistics.median(ordered) * 1000
+            p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
+            results[name] += [f"{p50:>12.1f}", f"{p95:>12.1f}"]
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.platform import PlatformProfile
 from bot.settings import Settings
-from services import audit
+from services import audit, scopes
 from services.roles import Role, roles_of
 
 logger = logging.getLogger("hamdel.access")
@@ -46,6 +46,14 @@ class RequireRole(BaseMiddleware):
         )
         if held & self.roles:
             data["roles"] = held
+            # The provinces the person works for in this router's roles (services.scopes).
+            data["scope"] = await scopes.scope_of(
+                session,
+                platform=profile.platform.value,
+                user_id=person.id,
+                admin_ids=settings.staff.admin_ids,
+                roles=self.roles,
+            )
             return await handler(event, data)
         action = _describe(event)
         logger.warning("refused %s to user %s (roles %s)", action, person.id, sorted(held))

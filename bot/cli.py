@@ -120,7 +120,8 @@ async def _roles(session: AsyncSession, settings: Settings, t: Translator) -> in
     for admin_id in settings.staff.admin_ids:
         _say(t("cli-role-line", user_id=str(admin_id), role="admin (ADMIN_IDS)"))
     for row in await roles.granted_roles(session, platform=settings.platform.value):
-        _say(t("cli-role-line", user_id=str(row.user_id), role=row.role))
+        limited = f" [{row.provinces}]" if row.provinces else ""  # province ids (services.scopes)
+        _say(t("cli-role-line", user_id=str(row.user_id), role=row.role + limited))
     return 0
 
 

@@ -26,7 +26,7 @@ from bot.i18n import Translator
 from bot.ui import Feature
 from console.links import PREFIX, console_secret
 from models.console import ConsoleSession
-from services import audit, console_auth
+from services import audit, console_auth, roles, scopes
 from services.persian import TEHRAN, format_date, format_toman, to_fa_digits, to_tehran
 
 if TYPE_CHECKING:
@@ -60,11 +60,19 @@ class Staff:
     name: str
     session: ConsoleSession
     t: Translator
+    # Read from the database on every request: a role or province taken away counts at once.
+    roles: frozenset[str] = frozenset()
+    scope: scopes.Scope = scopes.ALL
     in_mini_app: bool = False
 
     @property
     def csrf(self) -> str:
         return self.session.csrf_token
+
+    @property
+    def national_admin(self) -> bool:
+        """An admin (admins are national): the roles and audit pages are theirs."""
+        return roles.Role.ADMIN.value in self.roles
 
 
 class Console:
@@ -132,6 +140,7 @@ class Console:
             when=lambda moment: moment_text(moment, locale),
             day=lambda moment: day_text(to_tehran(moment).date(), locale),
             toman=lambda rials: format_toman(rials, locale),
+            province_list=lambda ids: ("، " if locale == "fa" else ", ").join(scopes.names(ids, locale)),
             **context,
         )
         return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
@@ -296,16 +305,25 @@ async def signed_in(request: web.Request, console: Console, db: AsyncSession) ->
     )
     if row is None:
         return None
-    if not await console_auth.may_use_console(
-        db, platform=console.platform, user_id=row.user_id, admin_ids=console.app.settings.staff.admin_ids
-    ):
+    admin_ids = console.app.settings.staff.admin_ids
+    held = await roles.roles_of(db, platform=console.platform, user_id=row.user_id, admin_ids=admin_ids)
+    if not held & console_auth.CONSOLE_ROLES:
         await console_auth.end_session(db, row, console.now())
         return None
+    scope = await scopes.scope_of(
+        db,
+        platform=console.platform,
+        user_id=row.user_id,
+        admin_ids=admin_ids,
+        roles=console_auth.CONSOLE_ROLES,
+    )
     return Staff(
         row.user_id,
         row.name,
         row,
         console.translator(row.locale),
+        frozenset(role.value for role in held),
+        scope,
         in_mini_app=console_auth.opened_in_mini_app(cookie),
     )
 
@@ -351,13 +369,17 @@ def clear_session_cookie(response: web.StreamResponse, console: Console, staff: 
 
 
 def build_console_app(app: HamdelApp) -> web.Application:
+    from console import audit as audit_pages
     from console import eligibility, faq, views  # the views import this module
+    from console import roles as roles_pages
 
     application = web.Application(middlewares=[security_headers, sessions], client_max_size=64 * 1024)
     application[APP_KEY] = Console(app)
     views.add_routes(application)
     faq.add_routes(application)
     eligibility.add_routes(application)
+    roles_pages.add_routes(application)
+    audit_pages.add_routes(application)
     application.router.add_static(f"{PREFIX}/static", HERE / "static", append_version=False)
     return application
 

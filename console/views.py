@@ -9,7 +9,7 @@ person must look again, their typed text kept.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
@@ -60,7 +60,7 @@ class Live:
 
 
 def _actor(console: Console, staff: Staff) -> Actor:
-    return Actor(user_id=staff.user_id, name=staff.name, platform=console.platform)
+    return Actor(user_id=staff.user_id, name=staff.name, platform=console.platform, scope=staff.scope)
 
 
 async def _audit(
@@ -264,7 +264,9 @@ async def home(request: web.Request) -> web.Response:
     db = await _page_session(request)
     staff = staff_of(request)
     now = console.now()
-    live = Live(f"{PREFIX}/changes", await ticket_desk.desk_stamp(db), f"{PREFIX}/?{LIVE_RELOAD}")
+    live = Live(
+        f"{PREFIX}/changes", await ticket_desk.desk_stamp(db, staff.scope), f"{PREFIX}/?{LIVE_RELOAD}"
+    )
     day_start = to_tehran(now).replace(hour=0, minute=0, second=0, microsecond=0)
     figures = await ticket_desk.home_figures(
         db,
@@ -272,8 +274,9 @@ async def home(request: web.Request) -> web.Response:
         now=now,
         sla_hours=console.app.settings.tickets.sla_hours,
         day_start=day_start,
+        scope=staff.scope,
     )
-    questions = await ticket_desk.waiting_questions(db)
+    questions = await ticket_desk.waiting_questions(db, scope=staff.scope)
     outcome = request.query.get("question", "")
     return console.render(
         request,
@@ -296,7 +299,7 @@ async def answer_question(request: web.Request) -> web.StreamResponse:
     staff = staff_of(request)
     text = str((await request.post()).get("text", "")).strip()
     asked = await db.get(FaqQuery, callback_int(request.match_info["query_id"], 0), with_for_update=True)
-    if asked is None or asked.asked_staff_at is None:
+    if asked is None or asked.asked_staff_at is None or not staff.scope.national:
         raise web.HTTPNotFound()
     if asked.answered_at is not None:
         return _redirect(f"{PREFIX}/?question=answered")
@@ -336,10 +339,10 @@ async def queue(request: web.Request) -> web.Response:
     console = console_of(request)
     db = await _page_session(request)
     staff = staff_of(request)
-    wanted = _filter(request.query)
+    wanted = replace(_filter(request.query), scope=staff.scope)
     now = console.now()
     reload = _queue_link(wanted, page=wanted.page or "", live="1")
-    live = Live(f"{PREFIX}/changes", await ticket_desk.desk_stamp(db), reload)
+    live = Live(f"{PREFIX}/changes", await ticket_desk.desk_stamp(db, staff.scope), reload)
     page = await ticket_desk.queue(
         db, wanted, actor_id=staff.user_id, now=now, sla_hours=console.app.settings.tickets.sla_hours
     )
@@ -363,14 +366,14 @@ async def queue(request: web.Request) -> web.Response:
 async def desk_changes(request: web.Request) -> web.Response:
     """The queue's and the home page's stamp, for live updates (JSON)."""
     db = await _poll_session(request)
-    return web.json_response({"stamp": await ticket_desk.desk_stamp(db)})
+    return web.json_response({"stamp": await ticket_desk.desk_stamp(db, staff_of(request).scope)})
 
 
 @routes.get(PREFIX + "/tickets/{ticket_id}/changes")
 async def ticket_changes(request: web.Request) -> web.Response:
     """A ticket page's stamp, for live updates (JSON)."""
     ticket_id = _ticket_id(request)
-    stamp = await ticket_desk.ticket_stamp(await _poll_session(request), ticket_id)
+    stamp = await ticket_desk.ticket_stamp(await _poll_session(request), ticket_id, staff_of(request).scope)
     if stamp is None:
         raise web.HTTPNotFound()
     return web.json_response({"stamp": stamp})
@@ -432,7 +435,7 @@ async def _render_ticket(
     staff = staff_of(request)
     items = await ticket_desk.thread(db, ticket)
     ids = await ticket_desk.colleagues(
-        db, platform=console.platform, admin_ids=console.app.settings.staff.admin_ids
+        db, platform=console.platform, admin_ids=console.app.settings.staff.admin_ids, ticket=ticket
     )
     names = await ticket_desk.staff_names(
         db, platform=console.platform, ids=sorted({*ids, *(i.author_id for i in items if i.author_id)})
@@ -471,9 +474,10 @@ async def _render_ticket(
 async def ticket_page(request: web.Request) -> web.Response:
     db = await _page_session(request)
     ticket_id = _ticket_id(request)
-    stamp = await ticket_desk.ticket_stamp(db, ticket_id)  # before reading: a change after it shows
+    scope = staff_of(request).scope
+    stamp = await ticket_desk.ticket_stamp(db, ticket_id, scope)  # before reading: a change after it shows
     ticket = await tickets.get_ticket(db, ticket_id)
-    if ticket is None or stamp is None:
+    if ticket is None or stamp is None or not scope.allows(ticket.province_id):
         return not_found_page(request, "console-not-found")
     return await _render_ticket(request, ticket, stamp)
 
@@ -512,8 +516,11 @@ async def ticket_action(request: web.Request) -> web.StreamResponse:
         if result.done:
             return _redirect(f"{here}?done=note")
     elif action == "assign":
+        found = await tickets.get_ticket(db, ticket_id)
+        if found is None or not staff.scope.allows(found.province_id):
+            raise web.HTTPNotFound()
         allowed = await ticket_desk.colleagues(
-            db, platform=console.platform, admin_ids=console.app.settings.staff.admin_ids
+            db, platform=console.platform, admin_ids=console.app.settings.staff.admin_ids, ticket=found
         )
         assignee = callback_int(str(form.get("assignee", "")), 0) or staff.user_id
         names = await ticket_desk.staff_names(db, platform=console.platform, ids=[assignee])
@@ -546,9 +553,9 @@ async def ticket_action(request: web.Request) -> web.StreamResponse:
     if result.outcome == Outcome.DUPLICATE:
         return _redirect(f"{here}?done=reply")
     await db.rollback()
-    stamp = await ticket_desk.ticket_stamp(db, ticket_id)
+    stamp = await ticket_desk.ticket_stamp(db, ticket_id, staff.scope)
     ticket = await tickets.get_ticket(db, ticket_id)
-    if ticket is None or stamp is None:
+    if ticket is None or stamp is None or result.outcome == Outcome.NOT_FOUND:
         raise web.HTTPNotFound()
     code = 409 if result.outcome in (Outcome.STALE, Outcome.CLOSED) else 400
     return await _render_ticket(request, ticket, stamp, status=code, problem=result.outcome.value, draft=text)
@@ -565,6 +572,9 @@ async def attachment(request: web.Request) -> web.StreamResponse:
     db = db_of(request)
     message = await db.get(TicketMessage, callback_int(request.match_info["message_id"], 0))
     if message is None or message.ticket_id != _ticket_id(request) or not message.file_id:
+        raise web.HTTPNotFound()
+    owner = await tickets.get_ticket(db, message.ticket_id)
+    if owner is None or not staff_of(request).scope.allows(owner.province_id):
         raise web.HTTPNotFound()
     bot = console.app.bot
     try:

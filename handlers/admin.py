@@ -10,6 +10,7 @@ import json
 import logging
 import platform as host_platform
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,7 @@ from bot.settings import Settings
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, cancel_button, show
 from models.broadcasts import SegmentKind
 from models.staff import AuditEntry
-from services import audit, broadcasts, health, regions, roles
+from services import audit, broadcasts, health, regions, roles, scopes
 from services.audit import CLI_ACTOR
 from services.broadcasts import Segment
 from services.persian import format_datetime, format_number, format_toman, to_fa_digits
@@ -160,6 +161,7 @@ async def _roles_screen(
     lines = [t("admin-roles-settings-admin", user_id=str(uid)) for uid in settings.staff.admin_ids]
     lines += [
         t("admin-roles-line", user_id=str(r.user_id), role=role_name(t, r.role))
+        + _provinces_part(t, scopes.parse_stored(r.provinces))
         for r in rows
         if r.role in Role._value2member_map_
     ]
@@ -252,6 +254,13 @@ async def roles_person(
     await message.answer(t("admin-roles-pick", user_id=str(user_id)), reply_markup=_role_choices(t, user_id))
 
 
+def _provinces_part(t: Translator, provinces: frozenset[str] | None) -> str:
+    """« — استان‌ها: تهران، فارس» for a role limited to provinces; nothing for a national one."""
+    if provinces is None:
+        return ""
+    return t("admin-roles-provinces", provinces="، ".join(scopes.names(provinces, t.locale)))
+
+
 def _role_change_text(t: Translator, change: RoleChange, user_id: int, role: Role) -> str:
     """What the admin is told about a role change, in their language."""
     key = {
@@ -263,6 +272,9 @@ def _role_change_text(t: Translator, change: RoleChange, user_id: int, role: Rol
         RoleChangeOutcome.NOT_HELD: "admin-roles-not-held",
         RoleChangeOutcome.FROM_SETTINGS: "admin-roles-from-settings",
         RoleChangeOutcome.NOT_SELF: "admin-roles-not-self",
+        RoleChangeOutcome.SCOPED: "admin-roles-scoped",
+        RoleChangeOutcome.NATIONAL_ONLY: "admin-roles-national-only",
+        RoleChangeOutcome.UNKNOWN_PROVINCE: "admin-roles-unknown-province",
     }[change.outcome]
     return t(key, user_id=str(user_id), role=role_name(t, role))
 
@@ -290,6 +302,7 @@ async def _change(
     role: Role,
     give: bool,
     confirmed: bool = False,
+    provinces: frozenset[str] | None = None,
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Change a role through the one service; the text and buttons to show the admin."""
     change = await roles.change_role(
@@ -301,8 +314,11 @@ async def _change(
         give=give,
         admin_ids=settings.staff.admin_ids,
         confirmed=confirmed,
+        provinces=provinces,
     )
     text = _role_change_text(t, change, user_id, role)
+    if change.outcome == RoleChangeOutcome.GRANTED:
+        text += _provinces_part(t, provinces)
     if change.outcome == RoleChangeOutcome.NEEDS_CONFIRMATION:
         return text, _confirm_admin(t, user_id)
     if change.outcome == RoleChangeOutcome.GRANTED:
@@ -421,11 +437,16 @@ async def grant_command(
     profile: PlatformProfile,
     app: HamdelApp,
 ) -> None:
-    parts = (command.args or "").split()
+    parts = (command.args or "").split(maxsplit=2)
     user_id = parse_user_id(parts[0]) if parts else None
     role = parse_role(parts[1]) if len(parts) > 1 else None
-    if user_id is None or role is None or len(parts) != 2:
+    limited = len(parts) == 3 and command.command == "grant"
+    provinces = scopes.parse_provinces(parts[2]) if limited else None
+    if user_id is None or role is None or (len(parts) != 2 and not limited):
         await message.answer(t("admin-roles-usage", command=command.command))
+        return
+    if limited and provinces is None:
+        await message.answer(t("admin-roles-unknown-province"))
         return
     assert message.from_user is not None
     text, markup = await _change(
@@ -439,8 +460,41 @@ async def grant_command(
         user_id=user_id,
         role=role,
         give=command.command == "grant",
+        provinces=provinces,
     )
     await message.answer(text, reply_markup=markup)
+
+
+@admin_router.message(Command("scope"))
+async def scope_command(
+    message: Message, command: CommandObject, session: AsyncSession, t: Translator, profile: PlatformProfile
+) -> None:
+    """/scope ID ROLE PROVINCES (names or ids, comma-separated) or «all»: which province offices
+    a granted role works for (services.roles.change_scope, audited)."""
+    parts = (command.args or "").split(maxsplit=2)
+    user_id = parse_user_id(parts[0]) if parts else None
+    role = parse_role(parts[1]) if len(parts) > 1 else None
+    if user_id is None or role is None or len(parts) != 3:
+        await message.answer(t("admin-roles-scope-usage"))
+        return
+    national = parts[2].strip().lower() in ("all", "همه", "کشور", "national")
+    provinces = None if national else scopes.parse_provinces(parts[2])
+    if not national and provinces is None:
+        await message.answer(t("admin-roles-unknown-province"))
+        return
+    assert message.from_user is not None
+    change = await roles.change_scope(
+        session,
+        platform=_platform(profile),
+        actor_id=message.from_user.id,
+        user_id=user_id,
+        role=role,
+        provinces=provinces,
+    )
+    text = _role_change_text(t, change, user_id, role)
+    if change.outcome == RoleChangeOutcome.SCOPED:
+        text += _provinces_part(t, provinces) or t("admin-roles-national")
+    await message.answer(text)
 
 
 # --- audit log ----------------------------------------------------------------------------------
@@ -477,6 +531,10 @@ async def _value_text(session: AsyncSession, t: Translator, action: str, field: 
         return t("audit-none")
     if isinstance(value, bool):
         return t("common-yes") if value else t("common-no")
+    if field == "provinces" and isinstance(value, list):
+        return ("، " if t.locale == "fa" else ", ").join(scopes.names(map(str, value), t.locale))
+    if field == "role" and str(value) in Role._value2member_map_:
+        return role_name(t, str(value))
     if field == "roles" and isinstance(value, list):
         names = [role_name(t, r) if r in Role._value2member_map_ else str(r) for r in value]
         return ("، " if t.locale == "fa" else ", ").join(names)
@@ -591,6 +649,26 @@ def _action_text(t: Translator, action: str) -> str:
     if label is not None:
         return label + (f" «{detail}»" if detail else "")
     return action
+
+
+@dataclass(frozen=True, slots=True)
+class EntryText:
+    """An audit entry as staff read it (the chat's /audit and the console's audit page)."""
+
+    actor: str
+    action: str
+    target: str
+    details: list[str]
+
+
+async def describe_entry(session: AsyncSession, t: Translator, entry: AuditEntry) -> EntryText:
+    details = await _changes(session, t, entry)
+    note = _note_text(t, entry)
+    if note:
+        details.append(note)
+    return EntryText(
+        _actor_text(t, entry.actor_id), _action_text(t, entry.action), _target_text(t, entry.target), details
+    )
 
 
 async def _audit_screen(
@@ -775,6 +853,7 @@ feature = Feature(
         ("admin", "cmd-admin"),
         ("roles", "cmd-roles"),
         ("audit", "cmd-audit"),
+        ("scope", "cmd-scope"),
         ("health", "cmd-health"),
     ),
     on_startup=(_install_error_memory,),

@@ -8,6 +8,7 @@ from the preview, and editing a saved campaign (`mode` in the conversation state
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import F, Router
@@ -15,7 +16,7 @@ from aiogram.filters import Command, StateFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,19 +29,59 @@ from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, cancel_button, s
 from bot.widgets import region_picker as picker
 from bot.widgets.region_picker import RegionPick
 from models.donation import Campaign, CampaignStatus, Purpose
+from services import audit, regions, scopes
 from services import campaign_admin as svc
 from services import campaigns as campaign_service
-from services import regions
 from services.campaign_admin import CampaignDraft, CampaignInputError, CampaignStateError
 from services.clock import Clock
 from services.persian import format_date, format_toman
 from services.roles import Role
+from services.scopes import Scope
 
 ROLES = (Role.ADMIN, Role.CAMPAIGN_MANAGER)
 
 router = Router(name="campaign-admin")
 router.message.middleware(RequireRole(*ROLES))
 router.callback_query.middleware(RequireRole(*ROLES))
+
+
+async def _campaign_in_scope(
+    handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+    event: TelegramObject,
+    data: dict[str, Any],
+) -> Any:
+    """A province office's campaign manager acts on its provinces' campaigns only: any button
+    naming another campaign (forged or old) is refused here, audited, before its handler."""
+    scope: Scope = data.get("scope", scopes.ALL)
+    if scope.national or not isinstance(event, CallbackQuery) or not (event.data or "").startswith("cam:"):
+        return await handler(event, data)
+    try:
+        wanted = CampaignAdmin.unpack(event.data or "")
+    except (TypeError, ValueError):
+        return await handler(event, data)
+    if wanted.id <= 0:
+        return await handler(event, data)
+    session: AsyncSession = data["session"]
+    campaign = await svc.get_campaign(session, wanted.id)
+    if campaign is None or scope.allows(campaign.province_id):
+        return await handler(event, data)
+    await audit.record(
+        session,
+        platform=data["profile"].platform.value,
+        actor_id=event.from_user.id,
+        action=f"campaign.{wanted.action}"[:64],
+        target=f"campaign:{campaign.id}",
+        allowed=False,
+        note="province",
+    )
+    t: Translator = data["t"]
+    answer = data.get("callback_answer")
+    if isinstance(answer, CallbackAnswer):
+        alert(answer, t("campadm-error-other-province"))
+    return None
+
+
+router.callback_query.middleware(_campaign_in_scope)
 
 FLOW = "cad"  # this flow's tag in the shared region picker
 
@@ -164,8 +205,10 @@ def campaign_actions(t: Translator, campaign: Campaign) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-async def _list_screen(session: AsyncSession, t: Translator) -> tuple[str, InlineKeyboardMarkup]:
-    campaigns = await svc.list_campaigns(session, limit=20)
+async def _list_screen(
+    session: AsyncSession, t: Translator, scope: Scope = scopes.ALL
+) -> tuple[str, InlineKeyboardMarkup]:
+    campaigns = await svc.list_campaigns(session, limit=20, provinces=scope.provinces)
     builder = InlineKeyboardBuilder()
     builder.button(text=t("campadm-new"), callback_data=CampaignAdmin(action="new"))
     for campaign in campaigns:
@@ -377,6 +420,12 @@ async def _apply_edit(
         await state.clear()
         await message.answer(t("campadm-error-not-found"))
         return
+    stored = (await state.get_data()).get("provinces")
+    scope = scopes.ALL if stored is None else Scope(frozenset(stored))
+    moved_to = value[0] if step == "region" and isinstance(value, (tuple, list)) and value else None
+    if not scope.allows(campaign.province_id) or (step == "region" and not scope.allows(moved_to)):
+        await message.answer(t("campadm-error-other-province"))
+        return
     assert target.from_user is not None
     try:
         changed = await svc.update_field(
@@ -414,20 +463,25 @@ async def _mark_answered(state: FSMContext, step: str) -> None:
 
 @router.message(Command("campaigns_admin"))
 async def campaigns_command(
-    message: Message, state: FSMContext, session: AsyncSession, t: Translator
+    message: Message, state: FSMContext, session: AsyncSession, t: Translator, scope: Scope
 ) -> None:
     await state.clear()
-    text, markup = await _list_screen(session, t)
+    text, markup = await _list_screen(session, t, scope)
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(AdminMenu.filter(F.section == "campaigns"))
 @router.callback_query(CampaignAdmin.filter(F.action == "list"))
 async def campaigns_button(
-    query: CallbackQuery, state: FSMContext, session: AsyncSession, t: Translator, profile: PlatformProfile
+    query: CallbackQuery,
+    state: FSMContext,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    scope: Scope,
 ) -> None:
     await state.clear()
-    text, markup = await _list_screen(session, t)
+    text, markup = await _list_screen(session, t, scope)
     await show(query, text, markup, profile)
 
 
@@ -662,9 +716,13 @@ async def save_draft(
     t: Translator,
     profile: PlatformProfile,
     clock: Clock,
+    scope: Scope,
 ) -> None:
     data = await state.get_data()
     draft = CampaignDraft.from_state(data.get("draft"))
+    if not scope.allows(draft.province_id):
+        alert(callback_answer, t("campadm-error-other-province"))
+        return
     try:
         campaign = await svc.create_campaign(
             session, draft, platform=profile.platform.value, actor_id=query.from_user.id, now=clock.now()
@@ -811,6 +869,7 @@ async def edit_field(
     state: FSMContext,
     session: AsyncSession,
     t: Translator,
+    scope: Scope,
 ) -> None:
     campaign = await _load(query, callback_answer, session, t, callback_data.id)
     if campaign is None:
@@ -822,7 +881,9 @@ async def edit_field(
         alert(callback_answer, t("campadm-error-closed"))
         return
     await state.clear()
-    await state.update_data(mode="edit", campaign_id=campaign.id)
+    await state.update_data(
+        mode="edit", campaign_id=campaign.id, provinces=scope.sorted_ids() if not scope.national else None
+    )
     step = callback_data.field
     await _ask(query, state, t, step, "edit")
     if step == "image" and campaign.image_file_id and isinstance(query.message, Message):

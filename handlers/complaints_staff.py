@@ -43,8 +43,9 @@ from bot.ui import Feature, InlineKeyboardBuilder
 from models.faq import FaqQuery
 from models.tickets import LinkKind, Ticket, TicketCategory, TicketStatus
 from models.user import User
-from services import audit, staff_cards, staff_limits, ticket_desk, tickets
+from services import audit, scopes, staff_cards, staff_limits, ticket_desk, tickets
 from services.roles import Role
+from services.scopes import Scope
 from services.staff_cards import BindingKind
 from services.ticket_desk import Actor, Outcome
 from services.tickets import STAFF_MEDIA
@@ -134,6 +135,41 @@ async def _allowed(
     )
 
 
+async def _scope_for(
+    desk: TicketDesk, session: AsyncSession, user_id: int, province_id: str | None, action: str, target: str
+) -> Scope | None:
+    """The person's provinces (services.scopes), or None when the card's ticket or person
+    belongs to another province office (the refusal audited): a card in the shared staff chat
+    is no licence to act on another province's ticket."""
+    scope = await scopes.scope_of(
+        session,
+        platform=desk.platform,
+        user_id=user_id,
+        admin_ids=desk.app.settings.staff.admin_ids,
+        roles=ticket_desk.DESK_ROLES,
+    )
+    if scope.allows(province_id):
+        return scope
+    await audit.record(
+        session,
+        platform=desk.platform,
+        actor_id=user_id,
+        action=action,
+        target=target,
+        allowed=False,
+        note="province",
+    )
+    return None
+
+
+async def _in_scope(
+    desk: TicketDesk, session: AsyncSession, actor: Actor, ticket: Ticket, action: str
+) -> Actor | None:
+    """The actor with their provinces, or None for another province's ticket."""
+    scope = await _scope_for(desk, session, actor.user_id, ticket.province_id, action, ticket.number)
+    return None if scope is None else Actor(actor.user_id, actor.name, actor.platform, actor.channel, scope)
+
+
 REFUSALS = {
     Outcome.CLOSED: "complaints-staff-error-closed",
     Outcome.NOT_FOUND: "complaints-staff-unknown",
@@ -173,6 +209,12 @@ async def ticket_button(
     if ticket is None or ticket.staff_chat_id != chat.id:
         _refuse(callback_answer, t, Outcome.NOT_FOUND)
         return
+    scoped = await _in_scope(desk, session, actor, ticket, action)
+    if scoped is None:
+        callback_answer.text = t("complaints-staff-other-province")
+        callback_answer.show_alert = True
+        return
+    actor = scoped
     if callback_data.action == "take":
         await _take(desk, session, ticket.id, actor, t, callback_answer)
     elif callback_data.action == "reply":
@@ -317,12 +359,16 @@ async def block_button(
         callback_answer.text = t("complaints-staff-unknown")
         callback_answer.show_alert = True
         return
-    platform, user_id, target = person
+    platform, user_id, target, province_id = person
     if not await _allowed(desk, session, query, chat.id, action=action, target=target):
         callback_answer.text = t("complaints-staff-denied")
         callback_answer.show_alert = True
         return
     actor = _actor(query, desk)
+    if await _scope_for(desk, session, actor.user_id, province_id, action, target) is None:
+        callback_answer.text = t("complaints-staff-other-province")
+        callback_answer.show_alert = True
+        return
     if blocking:
         changed = await staff_limits.block(
             session, platform=platform, user_id=user_id, by=actor.user_id, reason=target, now=desk.now()
@@ -352,19 +398,22 @@ async def block_button(
 
 async def _card_owner(
     session: AsyncSession, data: PersonBlock, chat_id: int | None
-) -> tuple[str, int, str] | None:
-    """(platform, messenger user id, audit target) of the person behind a card of this chat."""
+) -> tuple[str, int, str, str | None] | None:
+    """(platform, messenger user id, audit target, province) of the person behind a card of
+    this chat (a question names no province: national staff's)."""
     if data.kind == "q":
         asked = await session.get(FaqQuery, data.ref)
         if asked is None or asked.staff_chat_id != chat_id:
             return None
-        return asked.platform, asked.user_id, f"faq_query:{asked.id}"
+        return asked.platform, asked.user_id, f"faq_query:{asked.id}", None
     if data.kind == "t":
         ticket = await tickets.get_ticket(session, data.ref)
         if ticket is None or ticket.staff_chat_id != chat_id:
             return None
         donor = await session.get(User, ticket.user_id)
-        return (ticket.platform, donor.user_id, ticket.number) if donor is not None else None
+        return (
+            (ticket.platform, donor.user_id, ticket.number, ticket.province_id) if donor is not None else None
+        )
     return None
 
 
@@ -423,8 +472,12 @@ async def note_command(
     ):
         await message.reply(t("complaints-staff-denied"))
         return
+    actor = await _in_scope(desk, session, _actor(message, desk), ticket, "ticket.note")
+    if actor is None:
+        await message.reply(t("complaints-staff-other-province"))
+        return
     result = await ticket_desk.add_note(
-        session, ticket_id=ticket.id, actor=_actor(message, desk), text=command.args or "", now=desk.now()
+        session, ticket_id=ticket.id, actor=actor, text=command.args or "", now=desk.now()
     )
     if result.outcome == Outcome.TOO_LONG:
         await message.reply(t("complaints-staff-note-too-long"))
@@ -452,6 +505,11 @@ async def _answer(
     ):
         await message.reply(t("complaints-staff-denied"))
         return
+    scoped = await _in_scope(desk, session, actor, ticket, "ticket.answer")
+    if scoped is None:
+        await message.reply(t("complaints-staff-other-province"))
+        return
+    actor = scoped
     kind = message_kind(message)
     if kind is None or (kind != "text" and kind not in STAFF_MEDIA):
         await message.reply(t("complaints-staff-answer-unsupported"))
@@ -512,8 +570,20 @@ async def render_overview(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     now = desk.now()
     config = desk.config
+    scope = await scopes.scope_of(
+        session,
+        platform=desk.platform,
+        user_id=actor_id,
+        admin_ids=desk.app.settings.staff.admin_ids,
+        roles=ticket_desk.DESK_ROLES,
+    )
     view = await tickets.overview(
-        session, now=now, sla_hours=config.sla_hours, actor_id=actor_id, chat_id=chat_id
+        session,
+        now=now,
+        sla_hours=config.sla_hours,
+        actor_id=actor_id,
+        chat_id=chat_id,
+        provinces=scope.provinces,
     )
     if view.open_total == 0:
         return t("complaints-staff-overview-empty"), None

@@ -27,6 +27,7 @@ from services import exports as svc
 from services.clock import Clock
 from services.persian import jalali
 from services.roles import Role
+from services.scopes import Scope
 from services.staff_reports import StaffReports
 
 if TYPE_CHECKING:
@@ -117,10 +118,11 @@ async def export_command(
     state: FSMContext,
     t: Translator,
     roles: set[Role],
+    scope: Scope,
     profile: PlatformProfile,
     app: HamdelApp,
 ) -> None:
-    await _start(message, state, t, app.reports.exporters_for(roles), profile)
+    await _start(message, state, t, app.reports.exporters_for(roles, national=scope.national), profile)
 
 
 @router.callback_query(AdminMenu.filter(F.section == "export"))
@@ -130,10 +132,11 @@ async def export_button(
     state: FSMContext,
     t: Translator,
     roles: set[Role],
+    scope: Scope,
     profile: PlatformProfile,
     app: HamdelApp,
 ) -> None:
-    await _start(query, state, t, app.reports.exporters_for(roles), profile)
+    await _start(query, state, t, app.reports.exporters_for(roles, national=scope.national), profile)
 
 
 async def _refuse(
@@ -163,6 +166,7 @@ async def choose_dataset(
     session: AsyncSession,
     t: Translator,
     roles: set[Role],
+    scope: Scope,
     profile: PlatformProfile,
     app: HamdelApp,
 ) -> None:
@@ -170,7 +174,7 @@ async def choose_dataset(
     if exporter is None:
         alert(callback_answer, t("admin-stale"))
         return
-    if exporter not in app.reports.exporters_for(roles):
+    if exporter not in app.reports.exporters_for(roles, national=scope.national):
         await _refuse(query, callback_answer, session, t, profile, exporter.name)
         return
     await state.set_state(ExportForm.choosing)
@@ -281,6 +285,7 @@ async def produce(
     session: AsyncSession,
     t: Translator,
     roles: set[Role],
+    scope: Scope,
     profile: PlatformProfile,
     clock: Clock,
     app: HamdelApp,
@@ -290,7 +295,9 @@ async def produce(
     if exporter is None or callback_data.value not in svc.FORMATS:
         alert(callback_answer, t("admin-stale"))
         return
-    if exporter not in app.reports.exporters_for(roles):  # roles may have changed since the first step
+    if exporter not in app.reports.exporters_for(
+        roles, national=scope.national
+    ):  # roles may have changed since the first step
         await _refuse(query, callback_answer, session, t, profile, exporter.name)
         await state.clear()
         return
@@ -304,6 +311,7 @@ async def produce(
         locale=t.locale,
         text=t,
         roles=frozenset(r.value for r in roles),
+        provinces=scope.provinces,
     )
     table = await svc.run_export(session, exporter, request)
     await state.clear()

@@ -48,7 +48,17 @@ from bot.ui import (
     with_masked_notice,
 )
 from models.faq import FaqQuery
-from services import audit, faq_admin, faq_live, faq_queries, privacy, staff_cards, staff_limits
+from services import (
+    audit,
+    faq_admin,
+    faq_live,
+    faq_queries,
+    privacy,
+    scopes,
+    staff_cards,
+    staff_limits,
+    ticket_desk,
+)
 from services.clock import Clock
 from services.faq import DEFAULT_PATH, SUGGEST, Answer, Entry, FaqError, FaqIndex, Match, Text
 from services.persian import format_toman, normalize_text, toman_to_rials
@@ -788,6 +798,30 @@ async def send_staff_answer(
     return "ok"
 
 
+async def _national(
+    session: AsyncSession, profile: PlatformProfile, staff_id: int, app: Any, asked: FaqQuery
+) -> bool:
+    """A question names no province: a province office's staff do not answer it (refusal audited)."""
+    scope = await scopes.scope_of(
+        session,
+        platform=profile.platform.value,
+        user_id=staff_id,
+        admin_ids=app.settings.staff.admin_ids,
+        roles=ticket_desk.DESK_ROLES,
+    )
+    if not scope.national:
+        await audit.record(
+            session,
+            platform=profile.platform.value,
+            actor_id=staff_id,
+            action="faq-answer",
+            target=f"faq_query:{asked.id}",
+            allowed=False,
+            note="province",
+        )
+    return scope.national
+
+
 @staff_router.message(card_reply, F.text)
 async def staff_answer(
     message: Message,
@@ -818,6 +852,9 @@ async def staff_answer(
     )
     if not allowed:
         await message.reply(t("complaints-staff-denied"))
+        return
+    if not await _national(session, profile, staff_id, app, asked):
+        await message.reply(t("faq-staff-national-only"))
         return
     sent = await send_staff_answer(bot, session, i18n, profile, asked, message.text or "")
     if sent == "blocked":

@@ -20,7 +20,7 @@ from bot.menus import STAFF_ROLES, AdminMenu, alert
 from bot.platform import PlatformProfile
 from bot.ui import Feature, InlineKeyboardBuilder, show
 from models.donation import Purpose
-from services import charts, regions
+from services import charts, regions, scopes
 from services import stats as svc
 from services.clock import Clock
 from services.persian import (
@@ -31,6 +31,7 @@ from services.persian import (
     format_toman,
     jalali,
 )
+from services.scopes import Scope
 from services.staff_reports import StaffReports
 
 if TYPE_CHECKING:
@@ -82,11 +83,19 @@ def _group_lines(t: Translator, groups: list[svc.Group], name: Callable[[svc.Gro
     return lines
 
 
-async def stats_text(session: AsyncSession, t: Translator, clock: Clock, reports: StaffReports) -> str:
+async def stats_text(
+    session: AsyncSession, t: Translator, clock: Clock, reports: StaffReports, scope: Scope = scopes.ALL
+) -> str:
+    """The figures; a province office's are its provinces' donations only (the other sections
+    are national: they are not shown to it)."""
     now = clock.now()
-    figures = await svc.donation_stats(session, now)
+    figures = await svc.donation_stats(session, now, provinces=scope.provinces)
     month = (JALALI_MONTHS_EN if t.locale == "en" else JALALI_MONTHS_FA)[jalali(now).month - 1]
     parts = [t("stats-title", when=format_datetime(now, t.locale))]
+    if not scope.national:
+        parts.append(
+            t("stats-provinces-only", provinces="، ".join(scopes.names(scope.sorted_ids(), t.locale)))
+        )
     if figures.empty:
         parts.append(t("stats-no-donations"))
     else:
@@ -114,7 +123,8 @@ async def stats_text(session: AsyncSession, t: Translator, clock: Clock, reports
         for title_key, groups, name in breakdowns:
             if groups:
                 parts.append(t(title_key) + "\n" + "\n".join(_group_lines(t, groups, name)))
-    for section, lines in await svc.section_lines(session, now, reports.ordered_sections()):
+    sections = reports.ordered_sections() if scope.national else []
+    for section, lines in await svc.section_lines(session, now, sections):
         body = (
             "\n".join(t(line.key, **line.localized_args(t.locale)) for line in lines)
             if lines
@@ -137,9 +147,9 @@ def _markup(t: Translator) -> InlineKeyboardMarkup:
 
 @router.message(Command("stats"))
 async def stats_command(
-    message: Message, session: AsyncSession, t: Translator, clock: Clock, app: HamdelApp
+    message: Message, session: AsyncSession, t: Translator, clock: Clock, app: HamdelApp, scope: Scope
 ) -> None:
-    await message.answer(await stats_text(session, t, clock, app.reports), reply_markup=_markup(t))
+    await message.answer(await stats_text(session, t, clock, app.reports, scope), reply_markup=_markup(t))
 
 
 @router.callback_query(AdminMenu.filter(F.section == "stats"))
@@ -150,16 +160,21 @@ async def stats_button(
     clock: Clock,
     profile: PlatformProfile,
     app: HamdelApp,
+    scope: Scope,
 ) -> None:
-    await show(query, await stats_text(session, t, clock, app.reports), _markup(t), profile)
+    await show(query, await stats_text(session, t, clock, app.reports, scope), _markup(t), profile)
 
 
-async def chart_png(session: AsyncSession, t: Translator, clock: Clock, kind: str) -> tuple[bytes, str]:
-    """(PNG, caption); raises charts.NoChartData when there is nothing to draw."""
+async def chart_png(
+    session: AsyncSession, t: Translator, clock: Clock, kind: str, scope: Scope = scopes.ALL
+) -> tuple[bytes, str]:
+    """(PNG, caption), of a province office's provinces only; raises charts.NoChartData when
+    there is nothing to draw."""
     now = clock.now()
+    provinces = scope.provinces
     axis = t("stats-chart-axis")
     if kind == "daily":
-        days = await svc.daily(session, now, CHART_DAYS)
+        days = await svc.daily(session, now, CHART_DAYS, provinces=provinces)
         total = sum(d.rials for d in days)
         span = t(
             "stats-chart-daily-span",
@@ -171,11 +186,11 @@ async def chart_png(session: AsyncSession, t: Translator, clock: Clock, kind: st
         png = await asyncio.to_thread(charts.daily_chart, days, labels, t.locale)
         return png, t("stats-chart-daily-title", count=CHART_DAYS) + "\n" + span
     if kind == "province":
-        groups = await svc.by_province(session)
+        groups = await svc.by_province(session, provinces=provinces)
         rows = [(_province(t, g.key), g.rials) for g in groups]
         title = t("stats-chart-province-title")
     else:
-        groups = await svc.by_campaign(session, limit=15)
+        groups = await svc.by_campaign(session, limit=15, provinces=provinces)
         rows = [(_campaign(t, g)[:40], g.rials) for g in groups]
         title = t("stats-chart-campaign-title")
     subtitle = t("stats-chart-until", when=format_datetime(now, t.locale))
@@ -193,12 +208,13 @@ async def chart_button(
     session: AsyncSession,
     t: Translator,
     clock: Clock,
+    scope: Scope,
 ) -> None:
     if callback_data.kind not in ("daily", "province", "campaign"):
         alert(callback_answer, t("admin-stale"))
         return
     try:
-        png, caption = await chart_png(session, t, clock, callback_data.kind)
+        png, caption = await chart_png(session, t, clock, callback_data.kind, scope)
     except charts.NoChartData:
         alert(callback_answer, t("stats-chart-no-data"))
         return

@@ -12,7 +12,10 @@ from models.base import Base, utcnow
 
 
 class StaffRole(Base):
-    """A role granted to a person (admins also come from ADMIN_IDS, which cannot be revoked here)."""
+    """A role granted to a person (admins also come from ADMIN_IDS, which cannot be revoked here).
+
+    `provinces` limits the role to province offices: province ids (data/regions.json) joined by
+    commas, sorted; NULL is the whole country (services.scopes reads it)."""
 
     __tablename__ = "staff_roles"
     __table_args__ = (UniqueConstraint("platform", "user_id", "role"),)
@@ -23,6 +26,7 @@ class StaffRole(Base):
     role: Mapped[str] = mapped_column(String(32))
     granted_by: Mapped[int | None] = mapped_column(BigInteger)
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    provinces: Mapped[str | None] = mapped_column(String(255))
 
 
 class AuditEntry(Base):

@@ -95,6 +95,8 @@ class Ticket(Base):
             text("(coalesce(waiting_since, created_at))"),
             "id",
         ).ddl_if(dialect="postgresql"),
+        # A province office's queue and counts (services.scopes).
+        Index("ix_tickets_province_status", "province_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,6 +115,9 @@ class Ticket(Base):
     donor_name: Mapped[str | None] = mapped_column(String(160))
     contact_mobile: Mapped[str | None] = mapped_column(String(11))
     donation_id: Mapped[int | None] = mapped_column(ForeignKey("donations.id"))
+    # The province office the ticket belongs to: the linked donation's province (its own, else
+    # its campaign's); NULL (nationwide) is seen by national staff only.
+    province_id: Mapped[str | None] = mapped_column(String(16))
     # Where the ticket lives: the staff chat (routed by category), its card, its forum topic.
     staff_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -60,7 +60,31 @@ class AuditPage:
 
 async def page_of(session: AsyncSession, *, actor: int, page: int, per_page: int) -> AuditPage:
     """The audit log's `page`, of everyone (`actor` 0) or of one person."""
-    conditions = [AuditEntry.actor_id == actor] if actor else []
+    return await search(session, AuditQuery(actor=actor), page=page, per_page=per_page)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditQuery:
+    """What the console's audit page looks for: a person (0: anyone), an action or the start of
+    one («role» finds role.grant, role.revoke, role.scope), a span [start, end) in UTC."""
+
+    actor: int = 0
+    action: str = ""
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+async def search(session: AsyncSession, wanted: AuditQuery, *, page: int, per_page: int) -> AuditPage:
+    """One page of the entries `wanted` finds, newest first (`page` clamped to the pages there are)."""
+    conditions: list[Any] = []
+    if wanted.actor:
+        conditions.append(AuditEntry.actor_id == wanted.actor)
+    if wanted.action:
+        conditions.append(AuditEntry.action.startswith(wanted.action, autoescape=True))
+    if wanted.start is not None:
+        conditions.append(AuditEntry.at >= wanted.start)
+    if wanted.end is not None:
+        conditions.append(AuditEntry.at < wanted.end)
     total = int(await session.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0)
     pages = max(1, -(-total // per_page))
     page = min(max(page, 0), pages - 1)

@@ -337,15 +337,21 @@ async def get_campaign(session: AsyncSession, campaign_id: int) -> Campaign | No
     return await session.get(Campaign, campaign_id)
 
 
-async def list_campaigns(session: AsyncSession, *, limit: int = 30) -> list[Campaign]:
-    """Open campaigns first (active, paused, draft), newest first, then recently closed ones."""
+async def list_campaigns(
+    session: AsyncSession, *, limit: int = 30, provinces: frozenset[str] | None = None
+) -> list[Campaign]:
+    """Open campaigns first (active, paused, draft), newest first, then recently closed ones;
+    only `provinces`' campaigns when given (a province office; None: every campaign)."""
     order = {
         CampaignStatus.ACTIVE.value: 0,
         CampaignStatus.PAUSED.value: 1,
         CampaignStatus.DRAFT.value: 2,
         CampaignStatus.CLOSED.value: 3,
     }
-    rows = list(await session.scalars(select(Campaign).order_by(Campaign.id.desc()).limit(limit * 4)))
+    query = select(Campaign).order_by(Campaign.id.desc()).limit(limit * 4)
+    if provinces is not None:
+        query = query.where(Campaign.province_id.in_(sorted(provinces)))
+    rows = list(await session.scalars(query))
     rows.sort(key=lambda c: (order.get(c.status, 9), -c.id))
     return rows[:limit]
 

@@ -36,7 +36,7 @@ from functools import lru_cache
 from typing import Any
 
 import jdatetime
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.donation import Campaign, Donation, DonationStatus
@@ -60,6 +60,9 @@ class ExportRequest:
     text: TextFn = field(default=lambda key, **_: key)
     limit: int = DEFAULT_LIMIT
     roles: frozenset[str] = frozenset()
+    # A province office's provinces (services.scopes; None: the whole country): set only for
+    # exporters registered with `provinces=True`, which must keep to them.
+    provinces: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -82,6 +85,8 @@ class Exporter:
     query: QueryFn
     roles: frozenset[str]
     campaign_filter: bool = False
+    # Keeps to `ExportRequest.provinces`: offered to province offices (the others are national).
+    provinces: bool = False
 
 
 def exporter(
@@ -91,12 +96,14 @@ def exporter(
     *,
     roles: Iterable[str] = ("admin",),
     campaign_filter: bool = False,
+    provinces: bool = False,
 ) -> Exporter:
     """An exporter. `name` is short ASCII (it travels in buttons and on the command line);
-    `roles` are the `services.roles.Role` values allowed to run it."""
+    `roles` are the `services.roles.Role` values allowed to run it; `provinces`: it keeps to a
+    province office's provinces (`ExportRequest.provinces`), so province offices may run it."""
     if not name.isascii() or not name.replace("_", "").isalnum() or len(name) > 20:
         raise ValueError(f"exporter name {name!r}: up to 20 ASCII letters, digits or _")
-    return Exporter(name, title_key, query_fn, frozenset(str(r) for r in roles), campaign_filter)
+    return Exporter(name, title_key, query_fn, frozenset(str(r) for r in roles), campaign_filter, provinces)
 
 
 async def run_export(session: AsyncSession, exporter: Exporter, request: ExportRequest) -> ExportTable:
@@ -204,6 +211,10 @@ async def donations_export(session: AsyncSession, request: ExportRequest) -> Exp
     ]
     if request.campaign_id is not None:
         conditions.append(Donation.campaign_id == request.campaign_id)
+    if request.provinces is not None:
+        conditions.append(
+            func.coalesce(Donation.province_id, Campaign.province_id).in_(sorted(request.provinces))
+        )
     rows = await session.execute(
         select(
             Donation.id,
@@ -312,6 +323,7 @@ DONATIONS_EXPORT = exporter(
     "export-donations-title",
     donations_export,
     roles=("admin", "campaign_manager"),
+    provinces=True,
     campaign_filter=True,
 )
 AUDIT_EXPORT = exporter("audit", "export-audit-title", audit_export, roles=("admin",), campaign_filter=True)

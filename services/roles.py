@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.staff import StaffRole
 from models.user import User
-from services import audit
+from services import audit, scopes
 from services.persian import to_ascii_digits
 
 
@@ -85,7 +85,13 @@ async def has_role(
 
 
 async def grant(
-    session: AsyncSession, *, platform: str, user_id: int, role: Role, granted_by: int | None
+    session: AsyncSession,
+    *,
+    platform: str,
+    user_id: int,
+    role: Role,
+    granted_by: int | None,
+    provinces: frozenset[str] | None = None,
 ) -> bool:
     """Grant a role; False when the person already had it."""
     existing = await session.scalar(
@@ -95,7 +101,15 @@ async def grant(
     )
     if existing is not None:
         return False
-    session.add(StaffRole(platform=platform, user_id=user_id, role=role.value, granted_by=granted_by))
+    session.add(
+        StaffRole(
+            platform=platform,
+            user_id=user_id,
+            role=role.value,
+            granted_by=granted_by,
+            provinces=scopes.to_stored(provinces),
+        )
+    )
     await session.flush()
     return True
 
@@ -118,6 +132,9 @@ class RoleChangeOutcome(StrEnum):
     NOT_HELD = "not_held"
     FROM_SETTINGS = "from_settings"  # an admin by ADMIN_IDS: only the settings can change that
     NOT_SELF = "not_self"  # an admin may not take their own admin role away
+    SCOPED = "scoped"  # a role's provinces changed
+    NATIONAL_ONLY = "national_only"  # admins work for the whole country: no provinces
+    UNKNOWN_PROVINCE = "unknown_province"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +145,11 @@ class RoleChange:
 
     @property
     def changed(self) -> bool:
-        return self.outcome in (RoleChangeOutcome.GRANTED, RoleChangeOutcome.REVOKED)
+        return self.outcome in (
+            RoleChangeOutcome.GRANTED,
+            RoleChangeOutcome.REVOKED,
+            RoleChangeOutcome.SCOPED,
+        )
 
 
 async def is_known(session: AsyncSession, *, platform: str, user_id: int) -> bool:
@@ -156,14 +177,22 @@ async def change_role(
     confirmed: bool = False,
     allow_unknown: bool = False,
     note: str | None = None,
+    provinces: frozenset[str] | None = None,
+    channel: str = "chat",
 ) -> RoleChange:
     """Grant (`give`) or revoke a role, audit the change and commit it — the one way roles change,
-    for the chat and the command line alike.
+    for the chat, the console and the command line alike.
 
     A grant goes only to someone who has used the bot on this platform (`allow_unknown` is the
-    command line's bootstrap escape), and granting admin needs `confirmed`. Nothing is written
-    unless the outcome is GRANTED or REVOKED."""
+    command line's bootstrap escape), and granting admin needs `confirmed`. `provinces` limits a
+    granted role to those province offices (None: national; never for admin). Nothing is
+    written unless the outcome is GRANTED or REVOKED."""
     admin_ids = frozenset(admin_ids)
+    if give and provinces is not None:
+        if role == Role.ADMIN:
+            return RoleChange(RoleChangeOutcome.NATIONAL_ONLY)
+        if scopes.known_provinces(provinces) is None:
+            return RoleChange(RoleChangeOutcome.UNKNOWN_PROVINCE)
     if not give:
         if user_id == actor_id and role == Role.ADMIN:
             return RoleChange(RoleChangeOutcome.NOT_SELF)
@@ -185,7 +214,12 @@ async def change_role(
         if role == Role.ADMIN and not confirmed:
             return RoleChange(RoleChangeOutcome.NEEDS_CONFIRMATION, before, before)
         changed = await grant(
-            session, platform=platform, user_id=user_id, role=role, granted_by=actor_id or None
+            session,
+            platform=platform,
+            user_id=user_id,
+            role=role,
+            granted_by=actor_id or None,
+            provinces=provinces,
         )
         outcome = RoleChangeOutcome.GRANTED
     else:
@@ -201,8 +235,81 @@ async def change_role(
         action="role.grant" if give else "role.revoke",
         target=f"user:{user_id}",
         before={"roles": list(before)},
-        after={"roles": list(after)},
+        after={"roles": list(after), **({"provinces": sorted(provinces)} if give and provinces else {})},
         note=note,
+        channel=channel,
     )
     await session.commit()  # durable before anyone is told
     return RoleChange(outcome, before, after)
+
+
+async def change_scope(
+    session: AsyncSession,
+    *,
+    platform: str,
+    actor_id: int,
+    user_id: int,
+    role: Role,
+    provinces: frozenset[str] | None,
+    channel: str = "chat",
+) -> RoleChange:
+    """Limit a granted role to `provinces` (None: the whole country), audited ("role.scope")
+    and committed. Admin is national only; a role not granted is NOT_HELD."""
+    if role == Role.ADMIN:
+        return RoleChange(RoleChangeOutcome.NATIONAL_ONLY)
+    if provinces is not None and scopes.known_provinces(provinces) is None:
+        return RoleChange(RoleChangeOutcome.UNKNOWN_PROVINCE)
+    row = await session.scalar(
+        select(StaffRole)
+        .where(StaffRole.platform == platform, StaffRole.user_id == user_id, StaffRole.role == role.value)
+        .with_for_update()
+    )
+    if row is None:
+        return RoleChange(RoleChangeOutcome.NOT_HELD)
+    before = sorted(scopes.parse_stored(row.provinces) or ())
+    stored = scopes.to_stored(provinces)
+    if stored == row.provinces:
+        return RoleChange(RoleChangeOutcome.ALREADY)
+    row.provinces = stored
+    await audit.record(
+        session,
+        platform=platform,
+        actor_id=actor_id,
+        action="role.scope",
+        target=f"user:{user_id}",
+        before={"role": role.value, "provinces": before},
+        after={"role": role.value, "provinces": sorted(provinces or ())},
+        channel=channel,
+    )
+    await session.commit()
+    return RoleChange(RoleChangeOutcome.SCOPED, tuple(before), tuple(sorted(provinces or ())))
+
+
+@dataclass(frozen=True, slots=True)
+class HeldRole:
+    role: Role
+    provinces: frozenset[str] | None  # None: the whole country
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    """One person with a role: the roles granted here, and whether ADMIN_IDS makes them admin."""
+
+    user_id: int
+    from_settings: bool
+    held: tuple[HeldRole, ...]
+
+
+async def staff_list(session: AsyncSession, *, platform: str, admin_ids: Iterable[int]) -> list[StaffMember]:
+    """Everyone with a role on this platform, by user id: ADMIN_IDS and the granted roles with
+    their provinces."""
+    settings_admins = frozenset(admin_ids)
+    people: dict[int, list[HeldRole]] = {user_id: [] for user_id in settings_admins}
+    for row in await granted_roles(session, platform=platform):
+        if row.role in Role._value2member_map_:
+            held = HeldRole(Role(row.role), scopes.parse_stored(row.provinces))
+            people.setdefault(row.user_id, []).append(held)
+    return [
+        StaffMember(user_id, user_id in settings_admins, tuple(sorted(held, key=lambda h: h.role.value)))
+        for user_id, held in sorted(people.items())
+    ]

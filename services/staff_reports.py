@@ -32,10 +32,11 @@ class StaffReports:
             self.exporters + other.exporters, self.sections + other.sections, self.backlogs + other.backlogs
         )
 
-    def exporters_for(self, roles: Iterable[str] | None = None) -> list[Exporter]:
-        """The exporters any of `roles` may run (all, when None), in declaration order."""
+    def exporters_for(self, roles: Iterable[str] | None = None, *, national: bool = True) -> list[Exporter]:
+        """The exporters any of `roles` may run (all, when None), in declaration order; for a
+        province office (not `national`), only those that keep to its provinces."""
         held = None if roles is None else {str(r) for r in roles}
-        return [e for e in self.exporters if held is None or e.roles & held]
+        return [e for e in self.exporters if (held is None or e.roles & held) and (national or e.provinces)]
 
     def exporter(self, name: str) -> Exporter | None:
         return next((e for e in self.exporters if e.name == name), None)

@@ -26,6 +26,7 @@ from typing import Any
 import jdatetime
 from sqlalchemy import ColumnElement, Date, cast, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models.donation import Campaign, Donation, DonationStatus
 from services.persian import TEHRAN, jalali, to_fa_digits, to_tehran
@@ -104,12 +105,30 @@ class DayTotal:
         return jdatetime.date.fromgregorian(date=self.day)
 
 
-def _paid(*conditions: ColumnElement[bool]) -> list[ColumnElement[bool]]:
-    return [Donation.status == PAID, *conditions]
+def _paid(
+    *conditions: ColumnElement[bool], provinces: frozenset[str] | None = None
+) -> list[ColumnElement[bool]]:
+    """Paid donations (of `provinces` only, when given: a province office's figures)."""
+    paid = [Donation.status == PAID, *conditions]
+    if provinces is not None:
+        paid.append(donation_province().in_(sorted(provinces)))
+    return paid
 
 
-async def _totals(session: AsyncSession, since: datetime | None, campaign_id: int | None) -> Totals:
-    conditions = _paid()
+def donation_province() -> ColumnElement[Any]:
+    """A donation's province as SQL: its own chosen province, else its campaign's."""
+    own = aliased(Campaign)  # not the outer query's campaigns, when it joins them
+    campaign = select(own.province_id).where(own.id == Donation.campaign_id).scalar_subquery()
+    return func.coalesce(Donation.province_id, campaign)
+
+
+async def _totals(
+    session: AsyncSession,
+    since: datetime | None,
+    campaign_id: int | None,
+    provinces: frozenset[str] | None = None,
+) -> Totals:
+    conditions = _paid(provinces=provinces)
     if since is not None:
         conditions.append(Donation.paid_at >= since)
     if campaign_id is not None:
@@ -124,10 +143,12 @@ async def _totals(session: AsyncSession, since: datetime | None, campaign_id: in
     return Totals(rials=int(row[0]), count=int(row[1]))
 
 
-async def median_gift(session: AsyncSession, campaign_id: int | None = None) -> int:
+async def median_gift(
+    session: AsyncSession, campaign_id: int | None = None, provinces: frozenset[str] | None = None
+) -> int:
     """The median paid gift in rials (the mean of the two middle gifts for an even count), computed
     in the database on both backends."""
-    conditions = _paid()
+    conditions = _paid(provinces=provinces)
     if campaign_id is not None:
         conditions.append(Donation.campaign_id == campaign_id)
     count = int(await session.scalar(select(func.count(Donation.id)).where(*conditions)) or 0)
@@ -146,14 +167,18 @@ async def median_gift(session: AsyncSession, campaign_id: int | None = None) -> 
 
 
 async def donation_stats(
-    session: AsyncSession, now: datetime, campaign_id: int | None = None
+    session: AsyncSession,
+    now: datetime,
+    campaign_id: int | None = None,
+    provinces: frozenset[str] | None = None,
 ) -> DonationStats:
+    """The donation figures (of `provinces` only, when given; None: the whole country)."""
     periods = Periods.at(now)
-    today = await _totals(session, periods.today, campaign_id)
-    week = await _totals(session, periods.week, campaign_id)
-    month = await _totals(session, periods.month, campaign_id)
-    all_time = await _totals(session, None, campaign_id)
-    conditions = _paid()
+    today = await _totals(session, periods.today, campaign_id, provinces)
+    week = await _totals(session, periods.week, campaign_id, provinces)
+    month = await _totals(session, periods.month, campaign_id, provinces)
+    all_time = await _totals(session, None, campaign_id, provinces)
+    conditions = _paid(provinces=provinces)
     if campaign_id is not None:
         conditions.append(Donation.campaign_id == campaign_id)
     donors = int(await session.scalar(select(func.count(distinct(Donation.user_id))).where(*conditions)) or 0)
@@ -165,14 +190,16 @@ async def donation_stats(
         all_time=all_time,
         donors=donors,
         average_rials=average,
-        median_rials=await median_gift(session, campaign_id),
-        by_campaign=await by_campaign(session) if campaign_id is None else [],
-        by_purpose=await by_purpose(session, campaign_id),
-        by_province=await by_province(session, campaign_id),
+        median_rials=await median_gift(session, campaign_id, provinces),
+        by_campaign=await by_campaign(session, provinces=provinces) if campaign_id is None else [],
+        by_purpose=await by_purpose(session, campaign_id, provinces),
+        by_province=await by_province(session, campaign_id, provinces),
     )
 
 
-async def by_campaign(session: AsyncSession, limit: int = 10) -> list[Group]:
+async def by_campaign(
+    session: AsyncSession, limit: int = 10, provinces: frozenset[str] | None = None
+) -> list[Group]:
     """Campaigns by paid total, largest first."""
     total = func.coalesce(func.sum(Donation.amount_rials), 0)
     rows = await session.execute(
@@ -186,7 +213,7 @@ async def by_campaign(session: AsyncSession, limit: int = 10) -> list[Group]:
             func.count(Donation.id),
         )
         .join(Donation, Donation.campaign_id == Campaign.id)
-        .where(*_paid())
+        .where(*_paid(provinces=provinces))
         .group_by(Campaign.id, Campaign.title_fa, Campaign.title_en, Campaign.goal_rials, Campaign.status)
         .order_by(total.desc(), Campaign.id)
         .limit(limit)
@@ -205,9 +232,11 @@ async def by_campaign(session: AsyncSession, limit: int = 10) -> list[Group]:
     ]
 
 
-async def _grouped(session: AsyncSession, key: Any, campaign_id: int | None) -> list[Group]:
+async def _grouped(
+    session: AsyncSession, key: Any, campaign_id: int | None, provinces: frozenset[str] | None = None
+) -> list[Group]:
     total = func.coalesce(func.sum(Donation.amount_rials), 0)
-    conditions = _paid()
+    conditions = _paid(provinces=provinces)
     if campaign_id is not None:
         conditions.append(Donation.campaign_id == campaign_id)
     rows = await session.execute(
@@ -221,14 +250,20 @@ async def _grouped(session: AsyncSession, key: Any, campaign_id: int | None) -> 
     return [Group(key=r[0], rials=int(r[1]), count=int(r[2])) for r in rows]
 
 
-async def by_purpose(session: AsyncSession, campaign_id: int | None = None) -> list[Group]:
+async def by_purpose(
+    session: AsyncSession, campaign_id: int | None = None, provinces: frozenset[str] | None = None
+) -> list[Group]:
     """By purpose: the donation's own, else its campaign's."""
-    return await _grouped(session, func.coalesce(Donation.purpose, Campaign.purpose), campaign_id)
+    return await _grouped(session, func.coalesce(Donation.purpose, Campaign.purpose), campaign_id, provinces)
 
 
-async def by_province(session: AsyncSession, campaign_id: int | None = None) -> list[Group]:
+async def by_province(
+    session: AsyncSession, campaign_id: int | None = None, provinces: frozenset[str] | None = None
+) -> list[Group]:
     """By province: the donation's chosen region, else its campaign's; None = nationwide."""
-    return await _grouped(session, func.coalesce(Donation.province_id, Campaign.province_id), campaign_id)
+    return await _grouped(
+        session, func.coalesce(Donation.province_id, Campaign.province_id), campaign_id, provinces
+    )
 
 
 def _tehran_day(session: AsyncSession) -> ColumnElement[Any]:
@@ -239,13 +274,17 @@ def _tehran_day(session: AsyncSession) -> ColumnElement[Any]:
 
 
 async def daily(
-    session: AsyncSession, now: datetime, days: int = 30, campaign_id: int | None = None
+    session: AsyncSession,
+    now: datetime,
+    days: int = 30,
+    campaign_id: int | None = None,
+    provinces: frozenset[str] | None = None,
 ) -> list[DayTotal]:
     """Paid totals per Tehran day for the last `days` days (today included), zero days too."""
     periods = Periods.at(now)
     first = periods.today - timedelta(days=days - 1)
     day = _tehran_day(session).label("day")
-    conditions = _paid(Donation.paid_at >= first)
+    conditions = _paid(Donation.paid_at >= first, provinces=provinces)
     if campaign_id is not None:
         conditions.append(Donation.campaign_id == campaign_id)
     rows = await session.execute(

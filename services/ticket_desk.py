@@ -21,12 +21,12 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, case, func, select, text, union
+from sqlalchemy import and_, case, false, func, select, text, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from models.console import ConsoleSession, TicketNote
-from models.donation import Donation, DonationStatus
+from models.donation import Campaign, Donation, DonationStatus
 from models.faq import FaqQuery
 from models.staff import AuditEntry, StaffRole
 from models.tickets import (
@@ -39,9 +39,10 @@ from models.tickets import (
     TicketStatus,
     TicketWord,
 )
-from services import audit, tickets
+from services import audit, scopes, tickets
 from services.persian import to_ascii_digits
 from services.roles import Role
+from services.scopes import Scope, province_filter
 from services.tickets import TicketError, utc
 
 # Console replies are recorded like chat messages; their "source" is this pseudo-chat and the
@@ -67,12 +68,16 @@ class QueueFilter:
     anonymous: bool = False
     search: str = ""
     page: int = 0
+    # Set by the server from the person's roles, never from the request (services.scopes).
+    scope: Scope = scopes.ALL
 
     def conditions(
         self, *, actor_id: int, now: datetime, sla_hours: float, found: Any | None = None
     ) -> list[Any]:
         """The filter as SQL conditions; `found` is the search's (from `search_condition`)."""
-        conditions: list[Any] = []
+        conditions: list[Any] = (
+            [] if self.scope.national else [province_filter(Ticket.province_id, self.scope)]
+        )
         if self.status == "open":
             conditions.append(Ticket.status.in_([s.value for s in OPEN_STATUSES]))
         elif self.status in TicketStatus._value2member_map_:
@@ -236,7 +241,9 @@ async def queue(
     return QueuePage(
         rows,
         total,
-        await counts(session, actor_id=actor_id, now=now, sla_hours=sla_hours, found=found),
+        await counts(
+            session, actor_id=actor_id, now=now, sla_hours=sla_hours, found=found, scope=wanted.scope
+        ),
         page,
         pages,
     )
@@ -250,11 +257,15 @@ async def counts(
     sla_hours: float,
     found: Any | None = None,
     closed: bool = True,
+    scope: Scope = scopes.ALL,
 ) -> QueueCounts:
     """The open tickets' counts in one aggregate over the open rows of the queue's index (most
     tickets are closed, and never read here); the closed ones counted apart, only if `closed`
-    (the home page has no use for them). Within the search `found`, if any."""
-    scope = [found] if found is not None else []
+    (the home page has no use for them). Within the search `found`, if any, and the person's
+    provinces."""
+    within = [found] if found is not None else []
+    if not scope.national:
+        within.append(province_filter(Ticket.province_id, scope))
 
     def count(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -269,7 +280,7 @@ async def counts(
                 count(Ticket.assignee_id == actor_id),
                 count(Ticket.assignee_id.is_(None)),
                 count(Ticket.anonymous.is_(True)),
-            ).where(Ticket.status.in_([s.value for s in OPEN_STATUSES]), *scope)
+            ).where(Ticket.status.in_([s.value for s in OPEN_STATUSES]), *within)
         )
     ).one()
     new, in_progress, answered, overdue, mine, unassigned, anonymous = (int(value) for value in row)
@@ -279,7 +290,7 @@ async def counts(
         # the whole closed part of the index on every queue page.
         capped = (
             select(Ticket.id)
-            .where(Ticket.status == TicketStatus.CLOSED.value, *scope)
+            .where(Ticket.status == TicketStatus.CLOSED.value, *within)
             .limit(CLOSED_COUNT_CAP + 1)
         )
         closed_count = int(await session.scalar(select(func.count()).select_from(capped.subquery())) or 0)
@@ -375,14 +386,30 @@ async def thread(session: AsyncSession, ticket: Ticket) -> list[ThreadItem]:
     return items
 
 
-async def colleagues(session: AsyncSession, *, platform: str, admin_ids: list[int]) -> list[int]:
-    """Who a ticket may be assigned to: admins and operators."""
-    granted = await session.scalars(
-        select(StaffRole.user_id).where(
-            StaffRole.platform == platform, StaffRole.role.in_([Role.ADMIN.value, Role.OPERATOR.value])
+DESK_ROLES = (Role.ADMIN.value, Role.OPERATOR.value)
+
+
+async def colleagues(
+    session: AsyncSession, *, platform: str, admin_ids: list[int], ticket: Ticket | None = None
+) -> list[int]:
+    """Who a ticket may be assigned to: admins and operators (for `ticket`, those whose
+    provinces include it: a province office's ticket is not handed to another office)."""
+    granted = await session.execute(
+        select(StaffRole.user_id, StaffRole.role, StaffRole.provinces).where(
+            StaffRole.platform == platform, StaffRole.role.in_(DESK_ROLES)
         )
     )
-    return sorted({*admin_ids, *granted})
+    people: dict[int, Scope] = {}
+    for user_id, role, stored in granted:
+        limited = scopes.parse_stored(stored)
+        mine = scopes.ALL if role == Role.ADMIN.value or limited is None else Scope(limited)
+        held = people.get(int(user_id))
+        if held is None or mine.national:
+            people[int(user_id)] = mine
+        elif not held.national:
+            people[int(user_id)] = Scope((held.provinces or frozenset()) | (mine.provinces or frozenset()))
+    wanted = None if ticket is None else ticket.province_id
+    return sorted({*admin_ids, *(i for i, scope in people.items() if ticket is None or scope.allows(wanted))})
 
 
 async def staff_names(session: AsyncSession, *, platform: str, ids: list[int]) -> dict[int, str]:
@@ -432,6 +459,9 @@ class Actor:
     name: str
     platform: str
     channel: str = "console"
+    # The provinces the person works for (services.scopes): another province's ticket is
+    # NOT_FOUND to them, as if it were not there.
+    scope: Scope = scopes.ALL
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,10 +482,10 @@ def version_of(ticket: Ticket) -> str:
 
 
 async def _locked(
-    session: AsyncSession, ticket_id: int, version: str | None
+    session: AsyncSession, ticket_id: int, version: str | None, actor: Actor
 ) -> tuple[Ticket | None, Outcome | None]:
     ticket = await tickets.get_ticket(session, ticket_id, for_update=True)
-    if ticket is None:
+    if ticket is None or not actor.scope.allows(ticket.province_id):
         return None, Outcome.NOT_FOUND
     if version is not None and version_of(ticket) != version:
         return ticket, Outcome.STALE
@@ -516,7 +546,7 @@ async def reply(
     )
     if seen is not None:
         return ActionResult(Outcome.DUPLICATE)
-    ticket, problem = await _locked(session, ticket_id, version)
+    ticket, problem = await _locked(session, ticket_id, version, actor)
     if problem is not None or ticket is None:
         return ActionResult(problem or Outcome.NOT_FOUND, ticket)
     if ticket.status == TicketStatus.CLOSED:
@@ -552,7 +582,7 @@ async def add_note(
     if len(text) > NOTE_LIMIT:
         return ActionResult(Outcome.TOO_LONG)
     ticket = await tickets.get_ticket(session, ticket_id)
-    if ticket is None:
+    if ticket is None or not actor.scope.allows(ticket.province_id):
         return ActionResult(Outcome.NOT_FOUND)
     session.add(
         TicketNote(
@@ -582,7 +612,7 @@ async def assign(
     """Assign to the actor (take: → in progress) or to a colleague (admins and operators)."""
     if assignee_id not in allowed and assignee_id != actor.user_id:
         return ActionResult(Outcome.INVALID)
-    ticket, problem = await _locked(session, ticket_id, version)
+    ticket, problem = await _locked(session, ticket_id, version, actor)
     if problem is not None or ticket is None:
         return ActionResult(problem or Outcome.NOT_FOUND, ticket)
     previous = ticket.status
@@ -627,7 +657,7 @@ async def set_status(
         return ActionResult(Outcome.INVALID)
     if status == TicketStatus.CLOSED and reason is not None and reason not in CLOSE_REASONS:
         return ActionResult(Outcome.INVALID)
-    ticket, problem = await _locked(session, ticket_id, version)
+    ticket, problem = await _locked(session, ticket_id, version, actor)
     if problem is not None or ticket is None:
         return ActionResult(problem or Outcome.NOT_FOUND, ticket)
     previous = ticket.status
@@ -648,26 +678,32 @@ async def set_status(
 # -- live updates ---------------------------------------------------------------------------
 
 
-async def desk_stamp(session: AsyncSession) -> str:
+async def desk_stamp(session: AsyncSession, scope: Scope = scopes.ALL) -> str:
     """A word that changes whenever the queue or the home page may have something new to show:
     the newest ticket, the latest change to any ticket (both read off an index, not a scan) and
     the questions waiting for a person. The console's pages poll it; it reads the database, so
-    any worker answers for a change made on any other, or in the chat."""
-    newest = select(func.max(Ticket.id)).scalar_subquery()
-    latest = select(func.max(Ticket.updated_at)).scalar_subquery()
+    any worker answers for a change made on any other, or in the chat. A province office's
+    stamp moves with its own provinces' tickets only (it has no questions: they are national)."""
+    mine = province_filter(Ticket.province_id, scope)
+    newest = select(func.max(Ticket.id)).where(mine).scalar_subquery()
+    latest = select(func.max(Ticket.updated_at)).where(mine).scalar_subquery()
     waiting = (
         select(func.count(FaqQuery.id))
-        .where(FaqQuery.asked_staff_at.is_not(None), FaqQuery.answered_at.is_(None))
+        .where(
+            FaqQuery.asked_staff_at.is_not(None),
+            FaqQuery.answered_at.is_(None),
+            true() if scope.national else false(),
+        )
         .scalar_subquery()
     )
     row = (await session.execute(select(newest, latest, waiting))).one()
     return _stamp(*row)
 
 
-async def ticket_stamp(session: AsyncSession, ticket_id: int) -> str | None:
+async def ticket_stamp(session: AsyncSession, ticket_id: int, scope: Scope = scopes.ALL) -> str | None:
     """The same for one ticket's page: its last change (status, assignment, the donor's and the
     staff's messages all move it), its rating, its newest message and note, and how many
-    messages reached the other side. None: no such ticket."""
+    messages reached the other side. None: no such ticket (or another province's)."""
     message = select(TicketMessage.id).where(TicketMessage.ticket_id == ticket_id)
     row = (
         await session.execute(
@@ -681,7 +717,7 @@ async def ticket_stamp(session: AsyncSession, ticket_id: int) -> str | None:
                 .select_from(message.where(TicketMessage.delivered.is_(True)).subquery())
                 .scalar_subquery(),
                 select(func.max(TicketNote.id)).where(TicketNote.ticket_id == ticket_id).scalar_subquery(),
-            ).where(Ticket.id == ticket_id)
+            ).where(Ticket.id == ticket_id, province_filter(Ticket.province_id, scope))
         )
     ).one_or_none()
     return None if row is None else _stamp(*row)
@@ -709,23 +745,37 @@ class HomeFigures:
 
 
 async def home_figures(
-    session: AsyncSession, *, actor_id: int, now: datetime, sla_hours: float, day_start: datetime
+    session: AsyncSession,
+    *,
+    actor_id: int,
+    now: datetime,
+    sla_hours: float,
+    day_start: datetime,
+    scope: Scope = scopes.ALL,
 ) -> HomeFigures:
     """What needs attention: open, overdue, unassigned and own tickets; questions from the FAQ
-    waiting for a person; donations paid since `day_start` (midnight in Tehran)."""
-    figures = await counts(session, actor_id=actor_id, now=now, sla_hours=sla_hours, closed=False)
-    waiting = await session.scalar(
-        select(func.count(FaqQuery.id)).where(
-            FaqQuery.asked_staff_at.is_not(None), FaqQuery.answered_at.is_(None)
-        )
+    waiting for a person; donations paid since `day_start` (midnight in Tehran). A province
+    office's figures are its provinces' (questions to a person are national: none)."""
+    figures = await counts(
+        session, actor_id=actor_id, now=now, sla_hours=sla_hours, closed=False, scope=scope
     )
-    paid = (
-        await session.execute(
-            select(func.count(Donation.id), func.coalesce(func.sum(Donation.amount_rials), 0)).where(
-                Donation.status == DonationStatus.PAID.value, Donation.paid_at >= day_start
+    waiting = (
+        await session.scalar(
+            select(func.count(FaqQuery.id)).where(
+                FaqQuery.asked_staff_at.is_not(None), FaqQuery.answered_at.is_(None)
             )
         )
-    ).one()
+        if scope.national
+        else 0
+    )
+    paid_query = select(func.count(Donation.id), func.coalesce(func.sum(Donation.amount_rials), 0)).where(
+        Donation.status == DonationStatus.PAID.value, Donation.paid_at >= day_start
+    )
+    if not scope.national:
+        paid_query = paid_query.outerjoin(Campaign, Campaign.id == Donation.campaign_id).where(
+            province_filter(func.coalesce(Donation.province_id, Campaign.province_id), scope)
+        )
+    paid = (await session.execute(paid_query)).one()
     return HomeFigures(
         open_tickets=figures.open,
         overdue=figures.overdue,
@@ -737,8 +787,13 @@ async def home_figures(
     )
 
 
-async def waiting_questions(session: AsyncSession, *, limit: int = 20) -> list[FaqQuery]:
-    """Questions sent to a person and not answered yet, the oldest first."""
+async def waiting_questions(
+    session: AsyncSession, *, limit: int = 20, scope: Scope = scopes.ALL
+) -> list[FaqQuery]:
+    """Questions sent to a person and not answered yet, the oldest first (national staff's:
+    a question names no province)."""
+    if not scope.national:
+        return []
     rows = await session.scalars(
         select(FaqQuery)
         .where(FaqQuery.asked_staff_at.is_not(None), FaqQuery.answered_at.is_(None))

@@ -221,6 +221,19 @@ async def owns_paid_donation(session: AsyncSession, user_db_id: int, donation_id
     return found is not None
 
 
+async def donation_province(session: AsyncSession, donation_id: int | None) -> str | None:
+    """The province office a ticket about this donation belongs to: the donation's chosen
+    province, else its campaign's (None: nationwide, or no donation)."""
+    if donation_id is None:
+        return None
+    province = await session.scalar(
+        select(func.coalesce(Donation.province_id, Campaign.province_id))
+        .outerjoin(Campaign, Campaign.id == Donation.campaign_id)
+        .where(Donation.id == donation_id)
+    )
+    return str(province) if province is not None else None
+
+
 def validate_description(text: str, limit: int, minimum: int = 1) -> str:
     """The description as stored: stripped, personal numbers masked (services.privacy);
     TicketError("empty"), ("too-short") when it has fewer than `minimum` characters (not
@@ -270,6 +283,7 @@ async def create_ticket(
         raise TicketError("too-many-attachments")
     if draft.donation_id is not None and not await owns_paid_donation(session, user_db_id, draft.donation_id):
         raise TicketError("foreign-donation")
+    province_id = await donation_province(session, draft.donation_id)
     year = jalali_year(now)
     try:
         async with session.begin_nested():
@@ -288,6 +302,7 @@ async def create_ticket(
                 donor_name=None if draft.anonymous else draft.donor_name,
                 contact_mobile=draft.mobile,
                 donation_id=draft.donation_id,
+                province_id=province_id,
                 staff_chat_id=staff_chat_id,
                 created_at=now,
                 updated_at=now,
@@ -786,10 +801,14 @@ async def overview(
     actor_id: int,
     chat_id: int | None = None,
     limit: int = 10,
+    provinces: frozenset[str] | None = None,
 ) -> Overview:
     """Open tickets by status, by category, overdue, unassigned (counted in SQL); the actor's
-    tickets and the longest-waiting ones (at most `limit` each)."""
+    tickets and the longest-waiting ones (at most `limit` each). Only `provinces`' tickets when
+    given (a province office; None: every ticket)."""
     scope: list[Any] = [Ticket.status.in_([status.value for status in OPEN_STATUSES])]
+    if provinces is not None:
+        scope.append(Ticket.province_id.in_(sorted(provinces)))
     if chat_id is not None:
         scope.append(Ticket.staff_chat_id == chat_id)
     awaiting = Ticket.status.in_([status.value for status in AWAITING_STAFF])
@@ -873,6 +892,8 @@ async def tickets_export(session: AsyncSession, request: ExportRequest) -> Expor
         conditions.append(Ticket.created_at >= request.start)
     if request.end is not None:
         conditions.append(Ticket.created_at < request.end)
+    if request.provinces is not None:
+        conditions.append(Ticket.province_id.in_(sorted(request.provinces)))
     rows = await session.execute(
         select(
             Ticket.number,
@@ -1037,7 +1058,7 @@ def _overdue_backlog(sla_hours: float, clock: Clock) -> BacklogFn:
 
 
 TICKETS_EXPORT = exporter(
-    "tickets", "complaints-export-title", tickets_export, roles=(Role.ADMIN, Role.OPERATOR)
+    "tickets", "complaints-export-title", tickets_export, roles=(Role.ADMIN, Role.OPERATOR), provinces=True
 )
 
 

@@ -3,6 +3,7 @@
 cmd-admin = Staff tools
 cmd-roles = Staff roles
 cmd-audit = Staff audit log
+cmd-scope = A role’s provinces
 cmd-health = System health
 cmd-campaigns-admin = Manage campaigns
 cmd-new-campaign = Create a campaign
@@ -57,6 +58,15 @@ admin-roles-back = ↩️ Roles list
 admin-roles-usage =
     Usage: /{ $command } user_id role
     Roles: admin, campaign_manager, operator
+    For one or more provinces: /grant user_id role Tehran, Fars
+admin-roles-provinces = { " " }— provinces: { $provinces }
+admin-roles-national = { " " }— the whole country
+admin-roles-scoped = ✅ The provinces of user { $user_id }’s «{ $role }» role changed
+admin-roles-national-only = The administrator role covers the whole country; it cannot be limited to provinces.
+admin-roles-unknown-province = A province name or number was not recognised. Separate province names with commas, e.g.: Tehran, Fars
+admin-roles-scope-usage =
+    Usage: /scope user_id role provinces
+    E.g. /scope 12345678 operator Tehran, Alborz — or «all» for the whole country
 
 audit-title = 🧾 Staff audit log
 audit-title-person = 🧾 Audit log of user { $actor }
@@ -79,6 +89,7 @@ audit-action-campaign-pause = campaign paused
 audit-action-campaign-close = campaign closed
 audit-action-role-grant = role granted
 audit-action-role-revoke = role removed
+audit-action-role-scope = role provinces changed
 audit-action-export = export
 # Each export by name (the audit log's «export.NAME»), titled as in /export.
 audit-action-export-donations = { audit-action-export } «{ export-donations-title }»
@@ -126,6 +137,8 @@ audit-action-console = web console
 audit-action-broadcast = broadcast
 audit-action-campaign = campaign
 audit-field-roles = roles
+audit-field-provinces = provinces
+audit-field-role = role
 audit-field-scheduled-at = sending time
 audit-field-segment = audience
 audit-field-recipients = recipients
@@ -305,6 +318,7 @@ campadm-error-closed = This campaign is closed and can no longer change.
 campadm-error-field = That part cannot be edited.
 campadm-error-action = That is not possible in the campaign's current state.
 campadm-error-not-found = Campaign not found.
+campadm-error-other-province = This campaign belongs to another province; you see and create your own provinces’ campaigns only.
 campadm-error-already-active = This campaign is already active.
 campadm-error-already-paused = This campaign is already paused.
 campadm-error-already-closed = This campaign was already closed.
@@ -349,6 +363,7 @@ stats-more = and { $count } more
 stats-unspecified = unspecified
 stats-national = Nationwide
 stats-section-empty = No data.
+stats-provinces-only = 📍 Your provinces only: { $provinces }
 stats-chart-daily = 📈 Last 30 days chart
 stats-chart-province = 🗺 Provinces chart
 stats-chart-campaign = 📣 Campaigns chart

@@ -206,6 +206,7 @@ complaints-staff-button-reopen = 🔓 Reopen
 complaints-staff-relay = 📩 New message from the donor · { $number } · { $donor }
 complaints-staff-relay-attachment = 📎 Attachment of request { $number } · { $donor }
 complaints-staff-denied = Only members of the working group and admins may do this.
+complaints-staff-other-province = This ticket belongs to another province office; you work on your own provinces’ tickets only.
 complaints-staff-unknown = This request was not found, or this button is no longer valid.
 complaints-staff-error-closed = This request is closed. Press “Reopen” first to go on.
 complaints-staff-error-invalid = This status change is not possible.

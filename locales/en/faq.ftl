@@ -55,6 +55,7 @@ faq-staff-answer =
 faq-staff-answer-thanks-button = ✅ Thanks, that's clear
 faq-another-question-button = 🙋 I have another question
 faq-staff-relayed = ✅ The answer was sent to the person (question number { $number }).
+faq-staff-national-only = Questions to a person name no province: national staff answer them, not a province office.
 faq-staff-user-blocked = ⚠️ The person (question number { $number }) has blocked Hamdel; the answer did not reach them.
 faq-staff-relay-failed = ⚠️ The answer to question number { $number } could not be sent; please reply to the card again in a little while.
 faq-staff-text-only = Only text answers are sent to the person; please write your answer as text.

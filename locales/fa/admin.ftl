@@ -3,6 +3,7 @@
 cmd-admin = ابزارهای کارکنان
 cmd-roles = نقش‌های کارکنان
 cmd-audit = گزارش کارهای کارکنان
+cmd-scope = استان‌های یک نقش
 cmd-health = وضعیت سامانه
 cmd-campaigns-admin = مدیریت پویش‌ها
 cmd-new-campaign = ساخت پویش تازه
@@ -57,6 +58,15 @@ admin-roles-back = ↩️ فهرست نقش‌ها
 admin-roles-usage =
     شیوهٔ نوشتن: /{ $command } شناسه نقش
     نقش‌ها: admin (مدیر)، campaign_manager (مدیر پویش)، operator (کارشناس کارگروه)
+    برای یک یا چند استان: /grant شناسه نقش تهران، فارس
+admin-roles-provinces = { " " }— استان‌ها: { $provinces }
+admin-roles-national = { " " }— همهٔ کشور
+admin-roles-scoped = ✅ استان‌های نقش «{ $role }» کاربر { $user_id } تغییر کرد
+admin-roles-national-only = نقش مدیری برای همهٔ کشور است و به استان محدود نمی‌شود.
+admin-roles-unknown-province = نام یا شمارهٔ استان شناخته نشد. نام استان‌ها را با ویرگول جدا کنید، مثلاً: تهران، فارس
+admin-roles-scope-usage =
+    شیوهٔ نوشتن: /scope شناسه نقش استان‌ها
+    مثلاً: /scope ۱۲۳۴۵۶۷۸ operator تهران، البرز — یا «همه» برای همهٔ کشور
 
 audit-title = 🧾 گزارش کارهای کارکنان
 audit-title-person = 🧾 گزارش کارهای کاربر { $actor }
@@ -76,6 +86,7 @@ audit-action-campaign-pause = توقف پویش
 audit-action-campaign-close = بستن پویش
 audit-action-role-grant = دادن نقش
 audit-action-role-revoke = گرفتن نقش
+audit-action-role-scope = تغییر استان‌های نقش
 audit-action-export = خروجی
 # Each export by name (the audit log's «export.NAME»), titled as in /export.
 audit-action-export-donations = { audit-action-export } «{ export-donations-title }»
@@ -123,6 +134,8 @@ audit-action-console = کنسول وب
 audit-action-broadcast = پیام همگانی
 audit-action-campaign = پویش
 audit-field-roles = نقش‌ها
+audit-field-provinces = استان‌ها
+audit-field-role = نقش
 audit-field-scheduled-at = زمان ارسال
 audit-field-segment = مخاطبان
 audit-field-recipients = شمار گیرندگان
@@ -287,6 +300,7 @@ campadm-error-closed = این پویش بسته شده و دیگر تغییر ن
 campadm-error-field = این بخش قابل ویرایش نیست.
 campadm-error-action = این کار در وضعیت فعلی پویش ممکن نیست.
 campadm-error-not-found = این پویش پیدا نشد.
+campadm-error-other-province = این پویش مال استان دیگری است؛ شما فقط پویش‌های استان‌های خودتان را می‌بینید و می‌سازید.
 campadm-error-already-active = این پویش همین حالا فعال است.
 campadm-error-already-paused = این پویش همین حالا متوقف است.
 campadm-error-already-closed = این پویش پیش‌تر بسته شده است.
@@ -316,6 +330,7 @@ stats-more = و { $count } مورد دیگر
 stats-unspecified = نامشخص
 stats-national = سراسری
 stats-section-empty = داده‌ای نیست.
+stats-provinces-only = 📍 فقط استان‌های شما: { $provinces }
 stats-chart-daily = 📈 نمودار ۳۰ روز گذشته
 stats-chart-province = 🗺 نمودار استان‌ها
 stats-chart-campaign = 📣 نمودار پویش‌ها

@@ -188,6 +188,7 @@ complaints-staff-button-reopen = 🔓 بازگشایی
 complaints-staff-relay = 📩 پیام تازهٔ نیکوکار · { $number } · { $donor }
 complaints-staff-relay-attachment = 📎 پیوست درخواست { $number } · { $donor }
 complaints-staff-denied = این کار فقط برای اعضای کارگروه و مدیران مجاز است.
+complaints-staff-other-province = این درخواست مال دفتر استان دیگری است؛ شما فقط درخواست‌های استان‌های خودتان را می‌بینید.
 complaints-staff-unknown = این درخواست پیدا نشد یا این دکمه دیگر معتبر نیست.
 complaints-staff-error-closed = این درخواست بسته است. برای ادامه، اول «بازگشایی» را بزنید.
 complaints-staff-error-invalid = این تغییر وضعیت ممکن نیست.

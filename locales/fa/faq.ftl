@@ -49,6 +49,7 @@ faq-staff-answer =
 faq-staff-answer-thanks-button = ✅ ممنون، روشن شد
 faq-another-question-button = 🙋 پرسش دیگری دارم
 faq-staff-relayed = ✅ جواب برای پرسشگر (پرسش شماره { $number }) فرستاده شد.
+faq-staff-national-only = پرسش‌ها استان ندارند و کارکنان سراسری به آن‌ها پاسخ می‌دهند، نه دفتر استان.
 faq-staff-user-blocked = ⚠️ پرسشگر (پرسش شماره { $number }) همدل را مسدود کرده است و جواب به او نرسید.
 faq-staff-relay-failed = ⚠️ جواب برای پرسشگر (پرسش شماره { $number }) فرستاده نشد؛ لطفاً کمی بعد دوباره روی کارت پاسخ بدهید.
 faq-staff-text-only = فقط جواب متنی برای پرسشگر فرستاده می‌شود؛ لطفاً جواب را به صورت متن بنویسید.
