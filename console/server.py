@@ -186,6 +186,10 @@ def staff_of(request: web.Request) -> Staff:
 # -- middlewares ----------------------------------------------------------------------------
 
 PUBLIC = (f"{PREFIX}/signin/", f"{PREFIX}/static/", f"{PREFIX}/signed-out")
+# Forms that carry a picture (campaigns, broadcasts) may be larger than the 64 KB every other
+# request is held to; only for a signed-in person, so nobody else can make a worker read more.
+UPLOADS = (f"{PREFIX}/campaigns", f"{PREFIX}/broadcasts")
+UPLOAD_LIMIT = 6 * 1024 * 1024
 
 
 @web.middleware
@@ -237,6 +241,9 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
             await db.commit()
             t = console.translator(console.app.settings.locale.default_locale)
             return console.render(request, "signed_out.html", t, status=401, reason="no-session")
+        if request.method == "POST" and request.path.startswith(UPLOADS):
+            request = request.clone(client_max_size=UPLOAD_LIMIT)
+            request[DB] = db
         request[STAFF] = staff
         if request.method == "POST":
             form = await request.post()
@@ -313,12 +320,14 @@ def clear_session_cookie(response: web.StreamResponse, console: Console) -> None
 
 
 def build_console_app(app: HamdelApp) -> web.Application:
-    from console import faq, views  # the views import this module
+    from console import broadcasts, campaigns, faq, views  # the views import this module
 
     application = web.Application(middlewares=[security_headers, sessions], client_max_size=64 * 1024)
     application[APP_KEY] = Console(app)
     views.add_routes(application)
     faq.add_routes(application)
+    campaigns.add_routes(application)
+    broadcasts.add_routes(application)
     application.router.add_static(f"{PREFIX}/static", HERE / "static", append_version=False)
     return application
 
