@@ -46,7 +46,7 @@ from services.subscriptions import topic_key
 routes = web.RouteTableDef()
 
 CONTROLS = ("pause", "resume", "cancel")
-DONE = ("sent", "scheduled", "pause", "resume", "cancel", "unchanged", "discarded")
+DONE = ("sent", "scheduled", "pause", "resume", "cancel", "unchanged", "unsure", "discarded")
 PROGRESS_EVERY_MS = 2_000  # a running broadcast's page asks this often whether it moved
 FIELD_LIMIT = 100_000  # read no more of a text field than this (longer is refused by its length)
 
@@ -392,7 +392,7 @@ async def _compose(request: web.Request, draft: Broadcast | None) -> web.StreamR
     _fill(draft, typed, segment, campaign, console)
     await db.flush()
     query = urlencode({"when": typed.when}) if typed.when else ""
-    raise web.HTTPSeeOther(f"{PREFIX}/broadcasts/{draft.id}/review" + (f"?{query}" if query else ""))
+    return web.HTTPSeeOther(f"{PREFIX}/broadcasts/{draft.id}/review" + (f"?{query}" if query else ""))
 
 
 @routes.post(PREFIX + "/broadcasts/new")
@@ -519,7 +519,7 @@ async def confirm(request: web.Request) -> web.StreamResponse:
     if isinstance(draft, web.Response):
         existing = await db.get(Broadcast, _broadcast_id(request))
         if existing is not None and existing.author_id == staff.user_id:
-            raise web.HTTPSeeOther(f"{PREFIX}/broadcasts/{existing.id}")  # a second press
+            return web.HTTPSeeOther(f"{PREFIX}/broadcasts/{existing.id}")  # a second press
         return draft
     now = console.now()
     scheduled_at = None
@@ -542,7 +542,7 @@ async def confirm(request: web.Request) -> web.StreamResponse:
             request, draft, when=when, problem="console-broadcast-empty-segment", status=400
         )
     if outcome is ConfirmOutcome.NOT_DRAFT or broadcast is None:
-        raise web.HTTPSeeOther(f"{PREFIX}/broadcasts/{draft.id}")
+        return web.HTTPSeeOther(f"{PREFIX}/broadcasts/{draft.id}")
     await _audit(
         console,
         db,
@@ -557,7 +557,7 @@ async def confirm(request: web.Request) -> web.StreamResponse:
     )
     await db.commit()  # durable before the engine looks
     _wake(console)
-    raise web.HTTPSeeOther(
+    return web.HTTPSeeOther(
         f"{PREFIX}/broadcasts/{broadcast.id}?done={'scheduled' if scheduled_at else 'sent'}"
     )
 
@@ -573,7 +573,7 @@ async def discard(request: web.Request) -> web.StreamResponse:
     await broadcasts.control(
         db_of(request), draft.id, "cancel", actor_id=staff_of(request).user_id, now=console.now()
     )
-    raise web.HTTPSeeOther(f"{PREFIX}/broadcasts?done=discarded")
+    return web.HTTPSeeOther(f"{PREFIX}/broadcasts?done=discarded")
 
 
 # -- history and progress ---------------------------------------------------------------------
@@ -608,7 +608,7 @@ async def _visible(request: web.Request) -> Broadcast | web.Response:
         return not_found_page(request, "console-broadcast-not-found")
     if broadcast.status == BroadcastStatus.DRAFT.value:
         if broadcast.author_id == staff_of(request).user_id:
-            raise web.HTTPSeeOther(f"{PREFIX}/broadcasts/{broadcast.id}/review")
+            return web.HTTPSeeOther(f"{PREFIX}/broadcasts/{broadcast.id}/review")
         return not_found_page(request, "console-broadcast-not-found")
     return broadcast
 
@@ -683,16 +683,16 @@ async def control(request: web.Request) -> web.StreamResponse:
     broadcast = await _visible(request)
     if isinstance(broadcast, web.Response):
         return broadcast
-    outcome, _ = await broadcasts.control(db, broadcast.id, action, actor_id=staff.user_id, now=console.now())
     here = f"{PREFIX}/broadcasts/{broadcast.id}"
-    if outcome is ControlOutcome.INVALID:
-        raise web.HTTPSeeOther(f"{here}?done=unchanged")
-    if outcome is ControlOutcome.UNCHANGED:
-        raise web.HTTPSeeOther(f"{here}?done=unchanged")
+    if action == "cancel" and (await request.post()).get("sure") != "1":
+        return web.HTTPSeeOther(f"{here}?done=unsure")  # cancelling is final: asked first, as the chat does
+    outcome, _ = await broadcasts.control(db, broadcast.id, action, actor_id=staff.user_id, now=console.now())
+    if outcome is not ControlOutcome.DONE:  # pressed twice, or finished meanwhile
+        return web.HTTPSeeOther(f"{here}?done=unchanged")
     await _audit(console, db, staff, f"broadcast.{action}", f"broadcast:{broadcast.id}")
     await db.commit()  # durable before the engine looks
     _wake(console)
-    raise web.HTTPSeeOther(f"{here}?done={action}")
+    return web.HTTPSeeOther(f"{here}?done={action}")
 
 
 def add_routes(application: web.Application) -> None:

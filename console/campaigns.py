@@ -379,7 +379,7 @@ async def campaign_create(request: web.Request) -> web.StreamResponse:
     except CampaignInputError as error:
         typed.errors["form"] = (error.key, error.args_)
         return _render_form(request, typed, campaign=None, status=400)
-    raise web.HTTPSeeOther(f"{PREFIX}/campaigns/{campaign.id}?done=created")
+    return web.HTTPSeeOther(f"{PREFIX}/campaigns/{campaign.id}?done=created")
 
 
 # -- one campaign -----------------------------------------------------------------------------
@@ -481,7 +481,7 @@ async def campaign_save(request: web.Request) -> web.StreamResponse:
         typed.errors[name if name in (*FIELDS, "region", "image") else "form"] = (key, args)
         fresh = await svc.get_campaign(db, campaign_id)
         return _render_form(request, typed, campaign=fresh, status=400)
-    raise web.HTTPSeeOther(f"{PREFIX}/campaigns/{campaign_id}?done={'saved' if changed else 'unchanged'}")
+    return web.HTTPSeeOther(f"{PREFIX}/campaigns/{campaign_id}?done={'saved' if changed else 'unchanged'}")
 
 
 @routes.get(PREFIX + "/campaigns/{campaign_id:\\d+}/close")
@@ -529,7 +529,7 @@ async def campaign_status(request: web.Request) -> web.StreamResponse:
         assert fresh is not None
         typed = Form.of(fresh, console)
         return _render_form(request, typed, campaign=fresh, problem=error.key, status=409)
-    raise web.HTTPSeeOther(f"{PREFIX}/campaigns/{campaign_id}?done={action}")
+    return web.HTTPSeeOther(f"{PREFIX}/campaigns/{campaign_id}?done={action}")
 
 
 def add_routes(application: web.Application) -> None:

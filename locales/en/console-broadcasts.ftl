@@ -63,3 +63,4 @@ console-broadcast-unsubscribed = { $count ->
        *[other] { $count } people
     } turned news off after this message.
 console-broadcast-cancel-sure = Yes, stop now (remaining: { $remaining })
+console-broadcast-done-unsure = To cancel, tick “Yes” first.

@@ -57,3 +57,4 @@ console-broadcast-total = همه
 console-broadcast-progress-label = پیشرفت فرستادن
 console-broadcast-unsubscribed = { $count } نفر پس از این پیام خبرها را خاموش کردند.
 console-broadcast-cancel-sure = بله، { $remaining } پیام ماندهٔ دیگر فرستاده نشود
+console-broadcast-done-unsure = برای لغو، نخست «بله» را علامت بزنید.

@@ -30,14 +30,18 @@ class ConsoleClient:
         self.csrf = ""
 
     async def get(self, path: str, **params: str) -> Answer:
-        async with self.client.get(self.base + path, params=params or None, allow_redirects=False) as response:
+        async with self.client.get(
+            self.base + path, params=params or None, allow_redirects=False
+        ) as response:
             text = await response.text()
             found = CSRF.search(text)
             if found:
                 self.csrf = found.group(1)
             return Answer(response.status, text, response.headers.get("Location", ""))
 
-    async def post(self, path: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]] | None = None) -> Answer:
+    async def post(
+        self, path: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]] | None = None
+    ) -> Answer:
         """A form as the page sends it: multipart when it carries a file field (the campaign and
         broadcast forms always do), with the session's CSRF token."""
         data = aiohttp.FormData()
@@ -74,4 +78,9 @@ def png(width: int = 320, height: int = 200) -> bytes:
 
     rows = b"".join(b"\x00" + b"\xe0\x70\x30" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
