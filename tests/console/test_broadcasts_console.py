@@ -17,8 +17,9 @@ from bot.settings import ConsoleSettings
 from models.broadcasts import Broadcast, BroadcastStatus
 from services import broadcasts
 from services.broadcasts import Segment
+from services.persian import to_fa_digits
 from tests.broadcasts.test_broadcast_flow import EVERYONE, FAST, finished, known_users, texts
-from tests.console.conftest import free_port
+from tests.console.conftest import check_layout, free_port, signed_in_page
 from tests.console.console_client import ConsoleClient, png, signed_in
 
 TEXT = "پویش گرمای زمستان آغاز شد؛ با کمک شما خانه‌ها گرم می‌شوند."
@@ -191,3 +192,32 @@ async def test_an_empty_segment_is_refused_at_confirmation(hamdel: Any, admin: C
             session, hamdel.app.profile.platform.value, Segment.of(await session.get(Broadcast, broadcast_id))
         )
     assert count == 0 and await _status(hamdel, broadcast_id) == BroadcastStatus.DRAFT.value
+
+
+async def test_in_the_browser_a_broadcast_is_composed_sent_and_followed(hamdel: Any, browser: Any) -> None:
+    """At a phone's width: the count follows the segment (static/broadcast-count.js), the review
+    shows the message, and the progress page follows the engine to the end by itself."""
+    users = await known_users(hamdel, 3)
+    page = await signed_in_page(hamdel, browser, hamdel.admin)
+    await page.click("nav a[href$='/broadcasts']")
+    await page.wait_for_url("**/console/broadcasts")
+    await page.click("#broadcast-new")
+    await page.fill("#f-text_fa", TEXT)
+    await page.select_option("#f-segment", "language:en")
+    await page.wait_for_selector("#recipient-count:text-is('۰ گیرنده')")
+    await page.select_option("#f-segment", "all")
+    async with hamdel.db() as session:
+        everyone = await broadcasts.count_recipients(session, hamdel.app.profile.platform.value, EVERYONE)
+    await page.wait_for_selector(f"#recipient-count:text-is('{to_fa_digits(everyone)} گیرنده')")
+    await check_layout(page, "broadcast-compose")
+    await page.click("#broadcast-review")
+    await page.wait_for_selector("#preview-fa")
+    assert TEXT in await page.inner_text("#preview-fa")
+    await check_layout(page, "broadcast-review")
+    await page.click("#confirm")
+    await page.wait_for_selector("#done")
+    await page.wait_for_selector("#status:has-text('تمام‌شده')", timeout=15_000)
+    assert await page.inner_text("#remaining") == "۰"
+    await check_layout(page, "broadcast-progress")
+    for user in users:
+        await user.wait_until(lambda u: TEXT in texts(u))

@@ -16,7 +16,7 @@ from bot.settings import ConsoleSettings
 from models.donation import Campaign, DonationStatus
 from services.roles import Role
 from tests.broadcasts.broadcast_helpers import add_donation, db_user
-from tests.console.conftest import free_port
+from tests.console.conftest import check_layout, free_port, signed_in_page
 from tests.console.console_client import ConsoleClient, png, signed_in
 
 FORM = {
@@ -184,3 +184,36 @@ async def test_an_operator_is_refused_and_the_refusal_audited(hamdel: Any) -> No
     ]
     async with hamdel.db() as session:
         assert await session.scalar(select(Campaign.id).where(Campaign.title_en == "Winter warmth")) is None
+
+
+async def test_in_the_browser_a_campaign_is_made_with_the_chat_card_preview(
+    hamdel: Any, browser: Any
+) -> None:
+    """At a phone's width: fill the form (a picture too), see the card as the chat shows it,
+    save, activate — and the chat's /campaigns shows the campaign."""
+    page = await signed_in_page(hamdel, browser, hamdel.admin)
+    await page.click("nav a[href$='/campaigns']")
+    await page.wait_for_url("**/console/campaigns")
+    await page.click("#campaign-new")
+    for name in ("title_fa", "title_en", "description_fa", "description_en", "goal", "starts", "ends"):
+        await page.fill(f"#f-{name}", FORM[name] if name != "starts" else "۹ آذر ۱۴۰۵")  # today
+    await page.select_option("#f-province", "07")
+    await page.set_input_files(
+        "#f-image", files=[{"name": "a.png", "mimeType": "image/png", "buffer": png()}]
+    )
+    await page.click("#campaign-preview")
+    await page.wait_for_selector("#preview-fa")
+    card = await page.inner_text("#preview-fa")
+    assert "گرمای زمستان" in card and "۵۰۰٬۰۰۰٬۰۰۰ تومان" in card and "فارس" in card
+    assert await page.evaluate("document.querySelector('#preview-fa img').naturalWidth") == 320
+    await check_layout(page, "campaign-edit")
+    await page.click("#campaign-save")
+    await page.wait_for_selector("#done")
+    await page.click("#activate")
+    await page.wait_for_selector("#done")
+    assert "فعال" in await page.inner_text("#status")
+
+    person = hamdel.user()
+    await person.send("/campaigns")
+    await person.wait_until(lambda u: "گرمای زمستان" in str((u.last or {}).get("caption") or u.last_text))
+    assert (person.last or {}).get("photo")  # the picture uploaded in the console
