@@ -190,6 +190,8 @@ PUBLIC = (f"{PREFIX}/signin/", f"{PREFIX}/static/", f"{PREFIX}/signed-out")
 # request is held to; only for a signed-in person, so nobody else can make a worker read more.
 UPLOADS = (f"{PREFIX}/campaigns", f"{PREFIX}/broadcasts")
 UPLOAD_LIMIT = 6 * 1024 * 1024
+# All a campaign manager without a desk role (services.console_auth.DESK_ROLES) may open.
+MANAGER_AREA = (f"{PREFIX}/campaigns", f"{PREFIX}/broadcasts", f"{PREFIX}/signout", f"{PREFIX}/lang")
 
 
 @web.middleware
@@ -250,6 +252,16 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
             submitted = form.get("csrf")
             if not console_auth.csrf_ok(staff.session, submitted if isinstance(submitted, str) else None):
                 return await forbidden(request, console, db, "csrf")
+        if not request.path.startswith(MANAGER_AREA) and not await console_auth.may_use_desk(
+            db,
+            platform=console.platform,
+            user_id=staff.user_id,
+            admin_ids=console.app.settings.staff.admin_ids,
+        ):
+            if request.method == "GET" and request.path == PREFIX + "/":
+                await db.commit()
+                return web.HTTPSeeOther(PREFIX + "/campaigns")  # a campaign manager's start page
+            return await forbidden(request, console, db, "desk-role")
         response = await handler(request)
         await db.commit()
         return response

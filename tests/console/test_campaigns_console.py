@@ -16,7 +16,7 @@ from bot.settings import ConsoleSettings
 from models.donation import Campaign, DonationStatus
 from services.roles import Role
 from tests.broadcasts.broadcast_helpers import add_donation, db_user
-from tests.console.conftest import check_layout, free_port, signed_in_page
+from tests.console.conftest import check_layout, free_port, sign_in_link, signed_in_page
 from tests.console.console_client import ConsoleClient, png, signed_in
 
 FORM = {
@@ -217,3 +217,26 @@ async def test_in_the_browser_a_campaign_is_made_with_the_chat_card_preview(
     await person.send("/campaigns")
     await person.wait_until(lambda u: "گرمای زمستان" in str((u.last or {}).get("caption") or u.last_text))
     assert (person.last or {}).get("photo")  # the picture uploaded in the console
+
+
+async def test_a_campaign_manager_gets_in_for_campaigns_and_broadcasts_only(hamdel: Any) -> None:
+    manager = hamdel.user(first_name="مدیر پویش")
+    await manager.send("/start")
+    await manager.next_message()
+    await hamdel.grant(manager, Role.CAMPAIGN_MANAGER)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        visitor = ConsoleClient(client, "")
+        link = await sign_in_link(hamdel, manager)
+        visitor.base = link.split("/console/")[0] + "/console"
+        async with client.post(link, allow_redirects=False) as signed:
+            assert signed.status == 303
+        start = await visitor.get("/")
+        assert start.status == 303 and start.location.endswith("/console/campaigns")
+        assert (await visitor.get("/campaigns")).status == 200
+        assert (await visitor.get("/broadcasts/new")).status == 200
+        saved = await visitor.post("/campaigns/new", {**FORM, "do": "save"})
+        assert saved.status == 303
+        for desk in ("/tickets", "/faq"):
+            assert (await visitor.get(desk)).status == 403
+    refused = [e.note for e in await hamdel.audit("console.%") if not e.allowed]
+    assert refused == ["desk-role", "desk-role"]
