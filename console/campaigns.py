@@ -137,8 +137,9 @@ def _read(form: Any, console: Console) -> Form:
     )
 
 
-def _parse(typed: Form, console: Console) -> Parsed | None:
-    """The form's values through the chat's parsers; problems go into `typed.errors`."""
+def _parse(typed: Form, console: Console, scope: frozenset[str] | None) -> Parsed | None:
+    """The form's values through the chat's parsers; problems go into `typed.errors` (a region
+    outside the person's provinces too)."""
     values: dict[str, Any] = {}
     parsers = {
         "title_fa": svc.parse_title,
@@ -165,6 +166,8 @@ def _parse(typed: Form, console: Console) -> Parsed | None:
     except CampaignInputError as error:
         typed.errors["region"] = (error.key, error.args_)
         region = ("", None, None)
+    if scope is not None and region[1] not in scope:
+        typed.errors["region"] = ("console-campaign-error-scope", {})
     if "starts" in values and "ends" in values and values["ends"] < values["starts"]:
         typed.errors["ends"] = ("campadm-error-end-before-start", {})
     if typed.errors:
@@ -358,7 +361,7 @@ async def campaign_create(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     typed = _read(form, console)
     await _take_picture(request, form, typed)
-    parsed = _parse(typed, console)
+    parsed = _parse(typed, console, provinces_in_scope(request))
     if parsed is not None and parsed.end < svc.tehran_today(console.now()):
         typed.errors["ends"] = ("campadm-error-end-past", {})
         parsed = None
@@ -401,7 +404,7 @@ async def campaign_page(request: web.Request) -> web.Response:
     if isinstance(campaign, web.Response):
         return campaign
     typed = Form.of(campaign, console)
-    parsed = _parse(typed, console)
+    parsed = _parse(typed, console, provinces_in_scope(request))
     preview = None
     if parsed is not None:
         totals = await campaign_service.campaign_total(db_of(request), campaign.id)
@@ -417,9 +420,27 @@ async def _apply(
     console = console_of(request)
     db = db_of(request)
     draft = parsed.draft
-    current_start = jalali(campaign.starts_at).date()
+    before = svc.draft_of(campaign)
+    if (parsed.start, parsed.end) != (before.start_date, before.end_date):
+        try:  # both dates checked together before anything is saved
+            svc.check_dates(parsed.start, parsed.end, svc.tehran_today(console.now()))
+        except CampaignInputError as error:
+            return False, ("ends", error.key, error.args_)
+    current: dict[str, Any] = {
+        "title_fa": before.title_fa,
+        "title_en": before.title_en,
+        "description_fa": before.description_fa,
+        "description_en": before.description_en,
+        "purpose": before.purpose,
+        "region": (before.province_id, before.county_id),
+        "goal": before.goal_rials,
+        "starts": before.start_date,
+        "ends": before.end_date,
+        "image": before.image_file_id,
+    }
+    current_start = before.start_date
     dates: list[tuple[str, Any]] = [("starts", parsed.start), ("ends", parsed.end)]
-    if parsed.start > jalali(campaign.ends_at).date() or parsed.end < current_start:
+    if parsed.start > before.end_date or parsed.end < current_start:
         dates.reverse()  # move the end first when the new start is past the old end (and back)
     changes: list[tuple[str, Any]] = [
         ("title_fa", draft.title_fa),
@@ -434,6 +455,8 @@ async def _apply(
     ]
     changed = False
     for name, value in changes:
+        if current[name] == value:
+            continue  # unchanged (an ended campaign's title can still be fixed)
         try:
             changed |= await svc.update_field(
                 db,
@@ -466,7 +489,7 @@ async def campaign_save(request: web.Request) -> web.StreamResponse:
     await _take_picture(request, form, typed)
     if campaign.status == CampaignStatus.CLOSED.value:
         return _render_form(request, typed, campaign=campaign, problem="campadm-error-closed", status=409)
-    parsed = _parse(typed, console)
+    parsed = _parse(typed, console, provinces_in_scope(request))
     if parsed is None:
         return _render_form(request, typed, campaign=campaign, status=400)
     totals = await campaign_service.campaign_total(db, campaign.id)

@@ -63,3 +63,4 @@ console-picture-too_large = This photo is larger than the messenger accepts.
 console-picture-shape = This photo is too long and thin; at most 20 to 1.
 console-picture-not_delivered = The messenger did not take this photo; try again in a little while.
 console-forbidden-desk-role = The desk (requests and questions) is for admins and operators; you have campaigns and broadcasts.
+console-campaign-error-scope = This region is outside the provinces you work with.

@@ -5,6 +5,7 @@ donations only; bad input answered next to its field; a colleague without the ro
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from bot.settings import ConsoleSettings
 from models.donation import Campaign, DonationStatus
 from services.roles import Role
-from tests.broadcasts.broadcast_helpers import add_donation, db_user
+from tests.broadcasts.broadcast_helpers import add_campaign, add_donation, db_user
 from tests.console.conftest import check_layout, free_port, sign_in_link, signed_in_page
 from tests.console.console_client import ConsoleClient, png, signed_in
 
@@ -238,5 +239,29 @@ async def test_a_campaign_manager_gets_in_for_campaigns_and_broadcasts_only(hamd
         assert saved.status == 303
         for desk in ("/tickets", "/faq"):
             assert (await visitor.get(desk)).status == 403
+        # A campaign that has ended can still have its title fixed (its dates are left alone).
+        async with hamdel.db() as session:
+            ended = await add_campaign(
+                session,
+                hamdel.clock.now(),
+                starts_at=hamdel.clock.now() - timedelta(days=40),
+                ends_at=hamdel.clock.now() - timedelta(days=10),
+                status="paused",
+            )
+        shown = await visitor.get(f"/campaigns/{ended.id}")
+        typed = {
+            name: shown.text.split(f'id="f-{name}" name="{name}" value="')[1].split('"')[0]
+            for name in ("goal", "starts", "ends")
+        }
+        fixed = await visitor.post(
+            f"/campaigns/{ended.id}",
+            {**FORM, **typed, "title_fa": "یلدای مهربان", "purpose": "general", "do": "save"},
+        )
+        assert fixed.status == 303 and "done=saved" in fixed.location, fixed.text
+        late = await visitor.post(
+            f"/campaigns/{ended.id}",
+            {**FORM, **typed, "ends": "۱۴۰۵/۰۹/۰۱", "purpose": "general", "do": "save"},
+        )
+        assert late.status == 400 and "تاریخ پایان گذشته است" in late.text
     refused = [e.note for e in await hamdel.audit("console.%") if not e.allowed]
     assert refused == ["desk-role", "desk-role"]
