@@ -132,6 +132,11 @@ async def test_schedule_pause_resume_and_cancel(hamdel: Any, admin: ConsoleClien
     slow = await admin.post("/broadcasts/new", {**form, "text_fa": "پیام آهسته"})
     running = _id(slow.location)
     await admin.post(f"/broadcasts/{running}/confirm", {"when": ""})
+
+    def delivered() -> int:
+        return sum(texts(user).count("پیام آهسته") for user in users)
+
+    assert await hamdel.messenger._activity.wait_for(lambda: delivered() > 0, 10)  # running for real
     paused = await admin.post(f"/broadcasts/{running}/pause", {})
     assert "done=pause" in paused.location and await _status(hamdel, running) == "paused"
     page = await admin.get(f"/broadcasts/{running}")
