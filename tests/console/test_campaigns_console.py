@@ -199,6 +199,12 @@ async def test_in_the_browser_a_campaign_is_made_with_the_chat_card_preview(
     for name in ("title_fa", "title_en", "description_fa", "description_en", "goal", "starts", "ends"):
         await page.fill(f"#f-{name}", FORM[name] if name != "starts" else "۹ آذر ۱۴۰۵")  # today
     await page.select_option("#f-province", "07")
+    # The card follows the form while typing (static/campaign-preview.js)…
+    await page.wait_for_selector("#preview-fa:has-text('۵۰۰٬۰۰۰٬۰۰۰ تومان')")
+    await page.fill("#f-goal", "۶۰۰ میلیون")
+    await page.wait_for_selector("#preview-fa:has-text('۶۰۰٬۰۰۰٬۰۰۰ تومان')")
+    await page.fill("#f-goal", FORM["goal"])
+    # …and the button shows it with a newly chosen picture.
     await page.set_input_files(
         "#f-image", files=[{"name": "a.png", "mimeType": "image/png", "buffer": png()}]
     )
