@@ -199,6 +199,12 @@ def staff_of(request: web.Request) -> Staff:
 
 PUBLIC = (f"{PREFIX}/signin/", f"{PREFIX}/static/", f"{PREFIX}/signed-out")
 WEB_APP_SIGN_IN = f"{PREFIX}/signin/web-app"
+# Forms that carry a picture (campaigns, broadcasts) may be larger than the 64 KB every other
+# request is held to; only for a signed-in person, so nobody else can make a worker read more.
+UPLOADS = (f"{PREFIX}/campaigns", f"{PREFIX}/broadcasts")
+UPLOAD_LIMIT = 6 * 1024 * 1024
+# All a campaign manager without a desk role (services.console_auth.DESK_ROLES) may open.
+MANAGER_AREA = (f"{PREFIX}/campaigns", f"{PREFIX}/broadcasts", f"{PREFIX}/signout", f"{PREFIX}/lang")
 
 
 @web.middleware
@@ -255,14 +261,27 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
             await db.commit()
             t = console.translator(console.app.settings.locale.default_locale)
             return console.render(request, "signed_out.html", t, status=401, reason="no-session")
-        request[STAFF] = staff
-        if staff.in_mini_app:
+        if staff.in_mini_app:  # read by security_headers, from the request it was given
             request[FRAMED_BY] = console.app.profile.web_app_frame_ancestors
+        if request.method == "POST" and request.path.startswith(UPLOADS):
+            request = request.clone(client_max_size=UPLOAD_LIMIT)
+            request[DB] = db
+        request[STAFF] = staff
         if request.method == "POST":
             form = await request.post()
             submitted = form.get("csrf")
             if not console_auth.csrf_ok(staff.session, submitted if isinstance(submitted, str) else None):
                 return await forbidden(request, console, db, "csrf")
+        if not request.path.startswith(MANAGER_AREA) and not await console_auth.may_use_desk(
+            db,
+            platform=console.platform,
+            user_id=staff.user_id,
+            admin_ids=console.app.settings.staff.admin_ids,
+        ):
+            if request.method == "GET" and request.path == PREFIX + "/":
+                await db.commit()
+                return web.HTTPSeeOther(PREFIX + "/campaigns")  # a campaign manager's start page
+            return await forbidden(request, console, db, "desk-role")
         response = await handler(request)
         await db.commit()
         return response
@@ -370,7 +389,7 @@ def clear_session_cookie(response: web.StreamResponse, console: Console, staff: 
 
 def build_console_app(app: HamdelApp) -> web.Application:
     from console import audit as audit_pages
-    from console import eligibility, faq, views  # the views import this module
+    from console import broadcasts, campaigns, eligibility, faq, views  # the views import this module
     from console import roles as roles_pages
 
     application = web.Application(middlewares=[security_headers, sessions], client_max_size=64 * 1024)
@@ -380,6 +399,8 @@ def build_console_app(app: HamdelApp) -> web.Application:
     eligibility.add_routes(application)
     roles_pages.add_routes(application)
     audit_pages.add_routes(application)
+    campaigns.add_routes(application)
+    broadcasts.add_routes(application)
     application.router.add_static(f"{PREFIX}/static", HERE / "static", append_version=False)
     return application
 

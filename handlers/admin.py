@@ -34,7 +34,7 @@ from bot.settings import Settings
 from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, cancel_button, show
 from models.broadcasts import SegmentKind
 from models.staff import AuditEntry
-from services import audit, broadcasts, health, regions, roles, scopes
+from services import audit, broadcasts, console_auth, health, regions, roles, scopes
 from services.audit import CLI_ACTOR
 from services.broadcasts import Segment
 from services.persian import format_datetime, format_number, format_toman, to_fa_digits
@@ -60,7 +60,7 @@ SECTIONS: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("audit", "admin-menu-audit", frozenset({Role.ADMIN})),
     ("roles", "admin-menu-roles", frozenset({Role.ADMIN})),
     ("health", "admin-menu-health", frozenset({Role.ADMIN})),
-    ("console", "console-admin-button", frozenset({Role.ADMIN, Role.OPERATOR})),
+    ("console", "console-admin-button", console_auth.CONSOLE_ROLES),
 )
 
 # /admin for anyone with a staff role; the rest for admins only.

@@ -1,5 +1,6 @@
 """/console (and the /admin menu's button): a one-time sign-in link to the web console, for the
-roles that handle tickets. The console itself (console/) starts with the bot when
+roles that handle tickets and for campaign managers (services.console_auth.CONSOLE_ROLES; the
+console limits each to their pages). The console itself (console/) starts with the bot when
 CONSOLE_PUBLIC_URL is set."""
 
 from __future__ import annotations

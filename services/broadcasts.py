@@ -473,15 +473,30 @@ async def finish_if_complete(session: AsyncSession, broadcast_id: int, now: date
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def recent(session: AsyncSession, platform: str, limit: int = 8) -> Sequence[Broadcast]:
-    return (
-        await session.scalars(
-            select(Broadcast)
-            .where(Broadcast.platform == platform, Broadcast.status != BroadcastStatus.DRAFT.value)
-            .order_by(Broadcast.id.desc())
-            .limit(limit)
+def in_scope(broadcast: Broadcast, provinces: frozenset[str] | None) -> bool:
+    """Whether a broadcast is within a province scope (None: every broadcast; otherwise only
+    those whose segment is one of those provinces)."""
+    return provinces is None or (
+        broadcast.segment_kind == SegmentKind.PROVINCE.value and broadcast.segment_value in provinces
+    )
+
+
+async def recent(
+    session: AsyncSession, platform: str, limit: int = 8, *, provinces: frozenset[str] | None = None
+) -> Sequence[Broadcast]:
+    """The latest broadcasts beyond a draft, newest first (within a province scope when given)."""
+    query = (
+        select(Broadcast)
+        .where(Broadcast.platform == platform, Broadcast.status != BroadcastStatus.DRAFT.value)
+        .order_by(Broadcast.id.desc())
+        .limit(limit)
+    )
+    if provinces is not None:
+        query = query.where(
+            Broadcast.segment_kind == SegmentKind.PROVINCE.value,
+            Broadcast.segment_value.in_(sorted(provinces)),
         )
-    ).all()
+    return (await session.scalars(query)).all()
 
 
 async def recent_campaigns(session: AsyncSession, limit: int = 20) -> Sequence[Campaign]:

@@ -310,10 +310,16 @@ def unsaved_campaign(draft: CampaignDraft) -> Campaign:
 
 
 async def create_campaign(
-    session: AsyncSession, draft: CampaignDraft, *, platform: str, actor_id: int, now: datetime
+    session: AsyncSession,
+    draft: CampaignDraft,
+    *,
+    platform: str,
+    actor_id: int,
+    now: datetime,
+    channel: str = "chat",
 ) -> Campaign:
     """Save a complete draft as a campaign in `draft` status (activated separately), audited and
-    committed."""
+    committed. `channel`: the front door it came through, for the audit log."""
     if draft.missing():
         raise CampaignInputError("campadm-error-incomplete")
     check_dates(draft.start_date, draft.end_date, tehran_today(now))
@@ -328,6 +334,7 @@ async def create_campaign(
         action="campaign.create",
         target=f"campaign:{campaign.id}",
         after=snapshot(campaign),
+        channel=channel,
     )
     await session.commit()  # durable before anyone is told
     return campaign
@@ -335,6 +342,12 @@ async def create_campaign(
 
 async def get_campaign(session: AsyncSession, campaign_id: int) -> Campaign | None:
     return await session.get(Campaign, campaign_id)
+
+
+def in_scope(campaign: Campaign, provinces: frozenset[str] | None) -> bool:
+    """Whether a campaign is within a province scope (None: every campaign; otherwise only the
+    campaigns scoped to one of those provinces, so not the national ones)."""
+    return provinces is None or campaign.province_id in provinces
 
 
 async def list_campaigns(
@@ -377,6 +390,7 @@ async def update_field(
     platform: str,
     actor_id: int,
     now: datetime,
+    channel: str = "chat",
 ) -> bool:
     """Apply one validated edit; False when nothing changed. `value` is what the matching
     parser returned (`region` takes a (province_id, county_id) pair, `starts`/`ends` a Jalali
@@ -416,6 +430,7 @@ async def update_field(
         target=f"campaign:{campaign.id}",
         before=old,
         after=new,
+        channel=channel,
     )
     await session.commit()
     return True
@@ -429,6 +444,7 @@ async def change_status(
     platform: str,
     actor_id: int,
     now: datetime,
+    channel: str = "chat",
 ) -> Campaign:
     """Activate, pause or close. The row is locked (PostgreSQL) so two staff pressing at once
     cannot both act; pressing the same button twice raises `CampaignStateError` the second
@@ -464,6 +480,7 @@ async def change_status(
         target=f"campaign:{campaign.id}",
         before={"status": current.value},
         after={"status": target.value},
+        channel=channel,
     )
     await session.commit()  # and the row's lock released
     return campaign

@@ -24,8 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.console import ConsoleSession, ConsoleSignIn
 from services.roles import Role, roles_of
 
-# Who may use the console: the roles that handle tickets (admins may do everything).
-CONSOLE_ROLES = frozenset({Role.ADMIN, Role.OPERATOR})
+# Who may use the console: the roles that handle tickets, and campaign managers for the campaign
+# and broadcast pages (admins may do everything).
+CONSOLE_ROLES = frozenset({Role.ADMIN, Role.OPERATOR, Role.CAMPAIGN_MANAGER})
+# Who may use the ticket desk (home, tickets, questions, attachments) and what it links to.
+DESK_ROLES = frozenset({Role.ADMIN, Role.OPERATOR})
 # A session's last-seen time is written at most this often (not on every page).
 TOUCH_EVERY = timedelta(seconds=60)
 
@@ -49,6 +52,11 @@ async def may_use_console(
 ) -> bool:
     held = await roles_of(session, platform=platform, user_id=user_id, admin_ids=admin_ids)
     return bool(held & CONSOLE_ROLES)
+
+
+async def may_use_desk(session: AsyncSession, *, platform: str, user_id: int, admin_ids: list[int]) -> bool:
+    held = await roles_of(session, platform=platform, user_id=user_id, admin_ids=admin_ids)
+    return bool(held & DESK_ROLES)
 
 
 async def issue_link_token(

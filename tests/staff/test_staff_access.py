@@ -113,7 +113,7 @@ async def test_a_campaign_manager_is_refused_admin_only_tools(hamdel: Harness) -
     await hamdel.grant(manager, Role.CAMPAIGN_MANAGER)
     await manager.send("/admin")
     menu = await manager.next_message()
-    assert manager.buttons(menu) == ["📣 پویش‌ها", "📢 پیام همگانی", "📊 آمار", "📁 خروجی"]
+    assert manager.buttons(menu) == ["📣 پویش‌ها", "📢 پیام همگانی", "📊 آمار", "📁 خروجی", "🖥 کنسول وب"]
     for command in ("/audit", "/roles", "/health", "/grant 5 admin"):
         await manager.send(command)
         assert (await manager.next_message())["text"] == DENIED
