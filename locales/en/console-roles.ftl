@@ -56,7 +56,10 @@ console-audit-date-placeholder = 1405/09/01
 console-audit-bad-person = The user id must be a number.
 console-audit-bad-from = «From» is not a valid date; write e.g. 1405/09/01.
 console-audit-bad-to = «To» is not a valid date; write e.g. 1405/09/30.
-console-audit-total = { $count } entries — page { $page } of { $pages }
+console-audit-total = { $count ->
+    [one] One entry
+   *[other] { $count } entries
+} — page { $page } of { $pages }
 console-audit-empty = No entries found.
 console-audit-channel-chat = in the chat
 console-audit-channel-console = in the console
