@@ -46,6 +46,10 @@ CSP = (
 APP_KEY = web.AppKey("hamdel", object)
 DB = web.RequestKey("console.db", AsyncSession)
 STAFF = web.RequestKey("console.staff", object)
+#: Routes whose POST may be larger than the console's usual limit (path → bytes), e.g. an upload.
+BODY_LIMITS = web.AppKey("console.body_limits", dict[str, int])
+#: The usual limit of a POST's body.
+MAX_BODY = 64 * 1024
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -224,6 +228,9 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
     """One database session per request; the signed-in person (role re-checked) in
     request[STAFF]; CSRF and origin checks on POST."""
     console = console_of(request)
+    limit = request.app[BODY_LIMITS].get(request.path) if request.method == "POST" else None
+    if limit is not None:
+        request = request.clone(client_max_size=limit)
     async with console.app.sessionmaker() as db:
         request[DB] = db
         if request.method == "POST" and not _same_origin(request, console):
@@ -315,8 +322,9 @@ def clear_session_cookie(response: web.StreamResponse, console: Console) -> None
 def build_console_app(app: HamdelApp) -> web.Application:
     from console import faq, views  # the views import this module
 
-    application = web.Application(middlewares=[security_headers, sessions], client_max_size=64 * 1024)
+    application = web.Application(middlewares=[security_headers, sessions], client_max_size=MAX_BODY)
     application[APP_KEY] = Console(app)
+    application[BODY_LIMITS] = {}
     views.add_routes(application)
     faq.add_routes(application)
     application.router.add_static(f"{PREFIX}/static", HERE / "static", append_version=False)

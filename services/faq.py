@@ -330,11 +330,18 @@ def _action(raw: Any, where: str) -> str | None:
     return raw
 
 
+def parse_topics(raw: Any) -> dict[str, Text]:
+    """faq.yaml's ``topics``: key → names in fa/en."""
+    if raw is not None and not isinstance(raw, Mapping):
+        raise FaqError("'topics' must map each topic's key to its fa/en names")
+    return {str(k): _text(v, f"topic '{k}'") for k, v in (raw or {}).items()}
+
+
 def parse_entries(raw: Any) -> tuple[dict[str, Text], list[Entry]]:
     """Validate a loaded faq.yaml; returns (topics, entries)."""
     if not isinstance(raw, Mapping) or not isinstance(raw.get("entries"), list):
         raise FaqError("faq file needs 'topics' and a list of 'entries'")
-    topics = {str(k): _text(v, f"topic '{k}'") for k, v in (raw.get("topics") or {}).items()}
+    topics = parse_topics(raw.get("topics"))
     entries: list[Entry] = []
     seen: set[str] = set()
     for n, item in enumerate(raw["entries"]):
