@@ -1,6 +1,7 @@
 """The console's FAQ pages: the list with search and feedback counts, the entry form (errors next
 to each field, a preview of the answer as the chat shows it), an entry's history with revert,
-the export, and the learning loop (what people asked, grouped).
+the export and the import of a faq.yaml (a dry run first), and the learning loop (what people
+asked, grouped).
 
 Editing the FAQ is for EDITORS (checked on the server for every page here, refusals audited).
 Views parse the request, call services.faq_admin (which validates, versions, audits and commits)

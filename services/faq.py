@@ -242,8 +242,7 @@ _TO_WHOM = re.compile(r"(?:(?<=\s)|^)به کی(?=\s|$)")
 _INVISIBLE = dict.fromkeys(
     map(ord, "\u200d\u200e\u200f\u00ad\ufeff\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e")
 )
-# ... the he/kaf/yeh of Urdu, Kurdish and Pashto keyboards, the hamza above a final he (خانهٔ),
-# the Arabic comma and question mark's Persian twins are punctuation already.
+# ... the he/kaf/yeh of Urdu, Kurdish and Pashto keyboards, and the hamza above a final he (خانهٔ).
 _LETTER_FORMS = str.maketrans(
     {"ھ": "ه", "ہ": "ه", "ە": "ه", "ۂ": "ه", "ڪ": "ک", "ګ": "ک", "ۍ": "ی", "ێ": "ی", "ې": "ی", "\u0654": None}
 )
@@ -296,8 +295,8 @@ def _stem(token: str) -> str:
 
 
 def _english_stem(token: str) -> str:
-    """A light English stemmer (both sides of the comparison get it): donations, donating and
-    donated all become "donat"."""
+    """A light English stemmer: -ies/-es/-s, -ing, -ed and -ly cut (both sides of the comparison
+    get it, so stems need only agree: "receipts" and "receipt", "donating" and "donated")."""
     for suffix, keep in (("ies", 3), ("ing", 4), ("ed", 4), ("es", 4), ("s", 4), ("ly", 4)):
         if token.endswith(suffix) and len(token) - len(suffix) >= keep and not token.endswith("ss"):
             return token[: -len(suffix)] + ("y" if suffix == "ies" else "")
@@ -523,7 +522,7 @@ class FaqIndex:
 
     def _spelled(self, prepared: str) -> str:
         """Words the FAQ never uses replaced by the FAQ's word they are a typo of, for the word
-        model: «مالیت» is «مالیات» (see :meth:`_typo_of`)."""
+        model: «شناسنامع» is «شناسنامه» (see :meth:`_typo_of`)."""
         words = prepared.split()
         for n, word in enumerate(words[:TYPO_WORDS]):
             found = self._typo_of(_stem(word))
