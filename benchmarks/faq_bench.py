@@ -5,9 +5,10 @@ Run from the repository root:  python -m benchmarks.faq_bench   (not a timed tes
 
 The large FAQ is the real data/faq.yaml plus synthetic entries built from templates, names of
 counties and everyday words, so that the index has the size and the kind of near-miss vocabulary
-a large FAQ would have. Questions come from two files: the tuning set
-(tests/data/faq_paraphrases.yaml, which thresholds and phrasings are chosen on) and the held-out
-bank (tests/data/faq_heldout.yaml, never tuned on). Every question names a real entry, so
+a large FAQ would have. Questions come from three files: the tuning sets
+(tests/data/faq_paraphrases.yaml and tests/data/faq_tuning_2.yaml — the held-out bank until
+2026-12-03 — which thresholds and phrasings are chosen on) and the held-out bank
+(tests/data/faq_heldout.yaml, never tuned on). Every question names a real entry, so
 synthetic entries can only hurt. Per set and FAQ size it prints:
 
 * top-1 — the best-scored entry is the right one (whatever the decision);
@@ -27,6 +28,7 @@ from __future__ import annotations
 import random
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,7 @@ from services.regions import default_regions
 
 ROOT = Path(__file__).resolve().parent.parent
 TUNING = ROOT / "tests" / "data" / "faq_paraphrases.yaml"
+TUNING_2 = ROOT / "tests" / "data" / "faq_tuning_2.yaml"
 HELDOUT = ROOT / "tests" / "data" / "faq_heldout.yaml"
 SIZE = 1000
 
@@ -136,20 +139,25 @@ def quality(index: FaqIndex, cases: list[dict[str, str]]) -> Quality:
     return Quality(len(cases), top / len(cases), confident, confident_right, suggested, suggested_right)
 
 
-def latencies(index: FaqIndex, questions: list[str], rounds: int = 3) -> list[float]:
+def latencies(
+    index: FaqIndex, questions: list[str], rounds: int = 3, clock: Callable[[], float] = time.perf_counter
+) -> list[float]:
+    """Milliseconds per answer(); ``clock=time.thread_time`` gives CPU time, which a shared
+    machine's load stretches much less than the wall clock."""
     index.answer(questions[0], "fa")  # warm up
     timings = []
     for _ in range(rounds):
         for question in questions:
-            started = time.perf_counter()
+            started = clock()
             index.answer(question, "fa")
-            timings.append((time.perf_counter() - started) * 1000)
+            timings.append((clock() - started) * 1000)
     return timings
 
 
 def load_sets() -> dict[str, dict[str, list[Any]]]:
     return {
         "tuning": yaml.safe_load(TUNING.read_text(encoding="utf-8")),
+        "tuning 2": yaml.safe_load(TUNING_2.read_text(encoding="utf-8")),
         "held out": yaml.safe_load(HELDOUT.read_text(encoding="utf-8")),
     }
 
@@ -164,7 +172,7 @@ class FaqFigures:
     long_p95_ms: float  # a 4,000-character question
     heldout: Quality
     tuning: Quality
-    unrelated_none: float  # share of unrelated questions (both sets) answered "none"
+    unrelated_none: float  # share of unrelated questions (all sets) answered "none"
 
 
 def measure(size: int = SIZE) -> FaqFigures:
@@ -185,7 +193,7 @@ def measure(size: int = SIZE) -> FaqFigures:
         p95_ms=percentile(latencies(index, questions), 0.95),
         long_p95_ms=percentile(latencies(index, [long], rounds=20), 0.95),
         heldout=quality(index, sets["held out"]["cases"]),
-        tuning=quality(index, sets["tuning"]["cases"]),
+        tuning=quality(index, sets["tuning"]["cases"] + sets["tuning 2"]["cases"]),
         unrelated_none=kinds.count("none") / len(kinds),
     )
 
@@ -206,12 +214,14 @@ def main() -> None:
     long = ("سلام، من و همسرم تازه ازدواج کرده‌ایم و درباره جهیزیه سؤال داریم. " * 80)[:4000]
     for name, index in ((f"{len(real.entries)} entries", real), (f"{len(entries)} entries", big)):
         timings = latencies(index, questions)
+        cpu = latencies(index, questions, clock=time.thread_time)
         long_timings = latencies(index, [long], rounds=20)
         print(f"\n== {name}")
         print(
             f"answer() latency over {len(timings)} questions: p50 {statistics.median(timings):.2f} ms, "
             f"p95 {percentile(timings, 0.95):.2f} ms (goal ≤ 5 ms), max {max(timings):.2f} ms; "
-            f"4,000 characters: p95 {percentile(long_timings, 0.95):.2f} ms"
+            f"4,000 characters: p95 {percentile(long_timings, 0.95):.2f} ms; "
+            f"CPU p50 {statistics.median(cpu):.2f} ms, p95 {percentile(cpu, 0.95):.2f} ms"
         )
         for set_name, data in sets.items():
             print(f"{set_name:>8} ({len(data['cases'])} questions): {quality(index, data['cases']).line()}")

@@ -25,7 +25,17 @@ from bot.broadcast_views import render_broadcast
 from bot.ui import callback_int
 from console import uploads
 from console.campaigns import MANAGERS, provinces_in_scope
-from console.server import PREFIX, Console, Staff, console_of, db_of, forbidden, not_found_page, staff_of
+from console.server import (
+    BODY_LIMITS,
+    PREFIX,
+    Console,
+    Staff,
+    console_of,
+    db_of,
+    forbidden,
+    not_found_page,
+    staff_of,
+)
 from console.views import LIVE_RELOAD, Live
 from handlers.broadcasts import SCHEDULE_EXAMPLE, duration
 from models.broadcasts import Broadcast, BroadcastStatus, ButtonKind, SegmentKind, Topic
@@ -697,3 +707,4 @@ async def control(request: web.Request) -> web.StreamResponse:
 
 def add_routes(application: web.Application) -> None:
     application.add_routes(routes)
+    application[BODY_LIMITS][f"{PREFIX}/broadcasts"] = uploads.UPLOAD_LIMIT  # forms with a picture

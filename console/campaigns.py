@@ -19,7 +19,17 @@ from aiohttp import web
 from bot.donation_views import card_text, purpose_name, region_text
 from bot.ui import callback_int
 from console import uploads
-from console.server import PREFIX, Console, Staff, console_of, db_of, forbidden, not_found_page, staff_of
+from console.server import (
+    BODY_LIMITS,
+    PREFIX,
+    Console,
+    Staff,
+    console_of,
+    db_of,
+    forbidden,
+    not_found_page,
+    staff_of,
+)
 from models.donation import Campaign, CampaignStatus, Purpose
 from services import campaign_admin as svc
 from services import campaigns as campaign_service
@@ -557,3 +567,4 @@ async def campaign_status(request: web.Request) -> web.StreamResponse:
 
 def add_routes(application: web.Application) -> None:
     application.add_routes(routes)
+    application[BODY_LIMITS][f"{PREFIX}/campaigns"] = uploads.UPLOAD_LIMIT  # forms with a picture

@@ -1,6 +1,7 @@
 """The console's FAQ pages: the list with search and feedback counts, the entry form (errors next
 to each field, a preview of the answer as the chat shows it), an entry's history with revert,
-the export, and the learning loop (what people asked, grouped).
+the export and the import of a faq.yaml (a dry run first), and the learning loop (what people
+asked, grouped).
 
 Editing the FAQ is for EDITORS (checked on the server for every page here, refusals audited).
 Views parse the request, call services.faq_admin (which validates, versions, audits and commits)
@@ -16,7 +17,17 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot.ui import callback_int
-from console.server import PREFIX, Console, Staff, console_of, db_of, forbidden, not_found_page, staff_of
+from console.server import (
+    BODY_LIMITS,
+    PREFIX,
+    Console,
+    Staff,
+    console_of,
+    db_of,
+    forbidden,
+    not_found_page,
+    staff_of,
+)
 from handlers.faq import answer_preview
 from models.faq import FaqQuery
 from services import faq_admin, faq_learning, roles
@@ -31,7 +42,7 @@ routes = web.RouteTableDef()
 
 #: Who may edit the FAQ (there is no editor role apart from the admins yet).
 EDITORS = frozenset({Role.ADMIN})
-DONE = ("saved", "created", "deleted", "reverted", "phrasing", "unchanged")
+DONE = ("saved", "created", "deleted", "reverted", "phrasing", "unchanged", "imported")
 
 
 def _live(console: Console) -> LiveFaq:
@@ -102,6 +113,104 @@ async def faq_export(request: web.Request) -> web.Response:
         content_type="application/x-yaml",
         charset="utf-8",
         headers={"Content-Disposition": 'attachment; filename="faq.yaml"'},
+    )
+
+
+# -- import -----------------------------------------------------------------------------------
+
+IMPORT_PATH = PREFIX + "/faq/import"
+
+
+def _known(console: Console) -> str:
+    """The settings an answer may quote, as the form's hint shows them."""
+    # Left-to-right isolated: the names read right inside a Persian sentence.
+    return "\u2066" + ", ".join("{ $" + v + " }" for v in sorted(_live(console).rules.variables)) + "\u2069"
+
+
+async def _render_import(
+    request: web.Request,
+    *,
+    plan: faq_admin.ImportPlan | None = None,
+    text: str = "",
+    problem: str = "",
+    status: int = 200,
+) -> web.Response:
+    console = console_of(request)
+    return console.render(
+        request,
+        "faq_import.html",
+        staff_of(request).t,
+        status=status,
+        plan=plan,
+        text=text,
+        problem=problem,
+        statuses=faq_admin.IMPORT_STATUSES,
+        known=_known(console),
+        back=IMPORT_PATH,
+    )
+
+
+@routes.get(IMPORT_PATH)
+async def faq_import_form(request: web.Request) -> web.Response:
+    if (refusal := await _refused(request)) is not None:
+        return refusal
+    return await _render_import(request)
+
+
+async def _uploaded(form: Any) -> str | None:
+    """The YAML of the form: the uploaded file (dry run) or the text the dry run carried over
+    (apply). None when it is not UTF-8 text or larger than faq_admin.MAX_IMPORT_BYTES."""
+    upload = form.get("file")
+    if isinstance(upload, web.FileField):
+        data = upload.file.read(faq_admin.MAX_IMPORT_BYTES + 1)
+        if len(data) > faq_admin.MAX_IMPORT_BYTES:
+            return None
+        try:
+            return str(data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            return None
+    return str(form.get("yaml", ""))
+
+
+@routes.post(IMPORT_PATH)
+async def faq_import(request: web.Request) -> web.StreamResponse:
+    """A faq.yaml: first a dry run (what would be new, changed, unchanged or wrong, entry by
+    entry; nothing written), then, from that page, the import itself."""
+    if (refusal := await _refused(request)) is not None:
+        return refusal
+    console = console_of(request)
+    db = db_of(request)
+    form = await request.post()
+    text = await _uploaded(form)
+    if text is None or len(text.encode()) > faq_admin.MAX_IMPORT_BYTES:
+        return await _render_import(request, problem="file", status=400)
+    if not text.strip():
+        return await _render_import(request, problem="empty", status=400)
+    rules = _live(console).rules
+    if form.get("do") != "apply":
+        plan = await faq_admin.plan_import(db, text, rules)
+        return await _render_import(request, plan=plan, text=text, status=200 if plan.ok else 400)
+    expected = str(form.get("version", ""))
+    result = await faq_admin.apply_import(
+        db,
+        text,
+        expected_version=int(expected) if expected.isdigit() else None,
+        actor=_actor(console, staff_of(request)),
+        rules=rules,
+        now=console.now(),
+    )
+    if result.outcome == Outcome.DONE:
+        console.app.spawn(_live(console).announce(), name="faq-announce")
+        raise web.HTTPSeeOther(f"{PREFIX}/faq?done=imported")
+    if result.outcome == Outcome.UNCHANGED:
+        raise web.HTTPSeeOther(f"{PREFIX}/faq?done=unchanged")
+    # INVALID or STALE: the dry run of now, to look at again.
+    return await _render_import(
+        request,
+        plan=result.plan,
+        text=text,
+        problem=result.outcome.value,
+        status=409 if result.outcome == Outcome.STALE else 400,
     )
 
 
@@ -176,8 +285,7 @@ async def _render_form(
         problem=problem,
         topics=topics,
         actions=[(s.key, s.text_key) for s in sections if s.key in live.rules.actions],
-        # Left-to-right isolated: the names read right inside a Persian sentence.
-        known="\u2066" + ", ".join("{ $" + v + " }" for v in sorted(live.rules.variables)) + "\u2069",
+        known=_known(console),
         preview=shown,
         done=request.query.get("done", "") if request.query.get("done", "") in DONE else "",
         back=request.path,
@@ -400,3 +508,5 @@ async def faq_asked_phrasing(request: web.Request) -> web.StreamResponse:
 
 def add_routes(application: web.Application) -> None:
     application.add_routes(routes)
+    # The seed faq.yaml is about 70 KB: more than the console's usual limit of a POST.
+    application[BODY_LIMITS][IMPORT_PATH] = faq_admin.MAX_IMPORT_BYTES + 64 * 1024

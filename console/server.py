@@ -48,6 +48,11 @@ DB = web.RequestKey("console.db", AsyncSession)
 STAFF = web.RequestKey("console.staff", object)
 # Who may show this response in a frame: set only for the Mini App's pages (else no one may).
 FRAMED_BY = web.RequestKey("console.framed_by", tuple)
+#: Routes whose POST may be larger than the console's usual limit (path or path prefix → bytes),
+#: e.g. an upload; only for a signed-in person, so nobody else can make a worker read more.
+BODY_LIMITS = web.AppKey("console.body_limits", dict[str, int])
+#: The usual limit of a POST's body.
+MAX_BODY = 64 * 1024
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -199,10 +204,6 @@ def staff_of(request: web.Request) -> Staff:
 
 PUBLIC = (f"{PREFIX}/signin/", f"{PREFIX}/static/", f"{PREFIX}/signed-out")
 WEB_APP_SIGN_IN = f"{PREFIX}/signin/web-app"
-# Forms that carry a picture (campaigns, broadcasts) may be larger than the 64 KB every other
-# request is held to; only for a signed-in person, so nobody else can make a worker read more.
-UPLOADS = (f"{PREFIX}/campaigns", f"{PREFIX}/broadcasts")
-UPLOAD_LIMIT = 6 * 1024 * 1024
 # All a campaign manager without a desk role (services.console_auth.DESK_ROLES) may open.
 MANAGER_AREA = (f"{PREFIX}/campaigns", f"{PREFIX}/broadcasts", f"{PREFIX}/signout", f"{PREFIX}/lang")
 
@@ -241,6 +242,13 @@ def _same_origin(request: web.Request, console: Console) -> bool:
     return origin is None or origin in (console.origin, "null")
 
 
+def _body_limit(request: web.Request) -> int | None:
+    if request.method != "POST":
+        return None
+    limits = request.app[BODY_LIMITS]
+    return next((size for path, size in limits.items() if request.path.startswith(path)), None)
+
+
 @web.middleware
 async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse:
     """One database session per request; the signed-in person (role re-checked) in
@@ -263,8 +271,9 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
             return console.render(request, "signed_out.html", t, status=401, reason="no-session")
         if staff.in_mini_app:  # read by security_headers, from the request it was given
             request[FRAMED_BY] = console.app.profile.web_app_frame_ancestors
-        if request.method == "POST" and request.path.startswith(UPLOADS):
-            request = request.clone(client_max_size=UPLOAD_LIMIT)
+        limit = _body_limit(request)
+        if limit is not None:
+            request = request.clone(client_max_size=limit)
             request[DB] = db
         request[STAFF] = staff
         if request.method == "POST":
@@ -392,8 +401,9 @@ def build_console_app(app: HamdelApp) -> web.Application:
     from console import broadcasts, campaigns, eligibility, faq, views  # the views import this module
     from console import roles as roles_pages
 
-    application = web.Application(middlewares=[security_headers, sessions], client_max_size=64 * 1024)
+    application = web.Application(middlewares=[security_headers, sessions], client_max_size=MAX_BODY)
     application[APP_KEY] = Console(app)
+    application[BODY_LIMITS] = {}
     views.add_routes(application)
     faq.add_routes(application)
     eligibility.add_routes(application)

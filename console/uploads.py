@@ -24,6 +24,9 @@ from services.images import ImageInfo, ImageProblem
 
 logger = logging.getLogger("hamdel.console")
 
+# A form with a picture may be this large (services.images takes pictures up to 5 MB).
+UPLOAD_LIMIT = 6 * 1024 * 1024
+
 
 def sign(console: Console, file_id: str) -> str:
     """A file id and its signature, for a form's hidden field."""

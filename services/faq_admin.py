@@ -36,6 +36,7 @@ from services.faq import (
     check_entries,
     entry_to_raw,
     parse_entries,
+    parse_topics,
     placeholders,
 )
 from services.persian import normalize_text
@@ -522,6 +523,27 @@ async def _change(
     restored: int | None = None,
 ) -> Result:
     """Write ``entry`` over ``row`` if nobody changed it since revision ``expected``."""
+    written = await _write_change(
+        session, row, entry, expected=expected, action=action, actor=actor, now=now, restored=restored
+    )
+    if isinstance(written, Result):
+        return written
+    return await _commit(session, row.id, written)
+
+
+async def _write_change(
+    session: AsyncSession,
+    row: FaqEntry,
+    entry: Entry,
+    *,
+    expected: int,
+    action: str,
+    actor: Actor,
+    now: datetime,
+    restored: int | None = None,
+) -> Result | int:
+    """:func:`_change` without the commit: the new revision's number, or UNCHANGED / STALE
+    (rolled back)."""
     before = entry_to_raw(to_entry(row))
     after = entry_to_raw(entry)
     if changed_fields(before, after) == []:
@@ -542,7 +564,7 @@ async def _change(
         session, entry_id=row.id, number=number, action=action, actor=actor, now=now,
         before=before, after=after, restored=restored,
     )  # fmt: skip
-    return await _commit(session, row.id, number)
+    return number
 
 
 async def edit(
@@ -653,3 +675,179 @@ async def add_phrasing(
         return Result(Outcome.INVALID, entry_id, errors)
     entry = _parse(draft.raw(now.date().isoformat()), known)
     return await _change(session, row, entry, expected=row.revision, action="phrasing", actor=actor, now=now)
+
+
+# ------------------------------------------------------------------------------------------
+# Import of a faq.yaml
+
+
+@dataclass(frozen=True, slots=True)
+class ImportLine:
+    """What importing would do to one entry of the file."""
+
+    id: str
+    status: str  # one of IMPORT_STATUSES
+    #: For "changed": the parts that change (changed_fields' names).
+    parts: tuple[str, ...] = ()
+    #: For "error": field → error code (console-faq-error-<code>) ...
+    errors: Mapping[str, str] = field(default_factory=dict)
+    #: ... or the start-up validator's message, when the entry does not even parse.
+    detail: str = ""
+
+
+IMPORT_STATUSES = ("new", "changed", "unchanged", "error")
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """A dry run of importing a faq.yaml: nothing is written. ``problem`` is set when the file as
+    a whole cannot be read ("yaml": not YAML; "format": not a faq file; ``detail`` says why);
+    ``version`` is the FAQ's version the plan was made against (the apply step checks it)."""
+
+    lines: tuple[ImportLine, ...] = ()
+    new_topics: tuple[str, ...] = ()
+    #: Entries in the database that the file does not name: an import leaves them as they are.
+    kept: tuple[str, ...] = ()
+    version: int | None = None
+    problem: str | None = None
+    detail: str = ""
+
+    def count(self, status: str) -> int:
+        return sum(line.status == status for line in self.lines)
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None and self.count("error") == 0
+
+    @property
+    def changes(self) -> int:
+        return self.count("new") + self.count("changed")
+
+
+#: The largest faq.yaml the console takes (the seed is about 70 KB).
+MAX_IMPORT_BYTES = 1024 * 1024
+
+
+def _read_import(text: str) -> tuple[Mapping[str, Any] | None, str | None, str]:
+    try:
+        raw = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        return None, "yaml", str(exc)[:500]
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("entries"), list) or not raw["entries"]:
+        return None, "format", "faq file needs 'topics' and a list of 'entries'"
+    return raw, None, ""
+
+
+async def plan_import(session: AsyncSession, text: str, rules: Rules) -> ImportPlan:
+    """Check a faq.yaml entry by entry as the start-up does (and as the console's form does),
+    and compare it with the database: new, changed (which parts), unchanged, or an error."""
+    version = await catalog_version(session)
+    raw, problem, detail = _read_import(text)
+    if raw is None:
+        return ImportPlan(version=version, problem=problem, detail=detail)
+    try:
+        file_topics = parse_topics(raw.get("topics"))
+    except FaqError as exc:
+        return ImportPlan(version=version, problem="format", detail=str(exc))
+    known_topics, entries = await load(session)
+    current = {entry.id: entry for entry in entries}
+    names = {key: {"fa": name.fa, "en": name.en} for key, name in {**known_topics, **file_topics}.items()}
+    lines: list[ImportLine] = []
+    seen: set[str] = set()
+    for n, item in enumerate(raw["entries"]):
+        entry_id = str(item.get("id") or f"#{n + 1}") if isinstance(item, Mapping) else f"#{n + 1}"
+        if entry_id in seen:
+            lines.append(ImportLine(entry_id, "error", detail=f"entry '{entry_id}': id is repeated"))
+            continue
+        seen.add(entry_id)
+        try:
+            _, (entry,) = parse_entries({"topics": names, "entries": [item]})
+        except FaqError as exc:
+            lines.append(ImportLine(entry_id, "error", detail=str(exc)))
+            continue
+        # The form's checks, per field (the start-up's check_catalog among them, as a backstop).
+        errors = validate(Draft.of(entry), names, rules)
+        if errors:
+            lines.append(ImportLine(entry_id, "error", errors=errors))
+            continue
+        existing = current.get(entry.id)
+        if existing is None:
+            lines.append(ImportLine(entry.id, "new"))
+            continue
+        parts = changed_fields(entry_to_raw(existing), entry_to_raw(entry))
+        lines.append(ImportLine(entry.id, "changed" if parts else "unchanged", tuple(parts)))
+    return ImportPlan(
+        lines=tuple(lines),
+        new_topics=tuple(key for key in file_topics if key not in known_topics),
+        kept=tuple(entry_id for entry_id in current if entry_id not in seen),
+        version=version,
+    )
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    outcome: Outcome  # DONE, UNCHANGED, INVALID (see plan), STALE (the FAQ changed since)
+    plan: ImportPlan
+
+
+async def apply_import(
+    session: AsyncSession,
+    text: str,
+    *,
+    expected_version: int | None,
+    actor: Actor,
+    rules: Rules,
+    now: datetime,
+) -> ImportResult:
+    """Import a faq.yaml whose dry run (``expected_version``: the version it was made against)
+    the staff member saw: checked again, then every new and changed entry written as a revision
+    (action "import", audited, the version raised) in one transaction. New topics are added;
+    existing topics' names and entries the file does not name stay as they are. STALE when the
+    FAQ changed since the dry run (a new dry run shows what the import would do now)."""
+    plan = await plan_import(session, text, rules)
+    if not plan.ok:
+        return ImportResult(Outcome.INVALID, plan)
+    if plan.version != expected_version:
+        return ImportResult(Outcome.STALE, plan)
+    if not plan.changes:
+        return ImportResult(Outcome.UNCHANGED, plan)
+    raw, _, _ = _read_import(text)
+    assert raw is not None  # the plan read it
+    file_topics = parse_topics(raw.get("topics"))
+    position = int(await session.scalar(select(func.max(FaqTopic.position))) or 0)
+    for key in plan.new_topics:
+        position += 1
+        name = file_topics[key]
+        session.add(FaqTopic(key=key, name_fa=name.fa, name_en=name.en, position=position))
+    names = {key: {"fa": "-", "en": "-"} for key in {*await topics(session), *file_topics}}
+    wanted = {line.id for line in plan.lines if line.status in ("new", "changed")}
+    last = int(await session.scalar(select(func.max(FaqEntry.position))) or 0)
+    for item in raw["entries"]:
+        if str(item["id"]) not in wanted:
+            continue
+        _, (entry,) = parse_entries(
+            {"topics": names, "entries": [{**item, "updated": now.date().isoformat()}]}
+        )
+        row = await get(session, entry.id)
+        if row is None:
+            number = await _next_number(session, entry.id)
+            last += 1
+            row = FaqEntry(id=entry.id, position=last, revision=number)
+            _fill(row, entry, now)
+            session.add(row)
+            await _record(
+                session, entry_id=entry.id, number=number, action="import", actor=actor, now=now,
+                before=None, after=entry_to_raw(entry),
+            )  # fmt: skip
+            continue
+        written = await _write_change(
+            session, row, entry, expected=row.revision, action="import", actor=actor, now=now
+        )
+        if isinstance(written, Result) and written.outcome == Outcome.STALE:
+            return ImportResult(Outcome.STALE, plan)
+    try:
+        await session.commit()
+    except IntegrityError:  # a colleague created one of these ids or took a revision number
+        await session.rollback()
+        return ImportResult(Outcome.STALE, plan)
+    return ImportResult(Outcome.DONE, plan)

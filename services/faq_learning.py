@@ -2,7 +2,8 @@
 bot did and what they said of it, for staff to turn into entries or phrasings.
 
 Question texts are masked of personal numbers before they are stored (services.faq_queries) and
-cleared after a while or once the person said the answer helped; a question already among the
+cleared after a while (a question whose answer helped too: the page shows what was answered
+well, for staff to confirm it as a phrasing); a question already among the
 FAQ's phrasings is left out (it has been learned). A staff member's answer to a question sent to
 a person is kept with it (masked) and offered as the new entry's answer."""
 

@@ -1,8 +1,10 @@
 """Questions typed in the chat: what the FAQ answered, whether it helped, and the questions sent
 to the staff chat (and the staff's replies relayed back).
 
-The text of a question is kept only while it may still go to a staff member; "the answer
-helped" clears it. Staff replies are matched by the card's (platform, staff chat, message id),
+The text of a question is kept for the learning loop (services.faq_learning) for
+KEEP_UNSENT_DAYS, or KEEP_SENT_DAYS once it went to a staff member, then cleared
+(forget_old_texts); "the answer helped" keeps it too, under the same rule: it is already masked,
+and what was answered well is what staff confirm as a phrasing. Staff replies are matched by the card's (platform, staff chat, message id),
 bound to one question only. Personal numbers in a question (national code, mobile, card, IBAN)
 are masked before it is kept (services.privacy), so neither the table nor the staff card ever
 holds them.
@@ -77,9 +79,9 @@ async def retell(session: AsyncSession, query: FaqQuery, text: str) -> None:
 
 
 async def mark_helpful(session: AsyncSession, query: FaqQuery, helpful: bool) -> None:
+    """The person's feedback on an answer. The (masked) text stays for the learning loop and is
+    cleared with every other question's (forget_old_texts)."""
     query.helpful = helpful
-    if helpful and query.asked_staff_at is None:
-        query.text = None  # answered: nothing left to send to a person
     await session.flush()
 
 

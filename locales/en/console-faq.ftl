@@ -105,3 +105,49 @@ audit-action-faq-edit = FAQ entry edited
 audit-action-faq-delete = FAQ entry deleted
 audit-action-faq-revert = FAQ entry version restored
 audit-action-faq-phrasing = FAQ phrasing added
+
+console-faq-import-link = Upload a YAML file
+console-faq-import-title = Upload the FAQ from a YAML file
+console-faq-import-file = The FAQ's YAML file
+console-faq-import-hint = The same format as "Download as YAML" (at most 1 MB). It is only checked first and you see the report; nothing changes until you press "Import".
+console-faq-import-check = Check the file
+console-faq-import-report = What importing would do
+console-faq-import-new = { $count ->
+    [one] One new entry
+   *[other] { $count } new entries
+}
+console-faq-import-changed = { $count ->
+    [one] One changed entry
+   *[other] { $count } changed entries
+}
+console-faq-import-unchanged = { $count ->
+    [one] One unchanged entry
+   *[other] { $count } unchanged entries
+}
+console-faq-import-error = { $count ->
+    [one] One entry with errors
+   *[other] { $count } entries with errors
+}
+console-faq-import-line-new = new
+console-faq-import-line-changed = changes
+console-faq-import-line-unchanged = unchanged
+console-faq-import-line-error = has errors
+console-faq-import-new-topics = New topics
+console-faq-import-kept = { $count ->
+    [one] One current entry is not in this file and stays as it is (an import deletes nothing).
+   *[other] { $count } current entries are not in this file and stay as they are (an import deletes nothing).
+}
+console-faq-import-apply-hint = { $count ->
+    [one] Importing gives the new or changed entry a new revision, which its history can revert.
+   *[other] Importing gives each of the { $count } new or changed entries a new revision, which its history can revert.
+}
+console-faq-import-apply = Import
+console-faq-import-nothing = This file changes nothing.
+console-faq-import-fix-first = The file cannot be imported until the entries with errors are fixed. Fix the file and check it again.
+console-faq-import-file-yaml = This file is not valid YAML.
+console-faq-import-file-format = This file is not in the FAQ's format (topics and a list of entries).
+console-faq-import-problem-file = The file must be UTF-8 text of at most 1 MB.
+console-faq-import-problem-empty = No file was chosen, or it is empty.
+console-faq-import-problem-stale = The FAQ changed after the check; the report below is what importing would do now. Look again and import if it is right.
+console-faq-import-problem-invalid = The file no longer meets the rules; see the report below.
+console-faq-done-imported = ✅ The file was imported; within a few seconds the bot answers with these entries.

@@ -166,6 +166,28 @@ async def test_the_learning_loop_groups_similar_questions_and_drops_learned_ones
         assert await faq_learning.groups(session, now=NOW + timedelta(days=31)) == []
 
 
+async def test_a_question_whose_answer_helped_reaches_the_learning_loop(database_url: str) -> None:
+    """«👍 مفید بود» keeps the (masked) question, so the learning page shows what was answered
+    well; it is cleared with every other question after KEEP_UNSENT_DAYS."""
+    from services import faq_learning, faq_queries
+
+    async with sessions_on(database_url) as sessions, sessions() as session:
+        recorded = await faq_queries.record(
+            session, platform="telegram", user_id=1, chat_id=1, kind="confident", now=NOW,
+            text="رسید پرداختم کو؟ شماره‌ام ۰۹۱۲۱۲۳۴۵۶۷", entry_id="receipt_get",
+        )  # fmt: skip
+        await faq_queries.mark_helpful(session, recorded, True)
+        await session.commit()
+        (group,) = await faq_learning.groups(session, now=NOW)
+        assert group.helpful == 1 and group.entry_id == "receipt_get"
+        assert "رسید پرداختم" in group.lead.text and "۰۹۱۲۱۲۳۴۵۶۷" not in group.lead.text
+        assert await faq_admin.feedback(session) == {"receipt_get": (1, 0)}
+        later = NOW + timedelta(days=faq_queries.KEEP_UNSENT_DAYS + 1)
+        assert await faq_queries.forget_old_texts(session, now=later) == 1
+        await session.commit()
+        assert await faq_learning.groups(session, now=NOW) == []
+
+
 async def test_a_change_reaches_another_worker_within_seconds(database_url: str, backend: str) -> None:
     """Two workers' LiveFaq on one database: one saves and announces, the other rebuilds (off the
     event loop) within seconds, over Redis pub/sub on PostgreSQL + Redis, else by its poll."""

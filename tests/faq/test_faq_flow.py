@@ -51,7 +51,8 @@ async def test_a_paraphrase_with_arabic_letters_gets_the_answer(hamdel: Harness)
     async with hamdel.db() as session:
         asked = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == user.id))
     assert asked is not None and asked.kind == "confident" and asked.entry_id == "dowry_who"
-    assert asked.helpful is True and asked.text is None  # answered: the question is not kept
+    # Kept (masked, cleared with every other question) for the learning loop's «answered well».
+    assert asked.helpful is True and asked.text == "شرایط دریافت جهيزيه چيه"
 
 
 async def test_typos_and_colloquial_persian(hamdel: Harness) -> None:
@@ -66,7 +67,9 @@ async def test_typos_and_colloquial_persian(hamdel: Harness) -> None:
 
 async def test_an_unsure_question_offers_at_most_three_suggestions(hamdel: Harness) -> None:
     user = hamdel.user()
-    reply = await say(hamdel, user, "جهزیه به کی میدن")  # a typo in «جهیزیه»
+    # A typo in «جهیزیه», and «کی میرسه» fits both the wait and who gets one. («جهزیه به کی
+    # میدن», the question here before, is now read as "to whom" and answered: dowry_who.)
+    reply = await say(hamdel, user, "جهزیه کی میرسه")
     assert reply["text"] == "مطمئن نیستم منظورتان را درست فهمیده باشم. منظورتان یکی از این‌هاست؟"
     buttons = user.buttons()
     suggestions = buttons[: buttons.index("🙋 هیچ‌کدام؛ از کارشناس می‌پرسم")]
@@ -284,7 +287,8 @@ async def test_in_english_the_answer_and_buttons_are_english(hamdel: Harness) ->
 
 async def test_webhook_mode_answers_questions_too(hamdel_webhook: Harness) -> None:
     user = hamdel_webhook.user()
-    reply = await say(hamdel_webhook, user, "رسيد")
+    # (A bare «رسید» now gets the three receipt entries to choose from, not one answer.)
+    reply = await say(hamdel_webhook, user, "بعد از پرداخت رسيد ميدين؟")
     assert answer_of("receipt_get") in reply["text"]
 
 
