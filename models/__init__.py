@@ -18,6 +18,7 @@ from models.faq import FaqCatalog, FaqEntry, FaqQuery, FaqRevision, FaqTopic
 from models.fsm import FsmRecord
 from models.jobs import JobLease
 from models.staff import AuditEntry, BlockedUser, StaffRole
+from models.stats import DonationDay
 from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
 from models.updates import ButtonPress, InboxStatus, InboxUpdate
 from models.user import User
@@ -36,6 +37,7 @@ __all__ = [
     "ConsoleSession",
     "ConsoleSignIn",
     "Donation",
+    "DonationDay",
     "DonationStatus",
     "EligibilityProgress",
     "FaqCatalog",

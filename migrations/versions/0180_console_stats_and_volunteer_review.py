@@ -1,0 +1,70 @@
+"""console statistics and volunteer review: a daily donation summary kept by triggers, indexes
+for the dashboard's tickets and FAQ figures, a review status on volunteers
+
+Revision ID: 0180
+Revises: 0140
+Create Date: 2026-12-03 14:00:00.000000
+
+- `donation_days` (dimension, day, key → rials, count): paid donations per Tehran day and per
+  campaign, purpose and province, kept by triggers on `donations` (services.donation_days) and
+  filled here from the donations already kept. The dashboard sums a year from a few thousand
+  rows instead of reading a million donations.
+- `ix_tickets_created_figures` (created_at, answered_at, rating) and
+  `ix_ticket_messages_ticket_direction` (ticket_id, direction, created_at): a range of tickets,
+  their first answer and rating, read from indexes alone.
+- `ix_faq_queries_created_kind` (created_at, kind): the FAQ's figures for a range.
+- `volunteers.status` (pending / accepted / declined), `reviewed_at`, `reviewed_by`, indexed.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from services import donation_days
+
+revision: str = '0180'
+down_revision: str | Sequence[str] | None = '0140'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('donation_days',
+    sa.Column('dimension', sa.String(length=8), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('key', sa.String(length=32), nullable=False),
+    sa.Column('rials', sa.BigInteger(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('dimension', 'day', 'key', name=op.f('pk_donation_days'))
+    )
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.create_index('ix_tickets_created_figures', ['created_at', 'answered_at', 'rating'], unique=False)
+    with op.batch_alter_table('ticket_messages', schema=None) as batch_op:
+        batch_op.create_index('ix_ticket_messages_ticket_direction', ['ticket_id', 'direction', 'created_at'], unique=False)
+    with op.batch_alter_table('faq_queries', schema=None) as batch_op:
+        batch_op.create_index('ix_faq_queries_created_kind', ['created_at', 'kind'], unique=False)
+    with op.batch_alter_table('volunteers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('status', sa.String(length=16), server_default=sa.text("'pending'"), nullable=False))
+        batch_op.add_column(sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('reviewed_by', sa.BigInteger(), nullable=True))
+        batch_op.create_index('ix_volunteers_status', ['status'], unique=False)
+    dialect = op.get_bind().dialect.name
+    donation_days.run_sync(op.get_bind(), donation_days.trigger_ddl(dialect))
+    donation_days.run_sync(op.get_bind(), donation_days.rebuild_sql(dialect))
+
+
+def downgrade() -> None:
+    donation_days.run_sync(op.get_bind(), donation_days.drop_ddl(op.get_bind().dialect.name))
+    with op.batch_alter_table('volunteers', schema=None) as batch_op:
+        batch_op.drop_index('ix_volunteers_status')
+        batch_op.drop_column('reviewed_by')
+        batch_op.drop_column('reviewed_at')
+        batch_op.drop_column('status')
+    with op.batch_alter_table('faq_queries', schema=None) as batch_op:
+        batch_op.drop_index('ix_faq_queries_created_kind')
+    with op.batch_alter_table('ticket_messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_ticket_messages_ticket_direction')
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index('ix_tickets_created_figures')
+    op.drop_table('donation_days')
