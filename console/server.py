@@ -313,12 +313,15 @@ def clear_session_cookie(response: web.StreamResponse, console: Console) -> None
 
 
 def build_console_app(app: HamdelApp) -> web.Application:
-    from console import faq, views  # the views import this module
+    from console import exports, faq, stats, views, volunteers  # the views import this module
 
     application = web.Application(middlewares=[security_headers, sessions], client_max_size=64 * 1024)
     application[APP_KEY] = Console(app)
     views.add_routes(application)
     faq.add_routes(application)
+    stats.add_routes(application)
+    exports.add_routes(application)
+    volunteers.add_routes(application)
     application.router.add_static(f"{PREFIX}/static", HERE / "static", append_version=False)
     return application
 

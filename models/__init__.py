@@ -16,6 +16,7 @@ from models.donation import (
 from models.eligibility import EligibilityProgress
 from models.faq import FaqCatalog, FaqEntry, FaqQuery, FaqRevision, FaqTopic
 from models.fsm import FsmRecord
+from models.imports import ConsoleImport
 from models.jobs import JobLease
 from models.staff import AuditEntry, BlockedUser, StaffRole
 from models.stats import DonationDay
@@ -34,6 +35,7 @@ __all__ = [
     "Campaign",
     "CampaignNotice",
     "CampaignStatus",
+    "ConsoleImport",
     "ConsoleSession",
     "ConsoleSignIn",
     "Donation",

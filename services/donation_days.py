@@ -62,9 +62,7 @@ SQLITE_TRIGGERS = (
     "CREATE TRIGGER donation_days_delete AFTER DELETE ON donations "
     f"WHEN OLD.status = 'paid' BEGIN {_sqlite_add('OLD', '-')} END",
 )
-SQLITE_DROP = tuple(
-    f"DROP TRIGGER IF EXISTS donation_days_{name}" for name in ("insert", "update", "delete")
-)
+SQLITE_DROP = tuple(f"DROP TRIGGER IF EXISTS donation_days_{name}" for name in ("insert", "update", "delete"))
 
 
 def _pg_values(row: str, sign: str) -> str:
@@ -142,7 +140,9 @@ def run_sync(connection: Connection, statements: Iterable[str]) -> None:
 
 async def rebuild(connection: AsyncConnection | AsyncSession) -> None:
     dialect = (
-        connection.dialect.name if isinstance(connection, AsyncConnection) else connection.get_bind().dialect.name
+        connection.dialect.name
+        if isinstance(connection, AsyncConnection)
+        else connection.get_bind().dialect.name
     )
     for statement in rebuild_sql(dialect):
         await connection.execute(text(statement))
@@ -156,7 +156,12 @@ class KeyTotal:
 
 
 async def per_day(
-    session: AsyncSession, first: date, last: date, *, dimension: str = "all", keys: Iterable[str] | None = None
+    session: AsyncSession,
+    first: date,
+    last: date,
+    *,
+    dimension: str = "all",
+    keys: Iterable[str] | None = None,
 ) -> dict[date, tuple[int, int]]:
     """(rials, count) per Tehran day in [first, last] (days without gifts are left out); with
     `keys`, only those keys of `dimension` (a province officer's provinces)."""

@@ -36,7 +36,7 @@ from functools import lru_cache
 from typing import Any
 
 import jdatetime
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.donation import Campaign, Donation, DonationStatus
@@ -60,6 +60,8 @@ class ExportRequest:
     text: TextFn = field(default=lambda key, **_: key)
     limit: int = DEFAULT_LIMIT
     roles: frozenset[str] = frozenset()
+    #: The reader's provinces (None: all); only exporters with `province_filter` honour it.
+    provinces: frozenset[str] | None = None
 
 
 @dataclass(slots=True)
@@ -82,6 +84,7 @@ class Exporter:
     query: QueryFn
     roles: frozenset[str]
     campaign_filter: bool = False
+    province_filter: bool = False  # rows limited to `ExportRequest.provinces` (else: all rows)
 
 
 def exporter(
@@ -91,12 +94,15 @@ def exporter(
     *,
     roles: Iterable[str] = ("admin",),
     campaign_filter: bool = False,
+    province_filter: bool = False,
 ) -> Exporter:
     """An exporter. `name` is short ASCII (it travels in buttons and on the command line);
     `roles` are the `services.roles.Role` values allowed to run it."""
     if not name.isascii() or not name.replace("_", "").isalnum() or len(name) > 20:
         raise ValueError(f"exporter name {name!r}: up to 20 ASCII letters, digits or _")
-    return Exporter(name, title_key, query_fn, frozenset(str(r) for r in roles), campaign_filter)
+    return Exporter(
+        name, title_key, query_fn, frozenset(str(r) for r in roles), campaign_filter, province_filter
+    )
 
 
 async def run_export(session: AsyncSession, exporter: Exporter, request: ExportRequest) -> ExportTable:
@@ -204,6 +210,10 @@ async def donations_export(session: AsyncSession, request: ExportRequest) -> Exp
     ]
     if request.campaign_id is not None:
         conditions.append(Donation.campaign_id == request.campaign_id)
+    if request.provinces is not None:
+        conditions.append(
+            func.coalesce(Donation.province_id, Campaign.province_id).in_(sorted(request.provinces))
+        )
     rows = await session.execute(
         select(
             Donation.id,
@@ -313,6 +323,7 @@ DONATIONS_EXPORT = exporter(
     donations_export,
     roles=("admin", "campaign_manager"),
     campaign_filter=True,
+    province_filter=True,
 )
 AUDIT_EXPORT = exporter("audit", "export-audit-title", audit_export, roles=("admin",), campaign_filter=True)
 
@@ -391,6 +402,7 @@ async def record_export(
     end: datetime | None,
     campaign_id: int | None,
     note: str | None = None,
+    channel: str = "chat",
 ) -> None:
     """Put an export on the audit record, committed (in the chat, before the document leaves)."""
     await audit.record(
@@ -406,5 +418,6 @@ async def record_export(
             "campaign_id": campaign_id,
         },
         note=note,
+        channel=channel,
     )
     await session.commit()

@@ -13,6 +13,8 @@ Create Date: 2026-12-03 14:00:00.000000
   `ix_ticket_messages_ticket_direction` (ticket_id, direction, created_at): a range of tickets,
   their first answer and rating, read from indexes alone.
 - `ix_faq_queries_created_kind` (created_at, kind): the FAQ's figures for a range.
+- `console_imports`: a status import started in the console, its progress and report (no file,
+  no national code).
 - `volunteers.status` (pending / accepted / declined), `reviewed_at`, `reviewed_by`, indexed.
 """
 
@@ -23,32 +25,53 @@ from alembic import op
 
 from services import donation_days
 
-revision: str = '0180'
-down_revision: str | Sequence[str] | None = '0140'
+revision: str = "0180"
+down_revision: str | Sequence[str] | None = "0140"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table('donation_days',
-    sa.Column('dimension', sa.String(length=8), nullable=False),
-    sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('key', sa.String(length=32), nullable=False),
-    sa.Column('rials', sa.BigInteger(), nullable=False),
-    sa.Column('count', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('dimension', 'day', 'key', name=op.f('pk_donation_days'))
+    op.create_table(
+        "donation_days",
+        sa.Column("dimension", sa.String(length=8), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("key", sa.String(length=32), nullable=False),
+        sa.Column("rials", sa.BigInteger(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("dimension", "day", "key", name=op.f("pk_donation_days")),
     )
-    with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.create_index('ix_tickets_created_figures', ['created_at', 'answered_at', 'rating'], unique=False)
-    with op.batch_alter_table('ticket_messages', schema=None) as batch_op:
-        batch_op.create_index('ix_ticket_messages_ticket_direction', ['ticket_id', 'direction', 'created_at'], unique=False)
-    with op.batch_alter_table('faq_queries', schema=None) as batch_op:
-        batch_op.create_index('ix_faq_queries_created_kind', ['created_at', 'kind'], unique=False)
-    with op.batch_alter_table('volunteers', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('status', sa.String(length=16), server_default=sa.text("'pending'"), nullable=False))
-        batch_op.add_column(sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('reviewed_by', sa.BigInteger(), nullable=True))
-        batch_op.create_index('ix_volunteers_status', ['status'], unique=False)
+    op.create_table(
+        "console_imports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("platform", sa.String(length=16), nullable=False),
+        sa.Column("user_id", sa.BigInteger(), nullable=False),
+        sa.Column("name", sa.String(length=128), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("done", sa.Integer(), nullable=False),
+        sa.Column("report", sa.JSON(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_console_imports")),
+    )
+    with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_tickets_created_figures", ["created_at", "answered_at", "rating"], unique=False
+        )
+    with op.batch_alter_table("ticket_messages", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_ticket_messages_ticket_direction", ["ticket_id", "direction", "created_at"], unique=False
+        )
+    with op.batch_alter_table("faq_queries", schema=None) as batch_op:
+        batch_op.create_index("ix_faq_queries_created_kind", ["created_at", "kind"], unique=False)
+    with op.batch_alter_table("volunteers", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("status", sa.String(length=16), server_default=sa.text("'pending'"), nullable=False)
+        )
+        batch_op.add_column(sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("reviewed_by", sa.BigInteger(), nullable=True))
+        batch_op.create_index("ix_volunteers_status", ["status"], unique=False)
     dialect = op.get_bind().dialect.name
     donation_days.run_sync(op.get_bind(), donation_days.trigger_ddl(dialect))
     donation_days.run_sync(op.get_bind(), donation_days.rebuild_sql(dialect))
@@ -56,15 +79,16 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     donation_days.run_sync(op.get_bind(), donation_days.drop_ddl(op.get_bind().dialect.name))
-    with op.batch_alter_table('volunteers', schema=None) as batch_op:
-        batch_op.drop_index('ix_volunteers_status')
-        batch_op.drop_column('reviewed_by')
-        batch_op.drop_column('reviewed_at')
-        batch_op.drop_column('status')
-    with op.batch_alter_table('faq_queries', schema=None) as batch_op:
-        batch_op.drop_index('ix_faq_queries_created_kind')
-    with op.batch_alter_table('ticket_messages', schema=None) as batch_op:
-        batch_op.drop_index('ix_ticket_messages_ticket_direction')
-    with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.drop_index('ix_tickets_created_figures')
-    op.drop_table('donation_days')
+    with op.batch_alter_table("volunteers", schema=None) as batch_op:
+        batch_op.drop_index("ix_volunteers_status")
+        batch_op.drop_column("reviewed_by")
+        batch_op.drop_column("reviewed_at")
+        batch_op.drop_column("status")
+    with op.batch_alter_table("faq_queries", schema=None) as batch_op:
+        batch_op.drop_index("ix_faq_queries_created_kind")
+    with op.batch_alter_table("ticket_messages", schema=None) as batch_op:
+        batch_op.drop_index("ix_ticket_messages_ticket_direction")
+    with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.drop_index("ix_tickets_created_figures")
+    op.drop_table("console_imports")
+    op.drop_table("donation_days")
