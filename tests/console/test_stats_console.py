@@ -16,8 +16,8 @@ import jdatetime
 from sqlalchemy import select, update
 
 from models.donation import Campaign, Donation, DonationStatus
-from models.stats import DonationDay
 from models.staff import AuditEntry
+from models.stats import DonationDay
 from services import console_auth, dashboard, donation_days
 from services.persian import to_tehran
 from services.roles import Role
