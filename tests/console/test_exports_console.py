@@ -121,7 +121,9 @@ async def test_the_status_import_shows_every_line_before_writing_then_imports_in
         tampered = {**fields, "csrf": csrf, "signature": "0" * 64}
         async with client.post(f"{base}/import/confirm", data=tampered) as answer:
             assert answer.status == 400
-        async with client.post(f"{base}/import/confirm", data={**fields, "csrf": csrf}, allow_redirects=False) as answer:
+        async with client.post(
+            f"{base}/import/confirm", data={**fields, "csrf": csrf}, allow_redirects=False
+        ) as answer:
             assert answer.status == 303
             job = answer.headers["Location"]
         for _ in range(100):
