@@ -10,7 +10,8 @@ tables are emptied). Goal (issue 18): p95 ≤ 300 ms for the year.
 
 The rows are made by the database itself (a recursive CTE on SQLite, generate_series on
 PostgreSQL) with the summary triggers off, then the daily summary is rebuilt in one pass
-(services.donation_days.rebuild) — as migration 0180 does for the donations already kept.
+(services.donation_days.rebuild) and the tickets' first answers filled
+(services.ticket_answers.BACKFILL) — as migration 0180 does for the rows already kept.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from console.server import build_console_app
 from models import Base
 from models.donation import Campaign
 from models.user import User
-from services import console_auth, donation_days
+from services import console_auth, donation_days, ticket_answers
 from services.clock import FrozenClock
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -103,7 +104,10 @@ async def fill(engine: AsyncEngine, donations: int, tickets: int) -> None:
                 await connection.execute(table.delete())
         await connection.execute(
             insert(User),
-            [{"platform": "telegram", "user_id": 10_000 + i, "chat_id": 10_000 + i, "language": "fa"} for i in range(500)],
+            [
+                {"platform": "telegram", "user_id": 10_000 + i, "chat_id": 10_000 + i, "language": "fa"}
+                for i in range(500)
+            ],
         )
         await connection.execute(
             insert(Campaign),
@@ -116,7 +120,7 @@ async def fill(engine: AsyncEngine, donations: int, tickets: int) -> None:
                 for i in range(1, 11)
             ],
         )  # fmt: skip
-        for statement in donation_days.drop_ddl(dialect):
+        for statement in (*donation_days.drop_ddl(dialect), *ticket_answers.drop_ddl(dialect)):
             if "FUNCTION" not in statement:
                 await connection.execute(text(statement))
         spread = f"(n * {YEAR_SECONDS // max(1, donations)} + n % 997)"
@@ -170,7 +174,11 @@ async def fill(engine: AsyncEngine, donations: int, tickets: int) -> None:
         if dialect == "postgresql":
             await connection.execute(text("SELECT setval('tickets_id_seq', (SELECT max(id) FROM tickets))"))
         await donation_days.rebuild(connection)
-        for statement in donation_days.trigger_ddl(dialect):
+        for statement in (
+            *ticket_answers.BACKFILL,
+            *donation_days.trigger_ddl(dialect),
+            *ticket_answers.trigger_ddl(dialect),
+        ):
             await connection.execute(text(statement))
     async with engine.connect() as connection:
         await connection.execute(text("ANALYZE"))
@@ -248,7 +256,9 @@ def report(runs: list[Run]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--donations", type=int, default=1_000_000)
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=40)

@@ -318,7 +318,9 @@ def build_console_app(app: HamdelApp) -> web.Application:
     # Forms are small; the status import's upload (and its confirmation, which sends the file
     # back in base64) can reach STATUS_CSV_MAX_BYTES. Bodies are read only for signed-in staff.
     upload = app.settings.status.status_csv_max_bytes * 2
-    application = web.Application(middlewares=[security_headers, sessions], client_max_size=64 * 1024 + upload)
+    application = web.Application(
+        middlewares=[security_headers, sessions], client_max_size=64 * 1024 + upload
+    )
     application[APP_KEY] = Console(app)
     views.add_routes(application)
     faq.add_routes(application)

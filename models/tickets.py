@@ -79,7 +79,7 @@ class Ticket(Base):
         Index("ix_tickets_updated_at", "updated_at"),  # the console's live-update stamp
         Index("ix_tickets_seq", "seq"),  # search by a ticket number's digits
         Index("ix_tickets_donation_id", "donation_id"),  # search by receipt number
-        Index("ix_tickets_created_figures", "created_at", "answered_at", "rating"),  # the dashboard
+        Index("ix_tickets_created_figures", "created_at", "first_answer_at", "rating"),  # the dashboard
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +119,8 @@ class Ticket(Base):
     last_reminder_at: Mapped[datetime | None]
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
     answered_at: Mapped[datetime | None]
+    # Kept by the database (services.ticket_answers): the first staff message or «answered».
+    first_answer_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
 
 
@@ -148,7 +150,6 @@ class TicketMessage(Base):
     __table_args__ = (
         UniqueConstraint("source_chat_id", "source_message_id"),
         Index("ix_ticket_messages_ticket_created", "ticket_id", "created_at"),
-        Index("ix_ticket_messages_ticket_direction", "ticket_id", "direction", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,9 +9,10 @@ Create Date: 2026-12-03 14:00:00.000000
   campaign, purpose and province, kept by triggers on `donations` (services.donation_days) and
   filled here from the donations already kept. The dashboard sums a year from a few thousand
   rows instead of reading a million donations.
-- `ix_tickets_created_figures` (created_at, answered_at, rating) and
-  `ix_ticket_messages_ticket_direction` (ticket_id, direction, created_at): a range of tickets,
-  their first answer and rating, read from indexes alone.
+- `tickets.first_answer_at` (the first staff message or «answered», whichever came first), kept
+  by triggers (services.ticket_answers) and filled here, with `ix_tickets_created_figures`
+  (created_at, first_answer_at, rating): a range of tickets, their first answer and rating, read
+  from one index.
 - `ix_faq_queries_created_kind` (created_at, kind): the FAQ's figures for a range.
 - `console_imports`: a status import started in the console, its progress and report (no file,
   no national code).
@@ -23,7 +24,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from services import donation_days
+from services import donation_days, ticket_answers
 
 revision: str = "0180"
 down_revision: str | Sequence[str] | None = "0140"
@@ -56,12 +57,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_console_imports")),
     )
     with op.batch_alter_table("tickets", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("first_answer_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index(
-            "ix_tickets_created_figures", ["created_at", "answered_at", "rating"], unique=False
-        )
-    with op.batch_alter_table("ticket_messages", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_ticket_messages_ticket_direction", ["ticket_id", "direction", "created_at"], unique=False
+            "ix_tickets_created_figures", ["created_at", "first_answer_at", "rating"], unique=False
         )
     with op.batch_alter_table("faq_queries", schema=None) as batch_op:
         batch_op.create_index("ix_faq_queries_created_kind", ["created_at", "kind"], unique=False)
@@ -72,12 +70,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("reviewed_by", sa.BigInteger(), nullable=True))
         batch_op.create_index("ix_volunteers_status", ["status"], unique=False)
+    # Triggers last: on SQLite a batch operation that copies a table drops its triggers (a later
+    # migration that copies donations, tickets or ticket_messages must create them again).
     dialect = op.get_bind().dialect.name
     donation_days.run_sync(op.get_bind(), donation_days.trigger_ddl(dialect))
     donation_days.run_sync(op.get_bind(), donation_days.rebuild_sql(dialect))
+    donation_days.run_sync(op.get_bind(), ticket_answers.trigger_ddl(dialect))
+    donation_days.run_sync(op.get_bind(), ticket_answers.BACKFILL)
 
 
 def downgrade() -> None:
+    donation_days.run_sync(op.get_bind(), ticket_answers.drop_ddl(op.get_bind().dialect.name))
     donation_days.run_sync(op.get_bind(), donation_days.drop_ddl(op.get_bind().dialect.name))
     with op.batch_alter_table("volunteers", schema=None) as batch_op:
         batch_op.drop_index("ix_volunteers_status")
@@ -86,9 +89,8 @@ def downgrade() -> None:
         batch_op.drop_column("status")
     with op.batch_alter_table("faq_queries", schema=None) as batch_op:
         batch_op.drop_index("ix_faq_queries_created_kind")
-    with op.batch_alter_table("ticket_messages", schema=None) as batch_op:
-        batch_op.drop_index("ix_ticket_messages_ticket_direction")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.drop_index("ix_tickets_created_figures")
+        batch_op.drop_column("first_answer_at")
     op.drop_table("console_imports")
     op.drop_table("donation_days")
