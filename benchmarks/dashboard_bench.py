@@ -11,7 +11,7 @@ tables are emptied). Goal (issue 18): p95 ≤ 300 ms for the year.
 The rows are made by the database itself (a recursive CTE on SQLite, generate_series on
 PostgreSQL) with the summary triggers off, then the daily summary is rebuilt in one pass
 (services.donation_days.rebuild) and the tickets' first answers filled
-(services.ticket_answers.BACKFILL) — as migration 0180 does for the rows already kept.
+(services.ticket_answers.backfill) — as migration 0180 does for the rows already kept.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ async def fill(engine: AsyncEngine, donations: int, tickets: int) -> None:
             "SELECT 1 + n % 500, CASE WHEN n % 3 = 0 THEN 1 + n % 10 END, "
             f"CASE WHEN n % 3 = 0 THEN NULL ELSE {purposes} END, "
             f"CASE WHEN n % 32 = 31 THEN NULL ELSE {_two_digits(dialect, 'n % 31')} END, "
-            "(1 + (n * 7919) % 200) * 50000, 'bench', 'IRR', "
+            "(1 + ((n % 1000) * 7919) % 200) * 50000, 'bench', 'IRR', "
             "CASE WHEN n % 10 = 0 THEN 'pending' ELSE 'paid' END, 'b' || n, "
             f"{_ago(dialect, spread)}, CASE WHEN n % 10 = 0 THEN NULL ELSE {_ago(dialect, spread)} END, 0 FROM seq"
         )
@@ -175,7 +175,7 @@ async def fill(engine: AsyncEngine, donations: int, tickets: int) -> None:
             await connection.execute(text("SELECT setval('tickets_id_seq', (SELECT max(id) FROM tickets))"))
         await donation_days.rebuild(connection)
         for statement in (
-            *ticket_answers.BACKFILL,
+            *ticket_answers.backfill(dialect),
             *donation_days.trigger_ddl(dialect),
             *ticket_answers.trigger_ddl(dialect),
         ):

@@ -79,7 +79,7 @@ class Ticket(Base):
         Index("ix_tickets_updated_at", "updated_at"),  # the console's live-update stamp
         Index("ix_tickets_seq", "seq"),  # search by a ticket number's digits
         Index("ix_tickets_donation_id", "donation_id"),  # search by receipt number
-        Index("ix_tickets_created_figures", "created_at", "first_answer_at", "rating"),  # the dashboard
+        Index("ix_tickets_created_figures", "created_at", "first_answer_seconds", "rating"),  # the dashboard
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,8 +119,9 @@ class Ticket(Base):
     last_reminder_at: Mapped[datetime | None]
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
     answered_at: Mapped[datetime | None]
-    # Kept by the database (services.ticket_answers): the first staff message or «answered».
-    first_answer_at: Mapped[datetime | None]
+    # Kept by the database (services.ticket_answers): seconds from filing to the first staff
+    # message or «answered», whichever came first.
+    first_answer_seconds: Mapped[int | None] = mapped_column(Integer)
     closed_at: Mapped[datetime | None]
 
 

@@ -249,26 +249,20 @@ class TicketFigures:
     ratings: dict[int, int] = field(default_factory=dict)  # stars → tickets
 
 
-def _seconds_between(session: AsyncSession, later: Any, earlier: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", later - earlier)
-    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
-
-
 async def ticket_figures(
     session: AsyncSession, days: DayRange, *, now: datetime, sla_hours: float
 ) -> TicketFigures:
-    """Tickets filed in the range: how many, when first answered (`tickets.first_answer_at`, kept
+    """Tickets filed in the range: how many, when first answered (`first_answer_seconds`, kept
     by the database: the working group's first message or the «answered» status set without
     one, as /stats), past the SLA, ratings — one pass over `ix_tickets_created_figures`."""
-    waited = _seconds_between(session, Ticket.first_answer_at, Ticket.created_at)
+    waited = Ticket.first_answer_seconds
     sla = sla_hours * 3600
-    answered = Ticket.first_answer_at.is_not(None)
+    answered = Ticket.first_answer_seconds.is_not(None)
     row = (
         await session.execute(
             select(
                 func.count(),
-                func.count(Ticket.first_answer_at),
+                func.count(Ticket.first_answer_seconds),
                 func.avg(waited),
                 func.sum(case((and_(answered, waited <= sla), 1), else_=0)),
                 func.sum(
@@ -277,7 +271,7 @@ async def ticket_figures(
                             or_(
                                 and_(answered, waited > sla),
                                 and_(
-                                    Ticket.first_answer_at.is_(None),
+                                    Ticket.first_answer_seconds.is_(None),
                                     Ticket.created_at < now - timedelta(hours=sla_hours),
                                 ),
                             ),

@@ -9,9 +9,9 @@ Create Date: 2026-12-03 14:00:00.000000
   campaign, purpose and province, kept by triggers on `donations` (services.donation_days) and
   filled here from the donations already kept. The dashboard sums a year from a few thousand
   rows instead of reading a million donations.
-- `tickets.first_answer_at` (the first staff message or «answered», whichever came first), kept
-  by triggers (services.ticket_answers) and filled here, with `ix_tickets_created_figures`
-  (created_at, first_answer_at, rating): a range of tickets, their first answer and rating, read
+- `tickets.first_answer_seconds` (until the first staff message or «answered», whichever came
+  first), kept by triggers (services.ticket_answers) and filled here, with
+  `ix_tickets_created_figures` (created_at, first_answer_seconds, rating): a range of tickets, their first answer and rating, read
   from one index.
 - `ix_faq_queries_created_kind` (created_at, kind): the FAQ's figures for a range.
 - `console_imports`: a status import started in the console, its progress and report (no file,
@@ -57,9 +57,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_console_imports")),
     )
     with op.batch_alter_table("tickets", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("first_answer_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column("first_answer_seconds", sa.Integer(), nullable=True))
         batch_op.create_index(
-            "ix_tickets_created_figures", ["created_at", "first_answer_at", "rating"], unique=False
+            "ix_tickets_created_figures", ["created_at", "first_answer_seconds", "rating"], unique=False
         )
     with op.batch_alter_table("faq_queries", schema=None) as batch_op:
         batch_op.create_index("ix_faq_queries_created_kind", ["created_at", "kind"], unique=False)
@@ -76,7 +76,7 @@ def upgrade() -> None:
     donation_days.run_sync(op.get_bind(), donation_days.trigger_ddl(dialect))
     donation_days.run_sync(op.get_bind(), donation_days.rebuild_sql(dialect))
     donation_days.run_sync(op.get_bind(), ticket_answers.trigger_ddl(dialect))
-    donation_days.run_sync(op.get_bind(), ticket_answers.BACKFILL)
+    donation_days.run_sync(op.get_bind(), ticket_answers.backfill(dialect))
 
 
 def downgrade() -> None:
@@ -91,6 +91,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_faq_queries_created_kind")
     with op.batch_alter_table("tickets", schema=None) as batch_op:
         batch_op.drop_index("ix_tickets_created_figures")
-        batch_op.drop_column("first_answer_at")
+        batch_op.drop_column("first_answer_seconds")
     op.drop_table("console_imports")
     op.drop_table("donation_days")

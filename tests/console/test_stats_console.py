@@ -18,10 +18,12 @@ from sqlalchemy import select, update
 from models.donation import Campaign, Donation, DonationStatus
 from models.staff import AuditEntry
 from models.stats import DonationDay
+from models.tickets import TicketMessage
 from services import console_auth, dashboard, donation_days
 from services.persian import to_tehran
 from services.roles import Role
 from services.users import upsert_user
+from tests.console.test_ticket_desk import _ticket
 
 
 @asynccontextmanager
@@ -141,6 +143,21 @@ async def test_presets_grains_and_a_province_scope(hamdel) -> None:
     async with hamdel.db() as session:
         await paid(session, hamdel, donor=5101, rials=1_000_000, province_id="03")
         await paid(session, hamdel, donor=5102, rials=3_000_000, province_id="23")
+        answered, waiting = (
+            await _ticket(session, hamdel, donor=5103),
+            await _ticket(session, hamdel, donor=5104),
+        )
+        waiting.created_at = now - timedelta(hours=30)  # unanswered past a 24-hour SLA
+        answered.rating = 4
+        # The first staff message, then «answered» later: the first answer is the message.
+        session.add(
+            TicketMessage(
+                ticket_id=answered.id, direction="staff", kind="text", text="پیگیری شد", source_chat_id=1,
+                source_message_id=1, created_at=now + timedelta(hours=2),
+            )
+        )  # fmt: skip
+        await session.flush()
+        answered.answered_at = now + timedelta(hours=5)
     async with hamdel.db() as session:
         today = dashboard.preset_range("today", now)
         scoped = await dashboard.dashboard(session, today, now=now, sla_hours=24, provinces=frozenset({"03"}))
@@ -149,6 +166,12 @@ async def test_presets_grains_and_a_province_scope(hamdel) -> None:
         assert scoped.tickets is None and scoped.faq is None and scoped.broadcasts is None
         everything = await dashboard.dashboard(session, today, now=now, sla_hours=24)
         assert everything.donations.rials == 4_000_000 and everything.tickets is not None
+        figures = everything.tickets
+        assert (figures.filed, figures.answered, figures.within_sla, figures.breached) == (1, 1, 1, 0)
+        assert round(figures.average_answer_seconds or 0) == 2 * 3600 and figures.ratings == {4: 1}
+        since = dashboard.DayRange(today.first - timedelta(days=2), today.last)
+        figures = (await dashboard.dashboard(session, since, now=now, sla_hours=24)).tickets
+        assert figures is not None and (figures.filed, figures.breached) == (2, 1)
 
 
 async def test_statistics_follow_the_chat_roles(hamdel) -> None:
