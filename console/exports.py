@@ -82,12 +82,12 @@ async def _exports_page(
         problem=problem,
         form=form or {},
         empty=console.app.reports.exporter(empty) if empty else None,
-        importer=await refused_quietly(request),
+        importer=await may_import(request),
         back=PREFIX + "/exports",
     )
 
 
-async def refused_quietly(request: web.Request) -> bool:
+async def may_import(request: web.Request) -> bool:
     """Whether the import is open to this person (for the link; the import pages check again)."""
     console = console_of(request)
     held = await roles.roles_of(
