@@ -432,7 +432,8 @@ async def chart_csv(request: web.Request) -> web.Response:
         db_of(request),
         platform=console.platform,
         actor_id=staff.user_id,
-        action=f"console.stats-csv.{name}"[:64],
+        action="console.stats-csv",
+        target=f"chart:{name}",
         after={
             "from": wanted.days.first.isoformat(),
             "to": wanted.days.last.isoformat(),

@@ -77,3 +77,4 @@ console-stats-volunteers = Volunteers
 console-stats-volunteers-signed-up = Volunteer sign-ups
 console-stats-volunteers-total = All volunteers (now)
 console-stats-volunteer-areas = New volunteers by area
+audit-action-console-stats-csv = Statistics numbers downloaded

@@ -36,3 +36,7 @@ console-volunteers-delivery-none = They are not on this messenger; no message wa
 console-volunteers-notice-accepted = 🌱 Your sign-up to the volunteer network was accepted. Thank you for joining; our colleagues will call you to arrange things.
 console-volunteers-notice-declined = Thank you for signing up to the volunteer network. For now there is no way to work together in this area.
 console-volunteers-notice-message = A message from our team: { $message }
+# The audit log's labels (/audit and the console's audit page)
+audit-action-volunteer = Volunteer review
+audit-action-volunteer-accepted = Volunteer accepted
+audit-action-volunteer-declined = Volunteer declined

@@ -1,8 +1,8 @@
 # The console's exports and status import (console/exports.py)
-console-nav-exports = خروجی‌ها
+console-nav-exports = دریافت داده‌ها
 console-forbidden-exports-role = این خروجی برای نقش شما نیست.
 console-forbidden-import-role = ورود وضعیت پرونده‌ها فقط برای مدیران است.
-console-exports-title = خروجی‌ها
+console-exports-title = دریافت داده‌ها
 console-exports-intro = همان خروجی‌های ربات با همان قاعده‌های حریم خصوصی؛ هر خروجی در گزارش کارها ثبت می‌شود.
 console-exports-period = بازه
 console-exports-from = از تاریخ

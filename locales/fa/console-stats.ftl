@@ -71,3 +71,4 @@ console-stats-volunteers = داوطلبان
 console-stats-volunteers-signed-up = ثبت‌نام داوطلبان
 console-stats-volunteers-total = همهٔ داوطلبان (اکنون)
 console-stats-volunteer-areas = داوطلبان تازه به تفکیک حوزه
+audit-action-console-stats-csv = دریافت عددهای آمار

@@ -12,7 +12,7 @@ console-volunteers-status-pending = در انتظار بررسی
 console-volunteers-status-accepted = پذیرفته
 console-volunteers-status-declined = نپذیرفته
 console-volunteers-total = { $count } داوطلب
-console-volunteers-export = خروجی داوطلبان
+console-volunteers-export = دریافت فهرست داوطلبان (اکسل)
 console-volunteers-signed-up = ثبت‌نام: { $when }
 console-volunteers-message = پیام برای داوطلب (اختیاری)
 console-volunteers-accept = پذیرفتن
@@ -33,3 +33,7 @@ console-volunteers-delivery-none = او در این پیام‌رسان نیست
 console-volunteers-notice-accepted = 🌱 ثبت‌نام شما در شبکهٔ داوطلبان پذیرفته شد. سپاس از همراهی‌تان؛ همکاران ما برای هماهنگی با شما تماس می‌گیرند.
 console-volunteers-notice-declined = از ثبت‌نام شما در شبکهٔ داوطلبان سپاسگزاریم. فعلاً امکان همکاری در این زمینه نیست.
 console-volunteers-notice-message = پیام همکاران: { $message }
+# The audit log's labels (/audit and the console's audit page)
+audit-action-volunteer = بررسی داوطلب
+audit-action-volunteer-accepted = پذیرفتن داوطلب
+audit-action-volunteer-declined = نپذیرفتن داوطلب
