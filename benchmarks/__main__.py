@@ -169,6 +169,29 @@ async def staff(sizes: Sizes) -> list[Figure]:
     return [Figure(name, label, ms, "ms") for label, ms in took.items()]
 
 
+async def dashboard(sizes: Sizes) -> list[Figure]:
+    from benchmarks.dashboard_bench import measure
+
+    urls = [f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"]
+    if os.environ.get("BENCH_DATABASE_URL"):
+        urls.append(os.environ["BENCH_DATABASE_URL"])
+    requests = 10 if sizes.dashboard_donations < 1_000_000 else 30
+    figures = []
+    for url in urls:
+        empty, full = await measure(
+            url, [(0, 0), (sizes.dashboard_donations, sizes.dashboard_tickets)], requests
+        )
+        name = f"dashboard {full.database} ({full.donations:,} donations, {full.tickets:,} tickets)"
+        figures.append(Figure(name, "making the rows and the summary", full.fill_seconds, "s"))
+        for page, (p50, p95) in full.timings.items():
+            goal = Goal("≤ 300 ms", 300) if page == "this year" else None
+            figures.append(Figure(name, f"{page} p50", p50, "ms", empty.timings[page][0], "empty database"))
+            figures.append(
+                Figure(name, f"{page} p95", p95, "ms", empty.timings[page][1], "empty database", goal)
+            )
+    return figures
+
+
 BENCHMARKS: dict[str, Benchmark] = {
     "footprint": footprint,
     "latency": latency,
@@ -176,6 +199,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "faq": faq,
     "complaints": complaints,
     "staff": staff,
+    "dashboard": dashboard,
 }
 
 

@@ -67,6 +67,8 @@ class Sizes:
     tickets_open: int
     staff_donations: int
     startup_runs: int
+    dashboard_donations: int = 1_000_000  # a year of data for the console's statistics
+    dashboard_tickets: int = 100_000
 
 
 FULL = Sizes(
@@ -90,6 +92,8 @@ QUICK = Sizes(
     tickets_open=2_000,
     staff_donations=5_000,
     startup_runs=1,
+    dashboard_donations=100_000,
+    dashboard_tickets=10_000,
 )
 
 Benchmark = Callable[[Sizes], Awaitable[list[Figure]]]

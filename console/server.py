@@ -398,7 +398,16 @@ def clear_session_cookie(response: web.StreamResponse, console: Console, staff: 
 
 def build_console_app(app: HamdelApp) -> web.Application:
     from console import audit as audit_pages
-    from console import broadcasts, campaigns, eligibility, faq, views  # the views import this module
+    from console import (  # the views import this module
+        broadcasts,
+        campaigns,
+        eligibility,
+        exports,
+        faq,
+        stats,
+        views,
+        volunteers,
+    )
     from console import roles as roles_pages
 
     application = web.Application(middlewares=[security_headers, sessions], client_max_size=MAX_BODY)
@@ -411,6 +420,9 @@ def build_console_app(app: HamdelApp) -> web.Application:
     audit_pages.add_routes(application)
     campaigns.add_routes(application)
     broadcasts.add_routes(application)
+    stats.add_routes(application)
+    exports.add_routes(application)
+    volunteers.add_routes(application)
     application.router.add_static(f"{PREFIX}/static", HERE / "static", append_version=False)
     return application
 

@@ -16,8 +16,10 @@ from models.donation import (
 from models.eligibility import EligibilityProgress, EligibilityResult, EligibilityRulebook
 from models.faq import FaqCatalog, FaqEntry, FaqQuery, FaqRevision, FaqTopic
 from models.fsm import FsmRecord
+from models.imports import ConsoleImport
 from models.jobs import JobLease
 from models.staff import AuditEntry, BlockedUser, StaffRole
+from models.stats import DonationDay
 from models.tickets import Ticket, TicketLink, TicketMessage, TicketSequence
 from models.updates import ButtonPress, InboxStatus, InboxUpdate
 from models.user import User
@@ -33,9 +35,11 @@ __all__ = [
     "Campaign",
     "CampaignNotice",
     "CampaignStatus",
+    "ConsoleImport",
     "ConsoleSession",
     "ConsoleSignIn",
     "Donation",
+    "DonationDay",
     "DonationStatus",
     "EligibilityProgress",
     "EligibilityResult",

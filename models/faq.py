@@ -28,6 +28,7 @@ class FaqQuery(Base):
         UniqueConstraint("platform", "staff_chat_id", "staff_message_id", name="uq_faq_queries_staff_card"),
         Index("ix_faq_queries_pending_card", "asked_staff_at", "staff_message_id"),
         Index("ix_faq_queries_entry_at", "entry_id", "created_at"),
+        Index("ix_faq_queries_created_kind", "created_at", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -97,6 +97,7 @@ class Ticket(Base):
         ).ddl_if(dialect="postgresql"),
         # A province office's queue and counts (services.scopes).
         Index("ix_tickets_province_status", "province_id", "status"),
+        Index("ix_tickets_created_figures", "created_at", "first_answer_seconds", "rating"),  # the dashboard
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -139,6 +140,9 @@ class Ticket(Base):
     last_reminder_at: Mapped[datetime | None]
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0)
     answered_at: Mapped[datetime | None]
+    # Kept by the database (services.ticket_answers): seconds from filing to the first staff
+    # message or «answered», whichever came first.
+    first_answer_seconds: Mapped[int | None] = mapped_column(Integer)
     closed_at: Mapped[datetime | None]
 
 

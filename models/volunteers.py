@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -20,6 +20,7 @@ class Volunteer(Base):
     __table_args__ = (
         Index("ix_volunteers_province_county", "province_id", "county_id"),
         Index("ix_volunteers_profession", "profession"),
+        Index("ix_volunteers_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +44,10 @@ class Volunteer(Base):
     consented_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Staff review (services.volunteers.review): pending, accepted or declined, by whom and when.
+    status: Mapped[str] = mapped_column(String(16), default="pending", server_default=text("'pending'"))
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
 
     areas: Mapped[list[VolunteerArea]] = relationship(
         back_populates="volunteer",

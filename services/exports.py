@@ -403,6 +403,7 @@ async def record_export(
     end: datetime | None,
     campaign_id: int | None,
     note: str | None = None,
+    channel: str = "chat",
 ) -> None:
     """Put an export on the audit record, committed (in the chat, before the document leaves)."""
     await audit.record(
@@ -418,5 +419,6 @@ async def record_export(
             "campaign_id": campaign_id,
         },
         note=note,
+        channel=channel,
     )
     await session.commit()

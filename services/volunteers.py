@@ -18,6 +18,7 @@ import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -27,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.user import User
 from models.volunteers import Volunteer, VolunteerArea
-from services import privacy, regions
+from services import audit, privacy, regions
 from services.exports import Cell, ExportRequest, ExportTable, exporter
 from services.persian import normalize_mobile, normalize_text, to_ascii_digits
 from services.roles import Role
@@ -668,8 +669,11 @@ async def volunteers_export(session: AsyncSession, request: ExportRequest) -> Ex
         return labels[key]
 
     created = EXPORT_COLUMNS.index("created_at")
+    province = EXPORT_COLUMNS.index("province_id")
     out: list[Sequence[Cell]] = []
     async for row in export_rows(session, locale=request.locale):
+        if request.provinces is not None and row[province] not in request.provinces:
+            continue
         signed_up = datetime.fromisoformat(row[created])
         if (request.start is not None and signed_up < request.start) or (
             request.end is not None and signed_up >= request.end
@@ -698,5 +702,133 @@ async def volunteers_export(session: AsyncSession, request: ExportRequest) -> Ex
     return ExportTable(headers, out[: request.limit], truncated=len(out) > request.limit)
 
 
-VOLUNTEERS_EXPORT = exporter("volunteers", "volunteer-export-title", volunteers_export, roles=(Role.ADMIN,))
+VOLUNTEERS_EXPORT = exporter(
+    "volunteers", "volunteer-export-title", volunteers_export, roles=(Role.ADMIN,), provinces=True
+)
 STAFF_REPORTS = StaffReports(exporters=(VOLUNTEERS_EXPORT,))
+
+
+# --------------------------------------------------------------------------------------------
+# Staff review: accept or decline a sign-up (the console's volunteers page)
+
+REVIEW_STATUSES: tuple[str, ...] = ("pending", "accepted", "declined")
+DECISIONS = ("accepted", "declined")
+MAX_REVIEW_MESSAGE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class StaffFilter:
+    """The staff list's filters on top of :class:`VolunteerFilter`: review status, sign-up
+    time [start, end) and the reader's provinces (None: all)."""
+
+    base: VolunteerFilter = VolunteerFilter()
+    status: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    provinces: frozenset[str] | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        where = self.base.conditions()
+        if self.status is not None:
+            where.append(Volunteer.status == self.status)
+        if self.start is not None:
+            where.append(Volunteer.created_at >= self.start)
+        if self.end is not None:
+            where.append(Volunteer.created_at < self.end)
+        if self.provinces is not None:
+            where.append(Volunteer.province_id.in_(sorted(self.provinces)))
+        return where
+
+
+async def staff_page(
+    session: AsyncSession, filters: StaffFilter, *, page: int = 0, per_page: int = 20
+) -> SearchPage:
+    """One page of the staff list, newest first, with the total (a page past the end shows the
+    last one)."""
+    conditions = filters.conditions()
+    total = int(await session.scalar(select(func.count(Volunteer.id)).where(*conditions)) or 0)
+    pages = max(1, -(-total // per_page))
+    page = max(0, min(page, pages - 1))
+    rows = await session.scalars(
+        select(Volunteer)
+        .where(*conditions)
+        .order_by(Volunteer.id.desc())
+        .offset(page * per_page)
+        .limit(per_page)
+    )
+    return SearchPage(total=total, page=page, pages=pages, volunteers=list(rows))
+
+
+class ReviewOutcome(StrEnum):
+    REVIEWED = "reviewed"
+    UNCHANGED = "unchanged"  # already so decided (a second click, another colleague)
+    NOT_FOUND = "not_found"  # withdrawn meanwhile, or never there
+    OUT_OF_SCOPE = "out_of_scope"  # another province than the reader's
+    INVALID = "invalid"  # not a decision, or a message too long
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    outcome: ReviewOutcome
+    volunteer: Volunteer | None = None
+    person: User | None = None
+    previous: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.outcome is ReviewOutcome.REVIEWED
+
+
+async def review(
+    session: AsyncSession,
+    *,
+    volunteer_id: int,
+    decision: str,
+    message: str,
+    platform: str,
+    actor_id: int,
+    now: datetime,
+    provinces: frozenset[str] | None = None,
+    channel: str = "chat",
+) -> Review:
+    """Accept or decline a sign-up, with its audit entry (before/after, the message masked), in
+    the caller's session (the caller commits before telling the person). The message to the
+    person is the caller's to send, in the person's language."""
+    if decision not in DECISIONS or len(message) > MAX_REVIEW_MESSAGE:
+        return Review(ReviewOutcome.INVALID)
+    volunteer = await session.get(Volunteer, volunteer_id, with_for_update=True)
+    if volunteer is None:
+        return Review(ReviewOutcome.NOT_FOUND)
+    if provinces is not None and volunteer.province_id not in provinces:
+        await audit.record(
+            session,
+            platform=platform,
+            actor_id=actor_id,
+            action=f"volunteer.{decision}",
+            target=f"volunteer:{volunteer.id}",
+            allowed=False,
+            note="province",
+            channel=channel,
+        )
+        return Review(ReviewOutcome.OUT_OF_SCOPE)
+    person = await session.get(User, volunteer.user_id)
+    previous = volunteer.status
+    if previous == decision:
+        return Review(ReviewOutcome.UNCHANGED, volunteer, person, previous)
+    volunteer.status = decision
+    volunteer.reviewed_at = now
+    volunteer.reviewed_by = actor_id
+    await audit.record(
+        session,
+        platform=platform,
+        actor_id=actor_id,
+        action=f"volunteer.{decision}",
+        target=f"volunteer:{volunteer.id}",
+        before={"status": previous},
+        after={"status": decision},
+        note=message or None,
+        channel=channel,
+        at=now,
+    )
+    await session.flush()
+    return Review(ReviewOutcome.REVIEWED, volunteer, person, previous)

@@ -1,0 +1,80 @@
+# The console's statistics dashboard (console/stats.py)
+console-nav-stats = Statistics
+console-forbidden-stats-role = Statistics are for admins, campaign managers and operators.
+console-stats-title = Statistics
+console-stats-presets = Ready ranges
+console-stats-preset-today = Today
+console-stats-preset-week = This week
+console-stats-preset-month = This month
+console-stats-preset-year = This year
+console-stats-from = From
+console-stats-to = To
+console-stats-grain = Group by
+console-stats-grain-auto = Automatic
+console-stats-grain-day = Day
+console-stats-grain-week = Week
+console-stats-grain-month = Month
+console-stats-span = { $first } to { $last } ({ $days ->
+    [one] one day
+   *[other] { $days } days
+})
+console-stats-error-date = That date was not understood. Write e.g. 1405/09/01 — showing this month.
+console-stats-error-order = The end date is before the start date — showing this month.
+console-stats-error-long = The range is longer than three years; choose a shorter one — showing this month.
+console-stats-error-preset = Unknown ready range — showing this month.
+console-stats-total = Paid donations
+console-stats-count = Donations
+console-stats-average = Average donation
+console-stats-answer-time = Average time to first answer
+console-stats-rating = Average rating (of 5)
+console-stats-chart-day = Donations per day
+console-stats-chart-week = Donations per week
+console-stats-chart-month = Donations per month
+console-stats-week-of = week of { $first } to { $last }
+console-stats-gifts = { $count ->
+    [one] one donation
+   *[other] { $count } donations
+}
+console-stats-by-campaign = By campaign
+console-stats-by-purpose = By purpose
+console-stats-by-province = By province
+console-stats-no-campaign = No campaign
+console-stats-legend = Colour key
+console-stats-up-to = up to { $amount }
+console-stats-none = Nothing in this range
+console-stats-numbers = Numbers
+console-stats-csv = Download the numbers (CSV)
+console-stats-col-from = From
+console-stats-col-to = To
+console-stats-col-toman = Amount (toman)
+console-stats-col-count = Count
+console-stats-col-campaign = Campaign
+console-stats-col-purpose = Purpose
+console-stats-col-province = Province
+console-stats-col-figure = Figure
+console-stats-col-stars = Rating
+console-stats-col-area = Area
+console-stats-tickets = Tickets
+console-stats-tickets-filed = Tickets filed
+console-stats-tickets-answered = Answered
+console-stats-tickets-within-sla = Answered in time
+console-stats-tickets-breached = Past the answer deadline
+console-stats-tickets-rated = Rated
+console-stats-ratings = Ratings
+console-stats-faq = FAQ
+console-stats-faq-answered = Answered
+console-stats-faq-suggested = Suggestions offered
+console-stats-faq-nothing = Nothing found
+console-stats-faq-to-staff = Passed to staff
+console-stats-broadcasts = Broadcasts and subscribers
+console-stats-broadcasts-started = Broadcasts sent
+console-stats-broadcasts-sent = Delivered
+console-stats-broadcasts-failed = Failed
+console-stats-broadcasts-blocked = Had blocked the bot
+console-stats-broadcasts-stopped = Stopped all news
+console-stats-broadcasts-subscribers = Reachable subscribers (now)
+console-stats-volunteers = Volunteers
+console-stats-volunteers-signed-up = Volunteer sign-ups
+console-stats-volunteers-total = All volunteers (now)
+console-stats-volunteer-areas = New volunteers by area
+audit-action-console-stats-csv = Statistics numbers downloaded

@@ -1,0 +1,39 @@
+# The console's volunteers (console/volunteers.py)
+console-nav-volunteers = داوطلبان
+console-forbidden-volunteers-role = فهرست داوطلبان فقط برای مدیران است.
+console-forbidden-volunteers-province = این داوطلب در استان‌های شما نیست.
+console-volunteers-title = داوطلبان
+console-volunteers-area = حوزه
+console-volunteers-province = استان
+console-volunteers-status = وضعیت بررسی
+console-volunteers-from = ثبت‌نام از تاریخ
+console-volunteers-to = تا تاریخ
+console-volunteers-status-pending = در انتظار بررسی
+console-volunteers-status-accepted = پذیرفته
+console-volunteers-status-declined = نپذیرفته
+console-volunteers-total = { $count } داوطلب
+console-volunteers-export = دریافت فهرست داوطلبان (اکسل)
+console-volunteers-signed-up = ثبت‌نام: { $when }
+console-volunteers-message = پیام برای داوطلب (اختیاری)
+console-volunteers-accept = پذیرفتن
+console-volunteers-decline = نپذیرفتن
+console-volunteers-newer = ← تازه‌ترها
+console-volunteers-older = قدیمی‌ترها →
+console-volunteers-page = صفحهٔ { $page } از { $pages }
+console-volunteers-done-accepted = داوطلب پذیرفته شد.
+console-volunteers-done-declined = داوطلب نپذیرفته شد.
+console-volunteers-done-unchanged = همین تصمیم پیش‌تر گرفته شده بود؛ پیامی دوباره فرستاده نشد.
+console-volunteers-done-gone = این داوطلب دیگر در فهرست نیست (ثبت‌نامش را پس گرفته است).
+console-volunteers-done-invalid = تصمیم نامعتبر بود یا پیام بیش از حد طولانی بود.
+console-volunteers-delivery-ok = پیام ربات به او رسید.
+console-volunteers-delivery-blocked = او ربات را مسدود کرده است؛ پیام نرسید.
+console-volunteers-delivery-failed = پیام ربات فرستاده نشد؛ بعداً دوباره امتحان کنید یا تماس بگیرید.
+console-volunteers-delivery-none = او در این پیام‌رسان نیست؛ پیامی فرستاده نشد.
+# What the person receives from the bot
+console-volunteers-notice-accepted = 🌱 ثبت‌نام شما در شبکهٔ داوطلبان پذیرفته شد. سپاس از همراهی‌تان؛ همکاران ما برای هماهنگی با شما تماس می‌گیرند.
+console-volunteers-notice-declined = از ثبت‌نام شما در شبکهٔ داوطلبان سپاسگزاریم. فعلاً امکان همکاری در این زمینه نیست.
+console-volunteers-notice-message = پیام همکاران: { $message }
+# The audit log's labels (/audit and the console's audit page)
+audit-action-volunteer = بررسی داوطلب
+audit-action-volunteer-accepted = پذیرفتن داوطلب
+audit-action-volunteer-declined = نپذیرفتن داوطلب
