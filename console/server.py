@@ -205,7 +205,14 @@ def staff_of(request: web.Request) -> Staff:
 PUBLIC = (f"{PREFIX}/signin/", f"{PREFIX}/static/", f"{PREFIX}/signed-out")
 WEB_APP_SIGN_IN = f"{PREFIX}/signin/web-app"
 # All a campaign manager without a desk role (services.console_auth.DESK_ROLES) may open.
-MANAGER_AREA = (f"{PREFIX}/campaigns", f"{PREFIX}/broadcasts", f"{PREFIX}/signout", f"{PREFIX}/lang")
+MANAGER_AREA = (
+    f"{PREFIX}/campaigns",
+    f"{PREFIX}/broadcasts",
+    f"{PREFIX}/stats",  # as the chat's /stats and /export (each page checks its own roles)
+    f"{PREFIX}/exports",
+    f"{PREFIX}/signout",
+    f"{PREFIX}/lang",
+)
 
 
 @web.middleware
