@@ -79,18 +79,43 @@ def _postgresql_flavor(item: pytest.Item) -> str:
     return FLAVORS[zlib.crc32(name.encode()) % len(FLAVORS)]
 
 
+def _matrix_key(item: pytest.Item) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The test and its parameters other than the flavor and the database backend."""
+    callspec = getattr(item, "callspec", None)
+    params = callspec.params if callspec is not None else {}
+    others = tuple(sorted((k, repr(v)) for k, v in params.items() if k not in ("flavor", "backend")))
+    return item.nodeid.split("[", 1)[0], others
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # The long tests (marked slow) first: with several workers the run then ends on short ones
     # instead of one worker finishing a long test alone.
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     if FULL_MATRIX:
         return
-    keep, drop = [], []
+    # A test run in both flavors and on both databases is run twice, not four times: on
+    # PostgreSQL in one flavor (picked from its name) and on SQLite in the other, so each test
+    # still meets both flavors and both databases. Without PostgreSQL, SQLite runs both flavors.
+    on_postgresql = set()
     for item in items:
         params = getattr(item, "callspec", None)
         params = params.params if params is not None else {}
         if params.get("backend") == "postgresql" and "flavor" in params:
-            if params["flavor"] != _postgresql_flavor(item):
+            on_postgresql.add(_matrix_key(item))
+    keep, drop = [], []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        params = params.params if params is not None else {}
+        if "flavor" in params and params.get("backend") in ("postgresql", "sqlite"):
+            postgresql_flavor = _postgresql_flavor(item)
+            if params["backend"] == "postgresql" and params["flavor"] != postgresql_flavor:
+                drop.append(item)
+                continue
+            if (
+                params["backend"] == "sqlite"
+                and params["flavor"] == postgresql_flavor
+                and _matrix_key(item) in on_postgresql
+            ):
                 drop.append(item)
                 continue
         keep.append(item)

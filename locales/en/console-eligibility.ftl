@@ -209,3 +209,7 @@ console-elig-error-not-a-number = Type only a whole number here.
 console-elig-error-severity = Choose one of the three.
 console-elig-error-status = Choose the status.
 console-elig-error-required = Fill this in.
+audit-action-eligibility = Dowry-kit rulebook changed
+audit-action-eligibility-edit = Dowry-kit rulebook edited (draft)
+audit-action-eligibility-revert = Dowry-kit rulebook version reverted
+audit-action-eligibility-publish = Dowry-kit rulebook version published

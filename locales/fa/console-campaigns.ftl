@@ -45,7 +45,7 @@ console-campaign-preview-title = کارت پویش در گفت‌وگو
 console-campaign-close-title = بستن پویش
 console-campaign-close-ask = پویش «{ $title }» بسته شود؟ پویش بسته دیگر کمک نمی‌پذیرد و باز نمی‌شود.
 console-campaign-close-sure = بله، بسته شود
-console-campaign-close-back = نه، برگرد
+console-campaign-close-back = خیر، برگرد
 
 console-picture-hint = عکس JPEG یا PNG، حداکثر ۵ مگابایت.
 console-upload-caption = 🖼 تصویری که در کنسول فرستادید (برای پیش‌نمایش و ذخیره).

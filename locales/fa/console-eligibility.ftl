@@ -209,3 +209,7 @@ console-elig-error-not-a-number = اینجا فقط یک عدد صحیح بنو�
 console-elig-error-severity = یکی از سه حالت را انتخاب کنید.
 console-elig-error-status = وضعیت را انتخاب کنید.
 console-elig-error-required = این بخش را پر کنید.
+audit-action-eligibility = تغییر شرایط جهیزیه
+audit-action-eligibility-edit = ویرایش شرایط جهیزیه (پیش‌نویس)
+audit-action-eligibility-revert = بازگرداندن نسخهٔ شرایط جهیزیه
+audit-action-eligibility-publish = انتشار نسخهٔ شرایط جهیزیه

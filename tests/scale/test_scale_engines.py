@@ -14,6 +14,7 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
+import models
 from bot.rediskit import LeasedRedisIsolation, create_redis
 from bot.settings import Settings
 from messenger import LocalMessenger
@@ -23,6 +24,15 @@ from tests.conftest import SANDBOX_TOKEN, TEST_DATABASE_URL, TEST_REDIS_URL, Har
 
 needs_postgres = pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs TEST_DATABASE_URL")
 needs_redis = pytest.mark.skipif(not TEST_REDIS_URL, reason="needs TEST_REDIS_URL")
+
+
+# Indexes made for PostgreSQL's planner only (`ddl_if(dialect="postgresql")` in models/).
+POSTGRESQL_ONLY_INDEXES = {
+    index.name
+    for table in models.Base.metadata.tables.values()
+    for index in table.indexes
+    if index._ddl_if is not None and index._ddl_if.dialect == "postgresql"
+}
 
 
 def _schema(connection: Connection) -> dict[str, Any]:
@@ -48,6 +58,7 @@ def _schema(connection: Connection) -> dict[str, Any]:
                 (index["name"], tuple(index["column_names"]), bool(index["unique"]))
                 for index in inspector.get_indexes(table)
                 if not index.get("duplicates_constraint")  # PostgreSQL's index behind a UNIQUE
+                and index["name"] not in POSTGRESQL_ONLY_INDEXES
             ),
             "unique": sorted(
                 (u["name"], tuple(u["column_names"])) for u in inspector.get_unique_constraints(table)
