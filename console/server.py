@@ -288,12 +288,7 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
             submitted = form.get("csrf")
             if not console_auth.csrf_ok(staff.session, submitted if isinstance(submitted, str) else None):
                 return await forbidden(request, console, db, "csrf")
-        if not request.path.startswith(MANAGER_AREA) and not await console_auth.may_use_desk(
-            db,
-            platform=console.platform,
-            user_id=staff.user_id,
-            admin_ids=console.app.settings.staff.admin_ids,
-        ):
+        if not request.path.startswith(MANAGER_AREA) and not staff.roles & console_auth.DESK_ROLES:
             if request.method == "GET" and request.path == PREFIX + "/":
                 await db.commit()
                 return web.HTTPSeeOther(PREFIX + "/campaigns")  # a campaign manager's start page

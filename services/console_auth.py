@@ -54,11 +54,6 @@ async def may_use_console(
     return bool(held & CONSOLE_ROLES)
 
 
-async def may_use_desk(session: AsyncSession, *, platform: str, user_id: int, admin_ids: list[int]) -> bool:
-    held = await roles_of(session, platform=platform, user_id=user_id, admin_ids=admin_ids)
-    return bool(held & DESK_ROLES)
-
-
 async def issue_link_token(
     session: AsyncSession,
     *,
