@@ -67,10 +67,10 @@ RUN_ID = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
 REDIS_PREFIX = f"hamdel-test-{RUN_ID}"
 
 
-# On PostgreSQL each test runs in one flavor, not both (TEST_FULL_MATRIX=1 runs both): flavor
-# differences live in the platform profile, not in the database, and both flavors already run on
-# SQLite. The flavor is picked per test from its name, so the suite as a whole runs Telegram and
-# Bale on PostgreSQL alike. This keeps the whole CI run well under ten minutes on two cores.
+# With PostgreSQL, a test of both flavors and both databases runs on PostgreSQL in one flavor and
+# on SQLite in the other (TEST_FULL_MATRIX=1 runs all four): flavor differences live in the
+# platform profile, not in the database. The flavor is picked per test from its name, so the
+# suite as a whole runs Telegram and Bale on each database alike, and each test meets both.
 FULL_MATRIX = os.environ.get("TEST_FULL_MATRIX", "") not in ("", "0")
 
 
