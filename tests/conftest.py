@@ -8,7 +8,8 @@ Fixtures a test uses:
 - `hamdel_webhook`: the same bot served by webhook.
 - `overrides`: redefine it in a test module to change settings sections
   (e.g. `{"staff": StaffSettings(admin_ids=[...])}`).
-Every conversation test runs once per flavor (`telegram`, `bale`) and per database backend.
+Every conversation test runs in both flavors (`telegram`, `bale`) and on every database backend
+(with PostgreSQL: each flavor on one of the two databases; see FULL_MATRIX).
 
 Concurrent runs are safe: each run creates its own PostgreSQL database (dropped at the end) on
 the TEST_DATABASE_URL server and writes its Redis keys under its own prefix (deleted after each
