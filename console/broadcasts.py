@@ -32,8 +32,8 @@ from console.server import (
     Staff,
     console_of,
     db_of,
-    forbidden,
     not_found_page,
+    refused_unless,
     staff_of,
 )
 from console.views import LIVE_RELOAD, Live
@@ -62,17 +62,7 @@ FIELD_LIMIT = 100_000  # read no more of a text field than this (longer is refus
 
 
 async def _refused(request: web.Request) -> web.Response | None:
-    console = console_of(request)
-    db = db_of(request)
-    held = await roles.roles_of(
-        db,
-        platform=console.platform,
-        user_id=staff_of(request).user_id,
-        admin_ids=console.app.settings.staff.admin_ids,
-    )
-    if held & MANAGERS:
-        return None
-    return await forbidden(request, console, db, "broadcast-role")
+    return await refused_unless(request, MANAGERS, "broadcast-role")
 
 
 def _rate(console: Console) -> float:

@@ -26,14 +26,14 @@ from console.server import (
     Staff,
     console_of,
     db_of,
-    forbidden,
     not_found_page,
+    refused_unless,
     staff_of,
 )
 from models.donation import Campaign, CampaignStatus, Purpose
 from services import campaign_admin as svc
 from services import campaigns as campaign_service
-from services import regions, roles
+from services import regions
 from services.campaign_admin import CampaignDraft, CampaignInputError, CampaignStateError
 from services.images import ImageProblem
 from services.persian import format_toman, jalali, to_fa_digits
@@ -57,17 +57,7 @@ def provinces_in_scope(request: web.Request) -> frozenset[str] | None:
 
 async def _refused(request: web.Request) -> web.Response | None:
     """A 403 (audited) unless the signed-in person may run campaigns."""
-    console = console_of(request)
-    db = db_of(request)
-    held = await roles.roles_of(
-        db,
-        platform=console.platform,
-        user_id=staff_of(request).user_id,
-        admin_ids=console.app.settings.staff.admin_ids,
-    )
-    if held & MANAGERS:
-        return None
-    return await forbidden(request, console, db, "campaign-role")
+    return await refused_unless(request, MANAGERS, "campaign-role")
 
 
 async def _rolled_back(request: web.Request) -> None:

@@ -21,9 +21,18 @@ import jdatetime
 from aiohttp import web
 
 from bot.ui import callback_int
-from console.server import PREFIX, Console, Staff, console_of, db_of, forbidden, not_found_page, staff_of
+from console.server import (
+    PREFIX,
+    Console,
+    Staff,
+    console_of,
+    db_of,
+    not_found_page,
+    refused_unless,
+    staff_of,
+)
 from handlers.eligibility import Kit, kit_of, question_preview, result_preview
-from services import eligibility_admin, roles
+from services import eligibility_admin
 from services.dates import parse_date, parse_time
 from services.eligibility import END, KINDS, OUTCOMES, SEVERITIES, Question, StateError
 from services.eligibility_admin import SPARE_ROWS, Actor, Outcome, Problem, Result
@@ -55,17 +64,7 @@ def _actor(console: Console, staff: Staff) -> Actor:
 
 async def _refused(request: web.Request) -> web.Response | None:
     """A 403 (audited) unless the signed-in person may edit the rulebook."""
-    console = console_of(request)
-    db = db_of(request)
-    held = await roles.roles_of(
-        db,
-        platform=console.platform,
-        user_id=staff_of(request).user_id,
-        admin_ids=console.app.settings.staff.admin_ids,
-    )
-    if held & EDITORS:
-        return None
-    return await forbidden(request, console, db, "eligibility-role")
+    return await refused_unless(request, EDITORS, "eligibility-role")
 
 
 def _changed(console: Console, result: Result) -> None:

@@ -24,13 +24,13 @@ from console.server import (
     Staff,
     console_of,
     db_of,
-    forbidden,
     not_found_page,
+    refused_unless,
     staff_of,
 )
 from handlers.faq import answer_preview
 from models.faq import FaqQuery
-from services import faq_admin, faq_learning, roles
+from services import faq_admin, faq_learning
 from services.faq import LANGS, Entry, Text
 from services.faq_admin import Actor, Draft, Outcome, Result
 from services.roles import Role
@@ -56,17 +56,7 @@ def _actor(console: Console, staff: Staff) -> Actor:
 
 async def _refused(request: web.Request) -> web.Response | None:
     """A 403 (audited) unless the signed-in person may edit the FAQ."""
-    console = console_of(request)
-    db = db_of(request)
-    held = await roles.roles_of(
-        db,
-        platform=console.platform,
-        user_id=staff_of(request).user_id,
-        admin_ids=console.app.settings.staff.admin_ids,
-    )
-    if held & EDITORS:
-        return None
-    return await forbidden(request, console, db, "faq-role")
+    return await refused_unless(request, EDITORS, "faq-role")
 
 
 def _changed(console: Console, result: Result) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -296,6 +296,14 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
         response = await handler(request)
         await db.commit()
         return response
+
+
+async def refused_unless(request: web.Request, allowed: Iterable[str], why: str) -> web.Response | None:
+    """A 403 (audited as `why`) unless the signed-in person holds one of the `allowed` roles (as
+    read from the database for this request, like the chat's RequireRole); None: go on."""
+    if staff_of(request).roles & {str(role) for role in allowed}:
+        return None
+    return await forbidden(request, console_of(request), db_of(request), why)
 
 
 async def forbidden(request: web.Request, console: Console, db: AsyncSession, why: str) -> web.Response:

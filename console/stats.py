@@ -22,9 +22,9 @@ from markupsafe import Markup
 from bot.i18n import Translator
 from bot.menus import STAFF_ROLES
 from console import stats_charts as charts
-from console.server import PREFIX, Console, console_of, db_of, forbidden, staff_of
+from console.server import PREFIX, Console, console_of, db_of, refused_unless, staff_of
 from models.donation import Purpose
-from services import audit, regions, roles
+from services import audit, regions
 from services import dashboard as svc
 from services.exports import Cell, ExportTable, to_csv
 from services.persian import format_number, format_toman, to_fa_digits
@@ -37,19 +37,7 @@ READERS = frozenset(STAFF_ROLES)
 
 
 async def refused(request: web.Request, allowed: Iterable[str], why: str) -> web.Response | None:
-    """A 403 (audited) unless the signed-in person holds one of `allowed` roles (re-read from
-    the database on every request, as the chat does)."""
-    console = console_of(request)
-    db = db_of(request)
-    held = await roles.roles_of(
-        db,
-        platform=console.platform,
-        user_id=staff_of(request).user_id,
-        admin_ids=console.app.settings.staff.admin_ids,
-    )
-    if {str(r) for r in held} & {str(r) for r in allowed}:
-        return None
-    return await forbidden(request, console, db, why)
+    return await refused_unless(request, allowed, why)
 
 
 def provinces_of(request: web.Request) -> frozenset[str] | None:
