@@ -399,7 +399,10 @@ async def test_completion_is_reported_once(hamdel: Harness) -> None:
 
 async def test_progress_controls_pause_resume_cancel(hamdel: Harness) -> None:
     users = await known_users(hamdel, 16)
-    hamdel.messenger.delay_next("sendMessage", seconds=0.5, times=40)
+    # Sends answered 1.5 s late: the broadcast lasts long enough for the presses below (pause,
+    # resume, cancel, confirm) to land before its last send even on a busy machine (with 0.5 s a
+    # loaded CI run once saw all 16 sent before the cancel).
+    hamdel.messenger.delay_next("sendMessage", seconds=1.5, times=40)
     broadcast_id = await launch(hamdel, "پیام آهسته")
     admin = hamdel.admin
 
