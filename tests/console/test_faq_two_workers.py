@@ -139,7 +139,7 @@ async def test_an_answer_saved_in_the_browser_reaches_both_worker_processes(
     await messenger.wait_for_request(lambda r: r.method == "setWebhook", timeout=90)
     for worker in workers.workers:
         # Logged after the startup hooks: the console listens, the FAQ is loaded.
-        await eventually(lambda w=worker: "webhook on" in w.output(), within=90)  # type: ignore[misc]
+        await eventually(lambda w=worker: "webhook on" in w.output(), within=90)
 
     admin = messenger.user(ADMIN_ID, "مدیر", "fa")
     page = await signed_in_page(None, browser, admin)
