@@ -5,8 +5,9 @@ answer; the worker that saved it announces the change over Redis, the other rebu
 Within a few seconds every donor's answer, from both processes, carries the new text.
 
 Which process answered is read from each worker's own /metrics (METRICS_PORT + its index): its
-count of handled messages. Two processes importing aiogram make this ~15 s on an idle 2-core
-machine (up to ~45 s when it is busy); the part after the workers are up takes ~4 s."""
+count of handled messages. Two processes importing aiogram make this 20-30 s on a busy 2-core
+machine (load 4-6; ~55 s the first time, with cold file caches); the part after both workers
+are up (sign-in, save, 16 donors) takes ~4 s."""
 
 from __future__ import annotations
 
