@@ -74,6 +74,10 @@ class Staff:
     def csrf(self) -> str:
         return self.session.csrf_token
 
+    def holds(self, *allowed: str) -> bool:
+        """Whether the person holds one of the `allowed` roles (as read for this request)."""
+        return bool(self.roles & {str(role) for role in allowed})
+
     @property
     def national_admin(self) -> bool:
         """An admin (admins are national): the roles and audit pages are theirs."""
@@ -284,7 +288,18 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
             request[DB] = db
         request[STAFF] = staff
         if request.method == "POST":
-            form = await request.post()
+            try:
+                form = await request.post()
+            except web.HTTPRequestEntityTooLarge:
+                await db.commit()
+                return console.render(
+                    request,
+                    "message.html",
+                    staff.t,
+                    status=413,
+                    title=staff.t("console-too-large-title"),
+                    text=staff.t("console-too-large"),
+                )
             submitted = form.get("csrf")
             if not console_auth.csrf_ok(staff.session, submitted if isinstance(submitted, str) else None):
                 return await forbidden(request, console, db, "csrf")
@@ -301,7 +316,7 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
 async def refused_unless(request: web.Request, allowed: Iterable[str], why: str) -> web.Response | None:
     """A 403 (audited as `why`) unless the signed-in person holds one of the `allowed` roles (as
     read from the database for this request, like the chat's RequireRole); None: go on."""
-    if staff_of(request).roles & {str(role) for role in allowed}:
+    if staff_of(request).holds(*allowed):
         return None
     return await forbidden(request, console_of(request), db_of(request), why)
 

@@ -42,6 +42,8 @@ console-forbidden-csrf = The form was out of date or did not come from the conso
 console-forbidden-origin = The request did not come from the console's own pages.
 console-not-found-title = Not found
 console-not-found = There is no such ticket.
+console-too-large-title = Too large
+console-too-large = What you sent is larger than this form takes. Send a smaller file or a shorter text and try again.
 
 ## Home
 

@@ -39,6 +39,8 @@ console-forbidden-csrf = فرم کهنه بود یا از خود کنسول نی
 console-forbidden-origin = این درخواست از صفحه‌های خود کنسول نیامده بود.
 console-not-found-title = پیدا نشد
 console-not-found = چنین درخواستی وجود ندارد.
+console-too-large-title = فایل یا متن بیش از اندازه است
+console-too-large = آنچه فرستادید از اندازهٔ مجاز این فرم بزرگ‌تر است. فایل کوچک‌تری بفرستید یا متن را کوتاه کنید و دوباره امتحان کنید.
 
 ## خانه
 

@@ -239,7 +239,11 @@ async def test_a_campaign_manager_gets_in_for_campaigns_and_broadcasts_only(hamd
             assert signed.status == 303
         start = await visitor.get("/")
         assert start.status == 303 and start.location.endswith("/console/campaigns")
-        assert (await visitor.get("/campaigns")).status == 200
+        campaigns_page = await visitor.get("/campaigns")
+        assert campaigns_page.status == 200
+        nav = campaigns_page.text.split("<nav", 1)[1].split("</nav>", 1)[0]
+        assert "/console/campaigns" in nav and "/console/stats" in nav  # what the role opens
+        assert "/console/tickets" not in nav and "/console/faq" not in nav  # nothing it is refused
         assert (await visitor.get("/broadcasts/new")).status == 200
         saved = await visitor.post("/campaigns/new", {**FORM, "do": "save"})
         assert saved.status == 303

@@ -200,8 +200,8 @@ async def test_only_admins_with_the_csrf_token_may_import(hamdel: Harness) -> No
         assert status == 403
         # The larger limit is the import's alone: another form still refuses a large body.
         csrf = await csrf_of(client, hamdel)
-        status, _ = await post(client, hamdel, {"csrf": csrf, "answer_fa": "ا" * 70_000}, "/faq/new")
-        assert status == 413
+        status, page = await post(client, hamdel, {"csrf": csrf, "answer_fa": "ا" * 70_000}, "/faq/new")
+        assert status == 413 and "از اندازهٔ مجاز این فرم بزرگ‌تر است" in page  # said in Persian
     refused = [e.note for e in await hamdel.audit("console.faq") if not e.allowed]
     assert refused == ["faq-role", "csrf"]
 
