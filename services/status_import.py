@@ -4,6 +4,7 @@ are hashed under another key."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -196,13 +197,21 @@ async def run_job(
             }
             await session.commit()
             return outcome
-    except Exception:
-        logger.exception("console import %s failed", job_id)
-        async with sessionmaker() as session:
-            await session.execute(
-                update(ConsoleImport)
-                .where(ConsoleImport.id == job_id)
-                .values(status="failed", finished_at=clock.now())
-            )
-            await session.commit()
+    except (Exception, asyncio.CancelledError) as error:
+        # A failure, or the worker stopping in the middle (its background tasks are cancelled):
+        # the page says the import ended unfinished rather than "importing" for ever.
+        if not isinstance(error, asyncio.CancelledError):
+            logger.exception("console import %s failed", job_id)
+        try:
+            async with sessionmaker() as session:
+                await session.execute(
+                    update(ConsoleImport)
+                    .where(ConsoleImport.id == job_id)
+                    .values(status="failed", finished_at=clock.now())
+                )
+                await session.commit()
+        except Exception:
+            logger.warning("console import %s: its end could not be recorded", job_id, exc_info=True)
+        if isinstance(error, asyncio.CancelledError):
+            raise
         return None
