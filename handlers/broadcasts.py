@@ -1110,9 +1110,23 @@ async def schedule_asked(
     user: UserRecord,
     t: Translator,
     profile: PlatformProfile,
+    scope: Scope,
 ) -> None:
-    if await _draft(state, session, user) is None:
+    draft = await _draft(state, session, user)
+    if draft is None:
         await _gone(query, state, t, callback_answer)
+        return
+    if not await broadcasts.segment_within(session, Segment.of(draft), scope.provinces):
+        # Forged before recipients were chosen: the next step would count everyone.
+        await _refuse_other_province(
+            query,
+            callback_answer,
+            session,
+            t,
+            profile,
+            action="broadcast.schedule",
+            target=f"broadcast:{draft.id}",
+        )
         return
     await state.set_state(Composer.schedule)
     await show(

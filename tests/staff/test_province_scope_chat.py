@@ -116,9 +116,9 @@ async def test_a_province_officer_broadcasts_to_their_provinces_only(hamdel) -> 
     offered = [c.value for c in _callbacks(officer.last, BcCallback)]
     assert offered == [SegmentKind.DONORS.value, SegmentKind.PROVINCE.value]
 
-    # A send forged before choosing (a draft's recipients are everyone) and forged national
-    # kinds: refused, nothing confirmed.
-    forged = [BcCallback(action="send"), BcCallback(action="sendx")]
+    # A send or a schedule forged before choosing (a draft's recipients are everyone) and forged
+    # national kinds or other provinces' recipients: refused, nothing confirmed.
+    forged = [BcCallback(action=action) for action in ("send", "sendx", "sched", "schedok")]
     forged += [BcCallback(action="seg", value=kind) for kind in ("all", "topic", "language")]
     forged += [
         SegmentCallback(kind="province", value=FARS),
