@@ -108,14 +108,18 @@ def segment_value(segment: Segment) -> str:
     return segment.kind.value if segment.value is None else f"{segment.kind.value}:{segment.value}"
 
 
-def _within(segment: Segment, provinces: frozenset[str] | None) -> bool:
-    return provinces is None or (segment.kind is SegmentKind.PROVINCE and segment.value in provinces)
-
-
 async def _segment_choices(
     db: AsyncSession, t: Any, provinces: frozenset[str] | None
 ) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The segments as the chat's composer offers them, grouped (an officer's: their provinces)."""
+    """The segments as the chat's composer offers them, grouped (an officer's: their provinces
+    and their provinces' campaigns' donors, broadcasts.segment_within)."""
+    donors_group = (
+        t("broadcast-segment-donors-button"),
+        [
+            (f"donors:{c.id}", c.title(t.locale)[:60])
+            for c in await broadcasts.recent_campaigns(db, provinces=provinces)
+        ],
+    )
     province_group = (
         t("broadcast-segment-province-button"),
         [
@@ -125,17 +129,14 @@ async def _segment_choices(
         ],
     )
     if provinces is not None:
-        return [province_group]
+        return [group for group in (donors_group, province_group) if group[1]]
     return [
         (t("broadcast-segment-all-button"), [("all", t("broadcast-segment-all"))]),
         (
             t("broadcast-segment-topic-button"),
             [(f"topic:{topic.value}", t(topic_key(topic))) for topic in Topic],
         ),
-        (
-            t("broadcast-segment-donors-button"),
-            [(f"donors:{c.id}", c.title(t.locale)[:60]) for c in await broadcasts.recent_campaigns(db)],
-        ),
+        donors_group,
         province_group,
         (
             t("broadcast-segment-language-button"),
@@ -153,7 +154,7 @@ async def recipient_count(request: web.Request) -> web.Response:
     staff = staff_of(request)
     db = db_of(request)
     segment = segment_of(request.query.get("segment", "")[:64])
-    if segment is None or not _within(segment, provinces_in_scope(request)):
+    if segment is None or not await broadcasts.segment_within(db, segment, provinces_in_scope(request)):
         raise web.HTTPNotFound()
     count = await broadcasts.count_recipients(db, console.platform, segment)
     await db.rollback()  # a poll is not the person's activity
@@ -271,7 +272,7 @@ async def _check(request: web.Request, typed: Compose) -> tuple[Segment | None, 
     elif typed.button:
         typed.errors["button"] = ("console-broadcast-error-button", {})
     segment = segment_of(typed.segment)
-    if segment is None or not _within(segment, provinces_in_scope(request)):
+    if segment is None or not await broadcasts.segment_within(db, segment, provinces_in_scope(request)):
         typed.errors["segment"] = ("console-broadcast-error-segment", {})
         segment = None
     _schedule(typed, console)
@@ -318,7 +319,7 @@ async def _render_compose(
     provinces = provinces_in_scope(request)
     if count is None and typed.segment:
         segment = segment_of(typed.segment)
-        if segment is not None and _within(segment, provinces):
+        if segment is not None and await broadcasts.segment_within(db, segment, provinces):
             count = await broadcasts.count_recipients(db, console.platform, segment)
     open_campaigns = (await campaign_service.active_campaigns(db, console.now()))[:20]
     return console.render(
@@ -411,8 +412,9 @@ def _broadcast_id(request: web.Request) -> int:
 
 async def _own_draft(request: web.Request) -> Broadcast | web.Response:
     """The signed-in person's draft (as the chat: only its author confirms it)."""
-    draft = await broadcasts.get_draft(db_of(request), _broadcast_id(request), staff_of(request).user_id)
-    if draft is None or not broadcasts.in_scope(draft, provinces_in_scope(request)):
+    db = db_of(request)
+    draft = await broadcasts.get_draft(db, _broadcast_id(request), staff_of(request).user_id)
+    if draft is None or not await broadcasts.in_scope(db, draft, provinces_in_scope(request)):
         return not_found_page(request, "console-broadcast-not-draft")
     return draft
 
@@ -603,8 +605,9 @@ async def history(request: web.Request) -> web.Response:
 
 
 async def _visible(request: web.Request) -> Broadcast | web.Response:
-    broadcast = await db_of(request).get(Broadcast, _broadcast_id(request), populate_existing=True)
-    if broadcast is None or not broadcasts.in_scope(broadcast, provinces_in_scope(request)):
+    db = db_of(request)
+    broadcast = await db.get(Broadcast, _broadcast_id(request), populate_existing=True)
+    if broadcast is None or not await broadcasts.in_scope(db, broadcast, provinces_in_scope(request)):
         return not_found_page(request, "console-broadcast-not-found")
     if broadcast.status == BroadcastStatus.DRAFT.value:
         if broadcast.author_id == staff_of(request).user_id:
@@ -661,7 +664,7 @@ async def progress_changes(request: web.Request) -> web.Response:
     db = db_of(request)
     await db.rollback()  # a poll is not the person's activity
     broadcast = await db.get(Broadcast, _broadcast_id(request))
-    if broadcast is None or not broadcasts.in_scope(broadcast, provinces_in_scope(request)):
+    if broadcast is None or not await broadcasts.in_scope(db, broadcast, provinces_in_scope(request)):
         raise web.HTTPNotFound()
     snapshot = await broadcasts.progress(db, broadcast.id, rate=_rate(console), now=console.now())
     assert snapshot is not None

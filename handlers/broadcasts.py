@@ -64,6 +64,7 @@ from services.delivery import (
 )
 from services.persian import format_datetime, to_fa_digits
 from services.roles import Role
+from services.scopes import Scope
 from services.subscriptions import topic_key
 from services.users import UserRecord
 
@@ -410,6 +411,31 @@ async def _gone(
         alert(answer, t("broadcast-draft-gone"))
 
 
+async def _refuse_other_province(
+    query: CallbackQuery,
+    callback_answer: CallbackAnswer,
+    session: AsyncSession,
+    t: Translator,
+    profile: PlatformProfile,
+    *,
+    action: str,
+    target: str,
+    key: str = "broadcast-error-other-province",
+) -> None:
+    """A province office's press naming recipients or a broadcast beyond its provinces (forged or
+    old): refused with a short alert, audited as the other province refusals."""
+    await audit.record(
+        session,
+        platform=profile.platform.value,
+        actor_id=query.from_user.id,
+        action=action,
+        target=target[:64],
+        allowed=False,
+        note="province",
+    )
+    alert(callback_answer, t(key))
+
+
 def _ask_text_fa(t: Translator, profile: PlatformProfile) -> str:
     return t(
         "broadcast-ask-text-fa",
@@ -633,6 +659,7 @@ async def button_kind_chosen(
     t: Translator,
     profile: PlatformProfile,
     clock: Clock,
+    scope: Scope,
 ) -> None:
     draft = await _draft(state, session, user)
     if draft is None:
@@ -661,7 +688,7 @@ async def button_kind_chosen(
     draft.button_kind = None
     draft.button_url = None
     draft.button_campaign_id = None
-    await _ask_segment(query, state, t, profile)
+    await _ask_segment(query, state, t, profile, scope)
 
 
 @router.message(Composer.url, F.text)
@@ -673,6 +700,7 @@ async def url_received(
     t: Translator,
     i18n: I18n,
     profile: PlatformProfile,
+    scope: Scope,
 ) -> None:
     draft = await _draft(state, session, user)
     if draft is None:
@@ -687,7 +715,7 @@ async def url_received(
     draft.button_campaign_id = None
     draft.button_text_fa = i18n.text("fa", "broadcast-button-link")
     draft.button_text_en = i18n.text("en", "broadcast-button-link")
-    await _ask_segment(message, state, t, profile)
+    await _ask_segment(message, state, t, profile, scope)
 
 
 @router.message(Composer.url)
@@ -706,6 +734,7 @@ async def campaign_chosen(
     t: Translator,
     i18n: I18n,
     profile: PlatformProfile,
+    scope: Scope,
 ) -> None:
     draft = await _draft(state, session, user)
     campaign_id = callback_int(callback_data.value, 0)
@@ -720,19 +749,31 @@ async def campaign_chosen(
         title = campaign.title(locale)
         title = title if len(title) <= 40 else title[:39] + "…"
         setattr(draft, f"button_text_{locale}", i18n.text(locale, "broadcast-button-campaign", title=title))
-    await _ask_segment(query, state, t, profile)
+    await _ask_segment(query, state, t, profile, scope)
+
+
+# The composer's kinds of recipients, in order; a province office gets its provinces and the donors
+# of its provinces' campaigns only (services.broadcasts.segment_within).
+SEGMENT_BUTTONS = {
+    SegmentKind.EVERYONE: "broadcast-segment-all-button",
+    SegmentKind.TOPIC: "broadcast-segment-topic-button",
+    SegmentKind.DONORS: "broadcast-segment-donors-button",
+    SegmentKind.PROVINCE: "broadcast-segment-province-button",
+    SegmentKind.LANGUAGE: "broadcast-segment-language-button",
+}
+OFFICE_KINDS = frozenset({SegmentKind.DONORS, SegmentKind.PROVINCE})
 
 
 async def _ask_segment(
-    target: Message | CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile
+    target: Message | CallbackQuery, state: FSMContext, t: Translator, profile: PlatformProfile, scope: Scope
 ) -> None:
     await state.set_state(Composer.choosing)
     markup = _one_column(
-        _button(t, "broadcast-segment-all-button", "seg", SegmentKind.EVERYONE.value),
-        _button(t, "broadcast-segment-topic-button", "seg", SegmentKind.TOPIC.value),
-        _button(t, "broadcast-segment-donors-button", "seg", SegmentKind.DONORS.value),
-        _button(t, "broadcast-segment-province-button", "seg", SegmentKind.PROVINCE.value),
-        _button(t, "broadcast-segment-language-button", "seg", SegmentKind.LANGUAGE.value),
+        *(
+            _button(t, key, "seg", kind.value)
+            for kind, key in SEGMENT_BUTTONS.items()
+            if scope.national or kind in OFFICE_KINDS
+        ),
         cancel_button(t),
     )
     await show(target, t("broadcast-ask-segment"), markup, profile)
@@ -750,12 +791,22 @@ async def segment_kind_chosen(
     profile: PlatformProfile,
     settings: Settings,
     bot: Bot,
+    scope: Scope,
 ) -> None:
     draft = await _draft(state, session, user)
     if draft is None:
         await _gone(query, state, t, callback_answer)
         return
     kind = callback_data.value
+    if (
+        not scope.national
+        and kind in SegmentKind._value2member_map_
+        and SegmentKind(kind) not in OFFICE_KINDS
+    ):
+        await _refuse_other_province(
+            query, callback_answer, session, t, profile, action="broadcast.segment", target=f"segment:{kind}"
+        )
+        return
     builder = InlineKeyboardBuilder()
     if kind == SegmentKind.EVERYONE.value:
         await _set_segment(query, draft, Segment(SegmentKind.EVERYONE), session, t, profile, settings, bot)
@@ -771,7 +822,7 @@ async def segment_kind_chosen(
             )
     elif kind == SegmentKind.DONORS.value:
         prompt = "broadcast-choose-campaign"
-        for campaign in await broadcasts.recent_campaigns(session):
+        for campaign in await broadcasts.recent_campaigns(session, provinces=scope.provinces):
             builder.row(
                 InlineKeyboardButton(
                     text=campaign.title(t.locale)[:60],
@@ -780,7 +831,7 @@ async def segment_kind_chosen(
             )
     elif kind == SegmentKind.PROVINCE.value:
         prompt = "broadcast-choose-province"
-        for province in regions.provinces():
+        for province in (p for p in regions.provinces() if scope.allows(p.id)):
             builder.button(
                 text=province.name(t.locale),
                 callback_data=SegmentCallback(kind="province", value=province.id),
@@ -815,6 +866,7 @@ async def segment_value_chosen(
     profile: PlatformProfile,
     settings: Settings,
     bot: Bot,
+    scope: Scope,
 ) -> None:
     draft = await _draft(state, session, user)
     kind, value = callback_data.kind, callback_data.value
@@ -827,6 +879,17 @@ async def segment_value_chosen(
         return
     if segment is None or not segment.valid():
         alert(callback_answer, t("fallback-stale-button"))
+        return
+    if not await broadcasts.segment_within(session, segment, scope.provinces):
+        await _refuse_other_province(
+            query,
+            callback_answer,
+            session,
+            t,
+            profile,
+            action="broadcast.segment",
+            target=f"segment:{kind}:{value}",
+        )
         return
     await _set_segment(query, draft, segment, session, t, profile, settings, bot)
 
@@ -900,11 +963,12 @@ async def change_segment(
     user: UserRecord,
     t: Translator,
     profile: PlatformProfile,
+    scope: Scope,
 ) -> None:
     if await _draft(state, session, user) is None:
         await _gone(query, state, t, callback_answer)
         return
-    await _ask_segment(query, state, t, profile)
+    await _ask_segment(query, state, t, profile, scope)
 
 
 @router.callback_query(BcCallback.filter(F.action == "discard"))
@@ -940,12 +1004,26 @@ async def send_confirmed(
     profile: PlatformProfile,
     clock: Clock,
     settings: Settings,
+    scope: Scope,
     delivery: DeliveryEngine | None = None,
 ) -> None:
     draft = await _draft(state, session, user)
     if draft is None:
         # A second press (or a press on an old summary): the first one counted.
         alert(callback_answer, t("broadcast-already-confirmed"))
+        return
+    if not await broadcasts.segment_within(session, Segment.of(draft), scope.provinces):
+        # A send forged before any recipients were chosen (a draft's are everyone), or scopes
+        # narrowed since: asked again at the last step.
+        await _refuse_other_province(
+            query,
+            callback_answer,
+            session,
+            t,
+            profile,
+            action="broadcast.send",
+            target=f"broadcast:{draft.id}",
+        )
         return
     now = clock.now()
     scheduled_at: datetime | None = None
@@ -1032,9 +1110,23 @@ async def schedule_asked(
     user: UserRecord,
     t: Translator,
     profile: PlatformProfile,
+    scope: Scope,
 ) -> None:
-    if await _draft(state, session, user) is None:
+    draft = await _draft(state, session, user)
+    if draft is None:
         await _gone(query, state, t, callback_answer)
+        return
+    if not await broadcasts.segment_within(session, Segment.of(draft), scope.provinces):
+        # Forged before recipients were chosen: the next step would count everyone.
+        await _refuse_other_province(
+            query,
+            callback_answer,
+            session,
+            t,
+            profile,
+            action="broadcast.schedule",
+            target=f"broadcast:{draft.id}",
+        )
         return
     await state.set_state(Composer.schedule)
     await show(
@@ -1089,8 +1181,9 @@ async def recent_list(
     session: AsyncSession,
     t: Translator,
     profile: PlatformProfile,
+    scope: Scope,
 ) -> None:
-    items = await broadcasts.recent(session, profile.platform.value)
+    items = await broadcasts.recent(session, profile.platform.value, provinces=scope.provinces)
     if not items:
         await show(query, t("broadcast-recent-empty"), _home_keyboard(t), profile)
         return
@@ -1119,11 +1212,26 @@ async def control_pressed(
     profile: PlatformProfile,
     clock: Clock,
     settings: Settings,
+    scope: Scope,
     delivery: DeliveryEngine | None = None,
 ) -> None:
     now = clock.now()
     action = callback_data.action
     changed = False
+    if not scope.national:
+        broadcast = await session.get(Broadcast, callback_data.id)
+        if broadcast is not None and not await broadcasts.in_scope(session, broadcast, scope.provinces):
+            await _refuse_other_province(
+                query,
+                callback_answer,
+                session,
+                t,
+                profile,
+                action="broadcast.cancel" if action == "cancelok" else f"broadcast.{action}",
+                target=f"broadcast:{callback_data.id}",
+                key="broadcast-error-other-province-broadcast",
+            )
+            return
     if action == "cancel":
         snapshot = await _snapshot(session, callback_data.id, settings, profile, now)
         if snapshot is None or snapshot.finished:

@@ -77,10 +77,11 @@ def _formats_markup(t: Translator) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
-async def _campaigns_markup(session: AsyncSession, t: Translator) -> InlineKeyboardMarkup:
+async def _campaigns_markup(session: AsyncSession, t: Translator, scope: Scope) -> InlineKeyboardMarkup:
+    """Every campaign, or a province office's provinces' campaigns («all» is then all of those)."""
     builder = InlineKeyboardBuilder()
     builder.button(text=t("export-all-campaigns"), callback_data=ExportStep(step="cmp", value="0"))
-    for campaign in await campaigns.list_campaigns(session, limit=20):
+    for campaign in await campaigns.list_campaigns(session, limit=20, provinces=scope.provinces):
         builder.button(
             text=campaign.title(t.locale)[:48], callback_data=ExportStep(step="cmp", value=str(campaign.id))
         )
@@ -190,6 +191,7 @@ async def _after_period(
     profile: PlatformProfile,
     clock: Clock,
     reports: StaffReports,
+    scope: Scope,
 ) -> None:
     data = await state.get_data()
     exporter = reports.exporter(str(data.get("name")))
@@ -197,7 +199,7 @@ async def _after_period(
     await state.set_state(ExportForm.choosing)
     summary = range_text(t, _unstamp(data.get("start")), _unstamp(data.get("end")), clock.now())
     if exporter.campaign_filter:
-        text, markup = t("export-choose-campaign", range=summary), await _campaigns_markup(session, t)
+        text, markup = t("export-choose-campaign", range=summary), await _campaigns_markup(session, t, scope)
     else:
         text, markup = t("export-choose-format", range=summary), _formats_markup(t)
     if isinstance(target, Message):
@@ -217,6 +219,7 @@ async def choose_period(
     profile: PlatformProfile,
     clock: Clock,
     app: HamdelApp,
+    scope: Scope,
 ) -> None:
     if callback_data.value == "custom":
         await state.set_state(ExportForm.range)
@@ -231,7 +234,7 @@ async def choose_period(
         alert(callback_answer, t(error.key))
         return
     await state.update_data(start=_stamp(start), end=_stamp(end))
-    await _after_period(query, state, session, t, profile, clock, app.reports)
+    await _after_period(query, state, session, t, profile, clock, app.reports, scope)
 
 
 @router.message(StateFilter(ExportForm.range), F.text, not_command)
@@ -243,6 +246,7 @@ async def typed_range(
     profile: PlatformProfile,
     clock: Clock,
     app: HamdelApp,
+    scope: Scope,
 ) -> None:
     try:
         start, end = svc.parse_range(message.text)
@@ -250,7 +254,7 @@ async def typed_range(
         await message.answer(t(error.key))
         return
     await state.update_data(start=_stamp(start), end=_stamp(end))
-    await _after_period(message, state, session, t, profile, clock, app.reports)
+    await _after_period(message, state, session, t, profile, clock, app.reports, scope)
 
 
 @router.message(StateFilter(ExportForm.range), not_command)
@@ -267,10 +271,26 @@ async def choose_campaign(
     session: AsyncSession,
     t: Translator,
     profile: PlatformProfile,
+    scope: Scope,
 ) -> None:
     campaign_id = callback_int(callback_data.value, -1)
-    if campaign_id < 0 or (campaign_id and await campaigns.get_campaign(session, campaign_id) is None):
+    campaign = await campaigns.get_campaign(session, campaign_id) if campaign_id > 0 else None
+    if campaign_id < 0 or (campaign_id and campaign is None):
         alert(callback_answer, t("admin-stale"))
+        return
+    if campaign is not None and not campaigns.in_scope(campaign, scope.provinces):
+        # Another province's campaign, by a forged or old button: refused, not an empty file.
+        name = str((await state.get_data()).get("name"))
+        await audit.record(
+            session,
+            platform=profile.platform.value,
+            actor_id=query.from_user.id,
+            action=f"export.{name}"[:64],
+            target=f"campaign:{campaign.id}",
+            allowed=False,
+            note="province",
+        )
+        alert(callback_answer, t("export-error-other-province"))
         return
     await state.update_data(campaign=campaign_id or None)
     await show(query, t("export-choose-format-short"), _formats_markup(t), profile)

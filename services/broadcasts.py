@@ -20,7 +20,7 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, TypeGuard
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, true, update
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -473,11 +473,39 @@ async def finish_if_complete(session: AsyncSession, broadcast_id: int, now: date
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-def in_scope(broadcast: Broadcast, provinces: frozenset[str] | None) -> bool:
-    """Whether a broadcast is within a province scope (None: every broadcast; otherwise only
-    those whose segment is one of those provinces)."""
-    return provinces is None or (
-        broadcast.segment_kind == SegmentKind.PROVINCE.value and broadcast.segment_value in provinces
+# --- province offices -------------------------------------------------------------------------
+
+
+async def segment_within(session: AsyncSession, segment: Segment, provinces: frozenset[str] | None) -> bool:
+    """May a province office (`provinces`; None: national staff) write to `segment`? Only a
+    province segment of its provinces, or the donors or launch audience of a campaign scoped to
+    one of them: everyone, a topic and a language are national audiences. The chat's composer,
+    the console's and the broadcasts' history all ask this."""
+    if provinces is None:
+        return True
+    if segment.kind is SegmentKind.PROVINCE:
+        return segment.value in provinces
+    if segment.kind in (SegmentKind.DONORS, SegmentKind.LAUNCH) and _is_row_id(segment.value):
+        province = await session.scalar(select(Campaign.province_id).where(Campaign.id == int(segment.value)))
+        return province in provinces
+    return False
+
+
+async def in_scope(session: AsyncSession, broadcast: Broadcast, provinces: frozenset[str] | None) -> bool:
+    """Whether a broadcast is within a province scope (None: every broadcast), by its segment."""
+    return await segment_within(session, Segment.of(broadcast), provinces)
+
+
+def _segment_in(provinces: frozenset[str]) -> ColumnElement[bool]:
+    """`segment_within` as a query condition on broadcasts."""
+    wanted = sorted(provinces)
+    their_campaigns = select(cast(Campaign.id, String)).where(Campaign.province_id.in_(wanted))
+    return or_(
+        and_(Broadcast.segment_kind == SegmentKind.PROVINCE.value, Broadcast.segment_value.in_(wanted)),
+        and_(
+            Broadcast.segment_kind.in_([SegmentKind.DONORS.value, SegmentKind.LAUNCH.value]),
+            Broadcast.segment_value.in_(their_campaigns),
+        ),
     )
 
 
@@ -492,23 +520,19 @@ async def recent(
         .limit(limit)
     )
     if provinces is not None:
-        query = query.where(
-            Broadcast.segment_kind == SegmentKind.PROVINCE.value,
-            Broadcast.segment_value.in_(sorted(provinces)),
-        )
+        query = query.where(_segment_in(provinces))
     return (await session.scalars(query)).all()
 
 
-async def recent_campaigns(session: AsyncSession, limit: int = 20) -> Sequence[Campaign]:
-    """Campaigns whose donors may be written to: every one that went beyond a draft, newest first."""
-    return (
-        await session.scalars(
-            select(Campaign)
-            .where(Campaign.status != CampaignStatus.DRAFT.value)
-            .order_by(Campaign.id.desc())
-            .limit(limit)
-        )
-    ).all()
+async def recent_campaigns(
+    session: AsyncSession, limit: int = 20, *, provinces: frozenset[str] | None = None
+) -> Sequence[Campaign]:
+    """Campaigns whose donors may be written to: every one that went beyond a draft, newest first
+    (a province office's: those scoped to its provinces)."""
+    query = select(Campaign).where(Campaign.status != CampaignStatus.DRAFT.value)
+    if provinces is not None:
+        query = query.where(Campaign.province_id.in_(sorted(provinces)))
+    return (await session.scalars(query.order_by(Campaign.id.desc()).limit(limit))).all()
 
 
 # --- progress -------------------------------------------------------------------------------

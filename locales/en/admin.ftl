@@ -112,6 +112,8 @@ audit-action-broadcast-schedule = broadcast scheduled
 audit-action-broadcast-pause = broadcast paused
 audit-action-broadcast-resume = broadcast resumed
 audit-action-broadcast-cancel = broadcast cancelled
+audit-action-broadcast-segment = broadcast recipients chosen
+audit-action-broadcast-show = broadcast viewed
 audit-action-faq-answer = question answered
 audit-action-status-import = application statuses imported
 audit-action-ticket-take = request taken
@@ -412,6 +414,7 @@ export-truncated = ⚠️ Only the first { $limit ->
     } are included; choose a shorter period.
 export-again = 📁 Another export
 export-stale = This button belongs to an older message and no longer works; continue from the latest message (or send /export).
+export-error-other-province = This campaign belongs to another province; you may export only your provinces' campaigns.
 export-error-period = Unknown period.
 export-error-range-format = I could not read that range. Type two Solar Hijri dates, e.g.: 1405/01/01 to 1405/09/30
 export-error-range-date = One of the dates does not exist in the Solar Hijri calendar; check the day and month.

@@ -15,11 +15,13 @@ from sqlalchemy import select
 
 from bot.settings import ConsoleSettings
 from models.broadcasts import Broadcast, BroadcastStatus
-from services import broadcasts
+from services import broadcasts, roles
 from services.broadcasts import Segment
 from services.persian import to_fa_digits
+from services.roles import Role
+from tests.broadcasts.broadcast_helpers import add_campaign
 from tests.broadcasts.test_broadcast_flow import EVERYONE, FAST, finished, known_users, texts
-from tests.console.conftest import check_layout, free_port, signed_in_page
+from tests.console.conftest import check_layout, free_port, sign_in_link, signed_in_page
 from tests.console.console_client import ConsoleClient, png, signed_in
 
 TEXT = "پویش گرمای زمستان آغاز شد؛ با کمک شما خانه‌ها گرم می‌شوند."
@@ -226,3 +228,58 @@ async def test_in_the_browser_a_broadcast_is_composed_sent_and_followed(hamdel: 
     await check_layout(page, "broadcast-progress")
     for user in users:
         await user.wait_until(lambda u: TEXT in texts(u))
+
+
+async def test_a_province_officers_composer_shares_the_chats_rule(hamdel: Any) -> None:
+    """services.broadcasts.segment_within on the console's door: a Tehran campaign manager is
+    offered Tehran and its campaigns' donors, a forged other segment counts nothing (404), and the
+    history keeps to Tehran's broadcasts."""
+    manager = hamdel.user(first_name="مدیر پویش تهران")
+    await manager.send("/start")
+    await manager.next_message()
+    platform = hamdel.app.profile.platform.value
+    now = hamdel.clock.now()
+    async with hamdel.db() as session:
+        await roles.grant(
+            session,
+            platform=platform,
+            user_id=manager.id,
+            role=Role.CAMPAIGN_MANAGER,
+            granted_by=None,
+            provinces=frozenset({"23"}),
+        )
+        tehran = (await add_campaign(session, now, title="پویش تهران", province_id="23")).id
+        fars = (await add_campaign(session, now, title="پویش شیراز", province_id="07")).id
+        seeded = []
+        for kind, value in (("donors", str(tehran)), ("donors", str(fars)), ("all", None)):
+            row = Broadcast(
+                platform=platform,
+                status=BroadcastStatus.DONE.value,
+                author_id=hamdel.admin.id,
+                text_fa="پیام",
+                segment_kind=kind,
+                segment_value=value,
+                created_at=now,
+            )
+            session.add(row)
+            await session.flush()
+            seeded.append(row.id)
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+        visitor = ConsoleClient(client, "")
+        link = await sign_in_link(hamdel, manager)
+        visitor.base = link.split("/console/")[0] + "/console"
+        async with client.post(link, allow_redirects=False) as signed:
+            assert signed.status == 303
+        page = await visitor.get("/broadcasts/new")
+        assert page.status == 200
+        assert f'value="donors:{tehran}"' in page.text and 'value="province:23"' in page.text
+        assert f'value="donors:{fars}"' not in page.text and 'value="all"' not in page.text
+        assert (await visitor.get_json("/broadcasts/count", segment=f"donors:{tehran}"))[0] == 200
+        for forged in (f"donors:{fars}", f"launch:{fars}", "all", "province:07", "language:fa"):
+            assert (await visitor.get_json("/broadcasts/count", segment=forged))[0] == 404, forged
+        history = await visitor.get("/broadcasts")
+        assert f"/broadcasts/{seeded[0]}" in history.text
+        assert all(f'/broadcasts/{other}"' not in history.text for other in seeded[1:])
+        for other in seeded[1:]:
+            assert (await visitor.get(f"/broadcasts/{other}")).status == 404
+        assert (await visitor.get(f"/broadcasts/{seeded[0]}")).status == 200
