@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services import eligibility_admin
+from services import eligibility_admin, live_changes
 from services.eligibility import RulebookError
 from services.eligibility_admin import Edition
 
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("hamdel.eligibility")
 
 #: How often the version in force is read without Redis, and as a safety net with it.
-POLL_SECONDS = 2.0
-REDIS_POLL_SECONDS = 5.0
 #: Versions remembered besides the one in force (for questionnaires begun on them).
 KEEP = 8
 
@@ -117,11 +115,7 @@ class LiveRulebook:
 
     async def announce(self) -> None:
         """After a change: tell the other workers (Redis) and refresh here."""
-        if self.redis is not None:
-            try:
-                await self.redis.publish(self.channel, "changed")
-            except Exception:
-                logger.warning("rulebook change not announced over Redis; workers will poll", exc_info=True)
+        await live_changes.announce(self.redis, self.channel, "rulebook", logger)
         await self._refresh_logged()
 
     async def _refresh_logged(self) -> None:
@@ -134,29 +128,6 @@ class LiveRulebook:
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Until ``stopping``: wait for an announcement (or the poll's interval), refresh."""
-        pubsub = None
-        if self.redis is not None:
-            try:
-                pubsub = self.redis.pubsub()
-                await pubsub.subscribe(self.channel)
-            except Exception:
-                logger.warning("no Redis pub/sub for rulebook changes; polling", exc_info=True)
-                pubsub = None
-        try:
-            while not stopping.is_set():
-                if pubsub is not None:
-                    try:
-                        await pubsub.get_message(ignore_subscribe_messages=True, timeout=REDIS_POLL_SECONDS)
-                    except Exception:
-                        logger.warning("Redis pub/sub failed; polling", exc_info=True)
-                        pubsub = None
-                else:
-                    try:
-                        await asyncio.wait_for(stopping.wait(), POLL_SECONDS)
-                    except TimeoutError:
-                        pass
-                if not stopping.is_set():
-                    await self._refresh_logged()
-        finally:
-            if pubsub is not None:
-                await pubsub.aclose()
+        await live_changes.follow(
+            self.redis, self.channel, stopping, self._refresh_logged, "rulebook", logger
+        )
