@@ -336,7 +336,7 @@ class DeliveryEngine:
             except Exception:
                 logger.exception("dispatching failed; %d recipients go back to pending", len(batch))
                 with contextlib.suppress(Exception):
-                    await self._release(list(batch), BroadcastStatus.PAUSED.value)
+                    await self._release(list(batch))
                 await asyncio.sleep(self.config.poll_interval)
             finally:
                 self._dispatching = []
@@ -384,22 +384,11 @@ class DeliveryEngine:
             logger.exception("could not give back claimed recipients; they return after the lease")
 
     async def _give_back(self) -> None:
+        """This worker stops: what it claimed and did not send goes back to pending, or to
+        cancelled when the broadcast was cancelled before this worker noticed."""
         await self._flush()
-        if not self._held:
-            return
-        async with self._session() as session:
-            for chunk in _chunks(list(self._held), 500):
-                await session.execute(
-                    update(OutboxItem)
-                    .where(
-                        OutboxItem.id.in_(chunk),
-                        OutboxItem.status == OutboxStatus.SENDING.value,
-                        OutboxItem.claimed_by == self.worker_id,
-                    )
-                    .values(status=OutboxStatus.PENDING.value, claimed_by=None, claimed_at=None)
-                )
-            await session.commit()
-        self._held.clear()
+        if self._held:
+            await self._release_ids(dict(self._held), sending_only=True)
 
     def _session(self) -> AsyncSession:
         return self.sessionmaker()
@@ -554,13 +543,13 @@ class DeliveryEngine:
         *before* the rate slot, so a slow platform can never make sends leave in a burst."""
         while queue:
             if self._stopping:
-                await self._release(list(queue), BroadcastStatus.PAUSED.value)
+                await self._release(list(queue))
                 queue.clear()
                 return
             row = queue[0]
             status = await self._current_status(row.broadcast_id)
             if status != BroadcastStatus.SENDING.value:
-                await self._release([r for r in queue if r.broadcast_id == row.broadcast_id], status)
+                await self._release([r for r in queue if r.broadcast_id == row.broadcast_id])
                 queue[:] = [r for r in queue if r.broadcast_id != row.broadcast_id]
                 continue
             await self._semaphore.acquire()
@@ -593,14 +582,18 @@ class DeliveryEngine:
             else:
                 await asyncio.sleep(0.01)
 
-    async def _release(self, rows: list[_Claimed], status: str | None) -> None:
+    async def _release(self, rows: list[_Claimed]) -> None:
         """The broadcast was paused or cancelled (or this worker stops) while these rows waited
-        for their turn. The broadcast's row is locked and its status read again, so a cancel
-        pressed meanwhile is never undone by putting rows back to pending."""
-        if not rows:
-            return
-        for broadcast_id in {row.broadcast_id for row in rows}:
-            ids = [row.id for row in rows if row.broadcast_id == broadcast_id]
+        for their turn."""
+        if rows:
+            await self._release_ids({row.id: row.broadcast_id for row in rows}, sending_only=False)
+
+    async def _release_ids(self, held: dict[int, int], *, sending_only: bool) -> None:
+        """Give claimed rows (row id -> broadcast id) back. The broadcast's row is locked and its
+        status read again, so a cancel pressed meanwhile is never undone by putting rows back to
+        pending."""
+        for broadcast_id in set(held.values()):
+            ids = [row_id for row_id, owner in held.items() if owner == broadcast_id]
             async with self._session() as session:
                 current = await session.scalar(
                     select(Broadcast.status).where(Broadcast.id == broadcast_id).with_for_update()
@@ -608,10 +601,11 @@ class DeliveryEngine:
                 cancelled = current in (None, BroadcastStatus.CANCELLED.value)
                 target = OutboxStatus.CANCELLED if cancelled else OutboxStatus.PENDING
                 for chunk in _chunks(ids, 500):
+                    mine = [OutboxItem.id.in_(chunk), OutboxItem.claimed_by == self.worker_id]
+                    if sending_only:
+                        mine.append(OutboxItem.status == OutboxStatus.SENDING.value)
                     await session.execute(
-                        update(OutboxItem)
-                        .where(OutboxItem.id.in_(chunk), OutboxItem.claimed_by == self.worker_id)
-                        .values(status=target.value, claimed_by=None, claimed_at=None)
+                        update(OutboxItem).where(*mine).values(status=target.value, claimed_by=None, claimed_at=None)
                     )
                 await session.commit()
             if current is not None:
