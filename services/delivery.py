@@ -605,7 +605,9 @@ class DeliveryEngine:
                     if sending_only:
                         mine.append(OutboxItem.status == OutboxStatus.SENDING.value)
                     await session.execute(
-                        update(OutboxItem).where(*mine).values(status=target.value, claimed_by=None, claimed_at=None)
+                        update(OutboxItem)
+                        .where(*mine)
+                        .values(status=target.value, claimed_by=None, claimed_at=None)
                     )
                 await session.commit()
             if current is not None:
