@@ -876,7 +876,8 @@ class UpdateInbox:
         """Stop sweeping and wait (up to `within` seconds) for the updates this worker is running."""
         self._stop.set()
         try:
-            await asyncio.wait_for(self._idle.wait(), timeout=max(within, 0.0))
+            async with asyncio.timeout(max(within, 0.0)):
+                await self._idle.wait()
         except TimeoutError:
             return False
         return True

@@ -33,7 +33,8 @@ class InFlight:
 
     async def wait_idle(self, within: float) -> bool:
         try:
-            await asyncio.wait_for(self._idle.wait(), timeout=max(within, 0.0))
+            async with asyncio.timeout(max(within, 0.0)):
+                await self._idle.wait()
         except TimeoutError:
             return False
         return True

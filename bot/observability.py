@@ -136,7 +136,8 @@ class Metrics:
     async def render(self) -> bytes:
         for hook in list(self._hooks):
             try:
-                await asyncio.wait_for(hook(), timeout=2)
+                async with asyncio.timeout(2):
+                    await hook()
             except Exception as error:
                 logger.warning("metrics hook %s failed: %r", getattr(hook, "__name__", hook), error)
         return generate_latest(self.registry)

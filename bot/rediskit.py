@@ -10,7 +10,6 @@ handler keeps its lock as long as it needs and a dead worker's lock lapses withi
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
@@ -21,6 +20,8 @@ from redis.asyncio.lock import Lock
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import LockError
+
+from services.tasks import cancel_and_wait
 
 logger = logging.getLogger("hamdel.redis")
 
@@ -52,9 +53,7 @@ class LeasedRedisIsolation(BaseEventIsolation):
         try:
             yield None
         finally:
-            renewer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewer
+            await cancel_and_wait([renewer])
             try:
                 await lock.release()
             except LockError:

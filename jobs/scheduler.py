@@ -24,6 +24,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from services.tasks import cancel_and_wait
+
 if TYPE_CHECKING:
     from bot.observability import Metrics
     from jobs.leases import Lease
@@ -132,9 +134,7 @@ class Scheduler:
             logger.exception("job %s failed; next pass in %.0f s", job.name, job.interval)
         finally:
             if renewal is not None:
-                renewal.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await renewal
+                await cancel_and_wait([renewal])
             if self.metrics is not None:
                 self.metrics.job_seconds.labels(job=job.name).observe(time.perf_counter() - started)
             self._count(job.name, outcome)
@@ -206,5 +206,6 @@ class Scheduler:
             if stop is not None:
                 stop()
             with contextlib.suppress(Exception, asyncio.CancelledError):
-                await asyncio.wait_for(task, grace)
+                async with asyncio.timeout(grace):
+                    await task
             raise

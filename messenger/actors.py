@@ -8,6 +8,7 @@ import base64
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from .diagnostics import waiting_tasks
 from .markup import inline_buttons
 from .server import command_entities, describe_message
 from .state import Chat, PendingQuery, StoredMessage, UserInfo
@@ -108,6 +109,7 @@ class _ChatView:
         if not ok:
             raise TimeoutError(
                 f"no new bot message in chat {self.chat.id} within {timeout}s; transcript:\n{self.transcript}"
+                f"\nwhere the bot's tasks wait:\n{waiting_tasks()}"
             )
         mid = self.chat.bot_message_ids[self._cursor]
         self._cursor += 1
@@ -232,7 +234,8 @@ class _ChatView:
 
 async def _wait_answer(q: PendingQuery, timeout: float, transcript: str) -> dict[str, Any]:
     try:
-        return await asyncio.wait_for(asyncio.shield(q.future), timeout)
+        async with asyncio.timeout(timeout):
+            return await asyncio.shield(q.future)
     except TimeoutError:
         raise TimeoutError(
             f"{q.description}: no answer within {timeout}s; transcript:\n{transcript}"

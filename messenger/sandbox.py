@@ -407,7 +407,8 @@ async def open_sandbox(settings: Settings, write: Callable[[str], None]) -> Any:
     finally:
         await app.dispatcher.stop_polling()
         with contextlib.suppress(asyncio.CancelledError, RuntimeError):
-            await asyncio.wait_for(polling, timeout=10)
+            async with asyncio.timeout(10):
+                await polling
         await app.close()
         state_file(folder).write_text(json.dumps(messenger.counters()), encoding="utf-8")
         await messenger.stop()

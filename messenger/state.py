@@ -38,7 +38,8 @@ class Signal:
             if remaining <= 0:
                 return False
             try:
-                await asyncio.wait_for(event.wait(), remaining)
+                async with asyncio.timeout(remaining):
+                    await event.wait()
             except TimeoutError:
                 return predicate()
         return True
@@ -47,7 +48,8 @@ class Signal:
         """Wait for the next firing; False on timeout."""
         event = self._event
         try:
-            await asyncio.wait_for(event.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await event.wait()
         except TimeoutError:
             return False
         return True

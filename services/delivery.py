@@ -367,7 +367,8 @@ class DeliveryEngine:
         # Work in progress: look again soon (a finishing broadcast reports sooner).
         timeout = min(self.config.poll_interval, 0.2) if self._busy() else self.config.poll_interval
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._wake.wait()
         self._wake.clear()
 
     async def _shutdown(self) -> None:
@@ -379,7 +380,8 @@ class DeliveryEngine:
         while not self._batches.empty():
             self._batches.get_nowait()
         try:
-            await asyncio.wait_for(self._give_back(), timeout=3)
+            async with asyncio.timeout(3):
+                await self._give_back()
         except Exception:
             logger.exception("could not give back claimed recipients; they return after the lease")
 

@@ -6,6 +6,7 @@ seconds."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -53,10 +54,9 @@ async def follow(
                     logger.warning("Redis pub/sub failed; polling", exc_info=True)
                     pubsub = None
             else:
-                try:
-                    await asyncio.wait_for(stopping.wait(), POLL_SECONDS)
-                except TimeoutError:
-                    pass
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(POLL_SECONDS):
+                        await stopping.wait()
             if not stopping.is_set():
                 await refresh()
     finally:

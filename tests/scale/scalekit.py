@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bot.app import HamdelApp
 from bot.inbox import real_now
+from messenger.diagnostics import waiting_tasks
 from models.updates import InboxUpdate
 
 
@@ -105,5 +106,7 @@ async def eventually(check: Any, within: float = 5.0, interval: float = 0.02) ->
         if result:
             return
         if time.monotonic() > deadline:
-            raise AssertionError(f"not true within {within} s: {check}")
+            raise AssertionError(
+                f"not true within {within} s: {check}\nwhere the bot's tasks wait:\n{waiting_tasks()}"
+            )
         await asyncio.sleep(interval)
