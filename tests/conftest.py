@@ -50,6 +50,7 @@ from bot.settings import (
     load_settings,
 )
 from messenger import LocalMessenger, MessengerGroup, MessengerUser
+from messenger.diagnostics import waiting_tasks
 from messenger.testkit import STAFF_CHAT_ID, clear_redis_keys, empty_postgres
 from models.staff import AuditEntry
 from services.clock import FrozenClock
@@ -400,7 +401,12 @@ async def _wait_polling(messenger: LocalMessenger, polling: asyncio.Task[None]) 
         started.cancel()
         polling.result()
         raise RuntimeError("polling stopped before it started")
-    await started
+    try:
+        await started
+    except TimeoutError as error:
+        raise TimeoutError(
+            f"the bot did not poll within 10 s; where its tasks wait:\n{waiting_tasks()}"
+        ) from error
 
 
 async def _start_webhook(app: HamdelApp) -> Any:
