@@ -39,7 +39,7 @@ from bot.settings import (
 )
 from messenger import LocalMessenger, MessengerGroup
 from messenger.testkit import clear_redis_keys
-from tests.conftest import BACKENDS, FLAVORS, TEST_REDIS_URL
+from tests.conftest import BACKENDS, FLAVORS, FULL_MATRIX, TEST_REDIS_URL
 
 EXAMPLES = int(os.environ.get("HAMDEL_FUZZ_EXAMPLES", "40"))
 
@@ -101,9 +101,15 @@ class Bed:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
 
-@pytest.fixture(
-    scope="module", params=[(f, b) for f in FLAVORS for b in BACKENDS], ids=lambda p: f"{p[0]}-{p[1]}"
-)
+def _beds() -> list[tuple[str, str]]:
+    """The suite's matrix rule (tests/conftest.py): with PostgreSQL, one flavor on it and the
+    other on SQLite, unless TEST_FULL_MATRIX; without it, both flavors on SQLite."""
+    if FULL_MATRIX or BACKENDS == ["sqlite"]:
+        return [(f, b) for f in FLAVORS for b in BACKENDS]
+    return [(FLAVORS[0], "postgresql"), (FLAVORS[1], "sqlite")]
+
+
+@pytest.fixture(scope="module", params=_beds(), ids=lambda p: f"{p[0]}-{p[1]}")
 def bed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bed]:
     flavor, backend = request.param
     if backend == "sqlite":
