@@ -5,6 +5,10 @@ aiogram's `RedisEventIsolation` takes a lock with a fixed 60 s timeout: a worker
 handler would keep that user waiting a minute. `LeasedRedisIsolation` takes the lock for
 WORKER_LEASE_SECONDS and extends it every third of that while the update runs, so a live
 handler keeps its lock as long as it needs and a dead worker's lock lapses within one lease.
+
+Within one process the updates waiting for a user's lock queue on an asyncio lock first (in
+arrival order), so only the first of them polls Redis (every 20 ms) for the shared lock: 30
+updates of one user at once take ~60 Redis commands instead of ~400, and run in order.
 """
 
 from __future__ import annotations
@@ -38,15 +42,41 @@ def create_redis(url: str) -> Redis:
     )
 
 
+class _LocalQueue:
+    """This process's updates of one user: they take turns before one of them asks Redis."""
+
+    __slots__ = ("lock", "waiting")
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.waiting = 0
+
+
 class LeasedRedisIsolation(BaseEventIsolation):
     def __init__(self, redis: Redis, key_builder: KeyBuilder, lease_seconds: float) -> None:
         self.redis = redis
         self.key_builder = key_builder
         self.lease = max(lease_seconds, 0.5)
+        self._queues: dict[str, _LocalQueue] = {}
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
         name = self.key_builder.build(key, "lock")
+        queue = self._queues.get(name)
+        if queue is None:
+            queue = self._queues[name] = _LocalQueue()
+        queue.waiting += 1
+        try:
+            async with queue.lock, self._shared(name):
+                yield None
+        finally:
+            queue.waiting -= 1
+            if not queue.waiting:
+                del self._queues[name]
+
+    @asynccontextmanager
+    async def _shared(self, name: str) -> AsyncGenerator[None, None]:
+        """The lock across processes (Redis), renewed while held."""
         lock = Lock(self.redis, name, timeout=self.lease, sleep=0.02, blocking=True)
         await lock.acquire()
         renewer = asyncio.ensure_future(self._renew(lock))

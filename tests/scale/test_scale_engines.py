@@ -163,6 +163,46 @@ async def test_a_dead_workers_per_user_lock_lapses_within_the_lease(redis_prefix
         await redis.aclose()
 
 
+@needs_redis
+async def test_one_users_waiting_updates_take_turns_in_process_before_asking_redis(redis_prefix: str) -> None:
+    """30 updates of one user at once: they run one at a time in arrival order, and only the one
+    at the head of the queue polls Redis for the shared lock (before, all 29 waiters polled it
+    every 20 ms)."""
+    assert TEST_REDIS_URL
+    redis = create_redis(TEST_REDIS_URL)
+    commands: list[str] = []
+    execute = redis.execute_command
+
+    async def counted(*args: Any, **options: Any) -> Any:
+        commands.append(str(args[0]))
+        return await execute(*args, **options)
+
+    redis.execute_command = counted  # type: ignore[method-assign]
+    try:
+        isolation = LeasedRedisIsolation(redis, DefaultKeyBuilder(prefix=f"{redis_prefix}:fsm"), 5.0)
+        key = StorageKey(bot_id=1, chat_id=6, user_id=6)
+        inside, order = 0, []
+
+        async def update(n: int) -> None:
+            nonlocal inside
+            async with isolation.lock(key):
+                inside += 1
+                assert inside == 1
+                order.append(n)
+                await asyncio.sleep(0.03)
+                inside -= 1
+
+        await asyncio.gather(*(update(n) for n in range(30)))
+        assert order == list(range(30))
+        # Each update: one acquire, one release (and no renewal within 30 ms of a 5 s lease);
+        # the old way added ~1 poll per waiter per 20 ms (about 400 here).
+        assert len(commands) <= 2 * 30 + 5, commands[:10]
+        assert not isolation._queues  # nothing kept for a user once their updates are done
+    finally:
+        redis.execute_command = execute  # type: ignore[method-assign]
+        await redis.aclose()
+
+
 async def _send_through(
     limiters: list[Any], messenger: LocalMessenger, chats: list[int], per_worker: int
 ) -> None:
