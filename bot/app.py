@@ -49,7 +49,7 @@ from bot.ui import Feature, staff_reports_of
 from bot.webhook import PlatformWebhookHandler, webhook_path
 from models.db import create_engine, create_sessionmaker
 from services.clock import Clock
-from services.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
+from services.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter, for_platform_limit
 from services.staff_reports import StaffReports
 from services.users import UserDirectory
 
@@ -338,7 +338,8 @@ def build_send_limiter(
     group's; in Redis (one budget and one 429 pause for every worker of this bot) when there is
     Redis, else in this process."""
     section = settings.broadcast
-    rate = section.rate_for(settings.platform, paid=paid_broadcasts(settings, profile))
+    limit = section.rate_for(settings.platform, paid=paid_broadcasts(settings, profile))
+    rate, catch_up = for_platform_limit(limit)
     if redis is not None:
         return RedisRateLimiter(
             redis,
@@ -347,8 +348,11 @@ def build_send_limiter(
             rate=rate,
             per_chat_rate=section.per_chat_rate,
             per_group_per_minute=section.per_group_per_minute,
+            catch_up=catch_up,
         )
-    return LocalRateLimiter(rate, section.per_chat_rate, per_group_per_minute=section.per_group_per_minute)
+    return LocalRateLimiter(
+        rate, section.per_chat_rate, per_group_per_minute=section.per_group_per_minute, catch_up=catch_up
+    )
 
 
 def create_app(

@@ -23,10 +23,14 @@ if TYPE_CHECKING:
     from bot.app import HamdelApp
 
 
-def delivery_config(settings: Settings, *, rate: float) -> DeliveryConfig:
+def delivery_config(settings: Settings, *, rate: float, paid: bool = False) -> DeliveryConfig:
+    """`rate`: the limiter's pace; the platform's own limit (BROADCAST_*_RATE) also bounds each
+    worker's sends in any one second (`window_limit`)."""
     section = settings.broadcast
     return DeliveryConfig(
         rate=rate,
+        window_limit=section.rate_for(settings.platform, paid=paid),
+        result_flush=DeliveryConfig.result_flush_for(rate),
         per_chat_rate=section.per_chat_rate,
         retry_after_fallback=section.retry_after_fallback,
         max_attempts=section.max_attempts,
@@ -67,7 +71,7 @@ def start(app: HamdelApp, *, sender: Sender, progress_sink: ProgressSink) -> Del
         app.sessionmaker,
         _InBulk(sender, limiter),
         limiter,
-        delivery_config(app.settings, rate=limiter.rate),
+        delivery_config(app.settings, rate=limiter.rate, paid=app.paid_broadcasts),
         platform=app.profile.platform.value,
         clock=app.clock,
         progress_sink=progress_sink,
