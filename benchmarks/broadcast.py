@@ -113,15 +113,17 @@ async def worker(args: argparse.Namespace) -> dict[str, Any]:
     else:
         from aiogram import Bot
 
-        from bot.i18n import get_i18n
+        # As `python -m bot deliver` (bot/delivery_worker.py) builds it: no handlers imported.
+        from bot.broadcast_delivery import AiogramSender
+        from bot.i18n import I18n
         from bot.platform import profile_for
         from bot.session import PlatformSession
         from bot.settings import Platform
-        from handlers.broadcasts import AiogramSender
 
         profile = profile_for(Platform(args.platform))
         bot = Bot(token, session=PlatformSession(profile, args.api_base, 30))
-        sender, close = AiogramSender(bot, get_i18n(), profile, paid=False), bot.session.close
+        i18n = I18n(files=("broadcasts",))
+        sender, close = AiogramSender(bot, i18n, profile, paid=False), bot.session.close
     engine = create_engine(args.database_url)
     # `--rate` is the platform's limit; the limiter paces a little under it (as the app's).
     pace, catch_up = for_platform_limit(args.rate)
@@ -446,9 +448,21 @@ async def measure(
             await messenger.stop()
 
 
+def yardstick_rss_mb() -> float:
+    """A bare aiogram bot's memory: `Bot` made in a fresh interpreter (VmRSS, MB)."""
+    code = (
+        "from aiogram import Bot\n"
+        "bot = Bot('1000000:SANDBOX-local-messenger')\n"
+        "print([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1])"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return int(output.stdout.strip()) / 1024
+
+
 async def benchmark(args: argparse.Namespace) -> None:
     sizes = args.recipients or [10_000, 100_000]
     print(f"broadcast benchmark: messenger limit {args.limit:g}/s global + 1/s per chat, {args.platform}")
+    print(f"yardstick: a bare aiogram bot (fresh interpreter, Bot made): {yardstick_rss_mb():.0f} MB")
     for size in sizes:
         plain = await measure(size, args.limit, args.platform)
         print(

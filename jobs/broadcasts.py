@@ -89,7 +89,8 @@ def start(app: HamdelApp, *, sender: Sender, progress_sink: ProgressSink) -> Del
     app.dispatcher.workflow_data["delivery"] = engine
     app.dispatcher.workflow_data["notice_scanner"] = scanner
     scheduler = scheduler_for(app)
-    scheduler.add(Service("broadcast-delivery", engine.run, engine.stop))
+    if section.delivery_in_bot:  # else `python -m bot deliver` sends (bot/delivery_worker.py)
+        scheduler.add(Service("broadcast-delivery", engine.run, engine.stop))
     scheduler.add(
         Job(
             "campaign-notices",
