@@ -10,8 +10,12 @@ How one worker runs (several may run against one PostgreSQL database):
   one process). Claims are renewed while the worker lives (a heartbeat); rows whose claim
   expired (`claim_lease`) belonged to a dead worker and go back to pending.
 - **send** — each row waits for a slot of the shared rate limiter (global rate per platform,
-  at most `per_chat_rate` per chat) and is sent through a `Sender` (implemented with aiogram by
-  the handler layer). Up to `max_in_flight` sends await their answer at once.
+  paced a little under the platform's limit, at most `per_chat_rate` per chat) and is sent
+  through a `Sender` (implemented with aiogram in bot/broadcast_delivery.py). Up to
+  `max_in_flight` sends await their answer at once, and, when the platform's limit is known
+  (`window_limit`), fewer than that limit of this worker's sends may still count in the
+  platform's one-second window (`SendWindow`: late sends that arrive together cause no 429).
+  A worker that took back a dead predecessor's rows at start waits out its last second first.
 - **record** — answers are written back in small batches: sent (with the message id), blocked
   (403: the user is marked inactive), failed (other errors, with the error). A 429 pauses *all*
   sending (every worker, through the limiter) for `retry_after`, or `retry_after_fallback`
