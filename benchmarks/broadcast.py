@@ -113,7 +113,7 @@ def _status_kb(field: str) -> int:
 async def worker(args: argparse.Namespace) -> dict[str, Any]:
     from models.db import create_engine, create_sessionmaker
     from services.delivery import DeliveryConfig, DeliveryEngine, Sender
-    from services.ratelimit import LocalRateLimiter, for_platform_limit
+    from services.ratelimit import CATCH_UP, HEADROOM, LocalRateLimiter
 
     token = "1000000:SANDBOX-local-messenger"
     sender: Sender
@@ -136,22 +136,21 @@ async def worker(args: argparse.Namespace) -> dict[str, Any]:
         sender, close = AiogramSender(bot, i18n, profile, paid=False), bot.session.close
     engine = create_engine(args.database_url)
     # `--rate` is the platform's limit; the limiter paces a little under it (as the app's).
-    pace, catch_up = for_platform_limit(args.rate)
     config = DeliveryConfig(
-        rate=pace,
+        rate=args.rate,
         per_chat_rate=1,
         batch_size=args.batch_size,
         max_in_flight=args.max_in_flight,
         poll_interval=0.05,
         claim_lease=args.claim_lease,
         window_limit=args.rate,
-        result_flush=DeliveryConfig.result_flush_for(pace),
+        result_flush=DeliveryConfig.result_flush_for(args.rate),
         retry_after_fallback=1,
     )
     delivery = DeliveryEngine(
         create_sessionmaker(engine),
         sender,
-        LocalRateLimiter(config.rate, config.per_chat_rate, catch_up=catch_up),
+        LocalRateLimiter(config.rate, config.per_chat_rate, catch_up=CATCH_UP, headroom=HEADROOM),
         config,
         platform=args.platform,
         # SQLite: one process, so a killed predecessor's claims are taken back at once;

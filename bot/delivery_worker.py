@@ -20,7 +20,7 @@ import signal
 from typing import TYPE_CHECKING
 
 from bot.settings import Settings
-from services.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter, for_platform_limit
+from services.ratelimit import CATCH_UP, HEADROOM, LocalRateLimiter, RateLimiter, RedisRateLimiter
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -40,12 +40,11 @@ def build_send_limiter(
     settings: Settings, profile: PlatformProfile, redis: Redis | None, bot_id: int
 ) -> RateLimiter:
     """The sending budget: the platform's BROADCAST_ rate (or the paid rate), one chat's and one
-    group's, paced a little under the platform's limit (`for_platform_limit`); in Redis (one
+    group's, paced a little under the platform's limit (`HEADROOM`, `CATCH_UP`); in Redis (one
     budget and one 429 pause for every process of this bot) when there is Redis, else in this
     process."""
     section = settings.broadcast
-    limit = section.rate_for(settings.platform, paid=paid_broadcasts(settings, profile))
-    rate, catch_up = for_platform_limit(limit)
+    rate = section.rate_for(settings.platform, paid=paid_broadcasts(settings, profile))
     if redis is not None:
         return RedisRateLimiter(
             redis,
@@ -54,10 +53,15 @@ def build_send_limiter(
             rate=rate,
             per_chat_rate=section.per_chat_rate,
             per_group_per_minute=section.per_group_per_minute,
-            catch_up=catch_up,
+            catch_up=CATCH_UP,
+            headroom=HEADROOM,
         )
     return LocalRateLimiter(
-        rate, section.per_chat_rate, per_group_per_minute=section.per_group_per_minute, catch_up=catch_up
+        rate,
+        section.per_chat_rate,
+        per_group_per_minute=section.per_group_per_minute,
+        catch_up=CATCH_UP,
+        headroom=HEADROOM,
     )
 
 

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 
 def delivery_config(settings: Settings, *, rate: float, paid: bool = False) -> DeliveryConfig:
-    """`rate`: the limiter's pace; the platform's own limit (BROADCAST_*_RATE) also bounds each
-    worker's sends in any one second (`window_limit`)."""
+    """`rate`: the sending budget (the limiter paces a little under it); the platform's limit
+    (BROADCAST_*_RATE) also bounds each worker's sends in any one second (`window_limit`)."""
     section = settings.broadcast
     return DeliveryConfig(
         rate=rate,

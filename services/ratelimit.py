@@ -13,8 +13,9 @@ messages in any sliding one-second window never sees more than `rate`. `catch_up
 default) lets a sender that woke late take the slots it missed, up to that many seconds back
 (without it every late wake-up of a loaded event loop is lost for good: at 500/s a 1 ms delay
 per send is a fifth of the rate); any one-second window then holds at most
-`rate × (1 + catch_up) + 1`. `for_platform_limit` turns a platform's published limit into a
-`rate` and `catch_up` with that bound (and the arrival jitter on the way) inside the limit.
+`rate × headroom × (1 + catch_up) + 1`. `headroom` (1 by default) paces under `rate`, the
+budget: the app's limiters get `HEADROOM` and `CATCH_UP`, which keep that bound (and some of the
+jitter on the way) inside the platform's published limit.
 
 A new limiter starts *empty*: its first slot is "now", never a backlog of missed slots, so a
 worker started right after another one was killed spends no more than the pace in its first
@@ -72,16 +73,11 @@ class RateLimiter(Protocol):
     async def close(self) -> None: ...
 
 
-# The share of a platform's limit the limiters pace at, and the seconds of missed slots a late
-# sender may take back: the sends that arrive in any one second stay under the limit
-# (rate × (1 + catch_up) ≤ 0.985 × limit) with the rest left for the jitter on the way.
+# The share of a platform's limit the app's limiters pace at, and the seconds of missed slots a
+# late sender may take back: the sends that leave in any one second stay under the limit
+# (headroom × (1 + catch_up) ≤ 0.985 of it) with the rest left for the jitter on the way.
 HEADROOM = 0.975
 CATCH_UP = 0.01
-
-
-def for_platform_limit(limit: float) -> tuple[float, float]:
-    """(rate, catch_up) for a platform that answers 429 above `limit` messages per second."""
-    return limit * HEADROOM, CATCH_UP
 
 
 async def acquire(limiter: RateLimiter, chat_id: int) -> None:
@@ -152,9 +148,10 @@ class LocalRateLimiter:
         per_group_per_minute: float = DEFAULT_PER_GROUP_PER_MINUTE,
         max_chats: int = 100_000,
         catch_up: float = 0.0,
+        headroom: float = 1.0,
     ) -> None:
-        self.rate = rate
-        self.interval = 1.0 / rate
+        self.rate = rate  # the budget (messages per second); sends are paced at rate × headroom
+        self.interval = 1.0 / (rate * headroom)
         self.per_chat_rate = per_chat_rate
         self.per_group_per_minute = per_group_per_minute
         self.catch_up = catch_up
@@ -264,13 +261,14 @@ class RedisRateLimiter:
         key_prefix: str = "hamdel",
         owns_client: bool = False,
         catch_up: float = 0.0,
+        headroom: float = 1.0,
     ) -> None:
         self.redis = redis
         self.rate = rate
         self.per_chat_rate = per_chat_rate
         self.per_group_per_minute = per_group_per_minute
         self.prefix = f"{key_prefix}:ratelimit:{namespace}"
-        self._interval_us = round(1_000_000 / rate)
+        self._interval_us = round(1_000_000 / (rate * headroom))
         self.catch_up = catch_up
         self._catch_up_us = round(1_000_000 * catch_up)
         self._reserve = redis.register_script(_RESERVE)

@@ -20,7 +20,7 @@ from services import broadcasts
 from services.broadcasts import ContentProblem, Progress, ScheduleProblem, Segment
 from services.clock import FrozenClock
 from services.delivery import DeliveryConfig, DeliveryEngine, Envelope, Outcome, ProgressMessages, SendResult
-from services.ratelimit import LocalRateLimiter, RedisRateLimiter, SendWindow, for_platform_limit
+from services.ratelimit import CATCH_UP, HEADROOM, LocalRateLimiter, RedisRateLimiter, SendWindow
 from tests.broadcasts.broadcast_helpers import add_users
 from tests.conftest import REDIS_PREFIX, START
 from tests.dbkit import sessions_on
@@ -68,13 +68,12 @@ async def test_a_new_limiter_starts_empty_and_catching_up_stays_in_the_budget() 
     """A limiter made just now has no backlog of missed slots to spend at once (a worker
     started right after another was killed must not add a burst to the dead one's second)."""
     limit = 100
-    rate, catch_up = for_platform_limit(limit)
-    limiter = LocalRateLimiter(rate, 1, catch_up=catch_up)
+    limiter = LocalRateLimiter(limit, 1, catch_up=CATCH_UP, headroom=HEADROOM)
     reservations = [await limiter.reserve(chat) for chat in range(3 * limit)]
     slots = [r.token + r.delay for r in reservations]
     assert all(r.granted for r in reservations)
-    assert busiest_second(slots) <= int(rate * (1 + catch_up)) + 1 <= limit
-    assert sum(1 for r in reservations if r.delay == 0) <= rate * catch_up + 2  # no burst at start
+    assert busiest_second(slots) <= int(limit * HEADROOM * (1 + CATCH_UP)) + 1 <= limit
+    assert sum(1 for r in reservations if r.delay == 0) <= limit * CATCH_UP + 2  # no burst at start
 
 
 async def test_send_window_counts_sends_in_flight_and_answered_within_the_window() -> None:
@@ -135,13 +134,13 @@ async def test_a_worker_restarted_on_redis_spends_only_what_the_dead_one_left(re
     """kill -9 and restart: the new worker's limiter continues the dead one's schedule (kept in
     Redis), so the two together stay within the platform's budget in every second."""
     limit = 50
-    rate, catch_up = for_platform_limit(limit)
     options = {
         "namespace": f"test-{uuid.uuid4().hex}",
         "key_prefix": REDIS_PREFIX,
-        "rate": rate,
+        "rate": limit,
         "per_chat_rate": 1,
-        "catch_up": catch_up,
+        "catch_up": CATCH_UP,
+        "headroom": HEADROOM,
     }
     dead = RedisRateLimiter.from_url(redis_url, **options)
     slots = []
@@ -161,7 +160,7 @@ async def test_a_worker_restarted_on_redis_spends_only_what_the_dead_one_left(re
             slots.append(reservation.token + reservation.delay)
     finally:
         await successor.close()
-    assert busiest_second(slots) <= int(rate * (1 + catch_up)) + 1 <= limit
+    assert busiest_second(slots) <= int(limit * HEADROOM * (1 + CATCH_UP)) + 1 <= limit
 
 
 # --- schedules, links, texts --------------------------------------------------------------------
