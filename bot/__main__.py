@@ -1,4 +1,4 @@
-"""`python -m bot [run|migrate|sandbox]` — see README.md.
+"""`python -m bot [run|deliver|migrate|sandbox]` — see README.md.
 
 With no BOT_TOKEN, `python -m bot` opens the sandbox: the bot against the local messenger, with a
 chat in the terminal.
@@ -28,6 +28,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     worker = commands.add_parser("worker", help="one webhook worker of several (see WORKERS; no migration)")
     worker.add_argument("--index", type=int, default=0, help="this worker's number, from 0")
+    commands.add_parser(
+        "deliver",
+        help="only send broadcasts (a delivery worker without the chat's handlers; see bot/delivery_worker.py)",
+    )
     commands.add_parser("migrate", help="apply pending database migrations and exit")
     commands.add_parser("sandbox", help="try the bot in the terminal against the local messenger")
     commands.add_parser("seed", help="migrate, then add the sample campaigns that are missing (idempotent)")
@@ -118,6 +122,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "hamdel: setting BOT_TOKEN is missing: get one from BotFather (Telegram or Bale)", file=sys.stderr
         )
         return 2
+    if command == "deliver":
+        from bot.delivery_worker import deliver
+
+        try:
+            return _checked(deliver(settings))
+        except KeyboardInterrupt:
+            return 0
     from bot.workers import check_scale_out, supervise, worker_main
 
     problem = check_scale_out(settings)

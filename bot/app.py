@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 import handlers
 from bot import __version__
 from bot.aiogram_compat import observer_filters, polling_update_tasks, run_filter_on_loop
+from bot.delivery_worker import build_send_limiter, paid_broadcasts
 from bot.i18n import I18n, get_i18n
 from bot.inbox import HamdelDispatcher, UpdateInbox, new_worker_id, reraise_transient
 from bot.lifecycle import Gate
@@ -49,7 +50,7 @@ from bot.ui import Feature, staff_reports_of
 from bot.webhook import PlatformWebhookHandler, webhook_path
 from models.db import create_engine, create_sessionmaker
 from services.clock import Clock
-from services.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
+from services.ratelimit import RateLimiter
 from services.staff_reports import StaffReports
 from services.users import UserDirectory
 
@@ -323,32 +324,6 @@ def run_sync_filters_inline(router: Router) -> int:
     for child in router.sub_routers:
         changed += run_sync_filters_inline(child)
     return changed
-
-
-def paid_broadcasts(settings: Settings, profile: PlatformProfile) -> bool:
-    """Telegram's paid broadcasts (`allow_paid_broadcast`) are on: BROADCAST_PAID on a platform
-    that has them."""
-    return settings.broadcast.paid and profile.paid_broadcast
-
-
-def build_send_limiter(
-    settings: Settings, profile: PlatformProfile, redis: Redis | None, bot_id: int
-) -> RateLimiter:
-    """The sending budget: the platform's BROADCAST_ rate (or the paid rate), one chat's and one
-    group's; in Redis (one budget and one 429 pause for every worker of this bot) when there is
-    Redis, else in this process."""
-    section = settings.broadcast
-    rate = section.rate_for(settings.platform, paid=paid_broadcasts(settings, profile))
-    if redis is not None:
-        return RedisRateLimiter(
-            redis,
-            namespace=f"{profile.platform.value}:{bot_id}",
-            key_prefix=settings.redis.redis_key_prefix,
-            rate=rate,
-            per_chat_rate=section.per_chat_rate,
-            per_group_per_minute=section.per_group_per_minute,
-        )
-    return LocalRateLimiter(rate, section.per_chat_rate, per_group_per_minute=section.per_group_per_minute)
 
 
 def create_app(

@@ -32,7 +32,15 @@ class MissingText(KeyError):
 class I18n:
     """All bundles, loaded once."""
 
-    def __init__(self, directory: Path = LOCALES_DIR, locales: tuple[str, ...] = LOCALES) -> None:
+    def __init__(
+        self,
+        directory: Path = LOCALES_DIR,
+        locales: tuple[str, ...] = LOCALES,
+        *,
+        files: tuple[str, ...] | None = None,
+    ) -> None:
+        """`files`: only these `.ftl` files (their names without `.ftl`), for a process that
+        shows a few texts (the delivery worker: broadcasts.ftl); None: all of them."""
         self.locales = locales
         self._bundles: dict[str, FluentBundle] = {}
         self._sources: dict[str, dict[str, ast.Message]] = {}
@@ -42,6 +50,8 @@ class I18n:
             bundle = FluentBundle([locale], use_isolating=False)
             messages: dict[str, ast.Message] = {}
             for path in sorted((directory / locale).glob("*.ftl")):
+                if files is not None and path.stem not in files:
+                    continue
                 resource = parser.parse(path.read_text(encoding="utf-8"))
                 bundle.add_resource(resource)
                 for entry in resource.body:

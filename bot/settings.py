@@ -198,6 +198,8 @@ class BroadcastSettings(BaseSettings):
     scanner_interval: float = Field(default=60.0, gt=0, le=86_400)
     # Seconds between looks for due or resumed broadcasts when idle.
     poll_interval: float = Field(default=2.0, gt=0, le=600)
+    # The bot's processes send broadcasts themselves; false when `python -m bot deliver` does.
+    delivery_in_bot: bool = True
     # Seconds after which recipients claimed by a silent (crashed) worker are sent by another.
     claim_lease: float = Field(default=60.0, ge=1, le=86_400)
     # A campaign that went live longer ago than this (hours) is not announced any more.

@@ -1,6 +1,7 @@
 """📣 Broadcasts for staff (admins and campaign managers): compose, preview, send or schedule,
-and follow the progress with pause / resume / cancel. Also how the delivery engine's messages
-look (`AiogramSender`, `AiogramProgressSink`), handed to jobs.broadcasts at boot."""
+and follow the progress with pause / resume / cancel. How the delivery engine's messages look
+(`AiogramSender`, `AiogramProgressSink`) lives in bot/broadcast_delivery.py, shared with the
+delivery worker; this feature hands them to jobs.broadcasts at boot."""
 
 from __future__ import annotations
 
@@ -9,16 +10,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import (
-    TelegramAPIError,
-    TelegramBadRequest,
-    TelegramEntityTooLarge,
-    TelegramForbiddenError,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
-)
 from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
@@ -29,14 +20,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import jobs.broadcasts
 from bot.access import RequireRole
+from bot.broadcast_delivery import (
+    AiogramProgressSink,
+    AiogramSender,
+    BcControl,
+    duration,
+    number,
+    progress_keyboard,
+    progress_text,
+)
 from bot.broadcast_views import render_broadcast
 from bot.i18n import I18n, Translator
 from bot.menus import AdminMenu
 from bot.platform import PlatformProfile
 from bot.settings import Settings
-from bot.ui import CallbackInt, Feature, InlineKeyboardBuilder, callback_int, cancel_button, show
+from bot.ui import Feature, InlineKeyboardBuilder, callback_int, cancel_button, show
 from bot.widgets.choices import alert, toast
-from models.broadcasts import Broadcast, BroadcastStatus, ButtonKind, SegmentKind, Topic
+from models.broadcasts import Broadcast, ButtonKind, SegmentKind, Topic
 from models.donation import Campaign
 from services import (
     audit,
@@ -57,10 +57,6 @@ from services.clock import Clock
 from services.delivery import (
     Content,
     DeliveryEngine,
-    Envelope,
-    Outcome,
-    ProgressMessages,
-    SendResult,
 )
 from services.persian import format_datetime, to_fa_digits
 from services.roles import Role
@@ -79,6 +75,16 @@ router.callback_query.middleware(RequireRole(Role.ADMIN, Role.CAMPAIGN_MANAGER))
 
 SCHEDULE_EXAMPLE = "۱۴۰۵/۰۹/۱۲ ۱۸:۳۰"
 
+__all__ = [
+    "SCHEDULE_EXAMPLE",
+    "AiogramSender",
+    "BcCallback",
+    "BcControl",
+    "SegmentCallback",
+    "duration",
+    "feature",
+]
+
 
 class BcCallback(CallbackData, prefix="bc"):
     """Composer steps: action names the step, value its choice."""
@@ -94,13 +100,6 @@ class SegmentCallback(CallbackData, prefix="bcs"):
     value: str
 
 
-class BcControl(CallbackData, prefix="bcx"):
-    """A broadcast's controls: show, pause, resume, cancel (asks), cancelok (cancels)."""
-
-    id: CallbackInt
-    action: str
-
-
 class Composer(StatesGroup):
     text_fa = State()
     text_en = State()
@@ -113,235 +112,8 @@ class Composer(StatesGroup):
 # --- rendering ----------------------------------------------------------------------------------
 
 
-def duration(t: Translator, seconds: float) -> str:
-    minutes = max(0, round(seconds / 60))
-    if seconds < 60:
-        return t("broadcast-duration-seconds")
-    if minutes < 60:
-        return t("broadcast-duration-minutes", minutes=minutes)
-    return t("broadcast-duration-hours", hours=minutes // 60, minutes=minutes % 60)
-
-
-def _number(value: int, t: Translator) -> str:
-    return str(value) if t.locale != "fa" else to_fa_digits(value)
-
-
 async def describe_segment(session: AsyncSession, segment: Segment, t: Translator) -> str:
     return await broadcasts.describe_segment(session, segment, t, t.locale)
-
-
-def progress_text(progress: Progress, t: Translator) -> str:
-    status = t(f"broadcast-status-{progress.status}")
-    ident = _number(progress.broadcast_id, t)
-    if progress.status == BroadcastStatus.SCHEDULED.value and progress.scheduled_at:
-        return t("broadcast-scheduled", id=ident, when=format_datetime(progress.scheduled_at, t.locale))
-    if progress.status == BroadcastStatus.DONE.value:
-        return t(
-            "broadcast-finished",
-            id=ident,
-            sent=progress.sent,
-            blocked=progress.blocked,
-            failed=progress.failed,
-            skipped=progress.skipped,
-            unsubscribed=progress.unsubscribed,
-        )
-    if progress.status == BroadcastStatus.CANCELLED.value:
-        not_sent = progress.total - progress.sent - progress.failed - progress.blocked - progress.skipped
-        return t("broadcast-cancelled-report", id=ident, sent=progress.sent, cancelled=max(0, not_sent))
-    if progress.eta_seconds is not None:
-        eta = t("broadcast-eta", duration=duration(t, progress.eta_seconds))
-    elif progress.status == BroadcastStatus.PAUSED.value:
-        eta = t("broadcast-eta-paused")
-    else:
-        eta = t("broadcast-eta-unknown")
-    return t(
-        "broadcast-progress",
-        id=ident,
-        status=status,
-        sent=progress.sent,
-        blocked=progress.blocked,
-        failed=progress.failed,
-        skipped=progress.skipped,
-        remaining=progress.remaining,
-        total=progress.total,
-        eta=eta,
-    )
-
-
-def progress_keyboard(progress: Progress, t: Translator) -> InlineKeyboardMarkup | None:
-    status = progress.status
-    buttons: list[InlineKeyboardButton] = []
-    ident = progress.broadcast_id
-    if status == BroadcastStatus.SENDING.value:
-        buttons.append(
-            InlineKeyboardButton(
-                text=t("broadcast-pause-button"), callback_data=BcControl(id=ident, action="pause").pack()
-            )
-        )
-    elif status == BroadcastStatus.PAUSED.value:
-        buttons.append(
-            InlineKeyboardButton(
-                text=t("broadcast-resume-button"), callback_data=BcControl(id=ident, action="resume").pack()
-            )
-        )
-    if status in (s.value for s in broadcasts.LIVE):
-        buttons.append(
-            InlineKeyboardButton(
-                text=t("broadcast-cancel-button"), callback_data=BcControl(id=ident, action="cancel").pack()
-            )
-        )
-    if not buttons:
-        return None
-    refresh = InlineKeyboardButton(
-        text=t("broadcast-refresh-button"), callback_data=BcControl(id=ident, action="show").pack()
-    )
-    return InlineKeyboardMarkup(inline_keyboard=[buttons, [refresh]])
-
-
-# --- the aiogram side of the delivery engine ------------------------------------------------------
-
-
-def _too_many_requests(error: TelegramAPIError) -> bool:
-    text = error.message.lower()
-    return "too many requests" in text or "429" in text
-
-
-def _photo_problem(error: TelegramBadRequest) -> bool:
-    text = error.message.lower()
-    return any(word in text for word in ("photo", "file", "image", "wrong type"))
-
-
-class AiogramSender:
-    """`services.delivery.Sender` with aiogram: renders the envelope for its recipient's
-    language and maps the Bot API's answers to outcomes."""
-
-    def __init__(self, bot: Bot, i18n: I18n, profile: PlatformProfile, *, paid: bool) -> None:
-        self.bot = bot
-        self.i18n = i18n
-        self.profile = profile
-        self.paid = True if paid and profile.paid_broadcast else None
-
-    async def send(self, envelope: Envelope) -> SendResult:
-        t = self.i18n.translator(envelope.language)
-        text, photo, markup = render_broadcast(envelope.content, envelope.language, t)
-        try:
-            if photo and len(text) <= self.profile.max_caption_length:
-                try:
-                    message = await self.bot.send_photo(
-                        envelope.chat_id,
-                        photo,
-                        caption=text,
-                        reply_markup=markup,
-                        allow_paid_broadcast=self.paid,
-                    )
-                except TelegramBadRequest as error:
-                    if not _photo_problem(error):
-                        raise
-                    logger.warning(
-                        "broadcast %s: photo refused (%s), sent as text", envelope.content.broadcast_id, error
-                    )
-                    message = await self.bot.send_message(
-                        envelope.chat_id, text, reply_markup=markup, allow_paid_broadcast=self.paid
-                    )
-            else:
-                message = await self.bot.send_message(
-                    envelope.chat_id, text, reply_markup=markup, allow_paid_broadcast=self.paid
-                )
-        except TelegramRetryAfter as error:
-            return SendResult(Outcome.RETRY_AFTER, retry_after=float(error.retry_after), error=error.message)
-        except TelegramForbiddenError as error:
-            return SendResult(Outcome.BLOCKED, error=error.message)
-        except TelegramUnauthorizedError as error:
-            # The token was revoked: hold everything (nothing is lost) until someone fixes it.
-            logger.error("the Bot API refuses our token; broadcasts wait: %s", error)
-            return SendResult(Outcome.RETRY_AFTER, retry_after=60.0, error=error.message)
-        except TelegramEntityTooLarge as error:
-            return SendResult(Outcome.FAILED, error=error.message)
-        except (TelegramServerError, TelegramNetworkError) as error:
-            return SendResult(Outcome.TRANSIENT, error=error.message)
-        except TelegramAPIError as error:
-            if _too_many_requests(error):
-                return SendResult(Outcome.RETRY_AFTER, error=error.message)
-            return SendResult(Outcome.FAILED, error=error.message)
-        except TimeoutError:
-            return SendResult(Outcome.TRANSIENT, error="timeout")
-        return SendResult(Outcome.SENT, message_id=message.message_id)
-
-
-class AiogramProgressSink:
-    """The author's progress message. Telegram: one message, edited (text and buttons). Bale,
-    where editing a message with buttons is unreliable: a text-only progress message that is
-    edited, and the buttons in a separate message sent once (deleted at the end).
-
-    The completion report is shown exactly once: the progress message becomes the report, or,
-    where it cannot be edited (gone, too old), one new message carries it."""
-
-    def __init__(self, bot: Bot, i18n: I18n, profile: PlatformProfile) -> None:
-        self.bot = bot
-        self.i18n = i18n
-        self.profile = profile
-        # What each progress message shows now: an unchanged snapshot is not edited again.
-        self._shown: dict[int, tuple[str, str, int | None]] = {}
-
-    async def report(self, progress: Progress, *, final: bool) -> ProgressMessages:
-        assert progress.author_id is not None
-        t = self.i18n.translator(progress.author_language)
-        text = progress_text(progress, t)
-        chat = progress.author_id
-        shown = (text, progress.status, progress.progress_message_id)
-        if not final and self._shown.get(progress.broadcast_id) == shown:
-            return ProgressMessages(progress.progress_message_id, progress.control_message_id)
-        self._shown[progress.broadcast_id] = shown
-        if final:
-            self._shown.pop(progress.broadcast_id, None)
-        if self.profile.can_edit_keyboards:
-            markup = None if final else progress_keyboard(progress, t)
-            message_id = await self._edit_or_send(chat, progress.progress_message_id, text, markup)
-            return ProgressMessages(message_id, progress.control_message_id)
-        message_id = await self._edit_or_send(chat, progress.progress_message_id, text, None)
-        control = progress.control_message_id
-        if final:
-            if control is not None:
-                await self._delete(chat, control)
-            return ProgressMessages(message_id, None)
-        if control is None:
-            markup = progress_keyboard(progress, t)
-            if markup is not None:
-                control = await self._send(
-                    chat, t("broadcast-controls", id=_number(progress.broadcast_id, t)), markup
-                )
-        return ProgressMessages(message_id, control)
-
-    async def _send(self, chat: int, text: str, markup: InlineKeyboardMarkup | None) -> int | None:
-        try:
-            return (await self.bot.send_message(chat, text, reply_markup=markup)).message_id
-        except TelegramAPIError as error:
-            logger.warning("progress message to %s failed: %s", chat, error)
-            return None
-
-    async def _edit_or_send(
-        self, chat: int, message_id: int | None, text: str, markup: InlineKeyboardMarkup | None
-    ) -> int | None:
-        if message_id is not None:
-            try:
-                await self.bot.edit_message_text(
-                    text=text, chat_id=chat, message_id=message_id, reply_markup=markup
-                )
-                return message_id
-            except TelegramBadRequest as error:
-                if "not modified" in error.message:
-                    return message_id
-                logger.info("progress message %s not editable (%s); sending a new one", message_id, error)
-            except TelegramAPIError as error:
-                logger.warning("progress edit failed: %s", error)
-                return message_id
-        return await self._send(chat, text, markup)
-
-    async def _delete(self, chat: int, message_id: int) -> None:
-        try:
-            await self.bot.delete_message(chat, message_id)
-        except TelegramAPIError:
-            pass
 
 
 async def start_delivery(app: HamdelApp) -> None:
@@ -1039,7 +811,7 @@ async def send_confirmed(
             markup = _one_column(_button(t, "broadcast-send-anyway-button", "sendx"), _discard_button(t))
             text = t(
                 "broadcast-duplicate",
-                id=_number(duplicate.id, t),
+                id=number(duplicate.id, t),
                 when=format_datetime(duplicate.confirmed_at, t.locale),
                 status=t(f"broadcast-status-{duplicate.status}"),
             )
@@ -1191,7 +963,7 @@ async def recent_list(
     for item in items:
         label = t(
             "broadcast-recent-line",
-            id=_number(item.id, t),
+            id=number(item.id, t),
             status=t(f"broadcast-status-{item.status}"),
             kind=t(f"broadcast-kind-{item.kind.replace('_', '-')}"),
         )

@@ -23,10 +23,14 @@ if TYPE_CHECKING:
     from bot.app import HamdelApp
 
 
-def delivery_config(settings: Settings, *, rate: float) -> DeliveryConfig:
+def delivery_config(settings: Settings, *, rate: float, paid: bool = False) -> DeliveryConfig:
+    """`rate`: the sending budget (the limiter paces a little under it); the platform's limit
+    (BROADCAST_*_RATE) also bounds each worker's sends in any one second (`window_limit`)."""
     section = settings.broadcast
     return DeliveryConfig(
         rate=rate,
+        window_limit=section.rate_for(settings.platform, paid=paid),
+        result_flush=DeliveryConfig.result_flush_for(rate),
         per_chat_rate=section.per_chat_rate,
         retry_after_fallback=section.retry_after_fallback,
         max_attempts=section.max_attempts,
@@ -67,7 +71,7 @@ def start(app: HamdelApp, *, sender: Sender, progress_sink: ProgressSink) -> Del
         app.sessionmaker,
         _InBulk(sender, limiter),
         limiter,
-        delivery_config(app.settings, rate=limiter.rate),
+        delivery_config(app.settings, rate=limiter.rate, paid=app.paid_broadcasts),
         platform=app.profile.platform.value,
         clock=app.clock,
         progress_sink=progress_sink,
@@ -85,7 +89,8 @@ def start(app: HamdelApp, *, sender: Sender, progress_sink: ProgressSink) -> Del
     app.dispatcher.workflow_data["delivery"] = engine
     app.dispatcher.workflow_data["notice_scanner"] = scanner
     scheduler = scheduler_for(app)
-    scheduler.add(Service("broadcast-delivery", engine.run, engine.stop))
+    if section.delivery_in_bot:  # else `python -m bot deliver` sends (bot/delivery_worker.py)
+        scheduler.add(Service("broadcast-delivery", engine.run, engine.stop))
     scheduler.add(
         Job(
             "campaign-notices",

@@ -10,8 +10,12 @@ How one worker runs (several may run against one PostgreSQL database):
   one process). Claims are renewed while the worker lives (a heartbeat); rows whose claim
   expired (`claim_lease`) belonged to a dead worker and go back to pending.
 - **send** — each row waits for a slot of the shared rate limiter (global rate per platform,
-  at most `per_chat_rate` per chat) and is sent through a `Sender` (implemented with aiogram by
-  the handler layer). Up to `max_in_flight` sends await their answer at once.
+  paced a little under the platform's limit, at most `per_chat_rate` per chat) and is sent
+  through a `Sender` (implemented with aiogram in bot/broadcast_delivery.py). Up to
+  `max_in_flight` sends await their answer at once, and, when the platform's limit is known
+  (`window_limit`), fewer than that limit of this worker's sends may still count in the
+  platform's one-second window (`SendWindow`: late sends that arrive together cause no 429).
+  A worker that took back a dead predecessor's rows at start waits out its last second first.
 - **record** — answers are written back in small batches: sent (with the message id), blocked
   (403: the user is marked inactive), failed (other errors, with the error). A 429 pauses *all*
   sending (every worker, through the limiter) for `retry_after`, or `retry_after_fallback`
@@ -49,7 +53,7 @@ from models.user import User
 from services import broadcasts
 from services.broadcasts import Progress
 from services.clock import Clock
-from services.ratelimit import RateLimiter, acquire
+from services.ratelimit import RateLimiter, SendWindow, acquire
 
 logger = logging.getLogger("hamdel.delivery")
 
@@ -161,6 +165,17 @@ class DeliveryConfig:
     claim_lease: float = 60.0
     result_flush: int = 16
     result_flush_seconds: float = 0.2
+    # The platform's own limit (messages per second), when known: this worker never has more
+    # sends than that which may still count in the platform's one-second window
+    # (services.ratelimit.SendWindow), whatever the delays on the way. None: pacing only.
+    window_limit: float | None = None
+
+    @staticmethod
+    def result_flush_for(rate: float) -> int:
+        """Answers written per transaction at this rate: a tenth of a second's worth, at least
+        16. (Each transaction costs the event loop a few round trips to the database's thread:
+        16 a transaction at 500/s cost a fifth of the worker's CPU.)"""
+        return max(16, round(rate / 10))
 
     @property
     def status_refresh(self) -> float:
@@ -242,6 +257,7 @@ class DeliveryEngine:
         self.stats = DeliveryStats()
         self._wake = asyncio.Event()
         self._semaphore = asyncio.Semaphore(config.max_in_flight)
+        self._window = SendWindow(config.window_limit) if config.window_limit else None
         self._tasks: set[asyncio.Task[None]] = set()
         self._results: list[_Result] = []
         self._flush_lock = asyncio.Lock()
@@ -280,7 +296,13 @@ class DeliveryEngine:
     # --- the loops ----------------------------------------------------------------------
 
     async def _loop(self, *, until_idle: bool) -> None:
-        await self._recover(initial=True)
+        if await self._recover(initial=True) and self.exclusive:
+            # A predecessor killed a moment ago: its last second of sends (and its sends in
+            # flight, taken back just now and sent again first) still count at the platform,
+            # for the global budget and for each chat. This limiter cannot know them: wait them
+            # out. (With a shared limiter in Redis they are counted there, and rows taken back
+            # after the lease are long past it.)
+            await self.limiter.pause(max(1.0, 1.0 / self.config.per_chat_rate))
         helpers = [
             asyncio.create_task(self._flush_periodically(), name="delivery-flush"),
             asyncio.create_task(self._housekeeping(), name="delivery-housekeeping"),
@@ -650,6 +672,8 @@ class DeliveryEngine:
             self._semaphore.release()
 
     async def _send(self, envelope: Envelope) -> SendResult:
+        if self._window is not None:
+            await self._window.enter()
         try:
             return await self.sender.send(envelope)
         except asyncio.CancelledError:
@@ -657,6 +681,9 @@ class DeliveryEngine:
         except Exception as error:  # a bug in the sender must not stop the broadcast
             logger.exception("sender failed for outbox row %s", envelope.outbox_id)
             return SendResult(Outcome.FAILED, error=repr(error)[:200])
+        finally:
+            if self._window is not None:
+                self._window.leave()
 
     def _backoff(self, attempt: int) -> float:
         delay = min(self.config.backoff_max, self.config.backoff_base * 2 ** (attempt - 1))
@@ -744,9 +771,10 @@ class DeliveryEngine:
                 )
             await session.commit()
 
-    async def _recover(self, *, initial: bool) -> None:
+    async def _recover(self, *, initial: bool) -> int:
         """Rows whose claim expired (a dead worker's) go back to pending; for a cancelled
-        broadcast they, and any row still pending, become cancelled."""
+        broadcast they, and any row still pending, become cancelled. Returns how many went
+        back to pending."""
         self._last_recovery = asyncio.get_running_loop().time()
         expired = _wall_now() - timedelta(seconds=self.config.claim_lease)
         recovered = 0
@@ -811,6 +839,7 @@ class DeliveryEngine:
         if recovered:
             self.stats.recovered += recovered
             logger.warning("took back %d recipients from a stopped worker", recovered)
+        return recovered
 
     # --- finishing and progress -----------------------------------------------------------
 

@@ -8,8 +8,18 @@ engine paces every broadcast send with it; any other bulk sender uses it too::
     # on a 429: await app.send_limiter.pause(retry_after) — every sender (every worker) waits
 
 Both limiters reserve *slots* (the generic cell rate algorithm): each send is given the next
-free moment `1/rate` after the previous one, so sends are evenly spaced and never burst — a
-platform that counts messages in any sliding one-second window never sees more than `rate`.
+free moment `1/rate` after the previous one, so sends are evenly spaced — a platform that counts
+messages in any sliding one-second window never sees more than `rate`. `catch_up` (seconds, 0 by
+default) lets a sender that woke late take the slots it missed, up to that many seconds back
+(without it every late wake-up of a loaded event loop is lost for good: at 500/s a 1 ms delay
+per send is a fifth of the rate); any one-second window then holds at most
+`rate × headroom × (1 + catch_up) + 1`. `headroom` (1 by default) paces under `rate`, the
+budget: the app's limiters get `HEADROOM` and `CATCH_UP`, which keep that bound (and some of the
+jitter on the way) inside the platform's published limit.
+
+A new limiter starts *empty*: its first slot is "now", never a backlog of missed slots, so a
+worker started right after another one was killed spends no more than the pace in its first
+second (the Redis limiter also keeps the dead worker's spending: its state outlives workers).
 A 429 calls `pause(seconds)`: nobody sends until it ends, including sends that had already
 reserved a slot inside the pause (they check `still_valid` after waiting and reserve again).
 One chat gets at most `per_chat_rate` messages per second; a group (a chat id below zero) at
@@ -30,7 +40,7 @@ import asyncio
 import heapq
 import itertools
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -63,6 +73,13 @@ class RateLimiter(Protocol):
     async def close(self) -> None: ...
 
 
+# The share of a platform's limit the app's limiters pace at, and the seconds of missed slots a
+# late sender may take back: the sends that leave in any one second stay under the limit
+# (headroom × (1 + catch_up) ≤ 0.985 of it) with the rest left for the jitter on the way.
+HEADROOM = 0.975
+CATCH_UP = 0.01
+
+
 async def acquire(limiter: RateLimiter, chat_id: int) -> None:
     """Wait for a slot for this chat (retries, and senders that send one message at a time; the
     delivery engine reserves itself, to send other chats first while this one cools down)."""
@@ -71,6 +88,47 @@ async def acquire(limiter: RateLimiter, chat_id: int) -> None:
         await asyncio.sleep(reservation.delay)
         if reservation.granted and await limiter.still_valid(reservation):
             return
+
+
+class SendWindow:
+    """One worker's own check against the platform's window, beside the pacing: a send starts
+    only while fewer than `limit` of this worker's sends may still count in the platform's
+    current `window` — those in flight, and those answered less than `window` ago (the
+    platform counted each before it answered, so one answered earlier is out of any window a
+    send starting now lands in). Pacing alone cannot promise that: when the sends are delayed
+    on the way (a busy machine, a network hiccup) and then arrive together, the platform counts
+    more than the pace in one second; those sends are also answered late, which holds the next
+    ones back here. Costs nothing while answers come back fast (each send is counted for
+    `window` + its answer time: the most it allows is `limit / (window + latency)` per second)."""
+
+    def __init__(self, limit: float, window: float = 1.0) -> None:
+        self.limit = int(limit)
+        self.window = window
+        self.in_flight = 0
+        self._answered: deque[float] = deque()
+        self._freed = asyncio.Event()
+
+    def _counted(self, now: float) -> int:
+        while self._answered and self._answered[0] <= now - self.window:
+            self._answered.popleft()
+        return self.in_flight + len(self._answered)
+
+    async def enter(self) -> None:
+        while True:
+            now = time.monotonic()
+            if self._counted(now) < self.limit:
+                self.in_flight += 1
+                return
+            if self._answered:
+                await asyncio.sleep(self._answered[0] + self.window - now)
+            else:
+                self._freed.clear()
+                await self._freed.wait()
+
+    def leave(self) -> None:
+        self.in_flight -= 1
+        self._answered.append(time.monotonic())
+        self._freed.set()
 
 
 DEFAULT_PER_GROUP_PER_MINUTE = 20.0
@@ -89,12 +147,17 @@ class LocalRateLimiter:
         *,
         per_group_per_minute: float = DEFAULT_PER_GROUP_PER_MINUTE,
         max_chats: int = 100_000,
+        catch_up: float = 0.0,
+        headroom: float = 1.0,
     ) -> None:
-        self.rate = rate
-        self.interval = 1.0 / rate
+        self.rate = rate  # the budget (messages per second); sends are paced at rate × headroom
+        self.interval = 1.0 / (rate * headroom)
         self.per_chat_rate = per_chat_rate
         self.per_group_per_minute = per_group_per_minute
-        self._tat = 0.0  # theoretical arrival time of the next free global slot
+        self.catch_up = catch_up
+        # Theoretical arrival time of the next free global slot. It starts at "now": an empty
+        # bucket, never a backlog of slots missed before this limiter existed.
+        self._tat = time.monotonic()
         self._paused_until = 0.0
         self._chats: OrderedDict[int, float] = OrderedDict()  # chat -> next free moment
         self._max_chats = max_chats
@@ -102,14 +165,16 @@ class LocalRateLimiter:
     async def reserve(self, chat_id: int) -> Reservation:
         now = time.monotonic()
         chat_next = self._chats.get(chat_id, 0.0)
-        slot = max(now, self._tat, self._paused_until)
-        if chat_next > slot:
+        slot = max(now - self.catch_up, self._tat, self._paused_until)
+        if chat_next > max(now, slot):
             return Reservation(granted=False, delay=chat_next - now)
         self._tat = slot + self.interval
-        self._chats[chat_id] = slot + chat_interval(chat_id, self.per_chat_rate, self.per_group_per_minute)
+        self._chats[chat_id] = max(now, slot) + chat_interval(
+            chat_id, self.per_chat_rate, self.per_group_per_minute
+        )
         self._chats.move_to_end(chat_id)
         self._prune(now)
-        return Reservation(granted=True, delay=slot - now, token=now)
+        return Reservation(granted=True, delay=max(0.0, slot - now), token=now)
 
     def _prune(self, now: float) -> None:
         while self._chats:
@@ -134,22 +199,24 @@ class LocalRateLimiter:
         return None
 
 
-# KEYS: global slot, pause, chat slot. ARGV: interval µs, chat interval µs.
+# KEYS: global slot, pause, chat slot. ARGV: interval µs, chat interval µs, catch-up µs.
+# No global slot yet (a new bot, or idle for a minute): the first slot is now, not in the past.
 _RESERVE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local tat = tonumber(redis.call('GET', KEYS[1]) or tostring(now))
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
 local chat_next = tonumber(redis.call('GET', KEYS[3]) or '0')
-local slot = math.max(now, tat, paused)
-if chat_next > slot then
+local slot = math.max(now - tonumber(ARGV[3]), tat, paused)
+local sent_at = math.max(now, slot)
+if chat_next > sent_at then
   return {0, chat_next - now, now}
 end
 local interval = tonumber(ARGV[1])
 local chat_interval = tonumber(ARGV[2])
-redis.call('SET', KEYS[1], string.format('%.0f', slot + interval), 'PX', math.ceil((slot - now + interval) / 1000) + 60000)
-redis.call('SET', KEYS[3], string.format('%.0f', slot + chat_interval), 'PX', math.ceil((slot - now + chat_interval) / 1000) + 1)
-return {1, slot - now, now}
+redis.call('SET', KEYS[1], string.format('%.0f', slot + interval), 'PX', math.ceil((sent_at - now + interval) / 1000) + 60000)
+redis.call('SET', KEYS[3], string.format('%.0f', sent_at + chat_interval), 'PX', math.ceil((sent_at - now + chat_interval) / 1000) + 1)
+return {1, sent_at - now, now}
 """
 
 # KEYS: global slot, pause. ARGV: pause µs.
@@ -193,13 +260,17 @@ class RedisRateLimiter:
         per_group_per_minute: float = DEFAULT_PER_GROUP_PER_MINUTE,
         key_prefix: str = "hamdel",
         owns_client: bool = False,
+        catch_up: float = 0.0,
+        headroom: float = 1.0,
     ) -> None:
         self.redis = redis
         self.rate = rate
         self.per_chat_rate = per_chat_rate
         self.per_group_per_minute = per_group_per_minute
         self.prefix = f"{key_prefix}:ratelimit:{namespace}"
-        self._interval_us = round(1_000_000 / rate)
+        self._interval_us = round(1_000_000 / (rate * headroom))
+        self.catch_up = catch_up
+        self._catch_up_us = round(1_000_000 * catch_up)
         self._reserve = redis.register_script(_RESERVE)
         self._pause = redis.register_script(_PAUSE)
         self._paused = redis.register_script(_PAUSED)
@@ -223,6 +294,7 @@ class RedisRateLimiter:
             args=[
                 self._interval_us,
                 round(1_000_000 * chat_interval(chat_id, self.per_chat_rate, self.per_group_per_minute)),
+                self._catch_up_us,
             ],
         )
         return Reservation(

@@ -28,7 +28,7 @@ from services import broadcasts, subscriptions
 from services.broadcasts import Segment
 from services.clock import FrozenClock
 from services.delivery import DeliveryConfig, DeliveryEngine, Envelope, Outcome, SendResult
-from services.ratelimit import LocalRateLimiter
+from services.ratelimit import LocalRateLimiter, Reservation
 from tests.broadcasts.broadcast_helpers import add_campaign, add_donation, add_users
 from tests.conftest import START
 from tests.dbkit import sessions_on
@@ -505,6 +505,52 @@ async def test_exclusive_worker_takes_back_a_dead_predecessors_rows_at_once(
     engine = make_engine(db, sender, exclusive=True, claim_lease=3600)
     await asyncio.wait_for(engine.drain(), timeout=10)
     assert engine.stats.recovered == 4 and len(sender.delivered) == 10
+
+
+async def test_a_successor_waits_out_its_dead_predecessors_second(
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    """Rows taken back at start may have reached the platform a moment ago (the dead worker's
+    sends in flight), and the dead worker's last second still counts there: before its first
+    send the successor pauses for the platform's window and each chat's interval."""
+    await seed_users(db, 10)
+    broadcast_id = await start_broadcast(db)
+    async with db() as session:
+        broadcast = await session.get(Broadcast, broadcast_id)
+        assert broadcast is not None
+        await broadcasts.fill_batch(session, broadcast, 100)
+        await session.execute(
+            update(OutboxItem)
+            .where(OutboxItem.id <= 4)
+            .values(status=OutboxStatus.SENDING.value, claimed_by="dead", claimed_at=START)
+        )
+        await session.commit()
+    events: list[tuple[str, float]] = []
+
+    class Watched(LocalRateLimiter):
+        async def reserve(self, chat_id: int) -> Reservation:
+            reservation = await super().reserve(chat_id)
+            events.append(("reserve", reservation.delay))
+            return reservation
+
+        async def pause(self, seconds: float) -> None:
+            events.append(("pause", seconds))
+            await super().pause(seconds)
+
+    settings = config(per_chat_rate=0.5, claim_lease=3600)
+    engine = DeliveryEngine(
+        db,
+        FakeSender(),
+        Watched(settings.rate, settings.per_chat_rate),
+        settings,
+        platform=PLATFORM,
+        clock=FrozenClock(START),
+        exclusive=True,
+    )
+    await asyncio.wait_for(engine.drain(), timeout=20)
+    assert engine.stats.recovered == 4 and engine.stats.sent == 10
+    assert events[0] == ("pause", 2.0)  # one chat's interval (0.5/s), at least the platform's second
+    assert all(kind == "reserve" for kind, _ in events[1:])
 
 
 async def test_subscription_preferences(db: async_sessionmaker[AsyncSession]) -> None:

@@ -4,6 +4,7 @@ progress reports' interval, and the broadcast settings."""
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 import os
 import uuid
@@ -19,7 +20,7 @@ from services import broadcasts
 from services.broadcasts import ContentProblem, Progress, ScheduleProblem, Segment
 from services.clock import FrozenClock
 from services.delivery import DeliveryConfig, DeliveryEngine, Envelope, Outcome, ProgressMessages, SendResult
-from services.ratelimit import LocalRateLimiter, RedisRateLimiter
+from services.ratelimit import CATCH_UP, HEADROOM, LocalRateLimiter, RedisRateLimiter, SendWindow
 from tests.broadcasts.broadcast_helpers import add_users
 from tests.conftest import REDIS_PREFIX, START
 from tests.dbkit import sessions_on
@@ -57,6 +58,41 @@ async def test_a_group_gets_its_own_budget_per_minute() -> None:
     assert not person_again.granted and person_again.delay == pytest.approx(1.0, abs=0.05)
 
 
+def busiest_second(slots: list[float]) -> int:
+    """The most slots in any one-second window (the platform's count)."""
+    ordered = sorted(slots)
+    return max(bisect.bisect_left(ordered, start + 1.0) - index for index, start in enumerate(ordered))
+
+
+async def test_a_new_limiter_starts_empty_and_catching_up_stays_in_the_budget() -> None:
+    """A limiter made just now has no backlog of missed slots to spend at once (a worker
+    started right after another was killed must not add a burst to the dead one's second)."""
+    limit = 100
+    limiter = LocalRateLimiter(limit, 1, catch_up=CATCH_UP, headroom=HEADROOM)
+    reservations = [await limiter.reserve(chat) for chat in range(3 * limit)]
+    slots = [r.token + r.delay for r in reservations]
+    assert all(r.granted for r in reservations)
+    assert busiest_second(slots) <= int(limit * HEADROOM * (1 + CATCH_UP)) + 1 <= limit
+    assert sum(1 for r in reservations if r.delay == 0) <= limit * CATCH_UP + 2  # no burst at start
+
+
+async def test_send_window_counts_sends_in_flight_and_answered_within_the_window() -> None:
+    window = SendWindow(3, window=0.05)
+    for _ in range(3):
+        await window.enter()
+    fourth = asyncio.create_task(window.enter())
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not fourth.done()  # three in flight
+    window.leave()
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not fourth.done()  # answered, but it may still count in the platform's window
+    async with asyncio.timeout(5):
+        await fourth  # the window passed
+    assert window.in_flight == 3
+
+
 @pytest.fixture
 async def redis_url() -> AsyncIterator[str]:
     url = os.environ.get("TEST_REDIS_URL")
@@ -92,6 +128,39 @@ async def test_redis_limiter_is_shared_by_workers(redis_url: str) -> None:
     finally:
         await one.close()
         await two.close()
+
+
+async def test_a_worker_restarted_on_redis_spends_only_what_the_dead_one_left(redis_url: str) -> None:
+    """kill -9 and restart: the new worker's limiter continues the dead one's schedule (kept in
+    Redis), so the two together stay within the platform's budget in every second."""
+    limit = 50
+    options = {
+        "namespace": f"test-{uuid.uuid4().hex}",
+        "key_prefix": REDIS_PREFIX,
+        "rate": limit,
+        "per_chat_rate": 1,
+        "catch_up": CATCH_UP,
+        "headroom": HEADROOM,
+    }
+    dead = RedisRateLimiter.from_url(redis_url, **options)
+    slots = []
+    try:
+        for chat in range(limit):  # a full second's budget, reserved just before the kill
+            reservation = await dead.reserve(chat)
+            slots.append(reservation.token + reservation.delay)
+    finally:
+        await dead.close()
+    successor = RedisRateLimiter.from_url(redis_url, **options)
+    try:
+        again = await successor.reserve(limit - 1)  # the dead worker's last chat: still cooling down
+        assert not again.granted
+        for chat in range(limit, 3 * limit):
+            reservation = await successor.reserve(chat)
+            assert reservation.granted
+            slots.append(reservation.token + reservation.delay)
+    finally:
+        await successor.close()
+    assert busiest_second(slots) <= int(limit * HEADROOM * (1 + CATCH_UP)) + 1 <= limit
 
 
 # --- schedules, links, texts --------------------------------------------------------------------
