@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import gc
+import platform
 import weakref
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from bot.platform import profile_for
 from bot.session import PlatformSession
 from bot.settings import SANDBOX_TOKEN, DatabaseSettings, Platform, TelegramSettings, load_settings
 from bot.ui import InlineKeyboardBuilder
-from bot.workers import GC_YOUNG_THRESHOLD, settle_heap
+from bot.workers import GC_YOUNG_THRESHOLD, release_free_memory, settle_heap
 
 
 def test_the_keyboard_builder_builds_what_aiograms_builds() -> None:
@@ -81,6 +82,12 @@ def test_a_worker_settles_its_heap_after_start() -> None:
     finally:
         gc.unfreeze()
         gc.set_threshold(*threshold)
+
+
+def test_a_worker_gives_the_memory_its_start_freed_back_to_the_system() -> None:
+    """settle_heap ends with malloc_trim where the C library is glibc (the servers'), and is a
+    no-op elsewhere."""
+    assert release_free_memory() is (platform.libc_ver()[0] == "glibc")
 
 
 # Imported by a worker only when used (inside the function that needs it): the XLSX writer for
