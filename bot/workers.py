@@ -66,7 +66,7 @@ def release_free_memory() -> bool:
     no glibc. Start-up frees a lot — parsed texts and files, the FAQ index's temporaries — that
     glibc keeps in its heap below live objects: ~5.5 MB of a worker's idle resident memory
     (benchmarks/footprint.py). Python's own arenas are returned when empty; this is the rest."""
-    import ctypes  # already loaded in a worker (by numpy, aiohttp's dependencies); cheap anyway
+    import ctypes  # ~0.3 MB, once
 
     try:
         libc = ctypes.CDLL("libc.so.6")

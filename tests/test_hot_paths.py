@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import gc
 import platform
+import subprocess
+import sys
 import weakref
 from pathlib import Path
 from typing import Any
@@ -92,14 +94,15 @@ def test_a_worker_gives_the_memory_its_start_freed_back_to_the_system() -> None:
 
 # Imported by a worker only when used (inside the function that needs it): the XLSX writer for
 # an export, Jinja2 for the console, matplotlib for a chart, Alembic when a migration is pending
-# (tests/test_migrations.py checks the start skips it); Playwright never (tests only).
-ON_DEMAND = frozenset({"alembic", "xlsxwriter", "jinja2", "matplotlib", "playwright"})
+# (tests/test_migrations.py checks the start skips it), numpy for a FAQ too large to score in
+# Python (services/tfidf.py); Playwright never (tests only).
+ON_DEMAND = frozenset({"alembic", "xlsxwriter", "jinja2", "matplotlib", "numpy", "playwright"})
 RUNTIME = ("bot", "handlers", "services", "models", "console")
 
 
 def test_the_runtime_imports_what_only_some_work_needs_on_demand() -> None:
     """A module-level import of one of ON_DEMAND would load it into every worker at start
-    (about 15 MB and half a second of CPU together; benchmarks/footprint.py)."""
+    (about 25 MB and a second of CPU together; benchmarks/footprint.py)."""
     root = Path(__file__).resolve().parent.parent
     offenders = []
     for package in RUNTIME:
@@ -115,3 +118,17 @@ def test_the_runtime_imports_what_only_some_work_needs_on_demand() -> None:
                     f"{path.relative_to(root)}: {name}" for name in names if name.split(".")[0] in ON_DEMAND
                 ]
     assert offenders == []
+
+
+def test_a_worker_with_the_real_faq_loads_none_of_them() -> None:
+    """Nor does anything the runtime imports load one (a library's own import would): a fresh
+    interpreter imports what a worker does and builds the real FAQ's index (not a timed test)."""
+    probe = (
+        "import sys, bot.app, handlers; from services.faq import FaqIndex; FaqIndex.load(); "
+        f"print(sorted(m for m in {sorted(ON_DEMAND)!r} if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]"
