@@ -24,6 +24,7 @@ from bot.session import PlatformSession
 from bot.settings import SANDBOX_TOKEN, DatabaseSettings, Platform, TelegramSettings, load_settings
 from bot.ui import InlineKeyboardBuilder
 from bot.workers import GC_YOUNG_THRESHOLD, release_free_memory, settle_heap
+from models.db import dialect_module
 
 
 def test_the_keyboard_builder_builds_what_aiograms_builds() -> None:
@@ -122,13 +123,20 @@ def test_the_runtime_imports_what_only_some_work_needs_on_demand() -> None:
 
 def test_a_worker_with_the_real_faq_loads_none_of_them() -> None:
     """Nor does anything the runtime imports load one (a library's own import would): a fresh
-    interpreter imports what a worker does and builds the real FAQ's index (not a timed test)."""
+    interpreter imports what a worker does and builds the real FAQ's index (not a timed test).
+    Nor a database's dialect module (models.db.dialect_module loads the one in use)."""
+    unwanted = sorted(ON_DEMAND | {"sqlalchemy.dialects.postgresql", "sqlalchemy.dialects.sqlite"})
     probe = (
         "import sys, bot.app, handlers; from services.faq import FaqIndex; FaqIndex.load(); "
-        f"print(sorted(m for m in {sorted(ON_DEMAND)!r} if m in sys.modules))"
+        f"print(sorted(m for m in {unwanted!r} if m in sys.modules))"
     )
     root = Path(__file__).resolve().parent.parent
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_dialect_module_is_the_database_s() -> None:
+    assert dialect_module("postgresql").__name__ == "sqlalchemy.dialects.postgresql"
+    assert dialect_module("sqlite").__name__ == "sqlalchemy.dialects.sqlite"
