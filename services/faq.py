@@ -40,7 +40,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from rapidfuzz import fuzz, process
 
 from services.finglish import Transliterator
 from services.persian import normalize_text
@@ -537,6 +536,8 @@ class FaqIndex:
         if stem in self._known or len(stem) < 4:
             return None
         if stem not in self._typos:
+            from rapidfuzz import fuzz, process  # ~2.5 MB, loaded by the first fuzzy match, not at start
+
             if len(self._typos) >= TYPO_CACHE:
                 self._typos.clear()
             found = process.extractOne(stem, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO)
