@@ -82,7 +82,8 @@ class TfidfIndex:
             for term in counter:
                 df[vocabulary[term]] += 1
         n = len(counts)
-        self.idf = idf = [math.log((1 + n) / (1 + d)) + 1 for d in df]
+        idf = [math.log((1 + n) / (1 + d)) + 1 for d in df]
+        self.idf = array("d", idf)
         # Postings grouped by term (documents in order within a term): term t's are
         # [starts[t], starts[t + 1]) of `_docs` and `_weights`.
         starts = [0] * (len(df) + 1)
@@ -97,7 +98,7 @@ class TfidfIndex:
             for t, w in zip(terms, tf, strict=True):
                 docs[filled[t]], weights[filled[t]] = doc, w / norm
                 filled[t] += 1
-        self._starts: Sequence[int] = starts
+        self._starts: Sequence[int] = array("q", starts)
         self._docs: Sequence[int] = docs
         self._weights: Sequence[float] = weights
 
@@ -113,7 +114,7 @@ class TfidfIndex:
         norms = np.sqrt(np.bincount(docs, weights=weights**2, minlength=len(counts)))
         weights /= norms[docs]
         order = np.argsort(terms, kind="stable")
-        self.idf = idf.tolist()
+        self.idf = array("d", idf.tolist())
         self._np_docs, self._np_weights = docs[order], weights[order]
         self._np_starts = np.r_[0, np.cumsum(df)]
 
