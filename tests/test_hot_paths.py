@@ -12,12 +12,14 @@ import weakref
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiogram import Bot
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.methods import SendMessage
 from aiogram.types import Message
 from aiogram.utils import keyboard
 
+from bot import workers
 from bot.app import create_app
 from bot.platform import profile_for
 from bot.session import PlatformSession
@@ -78,13 +80,35 @@ async def test_bot_api_answer_types_survive_garbage_collection() -> None:
 
 def test_a_worker_settles_its_heap_after_start() -> None:
     threshold = gc.get_threshold()
+    gc.disable()  # as `serve` starts a worker
     try:
         settle_heap()
+        assert gc.isenabled()
         assert gc.get_freeze_count() > 0
         assert gc.get_threshold()[0] == GC_YOUNG_THRESHOLD
     finally:
+        gc.enable()
         gc.unfreeze()
         gc.set_threshold(*threshold)
+
+
+async def test_a_worker_starts_without_the_collector_and_never_stays_without_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`serve` turns the garbage collector off for the start (settle_heap turns it on); a start
+    that fails before that leaves it on again."""
+    seen: list[bool] = []
+
+    async def failing_start(*_args: Any, **_kwargs: Any) -> None:
+        seen.append(gc.isenabled())
+        raise RuntimeError("the start failed")
+
+    monkeypatch.setattr(workers, "_serve", failing_start)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError, match="the start failed"):
+        await workers.serve(load_settings())
+    assert seen == [False]
+    assert gc.isenabled()
 
 
 def test_a_worker_gives_the_memory_its_start_freed_back_to_the_system() -> None:
