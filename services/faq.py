@@ -497,6 +497,8 @@ class FaqIndex:
     def _scores(self, prepared: str) -> list[float]:
         if not prepared:
             return [0.0] * len(self.entries)
+        if self._chars.uses_numpy:  # a large FAQ: numpy all the way (the same floats, faster)
+            return self._scores_numpy(prepared)
         chars = self._chars.similarities(prepared)
         words = self._words.similarities(self._spelled(prepared))
         both = [W_CHARS * c + (1 - W_CHARS) * w for c, w in zip(chars, words, strict=True)]
@@ -505,6 +507,17 @@ class FaqIndex:
             W_PHRASING * max(both[starts[n] : starts[n + 1]]) + (1 - W_PHRASING) * both[docs + n]
             for n in range(len(self.entries))
         ]
+
+    def _scores_numpy(self, prepared: str) -> list[float]:
+        import numpy as np
+
+        both = W_CHARS * self._chars.similarity_array(prepared) + (
+            1 - W_CHARS
+        ) * self._words.similarity_array(self._spelled(prepared))
+        per_row, per_doc = both[: self._rows], both[self._rows :]
+        best_row = np.maximum.reduceat(per_row, self._starts[:-1])
+        result: list[float] = (W_PHRASING * best_row + (1 - W_PHRASING) * per_doc).tolist()
+        return result
 
     def search(self, text: str, locale: str = "fa", limit: int = 3) -> list[Match]:
         """The best ``limit`` entries for a question, best first (scores may be low: see
@@ -517,7 +530,7 @@ class FaqIndex:
         scores = self._scores(prepared)
         if not any(scores):
             return []
-        top = heapq.nsmallest(limit, range(len(scores)), key=lambda i: -scores[i])  # ties: entry order
+        top = heapq.nlargest(limit, range(len(scores)), key=scores.__getitem__)  # ties: entry order
         return [Match(self.entries[i], round(scores[i], 4)) for i in top if scores[i] > 0]
 
     def _spelled(self, prepared: str) -> str:

@@ -142,6 +142,18 @@ class TfidfIndex:
                 scores[doc] += w * q
         return scores
 
+    def similarity_array(self, text: str) -> np.ndarray:
+        """:meth:`similarities` as a numpy array (imports numpy: for a caller that goes on
+        computing with it, over a large index)."""
+        import numpy as np
+
+        vector = self.vector(text)
+        if not vector:
+            return np.zeros(self.size)
+        if self.uses_numpy:
+            return self._similarities_numpy(vector)
+        return np.array(self.similarities(text))
+
     def _similarities_numpy(self, vector: dict[int, float]) -> np.ndarray:
         import numpy as np
 

@@ -74,3 +74,17 @@ def test_python_and_numpy_give_the_same_floats_on_the_real_faq() -> None:
         for _, text in entry.phrasings():
             question = faq.prepare(text[: len(text) // 2 + 3])  # a part of a phrasing
             assert python.similarities(question) == numpy.similarities(question)
+
+
+def test_a_faq_scored_with_numpy_scores_as_in_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A FAQ over NUMPY_POSTINGS is scored with numpy throughout (FaqIndex._scores_numpy): the
+    real FAQ, forced that way, gives every question the same scores and answer."""
+    python = FaqIndex.load()
+    monkeypatch.setattr("services.tfidf.NUMPY_POSTINGS", 0)
+    numpy = FaqIndex.load()
+    assert numpy._chars.uses_numpy and not python._chars.uses_numpy
+    for entry in python.entries:
+        for _, text in entry.phrasings():
+            question = text[: len(text) // 2 + 3]
+            assert python.scores(question) == numpy.scores(question)
+            assert python.answer(question) == numpy.answer(question)
