@@ -58,10 +58,10 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent, Update
 from sqlalchemy import Table, and_, bindparam, delete, func, or_, select
 from sqlalchemy import update as sql_update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.aiogram_compat import HookedDispatcher
+from models.db import dialect_module
 from models.updates import InboxStatus, InboxUpdate
 
 if TYPE_CHECKING:
@@ -303,7 +303,7 @@ class UpdateInbox:
         ORM session: the inbox holds no objects."""
         table = cast(Table, InboxUpdate.__table__)
         column = table.c
-        insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        insert = dialect_module(self.engine.dialect.name).insert
         # Executed with all the row's values as parameters.
         self._insert_claimed = (
             insert(table)

@@ -20,7 +20,6 @@ from aiogram.methods.base import Response, TelegramType
 from aiogram.types import CallbackQuery, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.flows import FLOW_LEFT
@@ -28,6 +27,7 @@ from bot.i18n import I18n
 from bot.inbox import is_transient
 from bot.storage import current_session
 from bot.ui import KEPT_PREFIX, pressed_message_kept
+from models.db import dialect_module
 from models.updates import ButtonPress
 from services.users import UserDirectory
 
@@ -189,7 +189,7 @@ class PressLedger:
             ttl = max(1, int(self.retention.total_seconds()))
             return bool(await self.redis.set(self._key(chat_id, message_id, data), "1", nx=True, ex=ttl))
         now = datetime.now(UTC)
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        dialect = dialect_module(session.get_bind().dialect.name)
         result = await session.execute(
             dialect.insert(ButtonPress)
             .values(

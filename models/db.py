@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from sqlalchemy import event
@@ -81,3 +82,16 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def dialect_module(name: str) -> ModuleType:
+    """`sqlalchemy.dialects.postgresql` for a PostgreSQL database, else `.sqlite`: their
+    `insert` has ON CONFLICT. Imported here when first asked for, so a worker loads only its own
+    database's module (PostgreSQL's costs a SQLite worker ~2 MB; benchmarks/footprint.py)."""
+    if name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite

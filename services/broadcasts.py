@@ -21,7 +21,6 @@ from enum import StrEnum
 from typing import Any, TypeGuard
 
 from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, or_, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.broadcasts import (
@@ -35,6 +34,7 @@ from models.broadcasts import (
     Subscription,
     Topic,
 )
+from models.db import dialect_module
 from models.donation import Campaign, CampaignStatus
 from models.user import User
 from services import regions, subscriptions
@@ -153,7 +153,7 @@ async def fill_batch(session: AsyncSession, broadcast: Broadcast, batch_size: in
     ).where(condition, User.id > broadcast.fill_cursor)
     if upper is not None:
         rows = rows.where(User.id <= upper)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = dialect_module(session.get_bind().dialect.name)
     statement = (
         dialect.insert(OutboxItem)
         .from_select(["broadcast_id", "user_id", "chat_id", "language", "status", "attempts"], rows)

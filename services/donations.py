@@ -20,10 +20,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from models.db import dialect_module
 from models.donation import Campaign, Donation, DonationStatus, Purpose, ReceiptSequence
 from models.user import User
 from services import regions
@@ -601,7 +601,7 @@ async def next_receipt_number(session: AsyncSession, now: datetime) -> str:
     )
     number = await session.scalar(bump)
     if number is None:
-        dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        dialect = dialect_module(session.get_bind().dialect.name)
         await session.execute(
             dialect.insert(ReceiptSequence).values(year=year, last_number=0).on_conflict_do_nothing()
         )

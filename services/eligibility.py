@@ -32,7 +32,6 @@ from typing import Any, Literal
 
 import jdatetime
 import yaml
-from rapidfuzz import fuzz
 
 from services.dates import DateProblem, ParsedDate, month_name, parse_date
 from services.persian import (
@@ -991,6 +990,8 @@ def _parse_choice(question: Question, raw: str) -> str | None:
     text = normalize_text(raw)
     if text.isdigit() and 1 <= int(text) <= len(question.options):
         return question.options[int(text) - 1].id
+    from rapidfuzz import fuzz  # ~2.5 MB, loaded by the first fuzzy match, not at start
+
     best: tuple[float, str | None] = (0.0, None)
     for option in question.options:
         for label in (option.text.fa, option.text.en, option.id.replace("_", " ")):

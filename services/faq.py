@@ -31,6 +31,7 @@ them:
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,9 +39,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 import yaml
-from rapidfuzz import fuzz, process
 
 from services.finglish import Transliterator
 from services.persian import normalize_text
@@ -447,8 +446,8 @@ class FaqIndex:
             )
             for e in self.entries
         ]
-        # Rows are grouped by entry, so np.maximum.reduceat gives each entry's best row.
-        self._starts = np.flatnonzero(np.r_[True, np.diff(owners) != 0])
+        # Rows are grouped by entry: entry n's are rows [_starts[n], _starts[n + 1]).
+        self._starts = [0] + [n for n in range(1, len(owners)) if owners[n] != owners[n - 1]] + [len(owners)]
         self._rows = len(rows)
         self._chars = TfidfIndex(rows + docs, char_wb_ngrams)
         self._words = TfidfIndex(rows + docs, _words)
@@ -491,19 +490,33 @@ class FaqIndex:
         """:func:`prepare` with this FAQ's transliterator for Finglish."""
         return prepare(text, self._transliterate)
 
-    def scores(self, text: str) -> np.ndarray:
+    def scores(self, text: str) -> list[float]:
         """Every entry's score (0–1) for a question, in entry order."""
         return self._scores(self.prepare(text))
 
-    def _scores(self, prepared: str) -> np.ndarray:
+    def _scores(self, prepared: str) -> list[float]:
         if not prepared:
-            return np.zeros(len(self.entries))
-        both = W_CHARS * self._chars.similarities(prepared) + (1 - W_CHARS) * self._words.similarities(
-            self._spelled(prepared)
-        )
+            return [0.0] * len(self.entries)
+        if self._chars.uses_numpy:  # a large FAQ: numpy all the way (the same floats, faster)
+            return self._scores_numpy(prepared)
+        chars = self._chars.similarities(prepared)
+        words = self._words.similarities(self._spelled(prepared))
+        both = [W_CHARS * c + (1 - W_CHARS) * w for c, w in zip(chars, words, strict=True)]
+        starts, docs = self._starts, self._rows
+        return [
+            W_PHRASING * max(both[starts[n] : starts[n + 1]]) + (1 - W_PHRASING) * both[docs + n]
+            for n in range(len(self.entries))
+        ]
+
+    def _scores_numpy(self, prepared: str) -> list[float]:
+        import numpy as np
+
+        both = W_CHARS * self._chars.similarity_array(prepared) + (
+            1 - W_CHARS
+        ) * self._words.similarity_array(self._spelled(prepared))
         per_row, per_doc = both[: self._rows], both[self._rows :]
-        best_row: np.ndarray = np.maximum.reduceat(per_row, self._starts)
-        result: np.ndarray = W_PHRASING * best_row + (1 - W_PHRASING) * per_doc
+        best_row = np.maximum.reduceat(per_row, self._starts[:-1])
+        result: list[float] = (W_PHRASING * best_row + (1 - W_PHRASING) * per_doc).tolist()
         return result
 
     def search(self, text: str, locale: str = "fa", limit: int = 3) -> list[Match]:
@@ -515,10 +528,10 @@ class FaqIndex:
 
     def _search(self, prepared: str, limit: int) -> list[Match]:
         scores = self._scores(prepared)
-        if not scores.any():
+        if not any(scores):
             return []
-        top = np.argsort(-scores, kind="stable")[:limit]
-        return [Match(self.entries[i], round(float(scores[i]), 4)) for i in top if scores[i] > 0]
+        top = heapq.nlargest(limit, range(len(scores)), key=scores.__getitem__)  # ties: entry order
+        return [Match(self.entries[i], round(scores[i], 4)) for i in top if scores[i] > 0]
 
     def _spelled(self, prepared: str) -> str:
         """Words the FAQ never uses replaced by the FAQ's word they are a typo of, for the word
@@ -536,6 +549,8 @@ class FaqIndex:
         if stem in self._known or len(stem) < 4:
             return None
         if stem not in self._typos:
+            from rapidfuzz import fuzz, process  # ~2.5 MB, loaded by the first fuzzy match, not at start
+
             if len(self._typos) >= TYPO_CACHE:
                 self._typos.clear()
             found = process.extractOne(stem, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO)

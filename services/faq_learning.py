@@ -14,7 +14,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -130,8 +129,9 @@ async def groups(
     found: list[Group] = []
     for i, text in enumerate(prepared):
         if leaders and text:
-            similar = index.similarities(text)[leaders]
-            best = int(np.argmax(similar))
+            scores = index.similarities(text)
+            similar = [scores[leader] for leader in leaders]
+            best = max(range(len(similar)), key=similar.__getitem__)  # the first of equals
             if similar[best] >= SIMILAR:
                 found[best].questions.append(asked[i])
                 continue

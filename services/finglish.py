@@ -21,8 +21,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process
-
 # Latin spellings, longest first; vowels a e o u are dropped, i/y/ee kept as "i".
 _LATIN_MULTI = (("kh", "X"), ("sh", "S"), ("ch", "C"), ("zh", "Z"), ("gh", "G"), ("ph", "f"), ("ee", "i"))
 _LATIN_SINGLE = str.maketrans(
@@ -118,6 +116,8 @@ class Transliterator:
         key = latin_key(latin)
         if not key:
             return None
+        from rapidfuzz import fuzz, process  # ~2.5 MB, loaded by the first fuzzy match, not at start
+
         candidates = self._by_key.get(key)
         if candidates is None and fuzzy and len(key) >= FUZZY_MIN_LENGTH:
             found = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)

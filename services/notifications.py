@@ -25,10 +25,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.broadcasts import BroadcastKind, CampaignNotice, SegmentKind
+from models.db import dialect_module
 from models.donation import Campaign, CampaignStatus
 from services import broadcasts, campaigns
 from services.broadcasts import Segment
@@ -90,7 +90,7 @@ async def _record_notice(
     now: datetime,
 ) -> int | None:
     """INSERT the notice row unless it exists; its id when this call inserted it."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = dialect_module(session.get_bind().dialect.name)
     statement = (
         dialect.insert(CampaignNotice)
         .values(

@@ -25,8 +25,6 @@ from functools import cache
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from rapidfuzz import fuzz, process
-
 from services.persian import normalize_text
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "regions.json"
@@ -117,6 +115,8 @@ def _score(query: str, candidate: str) -> float:
     compact_q, compact_c = query.replace(" ", ""), candidate.replace(" ", "")
     if compact_q == compact_c:
         return 99.0
+    from rapidfuzz import fuzz  # here and below: loaded by the first fuzzy match (~2.5 MB), not at start
+
     whole = fuzz.ratio(compact_q, compact_c)
     if len(compact_q) <= _SHORT or len(compact_c) <= _SHORT + 1 < len(compact_q) - 2:
         # «ری» is inside «ساری», "ahar" inside "chaharmahal": a partial match of something very
@@ -157,6 +157,8 @@ class _Matcher(Generic[R]):
     def _near(self, forms: list[str], min_score: float) -> set[int]:
         """Entries that can reach ``min_score``: :func:`_score` is never above both of the scores
         rapidfuzz computes here in C, so only these need the full (Python) scoring."""
+        from rapidfuzz import fuzz, process
+
         near: set[int] = set()
         for form in forms:
             for choices, query, scorer in (
@@ -349,6 +351,8 @@ class Regions:
         )
 
     def _family_of(self, forms: list[str]) -> tuple[Province, ...]:
+        from rapidfuzz import fuzz
+
         for form in forms:
             compact = form.replace(" ", "")
             for word, members in self._families.items():

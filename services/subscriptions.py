@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select, true
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.broadcasts import Subscription, Topic
+from models.db import dialect_module
 from models.donation import Donation, DonationStatus
 from models.user import User
 
@@ -96,7 +96,7 @@ async def get(session: AsyncSession, user_db_id: int) -> Preferences:
 async def _upsert(session: AsyncSession, user_db_id: int, values: dict[str, object]) -> None:
     """Insert the row with the defaults overridden by `values`, or update just `values` — one
     statement, so two quick presses on two workers cannot both insert."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = dialect_module(session.get_bind().dialect.name)
     initial: dict[str, object] = {topic.value: DEFAULTS[topic] for topic in TOPICS}
     initial.update(values)
     statement = dialect.insert(Subscription).values(user_id=user_db_id, **initial)

@@ -1,20 +1,32 @@
-"""A small TF-IDF model on numpy: what the FAQ needs of scikit-learn's ``TfidfVectorizer``.
+"""A small TF-IDF model: what the FAQ needs of scikit-learn's ``TfidfVectorizer``.
 
 Same definition as scikit-learn's defaults with ``sublinear_tf=True``: a term's weight in a
 document is ``(1 + ln count) · idf``, ``idf = ln((1 + n) / (1 + df)) + 1`` over the ``n`` fitted
 documents, each document's vector scaled to unit length; terms the model was not fitted on are
-ignored. Documents are held as postings (term → documents), so scoring a query is one
-``np.bincount`` over the postings of its terms.
+ignored. Documents are held as postings (term → documents), so scoring a query is a sum over the
+postings of its terms.
+
+That sum is done in Python for an index of up to ``NUMPY_POSTINGS`` postings (the real FAQ's
+character model has ~73,000: a question's scores take ~0.3 ms), and with numpy above (a
+1,000-entry FAQ has ~900,000: ~10 ms a question in Python, under 1 ms with numpy). numpy is
+imported only then: it costs a process ~11 MB and 0.2–0.6 s of CPU at start
+(benchmarks/footprint.py). Both ways add the same products in the same order: the same floats.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
+
+# Postings (a term in a document) above which a query is scored with numpy.
+NUMPY_POSTINGS = 150_000
 
 
 def char_wb_ngrams(text: str, low: int = 2, high: int = 5) -> list[str]:
@@ -38,27 +50,73 @@ def _word_ngrams(word: str, low: int, high: int) -> tuple[str, ...]:
 
 
 class TfidfIndex:
-    """TF-IDF vectors of ``documents`` (texts turned into terms by ``analyzer``)."""
+    """TF-IDF vectors of ``documents`` (texts turned into terms by ``analyzer``). ``use_numpy``:
+    None decides by size (``NUMPY_POSTINGS``); tests force either way."""
 
-    def __init__(self, documents: Sequence[str], analyzer: Callable[[str], Iterable[str]]) -> None:
+    def __init__(
+        self,
+        documents: Sequence[str],
+        analyzer: Callable[[str], Iterable[str]],
+        *,
+        use_numpy: bool | None = None,
+    ) -> None:
         self.analyzer = analyzer
         counts = [Counter(analyzer(doc)) for doc in documents]
         self.vocabulary: dict[str, int] = {}
         for counter in counts:
             for term in counter:
                 self.vocabulary.setdefault(term, len(self.vocabulary))
+        self.size = len(counts)
+        postings = sum(map(len, counts))
+        self.uses_numpy = postings > NUMPY_POSTINGS if use_numpy is None else use_numpy
+        self.idf: Sequence[float]
+        if self.uses_numpy:
+            self._fit_numpy(counts)
+        else:
+            self._fit(counts, postings)
+
+    def _fit(self, counts: list[Counter[str]], postings: int) -> None:
+        vocabulary = self.vocabulary
+        df = [0] * len(vocabulary)
+        for counter in counts:
+            for term in counter:
+                df[vocabulary[term]] += 1
+        n = len(counts)
+        idf = [math.log((1 + n) / (1 + d)) + 1 for d in df]
+        self.idf = array("d", idf)
+        # Postings grouped by term (documents in order within a term): term t's are
+        # [starts[t], starts[t + 1]) of `_docs` and `_weights`.
+        starts = [0] * (len(df) + 1)
+        for t, d in enumerate(df):
+            starts[t + 1] = starts[t] + d
+        docs, weights = array("i", bytes(4 * postings)), array("d", bytes(8 * postings))
+        filled = starts[:-1]
+        for doc, counter in enumerate(counts):
+            terms = [vocabulary[term] for term in counter]
+            tf = [(1 + math.log(count)) * idf[t] for t, count in zip(terms, counter.values(), strict=True)]
+            norm = math.sqrt(sum(w * w for w in tf))
+            for t, w in zip(terms, tf, strict=True):
+                docs[filled[t]], weights[filled[t]] = doc, w / norm
+                filled[t] += 1
+        self._starts: Sequence[int] = array("q", starts)
+        self._docs: Sequence[int] = docs
+        self._weights: Sequence[float] = weights
+
+    def _fit_numpy(self, counts: list[Counter[str]]) -> None:
+        import numpy as np
+
         docs = np.repeat(np.arange(len(counts)), [len(c) for c in counts])
         terms = np.fromiter((self.vocabulary[t] for c in counts for t in c), np.int64, len(docs))
         tf = 1 + np.log(np.fromiter((n for c in counts for n in c.values()), np.float64, len(docs)))
         df = np.bincount(terms, minlength=len(self.vocabulary))
-        self.idf = np.log((1 + len(counts)) / (1 + df)) + 1
-        weights = tf * self.idf[terms]
+        idf = np.log((1 + len(counts)) / (1 + df)) + 1
+        weights = tf * idf[terms]
         norms = np.sqrt(np.bincount(docs, weights=weights**2, minlength=len(counts)))
         weights /= norms[docs]
         order = np.argsort(terms, kind="stable")
-        self._docs, self._weights = docs[order], weights[order]
-        self._starts = np.r_[0, np.cumsum(df)]
-        self.size = len(counts)
+        self.idf = array("d", idf.tolist())
+        self._np_docs, self._np_weights = docs[order], weights[order]
+        self._np_starts = np.r_[0, np.cumsum(df)]
 
     def vector(self, text: str) -> dict[int, float]:
         """The query's unit vector over known terms: {term id: weight}."""
@@ -69,17 +127,42 @@ class TfidfIndex:
         norm = math.sqrt(sum(w * w for w in vector.values()))
         return {term: w / norm for term, w in vector.items()} if norm else {}
 
-    def similarities(self, text: str) -> np.ndarray:
+    def similarities(self, text: str) -> list[float]:
         """Cosine similarity of ``text`` with every document, in document order."""
         vector = self.vector(text)
         if not vector:
+            return [0.0] * self.size
+        if self.uses_numpy:
+            return self._similarities_numpy(vector).tolist()
+        scores = [0.0] * self.size
+        starts, docs, weights = self._starts, self._docs, self._weights
+        for term, q in vector.items():
+            start, end = starts[term], starts[term + 1]
+            for doc, w in zip(docs[start:end], weights[start:end], strict=True):
+                scores[doc] += w * q
+        return scores
+
+    def similarity_array(self, text: str) -> np.ndarray:
+        """:meth:`similarities` as a numpy array (imports numpy: for a caller that goes on
+        computing with it, over a large index)."""
+        import numpy as np
+
+        vector = self.vector(text)
+        if not vector:
             return np.zeros(self.size)
+        if self.uses_numpy:
+            return self._similarities_numpy(vector)
+        return np.array(self.similarities(text))
+
+    def _similarities_numpy(self, vector: dict[int, float]) -> np.ndarray:
+        import numpy as np
+
         terms = np.fromiter(vector.keys(), np.int64, len(vector))
-        starts = self._starts[terms]
-        lengths = self._starts[terms + 1] - starts
+        starts = self._np_starts[terms]
+        lengths = self._np_starts[terms + 1] - starts
         # The positions of every posting of the query's terms, in one gather.
         positions = np.arange(lengths.sum()) + np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        weights = self._weights[positions] * np.repeat(
+        weights = self._np_weights[positions] * np.repeat(
             np.fromiter(vector.values(), np.float64, len(vector)), lengths
         )
-        return np.bincount(self._docs[positions], weights=weights, minlength=self.size)
+        return np.bincount(self._np_docs[positions], weights=weights, minlength=self.size)

@@ -15,11 +15,11 @@ from statistics import median
 from typing import Any
 
 from sqlalchemy import CursorResult, and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
+from models.db import dialect_module
 from models.donation import Campaign, Donation, DonationStatus
 from models.tickets import (
     AWAITING_STAFF,
@@ -160,7 +160,7 @@ async def next_sequence(session: AsyncSession, year: int) -> int:
     """The next number of `year`, by one atomic upsert: concurrent transactions (several
     workers, SQLite or PostgreSQL) never get the same number; the row lock is held until
     the filing transaction ends, so a rolled-back filing leaves no gap."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = dialect_module(session.get_bind().dialect.name)
     statement = (
         dialect.insert(TicketSequence)
         .values(year=year, last=1)
@@ -360,7 +360,7 @@ async def index_words(session: AsyncSession, ticket_id: int, text: str | None) -
     words = search_words(text)
     if not words:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = dialect_module(session.get_bind().dialect.name)
     await session.execute(
         dialect.insert(TicketWord)
         .values([{"word": word, "ticket_id": ticket_id} for word in words])
@@ -428,7 +428,7 @@ async def link(session: AsyncSession, ticket: Ticket, chat_id: int, message_id: 
     """Remember that a bot message belongs to a ticket. The newest message holds the binding
     of its (platform, chat, message): when a chat's ids repeat, the older binding — of a
     ticket or of a question card — is dropped, so a reply never reaches an older case."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = dialect_module(session.get_bind().dialect.name)
     now = utcnow()
     insert = dialect.insert(TicketLink).values(
         platform=ticket.platform,

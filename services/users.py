@@ -7,10 +7,10 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
+from models.db import dialect_module
 from models.user import User
 
 
@@ -29,7 +29,7 @@ async def upsert_user(
     """Insert the user or refresh `last_seen` (and clear `is_blocked`: they are talking to us) in
     one statement; returns the stored language."""
     now = utcnow()
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = dialect_module(session.get_bind().dialect.name)
     statement = dialect.insert(User).values(
         platform=platform,
         user_id=user_id,

@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from rapidfuzz import fuzz
 from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -131,6 +130,8 @@ def match_profession(text: str) -> tuple[str, str | None]:
     The whole text naming a listed profession («دکتر», «روان‌شناس») gives its key; a listed
     word at the start («روان‌شناس بالینی», «مهندس عمران») gives the key and keeps the text;
     anything else is «other» with the text."""
+    from rapidfuzz import fuzz  # ~2.5 MB, loaded by the first fuzzy match, not at start
+
     key = _compact(text)
     best: tuple[float, str] | None = None
     for profession, words in PROFESSION_WORDS.items():

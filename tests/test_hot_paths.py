@@ -5,22 +5,28 @@ from __future__ import annotations
 
 import ast
 import gc
+import platform
+import subprocess
+import sys
 import weakref
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aiogram import Bot
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.methods import SendMessage
 from aiogram.types import Message
 from aiogram.utils import keyboard
 
+from bot import workers
 from bot.app import create_app
 from bot.platform import profile_for
 from bot.session import PlatformSession
 from bot.settings import SANDBOX_TOKEN, DatabaseSettings, Platform, TelegramSettings, load_settings
 from bot.ui import InlineKeyboardBuilder
-from bot.workers import GC_YOUNG_THRESHOLD, settle_heap
+from bot.workers import GC_YOUNG_THRESHOLD, release_free_memory, settle_heap
+from models.db import dialect_module
 
 
 def test_the_keyboard_builder_builds_what_aiograms_builds() -> None:
@@ -74,25 +80,54 @@ async def test_bot_api_answer_types_survive_garbage_collection() -> None:
 
 def test_a_worker_settles_its_heap_after_start() -> None:
     threshold = gc.get_threshold()
+    gc.disable()  # as `serve` starts a worker
     try:
         settle_heap()
+        assert gc.isenabled()
         assert gc.get_freeze_count() > 0
         assert gc.get_threshold()[0] == GC_YOUNG_THRESHOLD
     finally:
+        gc.enable()
         gc.unfreeze()
         gc.set_threshold(*threshold)
 
 
+async def test_a_worker_starts_without_the_collector_and_never_stays_without_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`serve` turns the garbage collector off for the start (settle_heap turns it on); a start
+    that fails before that leaves it on again."""
+    seen: list[bool] = []
+
+    async def failing_start(*_args: Any, **_kwargs: Any) -> None:
+        seen.append(gc.isenabled())
+        raise RuntimeError("the start failed")
+
+    monkeypatch.setattr(workers, "_serve", failing_start)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError, match="the start failed"):
+        await workers.serve(load_settings())
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_a_worker_gives_the_memory_its_start_freed_back_to_the_system() -> None:
+    """settle_heap ends with malloc_trim where the C library is glibc (the servers'), and is a
+    no-op elsewhere."""
+    assert release_free_memory() is (platform.libc_ver()[0] == "glibc")
+
+
 # Imported by a worker only when used (inside the function that needs it): the XLSX writer for
 # an export, Jinja2 for the console, matplotlib for a chart, Alembic when a migration is pending
-# (tests/test_migrations.py checks the start skips it); Playwright never (tests only).
-ON_DEMAND = frozenset({"alembic", "xlsxwriter", "jinja2", "matplotlib", "playwright"})
+# (tests/test_migrations.py checks the start skips it), numpy for a FAQ too large to score in
+# Python (services/tfidf.py); Playwright never (tests only).
+ON_DEMAND = frozenset({"alembic", "xlsxwriter", "jinja2", "matplotlib", "numpy", "playwright"})
 RUNTIME = ("bot", "handlers", "services", "models", "console")
 
 
 def test_the_runtime_imports_what_only_some_work_needs_on_demand() -> None:
     """A module-level import of one of ON_DEMAND would load it into every worker at start
-    (about 15 MB and half a second of CPU together; benchmarks/footprint.py)."""
+    (about 25 MB and a second of CPU together; benchmarks/footprint.py)."""
     root = Path(__file__).resolve().parent.parent
     offenders = []
     for package in RUNTIME:
@@ -108,3 +143,27 @@ def test_the_runtime_imports_what_only_some_work_needs_on_demand() -> None:
                     f"{path.relative_to(root)}: {name}" for name in names if name.split(".")[0] in ON_DEMAND
                 ]
     assert offenders == []
+
+
+def test_a_worker_with_the_real_faq_loads_none_of_them() -> None:
+    """Nor does anything the runtime imports load one (a library's own import would): a fresh
+    interpreter imports what a worker does and builds the real FAQ's index (not a timed test).
+    Nor a database's dialect module (models.db.dialect_module loads the one in use), nor
+    rapidfuzz (the first fuzzy match of a typed word loads it)."""
+    unwanted = sorted(
+        ON_DEMAND | {"sqlalchemy.dialects.postgresql", "sqlalchemy.dialects.sqlite", "rapidfuzz"}
+    )
+    probe = (
+        "import sys, bot.app, handlers; from services.faq import FaqIndex; FaqIndex.load(); "
+        f"print(sorted(m for m in {unwanted!r} if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_dialect_module_is_the_database_s() -> None:
+    assert dialect_module("postgresql").__name__ == "sqlalchemy.dialects.postgresql"
+    assert dialect_module("sqlite").__name__ == "sqlalchemy.dialects.sqlite"

@@ -130,3 +130,23 @@ async def test_a_current_database_is_recognised_without_alembic(
             assert await is_current(migrated_url) is current
     finally:
         await engine.dispose()
+
+
+async def test_a_pending_migration_is_still_applied_at_start(tmp_path: Path) -> None:
+    """A database one script behind (migrated to the head's down_revision) is not taken for
+    current: the start's upgrade_async runs Alembic, which applies the head."""
+    from alembic.script import ScriptDirectory
+
+    from bot.migrate import alembic_config, is_current, recorded_revisions, script_heads
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'behind.db'}"
+    scripts = ScriptDirectory.from_config(alembic_config(url))
+    (head,) = script_heads()
+    previous = scripts.get_revision(head).down_revision
+    assert isinstance(previous, str)
+    await upgrade_async(url, revision=previous)
+    assert await recorded_revisions(url) == {previous}
+    assert not await is_current(url)
+    await upgrade_async(url)
+    assert await recorded_revisions(url) == {head}
+    assert await is_current(url)
