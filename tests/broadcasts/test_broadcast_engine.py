@@ -485,10 +485,8 @@ async def test_crash_resends_only_what_was_in_flight(db: async_sessionmaker[Asyn
     assert await outbox(db, broadcast_id) == {"sent": 80}
 
 
-async def test_exclusive_worker_takes_back_a_dead_predecessors_rows_at_once(
-    db: async_sessionmaker[AsyncSession],
-) -> None:
-    """SQLite has one process: rows left `sending` at start are a crashed run's (no lease wait)."""
+async def _left_sending_by_a_dead_worker(db: async_sessionmaker[AsyncSession]) -> None:
+    """A broadcast to 10 people whose first 4 rows a dead worker had claimed (`sending`)."""
     await seed_users(db, 10)
     broadcast_id = await start_broadcast(db)
     async with db() as session:
@@ -501,6 +499,13 @@ async def test_exclusive_worker_takes_back_a_dead_predecessors_rows_at_once(
             .values(status=OutboxStatus.SENDING.value, claimed_by="dead", claimed_at=START)
         )
         await session.commit()
+
+
+async def test_exclusive_worker_takes_back_a_dead_predecessors_rows_at_once(
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    """SQLite has one process: rows left `sending` at start are a crashed run's (no lease wait)."""
+    await _left_sending_by_a_dead_worker(db)
     sender = FakeSender()
     engine = make_engine(db, sender, exclusive=True, claim_lease=3600)
     await asyncio.wait_for(engine.drain(), timeout=10)
@@ -513,18 +518,7 @@ async def test_a_successor_waits_out_its_dead_predecessors_second(
     """Rows taken back at start may have reached the platform a moment ago (the dead worker's
     sends in flight), and the dead worker's last second still counts there: before its first
     send the successor pauses for the platform's window and each chat's interval."""
-    await seed_users(db, 10)
-    broadcast_id = await start_broadcast(db)
-    async with db() as session:
-        broadcast = await session.get(Broadcast, broadcast_id)
-        assert broadcast is not None
-        await broadcasts.fill_batch(session, broadcast, 100)
-        await session.execute(
-            update(OutboxItem)
-            .where(OutboxItem.id <= 4)
-            .values(status=OutboxStatus.SENDING.value, claimed_by="dead", claimed_at=START)
-        )
-        await session.commit()
+    await _left_sending_by_a_dead_worker(db)
     events: list[tuple[str, float]] = []
 
     class Watched(LocalRateLimiter):
