@@ -52,12 +52,14 @@ from models.db import create_engine, create_sessionmaker
 from services.clock import Clock
 from services.ratelimit import RateLimiter
 from services.staff_reports import StaffReports
+from services.tasks import cancel_and_wait
 from services.users import UserDirectory
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 logger = logging.getLogger("hamdel")
+CLOSE_GRACE_SECONDS = 10.0
 
 
 @dataclass
@@ -279,9 +281,20 @@ class HamdelApp:
 
     async def close(self) -> None:
         self.stopping.set()
-        for task in list(self.background):
+        background = list(self.background)
+        for task in background:
             task.cancel()
-        await asyncio.gather(*self.background, return_exceptions=True)
+        if background:
+            # Cancelled once, they get time to clean up (the delivery engine records its sends);
+            # one that swallowed its cancellation is cancelled again rather than waited for ever.
+            _, pending = await asyncio.wait(background, timeout=CLOSE_GRACE_SECONDS)
+            if pending:
+                logger.warning(
+                    "close: %s still running %.0f s after being cancelled; cancelling again",
+                    ", ".join(sorted(task.get_name() for task in pending)),
+                    CLOSE_GRACE_SECONDS,
+                )
+                await cancel_and_wait(pending, within=CLOSE_GRACE_SECONDS)
         await self.dispatcher.storage.close()
         await self.dispatcher.fsm.events_isolation.close()
         await self.bot.session.close()

@@ -63,6 +63,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.aiogram_compat import HookedDispatcher
 from models.db import dialect_module
 from models.updates import InboxStatus, InboxUpdate
+from services.tasks import cancel_requested
 
 if TYPE_CHECKING:
     from bot.observability import Metrics
@@ -726,6 +727,8 @@ class UpdateInbox:
                     next_prune = loop.time() + 600
                 self.database_outage.ok()
             except Exception as error:
+                if cancel_requested():
+                    raise asyncio.CancelledError from error
                 if not is_transient(error):
                     logger.exception("inbox sweep failed")
                 else:

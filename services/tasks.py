@@ -21,6 +21,14 @@ from typing import Any
 _RECANCEL_SECONDS = 0.05
 
 
+def cancel_requested() -> bool:
+    """Whether the running task was asked to stop: for loops that survive their errors, so an
+    error raised while a cancellation unwound (a rollback failing on a connection the cancel
+    invalidated) does not swallow the cancellation."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 async def cancel_and_wait(tasks: Iterable[asyncio.Future[Any]], within: float | None = None) -> bool:
     """Cancel `tasks` and wait until every one has ended, cancelling again any that swallowed
     the cancellation. True when all ended within `within` seconds (None: however long)."""

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import asyncio
 
-from services.tasks import cancel_and_wait
+import pytest
+
+import bot.app
+from bot.settings import Settings
+from services.tasks import cancel_and_wait, cancel_requested
 
 
 async def test_a_task_that_swallows_one_cancellation_is_cancelled_again() -> None:
@@ -46,3 +50,49 @@ async def test_a_task_that_will_not_end_is_reported_within_the_bound() -> None:
     assert not task.done()
     stubborn = False
     assert await cancel_and_wait([task], within=2)
+
+
+async def test_a_loop_that_survives_its_errors_still_stops_when_cancelled() -> None:
+    """The update inbox's loop logs and survives errors; an error raised while a cancellation
+    unwound (a rollback failing on the connection the cancel invalidated) must not keep it going."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                try:
+                    await asyncio.sleep(1)
+                except asyncio.CancelledError as cancelled:
+                    raise RuntimeError("rollback on an invalidated connection") from cancelled
+            except Exception as error:
+                if cancel_requested():
+                    raise asyncio.CancelledError from error
+
+    task = asyncio.create_task(loop())
+    await asyncio.sleep(0)
+    task.cancel()
+    await asyncio.wait({task}, timeout=2)
+    assert task.cancelled()
+
+
+async def test_closing_the_app_does_not_wait_for_ever_on_a_task_that_swallowed_its_cancel(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot.app, "CLOSE_GRACE_SECONDS", 0.2)
+    app = bot.app.create_app(settings)
+    swallowed = 0
+
+    async def renewer() -> None:
+        nonlocal swallowed
+        while True:
+            try:
+                await asyncio.sleep(0.01)
+            except asyncio.CancelledError:
+                if swallowed == 0:
+                    swallowed += 1
+                    continue
+                raise
+
+    task = app.spawn(renewer(), name="stubborn")
+    await asyncio.sleep(0.02)
+    await asyncio.wait_for(app.close(), timeout=10)
+    assert task.cancelled() and swallowed == 1
