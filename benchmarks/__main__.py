@@ -192,6 +192,29 @@ async def dashboard(sizes: Sizes) -> list[Figure]:
     return figures
 
 
+async def broadcast(sizes: Sizes) -> list[Figure]:
+    """One broadcast through the delivery worker process against a messenger that answers 429
+    above 500 messages a second (1 a chat), then the same killed with -9 at half way and taken
+    over by an already started successor."""
+    from benchmarks.broadcast import measure, yardstick_rss_mb
+
+    limit, recipients = 500.0, sizes.broadcast_recipients
+    name = f"broadcast ({recipients:,} recipients, limit {limit:.0f}/s)"
+    plain = await measure(recipients, limit, "telegram")
+    killed = await measure(recipients, limit, "telegram", kill_after=0.5)
+    return [
+        Figure(name, "share of the limit reached", plain["ratio"], "", goal=Goal("≥ 0.95", 0.95, at_least=True)),
+        Figure(name, "429 answers", plain["rate_limited_429"], "", goal=Goal("0", 0)),
+        Figure(
+            name, "delivery worker peak RSS", plain["peak_rss_mb"], "MB", yardstick_rss_mb(),
+            "bare aiogram Bot", Goal("≤ yardstick + 30 MB", 30, over_yardstick=True),
+        ),
+        Figure(name, "kill -9: 429s in the successor's first second", killed["restart_429s"], "", goal=Goal("0", 0)),
+        Figure(name, "kill -9: confirmed recipients sent again", killed["confirmed_resent"], "", goal=Goal("0", 0)),
+        Figure(name, "kill -9: recipients who got it twice", killed["duplicates"], "", killed["duplicate_bound"], "stated bound"),
+    ]  # fmt: skip
+
+
 BENCHMARKS: dict[str, Benchmark] = {
     "footprint": footprint,
     "latency": latency,
@@ -200,6 +223,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "complaints": complaints,
     "staff": staff,
     "dashboard": dashboard,
+    "broadcast": broadcast,
 }
 
 

@@ -69,6 +69,7 @@ class Sizes:
     startup_runs: int
     dashboard_donations: int = 1_000_000  # a year of data for the console's statistics
     dashboard_tickets: int = 100_000
+    broadcast_recipients: int = 100_000  # one broadcast at the platform's limit (500/s here)
 
 
 FULL = Sizes(
@@ -94,6 +95,7 @@ QUICK = Sizes(
     startup_runs=1,
     dashboard_donations=100_000,
     dashboard_tickets=10_000,
+    broadcast_recipients=5_000,
 )
 
 Benchmark = Callable[[Sizes], Awaitable[list[Figure]]]
