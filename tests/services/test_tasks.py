@@ -13,24 +13,30 @@ from bot.settings import Settings
 from services.tasks import cancel_and_wait, cancel_requested
 
 
-async def test_a_task_that_swallows_one_cancellation_is_cancelled_again() -> None:
-    swallowed = 0
+class SwallowsOneCancel:
+    """A renewer loop that carries on after its first cancellation, as a task inside Python
+    3.11's wait_for does when the cancel meets the awaited operation's completion."""
 
-    async def renewer() -> None:
-        nonlocal swallowed
+    def __init__(self) -> None:
+        self.swallowed = 0
+
+    async def run(self) -> None:
         while True:
             try:
                 await asyncio.sleep(0.01)
             except asyncio.CancelledError:
-                if swallowed == 0:  # what 3.11's wait_for does in that race: carry on
-                    swallowed += 1
+                if self.swallowed == 0:
+                    self.swallowed += 1
                     continue
                 raise
 
-    task = asyncio.create_task(renewer())
+
+async def test_a_task_that_swallows_one_cancellation_is_cancelled_again() -> None:
+    renewer = SwallowsOneCancel()
+    task = asyncio.create_task(renewer.run())
     await asyncio.sleep(0.02)
     assert await cancel_and_wait([task], within=2)
-    assert task.cancelled() and swallowed == 1
+    assert task.cancelled() and renewer.swallowed == 1
 
 
 async def test_a_task_that_will_not_end_is_reported_within_the_bound() -> None:
@@ -79,20 +85,8 @@ async def test_closing_the_app_does_not_wait_for_ever_on_a_task_that_swallowed_i
 ) -> None:
     monkeypatch.setattr(bot.app, "CLOSE_GRACE_SECONDS", 0.2)
     app = bot.app.create_app(settings)
-    swallowed = 0
-
-    async def renewer() -> None:
-        nonlocal swallowed
-        while True:
-            try:
-                await asyncio.sleep(0.01)
-            except asyncio.CancelledError:
-                if swallowed == 0:
-                    swallowed += 1
-                    continue
-                raise
-
-    task = app.spawn(renewer(), name="stubborn")
+    renewer = SwallowsOneCancel()
+    task = app.spawn(renewer.run(), name="stubborn")
     await asyncio.sleep(0.02)
     await asyncio.wait_for(app.close(), timeout=10)
-    assert task.cancelled() and swallowed == 1
+    assert task.cancelled() and renewer.swallowed == 1
