@@ -268,7 +268,7 @@ class HamdelApp:
         self.stopping.set()
         if self.background:
             # Background loops stop at a safe point when cancelled (the delivery engine finishes
-            # the sends in flight and records them: handlers.broadcasts.until_cancelled).
+            # the sends in flight and records them: jobs.scheduler.Scheduler._finishing).
             for task in list(self.background):
                 task.cancel()
             _, pending = await asyncio.wait(set(self.background), timeout=left())

@@ -21,6 +21,7 @@ from urllib.parse import quote, urlencode
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.broadcast_delivery import duration
 from bot.broadcast_views import render_broadcast
 from bot.ui import callback_int
 from console import uploads
@@ -37,7 +38,7 @@ from console.server import (
     staff_of,
 )
 from console.views import LIVE_RELOAD, Live
-from handlers.broadcasts import SCHEDULE_EXAMPLE, duration
+from handlers.broadcasts import SCHEDULE_EXAMPLE
 from models.broadcasts import Broadcast, BroadcastStatus, ButtonKind, SegmentKind, Topic
 from services import audit, broadcasts, regions, roles
 from services import campaigns as campaign_service

@@ -75,16 +75,6 @@ router.callback_query.middleware(RequireRole(Role.ADMIN, Role.CAMPAIGN_MANAGER))
 
 SCHEDULE_EXAMPLE = "۱۴۰۵/۰۹/۱۲ ۱۸:۳۰"
 
-__all__ = [
-    "SCHEDULE_EXAMPLE",
-    "AiogramSender",
-    "BcCallback",
-    "BcControl",
-    "SegmentCallback",
-    "duration",
-    "feature",
-]
-
 
 class BcCallback(CallbackData, prefix="bc"):
     """Composer steps: action names the step, value its choice."""

@@ -9,11 +9,11 @@ from dataclasses import replace
 import pytest
 from aiogram import Bot
 
+from bot.broadcast_delivery import AiogramSender
 from bot.i18n import get_i18n
 from bot.platform import profile_for
 from bot.session import PlatformSession
 from bot.settings import Platform
-from handlers.broadcasts import AiogramSender
 from messenger import LocalMessenger
 from services.delivery import Content, Envelope, Outcome
 

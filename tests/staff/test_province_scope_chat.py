@@ -11,7 +11,8 @@ from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
 
-from handlers.broadcasts import BcCallback, BcControl, SegmentCallback
+from bot.broadcast_delivery import BcControl
+from handlers.broadcasts import BcCallback, SegmentCallback
 from handlers.exports import ExportStep
 from messenger.testkit import buttons
 from models.broadcasts import Broadcast, BroadcastStatus, SegmentKind, Subscription
