@@ -157,10 +157,10 @@ async def worker(args: argparse.Namespace) -> dict[str, Any]:
         # PostgreSQL: after the claim lease.
         exclusive=engine.dialect.name == "sqlite",
     )
-    # Start-up's objects (aiogram's models, the ORM) never become garbage: out of the
-    # collector's way, so its full collections stay short while sending (as `python -m bot`).
-    gc.collect()
-    gc.freeze()
+    # Start-up's objects (aiogram's models, the ORM) settled as `python -m bot deliver` does.
+    from bot.workers import settle_heap
+
+    settle_heap()
     if args.wait_for_go:  # a warm standby: started, waits for its predecessor's kill
         print(json.dumps({"event": "ready", "pid": os.getpid()}), flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import signal
 from typing import TYPE_CHECKING
@@ -74,6 +73,7 @@ async def deliver(settings: Settings) -> int:
     from bot.i18n import I18n
     from bot.platform import profile_for
     from bot.session import PlatformSession
+    from bot.workers import settle_heap
     from jobs.broadcasts import delivery_config
     from models.db import create_engine, create_sessionmaker, is_sqlite
     from services.delivery import DeliveryEngine
@@ -104,10 +104,9 @@ async def deliver(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, delivery.stop)
-    # What start-up built (aiogram's models, the ORM) lives as long as the process: out of the
-    # collector's way, so its full collections stay short while sending.
-    gc.collect()
-    gc.freeze()
+    # What start-up built (aiogram's models, the ORM) lives as long as the process: settled as a
+    # bot worker's is (out of the collector's way, the freed C heap given back).
+    settle_heap()
     logger.info("delivery worker started: %s at %.1f messages/s", profile.platform.value, limiter.rate)
     try:
         await delivery.run()
