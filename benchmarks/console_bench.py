@@ -15,34 +15,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import tempfile
-import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aiohttp
-from aiohttp import web
 from sqlalchemy import insert, text
 
-from bot.app import create_app
-from bot.migrate import upgrade_async
-from bot.settings import (
-    SANDBOX_TOKEN,
-    ConsoleSettings,
-    DatabaseSettings,
-    StaffSettings,
-    TelegramSettings,
-    load_settings,
-)
-from console.server import build_console_app
+from benchmarks.console_timing import page_times, signed_in, timed_console
 from models import Base
 from models.staff import StaffRole
 from models.tickets import Ticket, TicketCategory, TicketMessage, TicketStatus, TicketWord
 from models.user import User
-from services import console_auth
-from services.clock import FrozenClock
 from services.tickets import search_words
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -156,90 +139,22 @@ async def fill(app: object, count: int) -> int:
 
 
 async def measure(url: str, sizes: list[int], requests: int = REQUESTS) -> None:
-    port = 0
-    settings = load_settings(
-        telegram=TelegramSettings(bot_token=SANDBOX_TOKEN, bot_api_base="http://127.0.0.1:1"),
-        database=DatabaseSettings(database_url=url),
-        staff=StaffSettings(admin_ids=[ADMIN]),
-        console=ConsoleSettings(public_url="http://127.0.0.1:1", listen_port=port),
-    )
-    await upgrade_async(url)
-    app = create_app(settings, clock=FrozenClock(NOW))
-    timings: list[float] = []
-
-    @web.middleware
-    async def timed(
-        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-    ) -> web.StreamResponse:
-        started = time.perf_counter()
-        try:
-            return await handler(request)
-        finally:
-            timings.append(time.perf_counter() - started)
-
-    application = build_console_app(app)
-    application.middlewares.insert(0, timed)
-    runner = web.AppRunner(application, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    bound = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    base = f"http://127.0.0.1:{bound}"
-    print(f"database: {app.engine.dialect.name}; {requests} requests per page; server time in ms")
-    print(f"{'page':<24}" + "".join(f"{f'{n:,} p50':>12}{f'{n:,} p95':>12}" for n in sizes))
-    results: dict[str, list[str]] = {name: [] for name in [*PAGES, *OFFICER_PAGES]}
-    try:
+    async with timed_console(url, ADMIN, NOW) as console:
+        print(f"database: {console.app.engine.dialect.name}; {requests} requests per page; server time in ms")
+        print(f"{'page':<24}" + "".join(f"{f'{n:,} p50':>12}{f'{n:,} p95':>12}" for n in sizes))
+        results: dict[str, list[str]] = {name: [] for name in [*PAGES, *OFFICER_PAGES]}
         for size in sizes:
-            ticket = await fill(app, size)
+            ticket = await fill(console.app, size)
             for person, pages in ((ADMIN, PAGES), (OFFICER, OFFICER_PAGES)):
-                await _measure_pages(app, base, person, pages, ticket, size, requests, timings, results)
-    finally:
-        await runner.cleanup()
-        await app.close()
+                async with await signed_in(console, person, NOW) as client:
+                    for name, path in pages.items():
+                        expected = 404 if size == 0 and "{ticket}" in path else 200
+                        p50, p95 = await page_times(
+                            console, client, path.format(ticket=ticket), requests, expected=expected
+                        )
+                        results[name] += [f"{p50:>12.1f}", f"{p95:>12.1f}"]
     for name, cells in results.items():
         print(f"{name:<24}" + "".join(cells))
-
-
-async def _measure_pages(
-    app: object,
-    base: str,
-    person: int,
-    pages: dict[str, str],
-    ticket: int,
-    size: int,
-    requests: int,
-    timings: list[float],
-    results: dict[str, list[str]],
-) -> None:
-    from bot.app import HamdelApp
-
-    assert isinstance(app, HamdelApp)
-    async with app.sessionmaker() as session:
-        opened = await console_auth.open_session(
-            session,
-            platform="telegram",
-            user_id=person,
-            name="bench",
-            locale="fa",
-            now=NOW,
-            lifetime=timedelta(hours=1),
-        )
-        await session.commit()
-    cookies = {"hamdel_console": opened.cookie}
-    async with aiohttp.ClientSession(cookies=cookies) as client:
-        for name, path in pages.items():
-            address = base + path.format(ticket=ticket)
-            async with client.get(address) as response:  # warm-up
-                expected = 404 if size == 0 and "{ticket}" in path else 200
-                assert response.status == expected, (name, response.status)
-            timings.clear()
-            for _ in range(requests):
-                async with client.get(address) as response:
-                    await response.read()
-            ordered = sorted(timings)
-            p50 = statistics.median(ordered) * 1000
-            p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
-            results[name] += [f"{p50:>12.1f}", f"{p95:>12.1f}"]
 
 
 def main() -> None:

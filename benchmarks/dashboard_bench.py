@@ -19,35 +19,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import aiohttp
-from aiohttp import web
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.app import create_app
-from bot.migrate import upgrade_async
-from bot.settings import (
-    SANDBOX_TOKEN,
-    ConsoleSettings,
-    DatabaseSettings,
-    StaffSettings,
-    TelegramSettings,
-    load_settings,
-)
-from console.server import build_console_app
+from benchmarks.console_timing import page_times, signed_in, timed_console
 from models import Base
 from models.donation import Campaign
 from models.user import User
-from services import console_auth, donation_days, ticket_answers
-from services.clock import FrozenClock
+from services import donation_days, ticket_answers
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 ADMIN = 900_001
@@ -186,62 +171,17 @@ async def fill(engine: AsyncEngine, donations: int, tickets: int) -> None:
 
 
 async def measure(url: str, sizes: list[tuple[int, int]], requests: int) -> list[Run]:
-    settings = load_settings(
-        telegram=TelegramSettings(bot_token=SANDBOX_TOKEN, bot_api_base="http://127.0.0.1:1"),
-        database=DatabaseSettings(database_url=url),
-        staff=StaffSettings(admin_ids=[ADMIN]),
-        console=ConsoleSettings(public_url="http://127.0.0.1:1", listen_port=0),
-    )
-    await upgrade_async(url)
-    app = create_app(settings, clock=FrozenClock(NOW))
-    timings: list[float] = []
-
-    @web.middleware
-    async def timed(
-        request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-    ) -> web.StreamResponse:
-        started = time.perf_counter()
-        try:
-            return await handler(request)
-        finally:
-            timings.append(time.perf_counter() - started)
-
-    application = build_console_app(app)
-    application.middlewares.insert(0, timed)
-    runner = web.AppRunner(application, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    bound = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    base = f"http://127.0.0.1:{bound}"
     runs: list[Run] = []
-    try:
+    async with timed_console(url, ADMIN, NOW) as console:
         for donations, tickets in sizes:
             started = time.perf_counter()
-            await fill(app.engine, donations, tickets)
+            await fill(console.app.engine, donations, tickets)
             filled = time.perf_counter() - started
-            async with app.sessionmaker() as session:
-                opened = await console_auth.open_session(
-                    session, platform="telegram", user_id=ADMIN, name="bench", locale="fa", now=NOW,
-                    lifetime=timedelta(hours=1),
-                )  # fmt: skip
-                await session.commit()
-            results: dict[str, tuple[float, float]] = {}
-            async with aiohttp.ClientSession(cookies={"hamdel_console": opened.cookie}) as client:
-                for name, path in PAGES.items():
-                    async with client.get(base + path) as response:  # warm-up
-                        assert response.status == 200, (name, response.status, await response.text())
-                    timings.clear()
-                    for _ in range(requests):
-                        async with client.get(base + path) as response:
-                            await response.read()
-                    ordered = sorted(timings)
-                    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
-                    results[name] = (statistics.median(ordered) * 1000, p95 * 1000)
-            runs.append(Run(app.engine.dialect.name, donations, tickets, filled, results))
-    finally:
-        await runner.cleanup()
-        await app.close()
+            async with await signed_in(console, ADMIN, NOW) as client:
+                results = {
+                    name: await page_times(console, client, path, requests) for name, path in PAGES.items()
+                }
+            runs.append(Run(console.app.engine.dialect.name, donations, tickets, filled, results))
     return runs
 
 
