@@ -21,8 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, text
 
-from benchmarks.console_timing import page_times, signed_in, timed_console
-from models import Base
+from benchmarks.console_timing import empty_database, page_times, signed_in, timed_console
 from models.staff import StaffRole
 from models.tickets import Ticket, TicketCategory, TicketMessage, TicketStatus, TicketWord
 from models.user import User
@@ -55,12 +54,7 @@ async def fill(app: object, count: int) -> int:
 
     assert isinstance(app, HamdelApp)
     async with app.engine.begin() as connection:
-        if app.engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(Base.metadata.sorted_tables):
-                await connection.execute(table.delete())
+        await empty_database(connection)
         await connection.execute(
             insert(User),
             [

@@ -28,8 +28,7 @@ from pathlib import Path
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from benchmarks.console_timing import page_times, signed_in, timed_console
-from models import Base
+from benchmarks.console_timing import empty_database, page_times, signed_in, timed_console
 from models.donation import Campaign
 from models.user import User
 from services import donation_days, ticket_answers
@@ -81,12 +80,7 @@ async def fill(engine: AsyncEngine, donations: int, tickets: int) -> None:
     all over the last 365 days."""
     dialect = engine.dialect.name
     async with engine.begin() as connection:
-        if dialect == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
-            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(Base.metadata.sorted_tables):
-                await connection.execute(table.delete())
+        await empty_database(connection)
         await connection.execute(
             insert(User),
             [
