@@ -55,6 +55,7 @@ from messenger.testkit import STAFF_CHAT_ID, clear_redis_keys, empty_postgres
 from models.staff import AuditEntry
 from services.clock import FrozenClock
 from services.roles import Role, grant
+from services.users import upsert_user
 
 ADMIN_ID = 900_001
 OPERATOR_ID = 900_002
@@ -308,6 +309,18 @@ class Harness:
                 user_id=person.id,
                 role=role,
                 granted_by=None,
+            )
+
+    async def add_staff(self, user_id: int, role: Role, provinces: frozenset[str] = frozenset()) -> None:
+        """Someone the bot has seen (a user row) given a staff role, limited to `provinces`
+        (empty: national), as an admin's /grant would."""
+        platform = self.app.profile.platform.value
+        async with self.db() as session:
+            await upsert_user(
+                session, platform=platform, user_id=user_id, chat_id=user_id, default_language="fa"
+            )
+            await grant(
+                session, platform=platform, user_id=user_id, role=role, granted_by=None, provinces=provinces
             )
 
     async def audit(self, actions: str) -> list[AuditEntry]:

@@ -59,19 +59,7 @@ async def signed_in(hamdel: Any, user_id: int, name: str) -> AsyncIterator[tuple
 
 
 async def _officer(hamdel: Any, provinces: frozenset[str]) -> None:
-    platform = hamdel.app.profile.platform.value
-    async with hamdel.db() as session:
-        await upsert_user(
-            session, platform=platform, user_id=OFFICER_ID, chat_id=OFFICER_ID, default_language="fa"
-        )
-        await roles.grant(
-            session,
-            platform=platform,
-            user_id=OFFICER_ID,
-            role=Role.OPERATOR,
-            granted_by=None,
-            provinces=provinces,
-        )
+    await hamdel.add_staff(OFFICER_ID, Role.OPERATOR, provinces)
 
 
 async def _place(hamdel: Any, ticket_id: int, province_id: str | None) -> None:

@@ -16,9 +16,7 @@ from handlers.broadcasts import BcCallback, SegmentCallback
 from handlers.exports import ExportStep
 from messenger.testkit import buttons
 from models.broadcasts import Broadcast, BroadcastStatus, SegmentKind, Subscription
-from services import roles
 from services.roles import Role
-from services.users import upsert_user
 from tests.broadcasts.broadcast_helpers import add_campaign, db_user
 
 OFFICER_ID = 880_101
@@ -29,19 +27,7 @@ OTHER_PROVINCE = "استان دیگری"  # a broadcast's or a campaign's refusa
 
 async def _officer(hamdel: Any) -> None:
     """A Tehran office's campaign manager (who may broadcast and export)."""
-    platform = hamdel.app.profile.platform.value
-    async with hamdel.db() as session:
-        await upsert_user(
-            session, platform=platform, user_id=OFFICER_ID, chat_id=OFFICER_ID, default_language="fa"
-        )
-        await roles.grant(
-            session,
-            platform=platform,
-            user_id=OFFICER_ID,
-            role=Role.CAMPAIGN_MANAGER,
-            granted_by=None,
-            provinces=frozenset({TEHRAN}),
-        )
+    await hamdel.add_staff(OFFICER_ID, Role.CAMPAIGN_MANAGER, frozenset({TEHRAN}))
 
 
 def _callbacks(message: dict[str, Any] | None, kind: type[CallbackData]) -> list[Any]:
