@@ -25,10 +25,10 @@ import aiohttp
 import pytest
 
 from messenger import LocalMessenger, MessengerUser
-from messenger.testkit import WorkerSet, clear_redis_keys, empty_postgres, free_port, worker_env
-from models.db import create_engine
+from messenger.testkit import WorkerSet, free_port, worker_env
 from tests.conftest import ADMIN_ID, SANDBOX_TOKEN, TEST_DATABASE_URL, TEST_REDIS_URL
 from tests.console.conftest import browser_missing, signed_in_page
+from tests.dbkit import emptied_for_workers
 from tests.scale.scalekit import eventually
 
 MISSING = browser_missing() or (
@@ -99,11 +99,7 @@ async def two_workers(
     """Two webhook workers with the console on, from an empty database (they seed the FAQ).
     Started before the browser fixture, so Chromium launches while they import."""
     assert TEST_REDIS_URL
-    engine = create_engine(postgres_url)
-    async with engine.begin() as connection:
-        await empty_postgres(connection)
-    await engine.dispose()
-    await clear_redis_keys(TEST_REDIS_URL, redis_prefix)
+    await emptied_for_workers(postgres_url, TEST_REDIS_URL, redis_prefix)
     port, console_port, metrics_port = free_port(), free_port(), neighbouring_free_ports()
     env = worker_env(
         flavor="telegram",

@@ -22,8 +22,6 @@ from bot.webhook import webhook_path
 from messenger import LocalMessenger
 from messenger.testkit import (
     WorkerSet,
-    clear_redis_keys,
-    empty_postgres,
     free_port,
     wait_exit,
     wait_healthy,
@@ -32,6 +30,7 @@ from messenger.testkit import (
 from models.db import create_engine, create_sessionmaker
 from models.updates import InboxUpdate
 from tests.conftest import SANDBOX_TOKEN, TEST_DATABASE_URL, TEST_REDIS_URL
+from tests.dbkit import emptied_for_workers
 from tests.scale.scalekit import eventually, held_lock, message_update, texts
 
 WELCOME = "به «همدل» خوش آمدید"
@@ -174,11 +173,7 @@ async def test_kill_9_mid_update_another_worker_takes_it_over(
     an update is killed before its reply; the messenger's redelivery reaches the other worker,
     which waits out the dead worker's lease (1 s) and handles it: one answer, nothing lost."""
     assert TEST_REDIS_URL
-    engine = create_engine(postgres_url)
-    async with engine.begin() as connection:
-        await empty_postgres(connection)
-    await engine.dispose()
-    await clear_redis_keys(TEST_REDIS_URL, redis_prefix)
+    await emptied_for_workers(postgres_url, TEST_REDIS_URL, redis_prefix)
     port = free_port()
     env = worker_env(
         flavor="telegram",
