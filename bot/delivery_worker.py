@@ -67,6 +67,9 @@ def build_send_limiter(
 async def deliver(settings: Settings) -> int:
     """Send broadcasts until SIGTERM or SIGINT (then record what was answered and give back
     what was not sent)."""
+    from bot.aiogram_import import import_aiogram_with_types_on_demand
+
+    import_aiogram_with_types_on_demand()  # the few types it meets are built when first used
     from aiogram import Bot
 
     from bot.broadcast_delivery import AiogramProgressSink, AiogramSender
