@@ -121,9 +121,9 @@ async def worker(args: argparse.Namespace) -> dict[str, Any]:
         raw = RawSender(args.api_base, token)
         sender, close = raw, raw.close
     else:
-        from bot.aiogram_import import import_aiogram_with_types_on_demand
+        from bot.delivery_worker import import_aiogram_for_sending
 
-        import_aiogram_with_types_on_demand()
+        import_aiogram_for_sending()
         from aiogram import Bot
 
         # As `python -m bot deliver` (bot/delivery_worker.py) builds it: no handlers imported.

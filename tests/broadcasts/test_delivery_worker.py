@@ -5,6 +5,7 @@ handlers, the FAQ, the console or the charts (it is the delivery worker of issue
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import signal
@@ -144,12 +145,12 @@ async def test_deliver_maps_answers_and_reports_progress_to_the_author(
 
 
 def test_the_delivery_worker_imports_no_handlers_faq_console_or_charts() -> None:
+    """...and builds only a few of aiogram's types (bot/aiogram_import.py)."""
     code = (
-        "import sys, inspect\n"
+        "import sys, json\n"
         "import bot.delivery_worker as worker\n"
-        "from bot.aiogram_import import import_aiogram_with_types_on_demand\n"
-        "import_aiogram_with_types_on_demand()\n"
-        "from aiogram import Bot\n"
+        "worker.import_aiogram_for_sending()\n"
+        "from aiogram import Bot, types\n"
         "from bot.broadcast_delivery import AiogramProgressSink, AiogramSender\n"
         "from bot.i18n import I18n\n"
         "from bot.platform import profile_for\n"
@@ -157,12 +158,16 @@ def test_the_delivery_worker_imports_no_handlers_faq_console_or_charts() -> None
         "from jobs.broadcasts import delivery_config\n"
         "from models.db import create_engine, create_sessionmaker, is_sqlite\n"
         "from services.delivery import DeliveryEngine\n"
-        "print(' '.join(sorted(sys.modules)))\n"
+        "models = [getattr(types, name) for name in types.__all__ if hasattr(getattr(types, name), 'model_fields')]\n"
+        "built = [model.__name__ for model in models if model.__pydantic_complete__]\n"
+        "print(json.dumps({'modules': sorted(sys.modules), 'built': built, 'types': len(models)}))\n"
     )
     output = subprocess.run(
         [sys.executable, "-c", code], cwd=str(ROOT), capture_output=True, text=True, check=True
-    ).stdout.split()
-    loaded = set(output)
+    ).stdout
+    report = json.loads(output)
+    loaded = set(report["modules"])
     unwanted = {"handlers", "console", "services.faq", "services.charts", "matplotlib", "bot.app", "jinja2"}
     assert not loaded & unwanted
     assert not [name for name in loaded if name.startswith(("handlers.", "console.", "matplotlib."))]
+    assert "Update" not in report["built"] and len(report["built"]) < report["types"] // 10, report["built"]
