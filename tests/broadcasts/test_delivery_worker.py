@@ -148,6 +148,7 @@ def test_the_delivery_worker_imports_no_handlers_faq_console_or_charts() -> None
     """...and builds only a few of aiogram's types (bot/aiogram_import.py)."""
     code = (
         "import sys, json\n"
+        "import bot.__main__\n"  # as `python -m bot deliver` starts
         "import bot.delivery_worker as worker\n"
         "worker.import_aiogram_for_sending()\n"
         "from aiogram import Bot, types\n"
