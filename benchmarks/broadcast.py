@@ -121,6 +121,9 @@ async def worker(args: argparse.Namespace) -> dict[str, Any]:
         raw = RawSender(args.api_base, token)
         sender, close = raw, raw.close
     else:
+        from bot.delivery_worker import import_aiogram_for_sending
+
+        import_aiogram_for_sending()
         from aiogram import Bot
 
         # As `python -m bot deliver` (bot/delivery_worker.py) builds it: no handlers imported.

@@ -5,7 +5,9 @@ names below are not part of its public API and may change in any release. Nothin
 Hamdel touches an underscored aiogram name: it calls these functions instead. ``PRIVATE_API``
 lists what they rely on and ``problems()`` checks it against the installed aiogram;
 tests/test_aiogram_compat.py runs that check and drives each function, so an upgrade that
-changes one fails there, naming the attribute.
+changes one fails there, naming the attribute. (bot/aiogram_import.py, which must run before
+aiogram is imported, relies on how aiogram builds its types at import; tests/test_aiogram_import.py
+checks that.)
 """
 
 from __future__ import annotations

@@ -25,6 +25,13 @@ if TYPE_CHECKING:
 _RESPONSE_TYPES: dict[Any, Any] = {}
 
 
+def response_type(returning: Any) -> Any:
+    """`Response[returning]`, the class aiogram validates an answer with, held for good."""
+    if returning not in _RESPONSE_TYPES:
+        _RESPONSE_TYPES[returning] = Response[returning]
+    return _RESPONSE_TYPES[returning]
+
+
 class PlatformSession(AiohttpSession):
     """aiogram's aiohttp session pointed at `{api_base}/bot{token}/{method}` that normalises
     polled updates the same way the webhook handler does."""
@@ -41,9 +48,7 @@ class PlatformSession(AiohttpSession):
     def check_response(
         self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int, content: str
     ) -> Response[TelegramType]:
-        returning = method.__returning__
-        if returning not in _RESPONSE_TYPES:
-            _RESPONSE_TYPES[returning] = Response[returning]  # type: ignore[valid-type]
+        response_type(method.__returning__)
         if self.profile.normalizes_updates:
             content = self._normalized(method.__api_method__, content)
         try:

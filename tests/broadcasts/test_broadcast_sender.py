@@ -1,8 +1,10 @@
 """The aiogram sender against the messenger, in both flavors: what is sent (language, buttons,
-photo, paid broadcasts only on Telegram) and how each Bot API answer is classified."""
+photo, paid broadcasts only on Telegram) and how each Bot API answer is classified (one mapping,
+for the bot's own delivery and for `python -m bot deliver`)."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import replace
 
@@ -76,6 +78,28 @@ async def test_answers_become_outcomes(bot: Bot, messenger: LocalMessenger, flav
     assert missing.outcome is Outcome.FAILED and "chat not found" in (missing.error or "")
     await user.block()
     assert (await sender.send(envelope(user.id))).outcome is Outcome.BLOCKED
+    await user.unblock()
+    messenger.fail_next("sendMessage", status=401, description="Unauthorized")
+    revoked = await sender.send(envelope(user.id))  # the token: everything waits, nothing is lost
+    assert revoked.outcome is Outcome.RETRY_AFTER and revoked.retry_after == 60
+    messenger.fail_next("sendMessage", status=413, description="Request Entity Too Large")
+    assert (await sender.send(envelope(user.id))).outcome is Outcome.FAILED
+
+
+async def test_no_answer_is_transient(flavor: str) -> None:
+    """The Bot API unreachable (a port nobody listens on): tried again later."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    profile = profile_for(Platform(flavor))
+    nowhere = Bot(
+        "1000000:SANDBOX-local-messenger", session=PlatformSession(profile, f"http://127.0.0.1:{port}", 5)
+    )
+    try:
+        sender = AiogramSender(nowhere, get_i18n(), profile, paid=False)
+        assert (await sender.send(envelope(1001))).outcome is Outcome.TRANSIENT
+    finally:
+        await nowhere.session.close()
 
 
 async def test_a_refused_photo_falls_back_to_text(bot: Bot, messenger: LocalMessenger, flavor: str) -> None:

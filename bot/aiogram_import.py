@@ -1,0 +1,62 @@
+"""Import aiogram with its Bot API types built when first used, not all at import.
+
+aiogram declares its ~400 types with pydantic's `defer_build`, then undoes it: the end of
+`aiogram/types/__init__.py` calls `model_rebuild(_types_namespace=...)` on every one of them,
+building all their validators (about 100 MB and most of aiogram's import time). A process that
+meets a handful of types — the delivery worker sends messages and reads back `Message` — can
+skip that: `import_aiogram_with_types_on_demand()` imports aiogram while that call only records
+the namespace, then hands it to every aiogram model as its parent namespace, which pydantic
+reads when it builds a model on first use (the types, the methods whose fields hold types, and
+`Response[...]`, which inherits it).
+
+It must run before anything imports aiogram (afterwards it changes nothing), and it changes
+nothing if aiogram stops making that call (tests/test_aiogram_import.py says so then). Used by
+the delivery worker (bot/delivery_worker.py); the chat bot still imports aiogram as usual.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from pydantic import BaseModel
+
+
+def import_aiogram_with_types_on_demand() -> None:
+    if "aiogram" in sys.modules:
+        return
+    original = BaseModel.__dict__["model_rebuild"]
+    types_namespace: dict[str, Any] = {}
+
+    def record_namespace(cls: type[BaseModel], *args: Any, **kwargs: Any) -> bool | None:
+        namespace = kwargs.get("_types_namespace")
+        if namespace is not None and cls.__module__.startswith("aiogram.types."):
+            types_namespace.update(namespace)
+            return None
+        kwargs["_parent_namespace_depth"] = kwargs.get("_parent_namespace_depth", 2) + 1  # the caller's
+        return original.__func__(cls, *args, **kwargs)
+
+    BaseModel.model_rebuild = classmethod(record_namespace)  # type: ignore[method-assign, assignment]
+    try:
+        import aiogram  # noqa: F401
+    finally:
+        BaseModel.model_rebuild = original  # type: ignore[method-assign]
+    if types_namespace:
+        _give_namespace_to_models(types_namespace)
+
+
+def _give_namespace_to_models(namespace: dict[str, Any]) -> None:
+    for module_name, module in list(sys.modules.items()):
+        if not module_name.startswith("aiogram."):
+            continue
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == module_name:
+                value.__pydantic_parent_namespace__ = namespace
+
+
+def build_now(*models: type[BaseModel]) -> None:
+    """Build these models now, at start-up, rather than on first use, where a large one (the
+    `Message` of an answer) would hold the event loop for a fifth of a second."""
+    for model in models:
+        if not model.__pydantic_complete__:
+            model.model_rebuild()
