@@ -29,7 +29,7 @@ async def footprint(sizes: Sizes) -> list[Figure]:
     name = "footprint"
     return [
         Figure(
-            name, "import time: bot.app + handlers", bot.import_seconds, "s", echo.import_seconds,
+            name, "import time: the bot's imports", bot.import_seconds, "s", echo.import_seconds,
             "(import aiogram)", Goal("≤ yardstick + 0.7 s", 0.7, over_yardstick=True),
         ),
         Figure(

@@ -2,8 +2,10 @@
 
 Run from the repository root:  python -m benchmarks.footprint [--runs N]   (not a timed test)
 
-- imports: `import bot.app, handlers` against `import aiogram`, each in a fresh interpreter
-  (`python -c`): seconds spent importing, and the process's resident memory (VmRSS) after.
+- imports: the bot's imports as `python -m bot run` makes them (aiogram with the chat's types,
+  `bot.aiogram_import.import_aiogram_for_the_chat`, then `bot.app` and `handlers`) against
+  `import aiogram`, each in a fresh interpreter (`python -c`): seconds spent importing, and the
+  process's resident memory (VmRSS) after.
 - start-up: from starting the process to its first getUpdates at a local messenger, for
   `python -m bot run` (polling, one process) with an existing, migrated SQLite database, against
   the bare aiogram echo bot polling (`python -m benchmarks.echo_bot --polling`). The bot's time
@@ -44,11 +46,17 @@ IDLE_SECONDS = 3.0
 IMPORT_PROBE = """
 import json, time
 started, cpu = time.perf_counter(), time.process_time()
-import {modules}
+{statement}
 seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
 rss = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmRSS:"))
 print(json.dumps({{"seconds": seconds, "cpu": cpu, "rss_kib": rss}}))
 """
+# What `python -m bot run` imports, the way it imports it (bot/__main__.py).
+BOT_IMPORTS = (
+    "from bot.aiogram_import import import_aiogram_for_the_chat\n"
+    "import_aiogram_for_the_chat()\n"
+    "import bot.app, handlers"
+)
 
 
 @dataclass
@@ -76,10 +84,10 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def measure_import(modules: str) -> tuple[float, float, float]:
-    """Seconds, resident MB and CPU seconds of importing `modules` in a fresh interpreter."""
+def measure_import(statement: str) -> tuple[float, float, float]:
+    """Seconds, resident MB and CPU seconds of the imports in `statement`, in a fresh interpreter."""
     output = subprocess.run(
-        [sys.executable, "-c", IMPORT_PROBE.format(modules=modules)],
+        [sys.executable, "-c", IMPORT_PROBE.format(statement=statement)],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         check=True,
@@ -151,14 +159,14 @@ async def measure(runs: int = 3) -> tuple[Footprint, Footprint]:
     echo_command += ["--api-base", "{api_base}", "--token", SANDBOX_TOKEN]
     echo_env = {**os.environ, "PYTHONPATH": str(ROOT)}
     subjects = {
-        "bot": ("bot.app, handlers", bot_command, bot_env),
-        "echo": ("aiogram", echo_command, echo_env),
+        "bot": (BOT_IMPORTS, bot_command, bot_env),
+        "echo": ("import aiogram", echo_command, echo_env),
     }
     imports: dict[str, list[tuple[float, float, float]]] = {name: [] for name in subjects}
     processes: dict[str, list[tuple[float, float, float]]] = {name: [] for name in subjects}
     for n in range(runs):  # alternating, so that a neighbour's burst of load hits both alike
-        for name, (modules, command, env) in subjects.items():
-            imports[name].append(await asyncio.to_thread(measure_import, modules))
+        for name, (statement, command, env) in subjects.items():
+            imports[name].append(await asyncio.to_thread(measure_import, statement))
             processes[name].append(await measure_process(command, env, folder / f"{name}-{n}.log"))
     results = [
         Footprint(

@@ -18,6 +18,13 @@ test), so two engineers (or CI) can run the suite at the same time on one server
 
 from __future__ import annotations
 
+# aiogram as the bot's processes import it (python -m bot run): only the chat's types built at
+# start, the others on first use — so every test meets aiogram the way production does. Before
+# any other import (pyproject.toml lets this file's imports follow it).
+from bot.aiogram_import import import_aiogram_for_the_chat
+
+import_aiogram_for_the_chat()
+
 import asyncio
 import os
 import shutil
