@@ -1,6 +1,10 @@
 """bot/aiogram_import.py: aiogram imported with its types built on first use (as the delivery
-worker imports it) reads the Bot API's answers and writes its requests exactly as aiogram
-imported as usual, and really leaves unbuilt the types a process does not meet."""
+worker and the chat's processes import it) reads the Bot API's answers and writes its requests
+exactly as aiogram imported as usual, and really leaves unbuilt the types a process does not
+meet; a chat worker has built at start everything a usual conversation meets.
+
+Each side runs in a fresh interpreter: this test process itself imports aiogram the chat's way
+(tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -81,14 +85,146 @@ LAZY = (
 )
 
 
-def test_types_built_on_first_use_read_and_write_as_aiogram_does() -> None:
+USUAL = "import json\nfrom tests.test_aiogram_import import samples\nprint(json.dumps(samples()))\n"
+
+
+def _run(script: str) -> Any:
     output = subprocess.run(
-        [sys.executable, "-c", LAZY], cwd=str(ROOT), capture_output=True, text=True, check=True
+        [sys.executable, "-c", script], cwd=str(ROOT), capture_output=True, text=True, check=True
     ).stdout
-    lazy = json.loads(output)
+    return json.loads(output)
+
+
+def test_types_built_on_first_use_read_and_write_as_aiogram_does() -> None:
+    lazy = _run(LAZY)
     # If aiogram stops building its types at the end of its import, this has nothing to skip:
     # bot/aiogram_import.py can go.
     assert lazy["at_import"] == [], "aiogram built types at import despite bot/aiogram_import.py"
-    assert lazy["samples"] == json.loads(json.dumps(samples()))
+    assert lazy["samples"] == _run(USUAL)
     # Only what was met got built (the answers' Message inside `Response[Message]`).
     assert lazy["after"] == ["InlineKeyboardButton", "InlineKeyboardMarkup"]
+
+
+GROUP = {  # getChat's answer for the working group's chat
+    "id": -100,
+    "type": "group",
+    "title": "کارگروه",
+    "accent_color_id": 0,
+    "max_reaction_count": 11,
+    "accepted_gift_types": {
+        "unlimited_gifts": False,
+        "limited_gifts": False,
+        "unique_gifts": False,
+        "premium_subscription": False,
+        "gifts_from_channels": False,
+    },
+}
+
+
+def conversation() -> None:
+    """What a usual conversation makes aiogram read and write: updates with a command, a button
+    tap, a reply-keyboard text, a payment's check and its success; menus with both kinds of
+    keyboard, an edited message, a toast, an invoice, the payment's answer, a chat's details."""
+    from aiogram import methods
+    from aiogram.types import (
+        InlineKeyboardButton,
+        InlineKeyboardMarkup,
+        KeyboardButton,
+        LabeledPrice,
+        ReplyKeyboardMarkup,
+        ReplyKeyboardRemove,
+        Update,
+    )
+
+    from bot.session import response_type
+
+    person = {"id": 7001, "is_bot": False, "first_name": "سارا", "language_code": "fa"}
+    chat = {"id": 7001, "type": "private", "first_name": "سارا"}
+    message = {"message_id": 9, "date": 1_700_000_000, "chat": chat, "from": person, "text": "/start"}
+    paid = {
+        **message,
+        "text": None,
+        "successful_payment": {
+            "currency": "XTR",
+            "total_amount": 100,
+            "invoice_payload": "d:1",
+            "telegram_payment_charge_id": "c",
+            "provider_payment_charge_id": "p",
+        },
+    }
+    for update in (
+        {"update_id": 1, "message": message},
+        {"update_id": 2, "message": {**message, "text": "💝 کمک"}},
+        {
+            "update_id": 3,
+            "callback_query": {
+                "id": "q",
+                "from": person,
+                "chat_instance": "i",
+                "data": "m:1",
+                "message": SENT,
+            },
+        },
+        {
+            "update_id": 4,
+            "pre_checkout_query": {
+                "id": "c",
+                "from": person,
+                "currency": "XTR",
+                "total_amount": 100,
+                "invoice_payload": "d:1",
+            },
+        },
+        {"update_id": 5, "message": paid},
+    ):
+        Update.model_validate(update)
+    inline = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="💝", callback_data="m:1")]])
+    reply = ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text="💝 کمک")]], resize_keyboard=True)
+    calls: list[Any] = [
+        methods.SendMessage(chat_id=7001, text="سلام", reply_markup=inline),
+        methods.SendMessage(chat_id=7001, text="سلام", reply_markup=reply),
+        methods.SendMessage(chat_id=7001, text="سلام", reply_markup=ReplyKeyboardRemove()),
+        methods.EditMessageText(chat_id=7001, message_id=9, text="سلام", reply_markup=inline),
+        methods.EditMessageReplyMarkup(chat_id=7001, message_id=9, reply_markup=inline),
+        methods.AnswerCallbackQuery(callback_query_id="q", text="✓"),
+        methods.DeleteMessage(chat_id=7001, message_id=9),
+        methods.SendInvoice(
+            chat_id=7001,
+            title="کمک",
+            description="کمک",
+            payload="d:1",
+            currency="XTR",
+            prices=[LabeledPrice(label="کمک", amount=100)],
+        ),
+        methods.AnswerPreCheckoutQuery(pre_checkout_query_id="c", ok=True),
+        methods.SendChatAction(chat_id=7001, action="typing"),
+        methods.GetChat(chat_id=-100),
+    ]
+    for call in calls:
+        returning = call.__returning__
+        result = True if returning is bool else GROUP if call.__api_method__ == "getChat" else SENT
+        response_type(returning).model_validate({"ok": True, "result": result})
+
+
+CHAT = (
+    "import json\n"
+    "from pydantic._internal import _model_construction as construction\n"
+    "from bot.aiogram_import import import_aiogram_for_the_chat\n"
+    "import_aiogram_for_the_chat()\n"
+    "import bot.app, handlers\n"
+    "built = []\n"
+    "original = construction.complete_model_class\n"
+    "def counting(cls, *args, **kwargs):\n"
+    "    built.append(cls.__qualname__)\n"
+    "    return original(cls, *args, **kwargs)\n"
+    "construction.complete_model_class = counting\n"
+    "from tests.test_aiogram_import import conversation\n"
+    "conversation()\n"
+    "print(json.dumps(built))\n"
+)
+
+
+def test_a_chat_worker_has_built_at_start_what_a_conversation_meets() -> None:
+    """Else the first person to meet a type waits while it is built (a fifth of a second for an
+    answer holding a `Message`), and the worker's memory grows after its start."""
+    assert _run(CHAT) == []
