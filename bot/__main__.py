@@ -92,6 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=level, format=f"%(asctime)s %(levelname)s{who} %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     privacy.install_log_masking()  # no national code, mobile, card or IBAN in any log line
+    if command in ("run", "worker", "sandbox", "deliver"):
+        from bot.workers import limit_malloc_arenas
+
+        limit_malloc_arenas()  # before any thread starts
     if command in ("run", "worker", "sandbox"):
         from bot.aiogram_import import import_aiogram_for_the_chat
 

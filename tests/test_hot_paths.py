@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import gc
+import json
+import os
 import platform
 import subprocess
 import sys
@@ -27,6 +29,8 @@ from bot.settings import SANDBOX_TOKEN, DatabaseSettings, Platform, TelegramSett
 from bot.ui import InlineKeyboardBuilder
 from bot.workers import GC_YOUNG_THRESHOLD, release_free_memory, settle_heap
 from models.db import dialect_module
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_keyboard_builder_builds_what_aiograms_builds() -> None:
@@ -167,3 +171,47 @@ def test_a_worker_with_the_real_faq_loads_none_of_them() -> None:
 def test_the_dialect_module_is_the_database_s() -> None:
     assert dialect_module("postgresql").__name__ == "sqlalchemy.dialects.postgresql"
     assert dialect_module("sqlite").__name__ == "sqlalchemy.dialects.sqlite"
+
+
+ARENAS_PROBE = """
+import ctypes, json, os, sys, tempfile, threading
+from bot.workers import limit_malloc_arenas
+limited = limit_malloc_arenas()
+kept = []
+def allocate():  # objects over 512 bytes come from malloc, in the thread's own arena by default
+    kept.append([bytearray(1000) for _ in range(2000)])
+threads = [threading.Thread(target=allocate) for _ in range(8)]
+for thread in threads: thread.start()
+for thread in threads: thread.join()
+libc = ctypes.CDLL("libc.so.6")
+libc.fopen.restype = ctypes.c_void_p
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+path = os.path.join(tempfile.mkdtemp(), "malloc.xml")
+stream = libc.fopen(path.encode(), b"w")
+libc.malloc_info(0, stream)
+libc.fclose(stream)
+print(json.dumps({"limited": limited, "arenas": open(path).read().count("<heap nr=")}))
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc arenas are glibc's")
+@pytest.mark.parametrize("environment", [{}, {"MALLOC_ARENA_MAX": "8"}])
+def test_a_worker_keeps_to_two_malloc_arenas_unless_told_otherwise(environment: dict[str, str]) -> None:
+    """`limit_malloc_arenas` (python -m bot run|worker|deliver): eight threads that allocate
+    share two glibc heaps instead of getting one each; MALLOC_ARENA_MAX set by an operator wins."""
+    env = {key: value for key, value in os.environ.items() if key != "MALLOC_ARENA_MAX"}
+    output = subprocess.run(
+        [sys.executable, "-c", ARENAS_PROBE],
+        cwd=str(ROOT),
+        env={**env, **environment, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    probe = json.loads(output)
+    if environment:
+        assert probe == {"limited": False, "arenas": probe["arenas"]}
+        assert probe["arenas"] > 2, "eight allocating threads should have spread over more heaps"
+    else:
+        assert probe == {"limited": True, "arenas": 2}
