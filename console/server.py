@@ -23,7 +23,6 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Translator
-from bot.ui import Feature
 from console.links import PREFIX, console_secret
 from models.console import ConsoleSession
 from services import audit, console_auth, roles, scopes
@@ -460,7 +459,7 @@ async def _serve_until_stopped(runner: web.AppRunner) -> None:
 
 
 async def start_console(app: HamdelApp) -> None:
-    """The feature's startup hook: the console's own listener, when CONSOLE_PUBLIC_URL is set.
+    """The console's own listener, when CONSOLE_PUBLIC_URL is set (console.listener's hook).
     Binding happens here, so a busy port stops the start with the error; the listener then lives
     as a background task until the app stops. Several workers all listen on the same port
     (SO_REUSEPORT): sessions live in the database, so any worker serves any request."""
@@ -479,7 +478,3 @@ async def start_console(app: HamdelApp) -> None:
         raise
     logger.info("console on %s:%s for %s", settings.listen_host, settings.listen_port, settings.public_url)
     app.spawn(_serve_until_stopped(runner), name="console")
-
-
-# The web console's listener, started with the bot (the chat's /console is handlers/console.py).
-feature = Feature(name="console-web", on_startup=(start_console,))

@@ -14,7 +14,7 @@ from aiogram.enums import ChatType
 from bot.aiogram_compat import detach_router
 from bot.flows import FlowExit
 from bot.ui import Feature, MenuSection
-from console import server as console_web
+from console import listener as console_web
 from handlers import (
     admin,
     broadcasts,
