@@ -70,6 +70,7 @@ class Sizes:
     dashboard_donations: int = 1_000_000  # a year of data for the console's statistics
     dashboard_tickets: int = 100_000
     broadcast_recipients: int = 100_000  # one broadcast at the platform's limit (500/s here)
+    memory_updates: int = 10_000  # mixed updates before the bot's RSS is read against its idle RSS
 
 
 FULL = Sizes(
@@ -96,6 +97,7 @@ QUICK = Sizes(
     dashboard_donations=100_000,
     dashboard_tickets=10_000,
     broadcast_recipients=5_000,
+    memory_updates=2_000,
 )
 
 Benchmark = Callable[[Sizes], Awaitable[list[Figure]]]

@@ -178,8 +178,11 @@ import ctypes, json, os, sys, tempfile, threading
 from bot.workers import limit_malloc_arenas
 limited = limit_malloc_arenas()
 kept = []
+together = threading.Barrier(8)
 def allocate():  # objects over 512 bytes come from malloc, in the thread's own arena by default
+    together.wait()  # all alive at once: none leaves a free arena for the next
     kept.append([bytearray(1000) for _ in range(2000)])
+    together.wait()
 threads = [threading.Thread(target=allocate) for _ in range(8)]
 for thread in threads: thread.start()
 for thread in threads: thread.join()
