@@ -18,9 +18,6 @@ from sqlalchemy.util import await_only
 # in transit through the update inbox. Personal data must never reach a log: cap it at INFO.
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
-# Connections of one process to a SQLite database (see `create_engine`).
-SQLITE_CONNECTIONS = 5
-
 # Statements that only read, when written as text (compiled statements are judged by their type).
 _READ_KEYWORDS = ("SELECT", "PRAGMA", "EXPLAIN")
 
@@ -33,21 +30,10 @@ def create_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 15_000
         return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
     database = parsed.database or ""
-    in_memory = not database or database == ":memory:"
-    if not in_memory:
+    if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    # An in-memory database is one connection (SQLAlchemy's StaticPool): no pool to size.
-    pool: dict[str, Any] = {} if in_memory else {"pool_size": SQLITE_CONNECTIONS, "max_overflow": 0}
     engine = create_async_engine(
-        url,
-        echo=echo,
-        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
-        # The pool's connections only: one writer at a time anyway, and a connection beyond them
-        # (SQLAlchemy's default allows 10 more) came and went under load, each with a thread of its
-        # own (aiosqlite) and a cold page cache — ~6 MB of a worker's memory growth over a few
-        # thousand updates, no throughput (benchmarks/memory.py). A task waits for a free
-        # connection (up to SQLAlchemy's pool timeout, 30 s) as it would for the write lock.
-        **pool,
+        url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
     )
 
     @event.listens_for(engine.sync_engine, "connect")
