@@ -21,14 +21,10 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.settings import Settings
-
-if TYPE_CHECKING:
-    from bot.app import HamdelApp
 
 logger = logging.getLogger("hamdel")
 
@@ -93,8 +89,9 @@ def limit_malloc_arenas() -> bool:
     False where there is no glibc. glibc gives each thread that allocates a heap of its own (up
     to 8 per core) and each keeps what it once held: the database driver's threads (aiosqlite
     runs one per connection, and connections beyond the pool's come and go) left 16 heaps of
-    ~2 MB after a few thousand updates — most of a worker's memory growth. Python's allocation
-    is serialised by the interpreter lock anyway. Call before any thread starts."""
+    ~2 MB each after a few thousand updates (~2 MB more resident memory than two heaps keep,
+    benchmarks/memory.py). Python's allocation is serialised by the interpreter lock anyway.
+    Call before any thread starts."""
     if os.environ.get("MALLOC_ARENA_MAX"):
         return False
     libc = _glibc()
@@ -112,34 +109,8 @@ def _glibc() -> Any:
     return libc
 
 
-# Seconds between two returns of the C heap's free pages to the system while a worker runs.
-HEAP_TRIM_SECONDS = 60.0
-
-
-def _settle_heap_after_startup(app: HamdelApp) -> Callable[[], Awaitable[None]]:
-    async def settle() -> None:
-        settle_heap()
-        # Concurrent updates free much of what they allocated between the objects that stay, and
-        # glibc keeps those pages: given back every minute (a few ms), a worker's memory after
-        # thousands of updates is ~2.5 MB nearer its idle size (benchmarks/memory.py).
-        from jobs import scheduler_for
-        from jobs.scheduler import Job
-
-        scheduler_for(app).add(
-            Job(
-                "heap-trim",
-                _trim_heap,
-                interval=HEAP_TRIM_SECONDS,
-                first_delay=HEAP_TRIM_SECONDS,
-                exclusive=False,  # every process has its own heap
-            )
-        )
-
-    return settle
-
-
-async def _trim_heap() -> None:
-    release_free_memory()
+async def _settle_heap_after_startup() -> None:
+    settle_heap()
 
 
 async def serve(settings: Settings, *, worker_index: int = 0, migrate: bool = True) -> None:
@@ -169,7 +140,7 @@ async def _serve(settings: Settings, *, worker_index: int, migrate: bool) -> Non
         await upgrade_async(settings.database.database_url)
     app = create_app(settings, worker_index=worker_index)
     # After the app's own startup (registered first): the features' indexes are built by then.
-    app.dispatcher.startup.register(_settle_heap_after_startup(app))
+    app.dispatcher.startup.register(_settle_heap_after_startup)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
