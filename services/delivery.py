@@ -303,9 +303,13 @@ class DeliveryEngine:
             # out. (With a shared limiter in Redis they are counted there, and rows taken back
             # after the lease are long past it.)
             await self.limiter.pause(max(1.0, 1.0 / self.config.per_chat_rate))
+        housekeeping_ends = asyncio.Event()
+        housekeeping = asyncio.create_task(
+            self._housekeeping(housekeeping_ends), name="delivery-housekeeping"
+        )
         helpers = [
             asyncio.create_task(self._flush_periodically(), name="delivery-flush"),
-            asyncio.create_task(self._housekeeping(), name="delivery-housekeeping"),
+            housekeeping,
             asyncio.create_task(self._dispatcher(), name="delivery-dispatch"),
         ]
         try:
@@ -322,6 +326,10 @@ class DeliveryEngine:
                 await self._idle()
             await self._wait_in_flight()
             await self._flush()
+            # Housekeeping may be reporting: it ends its pass first. Cancelled between claiming a
+            # final report and showing it, it lost the report (the claim is what the others see).
+            housekeeping_ends.set()
+            await housekeeping
             await self._finish_all()
             await self._report_progress()
         finally:
@@ -363,13 +371,18 @@ class DeliveryEngine:
             finally:
                 self._dispatching = []
 
-    async def _housekeeping(self) -> None:
+    async def _housekeeping(self, ends: asyncio.Event) -> None:
         """Beside the sending: renew claims, take back a dead worker's, report progress. Its own
-        task, so a long 429 pause or a slow batch never lets this worker's claims expire."""
+        task, so a long 429 pause or a slow batch never lets this worker's claims expire. Returns
+        between passes once `ends` is set."""
         loop = asyncio.get_running_loop()
         tick = min(1.0, self.config.poll_interval)
-        while True:
-            await asyncio.sleep(tick)
+        while not ends.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(tick):
+                    await ends.wait()
+            if ends.is_set():
+                return
             try:
                 now = loop.time()
                 if now - self._last_heartbeat >= self.config.claim_lease / 3:
