@@ -96,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.workers import limit_malloc_arenas
 
         limit_malloc_arenas()  # before any thread starts
-    if command in ("run", "worker", "sandbox"):
+    # (`run` with WORKERS > 1 only supervises worker processes: it needs no aiogram.)
+    if command in ("worker", "sandbox") or (command == "run" and settings.scale.workers <= 1):
         from bot.aiogram_import import import_aiogram_for_the_chat
 
         import_aiogram_for_the_chat()
