@@ -75,8 +75,6 @@ def import_aiogram_for_the_chat() -> None:
     import_aiogram_with_types_on_demand()
     from aiogram import methods, types
 
-    from bot.session import response_type
-
     build_now(
         types.Message,
         types.Update,
@@ -87,7 +85,7 @@ def import_aiogram_for_the_chat() -> None:
         types.ReplyKeyboardRemove,
         types.LabeledPrice,
     )
-    for method in (
+    build_methods(
         methods.SendMessage,
         methods.EditMessageText,
         methods.EditMessageReplyMarkup,
@@ -99,5 +97,12 @@ def import_aiogram_for_the_chat() -> None:
         methods.GetChat,
         methods.SendChatAction,
         methods.GetUpdates,
-    ):
+    )
+
+
+def build_methods(*methods: Any) -> None:
+    """Build these Bot API methods now, each with the `Response[...]` its answer is read with."""
+    from bot.session import response_type
+
+    for method in methods:
         build_now(method, response_type(method.__returning__))

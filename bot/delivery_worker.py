@@ -69,17 +69,14 @@ def import_aiogram_for_sending() -> None:
     """aiogram with its types built on first use (bot/aiogram_import.py: the others would cost
     about 100 MB), except what every broadcast meets — the message sent, its buttons, the
     answer — built now, not on the first send."""
-    from bot.aiogram_import import build_now, import_aiogram_with_types_on_demand
+    from bot.aiogram_import import build_methods, build_now, import_aiogram_with_types_on_demand
 
     import_aiogram_with_types_on_demand()
     from aiogram.methods import SendMessage
     from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-    from bot.session import response_type
-
-    build_now(
-        SendMessage, response_type(SendMessage.__returning__), InlineKeyboardMarkup, InlineKeyboardButton
-    )
+    build_methods(SendMessage)
+    build_now(InlineKeyboardMarkup, InlineKeyboardButton)
 
 
 async def deliver(settings: Settings) -> int:
