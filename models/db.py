@@ -32,8 +32,17 @@ def create_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 15_000
     database = parsed.database or ""
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+    driver: dict[str, Any] = {}
+    if parsed.get_driver_name() == "aiosqlite":
+        # A statement is one trip to aiosqlite's thread instead of four (models/sqlite_driver.py).
+        from models.sqlite_driver import one_trip_dbapi
+
+        driver["module"] = one_trip_dbapi()
     engine = create_async_engine(
-        url, echo=echo, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
+        url,
+        echo=echo,
+        connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
+        **driver,
     )
 
     @event.listens_for(engine.sync_engine, "connect")

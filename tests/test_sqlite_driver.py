@@ -1,0 +1,112 @@
+"""models/sqlite_driver.py: a statement is one trip to aiosqlite's thread, and SQLAlchemy sees
+the same results and errors as through its own aiosqlite adaptation (rows, rowcount,
+RETURNING, executemany, lastrowid, server-side streams, constraint errors, a closed pool)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from models.db import create_engine
+from models.sqlite_driver import OneTripCursor
+
+metadata = MetaData()
+items = Table(
+    "items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String, unique=True, nullable=False),
+    Column("size", Integer),
+)
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/db.sqlite")
+    async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of every function sent to a connection's thread."""
+    sent: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return sent
+
+
+async def test_the_engine_uses_the_one_trip_cursor(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        assert isinstance(raw.driver_connection, aiosqlite.Connection)
+        assert isinstance(raw.dbapi_connection.cursor(), OneTripCursor)  # type: ignore[union-attr]
+
+
+async def test_a_statement_is_one_trip_and_a_write_transaction_four(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    async with engine.connect() as connection:
+        trips.clear()
+        await connection.execute(select(items.c.id))
+        assert trips == ["_run"]
+        await connection.rollback()
+        trips.clear()
+        async with connection.begin():
+            await connection.execute(insert(items).values(name="a", size=1))
+        # BEGIN IMMEDIATE (models.db's write gate), the INSERT, the COMMIT.
+        assert trips == ["_run", "_run", "commit"]
+
+
+async def test_results_rowcounts_and_returning_are_those_of_sqlite(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        inserted = await connection.execute(
+            insert(items).values(name="first", size=3).returning(items.c.id, items.c.name)
+        )
+        assert inserted.all() == [(1, "first")]
+        plain = await connection.execute(insert(items).values(name="second", size=5))
+        assert plain.inserted_primary_key == (2,)  # lastrowid
+        many = await connection.execute(insert(items), [{"name": f"n{i}", "size": i} for i in range(10)])
+        assert many.rowcount == 10
+        changed = await connection.execute(update(items).where(items.c.size < 5).values(size=0))
+        assert changed.rowcount == 6  # first (3) and n0..n4
+        assert await connection.scalar(select(items.c.size).where(items.c.name == "second")) == 5
+        rows = (await connection.execute(select(items.c.name).order_by(items.c.id))).scalars().all()
+        assert rows[:3] == ["first", "second", "n0"] and len(rows) == 12
+        assert (await connection.execute(text("SELECT 1 WHERE 0"))).first() is None
+        removed = await connection.execute(delete(items).where(items.c.name.like("n%")))
+        assert removed.rowcount == 10
+
+
+async def test_a_server_side_stream_reads_every_row(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(insert(items), [{"name": f"s{i}", "size": i} for i in range(250)])
+    async with engine.connect() as connection:
+        stream = await connection.stream(select(items.c.size).order_by(items.c.size))
+        seen = [size async for size in stream.scalars()]
+    assert seen == list(range(250))
+
+
+async def test_errors_are_sqlalchemys_and_the_connection_goes_on(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        await connection.execute(insert(items).values(name="only"))
+        with pytest.raises(IntegrityError):
+            await connection.execute(insert(items).values(name="only"))
+        await connection.rollback()
+        async with connection.begin():
+            await connection.execute(insert(items).values(name="again"))
+        assert await connection.scalar(select(items.c.name)) == "again"
