@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from pathlib import Path
 from types import ModuleType
@@ -78,16 +79,20 @@ def _gate_writes(engine: AsyncEngine) -> None:
     every transaction takes the gate at its start."""
     gate = asyncio.Lock()
 
-    def take_write_lock(connection: Any) -> None:
+    def take_write_lock(connection: Any, statement_cursor: Any = None) -> None:
         info = connection.info
         if not info.get("gated"):
             await_only(gate.acquire())
             info["gated"] = True
-        cursor = connection.connection.dbapi_connection.cursor()
-        try:
-            cursor.execute("BEGIN IMMEDIATE")
-        finally:
-            cursor.close()
+        begin_with_statement = getattr(statement_cursor, "begin_immediate_first", None)
+        if begin_with_statement is not None:
+            begin_with_statement()  # models/sqlite_driver.py: one trip for both
+        else:
+            cursor = connection.connection.dbapi_connection.cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+            finally:
+                cursor.close()
         info["writing"] = True
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -102,10 +107,22 @@ def _gate_writes(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
     def _before_execute(
-        connection: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _many: bool
+        connection: Any, cursor: Any, statement: str, _parameters: Any, context: Any, many: bool
     ) -> None:
         if not connection.info.get("writing") and not _only_reads(statement, context):
-            take_write_lock(connection)
+            take_write_lock(connection, None if many else cursor)
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        # A BEGIN IMMEDIATE sent with the statement (models/sqlite_driver.py) may itself have
+        # failed (another process held the lock past the busy timeout): then no transaction is
+        # open and the next write must begin one. (A connection invalidated meanwhile has no
+        # info to read; its gate is released by the invalidate event below.)
+        connection = context.connection
+        with contextlib.suppress(Exception):
+            if connection is not None and connection.info.get("writing"):
+                if not connection.connection.driver_connection.in_transaction:
+                    connection.info.pop("writing", None)
 
     def release(record: Any) -> None:
         if record is None:

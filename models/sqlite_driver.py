@@ -7,7 +7,8 @@ for our `BEGIN IMMEDIATE` (models.db). Those trips were most of what the update 
 (issue 19, goal 4: 1.25 ms of the bot's CPU for an update's record and finish on SQLite, ~19
 trips). Here a statement is one trip: the thread makes the cursor, executes, fetches every row
 and closes it, and the cursor left on the event loop's side only holds the outcome
-(description, rowcount, lastrowid, rows), as SQLAlchemy's own cursor does after its fetch.
+(description, rowcount, lastrowid, rows), as SQLAlchemy's own cursor does after its fetch. A
+transaction's first write carries its `BEGIN IMMEDIATE` in the same trip.
 
 Everything else — connections, commits, rollbacks, server-side cursors, errors — is
 SQLAlchemy's and aiosqlite's own; only `Connection._execute` (aiosqlite's "run this on the
@@ -47,10 +48,14 @@ class _Outcome:
         """Closed on SQLite's thread already."""
 
 
-def _run(connection: sqlite3.Connection, operation: str, parameters: Any) -> tuple[_Outcome, list[Any]]:
-    """On the connection's thread: the whole statement, its rows included."""
+def _run(
+    connection: sqlite3.Connection, prelude: str | None, operation: str, parameters: Any
+) -> tuple[_Outcome, list[Any]]:
+    """On the connection's thread: the whole statement, its rows included (after `prelude`)."""
     cursor = connection.cursor()
     try:
+        if prelude is not None:
+            cursor.execute(prelude)
         cursor.execute(operation, parameters if parameters is not None else ())
         description = cursor.description
         rows = cursor.fetchall() if description else []
@@ -69,7 +74,7 @@ def _run_many(connection: sqlite3.Connection, operation: str, rows: Any) -> _Out
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
-    __slots__ = ()
+    __slots__ = ("_prelude",)
 
     # The outcome's close() is not a coroutine: SQLAlchemy calls it as it is.
     _awaitable_cursor_close = False
@@ -81,11 +86,18 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._cursor = _Outcome()  # type: ignore[assignment]
         self._soft_closed_memoized = {}  # type: ignore[assignment]
         self._rows = collections.deque()
+        self._prelude: str | None = None
+
+    def begin_immediate_first(self) -> None:
+        """The next statement starts a write transaction (`BEGIN IMMEDIATE`) in its own trip:
+        models.db's write gate asks for it when a transaction's first write comes."""
+        self._prelude = "BEGIN IMMEDIATE"
 
     async def _execute_async(self, operation: Any, parameters: Any) -> Any:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        prelude, self._prelude = self._prelude, None
         async with self._adapt_connection._execute_mutex:
-            outcome, rows = await connection._execute(_run, connection._conn, operation, parameters)
+            outcome, rows = await connection._execute(_run, connection._conn, prelude, operation, parameters)
         self._cursor = outcome
         self._rows = collections.deque(rows)
         return outcome

@@ -4,14 +4,15 @@ RETURNING, executemany, lastrowid, server-side streams, constraint errors, a clo
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, delete, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Column, Integer, MetaData, String, Table, delete, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.db import create_engine
@@ -57,7 +58,7 @@ async def test_the_engine_uses_the_one_trip_cursor(engine: AsyncEngine) -> None:
         assert isinstance(raw.dbapi_connection.cursor(), OneTripCursor)  # type: ignore[union-attr]
 
 
-async def test_a_statement_is_one_trip_and_a_write_transaction_four(
+async def test_a_statement_is_one_trip_and_a_write_transaction_two(
     engine: AsyncEngine, trips: list[str]
 ) -> None:
     async with engine.connect() as connection:
@@ -68,8 +69,13 @@ async def test_a_statement_is_one_trip_and_a_write_transaction_four(
         trips.clear()
         async with connection.begin():
             await connection.execute(insert(items).values(name="a", size=1))
-        # BEGIN IMMEDIATE (models.db's write gate), the INSERT, the COMMIT.
-        assert trips == ["_run", "_run", "commit"]
+        # BEGIN IMMEDIATE (models.db's write gate) with the INSERT, then the COMMIT.
+        assert trips == ["_run", "commit"]
+        trips.clear()
+        async with connection.begin():
+            await connection.execute(insert(items), [{"name": "b"}, {"name": "c"}])
+        # executemany: its BEGIN IMMEDIATE is a trip of its own.
+        assert trips == ["_run", "_run_many", "commit"]
 
 
 async def test_results_rowcounts_and_returning_are_those_of_sqlite(engine: AsyncEngine) -> None:
@@ -110,3 +116,28 @@ async def test_errors_are_sqlalchemys_and_the_connection_goes_on(engine: AsyncEn
         async with connection.begin():
             await connection.execute(insert(items).values(name="again"))
         assert await connection.scalar(select(items.c.name)) == "again"
+
+
+async def test_a_write_whose_begin_failed_begins_again(tmp_path: Path) -> None:
+    """Another process holds SQLite's write lock: the first write fails (no busy timeout here)
+    with its BEGIN IMMEDIATE; once the lock is free, the next write of the same transaction
+    begins a transaction of its own instead of running outside one."""
+    path = tmp_path / "db.sqlite"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}", busy_timeout_ms=0)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(metadata.create_all)
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        async with engine.connect() as connection:
+            with pytest.raises(OperationalError, match="locked"):
+                await connection.execute(insert(items).values(name="first"))
+            other.execute("ROLLBACK")
+            await connection.execute(insert(items).values(name="second"))
+            raw = await connection.get_raw_connection()
+            assert raw.driver_connection.in_transaction  # type: ignore[union-attr]
+            await connection.rollback()
+            assert await connection.scalar(select(func.count()).select_from(items)) == 0
+        other.close()
+    finally:
+        await engine.dispose()
