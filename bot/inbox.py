@@ -305,12 +305,6 @@ class UpdateInbox:
         table = cast(Table, InboxUpdate.__table__)
         column = table.c
         insert = dialect_module(self.engine.dialect.name).insert
-        # Executed with all the row's values as parameters.
-        self._insert_claimed = (
-            insert(table)
-            .on_conflict_do_nothing(index_elements=["platform", "update_id"])
-            .returning(column.update_id)
-        )
         self._known_digest = select(column.digest).where(
             column.platform == bindparam("w_platform"), column.update_id == bindparam("w_update_id")
         )
@@ -323,6 +317,13 @@ class UpdateInbox:
                 column.update_id < bindparam("w_update_id"),
             )
             .limit(1)
+        )
+        # Executed with all the row's values as parameters; answers, for a new row, whether its
+        # chat has an older unfinished update (one statement: the order check rides along).
+        self._insert_claimed = (
+            insert(table)
+            .on_conflict_do_nothing(index_elements=["platform", "update_id"])
+            .returning(column.update_id, self._older_unfinished.scalar_subquery())
         )
         self._mark_done = (
             sql_update(table)
@@ -360,23 +361,25 @@ class UpdateInbox:
             "last_error": None,
         }
         key = {"w_platform": self.platform, "w_update_id": update.update_id}
-        chat_key = values["chat_key"]
-        # Each statement stands alone (autocommit on PostgreSQL): the order check comes first, so
-        # a failure after the INSERT cannot leave a claimed row behind that nobody runs.
+        chat = {**key, "w_chat_key": values["chat_key"]}
+        # One statement records the update and checks its chat's order (autocommit on
+        # PostgreSQL): a failure cannot leave a claimed row behind that nobody runs.
         async with self._own_commits.begin() as connection:
-            clear = (
-                chat_key is None
-                or await connection.scalar(self._older_unfinished, {**key, "w_chat_key": chat_key}) is None
-            )
-            inserted = await connection.execute(
-                self._insert_claimed, {"platform": self.platform, "update_id": update.update_id, **values}
-            )
-            claimed = inserted.first() is not None
+            inserted = (
+                await connection.execute(
+                    self._insert_claimed,
+                    {"platform": self.platform, "update_id": update.update_id, **values, **chat},
+                )
+            ).first()
+            claimed = inserted is not None
+            clear = inserted is not None and inserted[1] is None
             if not claimed:
                 known = await connection.scalar(self._known_digest, key)
                 if known is not None and known != digest:
                     # Not a redelivery: the id was reused for a different update. The old row
-                    # (long finished, or lost with its numbering) gives way to the new update.
+                    # (long finished, or lost with its numbering) gives way to the new update;
+                    # its chat's order is checked first, as the INSERT does.
+                    clear = await connection.scalar(self._older_unfinished, chat) is None
                     replaced = await connection.execute(
                         sql_update(InboxUpdate)
                         .where(
