@@ -3,57 +3,126 @@
 Writes go through the update's own `AsyncSession` (published in `current_session` by the
 database middleware), so a flow's state commits atomically with the handler's data and never
 waits on a second SQLite write lock held by the same update.
+
+A chat's state is read once per update and kept on the update's session; what the handler
+changes (state, data, or both) is written by one statement when the session commits (an UPDATE,
+or an INSERT for a chat with no row yet) and forgotten when it rolls back. Core statements, not
+ORM objects: the ORM's load and flush of one row cost more CPU than the statements themselves
+(issue 19, goal 4; benchmarks/profile_mix.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from contextvars import ContextVar
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction
 
+from models.base import utcnow
+from models.db import dialect_module
 from models.fsm import FsmRecord
 
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
 
+_TABLE = cast(Table, FsmRecord.__table__)
+_READ = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == bindparam("w_key"))
+_UPDATE = (
+    update(_TABLE)
+    .where(_TABLE.c.key == bindparam("w_key"))
+    .values(
+        state=bindparam("w_state", type_=_TABLE.c.state.type),
+        data=bindparam("w_data", type_=_TABLE.c.data.type),
+        updated_at=bindparam("w_at", type_=_TABLE.c.updated_at.type),
+    )
+)
+_INSERTS: dict[str, Any] = {}  # by dialect name: INSERT, or UPDATE when the row appeared meanwhile
 
-# The FSM records an update's session has read: SQLAlchemy's identity map holds objects weakly,
-# so a record nobody references is dropped and the next get_state/get_data of the same update
-# selected it again (3.3 SELECTs per update on the scale mix). `None`: no row for the key.
-_HELD = "hamdel.fsm_records"
+# The chats an update's session has read, by storage key; `None`: no row for the key.
+_HELD = "hamdel.fsm_states"
+
+
+@dataclass(slots=True)
+class _Chat:
+    state: str | None
+    data: dict[str, Any] = field(default_factory=dict)
+    stored: bool = True  # the row exists (as of the last read or commit)
+    changed: bool = False
+
+
+def _insert(dialect: str) -> Any:
+    if dialect not in _INSERTS:
+        statement = (
+            dialect_module(dialect)
+            .insert(_TABLE)
+            .values(
+                key=bindparam("w_key"),
+                state=bindparam("w_state"),
+                data=bindparam("w_data"),
+                updated_at=bindparam("w_at"),
+            )
+        )
+        excluded = statement.excluded
+        _INSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=[_TABLE.c.key],
+            set_={"state": excluded.state, "data": excluded.data, "updated_at": excluded.updated_at},
+        )
+    return _INSERTS[dialect]
+
+
+def _write_changed(session: Session) -> None:
+    """Before a commit: one statement per chat whose state or data changed."""
+    held: dict[str, _Chat | None] | None = session.info.get(_HELD)
+    if not held:
+        return
+    for key, chat in held.items():
+        if chat is None or not chat.changed:
+            continue
+        parameters = {"w_key": key, "w_state": chat.state, "w_data": chat.data, "w_at": utcnow()}
+        connection = session.connection()
+        written = 0
+        if chat.stored:
+            written = connection.execute(_UPDATE, parameters).rowcount
+        if not written:  # no row yet (or it was pruned since it was read)
+            connection.execute(_insert(connection.dialect.name), parameters)
+        chat.stored, chat.changed = True, False
+
+
+def _forget(session: Session, previous_transaction: SessionTransaction) -> None:
+    """After a rollback: what the update read or changed may no longer be what is stored. A
+    savepoint's rollback (a service retrying inside the update) keeps them: the state a handler
+    set is not part of a service's savepoint."""
+    if not previous_transaction.nested:
+        session.info.pop(_HELD, None)
+
+
+def _listen_once() -> None:
+    if not event.contains(Session, "before_commit", _write_changed):
+        event.listen(Session, "before_commit", _write_changed)
+        event.listen(Session, "after_soft_rollback", _forget)
 
 
 class SqlStorage(BaseStorage):
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self.sessionmaker = sessionmaker
         self.key_builder = DefaultKeyBuilder(with_destiny=True)
+        _listen_once()
 
     @staticmethod
-    def _held(session: AsyncSession) -> dict[str, FsmRecord | None]:
-        held: dict[str, FsmRecord | None] = session.info.setdefault(_HELD, {})
-        return held
-
-    async def _load(self, session: AsyncSession, built: str) -> FsmRecord | None:
-        held = self._held(session)
-        if built in held and held[built] is None:
-            return None  # no row (the update's session is the only writer of its chat's state)
-        # Through the identity map (no SQL when the record is there and not expired by a rollback).
-        record = await session.get(FsmRecord, built)
-        held[built] = record
-        return record
-
-    async def _record(self, session: AsyncSession, key: StorageKey) -> FsmRecord:
-        built = self.key_builder.build(key)
-        record = await self._load(session, built)
-        if record is None:
-            record = FsmRecord(key=built, state=None, data={})
-            session.add(record)
-            self._held(session)[built] = record
-        return record
+    async def _load(session: AsyncSession, built: str) -> _Chat | None:
+        held: dict[str, _Chat | None] = session.info.setdefault(_HELD, {})
+        if built in held:
+            return held[built]  # the update's session is the only writer of its chat's state
+        connection = await session.connection()
+        row = (await connection.execute(_READ, {"w_key": built})).first()
+        chat = _Chat(row.state, dict(row.data or {})) if row is not None else None
+        held[built] = chat
+        return chat
 
     async def _write(
         self,
@@ -65,44 +134,48 @@ class SqlStorage(BaseStorage):
     ) -> None:
         session = current_session.get()
         if session is not None:
-            # Flushed with the handler's data (at its commit, or before its next query): a flow's
-            # state and data changed together make one UPDATE.
-            record = await self._record(session, key)
-            self._apply(record, state, data, set_state)
+            self._apply(await self._chat(session, key), state, data, set_state)
             return
         async with self.sessionmaker() as own, own.begin():
-            record = await self._record(own, key)
-            self._apply(record, state, data, set_state)
+            self._apply(await self._chat(own, key), state, data, set_state)
+
+    async def _chat(self, session: AsyncSession, key: StorageKey) -> _Chat:
+        built = self.key_builder.build(key)
+        chat = await self._load(session, built)
+        if chat is None:
+            chat = session.info[_HELD][built] = _Chat(None, stored=False)
+        return chat
 
     @staticmethod
-    def _apply(record: FsmRecord, state: str | None, data: dict[str, Any] | None, set_state: bool) -> None:
+    def _apply(chat: _Chat, state: str | None, data: dict[str, Any] | None, set_state: bool) -> None:
         if set_state:
-            record.state = state
+            chat.state = state
         if data is not None:
-            record.data = data
+            chat.data = data
+        chat.changed = True
 
-    async def _read(self, key: StorageKey) -> FsmRecord | None:
+    async def _read(self, key: StorageKey) -> _Chat | None:
         built = self.key_builder.build(key)
         session = current_session.get()
         if session is not None:
             return await self._load(session, built)
         async with self.sessionmaker() as own:
-            return await own.scalar(select(FsmRecord).where(FsmRecord.key == built))
+            return await self._load(own, built)
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
         await self._write(key, state=value, set_state=True)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        record = await self._read(key)
-        return record.state if record else None
+        chat = await self._read(key)
+        return chat.state if chat else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         await self._write(key, data=dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        record = await self._read(key)
-        return dict(record.data) if record and record.data else {}
+        chat = await self._read(key)
+        return dict(chat.data) if chat else {}
 
     async def close(self) -> None:
         return None

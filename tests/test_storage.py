@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from aiogram.fsm.storage.base import StorageKey
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from bot.migrate import upgrade_async
 from bot.storage import SqlStorage, current_session
@@ -114,4 +114,43 @@ async def test_an_update_reads_its_state_once_and_writes_state_and_data_in_one_s
     event.remove(engine.sync_engine, "before_cursor_execute", count)
     assert (statements.count("SELECT"), statements.count("INSERT")) == (1, 1)
     assert await storage.get_state(other) == "Donation:amount"
+    await engine.dispose()
+
+
+async def test_a_state_set_before_a_services_savepoint_outlives_its_rollback(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/state.db"
+    await upgrade_async(url)
+    engine = create_engine(url)
+    sessionmaker = create_sessionmaker(engine)
+    storage = SqlStorage(sessionmaker)
+    async with sessionmaker() as session:
+        token = current_session.set(session)
+        await storage.set_state(KEY, "Donation:amount")
+        await storage.set_data(KEY, {"amount": 50_000})
+        savepoint = await session.begin_nested()
+        await savepoint.rollback()
+        await session.commit()
+        current_session.reset(token)
+    assert await storage.get_state(KEY) == "Donation:amount"
+    assert await storage.get_data(KEY) == {"amount": 50_000}
+    await engine.dispose()
+
+
+async def test_a_row_removed_since_it_was_read_is_written_again(tmp_path: Path) -> None:
+    """Housekeeping may prune a chat's row between the update's read and its commit."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/state.db"
+    await upgrade_async(url)
+    engine = create_engine(url)
+    sessionmaker = create_sessionmaker(engine)
+    storage = SqlStorage(sessionmaker)
+    await storage.set_state(KEY, "Complaint:category")
+    async with sessionmaker() as session:
+        token = current_session.set(session)
+        assert await storage.get_state(KEY) == "Complaint:category"
+        async with engine.begin() as other:
+            await other.execute(text("DELETE FROM fsm_states"))
+        await storage.set_state(KEY, "Complaint:text")
+        await session.commit()
+        current_session.reset(token)
+    assert await storage.get_state(KEY) == "Complaint:text"
     await engine.dispose()
