@@ -21,6 +21,10 @@ told apart. Printed:
   threads (SQLite's), and the garbage collector's share on the bot's thread. Measured without
   the profiler. On a shared machine CPU time varies ±10 % with the neighbours' load: compare
   the lowest figures, or alternate A and B runs.
+- **function calls per update**: one more run with a hook counting the bot thread's Python and
+  C function calls. Unlike CPU time it does not change with the neighbours' load: the figure to
+  compare two versions by on a shared machine (it leaves out SQLite's own work on aiosqlite's
+  threads, and a C event loop's).
 - **profile** (unless `--no-profile`): one more run with a sampling profiler on the bot's
   thread (`Sampler`: a profile hook reads the thread's CPU clock and charges each 0.5 ms to the
   stack at that moment; coroutines chain to their task, SQLAlchemy's greenlets to the frame
@@ -129,6 +133,28 @@ def _package(label: str) -> str:
     if top in sys.stdlib_module_names or top.startswith("<frozen"):
         return "stdlib: " + top
     return top
+
+
+class CallCounter:
+    """Counts the function calls (Python and C) made on this thread while enabled: unlike CPU
+    time, the same for the same code however busy the machine is — what to compare between two
+    versions on a shared machine (SQLite's own work on aiosqlite's threads is not in it)."""
+
+    def __init__(self) -> None:
+        self.python = 0
+        self.c = 0
+
+    def enable(self) -> None:
+        sys.setprofile(self._hook)
+
+    def disable(self) -> None:
+        sys.setprofile(None)
+
+    def _hook(self, _frame: Any, event: str, _arg: Any) -> None:
+        if event == "call":
+            self.python += 1
+        elif event == "c_call":
+            self.c += 1
 
 
 class Sampler:
@@ -452,6 +478,14 @@ async def main(args: argparse.Namespace) -> None:
         print(
             f"bot CPU per update: median {statistics.median(figures):.2f} ms, lowest {min(figures):.2f} ms"
             f" ({args.repeat} runs of {args.users} users)",
+            flush=True,
+        )
+        counter = CallCounter()
+        counted, _, _ = await _phase(side, messenger, 80_000, args.users, around=counter)
+        print(
+            f"function calls per update: {counter.python / max(counted.updates, 1):,.0f} Python, "
+            f"{counter.c / max(counted.updates, 1):,.0f} C (one more run, counted; the same for the "
+            "same code on a busy machine)",
             flush=True,
         )
         if not args.no_profile:

@@ -75,6 +75,11 @@ def _insert(dialect: str) -> Any:
     return _INSERTS[dialect]
 
 
+def _read_row(session: Session, key: str) -> Any:
+    """A chat's row (one greenlet for the session's connection and the statement)."""
+    return session.connection().execute(_READ, {"w_key": key}).first()
+
+
 def _write_changed(session: Session) -> None:
     """Before a commit: one statement per chat whose state or data changed."""
     held: dict[str, _Chat | None] | None = session.info.get(_HELD)
@@ -118,8 +123,7 @@ class SqlStorage(BaseStorage):
         held: dict[str, _Chat | None] = session.info.setdefault(_HELD, {})
         if built in held:
             return held[built]  # the update's session is the only writer of its chat's state
-        connection = await session.connection()
-        row = (await connection.execute(_READ, {"w_key": built})).first()
+        row = await session.run_sync(_read_row, built)
         chat = _Chat(row.state, dict(row.data or {})) if row is not None else None
         held[built] = chat
         return chat
