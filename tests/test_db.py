@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models.db import create_engine, create_sessionmaker
+from models.db import SQLITE_CONNECTIONS, create_engine, create_sessionmaker
 
 metadata = MetaData()
 rows = Table("rows", metadata, Column("id", Integer, primary_key=True), Column("value", Integer))
@@ -235,3 +235,32 @@ async def test_a_loop_that_survives_its_errors_still_ends_when_cancelled(engine:
     finally:
         given_up.set()
     await _write_one(sessions, 3)
+
+
+async def test_a_file_database_keeps_its_connections_and_makes_none_beyond_them(
+    engine: AsyncEngine,
+) -> None:
+    """SQLITE_CONNECTIONS made when first needed and kept once given back: none beyond them comes
+    and goes at a peak (each with a thread of its own and its schema and statements to build
+    again); a task past them waits for one given back."""
+    pool = engine.sync_engine.pool
+    given_back, all_held = asyncio.Event(), asyncio.Event()
+    held: list[int] = []
+
+    async def hold() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(select(func.count()).select_from(rows))
+            held.append(1)
+            if len(held) == SQLITE_CONNECTIONS:
+                all_held.set()
+            await given_back.wait()
+
+    holders = [asyncio.create_task(hold()) for _ in range(SQLITE_CONNECTIONS)]
+    await all_held.wait()
+    extra = asyncio.create_task(hold())
+    await asyncio.sleep(0.1)
+    assert pool.checkedout() == SQLITE_CONNECTIONS  # type: ignore[attr-defined]
+    assert not extra.done()
+    given_back.set()
+    await asyncio.gather(*holders, extra)
+    assert pool.checkedin() == SQLITE_CONNECTIONS  # type: ignore[attr-defined]
