@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -13,8 +14,7 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.exceptions import TelegramAPIError
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder, StorageKey
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -316,7 +316,39 @@ def _storage(
         keys = DefaultKeyBuilder(prefix=f"{settings.redis.redis_key_prefix}:fsm")
         isolation = LeasedRedisIsolation(redis, keys, settings.scale.worker_lease_seconds)
         return RedisStorage(redis, key_builder=keys, state_ttl=ttl, data_ttl=ttl), isolation
-    return SqlStorage(sessionmaker), SimpleEventIsolation()
+    return SqlStorage(sessionmaker), LocalEventIsolation()
+
+
+class LocalEventIsolation(BaseEventIsolation):
+    """One person's updates handled one at a time in this process (an asyncio lock per FSM key),
+    as aiogram's SimpleEventIsolation does, without its leak: that one keeps every lock it ever
+    made (a key and a lock per person, for the process's life: memory that grew with every new
+    person, benchmarks/memory.py). Here a key's lock lives while an update holds or waits for it."""
+
+    def __init__(self) -> None:
+        # key -> (its lock, updates holding or waiting for it)
+        self._locks: dict[StorageKey, list[Any]] = {}
+
+    @asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
+        entry = self._locks.get(key)
+        if entry is None:
+            entry = self._locks[key] = [asyncio.Lock(), 0]
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                yield
+        finally:
+            entry[1] -= 1
+            if not entry[1]:
+                del self._locks[key]
+
+    def __len__(self) -> int:
+        """Keys with an update holding or waiting for their lock."""
+        return len(self._locks)
+
+    async def close(self) -> None:
+        self._locks.clear()
 
 
 def run_sync_filters_inline(router: Router) -> int:
