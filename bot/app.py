@@ -48,7 +48,7 @@ from bot.settings import SANDBOX_TOKEN, Settings
 from bot.storage import SqlStorage
 from bot.ui import Feature, staff_reports_of
 from bot.webhook import PlatformWebhookHandler, webhook_path
-from models.db import create_engine, create_sessionmaker
+from models.db import create_background_engine, create_engine, create_sessionmaker
 from services.clock import Clock
 from services.ratelimit import RateLimiter
 from services.staff_reports import StaffReports
@@ -78,6 +78,10 @@ class HamdelApp:
     # pause, in Redis for every worker when REDIS_URL is set (`build_send_limiter`).
     send_limiter: RateLimiter
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    # The background jobs' engine and sessions (models.db.create_background_engine): for a SQLite
+    # file, connections of their own, so that an update never waits for one behind them.
+    jobs_engine: AsyncEngine | None = None
+    jobs_sessionmaker: async_sessionmaker[AsyncSession] | None = None
     # Scaling out (bot.inbox, bot.observability, services.ratelimit): see README "Scaling out".
     worker_index: int = 0
     worker_id: str = ""
@@ -90,6 +94,11 @@ class HamdelApp:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     # What the features add to the staff tools (Feature.reports), merged.
     reports: StaffReports = field(default_factory=StaffReports)
+
+    @property
+    def background_sessions(self) -> async_sessionmaker[AsyncSession]:
+        """Sessions for background jobs (jobs/): never on the connections updates use."""
+        return self.jobs_sessionmaker or self.sessionmaker
 
     def spawn(self, coroutine: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
         """Run background work (reminders, delivery) until the app closes; a crash is logged."""
@@ -302,6 +311,8 @@ class HamdelApp:
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
+        if self.jobs_engine is not None and self.jobs_engine is not self.engine:
+            await self.jobs_engine.dispose()
 
 
 def _storage(
@@ -392,6 +403,12 @@ def create_app(
         busy_timeout_ms=settings.database.sqlite_busy_timeout_ms,
     )
     sessionmaker = create_sessionmaker(engine)
+    jobs_engine = create_background_engine(
+        engine,
+        settings.database.database_url,
+        echo=settings.database.database_echo,
+        busy_timeout_ms=settings.database.sqlite_busy_timeout_ms,
+    )
     redis = None
     if settings.redis.redis_url:
         from bot.rediskit import create_redis
@@ -447,6 +464,8 @@ def create_app(
         dispatcher=dispatcher,
         engine=engine,
         sessionmaker=sessionmaker,
+        jobs_engine=jobs_engine,
+        jobs_sessionmaker=sessionmaker if jobs_engine is engine else create_sessionmaker(jobs_engine),
         i18n=i18n,
         users=users,
         features=features,

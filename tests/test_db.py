@@ -17,7 +17,13 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models.db import SQLITE_CONNECTIONS, create_engine, create_sessionmaker
+from models.db import (
+    SQLITE_BACKGROUND_CONNECTIONS,
+    SQLITE_CONNECTIONS,
+    create_background_engine,
+    create_engine,
+    create_sessionmaker,
+)
 
 metadata = MetaData()
 rows = Table("rows", metadata, Column("id", Integer, primary_key=True), Column("value", Integer))
@@ -264,3 +270,55 @@ async def test_a_file_database_keeps_its_connections_and_makes_none_beyond_them(
     given_back.set()
     await asyncio.gather(*holders, extra)
     assert pool.checkedin() == SQLITE_CONNECTIONS  # type: ignore[attr-defined]
+
+
+async def test_background_jobs_have_connections_of_their_own_and_share_the_write_gate(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """However many background jobs hold connections, an update gets one of its own engine; their
+    writes still queue one after another (one gate per database, not per engine)."""
+    jobs = create_background_engine(engine, f"sqlite+aiosqlite:///{tmp_path}/db.sqlite", busy_timeout_ms=0)
+    assert jobs is not engine
+    try:
+        release = asyncio.Event()
+        writing = asyncio.Event()
+
+        async def job_writes() -> None:
+            async with jobs.begin() as connection:
+                await connection.execute(insert(rows).values(value=1))
+                writing.set()
+                await release.wait()
+
+        async def job_reads() -> None:
+            async with jobs.connect() as connection:
+                await connection.execute(select(func.count()).select_from(rows))
+                await release.wait()
+
+        busy = [asyncio.create_task(job_writes())]
+        await writing.wait()
+        busy += [asyncio.create_task(job_reads()) for _ in range(SQLITE_BACKGROUND_CONNECTIONS + 2)]
+        await asyncio.sleep(0.05)
+        async with engine.connect() as connection:  # an update's read: no wait behind the jobs
+            assert await connection.scalar(select(func.count()).select_from(rows)) == 0
+        update_writes = asyncio.create_task(_write(engine, 2))
+        await asyncio.sleep(0.1)
+        assert not update_writes.done()  # behind the job's write, on the shared gate
+        release.set()
+        await asyncio.gather(*busy, update_writes)
+        async with engine.connect() as connection:
+            assert await connection.scalar(select(func.count()).select_from(rows)) == 2
+    finally:
+        await jobs.dispose()
+
+
+async def _write(engine: AsyncEngine, value: int) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(insert(rows).values(value=value))
+
+
+async def test_background_jobs_share_the_engine_of_an_in_memory_database() -> None:
+    engine = create_engine("sqlite+aiosqlite:///:memory:")
+    try:
+        assert create_background_engine(engine, "sqlite+aiosqlite:///:memory:") is engine
+    finally:
+        await engine.dispose()
