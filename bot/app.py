@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -13,8 +14,7 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.exceptions import TelegramAPIError
-from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, DefaultKeyBuilder, StorageKey
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -48,7 +48,7 @@ from bot.settings import SANDBOX_TOKEN, Settings
 from bot.storage import SqlStorage
 from bot.ui import Feature, staff_reports_of
 from bot.webhook import PlatformWebhookHandler, webhook_path
-from models.db import create_engine, create_sessionmaker
+from models.db import create_background_engine, create_engine, create_sessionmaker
 from services.clock import Clock
 from services.ratelimit import RateLimiter
 from services.staff_reports import StaffReports
@@ -78,6 +78,10 @@ class HamdelApp:
     # pause, in Redis for every worker when REDIS_URL is set (`build_send_limiter`).
     send_limiter: RateLimiter
     background: set[asyncio.Task[None]] = field(default_factory=set)
+    # The background jobs' engine and sessions (models.db.create_background_engine): for a SQLite
+    # file, connections of their own, so that an update never waits for one behind them.
+    jobs_engine: AsyncEngine | None = None
+    jobs_sessionmaker: async_sessionmaker[AsyncSession] | None = None
     # Scaling out (bot.inbox, bot.observability, services.ratelimit): see README "Scaling out".
     worker_index: int = 0
     worker_id: str = ""
@@ -90,6 +94,11 @@ class HamdelApp:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     # What the features add to the staff tools (Feature.reports), merged.
     reports: StaffReports = field(default_factory=StaffReports)
+
+    @property
+    def background_sessions(self) -> async_sessionmaker[AsyncSession]:
+        """Sessions for background jobs (jobs/): never on the connections updates use."""
+        return self.jobs_sessionmaker or self.sessionmaker
 
     def spawn(self, coroutine: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
         """Run background work (reminders, delivery) until the app closes; a crash is logged."""
@@ -302,6 +311,8 @@ class HamdelApp:
         if self.redis is not None:
             await self.redis.aclose()
         await self.engine.dispose()
+        if self.jobs_engine is not None and self.jobs_engine is not self.engine:
+            await self.jobs_engine.dispose()
 
 
 def _storage(
@@ -316,7 +327,39 @@ def _storage(
         keys = DefaultKeyBuilder(prefix=f"{settings.redis.redis_key_prefix}:fsm")
         isolation = LeasedRedisIsolation(redis, keys, settings.scale.worker_lease_seconds)
         return RedisStorage(redis, key_builder=keys, state_ttl=ttl, data_ttl=ttl), isolation
-    return SqlStorage(sessionmaker), SimpleEventIsolation()
+    return SqlStorage(sessionmaker), LocalEventIsolation()
+
+
+class LocalEventIsolation(BaseEventIsolation):
+    """One person's updates handled one at a time in this process (an asyncio lock per FSM key),
+    as aiogram's SimpleEventIsolation does, without its leak: that one keeps every lock it ever
+    made (a key and a lock per person, for the process's life: memory that grew with every new
+    person, benchmarks/memory.py). Here a key's lock lives while an update holds or waits for it."""
+
+    def __init__(self) -> None:
+        # key -> (its lock, updates holding or waiting for it)
+        self._locks: dict[StorageKey, list[Any]] = {}
+
+    @asynccontextmanager
+    async def lock(self, key: StorageKey) -> AsyncIterator[None]:
+        entry = self._locks.get(key)
+        if entry is None:
+            entry = self._locks[key] = [asyncio.Lock(), 0]
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                yield
+        finally:
+            entry[1] -= 1
+            if not entry[1]:
+                del self._locks[key]
+
+    def __len__(self) -> int:
+        """Keys with an update holding or waiting for their lock."""
+        return len(self._locks)
+
+    async def close(self) -> None:
+        self._locks.clear()
 
 
 def run_sync_filters_inline(router: Router) -> int:
@@ -360,6 +403,12 @@ def create_app(
         busy_timeout_ms=settings.database.sqlite_busy_timeout_ms,
     )
     sessionmaker = create_sessionmaker(engine)
+    jobs_engine = create_background_engine(
+        engine,
+        settings.database.database_url,
+        echo=settings.database.database_echo,
+        busy_timeout_ms=settings.database.sqlite_busy_timeout_ms,
+    )
     redis = None
     if settings.redis.redis_url:
         from bot.rediskit import create_redis
@@ -415,6 +464,8 @@ def create_app(
         dispatcher=dispatcher,
         engine=engine,
         sessionmaker=sessionmaker,
+        jobs_engine=jobs_engine,
+        jobs_sessionmaker=sessionmaker if jobs_engine is engine else create_sessionmaker(jobs_engine),
         i18n=i18n,
         users=users,
         features=features,

@@ -220,7 +220,9 @@ async def reconcile_once(app: HamdelApp) -> int:
     if gateway is None:
         return 0
     settled = 0
-    for order in await service.gateway_orders_to_check(app.sessionmaker, gateway.name, app.clock.now()):
+    for order in await service.gateway_orders_to_check(
+        app.background_sessions, gateway.name, app.clock.now()
+    ):
         owner = order.owner
         page = await settle(
             app, gateway, order.donation, owner, app.i18n.translator(owner.language), from_callback=False

@@ -30,7 +30,7 @@ def scheduler_for(app: HamdelApp) -> Scheduler:
     lease: Lease = (
         RedisLease(app.redis, prefix=app.settings.redis.redis_key_prefix)
         if app.redis is not None
-        else DbLease(app.sessionmaker)
+        else DbLease(app.background_sessions)
     )
     scheduler = Scheduler(
         owner=app.worker_id or "worker",

@@ -68,7 +68,7 @@ def start(app: HamdelApp, *, sender: Sender, progress_sink: ProgressSink) -> Del
             app.users.forget(chat_id)
 
     engine = DeliveryEngine(
-        app.sessionmaker,
+        app.background_sessions,
         _InBulk(sender, limiter),
         limiter,
         delivery_config(app.settings, rate=limiter.rate, paid=app.paid_broadcasts),
@@ -79,7 +79,7 @@ def start(app: HamdelApp, *, sender: Sender, progress_sink: ProgressSink) -> Del
         on_blocked=forget,
     )
     scanner = notifications.NoticeScanner(
-        app.sessionmaker,
+        app.background_sessions,
         platform=app.profile.platform.value,
         clock=app.clock,
         render=app.i18n.text,

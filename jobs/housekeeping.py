@@ -37,7 +37,7 @@ async def housekeeping(app: HamdelApp) -> None:
     failed = []
     for name, step in steps:
         try:
-            async with app.sessionmaker() as session:
+            async with app.background_sessions() as session:
                 count = await step(session)
                 await session.commit()
         except Exception:

@@ -40,7 +40,7 @@ class StatusNotices:
         platform = app.profile.platform.value
         sent = 0
         while True:
-            async with app.sessionmaker() as session:
+            async with app.background_sessions() as session:
                 notices = await applications.claim_notifications(
                     session, platform=platform, now=app.clock.now()
                 )
@@ -50,7 +50,7 @@ class StatusNotices:
             for notice in notices:
                 outcome = await self._send(notice)
                 sent += outcome == "sent"
-                async with app.sessionmaker() as session:
+                async with app.background_sessions() as session:
                     if outcome == "blocked":
                         await set_blocked(session, platform=platform, user_id=notice.user_id, blocked=True)
                     await applications.finish_notification(
@@ -60,7 +60,7 @@ class StatusNotices:
 
     async def _send(self, notice: PendingNotice) -> Outcome:
         app = self.app
-        async with app.sessionmaker() as session:
+        async with app.background_sessions() as session:
             person = await get_user(session, platform=app.profile.platform.value, user_id=notice.user_id)
         t = app.i18n.translator(person.language if person else app.settings.locale.default_locale)
         text, markup = self.screen(t, notice)

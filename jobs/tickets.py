@@ -44,7 +44,7 @@ async def check_once(desk: Desk, *, reminders_per_pass: int) -> int:
     config: Any = app.settings.tickets
     now = desk.now()
     sent = 0
-    async with app.sessionmaker() as session:
+    async with app.background_sessions() as session:
         # Its Bot API requests end its transaction first, as an update's do (CommitBeforeSend).
         token = current_session.set(session)
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -19,31 +20,60 @@ from sqlalchemy.util import await_only
 # in transit through the update inbox. Personal data must never reach a log: cap it at INFO.
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
+# Connections of one process to a SQLite database file (see `create_engine`): the updates'
+# engine's, and the background jobs' own (see `create_background_engine`).
+SQLITE_CONNECTIONS = 6
+SQLITE_BACKGROUND_CONNECTIONS = 2
+
+# Each SQLite engine's write gate (`_gate_writes`), shared by the engines of one database.
+_GATES: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary()
+
 # Statements that only read, when written as text (compiled statements are judged by their type).
 _READ_KEYWORDS = ("SELECT", "PRAGMA", "EXPLAIN")
 
 
-def create_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 15_000) -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    busy_timeout_ms: int = 15_000,
+    connections: int = SQLITE_CONNECTIONS,
+    overflow: int = 0,
+    gate_of: AsyncEngine | None = None,
+) -> AsyncEngine:
     """An async engine. For SQLite: the folder is created, WAL mode, a busy timeout and the
-    write gate are set up (see `_gate_writes`)."""
+    write gate are set up (see `_gate_writes`; `gate_of`: another engine of this database
+    whose gate this one shares), and `connections` kept to a database file (`overflow`: how
+    many more may be made for a peak, each closed when given back)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
     database = parsed.database or ""
-    if database and database != ":memory:":
+    in_memory = not database or database == ":memory:"
+    if not in_memory:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    driver: dict[str, Any] = {}
+    # `connections` made when first needed and then kept, by default none beyond them.
+    # SQLAlchemy's default (5 kept, up to 10 more made for a peak and closed when given back) had
+    # connections coming and going under load, each with an aiosqlite thread, its schema parsed
+    # again, its statements prepared again and its page cache cold; their memory, freed between
+    # live objects, stayed in the process. And each connection kept holds ~0.6 MB of SQLite's
+    # memory: fewer is less (benchmarks/memory.py, after 3,645 updates: 15 kept +20.7 MB, 10 kept
+    # +16.4, 7 +13.4, 5 +13.9; 5 + 10 overflow +19.1). Enough for the updates only: the
+    # background jobs have their own (`create_background_engine`; with 5 shared, an update
+    # waited behind the start-up's jobs: the sandbox's first /donate missed its 2 s in a loaded
+    # CI run). An in-memory database is one shared connection (StaticPool): no pool to size.
+    options: dict[str, Any] = {} if in_memory else {"pool_size": connections, "max_overflow": overflow}
     if parsed.get_driver_name() == "aiosqlite":
         # A statement is one trip to aiosqlite's thread instead of four (models/sqlite_driver.py).
         from models.sqlite_driver import one_trip_dbapi
 
-        driver["module"] = one_trip_dbapi()
+        options["module"] = one_trip_dbapi()
     engine = create_async_engine(
         url,
         echo=echo,
         connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False},
-        **driver,
+        **options,
     )
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -59,11 +89,34 @@ def create_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = 15_000
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    _gate_writes(engine)
+    gate = _GATES.get(gate_of.sync_engine) if gate_of is not None else None
+    _gate_writes(engine, gate or asyncio.Lock())
     return engine
 
 
-def _gate_writes(engine: AsyncEngine) -> None:
+def create_background_engine(
+    engine: AsyncEngine, url: str, *, echo: bool = False, busy_timeout_ms: int = 15_000
+) -> AsyncEngine:
+    """The engine of the background jobs (jobs/): for a SQLite file, connections of their own
+    (SQLITE_BACKGROUND_CONNECTIONS kept, more made for a peak: all of them run at start, and a
+    pass may open a second session or renew its lease beside it), so that they never hold the
+    connections an update waits for; their writes still queue on `engine`'s write gate. Any
+    other database (a pool of 10 + 20, and a server): `engine` itself."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return engine
+    return create_engine(
+        url,
+        echo=echo,
+        busy_timeout_ms=busy_timeout_ms,
+        connections=SQLITE_BACKGROUND_CONNECTIONS,
+        overflow=8,
+        gate_of=engine,
+    )
+
+
+def _gate_writes(engine: AsyncEngine, gate: asyncio.Lock) -> None:
     """SQLite has one write lock, and its busy handler waits for it by sleeping (up to 100 ms a
     try): under concurrent updates most of the time went to sleeping waiters. Writers of this
     process queue on an asyncio lock instead (first come, first served) and take SQLite's lock
@@ -77,7 +130,7 @@ def _gate_writes(engine: AsyncEngine) -> None:
     with SQLITE_BUSY when another writer committed since, which no waiting can cure. Reads that
     lock on PostgreSQL (FOR UPDATE) take the gate here. Without WAL (an in-memory database)
     every transaction takes the gate at its start."""
-    gate = asyncio.Lock()
+    _GATES[engine.sync_engine] = gate
 
     def take_write_lock(connection: Any, statement_cursor: Any = None) -> None:
         info = connection.info

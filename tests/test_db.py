@@ -17,7 +17,13 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models.db import create_engine, create_sessionmaker
+from models.db import (
+    SQLITE_BACKGROUND_CONNECTIONS,
+    SQLITE_CONNECTIONS,
+    create_background_engine,
+    create_engine,
+    create_sessionmaker,
+)
 
 metadata = MetaData()
 rows = Table("rows", metadata, Column("id", Integer, primary_key=True), Column("value", Integer))
@@ -235,3 +241,84 @@ async def test_a_loop_that_survives_its_errors_still_ends_when_cancelled(engine:
     finally:
         given_up.set()
     await _write_one(sessions, 3)
+
+
+async def test_a_file_database_keeps_its_connections_and_makes_none_beyond_them(
+    engine: AsyncEngine,
+) -> None:
+    """SQLITE_CONNECTIONS made when first needed and kept once given back: none beyond them comes
+    and goes at a peak (each with a thread of its own and its schema and statements to build
+    again); a task past them waits for one given back."""
+    pool = engine.sync_engine.pool
+    given_back, all_held = asyncio.Event(), asyncio.Event()
+    held: list[int] = []
+
+    async def hold() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(select(func.count()).select_from(rows))
+            held.append(1)
+            if len(held) == SQLITE_CONNECTIONS:
+                all_held.set()
+            await given_back.wait()
+
+    holders = [asyncio.create_task(hold()) for _ in range(SQLITE_CONNECTIONS)]
+    await all_held.wait()
+    extra = asyncio.create_task(hold())
+    await asyncio.sleep(0.1)
+    assert pool.checkedout() == SQLITE_CONNECTIONS  # type: ignore[attr-defined]
+    assert not extra.done()
+    given_back.set()
+    await asyncio.gather(*holders, extra)
+    assert pool.checkedin() == SQLITE_CONNECTIONS  # type: ignore[attr-defined]
+
+
+async def test_background_jobs_have_connections_of_their_own_and_share_the_write_gate(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """However many background jobs hold connections, an update gets one of its own engine; their
+    writes still queue one after another (one gate per database, not per engine)."""
+    jobs = create_background_engine(engine, f"sqlite+aiosqlite:///{tmp_path}/db.sqlite", busy_timeout_ms=0)
+    assert jobs is not engine
+    try:
+        release = asyncio.Event()
+        writing = asyncio.Event()
+
+        async def job_writes() -> None:
+            async with jobs.begin() as connection:
+                await connection.execute(insert(rows).values(value=1))
+                writing.set()
+                await release.wait()
+
+        async def job_reads() -> None:
+            async with jobs.connect() as connection:
+                await connection.execute(select(func.count()).select_from(rows))
+                await release.wait()
+
+        busy = [asyncio.create_task(job_writes())]
+        await writing.wait()
+        busy += [asyncio.create_task(job_reads()) for _ in range(SQLITE_BACKGROUND_CONNECTIONS + 2)]
+        await asyncio.sleep(0.05)
+        async with engine.connect() as connection:  # an update's read: no wait behind the jobs
+            assert await connection.scalar(select(func.count()).select_from(rows)) == 0
+        update_writes = asyncio.create_task(_write(engine, 2))
+        await asyncio.sleep(0.1)
+        assert not update_writes.done()  # behind the job's write, on the shared gate
+        release.set()
+        await asyncio.gather(*busy, update_writes)
+        async with engine.connect() as connection:
+            assert await connection.scalar(select(func.count()).select_from(rows)) == 2
+    finally:
+        await jobs.dispose()
+
+
+async def _write(engine: AsyncEngine, value: int) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(insert(rows).values(value=value))
+
+
+async def test_background_jobs_share_the_engine_of_an_in_memory_database() -> None:
+    engine = create_engine("sqlite+aiosqlite:///:memory:")
+    try:
+        assert create_background_engine(engine, "sqlite+aiosqlite:///:memory:") is engine
+    finally:
+        await engine.dispose()
