@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.migrate import upgrade_async
 from bot.storage import SqlStorage, current_session
 from models.db import create_engine, create_sessionmaker
+from tests.dbkit import sessions_on
 
 KEY = StorageKey(bot_id=1, chat_id=1001, user_id=1001)
 
@@ -38,13 +39,10 @@ class Database:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path}/state.db"
-    await upgrade_async(url)
-    engine = create_engine(url)
-    sessions = create_sessionmaker(engine)
-    yield Database(engine, sessions, SqlStorage(sessions))
-    await engine.dispose()
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """SQLite, and PostgreSQL when the run has one (its UPSERT and JSON differ)."""
+    async with sessions_on(database_url) as sessions:
+        yield Database(sessions.kw["bind"], sessions, SqlStorage(sessions))
 
 
 async def test_state_survives_a_new_engine(tmp_path: Path) -> None:
