@@ -290,8 +290,9 @@ class UpdateInbox:
         # Recording an update and marking it done commit on their own. On PostgreSQL they run
         # in autocommit (the pool's connections, per use): no BEGIN and COMMIT round trips —
         # four fewer per update. SQLite keeps its BEGIN IMMEDIATE (the write gate).
-        # Each runs as one synchronous function in one greenlet (`_in_own_transaction`): the async
-        # API's connect, begin, execute, commit and close would be a greenlet each (~11 µs apiece).
+        # Each runs as one synchronous function in one greenlet (`_record_row`,
+        # `_own_transaction_rowcount`): the async API's connect, begin, execute, commit and close
+        # would be a greenlet each (~11 µs apiece).
         self._own_commits = (
             engine.execution_options(isolation_level="AUTOCOMMIT")
             if engine.dialect.name == "postgresql"

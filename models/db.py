@@ -11,7 +11,7 @@ from types import ModuleType
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlalchemy.util import await_only
@@ -49,9 +49,9 @@ def create_engine(
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
-    database = parsed.database or ""
-    in_memory = not database or database == ":memory:"
-    if not in_memory:
+    database = _sqlite_file(parsed)
+    in_memory = database is None
+    if database is not None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     # `connections` made when first needed and then kept, by default none beyond them.
     # SQLAlchemy's default (5 kept, up to 10 more made for a peak and closed when given back) had
@@ -94,6 +94,12 @@ def create_engine(
     return engine
 
 
+def _sqlite_file(parsed: URL) -> str | None:
+    """The database file of a SQLite URL; None for an in-memory database."""
+    database = parsed.database or ""
+    return None if not database or database == ":memory:" else database
+
+
 def create_background_engine(
     engine: AsyncEngine, url: str, *, echo: bool = False, busy_timeout_ms: int = 15_000
 ) -> AsyncEngine:
@@ -103,8 +109,7 @@ def create_background_engine(
     connections an update waits for; their writes still queue on `engine`'s write gate. Any
     other database (a pool of 10 + 20, and a server): `engine` itself."""
     parsed = make_url(url)
-    database = parsed.database or ""
-    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+    if parsed.get_backend_name() != "sqlite" or _sqlite_file(parsed) is None:
         return engine
     return create_engine(
         url,

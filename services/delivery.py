@@ -377,7 +377,7 @@ class DeliveryEngine:
         between passes once `ends` is set."""
         loop = asyncio.get_running_loop()
         tick = min(1.0, self.config.poll_interval)
-        while not ends.is_set():
+        while True:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(tick):
                     await ends.wait()
