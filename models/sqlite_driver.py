@@ -11,7 +11,8 @@ and closes it, and the cursor left on the event loop's side only holds the outco
 transaction's first write carries its `BEGIN IMMEDIATE` in the same trip.
 
 Everything else — connections, commits, rollbacks, server-side cursors, errors — is
-SQLAlchemy's and aiosqlite's own; only `Connection._execute` (aiosqlite's "run this on the
+SQLAlchemy's and aiosqlite's own, except that a commit or rollback with no transaction open
+makes no trip (`OneTripConnection._outside_transaction`); only `Connection._execute` (aiosqlite's "run this on the
 connection's thread", also what SQLAlchemy's adaptation reaches for) is borrowed.
 `tests/test_sqlite_driver.py` runs statements of every kind through it.
 """
@@ -113,6 +114,24 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
     _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass; mypy reads the slot as invariant
+
+    def commit(self) -> None:
+        if not self._outside_transaction():
+            super().commit()
+
+    def rollback(self) -> None:
+        if not self._outside_transaction():
+            super().rollback()
+
+    def _outside_transaction(self) -> bool:
+        """No transaction is open, so COMMIT or ROLLBACK would do nothing: the connection runs in
+        autocommit mode and transactions begin only with our BEGIN IMMEDIATE (models.db), so
+        reads alone open none. SQLAlchemy still ends every transaction it began — and the pool
+        rolls back every connection given back — which cost a trip to SQLite's thread each:
+        ~7 per update, most of them with nothing to end. Read on the event loop's side while no
+        statement of this connection runs (SQLAlchemy uses a connection from one task at a time)."""
+        connection: sqlite3.Connection | None = self._connection._connection
+        return connection is not None and not connection.in_transaction
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):

@@ -78,6 +78,31 @@ async def test_a_statement_is_one_trip_and_a_write_transaction_two(
         assert trips == ["_run", "_run_many", "commit"]
 
 
+async def test_ending_a_transaction_with_nothing_open_makes_no_trip(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    async with engine.connect() as connection:
+        trips.clear()
+        async with connection.begin():  # reads only: SQLite opened no transaction
+            await connection.execute(select(items.c.id))
+        await connection.rollback()
+        assert trips == ["_run"]
+    # Giving the connection back to the pool (its reset: a rollback) made no trip either.
+    assert trips == ["_run"]
+
+    async with engine.connect() as connection:
+        async with connection.begin():
+            await connection.execute(insert(items).values(name="kept"))
+        trips.clear()
+        transaction = await connection.begin()
+        await connection.execute(insert(items).values(name="undone"))
+        await transaction.rollback()  # a write was open: the ROLLBACK goes to SQLite
+        assert trips == ["_run", "rollback"]
+    async with engine.connect() as connection:
+        names = (await connection.execute(select(items.c.name))).scalars().all()
+    assert names == ["kept"]
+
+
 async def test_results_rowcounts_and_returning_are_those_of_sqlite(engine: AsyncEngine) -> None:
     async with engine.begin() as connection:
         inserted = await connection.execute(
