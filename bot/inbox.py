@@ -62,7 +62,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.util import greenlet_spawn
 
 from bot.aiogram_compat import HookedDispatcher
-from models.db import dialect_module
+from models.db import LAST_IN_TRANSACTION, dialect_module
 from models.updates import InboxStatus, InboxUpdate
 from services.tasks import cancel_requested
 
@@ -328,6 +328,7 @@ class UpdateInbox:
             insert(table)
             .on_conflict_do_nothing(index_elements=["platform", "update_id"])
             .returning(column.update_id, self._older_unfinished.scalar_subquery())
+            .execution_options(**{LAST_IN_TRANSACTION: True})
         )
         self._mark_done = (
             sql_update(table)
@@ -342,6 +343,7 @@ class UpdateInbox:
                 finished_at=bindparam("w_finished_at"),
                 payload=None,  # no personal data kept once handled
             )
+            .execution_options(**{LAST_IN_TRANSACTION: True})
         )
 
     async def record(self, update: Update, payload: dict[str, Any] | None = None) -> Recorded:
@@ -661,7 +663,11 @@ class UpdateInbox:
                 values["payload"] = None  # no personal data kept once handled
             if error:
                 values["last_error"] = error[:300]
-            statement = self._update_owned(update_id).values(**values)
+            statement = (
+                self._update_owned(update_id)
+                .values(**values)
+                .execution_options(**{LAST_IN_TRANSACTION: True})
+            )
             parameters = {}
         try:
             for attempt in range(4):
@@ -682,7 +688,8 @@ class UpdateInbox:
             self._mine.discard(update_id)
 
     def _own_transaction_rowcount(self, statement: Any, parameters: dict[str, Any]) -> int:
-        """One statement in a transaction of its own (synchronous, in a greenlet of its own)."""
+        """One statement in a transaction of its own (synchronous, in a greenlet of its own);
+        marked `LAST_IN_TRANSACTION`, so on SQLite its commit rides with it."""
         with self._own_commits.begin() as connection:
             rowcount: int = connection.execute(statement, parameters).rowcount
             return rowcount

@@ -31,6 +31,13 @@ _GATES: weakref.WeakKeyDictionary[Any, asyncio.Lock] = weakref.WeakKeyDictionary
 # Statements that only read, when written as text (compiled statements are judged by their type).
 _READ_KEYWORDS = ("SELECT", "PRAGMA", "EXPLAIN")
 
+#: Execution option of a statement that ends its transaction (`.execution_options(**{
+#: LAST_IN_TRANSACTION: True})`): on SQLite its COMMIT is sent with it, in the same trip to the
+#: connection's thread (models/sqlite_driver.py), and the transaction's own commit then finds
+#: nothing to do. Elsewhere it changes nothing. Only for a statement after which the transaction
+#: commits at once (the update inbox's one-statement transactions).
+LAST_IN_TRANSACTION = "hamdel_last_in_transaction"
+
 
 def create_engine(
     url: str,
@@ -169,6 +176,18 @@ def _gate_writes(engine: AsyncEngine, gate: asyncio.Lock) -> None:
     ) -> None:
         if not connection.info.get("writing") and not _only_reads(statement, context):
             take_write_lock(connection, None if many else cursor)
+        if connection.info.get("writing") and context.execution_options.get(LAST_IN_TRANSACTION):
+            commit_after = getattr(cursor, "commit_after", None)
+            if commit_after is not None and not many:
+                commit_after()  # models/sqlite_driver.py: the COMMIT in the statement's trip
+                context.hamdel_committed = True
+
+    @event.listens_for(engine.sync_engine, "after_cursor_execute")
+    def _after_execute(
+        connection: Any, _cursor: Any, _statement: str, _parameters: Any, context: Any, _many: bool
+    ) -> None:
+        if getattr(context, "hamdel_committed", False):
+            connection.info.pop("writing", None)  # committed: a later write begins anew
 
     @event.listens_for(engine.sync_engine, "handle_error")
     def _on_error(context: Any) -> None:

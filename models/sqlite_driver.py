@@ -50,9 +50,14 @@ class _Outcome:
 
 
 def _run(
-    connection: sqlite3.Connection, prelude: str | None, operation: str, parameters: Any
+    connection: sqlite3.Connection,
+    prelude: str | None,
+    operation: str,
+    parameters: Any,
+    postlude: str | None = None,
 ) -> tuple[_Outcome, list[Any]]:
-    """On the connection's thread: the whole statement, its rows included (after `prelude`)."""
+    """On the connection's thread: the whole statement, its rows included (after `prelude`,
+    before `postlude`; a failed statement skips the postlude)."""
     cursor = connection.cursor()
     try:
         if prelude is not None:
@@ -60,7 +65,10 @@ def _run(
         cursor.execute(operation, parameters if parameters is not None else ())
         description = cursor.description
         rows = cursor.fetchall() if description else []
-        return _Outcome(description, cursor.rowcount, cursor.lastrowid), rows
+        outcome = _Outcome(description, cursor.rowcount, cursor.lastrowid)
+        if postlude is not None:
+            cursor.execute(postlude)
+        return outcome, rows
     finally:
         cursor.close()
 
@@ -75,7 +83,7 @@ def _run_many(connection: sqlite3.Connection, operation: str, rows: Any) -> _Out
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
-    __slots__ = ("_prelude",)
+    __slots__ = ("_postlude", "_prelude")
 
     # The outcome's close() is not a coroutine: SQLAlchemy calls it as it is.
     _awaitable_cursor_close = False
@@ -88,17 +96,27 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._soft_closed_memoized = {}  # type: ignore[assignment]
         self._rows = collections.deque()
         self._prelude: str | None = None
+        self._postlude: str | None = None
 
     def begin_immediate_first(self) -> None:
         """The next statement starts a write transaction (`BEGIN IMMEDIATE`) in its own trip:
         models.db's write gate asks for it when a transaction's first write comes."""
         self._prelude = "BEGIN IMMEDIATE"
 
+    def commit_after(self) -> None:
+        """The next statement ends its write transaction: its COMMIT goes in the same trip (the
+        transaction's own commit then finds nothing open and makes none; models.db, for a
+        statement marked `LAST_IN_TRANSACTION`)."""
+        self._postlude = "COMMIT"
+
     async def _execute_async(self, operation: Any, parameters: Any) -> Any:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         prelude, self._prelude = self._prelude, None
+        postlude, self._postlude = self._postlude, None
         async with self._adapt_connection._execute_mutex:
-            outcome, rows = await connection._execute(_run, connection._conn, prelude, operation, parameters)
+            outcome, rows = await connection._execute(
+                _run, connection._conn, prelude, operation, parameters, postlude
+            )
         self._cursor = outcome
         self._rows = collections.deque(rows)
         return outcome

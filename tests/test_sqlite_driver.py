@@ -15,7 +15,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, delete, func, i
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from models.db import create_engine
+from models.db import LAST_IN_TRANSACTION, create_engine
 from models.sqlite_driver import OneTripCursor
 
 metadata = MetaData()
@@ -76,6 +76,39 @@ async def test_a_statement_is_one_trip_and_a_write_transaction_two(
             await connection.execute(insert(items), [{"name": "b"}, {"name": "c"}])
         # executemany: its BEGIN IMMEDIATE is a trip of its own.
         assert trips == ["_run", "_run_many", "commit"]
+
+
+async def test_a_statement_marked_last_carries_its_commit(engine: AsyncEngine, trips: list[str]) -> None:
+    last = {LAST_IN_TRANSACTION: True}
+    async with engine.connect() as connection:
+        trips.clear()
+        async with connection.begin():
+            rows = await connection.execute(
+                insert(items).values(name="a").returning(items.c.id).execution_options(**last)
+            )
+            assert rows.scalar_one() == 1
+        # BEGIN IMMEDIATE, the INSERT and its COMMIT in one trip; the transaction's end makes none.
+        assert trips == ["_run"]
+        async with connection.begin():  # a second write transaction on the connection
+            await connection.execute(insert(items).values(name="b"))
+            await connection.execute(
+                update(items).where(items.c.name == "b").values(size=2).execution_options(**last)
+            )
+            # Committed: a write after it (misuse, but possible) begins a transaction anew.
+            await connection.execute(insert(items).values(name="c"))
+        assert trips == ["_run", "_run", "_run", "_run", "commit"]
+        trips.clear()
+        with pytest.raises(IntegrityError):  # a failed statement skips the COMMIT ...
+            async with connection.begin():
+                await connection.execute(insert(items).values(name="d"))
+                await connection.execute(insert(items).values(name="a").execution_options(**last))
+        assert trips == ["_run", "_run", "rollback"]  # ... and its transaction is rolled back
+    async with engine.connect() as connection:
+        assert (await connection.execute(select(items.c.name, items.c.size))).all() == [
+            ("a", None),
+            ("b", 2),
+            ("c", None),
+        ]
 
 
 async def test_ending_a_transaction_with_nothing_open_makes_no_trip(
