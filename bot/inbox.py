@@ -317,7 +317,9 @@ class UpdateInbox:
             .where(
                 column.platform == bindparam("w_platform"),
                 column.chat_key == bindparam("w_chat_key"),
-                column.status.in_(UNFINISHED),
+                # Not `in_(UNFINISHED)`: an IN list is re-rendered into the SQL on every
+                # execution (SQLAlchemy's "expanding" parameter); the same plan either way.
+                or_(*(column.status == status for status in UNFINISHED)),
                 column.update_id < bindparam("w_update_id"),
             )
             .limit(1)
