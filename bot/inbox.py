@@ -44,6 +44,7 @@ import json
 import logging
 import os
 import socket
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -100,45 +101,46 @@ class Outcome(StrEnum):
 
 
 def _transient_types() -> tuple[type[BaseException], ...]:
+    """The errors of an unreachable database or Redis, of the drivers this process has loaded:
+    a driver never imported raises nothing. (Importing redis and asyncpg only to name their
+    errors cost a SQLite worker ~5 MB of resident memory at its first failed handler.)"""
     import sqlalchemy.exc as sa_exc
-    from redis import exceptions as redis_exc
 
     types: list[type[BaseException]] = [
         sa_exc.OperationalError,
         sa_exc.InterfaceError,
         sa_exc.DisconnectionError,
         sa_exc.TimeoutError,
-        redis_exc.ConnectionError,
-        redis_exc.TimeoutError,
-        redis_exc.BusyLoadingError,
         ConnectionError,
         TimeoutError,
     ]
-    try:
-        import asyncpg
-
+    redis_exc = sys.modules.get("redis.exceptions")
+    if redis_exc is not None:
+        types += [redis_exc.ConnectionError, redis_exc.TimeoutError, redis_exc.BusyLoadingError]
+    asyncpg = sys.modules.get("asyncpg")
+    if asyncpg is not None:
         types += [asyncpg.PostgresConnectionError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError]
         types += [asyncpg.AdminShutdownError, asyncpg.ConnectionDoesNotExistError]
-    except (ImportError, AttributeError):  # pragma: no cover - asyncpg is a dependency
-        pass
     return tuple(types)
 
 
-_TRANSIENT: tuple[type[BaseException], ...] | None = None
+# By which of redis and asyncpg were loaded when asked (a process may load one later).
+_TRANSIENT: dict[tuple[bool, bool], tuple[type[BaseException], ...]] = {}
 _NOT_TRANSIENT_WORDS = ("no such table", "no such column", "has no column", "syntax error")
 
 
 def is_transient(error: BaseException) -> bool:
     """The database or Redis was unreachable (not a bug, not the Bot API): worth a retry."""
-    global _TRANSIENT
-    if _TRANSIENT is None:
-        _TRANSIENT = _transient_types()
+    loaded = ("redis.exceptions" in sys.modules, "asyncpg" in sys.modules)
+    transient = _TRANSIENT.get(loaded)
+    if transient is None:
+        transient = _TRANSIENT[loaded] = _transient_types()
     seen = 0
     current: BaseException | None = error
     while current is not None and seen < 8:
         if isinstance(current, TelegramAPIError):
             return False  # the Bot API's own failures are retried (or not) by the session
-        if isinstance(current, _TRANSIENT):
+        if isinstance(current, transient):
             # SQLite reports schema mistakes as OperationalError too: those are bugs, not outages.
             return not any(word in str(current) for word in _NOT_TRANSIENT_WORDS)
         import sqlalchemy.exc as sa_exc

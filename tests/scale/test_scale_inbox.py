@@ -4,6 +4,8 @@ one chat in order, transient failures retried without an apology, old rows prune
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -16,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from bot.inbox import Outcome, UpdateInbox, real_now
 from bot.settings import ScaleSettings, Settings
 from messenger import LocalMessenger
+from messenger.testkit import ROOT
 from models.db import create_engine, create_sessionmaker
 from models.updates import InboxStatus
 from tests.conftest import Harness, running_bot
@@ -194,3 +197,21 @@ def _samples(hamdel: Harness, name: str) -> list[Any]:
         for sample in metric.samples
         if sample.name == name
     ]
+
+
+def test_naming_transient_errors_imports_no_driver_the_worker_does_not_use() -> None:
+    """A SQLite worker's first failed handler asks whether the error was an outage; answering
+    must not import redis and asyncpg (~5 MB of resident memory) only to name their errors."""
+    script = (
+        "import sys, sqlalchemy.exc as e; from bot.inbox import is_transient\n"
+        "assert 'redis' not in sys.modules and 'asyncpg' not in sys.modules\n"
+        "assert not is_transient(RuntimeError('a bug'))\n"
+        "assert is_transient(e.OperationalError('SELECT 1', {}, Exception('database is locked')))\n"
+        "assert 'redis.exceptions' not in sys.modules and 'asyncpg' not in sys.modules\n"
+        "import redis.exceptions\n"
+        "assert is_transient(redis.exceptions.ConnectionError('Redis went away'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
