@@ -66,6 +66,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from benchmarks.scale import Result, VirtualUser, _admin, _seed  # noqa: E402
+from bot.__main__ import quiet_chatty_loggers  # noqa: E402
 from bot.app import HamdelApp, create_app  # noqa: E402
 from bot.migrate import upgrade  # noqa: E402
 from bot.settings import (  # noqa: E402
@@ -414,7 +415,7 @@ async def main(args: argparse.Namespace) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         handlers=[logging.FileHandler(log)],
     )
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    quiet_chatty_loggers()  # as `python -m bot` does
     logging.getLogger("messenger").setLevel(logging.ERROR)
     server = None
     redis_url = None

@@ -78,6 +78,20 @@ def _checked(coroutine: Coroutine[Any, Any, int]) -> int:
         return 2
 
 
+# Informational lines nobody reads, at WARNING: alembic's plugin list at every start, and aiogram's
+# line per update ("Update id=… is handled") and per button press ("Answer to callback query"):
+# ~1.6 log lines per update, most of the log's volume and ~2 % of a worker's CPU per update
+# (each line also goes through the personal-number masking). The trail of every update is the
+# update inbox (received, finished, attempts, last error) and /metrics (updates by type and
+# outcome, handling time); aiogram's errors are still logged.
+CHATTY_LOGGERS = ("alembic.runtime.plugins", "aiogram.event", "aiogram.middlewares")
+
+
+def quiet_chatty_loggers() -> None:
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -90,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.WARNING if command == "sandbox" else logging.INFO
     who = f" w{args.index}" if command == "worker" else ""
     logging.basicConfig(level=level, format=f"%(asctime)s %(levelname)s{who} %(name)s: %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    quiet_chatty_loggers()
     privacy.install_log_masking()  # no national code, mobile, card or IBAN in any log line
     if command in ("run", "worker", "sandbox", "deliver"):
         from bot.workers import limit_malloc_arenas
