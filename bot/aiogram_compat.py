@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import json
 import ssl
 from collections.abc import AsyncGenerator
 from typing import Any
@@ -31,7 +32,7 @@ from aiogram.utils import keyboard
 from aiogram.utils.keyboard import KeyboardBuilder
 from aiogram.webhook.aiohttp_server import BaseRequestHandler
 from aiohttp import TCPConnector
-from aiohttp.payload import Payload
+from aiohttp.payload import BytesPayload, Payload
 
 # (owner, attribute, what Hamdel uses it for)
 PRIVATE_API: tuple[tuple[type, str, str], ...] = (
@@ -119,6 +120,21 @@ def problems() -> list[str]:
             AiohttpSession,
             "__init__",
             "the fields init_aiohttp_session sets (_session, _connector_type, _connector_init, ...)",
+        ),
+        (
+            "_dumps_json" in _parameters(BaseSession, "prepare_value"),
+            BaseSession,
+            "prepare_value",
+            "prepare_value(value, bot, files, _dumps_json): nested values unencoded when False",
+        ),
+        (
+            all(
+                part in _source(AiohttpSession, "make_request")
+                for part in ("form = self.build_form_data(", "data=form")
+            ),
+            AiohttpSession,
+            "make_request",
+            "make_request posting what build_form_data returns as aiohttp's `data`",
         ),
         (
             getattr(SendMessage, "__api_method__", None) == "sendMessage",
@@ -221,6 +237,60 @@ def webhook_response_body(
 ) -> Payload:
     """The webhook's HTTP answer as aiogram writes it (a method call in the answer, or `{}`)."""
     return handler._build_response_writer(bot=bot, result=result)
+
+
+def json_request_payload(session: BaseSession, bot: Bot, method: TelegramMethod[Any]) -> Payload | None:
+    """The request as one UTF-8 JSON body (``application/json``), or None when it uploads a file
+    (aiogram's multipart form then). ``build_form_data``'s values: ``prepare_value``'s (a Default
+    from ``bot.default``, a datetime as its timestamp, an Enum's value, a file as ``attach://``),
+    with the numbers, booleans and nested objects a form carries as JSON text carried as JSON;
+    None and "" left out as the form leaves them out. One ``json.dumps`` of the whole request
+    instead of one per nested field plus the form's URL-encoding of every field (a sendMessage
+    with a six-button keyboard: ~25 us instead of ~80 us of CPU).
+    aiogram's ``make_request`` posts what ``build_form_data`` returns as aiohttp's ``data``, which
+    takes any payload: ``PlatformSession.build_form_data`` returns this one."""
+    files: dict[str, Any] = {}
+    params = {
+        key: prepared
+        for key, prepared in _json_object(
+            session, method.model_dump(warnings=False, exclude_none=True), bot, files
+        ).items()
+        if prepared != ""
+    }
+    if files:
+        return None
+    body = json.dumps(params, ensure_ascii=False, separators=(",", ":")).encode()
+    return BytesPayload(body, content_type="application/json")
+
+
+_JSON_SCALARS = frozenset({str, int, bool, float})
+
+
+def _json_object(
+    session: BaseSession, value: dict[str, Any], bot: Bot, files: dict[str, Any]
+) -> dict[str, Any]:
+    """``prepare_value(value, _dumps_json=False)`` for a dict: its JSON scalars, dicts and lists
+    walked here (the bulk of a request, no call per string), everything else (Default, InputFile,
+    datetime, Enum…) left to aiogram; what comes out None is left out."""
+    prepared: dict[str, Any] = {}
+    for key, item in value.items():
+        if type(item) in _JSON_SCALARS:
+            prepared[key] = item
+        elif (done := _json_value(session, item, bot, files)) is not None:
+            prepared[key] = done
+    return prepared
+
+
+def _json_value(session: BaseSession, value: Any, bot: Bot, files: dict[str, Any]) -> Any:
+    """``prepare_value(value, _dumps_json=False)``, JSON scalars, dicts and lists walked here."""
+    kind = type(value)
+    if kind in _JSON_SCALARS:
+        return value
+    if kind is dict:
+        return _json_object(session, value, bot, files)
+    if kind is list:
+        return [done for item in value if (done := _json_value(session, item, bot, files)) is not None]
+    return session.prepare_value(value, bot=bot, files=files, _dumps_json=False)
 
 
 @functools.cache

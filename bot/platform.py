@@ -54,6 +54,10 @@ class PlatformProfile:
     # The messenger's web client shows a Mini App in a frame: the origins that may frame the
     # console's pages for a Mini App session (every other page refuses any frame).
     web_app_frame_ancestors: tuple[str, ...] = ()
+    # Requests without a file sent as one JSON body instead of a form (cheaper to build). Both
+    # document `application/json` for everything but uploads (core.telegram.org/bots/api
+    # "Making requests"; docs.bale.ai the same); False sends aiogram's form as before.
+    json_requests: bool = True
     max_text_length: int = 4096
     max_caption_length: int = 1024
     max_callback_data_bytes: int = 64

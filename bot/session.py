@@ -10,8 +10,10 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError
 from aiogram.methods import Response, TelegramMethod
 from aiogram.methods.base import TelegramType
+from aiohttp import FormData
+from aiohttp.payload import Payload
 
-from bot.aiogram_compat import init_aiohttp_session, shared_tls_context
+from bot.aiogram_compat import init_aiohttp_session, json_request_payload, shared_tls_context
 from bot.platform import PlatformProfile, PlatformRequestMiddleware
 
 if TYPE_CHECKING:
@@ -44,6 +46,17 @@ class PlatformSession(AiohttpSession):
         init_aiohttp_session(self, tls=tls)
         self.profile = profile
         self.middleware(PlatformRequestMiddleware(profile))
+
+    def build_form_data(  # type: ignore[override]  # aiogram posts it as aiohttp's `data`: any payload
+        self, bot: Bot, method: TelegramMethod[TelegramType]
+    ) -> FormData | Payload:
+        """The request's body: one JSON object when the platform takes JSON and nothing is
+        uploaded (bot/aiogram_compat.py), else aiogram's form (multipart with a file)."""
+        if self.profile.json_requests:
+            payload = json_request_payload(self, bot, method)
+            if payload is not None:
+                return payload
+        return super().build_form_data(bot, method)
 
     def check_response(
         self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int, content: str

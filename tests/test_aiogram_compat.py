@@ -4,17 +4,19 @@ behaves as the wrappers expect. An aiogram upgrade that changes one fails here, 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiogram import Bot, Router
+from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.dispatcher.event.handler import FilterObject
-from aiogram.methods import SendMessage
-from aiogram.types import InlineKeyboardButton, Message, Update
+from aiogram.methods import SendDocument, SendMessage
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, Message, Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp.payload import Payload
 
@@ -23,6 +25,7 @@ from bot.aiogram_compat import (
     HookedDispatcher,
     builder_rows,
     detach_router,
+    json_request_payload,
     observer_filters,
     polling_update_tasks,
     run_filter_on_loop,
@@ -145,5 +148,17 @@ async def test_webhook_response_body() -> None:
         assert isinstance(empty, Payload) and isinstance(call, Payload)
         assert empty.size == 2  # "{}"
         assert call.size != 2
+    finally:
+        await bot.session.close()
+
+
+async def test_json_request_payload() -> None:
+    bot = Bot(TOKEN, default=DefaultBotProperties(parse_mode="HTML"))
+    try:
+        payload = json_request_payload(bot.session, bot, SendMessage(chat_id=1, text="سلام"))
+        assert payload is not None and payload.content_type == "application/json"
+        assert json.loads(payload.decode()) == {"chat_id": 1, "text": "سلام", "parse_mode": "HTML"}
+        upload = SendDocument(chat_id=1, document=BufferedInputFile(b"x", "a.txt"))
+        assert json_request_payload(bot.session, bot, upload) is None  # aiogram's multipart form
     finally:
         await bot.session.close()
