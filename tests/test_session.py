@@ -188,6 +188,30 @@ async def test_the_json_body_carries_the_values_of_aiograms_form(
     } == form
 
 
+async def test_bale_requests_lose_the_parameters_bale_does_not_take(
+    api: Api, bots: Callable[[PlatformProfile], Bot]
+) -> None:
+    """bot/platform.py PlatformRequestMiddleware: Bale's unsupported parameters are dropped and
+    `reply_parameters` becomes the `reply_to_message_id` Bale documents; a method without those
+    fields goes as it is."""
+    bale = bots(profile_for(Platform.BALE))
+    await bale(
+        SendMessage(
+            chat_id=42,
+            text="پاسخ",
+            reply_parameters=ReplyParameters(message_id=7),
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            protect_content=True,
+        )
+    )
+    sent = json.loads(api.last.body)
+    assert sent == {"chat_id": 42, "text": "پاسخ", "reply_to_message_id": 7}
+    await bale(SendChatAction(chat_id=42, action=ChatAction.TYPING))
+    assert json.loads(api.last.body) == {"chat_id": 42, "action": "typing"}
+    await bots(TELEGRAM)(SendMessage(chat_id=42, text="x", reply_parameters=ReplyParameters(message_id=7)))
+    assert json.loads(api.last.body)["reply_parameters"]["message_id"] == 7
+
+
 async def test_a_file_upload_stays_aiograms_multipart_form(
     api: Api, bots: Callable[[PlatformProfile], Bot]
 ) -> None:
