@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -46,6 +47,10 @@ class PlatformSession(AiohttpSession):
         init_aiohttp_session(self, tls=tls)
         self.profile = profile
         self.middleware(PlatformRequestMiddleware(profile))
+        # The method whose answer `check_response` is reading, while it reads it.
+        self._answer_of: str | None = None
+        if profile.normalizes_updates:
+            self.json_loads = self._loads_completed
 
     def build_form_data(  # type: ignore[override]  # aiogram posts it as aiohttp's `data`: any payload
         self, bot: Bot, method: TelegramMethod[TelegramType]
@@ -62,20 +67,26 @@ class PlatformSession(AiohttpSession):
         self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int, content: str
     ) -> Response[TelegramType]:
         response_type(method.__returning__)
-        if self.profile.normalizes_updates:
-            content = self._normalized(method.__api_method__, content)
+        self._answer_of = method.__api_method__
         try:
             return super().check_response(bot, method, status_code, content)
         except TelegramAPIError as error:
             error.status_code = status_code  # type: ignore[attr-defined]  # for the error metrics
             raise
+        finally:
+            self._answer_of = None
 
-    def _normalized(self, method: str, content: str) -> str:
-        try:
-            payload: Any = self.json_loads(content)
-        except ValueError:
-            return content
-        if not isinstance(payload, dict) or not isinstance(payload.get("result"), dict | list):
-            return content
-        self.profile.normalize_result(method, payload["result"])
-        return self.json_dumps(payload)
+    def _loads_completed(self, content: str) -> Any:
+        """`json.loads` for a platform whose answers may lack fields aiogram requires: the result
+        of the answer `check_response` is reading is completed as it is parsed (once; it was
+        parsed, completed, written and parsed again). Anything else — an update the webhook
+        handler parses — is parsed as it is."""
+        payload = json.loads(content)
+        method = self._answer_of
+        if (
+            method is not None
+            and isinstance(payload, dict)
+            and isinstance(payload.get("result"), dict | list)
+        ):
+            self.profile.normalize_result(method, payload["result"])
+        return payload
