@@ -180,14 +180,9 @@ def _gate_writes(engine: AsyncEngine, gate: asyncio.Lock) -> None:
             commit_after = getattr(cursor, "commit_after", None)
             if commit_after is not None and not many:
                 commit_after()  # models/sqlite_driver.py: the COMMIT in the statement's trip
-                context.hamdel_committed = True
-
-    @event.listens_for(engine.sync_engine, "after_cursor_execute")
-    def _after_execute(
-        connection: Any, _cursor: Any, _statement: str, _parameters: Any, context: Any, _many: bool
-    ) -> None:
-        if getattr(context, "hamdel_committed", False):
-            connection.info.pop("writing", None)  # committed: a later write begins anew
+                # Committed with it: a later write begins anew. (If the statement fails, its
+                # transaction stays open: the error listener below marks it writing again.)
+                connection.info.pop("writing", None)
 
     @event.listens_for(engine.sync_engine, "handle_error")
     def _on_error(context: Any) -> None:
@@ -195,11 +190,13 @@ def _gate_writes(engine: AsyncEngine, gate: asyncio.Lock) -> None:
         # failed (another process held the lock past the busy timeout): then no transaction is
         # open and the next write must begin one. (A connection invalidated meanwhile has no
         # info to read; its gate is released by the invalidate event below.)
+        # Likewise a statement sent with its COMMIT failed before it: the transaction is open.
         connection = context.connection
         with contextlib.suppress(Exception):
-            if connection is not None and connection.info.get("writing"):
-                if not connection.connection.driver_connection.in_transaction:
-                    connection.info.pop("writing", None)
+            if connection is not None:
+                writing = connection.connection.driver_connection.in_transaction
+                if writing != bool(connection.info.get("writing")):
+                    connection.info["writing"] = writing
 
     def release(record: Any) -> None:
         if record is None:

@@ -103,6 +103,13 @@ async def test_a_statement_marked_last_carries_its_commit(engine: AsyncEngine, t
                 await connection.execute(insert(items).values(name="d"))
                 await connection.execute(insert(items).values(name="a").execution_options(**last))
         assert trips == ["_run", "_run", "rollback"]  # ... and its transaction is rolled back
+        async with connection.begin() as transaction:
+            await connection.execute(insert(items).values(name="e"))
+            with pytest.raises(IntegrityError):
+                await connection.execute(insert(items).values(name="a").execution_options(**last))
+            # Still in the transaction the failed statement did not commit: a write goes on in it.
+            await connection.execute(insert(items).values(name="f"))
+            await transaction.rollback()
     async with engine.connect() as connection:
         assert (await connection.execute(select(items.c.name, items.c.size))).all() == [
             ("a", None),
