@@ -258,6 +258,7 @@ async def test_cancel_leaves_a_flow_and_removes_its_keyboard(hamdel: Harness) ->
     user = hamdel.user()
     await user.send("/start")
     await user.next_message()
+    await hamdel.settle()  # /start's own state is committed after its last message
     key = StorageKey(bot_id=hamdel.app.bot.id, chat_id=user.id, user_id=user.id)
     await hamdel.app.dispatcher.storage.set_state(key, "Volunteer:mobile")
     await user.send("/cancel")

@@ -80,9 +80,9 @@ async def test_writes_inside_an_update_commit_or_roll_back_with_it(db: Database)
 async def test_an_update_reads_its_state_once_and_writes_state_and_data_in_one_statement(
     db: Database,
 ) -> None:
-    storage = db.storage
-    await storage.set_state(KEY, "Complaint:category")
-    await storage.set_data(KEY, {"step": 1})
+    await db.storage.set_state(KEY, "Complaint:category")
+    await db.storage.set_data(KEY, {"step": 1})
+    storage = SqlStorage(db.sessions)  # a process that has not seen the chat yet
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -146,3 +146,39 @@ async def test_a_row_removed_since_it_was_read_is_written_again(db: Database) ->
         await db.storage.set_state(KEY, "Complaint:text")
         await session.commit()
     assert await db.storage.get_state(KEY) == "Complaint:text"
+
+
+async def test_a_chat_the_storage_remembers_is_read_from_memory(db: Database) -> None:
+    """The committed state of a chat seen lately is remembered: its next update reads no row; a
+    rolled back change is not remembered; a forgotten chat (the least recently used, beyond the
+    storage's size) is read again."""
+    storage = SqlStorage(db.sessions, known_chats=2)
+    await storage.set_state(KEY, "Complaint:category")
+    await storage.set_data(KEY, {"answers": {"q1": "yes"}})
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement.split()[0])
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    async with db.update() as session:
+        assert await storage.get_state(KEY) == "Complaint:category"
+        data = await storage.get_data(KEY)
+        data["answers"]["q1"] = "no"  # a handler changing what it was given, in place
+        await storage.set_state(KEY, "Complaint:text")
+        await session.rollback()
+    assert statements == []
+    async with db.update():
+        assert await storage.get_state(KEY) == "Complaint:category"
+        assert await storage.get_data(KEY) == {"answers": {"q1": "yes"}}
+    assert statements.count("SELECT") == 1  # the rollback made it forget the chat: read again
+
+    statements.clear()
+    for chat_id in (1002, 1003):  # two more chats: the first is the least recently used
+        async with db.update() as session:
+            await storage.set_state(StorageKey(bot_id=1, chat_id=chat_id, user_id=chat_id), "Donation:amount")
+            await session.commit()
+    async with db.update():
+        assert await storage.get_state(KEY) == "Complaint:category"
+    event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    assert statements.count("SELECT") == 3  # each new chat, and the one forgotten for them
