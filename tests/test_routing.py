@@ -224,9 +224,8 @@ def said(seen: list[str], name: str) -> Any:
 
 
 async def returns_data(message: Message) -> dict[str, Any]:
-    return {
-        "raw_state": Form.step.state
-    }  # what a filter of ours could do: a state filter after it fixes nothing
+    """What a filter of ours could do: the state filters after it read this state."""
+    return {"raw_state": Form.step.state}
 
 
 def message(
@@ -249,7 +248,7 @@ def test_a_router_of_flow_and_command_handlers_gets_their_states_and_commands() 
     router.message.register(said([], "start"), CommandStart(deep_link=True, magic=F.args))
     router.message.register(said([], "help"), Command("Help", ignore_case=True, prefix="/!"))
     router.message.register(said([], "step"), Form.step, F.text)
-    router.message.register(said([], "other"), StateFilter(Other, Other.Nested.deep), F.photo)
+    router.message.register(said([], "other"), StateFilter(Other, Other.Nested()), F.photo)
     router.message.register(said([], "idle"), StateFilter(default_state, None), F.document)
     router.message.register(said([], "named"), StateFilter("Named:x"))
     router.message.register(said([], "command-first"), Command("reply"), StateFilter(Form.step), returns_data)
@@ -305,33 +304,38 @@ def test_commands_fix_a_handler_whatever_filters_come_before_them() -> None:
     assert subtree_needs(router) == Needs(commands=frozenset({"late", "magic"}), prefixes=frozenset({"/"}))
 
 
-def test_a_sub_router_changing_what_its_handlers_read_keeps_seeing_every_message() -> None:
+def sub_router(kind: str) -> Router:
+    child = Router(name=kind)
+    child.message.register(said([], "step"), Form.step)
+    if kind == "middleware":
+        child.message.outer_middleware(KeptMessageMiddleware())
+    elif kind == "data-filter":  # its own filter's result (data) comes before its handlers'
+        child.message.filter(F.text.as_("raw_state"))
+    elif kind == "state-filter":  # its own filters return no data
+        child.message.filter(StateFilter(Form.step, Other.first), Command("x", "y"))
+    return child
+
+
+@pytest.mark.parametrize("kind", ["middleware", "data-filter"])
+def test_a_sub_router_changing_what_its_handlers_read_keeps_seeing_every_message(kind: str) -> None:
     outer = Router(name="outer")
     outer.message.register(said([], "donate"), Command("donate"))
-    middleware = Router(name="middleware")
-    middleware.message.register(said([], "step"), Form.step)
-    middleware.message.outer_middleware(KeptMessageMiddleware())
-    filtered = Router(name="filtered")  # its own filter's result (data) comes before its handlers'
-    filtered.message.filter(F.text.as_("raw_state"))
-    filtered.message.register(said([], "other"), Other.first)
-    chat = Router(name="chat")  # its own filters return no data
-    chat.message.filter(StateFilter(Form.step, Other.first))
-    chat.message.register(said([], "other"), Other.first)
-    outer.include_routers(middleware, filtered, chat)
+    outer.include_router(sub_router(kind))
 
-    assert narrow_message_routing(outer) == [
-        ("middleware", Needs(states=frozenset({"Form:step"}))),
-        ("filtered", Needs(states=frozenset({"Other:first"}))),
-        ("chat", Needs(states=frozenset({"Form:step", "Other:first"}))),
-    ]
+    assert subtree_needs(outer) is None
+    assert narrow_message_routing(outer) == [(kind, Needs(states=frozenset({"Form:step"})))]
     assert needs_filters(outer) == []
-    outer.sub_routers.remove(middleware)
-    outer.sub_routers.remove(filtered)
-    assert subtree_needs(outer) == Needs(
-        states=frozenset({"Form:step", "Other:first"}),
-        commands=frozenset({"donate"}),
-        prefixes=frozenset({"/"}),
-    )
+
+
+def test_a_sub_router_s_own_state_filter_fixes_what_it_takes() -> None:
+    outer = Router(name="outer")
+    outer.message.register(said([], "donate"), Command("donate"))
+    outer.include_router(sub_router("state-filter"))
+
+    own = Needs(states=frozenset({"Form:step", "Other:first"}))
+    both = Needs(states=own.states, commands=frozenset({"donate"}), prefixes=frozenset({"/"}))
+    assert subtree_needs(outer) == both
+    assert narrow_message_routing(outer) == [("outer", both), ("state-filter", own)]
 
 
 def test_narrowing_messages_again_updates_the_filter_instead_of_adding_one() -> None:
@@ -384,6 +388,7 @@ async def test_the_needs_of_a_command_take_every_message_the_command_takes() -> 
         return User(id=1, is_bot=True, first_name="Hamdel", username="HamdelBot")
 
     bot.me = me  # type: ignore[method-assign]
+    taken_by_commands = 0
     try:
         for command in commands:
             needs = filter_needs(FilterObject(command))
@@ -395,10 +400,12 @@ async def test_the_needs_of_a_command_take_every_message_the_command_takes() -> 
                     taken = bool(await command(sent, bot))
                     met = needs.met_by(sent, "Some:state")
                     assert met or not taken, (command, text)
+                    taken_by_commands += taken
                     plain = not text.strip() or text.split()[0][0] not in "/!"
                     assert not (met and plain), (command, text)  # only commands pass
     finally:
         await bot.session.close()
+    assert taken_by_commands >= 20
 
 
 class ClearForCommands(BaseMiddleware):
@@ -467,6 +474,24 @@ async def test_messages_reach_the_same_handlers_with_the_state_the_handlers_read
     assert answered[True] == answered[False]
     # The state the handlers read: /start in a flow is the command's, not the flow's.
     assert answered[True][6:12] == ["step-text", "start", "donate", "donate", "step-other", "step-other"]
+
+
+def test_the_bot_s_routers_are_narrowed_where_every_message_handler_waits_in_a_flow_or_takes_a_command() -> (
+    None
+):
+    root = handlers.build_router(-100)
+    routers = {router.name: router for router in root.chain_tail}
+    # /cancel's words, a reply to a ticket, free text, the fallbacks: the scopes above stay unfiltered.
+    for name in ("root", "private", "cancel", "complaints", "faq-free-text", "fallback", "staff"):
+        assert needs_filters(routers[name]) == [], name
+    assert [f.takes for f in needs_filters(routers["menu"])] == [
+        Needs(commands=frozenset({"start", "help", "menu"}), prefixes=frozenset({"/"}))
+    ]
+    [donations] = needs_filters(routers["donations"])
+    assert donations.takes is not None and "DonateFlow:amount" in donations.takes.states
+    # Built again (tests, the sandbox): still one filter per router.
+    root = handlers.build_router(-100)
+    assert needs_filters(routers["donations"]) == [donations]
 
 
 def passing_handlers(root: Router, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Awaitable[list[str]]]:
