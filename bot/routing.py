@@ -14,22 +14,20 @@ sub-routers, and an update none of them can take skips the whole subtree.
   whose first ``__separator__``-separated part is the class's ``__prefix__``: the router's filter
   (``CallbackPrefixes``) lets through data starting with one of its handlers' prefixes (one
   ``str.startswith``). Taken from a ``CallbackData`` class whose ``unpack`` is not overridden.
-- **Messages** (``narrow_message_routing``): almost every message handler either waits in a flow
-  (a ``State`` or a ``StateFilter`` among its filters: the person's state, ``raw_state`` in the
-  update's data, is one of a known few — ``None`` too, "in no flow", but not ``"*"``) or takes a
-  command (``Command``/``CommandStart``: the first word of the text or caption is a prefix
-  character and one of the named commands, before any ``@mention``). The router's filter
-  (``MessageNeeds``) lets through a message whose ``raw_state`` is one of its handlers' states or
-  whose first word is one of their commands — a set lookup, and a split of the text only for the
-  routers that take commands. Commands as regular expressions fix nothing (aiogram turns a
-  ``BotCommand`` into its name). The mention, the deep link and a ``magic`` are not looked at:
-  they only narrow what the command filter takes. The state is read from the data the router's
-  filter is called with, after the outer middlewares of the router and of those above it
-  (``FlowExit`` clears the state of a person leaving a flow): a handler's state filter reads the
-  same unless something in between rewrote ``raw_state`` — a filter returning data does (aiogram
-  merges a dict result into the data), so a state filter counts only when every filter before it
-  in its handler returns no data (state filters, commands without ``magic``), and a sub-router
-  counts only when its own filters are such ones too.
+- **Messages** (``narrow_message_routing``): almost every message handler waits in a flow (a
+  ``State`` or ``StateFilter`` among its filters: ``raw_state`` in the update's data is one of a
+  known few — ``None``, "in no flow", too; not ``"*"``) or takes a command (``Command``,
+  ``CommandStart``: the first word of the text or caption is a prefix character and one of the
+  names, before any ``@mention``; names as regular expressions fix nothing). The router's filter
+  (``MessageNeeds``) lets through a message whose state is one of its handlers' or whose first
+  word is one of their commands: a set lookup, and a split of the text where commands are taken.
+  The mention, the deep link and a ``magic`` only narrow what a command takes: not looked at.
+  The state read is the one in the data the router's filter is called with — after the outer
+  middlewares above (``FlowExit`` clears the state of a person leaving a flow), as the handlers'
+  state filters read it unless a filter in between rewrote it (aiogram merges a filter's dict
+  result into the data): so a state filter counts only when the filters before it in its handler
+  return no data (state filters, commands without ``magic``), and a sub-router only when its own
+  filters are such ones.
 
 Nothing is listed by hand: the prefixes, states and commands come from the handlers' filters. A
 filter is added only when it cannot change which handler answers:
