@@ -219,10 +219,32 @@ def state_names(state: Any) -> frozenset[str | None] | None:
     return None
 
 
+# What each filter fixes, as first seen: an app made later in the process wraps plain callables
+# among the filters (a ``State``) to run them on the event loop (``bot.app.create_app``), and the
+# wrapper no longer shows what it checks — the routers built again (tests, the sandbox) keep their
+# filters. Held with the filter, whose id cannot then be reused.
+_first_seen: dict[int, tuple[FilterObject, Needs | None, bool]] = {}
+
+
 def filter_needs(item: FilterObject) -> Needs | None:
     """What a message needs for this filter to pass, when it fixes that (None: it does not, or
     not in a way known here)."""
-    found = item.callback
+    return _seen(item)[1]
+
+
+def returns_no_data(item: FilterObject) -> bool:
+    """Filters known not to change the data the filters after them read (``raw_state``)."""
+    return _seen(item)[2]
+
+
+def _seen(item: FilterObject) -> tuple[FilterObject, Needs | None, bool]:
+    seen = _first_seen.get(id(item))
+    if seen is None:
+        seen = _first_seen[id(item)] = (item, _needs_of(item.callback), _no_data(item.callback))
+    return seen
+
+
+def _needs_of(found: object) -> Needs | None:
     if type(found) is State:
         states = state_names(found)
         return None if states is None else Needs(states=states)
@@ -243,19 +265,17 @@ def filter_needs(item: FilterObject) -> Needs | None:
     return Needs(commands=names, prefixes=frozenset(command.prefix))
 
 
-def aiograms_command(found: object) -> Command | None:
-    """The filter when it is aiogram's ``Command`` or ``CommandStart`` itself (a subclass may
-    read commands its own way)."""
-    return found if isinstance(found, Command) and type(found) in (Command, CommandStart) else None
-
-
-def returns_no_data(item: FilterObject) -> bool:
-    """Filters known not to change the data the filters after them read (``raw_state``)."""
-    found = item.callback
+def _no_data(found: object) -> bool:
     command = aiograms_command(found)
     if command is not None:
         return command.magic is None  # {"command": ...}, and the magic's result when it is a dict
     return type(found) in (State, StateFilter, MessageNeeds)
+
+
+def aiograms_command(found: object) -> Command | None:
+    """The filter when it is aiogram's ``Command`` or ``CommandStart`` itself (a subclass may
+    read commands its own way)."""
+    return found if isinstance(found, Command) and type(found) in (Command, CommandStart) else None
 
 
 def handler_needs(filters: Iterable[FilterObject]) -> Needs | None:

@@ -19,6 +19,7 @@ from aiogram.types import BotCommand, CallbackQuery, Chat, Message, PhotoSize, T
 
 import handlers
 from bot.aiogram_compat import observer_filters
+from bot.app import run_sync_filters_inline
 from bot.middlewares import KeptMessageMiddleware
 from bot.routing import (
     CallbackPrefixes,
@@ -488,10 +489,14 @@ def test_the_bot_s_routers_are_narrowed_where_every_message_handler_waits_in_a_f
         Needs(commands=frozenset({"start", "help", "menu"}), prefixes=frozenset({"/"}))
     ]
     [donations] = needs_filters(routers["donations"])
-    assert donations.takes is not None and "DonateFlow:amount" in donations.takes.states
-    # Built again (tests, the sandbox): still one filter per router.
+    taken = donations.takes
+    assert taken is not None and "DonateFlow:amount" in taken.states
+    # Built again (tests, the sandbox) after an app wrapped the States among the filters for the
+    # event loop: still one filter per router, taking the same.
+    run_sync_filters_inline(root)
     root = handlers.build_router(-100)
     assert needs_filters(routers["donations"]) == [donations]
+    assert donations.takes == taken
 
 
 def passing_handlers(root: Router, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Awaitable[list[str]]]:
