@@ -219,29 +219,32 @@ def state_names(state: Any) -> frozenset[str | None] | None:
     return None
 
 
-# What each filter fixes, as first seen: an app made later in the process wraps plain callables
-# among the filters (a ``State``) to run them on the event loop (``bot.app.create_app``), and the
-# wrapper no longer shows what it checks — the routers built again (tests, the sandbox) keep their
-# filters. Held with the filter, whose id cannot then be reused.
-_first_seen: dict[int, tuple[FilterObject, Needs | None, bool]] = {}
-
-
 def filter_needs(item: FilterObject) -> Needs | None:
     """What a message needs for this filter to pass, when it fixes that (None: it does not, or
     not in a way known here)."""
-    return _seen(item)[1]
+    return _needs_of(registered(item))
 
 
 def returns_no_data(item: FilterObject) -> bool:
     """Filters known not to change the data the filters after them read (``raw_state``)."""
-    return _seen(item)[2]
+    return _no_data(registered(item))
 
 
-def _seen(item: FilterObject) -> tuple[FilterObject, Needs | None, bool]:
-    seen = _first_seen.get(id(item))
-    if seen is None:
-        seen = _first_seen[id(item)] = (item, _needs_of(item.callback), _no_data(item.callback))
-    return seen
+# The States used as filters, as first seen: an app made later in the process wraps them (plain
+# callables) to run them on the event loop (``bot.app.run_sync_filters_inline``), and the wrapper
+# no longer shows what it checks — the routers built again (tests, the sandbox) keep their
+# filters. Held with their FilterObject, whose id cannot then be reused.
+_states_seen: dict[int, tuple[FilterObject, State]] = {}
+
+
+def registered(item: FilterObject) -> object:
+    """The filter as its handler registered it."""
+    found = item.callback
+    if type(found) is State:
+        _states_seen.setdefault(id(item), (item, found))
+        return found
+    seen = _states_seen.get(id(item))
+    return found if seen is None else seen[1]
 
 
 def _needs_of(found: object) -> Needs | None:
