@@ -1,62 +1,133 @@
-"""Button presses skip the routers that cannot handle them.
+"""Button presses and messages skip the routers that cannot handle them.
 
-aiogram offers a callback query to the routers in the order they were included and, in each, to
-every handler in turn, trying its filters: a press for a feature mounted late passed through the
-handlers of every feature before it (~60 filter checks and a dozen routers per update). Almost
-every button handler is registered with a ``SomeCallback.filter(...)`` (aiogram's
-``CallbackQueryFilter``), which matches only data whose first ``__separator__``-separated part
-is the class's ``__prefix__``. So the prefixes a router's callback handlers — and its
-sub-routers' — can possibly match are known once the routers are built, and
-``narrow_button_routing`` gives each such router one filter of its own, on the observer
-(``router.callback_query.filter``): aiogram checks an observer's own filters once before its
-handlers and sub-routers, and a press whose data starts with none of the prefixes skips the
-whole subtree at the cost of one ``str.startswith``.
+aiogram offers an update to the routers in the order they were included and, in each, to every
+handler in turn, trying its filters: an update for a feature mounted late passed through the
+handlers of every feature before it (~60 filter checks and a dozen routers per button press, ~70
+per message). What a router's handlers — and its sub-routers' — can possibly take is known once
+the routers are built, from the filters aiogram itself checks, and ``narrow_routing`` gives each
+router where it is known one filter of its own, on the observer (``router.callback_query.filter``,
+``router.message.filter``): aiogram checks an observer's own filters once before its handlers and
+sub-routers, and an update none of them can take skips the whole subtree.
 
-Nothing is listed by hand: the prefixes come from the handlers' filters. The filter is added
-only when it cannot change which handler answers:
+- **Button presses** (``narrow_button_routing``): almost every button handler is registered with
+  a ``SomeCallback.filter(...)`` (aiogram's ``CallbackQueryFilter``), which matches only data
+  whose first ``__separator__``-separated part is the class's ``__prefix__``: the router's filter
+  (``CallbackPrefixes``) lets through data starting with one of its handlers' prefixes (one
+  ``str.startswith``). Taken from a ``CallbackData`` class whose ``unpack`` is not overridden.
+- **Messages** (``narrow_message_routing``): almost every message handler waits in a flow (a
+  ``State`` or ``StateFilter`` among its filters: ``raw_state`` in the update's data is one of a
+  known few — ``None``, "in no flow", too; not ``"*"``) or takes a command (``Command``,
+  ``CommandStart``: the first word of the text or caption is a prefix character and one of the
+  names, before any ``@mention``; names as regular expressions fix nothing). The router's filter
+  (``MessageNeeds``) lets through a message whose state is one of its handlers' or whose first
+  word is one of their commands: a set lookup, and a split of the text where commands are taken.
+  The mention, the deep link and a ``magic`` only narrow what a command takes: not looked at.
+  The state read is the one in the data the router's filter is called with — after the outer
+  middlewares above (``FlowExit`` clears the state of a person leaving a flow), as the handlers'
+  state filters read it unless a filter in between rewrote it (aiogram merges a filter's dict
+  result into the data): so a state filter counts only when the filters before it in its handler
+  return no data (state filters, commands without ``magic``), and a sub-router only when its own
+  filters are such ones.
 
-- every callback handler in the subtree has a ``CallbackQueryFilter`` of an ordinary
-  ``CallbackData`` class (its ``unpack`` not overridden) among its filters, or the router (or a
-  sub-router) has one among its own filters. A handler with none (no filter at all, only a
-  state, a magic filter, a filter of our own) leaves its router and every router above it
+Nothing is listed by hand: the prefixes, states and commands come from the handlers' filters. A
+filter is added only when it cannot change which handler answers:
+
+- every handler of the kind in the subtree has a filter fixing what it takes (the first one
+  does: a handler passes only when all its filters do), or the router (or a sub-router) has one
+  among its own filters. A handler with none (no filter at all, a magic filter, a filter of our
+  own, a state filter after a filter of ours) leaves its router and every router above it
   without the filter — those are tried as before;
-- no router below has outer middlewares on its callback queries (they run for every press that
-  reaches their router, before its filters; skipping the subtree would skip them).
+- no router below has outer middlewares on that kind of update (they run for every update that
+  reaches their router, before its filters — and may change the event or its data; skipping the
+  subtree would skip them).
 
-The filter only narrows: data passing it may still match no handler (``startswith(prefix)``
-is wider than aiogram's exact prefix). A router's filter goes after the filters it already has
-(the chat type of ``private``), and a sub-router gets none when its prefixes are its nearest
-filtered ancestor's. The data seen is the unwrapped one: the dispatcher's outer middlewares
-(``KeptMessageMiddleware``) run before the event is propagated into any router.
+The filter only narrows: an update passing it may still match no handler (``startswith(prefix)``
+is wider than aiogram's exact prefix; a command's mention is not checked). A router's filter goes
+after the filters it already has (the chat type of ``private``, whose ``FlowExit`` runs before
+them), and a sub-router gets none when what it takes is its nearest filtered ancestor's. The data
+seen is the unwrapped one: the dispatcher's outer middlewares (``KeptMessageMiddleware``) run
+before the event is propagated into any router. (A handler raising ``SkipHandler`` after its
+filters rewrote ``raw_state`` would hand the rewritten state to the next: Hamdel raises none.)
 
 Idempotent: feature routers are module-level and mounted again by every app in a process; a
-router that has the filter from an earlier build gets its prefixes recomputed, not a second one.
+router that has the filter from an earlier build gets it recomputed, not a second one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from inspect import isclass
+from re import Pattern
+from typing import Any, Generic, TypeVar
 
 from aiogram import Router
 from aiogram.dispatcher.event.handler import FilterObject
-from aiogram.filters import Filter
+from aiogram.dispatcher.event.telegram import TelegramEventObserver
+from aiogram.filters import Command, CommandStart, Filter, StateFilter
 from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
-from aiogram.types import CallbackQuery
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
 
 from bot.aiogram_compat import observer_filters
 
 Prefixes = frozenset[str]
+Takes = TypeVar("Takes")
 
 
-class CallbackPrefixes(Filter):
-    """A router's own callback-query filter: the data starts with one of ``prefixes`` (``None``:
-    every press passes — a router whose handlers no longer fix a prefix)."""
+@dataclass(frozen=True)
+class Needs:
+    """What a message must have for a handler to take it: its ``raw_state`` among ``states``,
+    or a first word made of a character of ``prefixes`` and a name among ``commands`` (as typed)
+    or ``folded`` (compared casefolded: ``ignore_case``). Handlers' needs add up."""
 
-    def __init__(self, prefixes: Iterable[str] | None) -> None:
-        self.set(prefixes)
+    states: frozenset[str | None] = frozenset()
+    commands: frozenset[str] = frozenset()
+    folded: frozenset[str] = frozenset()
+    prefixes: frozenset[str] = frozenset()
 
-    def set(self, prefixes: Iterable[str] | None) -> None:
-        self.prefixes: tuple[str, ...] | None = None if prefixes is None else tuple(sorted(prefixes))
+    def __or__(self, other: Needs) -> Needs:
+        return Needs(
+            self.states | other.states,
+            self.commands | other.commands,
+            self.folded | other.folded,
+            self.prefixes | other.prefixes,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.states or self.commands or self.folded)
+
+    def met_by(self, message: Message, raw_state: str | None) -> bool:
+        if raw_state in self.states:
+            return True
+        if not self.prefixes:
+            return False
+        # As aiogram's Command reads a command: the first word of the text or the caption.
+        text = message.text or message.caption
+        words = text.split(maxsplit=1) if text else None
+        if not words or words[0][0] not in self.prefixes:
+            return False
+        name = words[0][1:].partition("@")[0]
+        return name in self.commands or (bool(self.folded) and name.casefold() in self.folded)
+
+
+class Narrowing(Filter, Generic[Takes]):
+    """A router's own filter set by this module; ``set(None)`` makes it let everything through
+    (a router whose handlers no longer fix what they take)."""
+
+    def __init__(self, takes: Takes | None) -> None:
+        self.set(takes)
+
+    def set(self, takes: Takes | None) -> None:
+        self.takes = takes
+
+
+class CallbackPrefixes(Narrowing[Prefixes]):
+    """A router's own callback-query filter: the data starts with one of the prefixes."""
+
+    def set(self, takes: Prefixes | None) -> None:
+        super().set(takes)
+        self.prefixes: tuple[str, ...] | None = None if takes is None else tuple(sorted(takes))
 
     async def __call__(self, query: CallbackQuery) -> bool:
         if self.prefixes is None:
@@ -66,6 +137,20 @@ class CallbackPrefixes(Filter):
 
     def __str__(self) -> str:
         return f"CallbackPrefixes({self.prefixes!r})"
+
+
+class MessageNeeds(Narrowing[Needs]):
+    """A router's own message filter: the person's state or the message's command is one its
+    handlers take. Reads ``raw_state`` as aiogram's ``StateFilter`` does (None when absent)."""
+
+    async def __call__(self, message: Message, raw_state: str | None = None) -> bool:
+        return self.takes is None or self.takes.met_by(message, raw_state)
+
+    def __str__(self) -> str:
+        return f"MessageNeeds({self.takes!r})"
+
+
+# -- button presses -----------------------------------------------------------------------------
 
 
 def filter_prefixes(item: FilterObject) -> Prefixes | None:
@@ -114,28 +199,171 @@ def narrow_button_routing(router: Router) -> list[tuple[str, Prefixes]]:
     """Give each router of the tree whose button presses fix their prefixes a filter on them
     (see the module's docstring). Returns (router name, prefixes) for each router filtered."""
     filtered: list[tuple[str, Prefixes]] = []
-    _narrow(router, None, filtered)
+    _narrow(router, _callback_queries, subtree_prefixes, CallbackPrefixes, None, filtered)
     return filtered
 
 
-def _narrow(router: Router, inherited: Prefixes | None, filtered: list[tuple[str, Prefixes]]) -> None:
-    prefixes = subtree_prefixes(router)
-    wanted = bool(prefixes) and prefixes != inherited
+# -- messages -----------------------------------------------------------------------------------
+
+
+def state_names(state: Any) -> frozenset[str | None] | None:
+    """The raw states one of ``StateFilter``'s states (or a ``State`` used as a filter) lets
+    through, as aiogram compares them; None for "any state" or a kind not known here."""
+    if state is None or isinstance(state, str):
+        return None if state == "*" else frozenset({state})
+    if type(state) is State:
+        return None if state.state == "*" else frozenset({state.state})
+    group = state if isclass(state) else type(state)
+    if isclass(group) and issubclass(group, StatesGroup) and group.__call__ is StatesGroup.__call__:
+        return frozenset(group.__all_states_names__)
+    return None
+
+
+def filter_needs(item: FilterObject) -> Needs | None:
+    """What a message needs for this filter to pass, when it fixes that (None: it does not, or
+    not in a way known here)."""
+    return _needs_of(registered(item))
+
+
+def returns_no_data(item: FilterObject) -> bool:
+    """Filters known not to change the data the filters after them read (``raw_state``)."""
+    return _no_data(registered(item))
+
+
+# The States used as filters, as first seen: an app made later in the process wraps them (plain
+# callables) to run them on the event loop (``bot.app.run_sync_filters_inline``), and the wrapper
+# no longer shows what it checks — the routers built again (tests, the sandbox) keep their
+# filters. Held with their FilterObject, whose id cannot then be reused.
+_states_seen: dict[int, tuple[FilterObject, State]] = {}
+
+
+def registered(item: FilterObject) -> object:
+    """The filter as its handler registered it."""
+    found = item.callback
+    if type(found) is State:
+        _states_seen.setdefault(id(item), (item, found))
+        return found
+    seen = _states_seen.get(id(item))
+    return found if seen is None else seen[1]
+
+
+def _needs_of(found: object) -> Needs | None:
+    if type(found) is State:
+        states = state_names(found)
+        return None if states is None else Needs(states=states)
+    if type(found) is StateFilter:
+        union: set[str | None] = set()
+        for state in found.states:
+            states = state_names(state)
+            if states is None:
+                return None
+            union |= states
+        return Needs(states=frozenset(union))
+    command = aiograms_command(found)
+    if command is None or any(isinstance(name, Pattern) for name in command.commands):
+        return None  # a regular expression fixes no name
+    names = frozenset(str(name) for name in command.commands)  # casefolded by aiogram: ignore_case
+    if command.ignore_case:
+        return Needs(folded=names, prefixes=frozenset(command.prefix))
+    return Needs(commands=names, prefixes=frozenset(command.prefix))
+
+
+def _no_data(found: object) -> bool:
+    command = aiograms_command(found)
+    if command is not None:
+        return command.magic is None  # {"command": ...}, and the magic's result when it is a dict
+    return type(found) in (State, StateFilter, MessageNeeds)
+
+
+def aiograms_command(found: object) -> Command | None:
+    """The filter when it is aiogram's ``Command`` or ``CommandStart`` itself (a subclass may
+    read commands its own way)."""
+    return found if isinstance(found, Command) and type(found) in (Command, CommandStart) else None
+
+
+def handler_needs(filters: Iterable[FilterObject]) -> Needs | None:
+    """A handler passes only when all its filters do: the first filter that fixes what the
+    message needs fixes it — a state filter only when no filter before it may have changed the
+    state it reads."""
+    unchanged = True
+    for item in filters:
+        needs = filter_needs(item)
+        if needs is not None and (unchanged or not needs.states):
+            return needs
+        unchanged = unchanged and returns_no_data(item)
+    return None
+
+
+def subtree_needs(router: Router) -> Needs | None:
+    """What every message the router or its sub-routers can handle needs (an empty ``Needs``:
+    no message handler at all); None when some handler does not fix it, or when a sub-router has
+    outer message middlewares or own filters that may change the data (the state) its handlers
+    read."""
+    own = handler_needs(observer_filters(router.message))
+    if own is not None:
+        return own
+    found = Needs()
+    for handler in router.message.handlers:
+        needs = handler_needs(handler.filters or ())
+        if needs is None:
+            return None
+        found |= needs
+    for child in router.sub_routers:
+        needs = subtree_needs(child)
+        if needs is None or len(child.message.outer_middleware):
+            return None
+        if not all(returns_no_data(item) for item in observer_filters(child.message)):
+            return None
+        found |= needs
+    return found
+
+
+def narrow_message_routing(router: Router) -> list[tuple[str, Needs]]:
+    """Give each router of the tree whose messages fix what they need a filter on it (see the
+    module's docstring). Returns (router name, needs) for each router filtered."""
+    filtered: list[tuple[str, Needs]] = []
+    _narrow(router, _messages, subtree_needs, MessageNeeds, None, filtered)
+    return filtered
+
+
+def narrow_routing(router: Router) -> None:
+    """Both narrowings, once the routers are built (``handlers.build_router``)."""
+    narrow_button_routing(router)
+    narrow_message_routing(router)
+
+
+# -- shared -------------------------------------------------------------------------------------
+
+
+def _callback_queries(router: Router) -> TelegramEventObserver:
+    return router.callback_query
+
+
+def _messages(router: Router) -> TelegramEventObserver:
+    return router.message
+
+
+def _narrow(
+    router: Router,
+    observer_of: Callable[[Router], TelegramEventObserver],
+    takes_of: Callable[[Router], Takes | None],
+    kind: type[Narrowing[Takes]],
+    inherited: Takes | None,
+    filtered: list[tuple[str, Takes]],
+) -> None:
+    observer = observer_of(router)
+    takes = takes_of(router)
+    wanted = bool(takes) and takes != inherited
     existing = next(
-        (
-            item.callback
-            for item in observer_filters(router.callback_query)
-            if isinstance(item.callback, CallbackPrefixes)
-        ),
-        None,
+        (item.callback for item in observer_filters(observer) if isinstance(item.callback, kind)), None
     )
     if existing is not None:
         # From an earlier build: kept right (or letting everything through) rather than removed.
-        existing.set(prefixes)
+        existing.set(takes)
     elif wanted:
-        router.callback_query.filter(CallbackPrefixes(prefixes))
-    if wanted and prefixes is not None:
-        filtered.append((router.name, prefixes))
-        inherited = prefixes
+        observer.filter(kind(takes))
+    if wanted and takes is not None:
+        filtered.append((router.name, takes))
+        inherited = takes
     for child in router.sub_routers:
-        _narrow(child, inherited, filtered)
+        _narrow(child, observer_of, takes_of, kind, inherited, filtered)

@@ -13,7 +13,7 @@ from aiogram.enums import ChatType
 
 from bot.aiogram_compat import detach_router
 from bot.flows import FlowExit
-from bot.routing import narrow_button_routing
+from bot.routing import narrow_routing
 from bot.ui import Feature, MenuSection
 from console import listener as console_web
 from handlers import (
@@ -138,6 +138,6 @@ def build_router(
     _mount(other_groups, [groups.router])
     root.include_router(other_groups)
     _mount(root, [groups.last_resort])
-    # A button press skips the routers none of whose handlers can take its callback data.
-    narrow_button_routing(root)
+    # A button press or a message skips the routers none of whose handlers can take it.
+    narrow_routing(root)
     return root
