@@ -17,6 +17,7 @@ import functools
 import inspect
 import json
 import ssl
+import types
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -215,7 +216,16 @@ def _awaitable(function: Any) -> Any:
     async def call(*args: Any, **kwargs: Any) -> Any:
         return function(*args, **kwargs)
 
+    call.__wrapped__ = function  # type: ignore[attr-defined]  # what it checks (bot/routing.py)
     return call
+
+
+def filter_as_registered(item: FilterObject) -> Any:
+    """The filter as its handler registered it, also once `run_filter_on_loop` wrapped it."""
+    found = item.callback
+    if isinstance(found, types.FunctionType):
+        return getattr(found, "__wrapped__", found)
+    return found
 
 
 def builder_rows(builder: KeyboardBuilder[Any]) -> list[list[Any]]:

@@ -69,7 +69,7 @@ from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.aiogram_compat import observer_filters
+from bot.aiogram_compat import filter_as_registered, observer_filters
 
 Prefixes = frozenset[str]
 Takes = TypeVar("Takes")
@@ -222,29 +222,12 @@ def state_names(state: Any) -> frozenset[str | None] | None:
 def filter_needs(item: FilterObject) -> Needs | None:
     """What a message needs for this filter to pass, when it fixes that (None: it does not, or
     not in a way known here)."""
-    return _needs_of(registered(item))
+    return _needs_of(filter_as_registered(item))
 
 
 def returns_no_data(item: FilterObject) -> bool:
     """Filters known not to change the data the filters after them read (``raw_state``)."""
-    return _no_data(registered(item))
-
-
-# The States used as filters, as first seen: an app made later in the process wraps them (plain
-# callables) to run them on the event loop (``bot.app.run_sync_filters_inline``), and the wrapper
-# no longer shows what it checks — the routers built again (tests, the sandbox) keep their
-# filters. Held with their FilterObject, whose id cannot then be reused.
-_states_seen: dict[int, tuple[FilterObject, State]] = {}
-
-
-def registered(item: FilterObject) -> object:
-    """The filter as its handler registered it."""
-    found = item.callback
-    if type(found) is State:
-        _states_seen.setdefault(id(item), (item, found))
-        return found
-    seen = _states_seen.get(id(item))
-    return found if seen is None else seen[1]
+    return _no_data(filter_as_registered(item))
 
 
 def _needs_of(found: object) -> Needs | None:
