@@ -13,6 +13,7 @@ import pytest
 from pydantic_settings import BaseSettings
 from sqlalchemy import select, text
 
+from bot.__main__ import CHATTY_LOGGERS
 from bot.settings import StatusSettings
 from handlers.status import import_statuses_cli
 from jobs.status import deliver_notices
@@ -168,6 +169,8 @@ async def test_lookup_with_persian_digits_shows_the_status(
     hamdel: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    for name in CHATTY_LOGGERS:  # quiet in production (bot/__main__.py), heard here too
+        caplog.set_level(logging.DEBUG, logger=name)
     await import_csv(hamdel, GOOD_CSV)
     user = hamdel.user()
     reply = await say(hamdel, user, "/status")
