@@ -426,6 +426,8 @@ def create_app(
         retention_hours=settings.scale.update_retention_hours,
         retry_seconds=settings.scale.update_retry_seconds,
         metrics=metrics,
+        # Several workers: each update's sender's language comes with its record (UserMiddleware).
+        sender_language=bool(settings.redis.redis_url),
     )
     dispatcher.inbox = inbox
     dispatcher.errors.register(reraise_transient)

@@ -65,6 +65,7 @@ from sqlalchemy.util import greenlet_spawn
 from bot.aiogram_compat import HookedDispatcher
 from models.db import LAST_IN_TRANSACTION, dialect_module
 from models.updates import InboxStatus, InboxUpdate
+from models.user import User
 from services.tasks import cancel_requested
 
 if TYPE_CHECKING:
@@ -73,6 +74,13 @@ if TYPE_CHECKING:
 logger = logging.getLogger("hamdel.inbox")
 
 UNFINISHED = (InboxStatus.PROCESSING.value, InboxStatus.PENDING.value)
+
+#: The handler data key of the language the sender had chosen when their update was recorded
+#: (`UpdateInbox(sender_language=True)`: several workers, where each update would otherwise read
+#: it again — bot.middlewares.UserMiddleware). Current when the handler runs: it is given only
+#: to an update whose chat had no older unfinished update, and the chat's later updates wait
+#: for it — the only updates that change a person's language are their own.
+SENDER_LANGUAGE = "inbox_sender_language"
 
 
 def real_now() -> datetime:
@@ -201,6 +209,7 @@ class OutageLog:
 class Recorded:
     claimed: bool  # new: this worker holds it
     clear: bool  # and no older update of its chat is unfinished
+    sender_language: str | None = None  # with `UpdateInbox.sender_language`: see SENDER_LANGUAGE
 
 
 @dataclass(slots=True)
@@ -212,6 +221,15 @@ class _Row:
     attempts: int
     payload: dict[str, Any] | None
     received_at: datetime
+
+
+def sender_of(update: Update) -> int | None:
+    """Who sent the update (None: nobody, e.g. a channel post)."""
+    try:
+        user = getattr(update.event, "from_user", None)
+    except Exception:
+        return None
+    return int(user.id) if user is not None else None
 
 
 def chat_key_of(update: Update) -> int | None:
@@ -261,8 +279,10 @@ class UpdateInbox:
         ack_timeout: float = 50.0,
         metrics: Metrics | None = None,
         now: Callable[[], datetime] = real_now,
+        sender_language: bool = False,
     ) -> None:
         self.dispatcher = dispatcher
+        self.sender_language = sender_language
         self.sessionmaker = sessionmaker
         self.engine = engine
         self.platform = platform
@@ -327,11 +347,20 @@ class UpdateInbox:
             .limit(1)
         )
         # Executed with all the row's values as parameters; answers, for a new row, whether its
-        # chat has an older unfinished update (one statement: the order check rides along).
+        # chat has an older unfinished update (one statement: the order check rides along) and,
+        # with `sender_language`, the language its sender chose (see `SENDER_LANGUAGE`).
+        returned = [column.update_id, self._older_unfinished.scalar_subquery()]
+        if self.sender_language:
+            users = cast(Table, User.__table__).c
+            returned.append(
+                select(users.language)
+                .where(users.platform == bindparam("w_platform"), users.user_id == bindparam("w_user_id"))
+                .scalar_subquery()
+            )
         self._insert_claimed = (
             insert(table)
             .on_conflict_do_nothing(index_elements=["platform", "update_id"])
-            .returning(column.update_id, self._older_unfinished.scalar_subquery())
+            .returning(*returned)
             .execution_options(**{LAST_IN_TRANSACTION: True})
         )
         self._mark_done = (
@@ -370,16 +399,20 @@ class UpdateInbox:
             "digest": digest,
             "last_error": None,
         }
-        recorded = await greenlet_spawn(self._record_row, update.update_id, values, digest)
+        recorded = await greenlet_spawn(self._record_row, update.update_id, values, digest, sender_of(update))
         if recorded.claimed:
             self._mine.add(update.update_id)
         self.database_outage.ok()
         return recorded
 
-    def _record_row(self, update_id: int, values: dict[str, Any], digest: str) -> Recorded:
+    def _record_row(
+        self, update_id: int, values: dict[str, Any], digest: str, sender: int | None
+    ) -> Recorded:
         """`record`'s transaction (synchronous, in a greenlet of its own)."""
         key = {"w_platform": self.platform, "w_update_id": update_id}
         chat = {**key, "w_chat_key": values["chat_key"]}
+        if self.sender_language:
+            chat["w_user_id"] = sender
         # One statement records the update and checks its chat's order (autocommit on
         # PostgreSQL): a failure cannot leave a claimed row behind that nobody runs.
         with self._own_commits.begin() as connection:
@@ -387,7 +420,7 @@ class UpdateInbox:
                 self._insert_claimed, {"platform": self.platform, "update_id": update_id, **values, **chat}
             ).first()
             if inserted is not None:
-                return Recorded(True, inserted[1] is None)
+                return Recorded(True, inserted[1] is None, inserted[2] if self.sender_language else None)
             known = connection.scalar(self._known_digest, key)
             if known is None or known == digest:
                 return Recorded(False, False)
@@ -449,6 +482,8 @@ class UpdateInbox:
         self._enter()
         try:
             if recorded.claimed and recorded.clear:  # the usual case: new, nothing older waiting
+                if recorded.sender_language is not None:
+                    kwargs = {**kwargs, SENDER_LANGUAGE: recorded.sender_language}
                 outcome = await self._process(bot, update.update_id, update, 1, self.now(), kwargs)
             else:
                 held = update if recorded.claimed else None

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.flows import FLOW_LEFT
 from bot.i18n import I18n
-from bot.inbox import is_transient
+from bot.inbox import SENDER_LANGUAGE, is_transient
 from bot.storage import current_session
 from bot.ui import KEPT_PREFIX, pressed_message_kept
 from models.db import dialect_module
@@ -104,7 +104,9 @@ class UserMiddleware(BaseMiddleware):
             data["t"] = self.i18n.translator(self.default_locale)
             return await handler(event, data)
         session: AsyncSession = data["session"]
-        record, wrote = await self.users.touch(session, from_user.id, from_user.id)
+        record, wrote = await self.users.touch(
+            session, from_user.id, from_user.id, language=data.get(SENDER_LANGUAGE)
+        )
         if wrote:
             # A short transaction of its own, so the handler's transaction starts fresh.
             await session.commit()

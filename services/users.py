@@ -104,11 +104,15 @@ class UserDirectory:
             return entry[1]
         return None
 
-    async def touch(self, session: AsyncSession, user_id: int, chat_id: int) -> tuple[UserRecord, bool]:
-        """The user's record, and whether this call wrote to the database."""
+    async def touch(
+        self, session: AsyncSession, user_id: int, chat_id: int, *, language: str | None = None
+    ) -> tuple[UserRecord, bool]:
+        """The user's record, and whether this call wrote to the database. `language`: their
+        language as stored now, when the caller read it already (shared: no read here)."""
         record = self.cached(user_id)
         if record is not None and self.shared:
-            language = await session.scalar(_LANGUAGE_OF, {"user_db_id": record.id})
+            if language is None:
+                language = await session.scalar(_LANGUAGE_OF, {"user_db_id": record.id})
             if language is None:
                 record = None  # the row is gone (data retention): insert it again
             elif language != record.language:

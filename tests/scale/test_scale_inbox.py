@@ -11,8 +11,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from aiogram import Dispatcher
 from aiogram.types import TelegramObject, Update
 from pydantic_settings import BaseSettings
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from bot.inbox import Outcome, UpdateInbox, real_now
@@ -21,7 +23,9 @@ from messenger import LocalMessenger
 from messenger.testkit import ROOT
 from models.db import create_engine, create_sessionmaker
 from models.updates import InboxStatus
+from services.users import get_user, set_language, upsert_user
 from tests.conftest import Harness, running_bot
+from tests.dbkit import sessions_on
 from tests.scale.scalekit import eventually, inbox_rows, message_update, put_row, texts
 
 WELCOME = "به «همدل» خوش آمدید"
@@ -215,3 +219,50 @@ def test_naming_transient_errors_imports_no_driver_the_worker_does_not_use() -> 
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+async def test_a_recorded_update_brings_its_senders_language_when_asked(database_url: str) -> None:
+    """Several workers (UpdateInbox(sender_language=True)): the record of an update answers the
+    language its sender chose, so UserMiddleware does not read it again (bot.inbox
+    SENDER_LANGUAGE); a sender with no row yet has none."""
+    async with sessions_on(database_url) as sessions:
+        engine = sessions.kw["bind"]
+        async with sessions() as session:
+            await upsert_user(session, platform="telegram", user_id=501, chat_id=501, default_language="fa")
+            await set_language(session, (await get_user(session, platform="telegram", user_id=501)).id, "en")
+            await session.commit()
+        inbox = UpdateInbox(
+            Dispatcher(), sessions, engine, platform="telegram", worker_id="w", sender_language=True
+        )
+        known = await inbox.record(Update.model_validate(message_update(1, 501, "سلام")))
+        unknown = await inbox.record(Update.model_validate(message_update(2, 502, "سلام")))
+        assert (known.claimed, known.clear, known.sender_language) == (True, True, "en")
+        assert (unknown.claimed, unknown.sender_language) == (True, None)
+        alone = UpdateInbox(Dispatcher(), sessions, engine, platform="telegram", worker_id="v")
+        assert (
+            await alone.record(Update.model_validate(message_update(3, 501, "سلام")))
+        ).sender_language is None
+
+
+async def test_an_update_of_a_known_person_reads_no_language(hamdel: Harness) -> None:
+    """With several workers (PostgreSQL + Redis) a person's language comes with their update's
+    record; one process (SQLite) serves it from its cache. Either way no read of its own."""
+    user = hamdel.user()
+    await user.send("/start")
+    await user.next_message()
+    await hamdel.settle()
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    engine = hamdel.app.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await user.send("/help")
+        assert HELP in (await user.next_message())["text"]
+        await hamdel.settle()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert statements  # the update was recorded
+    assert not [s for s in statements if s.startswith("SELECT users.language")]
