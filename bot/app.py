@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher, Router
@@ -48,7 +49,8 @@ from bot.settings import SANDBOX_TOKEN, Settings
 from bot.storage import SqlStorage
 from bot.ui import Feature, staff_reports_of
 from bot.webhook import PlatformWebhookHandler, webhook_path
-from models.db import create_background_engine, create_engine, create_sessionmaker
+from jobs import Job, scheduler_for
+from models.db import checkpoint_wal, create_background_engine, create_engine, create_sessionmaker
 from services.clock import Clock
 from services.ratelimit import RateLimiter
 from services.staff_reports import StaffReports
@@ -60,6 +62,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("hamdel")
 CLOSE_GRACE_SECONDS = 10.0
+# How often a SQLite file's WAL is checkpointed in the background (models.db.checkpoint_wal).
+CHECKPOINT_SECONDS = 1.0
 
 
 @dataclass
@@ -115,6 +119,16 @@ class HamdelApp:
     async def on_startup(self) -> None:
         if self.inbox is not None:
             self.spawn(self.inbox.run(self.bot), name="update-inbox")
+        if self.jobs_engine is not None and self.jobs_engine is not self.engine:
+            # A SQLite file: its WAL is checkpointed here, not in the commits that fill it.
+            scheduler_for(self).add(
+                Job(
+                    "sqlite-checkpoint",
+                    partial(checkpoint_wal, self.jobs_engine),
+                    interval=CHECKPOINT_SECONDS,
+                    exclusive=False,
+                )
+            )
         await self.set_commands()
         for feature in self.features:
             for hook in feature.on_startup:
@@ -397,10 +411,12 @@ def create_app(
     session.middleware(CommitBeforeSend())
     session.middleware(api)
     bot = Bot(settings.telegram.bot_token or SANDBOX_TOKEN, session=session, default=DefaultBotProperties())
+    # A SQLite file's WAL is checkpointed by a background job (HamdelApp.on_startup).
     engine = create_engine(
         settings.database.database_url,
         echo=settings.database.database_echo,
         busy_timeout_ms=settings.database.sqlite_busy_timeout_ms,
+        checkpointed_apart=True,
     )
     sessionmaker = create_sessionmaker(engine)
     jobs_engine = create_background_engine(
@@ -408,6 +424,7 @@ def create_app(
         settings.database.database_url,
         echo=settings.database.database_echo,
         busy_timeout_ms=settings.database.sqlite_busy_timeout_ms,
+        checkpointed_apart=True,
     )
     redis = None
     if settings.redis.redis_url:

@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from models.db import (
     SQLITE_BACKGROUND_CONNECTIONS,
     SQLITE_CONNECTIONS,
+    WRITERS_CHECKPOINT_PAGES,
+    checkpoint_wal,
     create_background_engine,
     create_engine,
     create_sessionmaker,
@@ -321,4 +323,34 @@ async def test_background_jobs_share_the_engine_of_an_in_memory_database() -> No
     try:
         assert create_background_engine(engine, "sqlite+aiosqlite:///:memory:") is engine
     finally:
+        await engine.dispose()
+
+
+async def test_the_wal_is_checkpointed_apart_from_the_writers(tmp_path: Path) -> None:
+    """models.db.checkpoint_wal: with `checkpointed_apart`, commits leave the WAL to it (up to
+    WRITERS_CHECKPOINT_PAGES); it copies the WAL into the database file without the write gate,
+    so it runs while a writer holds the gate."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/db.sqlite"
+    engine = create_engine(url, busy_timeout_ms=0, checkpointed_apart=True)
+    jobs = create_background_engine(engine, url, busy_timeout_ms=0, checkpointed_apart=True)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(metadata.create_all)
+            assert await connection.scalar(text("PRAGMA wal_autocheckpoint")) == WRITERS_CHECKPOINT_PAGES
+        for value in range(1_500):  # past SQLite's own 1,000-page checkpoint
+            await _write(engine, value)
+        database = tmp_path / "db.sqlite"
+        before = database.stat().st_size
+        async with engine.begin() as connection:  # a writer holds the gate meanwhile
+            await connection.execute(insert(rows).values(value=-1))
+            await asyncio.wait_for(checkpoint_wal(jobs), 5)
+        assert database.stat().st_size > before  # the rows are in the database file now
+        async with jobs.connect() as connection:
+            _busy, logged, done = (await connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")).one()
+        # No commit checkpointed on the way (that restarts the WAL, below SQLite's 1,000 pages).
+        assert done == logged > 1_000
+        async with engine.connect() as connection:
+            assert await connection.scalar(select(func.count()).select_from(rows)) == 1_501
+    finally:
+        await jobs.dispose()
         await engine.dispose()

@@ -19,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.inbox import Outcome, UpdateInbox, real_now
 from bot.settings import ScaleSettings, Settings
+from jobs import scheduler_for
 from messenger import LocalMessenger
 from messenger.testkit import ROOT
 from models.db import create_engine, create_sessionmaker
@@ -266,3 +267,12 @@ async def test_an_update_of_a_known_person_reads_no_language(hamdel: Harness) ->
         event.remove(engine, "before_cursor_execute", count)
     assert statements  # the update was recorded
     assert not [s for s in statements if s.startswith("SELECT users.language")]
+
+
+async def test_a_sqlite_file_has_its_wal_checkpointed_in_the_background(
+    hamdel: Harness, backend: str
+) -> None:
+    """models.db.checkpoint_wal, run by the app's scheduler on the background jobs' engine for a
+    SQLite file (PostgreSQL has no WAL of ours to keep)."""
+    jobs = scheduler_for(hamdel.app).jobs
+    assert ("sqlite-checkpoint" in jobs) is (backend == "sqlite")
