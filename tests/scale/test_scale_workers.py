@@ -192,8 +192,10 @@ async def test_kill_9_mid_update_another_worker_takes_it_over(
         for worker in (first, second):
             await eventually(lambda w=worker: "webhook on" in w.output(), within=60)  # type: ignore[misc]
         user = messenger_tg.user(1001, "سارا", "fa")
-        # The database makes whichever worker takes the update wait, mid-update, before any reply.
-        async with held_lock(postgres_url, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE"):
+        # The database makes whichever worker takes the update wait, mid-update, before any reply:
+        # the new person's row cannot be written (reads of users go on: the update's record reads
+        # its sender's language, bot.inbox.SENDER_LANGUAGE).
+        async with held_lock(postgres_url, "LOCK TABLE users IN EXCLUSIVE MODE"):
             await user.send("/start")
             pid = None
             for _ in range(200):
