@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -98,9 +99,30 @@ async def clear_redis_keys(url: str, prefix: str) -> None:
 
 
 def free_port() -> int:
+    """A port free now, for a server that binds it a moment later. Picked at random below the
+    system's ephemeral range, where the kernel chooses the ports of outgoing connections and of
+    `bind(0)`: a port found free there can be handed to another process's connection before the
+    server binds it ("address already in use", seen in a suite run); below it, only another
+    random pick can take it."""
+    lowest_ephemeral = _ephemeral_ports_start()
+    for _ in range(100):
+        port = _PICK.randrange(20_000, max(lowest_ephemeral, 20_001))
+        with socket.socket() as probe, contextlib.suppress(OSError):
+            probe.bind(("127.0.0.1", port))
+            return port
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+_PICK = random.SystemRandom()  # not the `random` a test may seed: processes would pick alike
+
+
+def _ephemeral_ports_start() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768  # Linux's default; elsewhere a guess
 
 
 @dataclass

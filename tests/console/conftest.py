@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import pytest
 from pydantic_settings import BaseSettings
 
 from bot.settings import ConsoleSettings
+from messenger.testkit import free_port as free_port  # the console tests pick ports with it
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -32,12 +32,6 @@ def browser_missing() -> str | None:
     if not Path(CHROMIUM).exists():
         return "browser tests need Chromium (apt-get install chromium) and the playwright package"
     return None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ payment, a replayed and a doubled callback, a wrong authority, verify errors, th
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from pydantic_settings import BaseSettings
 
 from bot.settings import WebhookSettings
 from handlers.donations_web import reconcile_once
+from messenger.testkit import free_port
 from models.donation import DonationStatus
 from services.payments import ZARINPAL_CALLBACK_PATH
 from tests.conftest import Harness
@@ -30,12 +30,6 @@ from tests.donations.zarinpal_fake import MERCHANT_ID, FakeZarinpal
 GATEWAY_BUTTON = "🏦 پرداخت با کارت بانکی (زرین‌پال)"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 async def zarinpal() -> AsyncIterator[FakeZarinpal]:
     fake = FakeZarinpal()
@@ -46,7 +40,7 @@ async def zarinpal() -> AsyncIterator[FakeZarinpal]:
 
 @pytest.fixture
 def web_port() -> int:
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture
