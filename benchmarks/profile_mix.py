@@ -10,10 +10,10 @@
 
 The real bot (create_app, webhook mode with the update inbox, INFO logging to a file with the
 same loggers quieted, the heap settled after start — as `python -m bot worker` runs it) serves
-its webhook on this process's main thread. The local messenger and the simulated users (benchmarks.scale.VirtualUser: /start,
-the language, /help, a donation paid in the chat, a complaint, a FAQ question, /volunteer,
-/cancel — 23 updates each) run on a second thread with their own event loop, so the two can be
-told apart. Printed:
+its webhook on this process's main thread. The local messenger and the simulated users
+(benchmarks.scale.VirtualUser: /start, the language, /help, a donation paid in the chat, a
+complaint, a FAQ question, /volunteer, /cancel — 23 updates each) run on a second thread with
+their own event loop, so the two can be told apart. Printed:
 
 - **bot CPU per update**, per run (`--repeat`, default 3) and their median and lowest: this
   process's CPU time (every thread: the bot's loop, aiosqlite's threads) minus the messenger
