@@ -178,21 +178,7 @@ def subtree_prefixes(router: Router) -> Prefixes | None:
     """The prefixes of every press the router or its sub-routers can handle (an empty set: no
     callback handler at all); None when some handler does not fix them, or when a sub-router has
     outer callback middlewares (they must keep seeing every press that reaches them)."""
-    own = handler_prefixes(observer_filters(router.callback_query))
-    if own is not None:
-        return own
-    found: set[str] = set()
-    for handler in router.callback_query.handlers:
-        prefixes = handler_prefixes(handler.filters or ())
-        if prefixes is None:
-            return None
-        found |= prefixes
-    for child in router.sub_routers:
-        prefixes = subtree_prefixes(child)
-        if prefixes is None or len(child.callback_query.outer_middleware):
-            return None
-        found |= prefixes
-    return frozenset(found)
+    return _subtree_takes(router, _callback_queries, handler_prefixes, Prefixes(), _any_filters)
 
 
 def narrow_button_routing(router: Router) -> list[tuple[str, Prefixes]]:
@@ -282,23 +268,7 @@ def subtree_needs(router: Router) -> Needs | None:
     no message handler at all); None when some handler does not fix it, or when a sub-router has
     outer message middlewares or own filters that may change the data (the state) its handlers
     read."""
-    own = handler_needs(observer_filters(router.message))
-    if own is not None:
-        return own
-    found = Needs()
-    for handler in router.message.handlers:
-        needs = handler_needs(handler.filters or ())
-        if needs is None:
-            return None
-        found |= needs
-    for child in router.sub_routers:
-        needs = subtree_needs(child)
-        if needs is None or len(child.message.outer_middleware):
-            return None
-        if not all(returns_no_data(item) for item in observer_filters(child.message)):
-            return None
-        found |= needs
-    return found
+    return _subtree_takes(router, _messages, handler_needs, Needs(), _filters_return_no_data)
 
 
 def narrow_message_routing(router: Router) -> list[tuple[str, Needs]]:
@@ -324,6 +294,46 @@ def _callback_queries(router: Router) -> TelegramEventObserver:
 
 def _messages(router: Router) -> TelegramEventObserver:
     return router.message
+
+
+def _subtree_takes(
+    router: Router,
+    observer_of: Callable[[Router], TelegramEventObserver],
+    handler_takes: Callable[[Iterable[FilterObject]], Takes | None],
+    nothing: Takes,
+    sub_router_filters_allowed: Callable[[TelegramEventObserver], bool],
+) -> Takes | None:
+    """What every update of the kind the router or its sub-routers can handle takes, the union
+    over their handlers (``nothing``: no handler at all); None when some handler does not fix
+    it, or when a sub-router has outer middlewares for the kind or own filters not allowed."""
+    observer = observer_of(router)
+    own = handler_takes(observer_filters(observer))
+    if own is not None:
+        return own
+    found = nothing
+    for handler in observer.handlers:
+        takes = handler_takes(handler.filters or ())
+        if takes is None:
+            return None
+        found = found | takes  # type: ignore[operator]  # frozenset or Needs: both have |
+    for child in router.sub_routers:
+        child_observer = observer_of(child)
+        takes = _subtree_takes(child, observer_of, handler_takes, nothing, sub_router_filters_allowed)
+        if takes is None or len(child_observer.outer_middleware):
+            return None
+        if not sub_router_filters_allowed(child_observer):
+            return None
+        found = found | takes  # type: ignore[operator]
+    return found
+
+
+def _any_filters(_observer: TelegramEventObserver) -> bool:
+    return True
+
+
+def _filters_return_no_data(observer: TelegramEventObserver) -> bool:
+    """A sub-router's own filters leave the state its handlers read as it was."""
+    return all(returns_no_data(item) for item in observer_filters(observer))
 
 
 def _narrow(
