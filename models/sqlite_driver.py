@@ -12,7 +12,8 @@ transaction's first write carries its `BEGIN IMMEDIATE` in the same trip.
 
 Everything else — connections, commits, rollbacks, server-side cursors, errors — is
 SQLAlchemy's and aiosqlite's own, except that a commit or rollback with no transaction open
-makes no trip (`OneTripConnection._outside_transaction`); only `Connection._execute` (aiosqlite's "run this on the
+makes no trip (`OneTripConnection._outside_transaction`) and a statement may carry its COMMIT
+(`OneTripCursor.commit_after`); only `Connection._execute` (aiosqlite's "run this on the
 connection's thread", also what SQLAlchemy's adaptation reaches for) is borrowed.
 `tests/test_sqlite_driver.py` runs statements of every kind through it.
 """
