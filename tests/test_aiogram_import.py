@@ -13,6 +13,8 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
+
 from benchmarks.broadcast import ROOT
 
 SENT = {
@@ -228,3 +230,60 @@ def test_a_chat_worker_has_built_at_start_what_a_conversation_meets() -> None:
     """Else the first person to meet a type waits while it is built (a fifth of a second for an
     answer holding a `Message`), and the worker's memory grows after its start."""
     assert _run(CHAT) == []
+
+
+def test_every_object_keeps_the_bot_it_came_from_as_aiogram_binds_it() -> None:
+    """bind_bot_in_one_step: each object of an update, of an answer read back and of a request
+    built in code keeps its bot (or None) exactly as aiogram's own `model_post_init` set it; an
+    object stays frozen and can be rebound; a class with a private attribute of its own keeps
+    pydantic's path (this test process imported aiogram the chat's way: tests/conftest.py)."""
+    from aiogram import Bot
+    from aiogram.client.context_controller import BotContextController
+    from aiogram.methods.base import Response
+    from aiogram.types import InlineKeyboardButton, Message, TelegramObject, Update
+    from pydantic import PrivateAttr, ValidationError
+
+    from bot.aiogram_import import _bind_bot
+
+    bot, other = Bot("1000000:SANDBOX-local-messenger"), Bot("1000001:SANDBOX-local-messenger")
+    update = Update.model_validate({"update_id": 9, "message": SENT}, context={"bot": bot})
+    message = update.message
+    assert message is not None and message.reply_to_message is not None and message.reply_markup is not None
+    bound = [
+        update,
+        message,
+        message.chat,
+        message.from_user,
+        message.reply_to_message,
+        message.reply_to_message.chat,
+        *(message.entities or []),
+        *(message.photo or []),
+        message.reply_markup,
+        message.reply_markup.inline_keyboard[0][0],
+    ]
+    assert all(item.bot is bot and item.__pydantic_private__ == {"_bot": bot} for item in bound)
+    answer = Response[Message].model_validate({"ok": True, "result": SENT}, context={"bot": bot}).result
+    assert answer is not None and answer.bot is bot and answer.chat.bot is bot
+    button = InlineKeyboardButton(text="⏸", callback_data="bcx:1:pause")
+    assert button.bot is None and button.__pydantic_private__ == {"_bot": None}
+    assert button.as_(other).bot is other
+    with pytest.raises(ValidationError):
+        message.chat.id = 5  # still frozen
+
+    class WithOwnPrivate(TelegramObject):
+        note: str
+        _seen: int = PrivateAttr(default=3)
+
+    probe = WithOwnPrivate.model_validate({"note": "x"}, context={"bot": bot})
+    assert probe.bot is bot and probe._seen == 3
+    assert WithOwnPrivate.model_post_init is not _bind_bot
+
+    pending: list[type[Any]] = [BotContextController]
+    fast = slow = 0
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if model is not WithOwnPrivate and not model.__module__.startswith("tests."):
+            fast += model.model_post_init is _bind_bot
+            slow += model.model_post_init is not _bind_bot
+    assert fast > 600 and slow == 0
