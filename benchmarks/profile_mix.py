@@ -63,6 +63,10 @@ from typing import Any, TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.aiogram_import import import_aiogram_for_the_chat  # noqa: E402
+
+import_aiogram_for_the_chat()  # as `python -m bot` imports it, before anything else does
+
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from benchmarks.scale import Result, VirtualUser, _admin, _seed  # noqa: E402
