@@ -22,7 +22,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import handlers
 from bot import __version__
-from bot.aiogram_compat import observer_filters, polling_update_tasks, run_filter_on_loop
+from bot.aiogram_compat import (
+    lighten_event_propagation,
+    observer_filters,
+    polling_update_tasks,
+    run_filter_on_loop,
+)
 from bot.delivery_worker import build_send_limiter, paid_broadcasts
 from bot.i18n import I18n, get_i18n
 from bot.inbox import HamdelDispatcher, UpdateInbox, new_worker_id, reraise_transient
@@ -432,6 +437,7 @@ def create_app(
 
         redis = create_redis(settings.redis.redis_url)
     storage, isolation = _storage(settings, sessionmaker, redis)
+    lighten_event_propagation()
     dispatcher = HamdelDispatcher(storage=storage, events_isolation=isolation)
     inbox = UpdateInbox(
         dispatcher,

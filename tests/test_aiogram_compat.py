@@ -162,3 +162,93 @@ async def test_json_request_payload() -> None:
         assert json_request_payload(bot.session, bot, upload) is None  # aiogram's multipart form
     finally:
         await bot.session.close()
+
+
+async def _propagation_trace() -> list[Any]:
+    """What every middleware, filter and handler of a small router tree sees of four updates."""
+    from aiogram import Dispatcher, F
+    from aiogram.dispatcher.event.bases import UNHANDLED, SkipHandler
+
+    seen: list[Any] = []
+
+    def middleware(name: str) -> Any:
+        async def call(handler: Any, event: Any, data: dict[str, Any]) -> Any:
+            seen.append(
+                (
+                    name,
+                    getattr(data.get("event_router"), "name", None),
+                    sorted(key for key in data if key.startswith("x_")),
+                )
+            )
+            data[f"x_{name}"] = True
+            result = await handler(event, data)
+            seen.append((f"{name} after", result))
+            return result
+
+        return call
+
+    dispatcher = Dispatcher(name="root")
+    scope, first, second, third = (
+        Router(name="scope"),
+        Router(name="first"),
+        Router(name="second"),
+        Router(name="third"),
+    )
+    dispatcher.include_router(scope)
+    scope.include_routers(first, second)
+    second.include_router(third)
+    dispatcher.update.outer_middleware(middleware("update outer"))
+    scope.message.outer_middleware(middleware("scope outer"))
+    scope.message.middleware(middleware("scope inner"))
+    third.message.outer_middleware(middleware("third outer"))
+    third.message.middleware(middleware("third inner"))
+    first.message.filter(F.text.startswith("/first"))
+
+    @first.message()
+    async def on_first(message: Message, event_router: Router, **data: Any) -> str:
+        seen.append(("first", event_router.name, sorted(key for key in data if key.startswith("x_"))))
+        return "first"
+
+    @second.message(F.text == "/skip")
+    async def skipped(message: Message) -> None:
+        seen.append(("second skips",))
+        raise SkipHandler
+
+    @third.message(F.text.startswith("/"))
+    async def on_third(message: Message, event_router: Router, **data: Any) -> str:
+        seen.append(("third", event_router.name, sorted(key for key in data if key.startswith("x_"))))
+        return "third"
+
+    bot = Bot(TOKEN)
+    chat = {"id": 1, "type": "private"}
+    for number, text in enumerate(("/first", "/third", "/skip", "plain")):
+        update = Update.model_validate(
+            {"update_id": number, "message": {"message_id": number, "date": 0, "chat": chat, "text": text}},
+            context={"bot": bot},
+        )
+        result = await dispatcher.feed_update(bot, update)
+        seen.append(("result", "unhandled" if result is UNHANDLED else result))
+    await bot.session.close()
+    return seen
+
+
+async def test_lightened_propagation_sees_what_aiogram_s_own_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """lighten_event_propagation: the same middlewares, filters and handlers run in the same order
+    with the same data (event_router, what outer and inner middlewares added), SkipHandler and
+    unhandled updates included, as with aiogram's own propagation."""
+    monkeypatch.setattr(Router, "propagate_event", aiogram_compat._AIOGRAM_PROPAGATE_EVENT)
+    monkeypatch.setattr(
+        aiogram_compat.MiddlewareManager,
+        "wrap_middlewares",
+        staticmethod(aiogram_compat._AIOGRAM_WRAP_MIDDLEWARES),
+    )
+    aiogram_s_own = await _propagation_trace()
+    aiogram_compat.lighten_event_propagation()
+    assert Router.propagate_event is aiogram_compat._propagate_event
+    assert await _propagation_trace() == aiogram_s_own
+    assert (
+        "third",
+        "third",
+        ["x_scope inner", "x_scope outer", "x_third inner", "x_third outer", "x_update outer"],
+    ) in aiogram_s_own
+    assert ("result", "unhandled") in aiogram_s_own and ("second skips",) in aiogram_s_own
