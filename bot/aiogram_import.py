@@ -9,6 +9,10 @@ the namespace, then hands it to every aiogram model as its parent namespace, whi
 reads when it builds a model on first use (the types, the methods whose fields hold types, and
 `Response[...]`, which inherits it).
 
+The types so built also skip two costs of every object: aiogram's `remove_unset` validator
+(`_types_without_unset_removal`) and pydantic's private-attribute wrappers
+(`bind_bot_in_one_step`).
+
 It must run before anything imports aiogram (afterwards it changes nothing), and it changes
 nothing if aiogram stops making that call (tests/test_aiogram_import.py says so then). Used by
 the delivery worker (bot/delivery_worker.py: `import_aiogram_for_sending`) and by the chat's
@@ -44,6 +48,7 @@ def import_aiogram_with_types_on_demand() -> None:
         BaseModel.model_rebuild = original  # type: ignore[method-assign]
     if types_namespace:
         _give_namespace_to_models(types_namespace)
+        _types_without_unset_removal()
     bind_bot_in_one_step()
 
 
@@ -54,6 +59,30 @@ def _give_namespace_to_models(namespace: dict[str, Any]) -> None:
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == module_name:
                 value.__pydantic_parent_namespace__ = namespace
+
+
+def _types_without_unset_removal() -> None:
+    """Bot API types built without aiogram's `remove_unset` validator, which ran before every
+    object of every update and answer (~3 % of a chat worker's CPU) to drop the `UNSET` sentinel
+    from its fields. aiogram no longer passes `UNSET` to any model (its methods take `Default`
+    values; tests/test_aiogram_import.py checks that), nor does Hamdel; what the platform sends
+    cannot hold it. Only types not built yet are changed: these are built afterwards from their
+    own list of validators."""
+    from aiogram.types.base import TelegramObject
+
+    for model in _subclasses(TelegramObject):
+        if not model.__pydantic_complete__:
+            model.__pydantic_decorators__.model_validators.pop("remove_unset", None)
+
+
+def _subclasses(root: type[BaseModel]) -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    pending = [root]
+    while pending:
+        model = pending.pop()
+        found.append(model)
+        pending.extend(model.__subclasses__())
+    return found
 
 
 def _bind_bot(self: BaseModel, context: Any, /) -> None:
@@ -76,10 +105,7 @@ def bind_bot_in_one_step() -> None:
     own attribute replaces it; a class with any other private attribute keeps pydantic's."""
     from aiogram.client.context_controller import BotContextController
 
-    pending: list[type[BaseModel]] = [BotContextController]
-    while pending:
-        model = pending.pop()
-        pending.extend(model.__subclasses__())
+    for model in _subclasses(BotContextController):
         if (
             model.__private_attributes__.keys() == {"_bot"}
             and model.__pydantic_post_init__ == "model_post_init"

@@ -287,3 +287,37 @@ def test_every_object_keeps_the_bot_it_came_from_as_aiogram_binds_it() -> None:
             fast += model.model_post_init is _bind_bot
             slow += model.model_post_init is not _bind_bot
     assert fast > 600 and slow == 0
+
+
+def test_types_are_built_without_unset_removal_while_nothing_passes_unset() -> None:
+    """_types_without_unset_removal drops aiogram's `remove_unset` validator from the types: right
+    only while no model meets aiogram's `UNSET` sentinel. No field of a type or method defaults
+    to it, and neither aiogram's `Bot` nor Hamdel's code passes it."""
+    import ast
+    import inspect
+
+    import aiogram.client.bot
+    from aiogram.methods.base import TelegramMethod
+    from aiogram.types import CallbackQuery, Message, Update
+    from aiogram.types.base import UNSET_TYPE, TelegramObject
+
+    from bot.aiogram_import import _subclasses, build_now
+
+    def names(source: str) -> set[str]:
+        tree = ast.parse(source)
+        used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        used |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+        return used | {
+            alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names
+        }
+
+    assert "UNSET" not in names(inspect.getsource(aiogram.client.bot))
+    for folder in ("bot", "handlers", "services", "jobs", "console", "messenger"):
+        for path in (ROOT / folder).rglob("*.py"):
+            assert "UNSET" not in names(path.read_text(encoding="utf-8")), path
+    for model in [*_subclasses(TelegramObject), *_subclasses(TelegramMethod)]:
+        for name, field in model.model_fields.items():
+            assert not isinstance(field.default, UNSET_TYPE), (model, name)
+    build_now(CallbackQuery)  # built on first use, after the start
+    for built in (Update, Message, CallbackQuery):
+        assert built.__pydantic_complete__ and "remove_unset" not in repr(built.__pydantic_core_schema__)
