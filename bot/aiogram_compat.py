@@ -18,14 +18,15 @@ import inspect
 import json
 import ssl
 import types
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
 import certifi
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
-from aiogram.dispatcher.event.handler import FilterObject
+from aiogram.dispatcher.event.bases import UNHANDLED, SkipHandler
+from aiogram.dispatcher.event.handler import FilterObject, HandlerObject
 from aiogram.dispatcher.event.telegram import TelegramEventObserver
 from aiogram.dispatcher.middlewares.manager import MiddlewareManager
 from aiogram.methods import SendMessage, TelegramMethod
@@ -339,6 +340,34 @@ def _aiohttp_session_fields(session: AiohttpSession) -> tuple[object, ...]:
 # aiogram's own, kept before `lighten_event_propagation` replaces them (and checked by problems()).
 _AIOGRAM_PROPAGATE_EVENT = Router.propagate_event
 _AIOGRAM_WRAP_MIDDLEWARES = MiddlewareManager.wrap_middlewares
+_AIOGRAM_TRIGGER = TelegramEventObserver.trigger
+
+
+#: What a router's or a handler's filters let through, judged from the event and the state alone:
+#: False only where they would surely reject it (bot/routing.py computes them).
+EntryCheck = Callable[[Any, str | None], bool]
+_ENTERING: dict[TelegramEventObserver, EntryCheck] = {}
+_TRYING: dict[int, tuple[HandlerObject, EntryCheck]] = {}  # by id: HandlerObject is unhashable
+
+
+def check_before_entering(observer: TelegramEventObserver, check: EntryCheck | None) -> None:
+    """Skip the observer's router (and its sub-routers) for an event `check` says none of their
+    handlers can take, without entering it. Only for a router without outer middlewares for the
+    event; the caller vouches that its own filters then reject the event too, reading the state
+    it had on arrival. None removes it."""
+    if check is None:
+        _ENTERING.pop(observer, None)
+    else:
+        _ENTERING[observer] = check
+
+
+def check_before_trying(handler: HandlerObject, check: EntryCheck | None) -> None:
+    """Skip the handler for an event `check` says its filters reject, without running them (the
+    caller vouches for that, with the state its filters would read). None removes it."""
+    if check is None:
+        _TRYING.pop(id(handler), None)
+    else:
+        _TRYING[id(handler)] = (handler, check)
 
 
 def lighten_event_propagation() -> None:
@@ -350,18 +379,46 @@ def lighten_event_propagation() -> None:
     the handler's name, doc and dict onto a new function (`functools.wraps`), which nothing reads:
     ~4 % of a chat worker's CPU. Here a router without outer middlewares for the event goes
     straight to `_propagate_event`, and middlewares are chained as aiogram chains them, without
-    the copied names. Installed once by `bot.app.create_app`; tests/test_aiogram_compat.py runs
-    a router tree both ways and compares what every middleware and handler saw."""
+    the copied names. Its `trigger` skips a handler, and its `propagate_event` a router, that an
+    entry check rules out (`check_before_trying`, `check_before_entering`; bot/routing.py sets
+    them). Installed once by `bot.app.create_app`; tests/test_aiogram_compat.py runs a router
+    tree both ways and compares what every middleware and handler saw."""
     Router.propagate_event = _propagate_event  # type: ignore[method-assign]
+    TelegramEventObserver.trigger = _trigger  # type: ignore[method-assign]
     MiddlewareManager.wrap_middlewares = staticmethod(_wrap_middlewares)  # type: ignore[method-assign]
 
 
 async def _propagate_event(self: Router, update_type: str, event: Any, **kwargs: Any) -> Any:
     observer = self.observers.get(update_type)
-    if observer is not None and observer.outer_middleware:
-        return await _AIOGRAM_PROPAGATE_EVENT(self, update_type, event, **kwargs)
+    if observer is not None:
+        if observer.outer_middleware:
+            return await _AIOGRAM_PROPAGATE_EVENT(self, update_type, event, **kwargs)
+        may_take = _ENTERING.get(observer)
+        if may_take is not None and not may_take(event, kwargs.get("raw_state")):
+            return UNHANDLED
     kwargs["event_router"] = self
     return await self._propagate_event(observer=observer, update_type=update_type, event=event, **kwargs)
+
+
+async def _trigger(self: TelegramEventObserver, event: Any, **kwargs: Any) -> Any:
+    """aiogram's `TelegramEventObserver.trigger`, skipping a handler its entry check rules out."""
+    for handler in self.handlers:
+        found = _TRYING.get(id(handler))
+        if found is not None and found[0] is handler and not found[1](event, kwargs.get("raw_state")):
+            continue
+        kwargs["handler"] = handler
+        result, data = await handler.check(event, **kwargs)
+        if result:
+            kwargs.update(data)
+            try:
+                wrapped_inner = self.outer_middleware.wrap_middlewares(
+                    self._resolve_middlewares(),
+                    handler.call,
+                )
+                return await wrapped_inner(event, kwargs)
+            except SkipHandler:
+                continue
+    return UNHANDLED
 
 
 def _wrap_middlewares(middlewares: Any, handler: Any) -> Any:
@@ -379,7 +436,28 @@ def _propagation_checks() -> list[tuple[bool, type, str, str]]:
     overhead (else its replacement would drop whatever aiogram added)."""
     propagate = inspect.getsource(_AIOGRAM_PROPAGATE_EVENT)
     wrap = inspect.getsource(_AIOGRAM_WRAP_MIDDLEWARES)
+    trigger = inspect.getsource(_AIOGRAM_TRIGGER)
     return [
+        (
+            all(
+                part in trigger
+                for part in (
+                    "for handler in self.handlers:",
+                    'kwargs["handler"] = handler',
+                    "result, data = await handler.check(event, **kwargs)",
+                    "kwargs.update(data)",
+                    "self._resolve_middlewares(),",
+                    "handler.call,",
+                    "return await wrapped_inner(event, kwargs)",
+                    "except SkipHandler:",
+                    "return UNHANDLED",
+                )
+            )
+            and trigger.count("\n") < 26,
+            TelegramEventObserver,
+            "trigger",
+            "each handler checked in turn, the first passing one called inside the inner middlewares",
+        ),
         (
             all(
                 part in propagate

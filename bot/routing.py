@@ -49,6 +49,11 @@ seen is the unwrapped one: the dispatcher's outer middlewares (``KeptMessageMidd
 before the event is propagated into any router. (A handler raising ``SkipHandler`` after its
 filters rewrote ``raw_state`` would hand the rewritten state to the next: Hamdel raises none.)
 
+The same decisions are also made before aiogram enters a router or tries a handler
+(``set_entry_checks``, with ``bot.aiogram_compat.lighten_event_propagation``): without entering
+a router whose filter would refuse the update, or trying a handler whose prefix or needs rule it
+out.
+
 Idempotent: feature routers are module-level and mounted again by every app in a process; a
 router that has the filter from an earlier build gets it recomputed, not a second one.
 """
@@ -69,7 +74,13 @@ from aiogram.filters.callback_data import CallbackData, CallbackQueryFilter
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from bot.aiogram_compat import filter_as_registered, observer_filters
+from bot.aiogram_compat import (
+    EntryCheck,
+    check_before_entering,
+    check_before_trying,
+    filter_as_registered,
+    observer_filters,
+)
 
 Prefixes = frozenset[str]
 Takes = TypeVar("Takes")
@@ -280,9 +291,62 @@ def narrow_message_routing(router: Router) -> list[tuple[str, Needs]]:
 
 
 def narrow_routing(router: Router) -> None:
-    """Both narrowings, once the routers are built (``handlers.build_router``)."""
+    """Both narrowings and the entry checks, once the routers are built
+    (``handlers.build_router``)."""
     narrow_button_routing(router)
     narrow_message_routing(router)
+    set_entry_checks(router)
+
+
+# -- entry checks -------------------------------------------------------------------------------
+
+
+def prefixes_check(prefixes: Prefixes) -> EntryCheck:
+    """Whether a press's data starts with one of the prefixes (none: never)."""
+    ordered = tuple(sorted(prefixes))
+
+    def may_take(query: CallbackQuery, _raw_state: str | None) -> bool:
+        data = query.data
+        return data is not None and data.startswith(ordered)
+
+    return may_take
+
+
+def needs_check(needs: Needs) -> EntryCheck:
+    """Whether a message has what the needs ask (empty needs: never)."""
+    return needs.met_by
+
+
+def set_entry_checks(root: Router) -> None:
+    """What the narrowing filters decide, decided before aiogram enters a router or tries a
+    handler (``bot.aiogram_compat.lighten_event_propagation``): entering a router only to have
+    its filter refuse the update cost four copies of the update's data and half a dozen calls,
+    ~16 routers and ~30 handlers an update. A router gets a check when its subtree fixes what it
+    takes (a subtree with no handler of the kind: never entered) and, for messages, its own
+    filters leave the state as it arrived; a handler when its filters fix what it takes, as the
+    narrowing reads them. Anything else is entered and tried as aiogram does."""
+    for router in root.chain_tail:
+        presses, messages = _callback_queries(router), _messages(router)
+        prefixes = subtree_prefixes(router)
+        check_before_entering(presses, None if prefixes is None else prefixes_check(prefixes))
+        needs = subtree_needs(router)
+        enters = needs is not None and _filters_return_no_data(messages)
+        check_before_entering(messages, needs_check(needs) if enters and needs is not None else None)
+        for handler in presses.handlers:
+            taken = handler_prefixes(handler.filters or ())
+            check_before_trying(handler, None if taken is None else prefixes_check(taken))
+        for handler in messages.handlers:
+            wanted = handler_needs(handler.filters or ())
+            check_before_trying(handler, None if wanted is None else needs_check(wanted))
+
+
+def forget_entry_checks(root: Router) -> None:
+    """No entry checks in the tree: every router entered and every handler tried (tests)."""
+    for router in root.chain_tail:
+        for observer in (_callback_queries(router), _messages(router)):
+            check_before_entering(observer, None)
+            for handler in observer.handlers:
+                check_before_trying(handler, None)
 
 
 # -- shared -------------------------------------------------------------------------------------

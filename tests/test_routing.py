@@ -18,7 +18,7 @@ from aiogram.fsm.state import State, StatesGroup, any_state, default_state
 from aiogram.types import BotCommand, CallbackQuery, Chat, Message, PhotoSize, TelegramObject, Update, User
 
 import handlers
-from bot.aiogram_compat import observer_filters
+from bot.aiogram_compat import lighten_event_propagation, observer_filters
 from bot.app import run_sync_filters_inline
 from bot.middlewares import KeptMessageMiddleware
 from bot.routing import (
@@ -26,8 +26,11 @@ from bot.routing import (
     MessageNeeds,
     Needs,
     filter_needs,
+    forget_entry_checks,
     narrow_button_routing,
     narrow_message_routing,
+    narrow_routing,
+    set_entry_checks,
     subtree_needs,
     subtree_prefixes,
 )
@@ -86,9 +89,9 @@ def handled_by(seen: list[str], name: str) -> Any:
     return handler
 
 
-def press(data: str | None, update_id: int = 1) -> Update:
+def press(data: str | None, update_id: int = 1, *, chat_id: int = 7) -> Update:
     user = User(id=7, is_bot=False, first_name="U")
-    chat = Chat(id=7, type="private")
+    chat = Chat(id=chat_id, type="private" if chat_id > 0 else "supergroup")
     message = Message(message_id=1, date=0, chat=chat, text="x")  # type: ignore[arg-type]
     query = CallbackQuery(id=str(update_id), from_user=user, chat_instance="c", message=message, data=data)
     return Update(update_id=update_id, callback_query=query)
@@ -499,13 +502,17 @@ def test_the_bot_s_routers_are_narrowed_where_every_message_handler_waits_in_a_f
     assert donations.takes == taken
 
 
-def passing_handlers(root: Router, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Awaitable[list[str]]]:
-    """Every handler of the tree whose filters pass, in the order aiogram tries them; none is
-    called (each answers "not mine", so the message goes on through the routers)."""
+def passing_handlers(
+    root: Router, monkeypatch: pytest.MonkeyPatch, kind: str = "message"
+) -> Callable[..., Awaitable[tuple[list[str], int]]]:
+    """Every handler of the tree whose filters pass, in the order aiogram tries them (with
+    Hamdel's propagation: entry checks skip what they rule out); none is called (each answers
+    "not mine", so the update goes on through the routers). Also how many handlers were tried."""
+    lighten_event_propagation()
     handlers_of = {
         id(h): f"{r.name}.{getattr(h.callback, '__name__', '?')}"
         for r in root.chain_tail
-        for h in r.message.handlers
+        for h in r.observers[kind].handlers
     }
     passed: list[str] = []
     checks: list[int] = []
@@ -525,10 +532,11 @@ def passing_handlers(root: Router, monkeypatch: pytest.MonkeyPatch) -> Callable[
     async def run(update: Update, bot: Bot, raw_state: str | None) -> tuple[list[str], int]:
         passed.clear()
         checks.clear()
-        assert update.message is not None
+        event = update.message if kind == "message" else update.callback_query
+        assert event is not None
         await root.propagate_event(
-            "message",
-            update.message,
+            kind,
+            event,
             bot=bot,
             raw_state=raw_state,
             session=None,
@@ -578,12 +586,13 @@ async def test_the_bot_s_messages_reach_the_same_handlers(monkeypatch: pytest.Mo
                 for active in (True, False):
                     for item, needs in narrowed.items():
                         item.set(needs if active else None)
+                    (set_entry_checks if active else forget_entry_checks)(root)
                     answers[active], count = await run(update, bot, state)
                     checked[active] += count
                 assert answers[True] == answers[False], (chat_id, state, text, caption)
                 taken.update(answers[True])
     finally:
-        narrow_message_routing(root)
+        narrow_routing(root)
         await bot.session.close()
     assert {
         "menu.start",
@@ -592,3 +601,38 @@ async def test_the_bot_s_messages_reach_the_same_handlers(monkeypatch: pytest.Mo
         "fallback.unexpected_text",
     } <= taken
     assert checked[True] < checked[False] / 2
+
+
+async def test_the_bot_s_presses_reach_the_same_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every callback prefix of the bot's buttons, data of no button, no data, in the private chat
+    and the staff chat, in and out of a flow: the handlers whose filters pass are the same with
+    the routers' filters and the entry checks as without, and far fewer are tried."""
+    root = handlers.build_router(-100)
+    narrowed = {item: item.takes for router in root.chain_tail for item in prefix_filters(router)}
+    assert len(narrowed) > 10
+    prefixes = sorted({prefix for taken in narrowed.values() if taken for prefix in taken})
+    datas: list[str | None] = [f"{prefix}:1" for prefix in prefixes] + [f"{prefix}" for prefix in prefixes]
+    datas += [KEPT_PREFIX + "x", "zz:1", "", None]
+    run = passing_handlers(root, monkeypatch, "callback_query")
+    bot = Bot(TOKEN)
+    tried = {True: 0, False: 0}
+    taken: set[str] = set()
+    try:
+        for chat_id in (7, -100):
+            for state in (None, "DonateFlow:amount"):
+                for data in datas:
+                    update = press(data, chat_id=chat_id)
+                    answers = {}
+                    for active in (True, False):
+                        for item, prefixes_taken in narrowed.items():
+                            item.set(prefixes_taken if active else None)
+                        (set_entry_checks if active else forget_entry_checks)(root)
+                        answers[active], count = await run(update, bot, state)
+                        tried[active] += count
+                    assert answers[True] == answers[False], (chat_id, state, data)
+                    taken.update(answers[True])
+    finally:
+        narrow_routing(root)
+        await bot.session.close()
+    assert len(taken) > 20
+    assert tried[True] < tried[False] / 2
