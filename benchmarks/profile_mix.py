@@ -83,7 +83,7 @@ from bot.settings import (  # noqa: E402
     WebhookSettings,
     load_settings,
 )
-from bot.workers import settle_heap  # noqa: E402
+from bot.workers import run_event_loop, settle_heap  # noqa: E402
 from messenger import LocalMessenger  # noqa: E402
 from messenger.testkit import STAFF_CHAT_ID, clear_redis_keys, donation_settings, free_port  # noqa: E402
 
@@ -529,4 +529,4 @@ def _arguments(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(_arguments()))
+    run_event_loop(main(_arguments()), load_settings())  # the loop `python -m bot` runs on

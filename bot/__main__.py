@@ -68,11 +68,13 @@ async def _run(settings: Settings) -> None:
     await serve(settings)
 
 
-def _checked(coroutine: Coroutine[Any, Any, int]) -> int:
-    """Run; a SettingsError (also raised by the features' checks at start, e.g. a broken
-    rulebook) is one line and exit code 2."""
+def _checked(coroutine: Coroutine[Any, Any, int], settings: Settings) -> int:
+    """Run (on the event loop EVENT_LOOP names); a SettingsError (also raised by the features'
+    checks at start, e.g. a broken rulebook) is one line and exit code 2."""
+    from bot.workers import run_event_loop
+
     try:
-        return asyncio.run(coroutine)
+        return run_event_loop(coroutine, settings)
     except SettingsError as error:
         print(f"hamdel: {error}", file=sys.stderr)
         return 2
@@ -135,11 +137,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "sandbox":
         from messenger.sandbox import run_sandbox
 
-        return _checked(run_sandbox(settings))
+        return _checked(run_sandbox(settings), settings)
     if command == "import-statuses":
         from handlers.status import import_statuses_cli
 
-        return _checked(import_statuses_cli(settings, args.file))
+        return _checked(import_statuses_cli(settings, args.file), settings)
     if not settings.telegram.bot_token:
         print(
             "hamdel: setting BOT_TOKEN is missing: get one from BotFather (Telegram or Bale)", file=sys.stderr
@@ -149,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.delivery_worker import deliver
 
         try:
-            return _checked(deliver(settings))
+            return _checked(deliver(settings), settings)
         except KeyboardInterrupt:
             return 0
     from bot.workers import check_scale_out, supervise, worker_main
@@ -162,8 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return worker_main(settings, args.index)
     if settings.scale.workers > 1:
         return supervise(settings)
+    from bot.workers import run_event_loop
+
     try:
-        asyncio.run(_run(settings))
+        run_event_loop(_run(settings), settings)
     except KeyboardInterrupt:
         pass
     except SettingsError as error:

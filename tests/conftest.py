@@ -58,6 +58,21 @@ from bot.settings import (
 )
 from messenger import LocalMessenger, MessengerGroup, MessengerUser
 from messenger.diagnostics import waiting_tasks
+
+try:
+    import uvloop
+except ImportError:  # Windows: the bot runs on asyncio's loop there too (bot.workers.run_event_loop)
+    uvloop = None  # type: ignore[assignment]
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:
+    """Every async test on the event loop the bot's processes run (EVENT_LOOP's default): the
+    conversation tests run the bot in the test's loop."""
+    if uvloop is None:
+        return {"asyncio": asyncio.new_event_loop}
+    return {"uvloop": uvloop.new_event_loop}
+
+
 from messenger.testkit import STAFF_CHAT_ID, clear_redis_keys, empty_postgres
 from models.staff import AuditEntry
 from services.clock import FrozenClock
