@@ -58,6 +58,8 @@ async def test_one_topic_per_ticket(hamdel) -> None:
     await donor.send("سپاس")
     await staff.wait_until(lambda g: "سپاس" in g.last_text)
     assert staff.last["message_thread_id"] == thread
+    # The donor's confirmation follows the relay: wait for it, or it may come after the closing.
+    await donor.wait_until(lambda u: "به کارگروه رسید" in u.last_text)
     await staff.press(operator, "🔒 بستن", message=card)
     await staff.wait_until(lambda g: staff.topics[0]["closed"])
     await donor.wait_until(lambda u: "بسته شد" in u.last_text)
