@@ -338,14 +338,12 @@ def _storage(
     settings: Settings, sessionmaker: async_sessionmaker[AsyncSession], redis: Redis | None = None
 ) -> tuple[BaseStorage, BaseEventIsolation]:
     if redis is not None:
-        from aiogram.fsm.storage.redis import RedisStorage
-
-        from bot.rediskit import LeasedRedisIsolation
+        from bot.rediskit import HeldChatRedisStorage, LeasedRedisIsolation
 
         ttl = settings.redis.fsm_state_ttl_seconds
         keys = DefaultKeyBuilder(prefix=f"{settings.redis.redis_key_prefix}:fsm")
         isolation = LeasedRedisIsolation(redis, keys, settings.scale.worker_lease_seconds)
-        return RedisStorage(redis, key_builder=keys, state_ttl=ttl, data_ttl=ttl), isolation
+        return HeldChatRedisStorage(redis, key_builder=keys, state_ttl=ttl, data_ttl=ttl), isolation
     return SqlStorage(sessionmaker), LocalEventIsolation()
 
 
