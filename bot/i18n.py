@@ -79,6 +79,7 @@ class I18n:
         self.locales = locales
         self._bundles: dict[str, FluentBundle] = {}
         self._sources: dict[str, dict[str, ast.Message]] = {}
+        self._plain: dict[tuple[str, str], str] = {}  # (locale, key) -> a text without arguments
         # One parse per file (or its cached copy), shared by the bundle and `_sources`.
         parser = FluentParser(with_spans=False)
         for locale in locales:
@@ -110,6 +111,16 @@ class I18n:
         return found
 
     def text(self, locale: str, key: str, **args: Any) -> str:
+        if not args:
+            # A text without arguments always comes out the same: formatted once (button labels,
+            # titles, prompts: most of what a screen shows).
+            found = self._plain.get((locale, key))
+            if found is None:
+                found = self._plain[(locale, key)] = self._format(locale, key, args)
+            return found
+        return self._format(locale, key, args)
+
+    def _format(self, locale: str, key: str, args: Mapping[str, Any]) -> str:
         bundle = self._bundles.get(locale) or self._bundles[self.locales[0]]
         if not bundle.has_message(key):
             raise MissingText(f"{locale}:{key}")

@@ -1,10 +1,11 @@
 """Every text exists in fa and en, uses the same variables, and formats with sample arguments."""
 
 import re
+from typing import Any
 
 import pytest
 
-from bot.i18n import LOCALES, I18n
+from bot.i18n import LOCALES, I18n, MissingText
 
 i18n = I18n()
 ALL_KEYS = sorted(set().union(*(i18n.keys(locale) for locale in LOCALES)))
@@ -64,3 +65,29 @@ def test_a_persons_long_text_goes_into_a_message_whole(locale: str) -> None:
     other = "پ" * 1200
     both = i18n.text(locale, "donations-county-not-found", text=long, province=other)
     assert long in both and other in both and "\ue000" not in both
+
+
+def test_a_text_without_arguments_is_formatted_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """I18n.text keeps what a text without arguments formats to (it never changes); a text with
+    arguments is formatted each time, and a missing one still raises."""
+    from fluent.runtime import FluentBundle
+
+    i18n = I18n()
+    fresh = {locale: I18n().text(locale, "menu-title") for locale in LOCALES}
+    formatted: list[str] = []
+    original = FluentBundle.format_pattern
+
+    def counted(self: FluentBundle, pattern: Any, args: Any = None) -> Any:
+        formatted.append("x")
+        return original(self, pattern, args)
+
+    monkeypatch.setattr(FluentBundle, "format_pattern", counted)
+    for locale in LOCALES:
+        first = i18n.text(locale, "menu-title")
+        assert i18n.text(locale, "menu-title") == first == fresh[locale]
+    assert len(formatted) == len(LOCALES)
+    formatted.clear()
+    assert i18n.text("fa", "flow-left", flow="DonateFlow") == i18n.text("fa", "flow-left", flow="DonateFlow")
+    assert len(formatted) == 2
+    with pytest.raises(MissingText):
+        i18n.text("fa", "no-such-text")
