@@ -57,7 +57,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import ErrorEvent, Update
-from sqlalchemy import Table, and_, bindparam, delete, func, or_, select
+from sqlalchemy import Table, and_, bindparam, delete, func, literal_column, or_, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.util import greenlet_spawn
@@ -74,6 +74,14 @@ if TYPE_CHECKING:
 logger = logging.getLogger("hamdel.inbox")
 
 UNFINISHED = (InboxStatus.PROCESSING.value, InboxStatus.PENDING.value)
+
+#: Oldest first, for a query of unfinished rows: `update_id + 0`, not the bare column, so that
+#: SQLite (no statistics to go by) finds the few unfinished rows through the status or chat
+#: index and sorts them, instead of walking the primary key in order through every row kept
+#: (UPDATE_RETENTION_HOURS of done ones) to filter them: the sweep every few seconds read the
+#: whole table — 3.8 ms at 4,500 rows against 0.06 — and filled the page cache (2 MB) of each
+#: connection it ran on (benchmarks/README.md, issue 19 goal 1, 5 December 2026).
+OLDEST_FIRST = InboxUpdate.update_id + literal_column("0")
 
 #: The handler data key of the language the sender had chosen when their update was recorded
 #: (`UpdateInbox(sender_language=True)`: several workers, where each update would otherwise read
@@ -569,6 +577,16 @@ class UpdateInbox:
         return False  # pending: a new delivery of its chat is a good moment to retry it
 
     async def _oldest_unfinished(self, chat_key: int | None, target: int) -> _Row | None:
+        query = self.oldest_unfinished_query(chat_key, target)
+        async with self.sessionmaker() as session:
+            found = (await session.execute(query)).first()
+        if found is None:
+            return None
+        return _Row(found[0], found[1], found[2], found[3], found[4], None, _aware(found[5]))
+
+    def oldest_unfinished_query(self, chat_key: int | None, target: int) -> Any:
+        """The oldest unfinished update of `chat_key` up to `target` (only `target` when the
+        update has no chat)."""
         conditions = [
             InboxUpdate.platform == self.platform,
             InboxUpdate.status.in_(UNFINISHED),
@@ -577,7 +595,7 @@ class UpdateInbox:
             conditions.append(InboxUpdate.update_id == target)
         else:
             conditions += [InboxUpdate.chat_key == chat_key, InboxUpdate.update_id <= target]
-        query = (
+        return (
             select(
                 InboxUpdate.update_id,
                 InboxUpdate.status,
@@ -587,14 +605,9 @@ class UpdateInbox:
                 InboxUpdate.received_at,
             )
             .where(*conditions)
-            .order_by(InboxUpdate.update_id)
+            .order_by(OLDEST_FIRST)
             .limit(1)
         )
-        async with self.sessionmaker() as session:
-            found = (await session.execute(query)).first()
-        if found is None:
-            return None
-        return _Row(found[0], found[1], found[2], found[3], found[4], None, _aware(found[5]))
 
     async def _claim(self, update_id: int, *, honour_backoff: bool = False) -> _Row | None:
         now = self.now()
@@ -843,24 +856,7 @@ class UpdateInbox:
     async def sweep(self, bot: Bot, limit: int = 200) -> int:
         """Start a chain for every chat with a claimable unfinished update (in order per chat);
         returns how many chains started."""
-        now = self.now()
-        due = InboxUpdate.lease_until <= now
-        if self.retry_outage.since is not None:
-            # During an outage only probe with one update (and give the overdue their last
-            # attempt), instead of failing every waiting update again each period.
-            due = or_(
-                InboxUpdate.received_at <= now - self.retry_window,
-                InboxUpdate.update_id
-                == select(func.min(InboxUpdate.update_id))
-                .where(InboxUpdate.platform == self.platform, InboxUpdate.status.in_(UNFINISHED))
-                .scalar_subquery(),
-            )
-        query = (
-            select(InboxUpdate.update_id, InboxUpdate.chat_key)
-            .where(InboxUpdate.platform == self.platform, InboxUpdate.status.in_(UNFINISHED), due)
-            .order_by(InboxUpdate.update_id)
-            .limit(limit)
-        )
+        query = self.due_query(self.now(), limit)
         async with self.sessionmaker() as session:
             rows = (await session.execute(query)).all()
         newest: dict[int | None, int] = {}
@@ -882,6 +878,26 @@ class UpdateInbox:
             self._keep(task)
             started += 1
         return started
+
+    def due_query(self, now: datetime, limit: int) -> Any:
+        """The unfinished updates the sweep may claim now, oldest first."""
+        due = InboxUpdate.lease_until <= now
+        if self.retry_outage.since is not None:
+            # During an outage only probe with one update (and give the overdue their last
+            # attempt), instead of failing every waiting update again each period.
+            due = or_(
+                InboxUpdate.received_at <= now - self.retry_window,
+                InboxUpdate.update_id
+                == select(func.min(InboxUpdate.update_id))
+                .where(InboxUpdate.platform == self.platform, InboxUpdate.status.in_(UNFINISHED))
+                .scalar_subquery(),
+            )
+        return (
+            select(InboxUpdate.update_id, InboxUpdate.chat_key)
+            .where(InboxUpdate.platform == self.platform, InboxUpdate.status.in_(UNFINISHED), due)
+            .order_by(OLDEST_FIRST)
+            .limit(limit)
+        )
 
     async def _sweep_chain(self, bot: Bot, chat_key: int | None, target: int, key: int) -> None:
         self._enter()
