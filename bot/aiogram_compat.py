@@ -50,6 +50,7 @@ PRIVATE_API: tuple[tuple[type, str, str], ...] = (
     (BaseRequestHandler, "_build_response_writer", "webhook_response_body: the webhook's answer"),
     (AiohttpSession, "_connector_init", "init_aiohttp_session: its TLS context shared, not parsed anew"),
     (Router, "_propagate_event", "lighten_event_propagation: a router without outer middlewares"),
+    (TelegramEventObserver, "_resolve_middlewares", "lighten_event_propagation: the inner middlewares"),
 )
 
 
