@@ -550,6 +550,24 @@ def passing_handlers(
     return run
 
 
+async def both_ways(
+    run: Callable[..., Awaitable[tuple[list[str], int]]],
+    root: Router,
+    narrowed: dict[Any, Any],
+    update: Update,
+    bot: Bot,
+    state: str | None,
+) -> dict[bool, tuple[list[str], int]]:
+    """`run`'s answer with the routers' filters and the entry checks (True) and without (False)."""
+    found: dict[bool, tuple[list[str], int]] = {}
+    for active in (True, False):
+        for item, takes in narrowed.items():
+            item.set(takes if active else None)
+        (set_entry_checks if active else forget_entry_checks)(root)
+        found[active] = await run(update, bot, state)
+    return found
+
+
 async def test_the_bot_s_messages_reach_the_same_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every state a narrowed router waits in with plain texts, every command it takes in and out
     of a flow: in the private chat and the staff chat, the handlers whose filters
@@ -582,12 +600,9 @@ async def test_the_bot_s_messages_reach_the_same_handlers(monkeypatch: pytest.Mo
         for chat_id in (7, -100):
             for state, (text, caption) in cases:
                 update = message(text, caption=caption, chat_id=chat_id)
-                answers = {}
-                for active in (True, False):
-                    for item, needs in narrowed.items():
-                        item.set(needs if active else None)
-                    (set_entry_checks if active else forget_entry_checks)(root)
-                    answers[active], count = await run(update, bot, state)
+                found = await both_ways(run, root, narrowed, update, bot, state)
+                answers = {active: passed for active, (passed, _) in found.items()}
+                for active, (_, count) in found.items():
                     checked[active] += count
                 assert answers[True] == answers[False], (chat_id, state, text, caption)
                 taken.update(answers[True])
@@ -622,12 +637,9 @@ async def test_the_bot_s_presses_reach_the_same_handlers(monkeypatch: pytest.Mon
             for state in (None, "DonateFlow:amount"):
                 for data in datas:
                     update = press(data, chat_id=chat_id)
-                    answers = {}
-                    for active in (True, False):
-                        for item, prefixes_taken in narrowed.items():
-                            item.set(prefixes_taken if active else None)
-                        (set_entry_checks if active else forget_entry_checks)(root)
-                        answers[active], count = await run(update, bot, state)
+                    found = await both_ways(run, root, narrowed, update, bot, state)
+                    answers = {active: passed for active, (passed, _) in found.items()}
+                    for active, (_, count) in found.items():
                         tried[active] += count
                     assert answers[True] == answers[False], (chat_id, state, data)
                     taken.update(answers[True])
