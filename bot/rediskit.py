@@ -18,7 +18,7 @@ import logging
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, KeyBuilder, StateType, StorageKey
@@ -95,7 +95,7 @@ class HeldChatRedisStorage(RedisStorage):
         if held is None:
             return await super().get_data(key)
         data = (await self._loaded(held)).data
-        return {} if data is None else dict(self.json_loads(data))
+        return {} if data is None else cast(dict[str, Any], self.json_loads(data))  # a fresh dict
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         held = self._held(key)

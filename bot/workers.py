@@ -67,8 +67,9 @@ def settle_heap() -> None:
 
 def run_event_loop(main: Coroutine[Any, Any, T], settings: Settings) -> T:
     """Run a process's main coroutine on the event loop EVENT_LOOP names: uvloop by default
-    (libuv's loop, its transports in C: `python -m benchmarks.profile_mix`, 3 alternating pairs,
-    ~10 % less CPU per update on either database), asyncio's own where uvloop is not installed."""
+    (libuv's loop, its transports in C: `python -m benchmarks.profile_mix`, median of 5 runs
+    against 3 on asyncio's, 13–14 % less CPU per update on either database; benchmarks/README.md),
+    asyncio's own where uvloop is not installed."""
     if settings.scale.event_loop == "uvloop":
         try:
             import uvloop
