@@ -3,7 +3,7 @@
 aiosqlite runs each SQLite connection on a thread of its own; every call is a trip there and
 back (a queue, the thread, a wake-up of the event loop). SQLAlchemy's adaptation makes four
 trips per statement — make a cursor, execute, fetch the rows, close the cursor — and three more
-for our `BEGIN IMMEDIATE` (models.db). Those trips were most of what the update inbox cost
+for our `BEGIN IMMEDIATE` (the write gate). Those trips were most of what the update inbox cost
 (issue 19, goal 4: 1.25 ms of the bot's CPU for an update's record and finish on SQLite, ~19
 trips). Here a statement is one trip: the thread makes the cursor, executes, fetches every row
 and closes it, and the cursor left on the event loop's side only holds the outcome
@@ -16,11 +16,16 @@ makes no trip (`OneTripConnection._outside_transaction`) and a statement may car
 (`OneTripCursor.commit_after`); only `Connection._execute` (aiosqlite's "run this on the
 connection's thread", also what SQLAlchemy's adaptation reaches for) is borrowed.
 `tests/test_sqlite_driver.py` runs statements of every kind through it.
+
+`WriteGatedDialect` is SQLAlchemy's aiosqlite dialect on this adaptation, with this process's
+write gate (see its docstring) in the dialect's own hooks.
 """
 
 from __future__ import annotations
 
+import asyncio
 import collections
+import contextlib
 import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -30,8 +35,12 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
+    SQLiteDialect_aiosqlite,
 )
+from sqlalchemy.sql.selectable import GenerativeSelect
 from sqlalchemy.util import await_only
+
+from models.db import LAST_IN_TRANSACTION
 
 if TYPE_CHECKING:
     from sqlalchemy.connectors.asyncio import AsyncIODBAPIConnection
@@ -101,12 +110,12 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     def begin_immediate_first(self) -> None:
         """The next statement starts a write transaction (`BEGIN IMMEDIATE`) in its own trip:
-        models.db's write gate asks for it when a transaction's first write comes."""
+        the write gate (`WriteGatedDialect`) asks for it when a transaction's first write comes."""
         self._prelude = "BEGIN IMMEDIATE"
 
     def commit_after(self) -> None:
         """The next statement ends its write transaction: its COMMIT goes in the same trip (the
-        transaction's own commit then finds nothing open and makes none; models.db, for a
+        transaction's own commit then finds nothing open and makes none; `WriteGatedDialect`, for a
         statement marked `LAST_IN_TRANSACTION`)."""
         self._postlude = "COMMIT"
 
@@ -131,8 +140,17 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    # The write gate's state of this connection (`WriteGatedDialect`): whether its database
+    # keeps a WAL (an in-memory one does not), whether it holds the gate, whether its
+    # transaction writes (began with BEGIN IMMEDIATE).
+    __slots__ = ("gated", "wal", "writing")
     _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass; mypy reads the slot as invariant
+
+    def __init__(self, dbapi: Any, connection: AsyncIODBAPIConnection) -> None:
+        super().__init__(dbapi, connection)
+        self.wal = False
+        self.gated = False
+        self.writing = False
 
     def commit(self) -> None:
         if not self._outside_transaction():
@@ -144,7 +162,7 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     def _outside_transaction(self) -> bool:
         """No transaction is open, so COMMIT or ROLLBACK would do nothing: the connection runs in
-        autocommit mode and transactions begin only with our BEGIN IMMEDIATE (models.db), so
+        autocommit mode and transactions begin only with our BEGIN IMMEDIATE (`WriteGatedDialect`), so
         reads alone open none. SQLAlchemy still ends every transaction it began — and the pool
         rolls back every connection given back — which cost a trip to SQLite's thread each:
         ~7 per update, most of them with nothing to end. Read on the event loop's side while no
@@ -162,5 +180,121 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
         return OneTripConnection(self, cast("AsyncIODBAPIConnection", await_only(connection)))
 
 
-def one_trip_dbapi() -> OneTripDBAPI:
-    return OneTripDBAPI(aiosqlite, sqlite3)
+class WriteGatedDialect(SQLiteDialect_aiosqlite):
+    """SQLite has one write lock, and its busy handler waits for it by sleeping (up to 100 ms a
+    try): under concurrent updates most of the time went to sleeping waiters. Writers of this
+    process queue on an asyncio lock instead (`write_gate`, first come, first served; shared by
+    the engines of one database) and take SQLite's lock with BEGIN IMMEDIATE, never waiting in
+    SQLite; other processes still meet the busy timeout.
+
+    Readers do not queue. In WAL mode a transaction runs its reads without BEGIN (each statement
+    sees the latest commit, as PostgreSQL's READ COMMITTED does) until its first write: then it
+    takes the gate and BEGIN IMMEDIATE, and holds SQLite's write lock to its end, so every write
+    of it is one atomic transaction and what it reads from there on cannot change under it.
+    A deferred transaction is never upgraded to a writer: holding a read snapshot, it would fail
+    with SQLITE_BUSY when another writer committed since, which no waiting can cure. Reads that
+    lock on PostgreSQL (FOR UPDATE) take the gate here. Without WAL (an in-memory database)
+    every transaction takes the gate at its start. The gate is given back with the connection
+    (models.db's pool listeners).
+
+    In the dialect's own hooks, not engine events: a listener of the engine's ConnectionEvents
+    joined every Connection to the engine's dispatcher and had every event point of every
+    statement fire (~5 % of the bot's CPU per update on SQLite; benchmarks/README.md). Used by
+    models.db.create_engine for every SQLite URL (registered as `sqlite.hamdel_aiosqlite`)."""
+
+    supports_statement_cache = True
+    write_gate: asyncio.Lock
+
+    @classmethod
+    def import_dbapi(cls) -> OneTripDBAPI:
+        return OneTripDBAPI(aiosqlite, sqlite3)
+
+    def do_begin(self, dbapi_connection: Any) -> None:
+        # Every transaction starts reading, whatever the connection's last one did.
+        connection: OneTripConnection = dbapi_connection.dbapi_connection
+        connection.writing = False
+        if not connection.wal:
+            self._take_write_lock(connection, None)
+
+    def do_execute(self, cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
+        self._before(cursor, statement, context, many=False)
+        try:
+            cursor.execute(statement, parameters)
+        except BaseException:
+            self._after_error(cursor)
+            raise
+
+    def do_execute_no_params(self, cursor: Any, statement: str, context: Any = None) -> None:
+        self._before(cursor, statement, context, many=False)
+        try:
+            cursor.execute(statement)
+        except BaseException:
+            self._after_error(cursor)
+            raise
+
+    def do_executemany(self, cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
+        self._before(cursor, statement, context, many=True)
+        try:
+            cursor.executemany(statement, parameters)
+        except BaseException:
+            self._after_error(cursor)
+            raise
+
+    def _before(self, cursor: OneTripCursor, statement: str, context: Any, *, many: bool) -> None:
+        connection: OneTripConnection = cursor._adapt_connection  # type: ignore[assignment]
+        if not connection.writing and not only_reads(statement, context):
+            self._take_write_lock(connection, None if many else cursor)
+        if connection.writing and context is not None and context.execution_options.get(LAST_IN_TRANSACTION):
+            if not many:
+                cursor.commit_after()  # the COMMIT in the statement's trip
+                # Committed with it: a later write begins anew. (If the statement fails, its
+                # transaction stays open: `_after_error` marks it writing again.)
+                connection.writing = False
+
+    def _take_write_lock(self, connection: OneTripConnection, statement_cursor: OneTripCursor | None) -> None:
+        if not connection.gated:
+            await_only(self.write_gate.acquire())
+            connection.gated = True
+        if statement_cursor is not None:
+            statement_cursor.begin_immediate_first()  # one trip for both
+        else:
+            cursor = connection.cursor()
+            try:
+                cursor.execute("BEGIN IMMEDIATE")
+            finally:
+                cursor.close()
+        connection.writing = True
+
+    @staticmethod
+    def _after_error(cursor: OneTripCursor) -> None:
+        """A BEGIN IMMEDIATE sent with the statement may itself have failed (another process held
+        the lock past the busy timeout): then no transaction is open and the next write must
+        begin one. Likewise a statement sent with its COMMIT failed before it: the transaction
+        is open."""
+        connection: OneTripConnection = cursor._adapt_connection  # type: ignore[assignment]
+        with contextlib.suppress(Exception):  # a connection lost meanwhile has nothing to read
+            connection.writing = connection._connection.in_transaction
+
+    def release_gate(self, connection: Any) -> None:
+        """The connection goes back to the pool (or is invalidated): its gate is given back."""
+        if not isinstance(connection, OneTripConnection):
+            return
+        connection.writing = False
+        if connection.gated:
+            connection.gated = False
+            self.write_gate.release()
+
+
+def only_reads(statement: str, context: Any) -> bool:
+    """Whether `statement` neither writes nor locks (SELECT ... FOR UPDATE locks on PostgreSQL).
+    A compiled SELECT is judged by its type; anything else by its first word, so that text of
+    any other kind (WITH ... INSERT, SAVEPOINT, DDL) counts as a write."""
+    target = getattr(getattr(context, "compiled", None), "statement", None)
+    if isinstance(target, GenerativeSelect):
+        return target._for_update_arg is None
+    words = statement.split(None, 1)
+    return not words or words[0].upper() in _READ_KEYWORDS
+
+
+# Statements that only read, when written as text (compiled statements are judged by their type).
+_READ_KEYWORDS = ("SELECT", "PRAGMA", "EXPLAIN")

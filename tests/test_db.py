@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from models.db import (
     SQLITE_BACKGROUND_CONNECTIONS,
@@ -26,6 +26,7 @@ from models.db import (
     create_engine,
     create_sessionmaker,
 )
+from models.sqlite_driver import OneTripConnection
 
 metadata = MetaData()
 rows = Table("rows", metadata, Column("id", Integer, primary_key=True), Column("value", Integer))
@@ -130,13 +131,20 @@ async def test_an_in_memory_database_takes_the_gate_at_every_begin() -> None:
     try:
         async with sessions() as session:
             assert await session.scalar(select(func.count()).select_from(rows)) == 0
-            assert session.info == {} and (await session.connection()).info["writing"]
+            assert session.info == {} and _writing(await session.connection())
             await session.execute(insert(rows).values(value=1))
             await session.commit()
         async with sessions() as session:
             assert await session.scalar(select(func.count()).select_from(rows)) == 1
     finally:
         await engine.dispose()
+
+
+def _writing(connection: AsyncConnection) -> bool:
+    """Whether the connection's transaction holds SQLite's write lock (models/sqlite_driver.py)."""
+    driver_connection = connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
+    assert isinstance(driver_connection, OneTripConnection)
+    return driver_connection.writing
 
 
 def _suspended_in(task: asyncio.Future[object], function: str) -> bool:

@@ -69,7 +69,7 @@ async def test_a_statement_is_one_trip_and_a_write_transaction_two(
         trips.clear()
         async with connection.begin():
             await connection.execute(insert(items).values(name="a", size=1))
-        # BEGIN IMMEDIATE (models.db's write gate) with the INSERT, then the COMMIT.
+        # BEGIN IMMEDIATE (the write gate) with the INSERT, then the COMMIT.
         assert trips == ["_run", "commit"]
         trips.clear()
         async with connection.begin():
