@@ -124,19 +124,19 @@ class BotApiMiddleware(BaseRequestMiddleware):
     ) -> Response[TelegramType]:
         if self.metrics is None:
             return await make_request(bot, method)
+        metrics = self.metrics
         started = time.perf_counter()
-        self.metrics.api_requests.labels(method=name).inc()
+        metrics.child(metrics.api_requests, name).inc()
         try:
             return await make_request(bot, method)
         except TelegramNetworkError:
-            self.metrics.api_errors.labels(method=name, code="0").inc()
+            metrics.child(metrics.api_errors, name, "0").inc()
             raise
         except TelegramAPIError as error:
-            code = _status_of(error)
-            self.metrics.api_errors.labels(method=name, code=str(code)).inc()
+            metrics.child(metrics.api_errors, name, str(_status_of(error))).inc()
             raise
         finally:
-            self.metrics.api_seconds.labels(method=name).observe(time.perf_counter() - started)
+            metrics.child(metrics.api_seconds, name).observe(time.perf_counter() - started)
 
 
 def _status_of(error: TelegramAPIError) -> int:
