@@ -342,8 +342,8 @@ def _storage(
 
         ttl = settings.redis.fsm_state_ttl_seconds
         keys = DefaultKeyBuilder(prefix=f"{settings.redis.redis_key_prefix}:fsm")
-        isolation = LeasedRedisIsolation(redis, keys, settings.scale.worker_lease_seconds)
-        return HeldChatRedisStorage(redis, key_builder=keys, state_ttl=ttl, data_ttl=ttl), isolation
+        storage = HeldChatRedisStorage(redis, key_builder=keys, state_ttl=ttl, data_ttl=ttl)
+        return storage, LeasedRedisIsolation(redis, keys, settings.scale.worker_lease_seconds, storage)
     return SqlStorage(sessionmaker), LocalEventIsolation()
 
 

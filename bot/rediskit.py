@@ -9,25 +9,28 @@ handler keeps its lock as long as it needs and a dead worker's lock lapses withi
 Within one process the updates waiting for a user's lock queue on an asyncio lock first (in
 arrival order), so only the first of them polls Redis (every 20 ms) for the shared lock: 30
 updates of one user at once take ~60 Redis commands instead of ~400, and run in order.
+
+`HeldChatRedisStorage` keeps the state and data of the chat whose lock an update holds: they are
+read in the round trip that takes the lock and written in the one that releases it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from datetime import timedelta
 from typing import Any, cast
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, KeyBuilder, StateType, StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
-from redis.asyncio.lock import Lock
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
-from redis.exceptions import LockError
 
 from services.tasks import cancel_and_wait
 
@@ -47,41 +50,52 @@ def create_redis(url: str) -> Redis:
 
 
 class _HeldChat:
-    """The state and data of the chat whose lock this update holds, once read."""
+    """The state and data of the chat whose lock this update holds: as stored (read with the
+    lock) and as this update changed them (written with the lock's release)."""
 
-    __slots__ = ("data", "key", "loaded", "state")
+    __slots__ = ("data", "data_changed", "key", "loaded", "state", "state_changed")
 
     def __init__(self, key: StorageKey) -> None:
         self.key: StorageKey | None = key
         self.loaded = False
         self.state: str | None = None
-        self.data: str | None = None  # the stored JSON text: each read decodes a fresh copy
+        self.data: str | None = None  # the JSON text: each read decodes a fresh copy
+        self.state_changed = False
+        self.data_changed = False
+
+    def stored(self, state: bytes | str | None, data: bytes | str | None) -> None:
+        """What Redis holds, read; what this update changed already stays."""
+        if not self.state_changed:
+            self.state = state.decode() if isinstance(state, bytes) else state
+        if not self.data_changed:
+            self.data = data.decode() if isinstance(data, bytes) else data
+        self.loaded = True
 
 
 _HELD: ContextVar[_HeldChat | None] = ContextVar("hamdel_held_chat", default=None)
 
 
 class HeldChatRedisStorage(RedisStorage):
-    """aiogram's Redis storage (same keys, values and TTLs) that reads the state and the data of
-    the chat an update holds the lock of (`LeasedRedisIsolation`) once, in one MGET, and keeps
-    them for the rest of the update; writes go to Redis as before and update what is kept, and
-    deleting what is not there is not sent. aiogram's asked Redis for the state, again for the
-    data at each read, and deleted both at each `clear()`: ~5.6 commands an update, each a round
-    trip (`python -m benchmarks.profile_mix --postgres`). Safe because no one else writes that
-    chat's state while the lock is held; any other chat is read and written as aiogram does."""
+    """aiogram's Redis storage (same keys, values and TTLs) that, for the chat an update holds
+    the lock of (`LeasedRedisIsolation`), reads the state and the data with the lock (one round
+    trip for both) and writes what the update changed with its release (one round trip again),
+    keeping them in between; deleting what is not there is not sent. aiogram's asked Redis for
+    the state, again for the data at each read, wrote at each change and deleted both at each
+    `clear()`: ~5.6 commands an update, each a round trip (`python -m benchmarks.profile_mix
+    --postgres`). Safe because no one else reads or writes that chat's state while the lock is
+    held; any other chat is read and written as aiogram does."""
 
     def _held(self, key: StorageKey) -> _HeldChat | None:
         held = _HELD.get()
         return held if held is not None and held.key == key else None
 
+    def keys_of(self, key: StorageKey) -> tuple[str, str]:
+        """The Redis keys of a chat's state and data."""
+        return self.key_builder.build(key, "state"), self.key_builder.build(key, "data")
+
     async def _loaded(self, held: _HeldChat) -> _HeldChat:
         if not held.loaded and held.key is not None:
-            state, data = await self.redis.mget(
-                self.key_builder.build(held.key, "state"), self.key_builder.build(held.key, "data")
-            )
-            held.state = state.decode() if isinstance(state, bytes) else state
-            held.data = data.decode() if isinstance(data, bytes) else data
-            held.loaded = True
+            held.stored(*await self.redis.mget(*self.keys_of(held.key)))
         return held
 
     async def get_state(self, key: StorageKey) -> str | None:
@@ -100,29 +114,74 @@ class HeldChatRedisStorage(RedisStorage):
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         held = self._held(key)
         value = state.state if isinstance(state, State) else state
-        if held is not None and held.loaded and value is None and held.state is None:
-            return  # nothing to delete
-        try:
+        if held is None:
             await super().set_state(key, value)
-        except BaseException:
-            if held is not None:
-                held.loaded = False  # what Redis holds now is not known
-            raise
-        if held is not None:
-            held.state = value
+        elif not (held.loaded and value is None and held.state is None):  # else nothing to delete
+            held.state, held.state_changed = value, True
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         held = self._held(key)
-        if held is not None and held.loaded and isinstance(data, dict) and not data and held.data is None:
-            return  # nothing to delete
-        try:
-            await super().set_data(key, data)
-        except BaseException:
-            if held is not None:
-                held.loaded = False
-            raise
-        if held is not None:
-            held.data = self.json_dumps(data) if data else None
+        if held is None or not isinstance(data, dict):
+            await super().set_data(key, data)  # aiogram's own check of the data's type included
+        elif not (held.loaded and not data and held.data is None):  # else nothing to delete
+            held.data, held.data_changed = (self.json_dumps(data) if data else None), True
+
+    def writes_of(self, held: _HeldChat) -> list[str]:
+        """What the update changed, as `_RELEASE_AND_WRITE`'s arguments: per part an operation
+        ("" nothing, "del", "set"), the value and its TTL in milliseconds ("0": none)."""
+        writes: list[str] = []
+        for changed, value, ttl in (
+            (held.state_changed, held.state, self.state_ttl),
+            (held.data_changed, held.data, self.data_ttl),
+        ):
+            if not changed:
+                writes += ["", "", "0"]
+            elif value is None:
+                writes += ["del", "", "0"]
+            else:
+                writes += ["set", value, str(_milliseconds(ttl))]
+        return writes
+
+
+def _milliseconds(ttl: Any) -> int:
+    """aiogram's TTL (seconds, or a timedelta; None: none) in milliseconds (0: none)."""
+    if ttl is None:
+        return 0
+    seconds = ttl.total_seconds() if isinstance(ttl, timedelta) else float(ttl)
+    return max(int(seconds * 1000), 1)
+
+
+# KEYS: the lock, the chat's state, its data. ARGV: the lock's token, then per part an
+# operation ("" nothing, "del", "set"), the value and its TTL in ms ("0": none). The writes are
+# made whoever holds the lock now (as a write made during the update would have been); 1 when
+# this update still held it and it was released, 0 when it had lapsed.
+_RELEASE_AND_WRITE = """
+for part = 0, 1 do
+    local key, operation = KEYS[2 + part], ARGV[2 + part * 3]
+    if operation == "del" then
+        redis.call("del", key)
+    elseif operation == "set" then
+        if ARGV[4 + part * 3] == "0" then
+            redis.call("set", key, ARGV[3 + part * 3])
+        else
+            redis.call("set", key, ARGV[3 + part * 3], "px", ARGV[4 + part * 3])
+        end
+    end
+end
+if redis.call("get", KEYS[1]) == ARGV[1] then
+    redis.call("del", KEYS[1])
+    return 1
+end
+return 0
+"""
+
+# KEYS: the lock. ARGV: its token, the lease in ms. 1 when extended, 0 when it had lapsed.
+_EXTEND = """
+if redis.call("get", KEYS[1]) == ARGV[1] then
+    return redis.call("pexpire", KEYS[1], ARGV[2])
+end
+return 0
+"""
 
 
 class _LocalQueue:
@@ -136,11 +195,25 @@ class _LocalQueue:
 
 
 class LeasedRedisIsolation(BaseEventIsolation):
-    def __init__(self, redis: Redis, key_builder: KeyBuilder, lease_seconds: float) -> None:
+    """Per-chat locks across workers, each a Redis key with a token, set for the lease and
+    renewed every third of it while the update runs. With `storage` (the dispatcher's), the
+    chat's state and data are read in the same round trip that takes the lock, and what the
+    update changed is written in the one that releases it."""
+
+    def __init__(
+        self,
+        redis: Redis,
+        key_builder: KeyBuilder,
+        lease_seconds: float,
+        storage: HeldChatRedisStorage | None = None,
+    ) -> None:
         self.redis = redis
         self.key_builder = key_builder
         self.lease = max(lease_seconds, 0.5)
+        self.storage = storage
         self._queues: dict[str, _LocalQueue] = {}
+        self._release_and_write = redis.register_script(_RELEASE_AND_WRITE)
+        self._extend = redis.register_script(_EXTEND)
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
@@ -150,43 +223,80 @@ class LeasedRedisIsolation(BaseEventIsolation):
             queue = self._queues[name] = _LocalQueue()
         queue.waiting += 1
         try:
-            async with queue.lock, self._shared(name):
-                chat = _HeldChat(key)  # HeldChatRedisStorage: read once while the lock is held
-                token = _HELD.set(chat)
-                try:
-                    yield None
-                finally:
-                    _HELD.reset(token)
-                    chat.key = None  # a task the update started keeps the variable: not its use
+            async with queue.lock:
+                chat = _HeldChat(key)  # HeldChatRedisStorage: read and written with the lock
+                async with self._shared(name, key, chat):
+                    token = _HELD.set(chat)
+                    try:
+                        yield None
+                    finally:
+                        _HELD.reset(token)
+                        chat.key = None  # a task the update started keeps the variable: not its use
         finally:
             queue.waiting -= 1
             if not queue.waiting:
                 del self._queues[name]
 
     @asynccontextmanager
-    async def _shared(self, name: str) -> AsyncGenerator[None, None]:
+    async def _shared(self, name: str, key: StorageKey, chat: _HeldChat) -> AsyncGenerator[None, None]:
         """The lock across processes (Redis), renewed while held."""
-        lock = Lock(self.redis, name, timeout=self.lease, sleep=0.02, blocking=True)
-        await lock.acquire()
-        renewer = asyncio.ensure_future(self._renew(lock))
+        token = uuid.uuid4().hex
+        await self._acquire(name, token, key, chat)
+        renewer = asyncio.ensure_future(self._renew(name, token))
         try:
             yield None
         finally:
             await cancel_and_wait([renewer])
-            try:
-                await lock.release()
-            except LockError:
-                logger.warning("per-user lock %s had lapsed before the update finished", name)
-            except Exception as error:  # Redis went away: the lock lapses by itself
-                logger.warning("could not release per-user lock %s: %r", name, error)
+            await self._release(name, token, key, chat)
 
-    async def _renew(self, lock: Lock) -> None:
+    async def _acquire(self, name: str, token: str, key: StorageKey, chat: _HeldChat) -> None:
+        """Wait for the lock (polling every 20 ms); the chat's state and data come with it."""
+        lease = int(self.lease * 1000)
+        storage = self.storage
+        while True:
+            if storage is None:
+                taken = await self.redis.set(name, token, nx=True, px=lease)
+            else:
+                pipeline = self.redis.pipeline(transaction=False)
+                pipeline.set(name, token, nx=True, px=lease)
+                pipeline.mget(*storage.keys_of(key))
+                taken, stored = await pipeline.execute()
+                if taken:
+                    chat.stored(*stored)  # read after the lock was taken: nobody changes it now
+            if taken:
+                return
+            await asyncio.sleep(0.02)
+
+    async def _release(self, name: str, token: str, key: StorageKey, chat: _HeldChat) -> None:
+        """Release the lock, writing what the update changed. Writes that fail raise (the update
+        fails and is retried: as a write made during it would have); a release alone that fails
+        is logged (the lock lapses by itself)."""
+        storage = self.storage
+        writes = ["", "", "0"] * 2
+        parts = [name, name]
+        if storage is not None:
+            writes = storage.writes_of(chat)
+            parts = list(storage.keys_of(key))
+        try:
+            released = await self._release_and_write(keys=[name, *parts], args=[token, *writes])
+        except Exception as error:
+            if chat.state_changed or chat.data_changed:
+                raise
+            logger.warning("could not release per-user lock %s: %r", name, error)
+            return
+        if not released:
+            logger.warning("per-user lock %s had lapsed before the update finished", name)
+
+    async def _renew(self, name: str, token: str) -> None:
         while True:
             await asyncio.sleep(self.lease / 3)
             try:
-                await lock.extend(self.lease, replace_ttl=True)
+                extended = await self._extend(keys=[name], args=[token, int(self.lease * 1000)])
             except Exception as error:
                 logger.warning("could not extend a per-user lock: %r", error)
+                return
+            if not extended:
+                logger.warning("could not extend per-user lock %s: it had lapsed", name)
                 return
 
     async def close(self) -> None:

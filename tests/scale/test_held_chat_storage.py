@@ -1,7 +1,8 @@
-"""bot.rediskit.HeldChatRedisStorage: while an update holds a chat's lock, the chat's state and
-data are read from Redis once (one MGET) and kept; writes reach Redis as aiogram's storage makes
-them (same keys, values and TTLs); deleting what is not there sends nothing; any other chat, and
-anything after the lock is released, is read from Redis each time."""
+"""bot.rediskit.HeldChatRedisStorage with LeasedRedisIsolation: while an update holds a chat's
+lock, the chat's state and data are read in the round trip that takes the lock and kept; what the
+update changes is written in the round trip that releases it (same keys, values and TTLs as
+aiogram's storage); deleting what is not there is not sent; any other chat, and anything after
+the lock is released, is read from and written to Redis each time."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from aiogram.fsm.storage.base import DefaultKeyBuilder, StorageKey
 from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
+from redis.asyncio.connection import AbstractConnection
 
 from bot.rediskit import HeldChatRedisStorage, LeasedRedisIsolation, create_redis
 from tests.conftest import TEST_REDIS_URL
@@ -27,22 +29,35 @@ TTL = 3600
 
 
 class Counted:
-    """The Redis commands a storage sends, by name."""
+    """The Redis commands sent through a client's connections, by name, and the round trips."""
 
-    def __init__(self, redis: Redis, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.sent: Counter[str] = Counter()
-        original = redis.execute_command
+        self.trips = 0
+        pack_command = AbstractConnection.pack_command  # pipelines' pack_commands calls it too
+        send = AbstractConnection.send_packed_command
 
-        async def execute_command(*args: Any, **options: Any) -> Any:
-            self.sent[str(args[0]).upper()] += 1
-            return await original(*args, **options)
+        def one(connection: AbstractConnection, *args: Any) -> Any:
+            self.sent[_name(args[0])] += 1
+            return pack_command(connection, *args)
 
-        monkeypatch.setattr(redis, "execute_command", execute_command)
+        async def sent(connection: AbstractConnection, *args: Any, **options: Any) -> Any:
+            self.trips += 1
+            return await send(connection, *args, **options)
 
-    def take(self) -> dict[str, int]:
-        sent = dict(self.sent)
+        monkeypatch.setattr(AbstractConnection, "pack_command", one)
+        monkeypatch.setattr(AbstractConnection, "send_packed_command", sent)
+
+    def take(self) -> tuple[int, dict[str, int]]:
+        """(round trips, commands by name) since the last take."""
+        taken = (self.trips, dict(self.sent))
         self.sent.clear()
-        return sent
+        self.trips = 0
+        return taken
+
+
+def _name(command: Any) -> str:
+    return (command.decode() if isinstance(command, bytes) else str(command)).upper()
 
 
 @pytest.fixture
@@ -52,7 +67,9 @@ async def parts(redis_prefix: str) -> AsyncIterator[tuple[Redis, HeldChatRedisSt
     keys = DefaultKeyBuilder(prefix=f"{prefix}:fsm")
     storage = HeldChatRedisStorage(redis, key_builder=keys, state_ttl=TTL, data_ttl=TTL)
     aiogram_s = RedisStorage(redis, key_builder=keys, state_ttl=TTL, data_ttl=TTL)
-    isolation = LeasedRedisIsolation(redis, keys, lease_seconds=5)
+    isolation = LeasedRedisIsolation(redis, keys, lease_seconds=5, storage=storage)
+    async with isolation.lock(OTHER):  # the scripts loaded: each is one EVALSHA from now on
+        pass
     try:
         yield redis, storage, aiogram_s, isolation
     finally:
@@ -61,49 +78,63 @@ async def parts(redis_prefix: str) -> AsyncIterator[tuple[Redis, HeldChatRedisSt
         await redis.aclose()
 
 
-async def test_an_update_reads_its_chat_once_and_writes_through(
+async def test_an_update_reads_its_chat_with_the_lock_and_writes_it_with_the_release(
     parts: tuple[Redis, HeldChatRedisStorage, RedisStorage, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     redis, storage, aiogram_s, isolation = parts
     await aiogram_s.set_state(CHAT, "Flow:first")
     await aiogram_s.set_data(CHAT, {"amount": 5})
-    counted = Counted(redis, monkeypatch)
+    counted = Counted(monkeypatch)
     async with isolation.lock(CHAT):
-        counted.take()  # the lock's own commands
+        assert counted.take() == (1, {"SET": 1, "MGET": 1})  # the lock and the chat at once
         assert await storage.get_state(CHAT) == "Flow:first"
         data = await storage.get_data(CHAT)
         assert data == {"amount": 5}
         data["amount"] = 6  # a copy: what is kept does not change
         assert await storage.get_data(CHAT) == {"amount": 5}
-        assert counted.take() == {"MGET": 1}
         await storage.set_state(CHAT, "Flow:second")
         await storage.update_data(CHAT, {"note": "x"})
-        assert counted.take() == {"SET": 2}
         assert await storage.get_state(CHAT) == "Flow:second"
         assert await storage.get_data(CHAT) == {"amount": 5, "note": "x"}
+        assert counted.take() == (0, {})
+    assert counted.take() == (1, {"EVALSHA": 1})  # the writes and the release
+    assert await aiogram_s.get_state(CHAT) == "Flow:second"
+    assert await aiogram_s.get_data(CHAT) == {"amount": 5, "note": "x"}
+    for part in ("state", "data"):
+        assert 0 < await redis.ttl(storage.key_builder.build(CHAT, part)) <= TTL
+    assert not await redis.exists(storage.key_builder.build(CHAT, "lock"))
+    async with isolation.lock(CHAT):
         await storage.set_state(CHAT, None)
         await storage.set_data(CHAT, {})
+    # What aiogram's storage reads: both deleted.
+    assert not await redis.exists(*storage.keys_of(CHAT))
+    counted.take()
+    async with isolation.lock(CHAT):
         await storage.set_state(CHAT, None)  # a second clear(): nothing left to delete
         await storage.set_data(CHAT, {})
-        assert counted.take() == {"DEL": 2}
-    # What aiogram's storage reads, with the TTLs it sets.
-    assert await aiogram_s.get_state(CHAT) is None and await aiogram_s.get_data(CHAT) == {}
+        assert not chat_changed()
+    assert counted.take() == (2, {"SET": 1, "MGET": 1, "EVALSHA": 1})
     async with isolation.lock(CHAT):
-        await storage.set_state(CHAT, "Flow:third")
+        await storage.set_state(CHAT, "Flow:third")  # not read first
         await storage.set_data(CHAT, {"amount": 7})
     assert await aiogram_s.get_state(CHAT) == "Flow:third"
     assert await aiogram_s.get_data(CHAT) == {"amount": 7}
-    for part in ("state", "data"):
-        assert 0 < await redis.ttl(storage.key_builder.build(CHAT, part)) <= TTL
 
 
-async def test_other_chats_and_released_locks_read_redis_each_time(
+def chat_changed() -> bool:
+    from bot.rediskit import _HELD
+
+    held = _HELD.get()
+    return held is not None and (held.state_changed or held.data_changed)
+
+
+async def test_other_chats_and_released_locks_use_redis_each_time(
     parts: tuple[Redis, HeldChatRedisStorage, RedisStorage, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    redis, storage, aiogram_s, isolation = parts
-    counted = Counted(redis, monkeypatch)
+    _redis, storage, aiogram_s, isolation = parts
+    counted = Counted(monkeypatch)
     assert await storage.get_state(CHAT) is None and await storage.get_state(CHAT) is None
-    assert counted.take() == {"GET": 2}  # no lock held: as aiogram's storage
+    assert counted.take() == (2, {"GET": 2})  # no lock held: as aiogram's storage
     started = asyncio.Event()
     release = asyncio.Event()
 
@@ -117,7 +148,7 @@ async def test_other_chats_and_released_locks_read_redis_each_time(
         assert await storage.get_state(CHAT) is None
         await storage.set_state(OTHER, "Other:step")  # another chat: straight to Redis
         assert await storage.get_state(OTHER) == "Other:step"
-        assert counted.take() == {"MGET": 1, "SET": 1, "GET": 1}
+        assert counted.take() == (2, {"SET": 1, "GET": 1})
         task = asyncio.create_task(after_the_update())  # inherits the update's context
         await started.wait()
     await aiogram_s.set_state(CHAT, "Flow:by-the-next-update")
@@ -125,21 +156,40 @@ async def test_other_chats_and_released_locks_read_redis_each_time(
     assert await task == "Flow:by-the-next-update"
 
 
-async def test_a_failed_write_is_read_again(
+async def test_writes_that_fail_with_the_release_fail_the_update(
     parts: tuple[Redis, HeldChatRedisStorage, RedisStorage, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Redis goes away during the update: the writes made at the release fail, and so does the
+    update (the inbox retries it), as a write made during the update would have; a release with
+    nothing to write only logs (the lock lapses by itself)."""
     redis, storage, aiogram_s, isolation = parts
     await aiogram_s.set_state(CHAT, "Flow:first")
-    original = redis.set
 
     async def fails(*args: Any, **kwargs: Any) -> Any:
         raise ConnectionError("redis went away")
 
+    with pytest.raises(ConnectionError):
+        async with isolation.lock(CHAT):
+            await storage.set_state(CHAT, "Flow:second")
+            monkeypatch.setattr(isolation, "_release_and_write", fails)
+    async with isolation.lock(OTHER):
+        assert await storage.get_state(OTHER) is None
+    monkeypatch.undo()
+    assert await aiogram_s.get_state(CHAT) == "Flow:first"
+    await redis.delete(storage.key_builder.build(CHAT, "lock"))  # lapsed meanwhile
     async with isolation.lock(CHAT):
         assert await storage.get_state(CHAT) == "Flow:first"
-        monkeypatch.setattr(redis, "set", fails)
-        with pytest.raises(ConnectionError):
-            await storage.set_state(CHAT, "Flow:second")
-        monkeypatch.setattr(redis, "set", original)
-        await aiogram_s.set_state(CHAT, "Flow:written-meanwhile")
-        assert await storage.get_state(CHAT) == "Flow:written-meanwhile"
+
+
+async def test_writes_go_to_redis_even_when_the_lock_had_lapsed(
+    parts: tuple[Redis, HeldChatRedisStorage, RedisStorage, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The event loop stalled past the lease: the update's changes are written all the same (as
+    they were when written during it), and the lapse is logged."""
+    redis, storage, aiogram_s, isolation = parts
+    async with isolation.lock(CHAT):
+        await storage.set_state(CHAT, "Flow:second")
+        await redis.set(storage.key_builder.build(CHAT, "lock"), "another-worker")
+    assert await aiogram_s.get_state(CHAT) == "Flow:second"
+    assert await redis.get(storage.key_builder.build(CHAT, "lock")) == b"another-worker"
+    assert "had lapsed" in caplog.text
