@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.flows import FLOW_LEFT
 from bot.i18n import I18n
 from bot.inbox import SENDER_LANGUAGE, is_transient
-from bot.storage import current_session
+from bot.storage import current_session, pending_state_writes
 from bot.ui import KEPT_PREFIX, pressed_message_kept
 from models.db import dialect_module
 from models.updates import ButtonPress
@@ -67,7 +67,8 @@ class CommitBeforeSend(BaseRequestMiddleware):
     is durable before they can act on it (a sign-in link, a button), and on SQLite the write
     lock is never held across a network call. The one place transactions end early; handlers
     and services do not commit to talk to the platform. Requests made outside an update (the
-    background jobs) have no update session and pass through."""
+    background jobs) have no update session and pass through. The conversation state an update
+    holds back (with Redis: `bot.storage.pending_state_writes`) is written here too."""
 
     async def __call__(
         self,
@@ -82,6 +83,9 @@ class CommitBeforeSend(BaseRequestMiddleware):
             async with gate:
                 if session.in_transaction():
                     await session.commit()
+        write_state = pending_state_writes.get()
+        if write_state is not None:
+            await write_state()
         return await make_request(bot, method)
 
 

@@ -11,12 +11,14 @@ arrival order), so only the first of them polls Redis (every 20 ms) for the shar
 updates of one user at once take ~60 Redis commands instead of ~400, and run in order.
 
 `HeldChatRedisStorage` keeps the state and data of the chat whose lock an update holds: they are
-read in the round trip that takes the lock and written in the one that releases it.
+read in the round trip that takes the lock and written in the one that releases it (or before a
+Bot API request the update makes first).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import uuid
 from collections.abc import AsyncGenerator, Mapping
@@ -32,6 +34,7 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 
+from bot.storage import pending_state_writes
 from services.tasks import cancel_and_wait
 
 logger = logging.getLogger("hamdel.redis")
@@ -79,7 +82,8 @@ class HeldChatRedisStorage(RedisStorage):
     """aiogram's Redis storage (same keys, values and TTLs) that, for the chat an update holds
     the lock of (`LeasedRedisIsolation`), reads the state and the data with the lock (one round
     trip for both) and writes what the update changed with its release (one round trip again),
-    keeping them in between; deleting what is not there is not sent. aiogram's asked Redis for
+    or before a Bot API request if one comes first (`bot.storage.pending_state_writes`), keeping
+    them in between; deleting what is not there is not sent. aiogram's asked Redis for
     the state, again for the data at each read, wrote at each change and deleted both at each
     `clear()`: ~5.6 commands an update, each a round trip (`python -m benchmarks.profile_mix
     --postgres`). Safe because no one else reads or writes that chat's state while the lock is
@@ -175,6 +179,32 @@ end
 return 0
 """
 
+# KEYS: the lock, the chat's state, its data. ARGV: the lock's token, the lease in ms. The lock
+# taken (SET NX PX) and the chat read with it: {1, state, data}; {0} when another holds it.
+_ACQUIRE_AND_READ = """
+if redis.call("set", KEYS[1], ARGV[1], "nx", "px", ARGV[2]) then
+    return {1, redis.call("get", KEYS[2]), redis.call("get", KEYS[3])}
+end
+return {0}
+"""
+
+# KEYS: the chat's state, its data. ARGV: as _RELEASE_AND_WRITE's after the token.
+_WRITE = """
+for part = 0, 1 do
+    local key, operation = KEYS[1 + part], ARGV[1 + part * 3]
+    if operation == "del" then
+        redis.call("del", key)
+    elseif operation == "set" then
+        if ARGV[3 + part * 3] == "0" then
+            redis.call("set", key, ARGV[2 + part * 3])
+        else
+            redis.call("set", key, ARGV[2 + part * 3], "px", ARGV[3 + part * 3])
+        end
+    end
+end
+return 1
+"""
+
 # KEYS: the lock. ARGV: its token, the lease in ms. 1 when extended, 0 when it had lapsed.
 _EXTEND = """
 if redis.call("get", KEYS[1]) == ARGV[1] then
@@ -212,6 +242,9 @@ class LeasedRedisIsolation(BaseEventIsolation):
         self.lease = max(lease_seconds, 0.5)
         self.storage = storage
         self._queues: dict[str, _LocalQueue] = {}
+        # Each a script: one command (redis-py's pipeline of two cost more CPU than the two).
+        self._acquire_and_read = redis.register_script(_ACQUIRE_AND_READ)
+        self._write = redis.register_script(_WRITE)
         self._release_and_write = redis.register_script(_RELEASE_AND_WRITE)
         self._extend = redis.register_script(_EXTEND)
 
@@ -227,9 +260,13 @@ class LeasedRedisIsolation(BaseEventIsolation):
                 chat = _HeldChat(key)  # HeldChatRedisStorage: read and written with the lock
                 async with self._shared(name, key, chat):
                     token = _HELD.set(chat)
+                    writes = pending_state_writes.set(
+                        None if self.storage is None else functools.partial(self._write_now, key, chat)
+                    )
                     try:
                         yield None
                     finally:
+                        pending_state_writes.reset(writes)
                         _HELD.reset(token)
                         chat.key = None  # a task the update started keeps the variable: not its use
         finally:
@@ -257,15 +294,26 @@ class LeasedRedisIsolation(BaseEventIsolation):
             if storage is None:
                 taken = await self.redis.set(name, token, nx=True, px=lease)
             else:
-                pipeline = self.redis.pipeline(transaction=False)
-                pipeline.set(name, token, nx=True, px=lease)
-                pipeline.mget(*storage.keys_of(key))
-                taken, stored = await pipeline.execute()
+                answer = await self._acquire_and_read(keys=[name, *storage.keys_of(key)], args=[token, lease])
+                taken = answer[0] == 1
                 if taken:
-                    chat.stored(*stored)  # read after the lock was taken: nobody changes it now
+                    chat.stored(answer[1], answer[2])  # read with the lock: nobody changes it now
             if taken:
                 return
             await asyncio.sleep(0.02)
+
+    async def _write_now(self, key: StorageKey, chat: _HeldChat) -> None:
+        """What the update changed so far, written before the lock's release: before a Bot API
+        request (`bot.storage.pending_state_writes`). A write that fails raises (the request is
+        not made) and is made again with the release."""
+        storage = self.storage
+        if storage is None or not (chat.state_changed or chat.data_changed):
+            return
+        state, data = chat.state, chat.data
+        await self._write(keys=list(storage.keys_of(key)), args=storage.writes_of(chat))
+        # Written, unless the update changed them again meanwhile (sends gathered at once).
+        chat.state_changed = chat.state_changed and chat.state != state
+        chat.data_changed = chat.data_changed and chat.data != data
 
     async def _release(self, name: str, token: str, key: StorageKey, chat: _HeldChat) -> None:
         """Release the lock, writing what the update changed. Writes that fail raise (the update

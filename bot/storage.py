@@ -19,7 +19,7 @@ table behind the worker's back (by hand) shows once the chat is forgotten or the
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -35,6 +35,14 @@ from models.db import dialect_module
 from models.fsm import FsmRecord
 
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
+
+#: The conversation-state writes an update holds back (bot.rediskit.HeldChatRedisStorage sends
+#: them with the chat's lock release), made durable now: `CommitBeforeSend` awaits it before any
+#: Bot API request, as it commits the update's transaction, so that what a person is shown is
+#: stored before they can act on it.
+pending_state_writes: ContextVar[Callable[[], Awaitable[None]] | None] = ContextVar(
+    "pending_state_writes", default=None
+)
 
 _TABLE = cast(Table, FsmRecord.__table__)
 _READ = select(_TABLE.c.state, _TABLE.c.data).where(_TABLE.c.key == bindparam("w_key"))

@@ -1,7 +1,7 @@
 """bot.rediskit.HeldChatRedisStorage with LeasedRedisIsolation: while an update holds a chat's
 lock, the chat's state and data are read in the round trip that takes the lock and kept; what the
-update changes is written in the round trip that releases it (same keys, values and TTLs as
-aiogram's storage); deleting what is not there is not sent; any other chat, and anything after
+update changes is written in the round trip that releases it, or before a Bot API request (same
+keys, values and TTLs as aiogram's storage); deleting what is not there is not sent; any other chat, and anything after
 the lock is released, is read from and written to Redis each time."""
 
 from __future__ import annotations
@@ -19,12 +19,14 @@ from redis.asyncio import Redis
 from redis.asyncio.connection import AbstractConnection
 
 from bot.rediskit import HeldChatRedisStorage, LeasedRedisIsolation, create_redis
+from bot.storage import pending_state_writes
 from tests.conftest import TEST_REDIS_URL
 
 pytestmark = pytest.mark.skipif(not TEST_REDIS_URL, reason="needs TEST_REDIS_URL")
 
 CHAT = StorageKey(bot_id=1, chat_id=7, user_id=7)
 OTHER = StorageKey(bot_id=1, chat_id=8, user_id=8)
+WARM = StorageKey(bot_id=1, chat_id=9, user_id=9)
 TTL = 3600
 
 
@@ -68,8 +70,12 @@ async def parts(redis_prefix: str) -> AsyncIterator[tuple[Redis, HeldChatRedisSt
     storage = HeldChatRedisStorage(redis, key_builder=keys, state_ttl=TTL, data_ttl=TTL)
     aiogram_s = RedisStorage(redis, key_builder=keys, state_ttl=TTL, data_ttl=TTL)
     isolation = LeasedRedisIsolation(redis, keys, lease_seconds=5, storage=storage)
-    async with isolation.lock(OTHER):  # the scripts loaded: each is one EVALSHA from now on
-        pass
+    async with isolation.lock(WARM):  # the scripts loaded: each is one EVALSHA from now on
+        await storage.set_state(WARM, "Warm:up")
+        write_now = pending_state_writes.get()
+        assert write_now is not None
+        await write_now()
+        await storage.set_state(WARM, None)
     try:
         yield redis, storage, aiogram_s, isolation
     finally:
@@ -86,7 +92,7 @@ async def test_an_update_reads_its_chat_with_the_lock_and_writes_it_with_the_rel
     await aiogram_s.set_data(CHAT, {"amount": 5})
     counted = Counted(monkeypatch)
     async with isolation.lock(CHAT):
-        assert counted.take() == (1, {"SET": 1, "MGET": 1})  # the lock and the chat at once
+        assert counted.take() == (1, {"EVALSHA": 1})  # the lock and the chat at once
         assert await storage.get_state(CHAT) == "Flow:first"
         data = await storage.get_data(CHAT)
         assert data == {"amount": 5}
@@ -113,7 +119,7 @@ async def test_an_update_reads_its_chat_with_the_lock_and_writes_it_with_the_rel
         await storage.set_state(CHAT, None)  # a second clear(): nothing left to delete
         await storage.set_data(CHAT, {})
         assert not chat_changed()
-    assert counted.take() == (2, {"SET": 1, "MGET": 1, "EVALSHA": 1})
+    assert counted.take() == (2, {"EVALSHA": 2})  # taken with the chat; released
     async with isolation.lock(CHAT):
         await storage.set_state(CHAT, "Flow:third")  # not read first
         await storage.set_data(CHAT, {"amount": 7})
@@ -126,6 +132,31 @@ def chat_changed() -> bool:
 
     held = _HELD.get()
     return held is not None and (held.state_changed or held.data_changed)
+
+
+async def test_what_the_update_changed_is_written_before_a_bot_api_request(
+    parts: tuple[Redis, HeldChatRedisStorage, RedisStorage, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bot.middlewares.CommitBeforeSend awaits `pending_state_writes` before each request: what
+    a person is shown is stored before they can act on it, whoever reads it."""
+    _redis, storage, aiogram_s, isolation = parts
+    counted = Counted(monkeypatch)
+    async with isolation.lock(CHAT):
+        counted.take()
+        write_now = pending_state_writes.get()
+        assert write_now is not None
+        await write_now()  # nothing changed: nothing sent
+        assert counted.take() == (0, {})
+        await storage.set_state(CHAT, "Flow:shown")
+        await storage.set_data(CHAT, {"amount": 9})
+        await write_now()
+        assert counted.take() == (1, {"EVALSHA": 1})  # both in one script
+        assert await aiogram_s.get_state(CHAT) == "Flow:shown"
+        assert await aiogram_s.get_data(CHAT) == {"amount": 9}
+        counted.take()
+    assert counted.take() == (1, {"EVALSHA": 1})
+    assert pending_state_writes.get() is None
+    assert await aiogram_s.get_state(CHAT) == "Flow:shown"
 
 
 async def test_other_chats_and_released_locks_use_redis_each_time(
