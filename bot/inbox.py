@@ -63,6 +63,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.util import greenlet_spawn
 
 from bot.aiogram_compat import HookedDispatcher
+from models.alone import StatementAlone
 from models.db import LAST_IN_TRANSACTION, dialect_module
 from models.updates import InboxStatus, InboxUpdate
 from models.user import User
@@ -272,6 +273,24 @@ def digest_of(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
+# The columns `UpdateInbox.record` gives the row of a new update.
+RECORDED_COLUMNS = (
+    "platform",
+    "update_id",
+    "update_type",
+    "chat_key",
+    "status",
+    "owner",
+    "attempts",
+    "lease_until",
+    "received_at",
+    "finished_at",
+    "payload",
+    "digest",
+    "last_error",
+)
+
+
 class UpdateInbox:
     def __init__(
         self,
@@ -365,13 +384,16 @@ class UpdateInbox:
                 .where(users.platform == bindparam("w_platform"), users.user_id == bindparam("w_user_id"))
                 .scalar_subquery()
             )
-        self._insert_claimed = (
+        # These two run as transactions of their own straight on the driver (models/alone.py).
+        self._insert_claimed = StatementAlone(
+            self.engine.sync_engine,
             insert(table)
             .on_conflict_do_nothing(index_elements=["platform", "update_id"])
-            .returning(*returned)
-            .execution_options(**{LAST_IN_TRANSACTION: True})
+            .returning(*returned),
+            column_keys=RECORDED_COLUMNS,
         )
-        self._mark_done = (
+        self._mark_done = StatementAlone(
+            self.engine.sync_engine,
             sql_update(table)
             .where(
                 column.platform == bindparam("w_platform"),
@@ -383,8 +405,7 @@ class UpdateInbox:
                 owner=None,
                 finished_at=bindparam("w_finished_at"),
                 payload=None,  # no personal data kept once handled
-            )
-            .execution_options(**{LAST_IN_TRANSACTION: True})
+            ),
         )
 
     async def record(self, update: Update, payload: dict[str, Any] | None = None) -> Recorded:
@@ -423,12 +444,13 @@ class UpdateInbox:
             chat["w_user_id"] = sender
         # One statement records the update and checks its chat's order (autocommit on
         # PostgreSQL): a failure cannot leave a claimed row behind that nobody runs.
+        inserted, _ = self._insert_claimed.run(
+            {"platform": self.platform, "update_id": update_id, **values, **chat}
+        )
+        if inserted:
+            row = inserted[0]
+            return Recorded(True, row[1] is None, row[2] if self.sender_language else None)
         with self._own_commits.begin() as connection:
-            inserted = connection.execute(
-                self._insert_claimed, {"platform": self.platform, "update_id": update_id, **values, **chat}
-            ).first()
-            if inserted is not None:
-                return Recorded(True, inserted[1] is None, inserted[2] if self.sender_language else None)
             known = connection.scalar(self._known_digest, key)
             if known is None or known == digest:
                 return Recorded(False, False)
@@ -742,6 +764,8 @@ class UpdateInbox:
     def _own_transaction_rowcount(self, statement: Any, parameters: dict[str, Any]) -> int:
         """One statement in a transaction of its own (synchronous, in a greenlet of its own);
         marked `LAST_IN_TRANSACTION`, so on SQLite its commit rides with it."""
+        if isinstance(statement, StatementAlone):
+            return statement.run(parameters)[1]
         with self._own_commits.begin() as connection:
             rowcount: int = connection.execute(statement, parameters).rowcount
             return rowcount

@@ -240,6 +240,22 @@ class WriteGatedDialect(SQLiteDialect_aiosqlite):
             self._after_error(cursor)
             raise
 
+    def execute_alone(self, cursor: OneTripCursor, statement: str, parameters: Any) -> None:
+        """`statement` as a write transaction of its own, outside any SQLAlchemy `Connection`
+        (models/alone.py): the gate, then BEGIN IMMEDIATE, the statement and its COMMIT in one
+        trip. The gate goes back with the connection, as after any other write."""
+        connection: OneTripConnection = cursor._adapt_connection  # type: ignore[assignment]
+        if connection.writing:
+            raise RuntimeError("a transaction is already open on this connection")
+        self._take_write_lock(connection, cursor)
+        cursor.commit_after()
+        try:
+            cursor.execute(statement, parameters)
+        except BaseException:
+            self._after_error(cursor)
+            raise
+        connection.writing = False  # committed with it
+
     def _before(self, cursor: OneTripCursor, statement: str, context: Any, *, many: bool) -> None:
         connection: OneTripConnection = cursor._adapt_connection  # type: ignore[assignment]
         if not connection.writing and not only_reads(statement, context):
