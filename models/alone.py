@@ -26,8 +26,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from models.sqlite_driver import WriteGatedDialect
-
 
 class StatementAlone:
     """`statement`, compiled for `engine` (`column_keys`: the values an INSERT or UPDATE without
@@ -54,7 +52,9 @@ class StatementAlone:
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 self.processors[name] = processor
-        self._gated = isinstance(dialect, WriteGatedDialect)
+        # SQLite's models.sqlite_driver.WriteGatedDialect (not imported here: a PostgreSQL worker
+        # loads no SQLite module).
+        self._execute_alone: Callable[[Any, str, Any], None] | None = getattr(dialect, "execute_alone", None)
 
     def positional(self, parameters: Mapping[str, Any]) -> list[Any]:
         """The statement's parameters in its placeholders' order, as its types store them."""
@@ -79,8 +79,8 @@ class StatementAlone:
         try:
             cursor = connection.cursor()
             try:
-                if self._gated:
-                    dialect.execute_alone(cursor, self.sql, values)  # type: ignore[attr-defined]
+                if self._execute_alone is not None:
+                    self._execute_alone(cursor, self.sql, values)
                 else:
                     driver: Any = connection.dbapi_connection
                     driver.autocommit = True
