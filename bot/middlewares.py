@@ -21,6 +21,7 @@ from aiogram.types import CallbackQuery, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.flows import FLOW_LEFT
 from bot.i18n import I18n
@@ -40,8 +41,8 @@ logger = logging.getLogger("hamdel.middlewares")
 
 
 class DatabaseMiddleware(BaseMiddleware):
-    """Opens one `AsyncSession` per update, commits when the handler returns, rolls back when it
-    raises. Handlers that must make data durable before a side effect (a receipt after a
+    """Opens one `AsyncSession` per update, commits what is left when the handler returns, rolls
+    back when it raises. Handlers that must make data durable before a side effect (a receipt after a
     payment) call `await session.commit()` themselves; services never commit."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
@@ -58,8 +59,17 @@ class DatabaseMiddleware(BaseMiddleware):
                 raise
             finally:
                 current_session.reset(token)
-            await session.commit()
+            if _has_work(session.sync_session):
+                await session.commit()
             return result
+
+
+def _has_work(session: Session) -> bool:
+    """Whether the update's session has anything left to commit: a transaction (a statement ran,
+    or the FSM storage began one for a change) or objects changed since its last commit (changing
+    a loaded object begins none). Most updates end with their answer, committed before it was
+    sent (`CommitBeforeSend`): an empty commit still began and ended a session transaction."""
+    return session.in_transaction() or bool(session.new or session.dirty or session.deleted)
 
 
 class CommitBeforeSend(BaseRequestMiddleware):

@@ -243,6 +243,10 @@ class SqlStorage(BaseStorage):
         session = current_session.get()
         if session is not None:
             self._apply(await self._chat(session, key), state, data, set_state)
+            if not session.in_transaction():
+                # Changed after the update's last commit (before a send): begun here (no I/O),
+                # so that the update's own commit (DatabaseMiddleware) writes it.
+                session.sync_session.begin()
             return
         async with self.sessionmaker() as own, own.begin():
             self._apply(await self._chat(own, key), state, data, set_state)

@@ -8,12 +8,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from aiogram.fsm.storage.base import StorageKey
 from aiogram.methods import SendMessage
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
-from bot.middlewares import CommitBeforeSend
+from bot.middlewares import CommitBeforeSend, DatabaseMiddleware
 from bot.migrate import upgrade_async
-from bot.storage import current_session
+from bot.storage import SqlStorage, current_session
 from models.console import ConsoleSignIn
 from models.db import create_engine, create_sessionmaker
 
@@ -64,4 +66,60 @@ async def test_rows_written_before_a_send_are_visible_to_others_when_it_leaves(t
 
     # Outside an update (a background job) there is no update session: the request just leaves.
     assert await middleware(platform, None, SendMessage(chat_id=1, text="job")) is True  # type: ignore[arg-type]
+    await engine.dispose()
+
+
+async def test_what_changes_after_the_last_send_is_committed_at_the_end(tmp_path: Path) -> None:
+    """DatabaseMiddleware commits at the end only what is left: a row changed after the send
+    (loaded before it: no transaction begins), the conversation state set after it; and an
+    update that has nothing left makes no commit."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/end.db"
+    await upgrade_async(url)
+    engine = create_engine(url)
+    sessionmaker = create_sessionmaker(engine)
+    storage = SqlStorage(sessionmaker)
+    key = StorageKey(bot_id=1, chat_id=5, user_id=5)
+    async with sessionmaker() as session:
+        session.add(sign_in("kept"))
+        await session.commit()
+    send = CommitBeforeSend()
+
+    async def platform(bot: Any, method: Any) -> Any:
+        return True
+
+    async def changes_a_row(event: Any, data: dict[str, Any]) -> str:
+        session = data["session"]
+        row = await session.scalar(select(ConsoleSignIn))
+        await send(platform, None, SendMessage(chat_id=5, text="shown"))  # type: ignore[arg-type]
+        assert not session.in_transaction()
+        row.name = "changed after the send"
+        return "handled"
+
+    async def sets_the_state(event: Any, data: dict[str, Any]) -> str:
+        await storage.get_state(key)
+        await send(platform, None, SendMessage(chat_id=5, text="shown"))  # type: ignore[arg-type]
+        await storage.set_state(key, "Flow:after")
+        return "handled"
+
+    async def answers_only(event: Any, data: dict[str, Any]) -> str:
+        await data["session"].scalar(select(ConsoleSignIn.name))
+        await send(platform, None, SendMessage(chat_id=5, text="shown"))  # type: ignore[arg-type]
+        return "handled"
+
+    commits: list[object] = []
+
+    def committed(session: Session) -> None:
+        commits.append(session)
+
+    event.listen(Session, "after_commit", committed)
+    try:
+        for handler in (changes_a_row, sets_the_state, answers_only):
+            assert await DatabaseMiddleware(sessionmaker)(handler, None, {}) == "handled"  # type: ignore[arg-type]
+        # Before each send, and at the end of the two with something left.
+        assert len(commits) == 2 + 2 + 1
+        async with sessionmaker() as session:
+            assert await session.scalar(select(ConsoleSignIn.name)) == "changed after the send"
+        assert await storage.get_state(key) == "Flow:after"
+    finally:
+        event.remove(Session, "after_commit", committed)
     await engine.dispose()
