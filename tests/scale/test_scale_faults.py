@@ -1,7 +1,7 @@
 """PostgreSQL and Redis failing under a running bot (PostgreSQL + Redis only).
 
 - PostgreSQL connections terminated (pg_terminate_backend: the shared server is not restarted,
-  other engineers use it): between updates the pool's pre-ping reconnects; in the middle of an
+  other engineers use it): between updates the pool replaces the closed ones; in the middle of an
   update the update is released and retried, answered once, with no apology.
 - Redis unavailable: the bot refuses the updates it cannot run (webhook 503, the inbox retries
   them with backoff), says so in one log line, reports it on /healthz, does not crash — and
@@ -141,7 +141,7 @@ async def test_postgres_connections_terminated_between_and_during_updates(hamdel
     await user.send("/start")
     await user.next_message()
     await hamdel_webhook.settle()
-    # Between updates: every pooled connection is killed; the next checkout's ping notices.
+    # Between updates: every pooled connection is killed; the next checkout sees it closed.
     assert await _terminate_bot_connections(hamdel_webhook) >= 1
     await user.send("/help")
     assert HELP in (await user.next_message())["text"]
