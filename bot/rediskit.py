@@ -155,29 +155,40 @@ def _milliseconds(ttl: Any) -> int:
     return max(int(seconds * 1000), 1)
 
 
-# KEYS: the lock, the chat's state, its data. ARGV: the lock's token, then per part an
-# operation ("" nothing, "del", "set"), the value and its TTL in ms ("0": none). The writes are
-# made whoever holds the lock now (as a write made during the update would have been); 1 when
-# this update still held it and it was released, 0 when it had lapsed.
-_RELEASE_AND_WRITE = """
+def _writes_lua(first_key: int, first_argument: int) -> str:
+    """Lua writing the chat's state and data (KEYS from `first_key`) as `writes_of` gives them
+    (ARGV from `first_argument`: per part an operation, "" nothing, "del" or "set", the value
+    and its TTL in ms, "0": none)."""
+    return f"""
 for part = 0, 1 do
-    local key, operation = KEYS[2 + part], ARGV[2 + part * 3]
+    local key, at = KEYS[{first_key} + part], {first_argument} + part * 3
+    local operation, value, ttl = ARGV[at], ARGV[at + 1], ARGV[at + 2]
     if operation == "del" then
         redis.call("del", key)
     elseif operation == "set" then
-        if ARGV[4 + part * 3] == "0" then
-            redis.call("set", key, ARGV[3 + part * 3])
+        if ttl == "0" then
+            redis.call("set", key, value)
         else
-            redis.call("set", key, ARGV[3 + part * 3], "px", ARGV[4 + part * 3])
+            redis.call("set", key, value, "px", ttl)
         end
     end
 end
+"""
+
+
+# KEYS: the lock, the chat's state, its data. ARGV: the lock's token, then the writes. They are
+# made whoever holds the lock now (as a write made during the update would have been); 1 when
+# this update still held it and it was released, 0 when it had lapsed.
+_RELEASE_AND_WRITE = (
+    _writes_lua(2, 2)
+    + """
 if redis.call("get", KEYS[1]) == ARGV[1] then
     redis.call("del", KEYS[1])
     return 1
 end
 return 0
 """
+)
 
 # KEYS: the lock, the chat's state, its data. ARGV: the lock's token, the lease in ms. The lock
 # taken (SET NX PX) and the chat read with it: {1, state, data}; {0} when another holds it.
@@ -188,22 +199,8 @@ end
 return {0}
 """
 
-# KEYS: the chat's state, its data. ARGV: as _RELEASE_AND_WRITE's after the token.
-_WRITE = """
-for part = 0, 1 do
-    local key, operation = KEYS[1 + part], ARGV[1 + part * 3]
-    if operation == "del" then
-        redis.call("del", key)
-    elseif operation == "set" then
-        if ARGV[3 + part * 3] == "0" then
-            redis.call("set", key, ARGV[2 + part * 3])
-        else
-            redis.call("set", key, ARGV[2 + part * 3], "px", ARGV[3 + part * 3])
-        end
-    end
-end
-return 1
-"""
+# KEYS: the chat's state, its data. ARGV: the writes.
+_WRITE = _writes_lua(1, 1) + "return 1\n"
 
 # KEYS: the lock. ARGV: its token, the lease in ms. 1 when extended, 0 when it had lapsed.
 _EXTEND = """

@@ -217,25 +217,22 @@ class WriteGatedDialect(SQLiteDialect_aiosqlite):
             self._take_write_lock(connection, None)
 
     def do_execute(self, cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
-        self._before(cursor, statement, context, many=False)
-        try:
-            cursor.execute(statement, parameters)
-        except BaseException:
-            self._after_error(cursor)
-            raise
+        self._gated(cursor, statement, context, False, cursor.execute, statement, parameters)
 
     def do_execute_no_params(self, cursor: Any, statement: str, context: Any = None) -> None:
-        self._before(cursor, statement, context, many=False)
-        try:
-            cursor.execute(statement)
-        except BaseException:
-            self._after_error(cursor)
-            raise
+        self._gated(cursor, statement, context, False, cursor.execute, statement)
 
     def do_executemany(self, cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
-        self._before(cursor, statement, context, many=True)
+        self._gated(cursor, statement, context, True, cursor.executemany, statement, parameters)
+
+    def _gated(
+        self, cursor: Any, statement: str, context: Any, many: bool, execute: Any, *arguments: Any
+    ) -> None:
+        """`execute(*arguments)` after the gate's checks (`_before`), the state set right after
+        a failure (`_after_error`)."""
+        self._before(cursor, statement, context, many=many)
         try:
-            cursor.executemany(statement, parameters)
+            execute(*arguments)
         except BaseException:
             self._after_error(cursor)
             raise
