@@ -304,8 +304,8 @@ class LeasedRedisIsolation(BaseEventIsolation):
         request (`bot.storage.pending_state_writes`). A write that fails raises (the request is
         not made) and is made again with the release."""
         storage = self.storage
-        if storage is None or not (chat.state_changed or chat.data_changed):
-            return
+        if storage is None or chat.key is None or not (chat.state_changed or chat.data_changed):
+            return  # nothing to write, or the lock is released (a task the update started sends)
         state, data = chat.state, chat.data
         await self._write(keys=list(storage.keys_of(key)), args=storage.writes_of(chat))
         # Written, unless the update changed them again meanwhile (sends gathered at once).

@@ -159,6 +159,29 @@ async def test_what_the_update_changed_is_written_before_a_bot_api_request(
     assert await aiogram_s.get_state(CHAT) == "Flow:shown"
 
 
+async def test_a_task_of_the_update_that_sends_after_the_release_writes_nothing(
+    parts: tuple[Redis, HeldChatRedisStorage, RedisStorage, Any],
+) -> None:
+    """A task the update started keeps its context: a request it makes once the lock is released
+    must not write the update's state again over what the chat's next update stored."""
+    _redis, storage, aiogram_s, isolation = parts
+    go = asyncio.Event()
+
+    async def sends_later() -> None:
+        await go.wait()
+        write_now = pending_state_writes.get()
+        assert write_now is not None
+        await write_now()
+
+    async with isolation.lock(CHAT):
+        await storage.set_state(CHAT, "Flow:this-update")
+        task = asyncio.create_task(sends_later())
+    await aiogram_s.set_state(CHAT, "Flow:the-next-update")
+    go.set()
+    await task
+    assert await aiogram_s.get_state(CHAT) == "Flow:the-next-update"
+
+
 async def test_other_chats_and_released_locks_use_redis_each_time(
     parts: tuple[Redis, HeldChatRedisStorage, RedisStorage, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
