@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -138,7 +138,11 @@ def new_order_token() -> str:
 
 
 async def user_is_banned(session: AsyncSession, user_id: int) -> bool:
-    return bool(await session.scalar(select(User.is_banned).where(User.id == user_id)))
+    return bool(await session.scalar(_IS_BANNED, {"w_id": user_id}))
+
+
+# Statements of every payment, built once (building one cost about as much as running it).
+_IS_BANNED = select(User.is_banned).where(User.id == bindparam("w_id"))
 
 
 async def open_order(
@@ -185,7 +189,10 @@ async def open_order(
 
 
 async def find_by_payload(session: AsyncSession, payload: str) -> Donation | None:
-    return await session.scalar(select(Donation).where(Donation.payload == payload))
+    return await session.scalar(_BY_PAYLOAD, {"w_payload": payload})
+
+
+_BY_PAYLOAD = select(Donation).where(Donation.payload == bindparam("w_payload"))
 
 
 async def find_by_authority(session: AsyncSession, authority: str) -> Donation | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,23 +28,44 @@ async def upsert_user(
 ) -> UserRecord:
     """Insert the user or refresh `last_seen` (and clear `is_blocked`: they are talking to us) in
     one statement; returns the stored language."""
-    now = utcnow()
-    dialect = dialect_module(session.get_bind().dialect.name)
-    statement = dialect.insert(User).values(
-        platform=platform,
-        user_id=user_id,
-        chat_id=chat_id,
-        language=default_language,
-        first_seen=now,
-        last_seen=now,
-        is_blocked=False,
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[User.platform, User.user_id],
-        set_={"last_seen": now, "is_blocked": False, "chat_id": chat_id},
-    ).returning(User.id, User.language)
-    row = (await session.execute(statement)).one()
+    parameters = {
+        "w_platform": platform,
+        "w_user_id": user_id,
+        "w_chat_id": chat_id,
+        "w_language": default_language,
+        "w_now": utcnow(),
+    }
+    row = (await session.execute(_upsert(session.get_bind().dialect.name), parameters)).one()
     return UserRecord(id=row.id, platform=platform, user_id=user_id, chat_id=chat_id, language=row.language)
+
+
+def _upsert(dialect: str) -> Any:
+    """`upsert_user`'s statement for a database, built once (building it cost more than
+    running it: it runs at the start of a conversation's every update)."""
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        inserting = (
+            dialect_module(dialect)
+            .insert(User)
+            .values(
+                platform=bindparam("w_platform"),
+                user_id=bindparam("w_user_id"),
+                chat_id=bindparam("w_chat_id"),
+                language=bindparam("w_language"),
+                first_seen=bindparam("w_now"),
+                last_seen=bindparam("w_now"),
+                is_blocked=False,
+            )
+        )
+        excluded = inserting.excluded
+        statement = _UPSERTS[dialect] = inserting.on_conflict_do_update(
+            index_elements=[User.platform, User.user_id],
+            set_={"last_seen": excluded.last_seen, "is_blocked": False, "chat_id": excluded.chat_id},
+        ).returning(User.id, User.language)
+    return statement
+
+
+_UPSERTS: dict[str, Any] = {}
 
 
 async def set_language(session: AsyncSession, user_db_id: int, language: str) -> None:
