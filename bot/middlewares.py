@@ -28,6 +28,7 @@ from bot.i18n import I18n
 from bot.inbox import SENDER_LANGUAGE, is_transient
 from bot.storage import current_session, pending_state_writes
 from bot.ui import KEPT_PREFIX, pressed_message_kept
+from bot.webhook import webhook_reply
 from models.db import dialect_module
 from models.updates import ButtonPress
 from services.users import UserDirectory
@@ -156,7 +157,10 @@ class CallbackAnswerer(CallbackAnswerMiddleware):
             raise
         finally:
             if not callback_answer.disabled and not callback_answer.answered:
-                await self.answer(event, callback_answer)
+                answer = self.answer(event, callback_answer)
+                reply = webhook_reply.get()
+                if reply is None or not reply.take(answer):  # else in the webhook's HTTP answer
+                    await answer
         return result
 
 

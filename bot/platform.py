@@ -58,6 +58,9 @@ class PlatformProfile:
     # document `application/json` for everything but uploads (core.telegram.org/bots/api
     # "Making requests"; docs.bale.ai the same); False sends aiogram's form as before.
     json_requests: bool = True
+    # A Bot API call in the webhook's HTTP answer is run by the platform (Telegram documents it;
+    # Bale does not): a button press's answer goes there instead of a request of its own.
+    webhook_replies: bool = False
     max_text_length: int = 4096
     max_caption_length: int = 1024
     max_callback_data_bytes: int = 64
@@ -159,6 +162,7 @@ TELEGRAM = PlatformProfile(
     paid_broadcast=True,
     web_apps=True,
     web_app_frame_ancestors=("https://web.telegram.org",),
+    webhook_replies=True,
 )
 
 BALE = PlatformProfile(

@@ -229,6 +229,22 @@ async def test_webhook_serves_the_same_bot(hamdel_webhook: Harness) -> None:
         assert response.status == 404
 
 
+async def test_a_press_is_answered_in_the_webhooks_reply_where_the_platform_runs_it(
+    hamdel_webhook: Harness,
+) -> None:
+    """Telegram runs a Bot API call returned in the webhook's HTTP answer: the press's answer goes
+    there, not as a request of its own; Bale does not document it, so it gets a request."""
+    user = hamdel_webhook.user()
+    await user.send("/language")
+    await user.next_message()
+    await user.press("English")
+    await hamdel_webhook.settle()
+    (answer,) = hamdel_webhook.messenger.calls("answerCallbackQuery")
+    expected = "webhook-reply" if hamdel_webhook.app.profile.webhook_replies else "http"
+    assert answer.via == expected
+    assert (hamdel_webhook.app.profile.platform == "telegram") is hamdel_webhook.app.profile.webhook_replies
+
+
 async def test_an_unknown_message_shape_gets_a_short_reply(hamdel: Harness) -> None:
     user = hamdel.user()
     # A message whose only content is a field this bot (and aiogram) has never heard of.
