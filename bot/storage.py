@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, SessionTransaction
 
 from models.base import utcnow
-from models.db import dialect_module
+from models.db import upsert_statement
 from models.fsm import FsmRecord
 
 current_session: ContextVar[AsyncSession | None] = ContextVar("current_session", default=None)
@@ -124,23 +124,21 @@ class _KnownChats:
 
 
 def _insert(dialect: str) -> Any:
-    if dialect not in _INSERTS:
-        statement = (
-            dialect_module(dialect)
-            .insert(_TABLE)
-            .values(
-                key=bindparam("w_key"),
-                state=bindparam("w_state"),
-                data=bindparam("w_data"),
-                updated_at=bindparam("w_at"),
-            )
+    statement = _INSERTS.get(dialect)
+    if statement is None:
+        values = {"key": "w_key", "state": "w_state", "data": "w_data", "updated_at": "w_at"}
+        statement = _INSERTS[dialect] = upsert_statement(
+            dialect,
+            _TABLE,
+            {column: bindparam(name) for column, name in values.items()},
+            [_TABLE.c.key],
+            lambda excluded: {
+                "state": excluded.state,
+                "data": excluded.data,
+                "updated_at": excluded.updated_at,
+            },
         )
-        excluded = statement.excluded
-        _INSERTS[dialect] = statement.on_conflict_do_update(
-            index_elements=[_TABLE.c.key],
-            set_={"state": excluded.state, "data": excluded.data, "updated_at": excluded.updated_at},
-        )
-    return _INSERTS[dialect]
+    return statement
 
 
 def _read_row(session: Session, key: str) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -188,6 +189,22 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def upsert_statement(
+    dialect: str,
+    table: Any,
+    values: dict[str, Any],
+    keys: list[Any],
+    updated: Callable[[Any], dict[str, Any]],
+    returning: tuple[Any, ...] = (),
+) -> Any:
+    """INSERT `values` ON CONFLICT (`keys`) DO UPDATE SET `updated(excluded)` [RETURNING
+    `returning`] for a database (its dialect's `insert`). With bind parameters for the values,
+    build it once and keep it: building such a statement costs more CPU than running it."""
+    inserting = dialect_module(dialect).insert(table).values(**values)
+    statement = inserting.on_conflict_do_update(index_elements=keys, set_=updated(inserting.excluded))
+    return statement.returning(*returning) if returning else statement
 
 
 def dialect_module(name: str) -> ModuleType:

@@ -10,7 +10,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.db import dialect_module
+from models.db import upsert_statement
 from models.user import User
 
 
@@ -40,28 +40,24 @@ async def upsert_user(
 
 
 def _upsert(dialect: str) -> Any:
-    """`upsert_user`'s statement for a database, built once (building it cost more than
-    running it: it runs at the start of a conversation's every update)."""
+    """`upsert_user`'s statement (it runs at the start of a conversation's every update)."""
     statement = _UPSERTS.get(dialect)
     if statement is None:
-        inserting = (
-            dialect_module(dialect)
-            .insert(User)
-            .values(
-                platform=bindparam("w_platform"),
-                user_id=bindparam("w_user_id"),
-                chat_id=bindparam("w_chat_id"),
-                language=bindparam("w_language"),
-                first_seen=bindparam("w_now"),
-                last_seen=bindparam("w_now"),
-                is_blocked=False,
-            )
+        names = ("platform", "user_id", "chat_id", "language")
+        values: dict[str, Any] = {name: bindparam(f"w_{name}") for name in names}
+        values |= {"first_seen": bindparam("w_now"), "last_seen": bindparam("w_now"), "is_blocked": False}
+        statement = _UPSERTS[dialect] = upsert_statement(
+            dialect,
+            User,
+            values,
+            [User.platform, User.user_id],
+            lambda excluded: {
+                "last_seen": excluded.last_seen,
+                "is_blocked": False,
+                "chat_id": excluded.chat_id,
+            },
+            returning=(User.id, User.language),
         )
-        excluded = inserting.excluded
-        statement = _UPSERTS[dialect] = inserting.on_conflict_do_update(
-            index_elements=[User.platform, User.user_id],
-            set_={"last_seen": excluded.last_seen, "is_blocked": False, "chat_id": excluded.chat_id},
-        ).returning(User.id, User.language)
     return statement
 
 
