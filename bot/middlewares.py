@@ -43,8 +43,8 @@ logger = logging.getLogger("hamdel.middlewares")
 
 class DatabaseMiddleware(BaseMiddleware):
     """Opens one `AsyncSession` per update, commits what is left when the handler returns, rolls
-    back when it raises. Handlers that must make data durable before a side effect (a receipt after a
-    payment) call `await session.commit()` themselves; services never commit."""
+    back when it raises. Handlers that must make data durable before a side effect (a receipt
+    after a payment) call `await session.commit()` themselves; services never commit."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self.sessionmaker = sessionmaker
