@@ -55,7 +55,15 @@ from bot.storage import SqlStorage
 from bot.ui import Feature, staff_reports_of
 from bot.webhook import PlatformWebhookHandler, webhook_path
 from jobs import Job, scheduler_for
-from models.db import checkpoint_wal, create_background_engine, create_engine, create_sessionmaker
+from models.db import (
+    SQLITE_BACKGROUND_CONNECTIONS,
+    SQLITE_CONNECTIONS,
+    checkpoint_wal,
+    create_background_engine,
+    create_engine,
+    create_sessionmaker,
+    open_connections,
+)
 from services.clock import Clock
 from services.ratelimit import RateLimiter
 from services.staff_reports import StaffReports
@@ -125,6 +133,8 @@ class HamdelApp:
         if self.inbox is not None:
             self.spawn(self.inbox.run(self.bot), name="update-inbox")
         if self.jobs_engine is not None and self.jobs_engine is not self.engine:
+            await open_connections(self.engine, SQLITE_CONNECTIONS)
+            await open_connections(self.jobs_engine, SQLITE_BACKGROUND_CONNECTIONS)
             # A SQLite file: its WAL is checkpointed here, not in the commits that fill it.
             scheduler_for(self).add(
                 Job(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -136,6 +137,17 @@ def _refuse_a_closed_connection(dbapi_connection: Any, _record: Any, _proxy: Any
     is_closed = getattr(driver, "is_closed", None)
     if is_closed is not None and is_closed():
         raise DisconnectionError("the server closed this connection")
+
+
+async def open_connections(engine: AsyncEngine, count: int) -> None:
+    """Open `count` of the pool's connections now, each with the schema read, and keep them: a
+    SQLite file's connections are otherwise opened by the first updates that need them (a
+    thread, the schema parsed, ~0.5 MB each: most of a worker's memory growth in its first
+    minutes, and their first statements' wait)."""
+    async with contextlib.AsyncExitStack() as stack:
+        for _ in range(count):
+            connection = await stack.enter_async_context(engine.connect())
+            await connection.exec_driver_sql("SELECT count(*) FROM sqlite_master")
 
 
 def _sqlite_file(parsed: URL) -> str | None:

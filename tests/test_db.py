@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text
+from sqlalchemy import Column, Integer, MetaData, Table, event, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from models.db import (
@@ -25,6 +25,7 @@ from models.db import (
     create_background_engine,
     create_engine,
     create_sessionmaker,
+    open_connections,
 )
 from models.sqlite_driver import OneTripConnection
 
@@ -280,6 +281,23 @@ async def test_a_file_database_keeps_its_connections_and_makes_none_beyond_them(
     given_back.set()
     await asyncio.gather(*holders, extra)
     assert pool.checkedin() == SQLITE_CONNECTIONS  # type: ignore[attr-defined]
+
+
+async def test_a_worker_opens_its_connections_at_start(engine: AsyncEngine) -> None:
+    """models.db.open_connections (HamdelApp.on_startup, SQLite file): the pool's connections are
+    open and kept; the first updates, as many at once as there are connections, make none."""
+    pool = engine.sync_engine.pool
+    made: list[object] = []
+    event.listen(pool, "connect", lambda *_: made.append(1))
+    assert pool.checkedin() < SQLITE_CONNECTIONS  # type: ignore[attr-defined]
+    await open_connections(engine, SQLITE_CONNECTIONS)
+    assert pool.checkedin() == SQLITE_CONNECTIONS  # type: ignore[attr-defined]
+    opened = len(made)
+    async with contextlib.AsyncExitStack() as updates:
+        for _ in range(SQLITE_CONNECTIONS):
+            connection = await updates.enter_async_context(engine.connect())
+            await connection.execute(select(func.count()).select_from(rows))
+    assert len(made) == opened
 
 
 async def test_background_jobs_have_connections_of_their_own_and_share_the_write_gate(
