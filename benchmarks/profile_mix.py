@@ -10,7 +10,8 @@
 
 The real bot (create_app, webhook mode with the update inbox, INFO logging to a file with the
 same loggers quieted, the heap settled after start, aiogram imported and the event loop chosen
-(EVENT_LOOP) as `python -m bot worker` does) serves its webhook on this process's main thread. The local messenger and the simulated users
+(EVENT_LOOP) as `python -m bot worker` does) serves its webhook on this process's main thread.
+The local messenger and the simulated users
 (benchmarks.scale.VirtualUser: /start, the language, /help, a donation paid in the chat, a
 complaint, a FAQ question, /volunteer, /cancel — 23 updates each) run on a second thread with
 their own event loop, so the two can be told apart. Printed:

@@ -154,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _checked(deliver(settings), settings)
         except KeyboardInterrupt:
             return 0
-    from bot.workers import check_scale_out, supervise, worker_main
+    from bot.workers import check_scale_out, run_event_loop, supervise, worker_main
 
     problem = check_scale_out(settings)
     if problem:
@@ -164,8 +164,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return worker_main(settings, args.index)
     if settings.scale.workers > 1:
         return supervise(settings)
-    from bot.workers import run_event_loop
-
     try:
         run_event_loop(_run(settings), settings)
     except KeyboardInterrupt:

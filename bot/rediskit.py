@@ -237,6 +237,7 @@ class LeasedRedisIsolation(BaseEventIsolation):
         self.redis = redis
         self.key_builder = key_builder
         self.lease = max(lease_seconds, 0.5)
+        self._lease_ms = int(self.lease * 1000)
         self.storage = storage
         self._queues: dict[str, _LocalQueue] = {}
         # Each a script: one command (redis-py's pipeline of two cost more CPU than the two).
@@ -285,7 +286,7 @@ class LeasedRedisIsolation(BaseEventIsolation):
 
     async def _acquire(self, name: str, token: str, key: StorageKey, chat: _HeldChat) -> None:
         """Wait for the lock (polling every 20 ms); the chat's state and data come with it."""
-        lease = int(self.lease * 1000)
+        lease = self._lease_ms
         storage = self.storage
         while True:
             if storage is None:
@@ -336,7 +337,7 @@ class LeasedRedisIsolation(BaseEventIsolation):
         while True:
             await asyncio.sleep(self.lease / 3)
             try:
-                extended = await self._extend(keys=[name], args=[token, int(self.lease * 1000)])
+                extended = await self._extend(keys=[name], args=[token, self._lease_ms])
             except Exception as error:
                 logger.warning("could not extend a per-user lock: %r", error)
                 return

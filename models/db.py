@@ -52,8 +52,8 @@ def create_engine(
 ) -> AsyncEngine:
     """An async engine. For SQLite: the folder is created, WAL mode, a busy timeout and the
     write gate are set up (see models.sqlite_driver.WriteGatedDialect; `gate_of`: another
-    engine of this database whose gate this one shares), and `connections` kept to a database file (`overflow`: how
-    many more may be made for a peak, each closed when given back). `checkpointed_apart`: the
+    engine of this database whose gate this one shares), and `connections` kept to a database
+    file (`overflow`: how many more may be made for a peak, each closed when given back). `checkpointed_apart`: the
     process checkpoints the WAL in the background (`checkpoint_wal`), so a commit does it only
     past `WRITERS_CHECKPOINT_PAGES`."""
     parsed = make_url(url)

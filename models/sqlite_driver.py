@@ -162,8 +162,8 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     def _outside_transaction(self) -> bool:
         """No transaction is open, so COMMIT or ROLLBACK would do nothing: the connection runs in
-        autocommit mode and transactions begin only with our BEGIN IMMEDIATE (`WriteGatedDialect`), so
-        reads alone open none. SQLAlchemy still ends every transaction it began — and the pool
+        autocommit mode and transactions begin only with our BEGIN IMMEDIATE
+        (`WriteGatedDialect`), so reads alone open none. SQLAlchemy still ends every transaction it began — and the pool
         rolls back every connection given back — which cost a trip to SQLite's thread each:
         ~7 per update, most of them with nothing to end. Read on the event loop's side while no
         statement of this connection runs (SQLAlchemy uses a connection from one task at a time)."""
@@ -228,14 +228,9 @@ class WriteGatedDialect(SQLiteDialect_aiosqlite):
     def _gated(
         self, cursor: Any, statement: str, context: Any, many: bool, execute: Any, *arguments: Any
     ) -> None:
-        """`execute(*arguments)` after the gate's checks (`_before`), the state set right after
-        a failure (`_after_error`)."""
+        """`execute(*arguments)` after the gate's checks (`_before`)."""
         self._before(cursor, statement, context, many=many)
-        try:
-            execute(*arguments)
-        except BaseException:
-            self._after_error(cursor)
-            raise
+        self._run(cursor, execute, *arguments)
 
     def execute_alone(self, cursor: OneTripCursor, statement: str, parameters: Any) -> None:
         """`statement` as a write transaction of its own, outside any SQLAlchemy `Connection`
@@ -246,11 +241,7 @@ class WriteGatedDialect(SQLiteDialect_aiosqlite):
             raise RuntimeError("a transaction is already open on this connection")
         self._take_write_lock(connection, cursor)
         cursor.commit_after()
-        try:
-            cursor.execute(statement, parameters)
-        except BaseException:
-            self._after_error(cursor)
-            raise
+        self._run(cursor, cursor.execute, statement, parameters)
         connection.writing = False  # committed with it
 
     def _before(self, cursor: OneTripCursor, statement: str, context: Any, *, many: bool) -> None:
@@ -261,7 +252,7 @@ class WriteGatedDialect(SQLiteDialect_aiosqlite):
             if not many:
                 cursor.commit_after()  # the COMMIT in the statement's trip
                 # Committed with it: a later write begins anew. (If the statement fails, its
-                # transaction stays open: `_after_error` marks it writing again.)
+                # transaction stays open: `_run` marks it writing again.)
                 connection.writing = False
 
     def _take_write_lock(self, connection: OneTripConnection, statement_cursor: OneTripCursor | None) -> None:
@@ -279,14 +270,18 @@ class WriteGatedDialect(SQLiteDialect_aiosqlite):
         connection.writing = True
 
     @staticmethod
-    def _after_error(cursor: OneTripCursor) -> None:
-        """A BEGIN IMMEDIATE sent with the statement may itself have failed (another process held
-        the lock past the busy timeout): then no transaction is open and the next write must
-        begin one. Likewise a statement sent with its COMMIT failed before it: the transaction
-        is open."""
-        connection: OneTripConnection = cursor._adapt_connection  # type: ignore[assignment]
-        with contextlib.suppress(Exception):  # a connection lost meanwhile has nothing to read
-            connection.writing = connection._connection.in_transaction
+    def _run(cursor: OneTripCursor, execute: Any, *arguments: Any) -> None:
+        """`execute(*arguments)`; after a failure, whether a transaction is open is read again. A
+        BEGIN IMMEDIATE sent with the statement may itself have failed (another process held the
+        lock past the busy timeout): then none is open and the next write must begin one.
+        Likewise a statement sent with its COMMIT failed before it: the transaction is open."""
+        try:
+            execute(*arguments)
+        except BaseException:
+            connection: OneTripConnection = cursor._adapt_connection  # type: ignore[assignment]
+            with contextlib.suppress(Exception):  # a connection lost meanwhile has nothing to read
+                connection.writing = connection._connection.in_transaction
+            raise
 
     def release_gate(self, connection: Any) -> None:
         """The connection goes back to the pool (or is invalidated): its gate is given back."""

@@ -71,7 +71,8 @@ async def test_a_statement_alone_commits_returns_and_stores_as_sqlalchemy_does(d
             assert stored.finished_at == at and stored.lease_until == _row(1)["lease_until"]
             await session.execute(insert(TABLE).values(**_row(2)))
             await session.commit()
-            assert (await session.get(InboxUpdate, ("telegram", 2))).payload == {"text": "سلام", "n": 1}  # type: ignore[union-attr]
+            written = await session.get(InboxUpdate, ("telegram", 2))
+            assert written is not None and written.payload == {"text": "سلام", "n": 1}
 
 
 async def test_an_error_is_sqlalchemys_and_leaves_the_connection_and_the_gate_usable(

@@ -1,8 +1,8 @@
 """bot.rediskit.HeldChatRedisStorage with LeasedRedisIsolation: while an update holds a chat's
 lock, the chat's state and data are read in the round trip that takes the lock and kept; what the
 update changes is written in the round trip that releases it, or before a Bot API request (same
-keys, values and TTLs as aiogram's storage); deleting what is not there is not sent; any other chat, and anything after
-the lock is released, is read from and written to Redis each time."""
+keys, values and TTLs as aiogram's storage); deleting what is not there is not sent; any other
+chat, and anything after the lock is released, is read from and written to Redis each time."""
 
 from __future__ import annotations
 
