@@ -342,6 +342,7 @@ def _aiohttp_session_fields(session: AiohttpSession) -> tuple[object, ...]:
 _AIOGRAM_PROPAGATE_EVENT = Router.propagate_event
 _AIOGRAM_WRAP_MIDDLEWARES = MiddlewareManager.wrap_middlewares
 _AIOGRAM_TRIGGER = TelegramEventObserver.trigger
+_AIOGRAM_EVENT_TYPE: property = Update.__dict__["event_type"]
 
 
 #: What a router's or a handler's filters let through, judged from the event and the state alone:
@@ -383,10 +384,19 @@ def lighten_event_propagation() -> None:
     the copied names. Its `trigger` skips a handler, and its `propagate_event` a router, that an
     entry check rules out (`check_before_trying`, `check_before_entering`; bot/routing.py sets
     them). Installed once by `bot.app.create_app`; tests/test_aiogram_compat.py runs a router
-    tree both ways and compares what every middleware and handler saw."""
+    tree both ways and compares what every middleware and handler saw.
+
+    `Update.event_type` loses aiogram's `functools.lru_cache`, keyed by the update: it kept the
+    last 128 updates alive with their messages (~1.2 MB of a worker's memory) and hashed the
+    update at every look-up, which costs more than the look-up itself."""
+    Update.event_type = property(_update_type)  # type: ignore[method-assign, assignment]
     Router.propagate_event = _propagate_event  # type: ignore[method-assign]
     TelegramEventObserver.trigger = _trigger  # type: ignore[method-assign]
     MiddlewareManager.wrap_middlewares = staticmethod(_wrap_middlewares)  # type: ignore[method-assign]
+
+
+#: aiogram's own look-up of an update's type, without the cache around it.
+_update_type = getattr(_AIOGRAM_EVENT_TYPE.fget, "__wrapped__", _AIOGRAM_EVENT_TYPE.fget)
 
 
 async def _propagate_event(self: Router, update_type: str, event: Any, **kwargs: Any) -> Any:
@@ -439,6 +449,13 @@ def _propagation_checks() -> list[tuple[bool, type, str, str]]:
     wrap = inspect.getsource(_AIOGRAM_WRAP_MIDDLEWARES)
     trigger = inspect.getsource(_AIOGRAM_TRIGGER)
     return [
+        (
+            hasattr(_AIOGRAM_EVENT_TYPE.fget, "__wrapped__")
+            and hasattr(_AIOGRAM_EVENT_TYPE.fget, "cache_info"),
+            Update,
+            "event_type",
+            "a property whose getter is a functools.lru_cache around the look-up",
+        ),
         (
             all(
                 part in trigger

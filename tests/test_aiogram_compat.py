@@ -252,3 +252,41 @@ async def test_lightened_propagation_sees_what_aiogram_s_own_does(monkeypatch: p
         ["x_scope inner", "x_scope outer", "x_third inner", "x_third outer", "x_update outer"],
     ) in aiogram_s_own
     assert ("result", "unhandled") in aiogram_s_own and ("second skips",) in aiogram_s_own
+
+
+def test_an_update_s_type_is_aiogram_s_and_the_update_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """lighten_event_propagation: `Update.event_type` names the same type as aiogram's own, and
+    reading it no longer keeps the update alive in aiogram's cache (128 updates and their
+    messages in a worker's memory)."""
+    import gc
+
+    user = {"id": 7, "is_bot": False, "first_name": "ناهید"}
+    message = {"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"}, "text": "سلام"}
+    payloads: list[dict[str, Any]] = [
+        {"message": message},
+        {"edited_message": message},
+        {"callback_query": {"id": "1", "from": user, "chat_instance": "c", "data": "d"}},
+        {"pre_checkout_query": {"id": "2", "from": user, "currency": "XTR", "total_amount": 1, "invoice_payload": "p"}},
+        {"my_chat_member": {
+            "chat": {"id": 7, "type": "private"}, "from": user, "date": 0,
+            "old_chat_member": {"status": "member", "user": user},
+            "new_chat_member": {"status": "kicked", "user": user, "until_date": 0},
+        }},
+    ]  # fmt: skip
+    monkeypatch.setattr(Update, "event_type", aiogram_compat._AIOGRAM_EVENT_TYPE)
+    aiogram_s_own = [Update.model_validate({"update_id": n, **p}).event_type for n, p in enumerate(payloads)]
+    assert aiogram_s_own == [
+        "message",
+        "edited_message",
+        "callback_query",
+        "pre_checkout_query",
+        "my_chat_member",
+    ]
+    aiogram_compat.lighten_event_propagation()
+    gc.collect()
+    before = sum(isinstance(o, Update) for o in gc.get_objects())
+    assert [
+        Update.model_validate({"update_id": n, **p}).event_type for n, p in enumerate(payloads)
+    ] == aiogram_s_own
+    gc.collect()
+    assert sum(isinstance(o, Update) for o in gc.get_objects()) == before
