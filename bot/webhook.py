@@ -34,6 +34,17 @@ MAX_JSON_DEPTH = 64
 
 def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether a parsed JSON value nests deeper than `limit` (checked without recursion)."""
+    return _nests_deeper(value, limit)
+
+
+def body_too_deep(body: bytes, value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """`too_deep` for `value` parsed from `body`, walked only when the body holds more than
+    `limit` opening brackets: nesting needs one per level (those inside strings only add to the
+    count), and an update holds a few dozen at most, so most are not walked at all."""
+    return body.count(b"{") + body.count(b"[") > limit and _nests_deeper(value, limit)
+
+
+def _nests_deeper(value: Any, limit: int) -> bool:
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -115,11 +126,12 @@ class PlatformWebhookHandler(SimpleRequestHandler):
             return _retry_later("shutting down")
         if not self.verify_secret(request.headers.get("X-Telegram-Bot-Api-Secret-Token", ""), self.bot):
             return web.Response(status=401, text="Unauthorized")
+        body = await request.read()
         try:
-            raw = await request.json(loads=self.bot.session.json_loads)
-        except (ValueError, RecursionError):  # not JSON, or nested past the parser's limit
+            raw = self.bot.session.json_loads(body.decode())
+        except (ValueError, RecursionError):  # not UTF-8 JSON, or nested past the parser's limit
             return web.Response(status=400, text="Bad Request")
-        if not isinstance(raw, dict) or "update_id" not in raw or too_deep(raw):
+        if not isinstance(raw, dict) or "update_id" not in raw or body_too_deep(body, raw):
             return web.Response(status=400, text="Bad Request")
         if self.inbox is not None:
             if self.gate is None:

@@ -331,3 +331,33 @@ def test_every_storage_point_masks() -> None:
     assert CODE not in validate_description(f"کد ملی {CODE}", 2000)
     assert clean_text("موبایل 09121234567", 400) == "موبایل \u200e*******4567"
     assert privacy.mask(None) is None
+
+
+def test_the_nesting_check_walks_only_bodies_that_could_nest_too_deep(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """bot.webhook.body_too_deep: the same verdict as walking the value, which it skips for a body
+    with fewer opening brackets than the limit (brackets inside strings only add to the count)."""
+    from bot import webhook
+
+    entities = [{"type": "bold"}]
+    shallow: dict[str, Any] = {"update_id": 1, "message": {"text": "{[" * 40, "entities": entities}}
+    deep: dict[str, Any] = {"update_id": 2}
+    inner = deep
+    for _ in range(webhook.MAX_JSON_DEPTH + 1):
+        inner["x"] = {}
+        inner = inner["x"]
+    for value, verdict in ((shallow, False), (deep, True), ({"update_id": 3, "a": [[[]]]}, False)):
+        body = json.dumps(value).encode()
+        assert webhook.body_too_deep(body, value) is verdict is webhook.too_deep(value)
+    walked: list[Any] = []
+    walk = webhook._nests_deeper
+
+    def walking(value: Any, limit: int) -> bool:
+        walked.append(value)
+        return walk(value, limit)
+
+    monkeypatch.setattr(webhook, "_nests_deeper", walking)
+    assert not webhook.body_too_deep(json.dumps(entities).encode(), entities) and walked == []
+    assert not webhook.body_too_deep(json.dumps(shallow).encode(), shallow)  # 80 in the text
+    assert walked == [shallow]
