@@ -17,6 +17,8 @@ makes no trip (`OneTripConnection._outside_transaction`) and a statement may car
 connection's thread", also what SQLAlchemy's adaptation reaches for) is borrowed.
 `tests/test_sqlite_driver.py` runs statements of every kind through it.
 
+A read outside a write transaction that proved quick makes no trip at all (`QuickReads`).
+
 `WriteGatedDialect` is SQLAlchemy's aiosqlite dialect on this adaptation, with this process's
 write gate (see its docstring) in the dialect's own hooks.
 """
@@ -27,6 +29,7 @@ import asyncio
 import collections
 import contextlib
 import sqlite3
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -57,6 +60,55 @@ class _Outcome:
 
     def close(self) -> None:
         """Closed on SQLite's thread already."""
+
+
+class QuickReads:
+    """Reads that proved quick, run on the event loop's thread rather than sent to SQLite's.
+
+    A trip to SQLite's thread (a queue, the thread's wake-up, the loop's) costs more than a read
+    by key takes in SQLite. A read outside a write transaction waits for no lock in WAL mode, so
+    only its own work could hold the event loop: a statement whose first `proof` runs on the
+    thread each took under `cpu_limit` of CPU runs on the loop from then on, and one that takes
+    longer there once (more rows by now) goes back to the thread for good, as does one slow on
+    the thread even once (a report, an export: they keep the thread, and the loop stays free
+    meanwhile). Writes and anything that may wait for SQLite's lock (BEGIN IMMEDIATE, COMMIT)
+    always take the thread. Kept per engine, by statement text (at most `capacity`)."""
+
+    __slots__ = ("capacity", "cpu_limit", "proof", "runs", "wall_limit")
+
+    def __init__(
+        self, *, cpu_limit: float = 0.0005, wall_limit: float = 0.002, proof: int = 3, capacity: int = 2000
+    ) -> None:
+        self.cpu_limit = cpu_limit
+        self.wall_limit = wall_limit
+        self.proof = proof
+        self.capacity = capacity
+        self.runs: dict[str, int] = {}  # quick runs on the thread so far; -1: stays on the thread
+
+    def on_loop(self, operation: str) -> bool:
+        return self.runs.get(operation, 0) >= self.proof
+
+    def ran_on_thread(self, operation: str, cpu_seconds: float) -> None:
+        runs = self.runs.get(operation)
+        if runs is None and len(self.runs) >= self.capacity:
+            return
+        if cpu_seconds > self.cpu_limit:
+            self.runs[operation] = -1
+        elif runs is None or 0 <= runs < self.proof:
+            self.runs[operation] = (runs or 0) + 1
+
+    def ran_on_loop(self, operation: str, seconds: float) -> None:
+        if seconds > self.wall_limit:
+            self.runs[operation] = -1
+
+
+def _run_timed(
+    connection: sqlite3.Connection, operation: str, parameters: Any
+) -> tuple[_Outcome, list[Any], float]:
+    """`_run` for a read that may prove quick: with the CPU time it took on the thread."""
+    started = time.thread_time()
+    outcome, rows = _run(connection, None, operation, parameters)
+    return outcome, rows, time.thread_time() - started
 
 
 def _run(
@@ -93,7 +145,7 @@ def _run_many(connection: sqlite3.Connection, operation: str, rows: Any) -> _Out
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
-    __slots__ = ("_postlude", "_prelude")
+    __slots__ = ("_a_read", "_postlude", "_prelude")
 
     # The outcome's close() is not a coroutine: SQLAlchemy calls it as it is.
     _awaitable_cursor_close = False
@@ -107,11 +159,17 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows = collections.deque()
         self._prelude: str | None = None
         self._postlude: str | None = None
+        self._a_read = False
 
     def begin_immediate_first(self) -> None:
         """The next statement starts a write transaction (`BEGIN IMMEDIATE`) in its own trip:
         the write gate (`WriteGatedDialect`) asks for it when a transaction's first write comes."""
         self._prelude = "BEGIN IMMEDIATE"
+
+    def only_reads_next(self) -> None:
+        """The next statement only reads (`only_reads`; `WriteGatedDialect`): outside a write
+        transaction it may prove quick and run on the event loop's thread (`QuickReads`)."""
+        self._a_read = True
 
     def commit_after(self) -> None:
         """The next statement ends its write transaction: its COMMIT goes in the same trip (the
@@ -123,10 +181,23 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         prelude, self._prelude = self._prelude, None
         postlude, self._postlude = self._postlude, None
+        a_read, self._a_read = self._a_read, False
+        reads: QuickReads = self._adapt_connection.quick_reads  # type: ignore[attr-defined]
+        conn = connection._conn
         async with self._adapt_connection._execute_mutex:
-            outcome, rows = await connection._execute(
-                _run, connection._conn, prelude, operation, parameters, postlude
-            )
+            if not a_read or prelude is not None or postlude is not None or conn.in_transaction:
+                outcome, rows = await connection._execute(
+                    _run, conn, prelude, operation, parameters, postlude
+                )
+            elif reads.on_loop(operation):
+                started = time.perf_counter()
+                try:
+                    outcome, rows = _run(conn, None, operation, parameters)
+                finally:
+                    reads.ran_on_loop(operation, time.perf_counter() - started)
+            else:
+                outcome, rows, cpu = await connection._execute(_run_timed, conn, operation, parameters)
+                reads.ran_on_thread(operation, cpu)
         self._cursor = outcome
         self._rows = collections.deque(rows)
         return outcome
@@ -143,11 +214,12 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     # The write gate's state of this connection (`WriteGatedDialect`): whether its database
     # keeps a WAL (an in-memory one does not), whether it holds the gate, whether its
     # transaction writes (began with BEGIN IMMEDIATE).
-    __slots__ = ("gated", "wal", "writing")
+    __slots__ = ("gated", "quick_reads", "wal", "writing")
     _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass; mypy reads the slot as invariant
 
-    def __init__(self, dbapi: Any, connection: AsyncIODBAPIConnection) -> None:
+    def __init__(self, dbapi: Any, connection: AsyncIODBAPIConnection, quick_reads: QuickReads) -> None:
         super().__init__(dbapi, connection)
+        self.quick_reads = quick_reads
         self.wal = False
         self.gated = False
         self.writing = False
@@ -172,12 +244,18 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
-    """The DBAPI module handed to `create_async_engine(..., module=...)`."""
+    """The DBAPI module of one engine (`WriteGatedDialect.import_dbapi`), with its `QuickReads`."""
+
+    def __init__(self, aiosqlite: Any, sqlite: Any) -> None:
+        super().__init__(aiosqlite, sqlite)
+        self.quick_reads = QuickReads()
 
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
         connection = aiosqlite.connect(*arg, **kw)
         connection._thread.daemon = True  # as SQLAlchemy's adaptation does
-        return OneTripConnection(self, cast("AsyncIODBAPIConnection", await_only(connection)))
+        return OneTripConnection(
+            self, cast("AsyncIODBAPIConnection", await_only(connection)), self.quick_reads
+        )
 
 
 class WriteGatedDialect(SQLiteDialect_aiosqlite):
@@ -246,8 +324,11 @@ class WriteGatedDialect(SQLiteDialect_aiosqlite):
 
     def _before(self, cursor: OneTripCursor, statement: str, context: Any, *, many: bool) -> None:
         connection: OneTripConnection = cursor._adapt_connection  # type: ignore[assignment]
-        if not connection.writing and not only_reads(statement, context):
-            self._take_write_lock(connection, None if many else cursor)
+        if not connection.writing:
+            if not only_reads(statement, context):
+                self._take_write_lock(connection, None if many else cursor)
+            elif not many and isinstance(cursor, OneTripCursor):  # not a server-side stream
+                cursor.only_reads_next()
         if connection.writing and context is not None and context.execution_options.get(LAST_IN_TRANSACTION):
             if not many:
                 cursor.commit_after()  # the COMMIT in the statement's trip

@@ -11,12 +11,25 @@ from typing import Any
 
 import aiosqlite
 import pytest
-from sqlalchemy import Column, Integer, MetaData, String, Table, delete, func, insert, select, text, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.db import LAST_IN_TRANSACTION, create_engine
-from models.sqlite_driver import OneTripCursor
+from models.sqlite_driver import OneTripCursor, QuickReads
 
 metadata = MetaData()
 items = Table(
@@ -64,7 +77,7 @@ async def test_a_statement_is_one_trip_and_a_write_transaction_two(
     async with engine.connect() as connection:
         trips.clear()
         await connection.execute(select(items.c.id))
-        assert trips == ["_run"]
+        assert trips == ["_run_timed"]  # a read: timed, to learn whether it is quick
         await connection.rollback()
         trips.clear()
         async with connection.begin():
@@ -126,9 +139,9 @@ async def test_ending_a_transaction_with_nothing_open_makes_no_trip(
         async with connection.begin():  # reads only: SQLite opened no transaction
             await connection.execute(select(items.c.id))
         await connection.rollback()
-        assert trips == ["_run"]
+        assert trips == ["_run_timed"]
     # Giving the connection back to the pool (its reset: a rollback) made no trip either.
-    assert trips == ["_run"]
+    assert trips == ["_run_timed"]
 
     async with engine.connect() as connection:
         async with connection.begin():
@@ -206,3 +219,68 @@ async def test_a_write_whose_begin_failed_begins_again(tmp_path: Path) -> None:
         other.close()
     finally:
         await engine.dispose()
+
+
+def _quick_reads(engine: AsyncEngine) -> QuickReads:
+    reads: QuickReads = engine.sync_engine.dialect.loaded_dbapi.quick_reads
+    return reads
+
+
+async def test_a_read_that_proved_quick_runs_without_a_trip(engine: AsyncEngine, trips: list[str]) -> None:
+    """QuickReads: a read outside a write transaction takes the thread until its first runs there
+    proved quick, then runs on the event loop's thread; writes, and reads inside a write
+    transaction, always take the thread. The results are the same either way."""
+    reads = _quick_reads(engine)
+    by_name = select(items.c.id, items.c.size).where(items.c.name == bindparam("name"))
+    async with engine.begin() as connection:
+        await connection.execute(insert(items), [{"name": f"n{n}", "size": n} for n in range(5)])
+    trips.clear()
+    found = []
+    async with engine.connect() as connection:
+        for n in range(5):
+            found.append((await connection.execute(by_name, {"name": f"n{n}"})).one())
+    assert found == [(n + 1, n) for n in range(5)]
+    assert trips == ["_run_timed"] * reads.proof  # then on the loop: no trip
+    trips.clear()
+    async with engine.begin() as connection:  # in a write transaction: the thread, every time
+        await connection.execute(update(items).where(items.c.name == "n0").values(size=10))
+        assert (await connection.execute(by_name, {"name": "n0"})).one() == (1, 10)
+    assert trips == ["_run", "_run", "commit"]
+    trips.clear()
+    async with engine.connect() as connection:  # what the write committed, read on the loop
+        assert (await connection.execute(by_name, {"name": "n0"})).one() == (1, 10)
+        with pytest.raises(IntegrityError):
+            await connection.execute(insert(items).values(name="n1"))
+        # The failed INSERT left its write transaction open: the read takes the thread in it.
+        assert (await connection.execute(by_name, {"name": "n4"})).one() == (5, 4)
+    assert trips == ["_run", "_run", "rollback"]
+
+
+async def test_a_read_slow_once_keeps_the_thread(engine: AsyncEngine, trips: list[str]) -> None:
+    """A read that took more than the limit, on the thread or on the loop, takes the thread from
+    then on (a report, an export: the loop stays free while it runs)."""
+    reads = _quick_reads(engine)
+    everything = select(items.c.id)
+    reads.cpu_limit = -1.0  # every run is "slow"
+    async with engine.connect() as connection:
+        for _ in range(reads.proof + 2):
+            await connection.execute(everything)
+    assert trips == ["_run_timed"] * (reads.proof + 2)
+    reads.cpu_limit, reads.wall_limit = 1.0, -1.0  # quick on the thread, slow on the loop
+    one = select(items.c.id).where(items.c.id == 1)
+    trips.clear()
+    async with engine.connect() as connection:
+        for _ in range(reads.proof + 3):
+            await connection.execute(one)
+    # Proved on the thread, slow at its first run on the loop: back to the thread.
+    assert trips == ["_run_timed"] * (reads.proof + 2)
+    assert reads.runs[str(one.compile(engine.sync_engine))] == -1
+
+
+def test_quick_reads_remember_at_most_their_capacity() -> None:
+    reads = QuickReads(capacity=2)
+    for statement in ("a", "b", "c"):
+        for _ in range(reads.proof):
+            reads.ran_on_thread(statement, 0.0)
+    assert reads.on_loop("a") and reads.on_loop("b") and not reads.on_loop("c")
+    assert len(reads.runs) == 2
