@@ -277,11 +277,11 @@ class LeasedRedisIsolation(BaseEventIsolation):
         """The lock across processes (Redis), renewed while held."""
         token = uuid.uuid4().hex
         await self._acquire(name, token, key, chat)
-        renewer = asyncio.ensure_future(self._renew(name, token))
+        renewal = _Renewal(self, name, token)
         try:
             yield None
         finally:
-            await cancel_and_wait([renewer])
+            await renewal.stop()
             await self._release(name, token, key, chat)
 
     async def _acquire(self, name: str, token: str, key: StorageKey, chat: _HeldChat) -> None:
@@ -333,17 +333,46 @@ class LeasedRedisIsolation(BaseEventIsolation):
         if not released:
             logger.warning("per-user lock %s had lapsed before the update finished", name)
 
-    async def _renew(self, name: str, token: str) -> None:
-        while True:
-            await asyncio.sleep(self.lease / 3)
-            try:
-                extended = await self._extend(keys=[name], args=[token, self._lease_ms])
-            except Exception as error:
-                logger.warning("could not extend a per-user lock: %r", error)
-                return
-            if not extended:
-                logger.warning("could not extend per-user lock %s: it had lapsed", name)
-                return
+    async def _renew(self, name: str, token: str) -> bool:
+        """Extend the held lock by a lease; whether it may be extended again."""
+        try:
+            extended = await self._extend(keys=[name], args=[token, self._lease_ms])
+        except Exception as error:
+            logger.warning("could not extend a per-user lock: %r", error)
+            return False
+        if not extended:
+            logger.warning("could not extend per-user lock %s: it had lapsed", name)
+        return bool(extended)
 
     async def close(self) -> None:
         return None
+
+
+class _Renewal:
+    """A held lock extended every third of its lease, from a timer: most updates end long before
+    the first extension, and a timer costs them less than a task started and cancelled each."""
+
+    __slots__ = ("handle", "isolation", "name", "task", "token")
+
+    def __init__(self, isolation: LeasedRedisIsolation, name: str, token: str) -> None:
+        self.isolation, self.name, self.token = isolation, name, token
+        self.task: asyncio.Future[None] | None = None
+        self.handle: asyncio.TimerHandle | None = None
+        self._schedule()
+
+    def _schedule(self) -> None:
+        self.handle = asyncio.get_running_loop().call_later(self.isolation.lease / 3, self._due)
+
+    def _due(self) -> None:
+        self.handle = None
+        self.task = asyncio.ensure_future(self._extend())
+
+    async def _extend(self) -> None:
+        if await self.isolation._renew(self.name, self.token):
+            self._schedule()
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            await cancel_and_wait([self.task])
+        if self.handle is not None:
+            self.handle.cancel()

@@ -164,6 +164,35 @@ async def test_a_dead_workers_per_user_lock_lapses_within_the_lease(redis_prefix
 
 
 @needs_redis
+async def test_a_held_lock_is_renewed_until_released_and_not_after(redis_prefix: str) -> None:
+    """The renewal (a timer, every third of the lease) extends the lock while it is held and
+    stops with its release, whether it was waiting or extending then."""
+    assert TEST_REDIS_URL
+    redis = create_redis(TEST_REDIS_URL)
+    try:
+        keys = DefaultKeyBuilder(prefix=f"{redis_prefix}:fsm")
+        isolation = LeasedRedisIsolation(redis, keys, lease_seconds=0.5)  # the shortest allowed
+        renewals: list[str] = []
+        renew = isolation._renew
+
+        async def counted(name: str, token: str) -> bool:
+            renewals.append(name)
+            return await renew(name, token)
+
+        isolation._renew = counted  # type: ignore[method-assign]
+        key = StorageKey(bot_id=1, chat_id=6, user_id=6)
+        async with isolation.lock(key):
+            await asyncio.sleep(0.6)  # past the lease: held only by its renewals
+            assert await redis.pttl(keys.build(key, "lock")) > 0
+        held = len(renewals)
+        assert held >= 2
+        await asyncio.sleep(0.4)
+        assert len(renewals) == held and await redis.exists(keys.build(key, "lock")) == 0
+    finally:
+        await redis.aclose()
+
+
+@needs_redis
 async def test_one_users_waiting_updates_take_turns_in_process_before_asking_redis(redis_prefix: str) -> None:
     """30 updates of one user at once: they run one at a time in arrival order, and only the one
     at the head of the queue polls Redis for the shared lock (before, all 29 waiters polled it
