@@ -26,6 +26,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
+_REQUIRED = object()  # a placeholder with no value of its own: the caller must give one
+
 
 class StatementAlone:
     """`statement`, compiled for `engine` (`column_keys`: the values an INSERT or UPDATE without
@@ -43,27 +45,33 @@ class StatementAlone:
             raise ValueError(f"{dialect.name}: not a positional paramstyle")
         if compiled.insert_prefetch or compiled.update_prefetch:
             raise ValueError("a column's default is computed in Python: give its value")
-        self.names: tuple[str, ...] = tuple(names)
-        self.processors: dict[str, Callable[[Any], Any]] = {}
-        for name in set(self.names):
+        # Per placeholder, in order: where its value comes from (as `construct_params` finds it:
+        # the parameter's key, else its compiled name, else the value the statement gave it) and
+        # its type's bind processor.
+        self.placeholders: list[tuple[str, str, Any, Callable[[Any], Any] | None]] = []
+        for name in names:
             bind = compiled.binds[name]
-            if bind.expanding or bind.literal_execute:
-                raise ValueError(f"{name}: an expanding or literal parameter")
+            if bind.expanding or bind.literal_execute or bind.callable is not None:
+                raise ValueError(f"{name}: an expanding, literal or computed parameter")
             processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
-            if processor is not None:
-                self.processors[name] = processor
+            default = _REQUIRED if bind.required else bind.value
+            self.placeholders.append((bind.key, name, default, processor))
         # SQLite's models.sqlite_driver.WriteGatedDialect (not imported here: a PostgreSQL worker
         # loads no SQLite module).
         self._execute_alone: Callable[[Any, str, Any], None] | None = getattr(dialect, "execute_alone", None)
 
     def positional(self, parameters: Mapping[str, Any]) -> list[Any]:
         """The statement's parameters in its placeholders' order, as its types store them."""
-        values = cast(dict[str, Any], self.compiled.construct_params(dict(parameters), escape_names=False))
-        processors = self.processors
         positional = []
-        for name in self.names:
-            value = values[name]
-            processor = processors.get(name)
+        for key, name, default, processor in self.placeholders:
+            if key in parameters:
+                value = parameters[key]
+            elif name in parameters:
+                value = parameters[name]
+            elif default is _REQUIRED:
+                raise exc.InvalidRequestError(f"A value is required for bind parameter {key!r}")
+            else:
+                value = default
             positional.append(processor(value) if processor is not None else value)
         return positional
 

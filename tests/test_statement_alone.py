@@ -126,3 +126,29 @@ def _insert_claimed(dialect: str) -> Any:
         .on_conflict_do_nothing(index_elements=["platform", "update_id"])
         .returning(TABLE.c.update_id)
     )
+
+
+def test_parameters_come_in_order_as_construct_params_finds_them() -> None:
+    """positional(): per placeholder the caller's value by key, else the statement's own value
+    (`.values(x=...)`, a bindparam's value), each through its type's bind processor; a required
+    one missing raises as SQLAlchemy does. Compared with SQLAlchemy's own construct_params."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine("sqlite://")
+    statement = (
+        update(TABLE)
+        .where(TABLE.c.update_id == bindparam("w_id"), TABLE.c.status == bindparam("w_status", "processing"))
+        .values(attempts=TABLE.c.attempts + 1, owner=bindparam("w_owner"), finished_at=datetime(2026, 1, 2))
+    )
+    alone = StatementAlone(engine, statement)
+    given = {"w_id": 5, "w_owner": "w2"}
+    compiled = statement.compile(dialect=engine.dialect)
+    expected = compiled.construct_params(given, escape_names=False)
+    processors = compiled._bind_processors
+    assert alone.positional(given) == [
+        processors[name](expected[name]) if name in processors else expected[name]
+        for name in compiled.positiontup or ()
+    ]
+    assert alone.positional({**given, "w_status": "done"})[-1] == "done"
+    with pytest.raises(sa_exc.InvalidRequestError, match="w_owner"):
+        alone.positional({"w_id": 5})
