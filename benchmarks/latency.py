@@ -34,12 +34,12 @@ from sqlalchemy.engine import make_url
 
 from benchmarks.footprint import rss_mb
 from benchmarks.scale import (
-    ROOT,
     Result,
     _admin,
     _conversation,
     postgres_targets,
     running_bot,
+    scratch_folder,
 )
 from bot.migrate import upgrade
 from messenger import LocalMessenger
@@ -145,30 +145,29 @@ async def _measure_one(
 async def measure(users: int = 60, seconds: float = 40.0, least: int = 20) -> list[Run]:
     """SQLite; then PostgreSQL + Redis when the environment names them."""
     run_id = uuid.uuid4().hex[:6]
-    tmp = ROOT / "var" / f"latency-{run_id}"
-    tmp.mkdir(parents=True, exist_ok=True)
-    sqlite_url = f"sqlite+aiosqlite:///{tmp / 'hamdel.db'}"
-    await asyncio.to_thread(upgrade, sqlite_url)
-    runs = [await _measure_one("SQLite", sqlite_url, None, "unused", users, seconds, least, tmp)]
-    named = any(os.environ.get(f"{who}_DATABASE_URL") for who in ("BENCH", "TEST")) and any(
-        os.environ.get(f"{who}_REDIS_URL") for who in ("BENCH", "TEST")
-    )
-    if named:
-        server, redis_url = postgres_targets()
-        name, prefix = f"hamdel_latency_{run_id}", f"hamdel-latency-{run_id}"
-        await _admin(server, f'CREATE DATABASE "{name}"')
-        postgres_url = make_url(server).set(database=name).render_as_string(hide_password=False)
-        try:
-            await asyncio.to_thread(upgrade, postgres_url)
-            runs.append(
-                await _measure_one(
-                    "PostgreSQL + Redis", postgres_url, redis_url, prefix, users, seconds, least, tmp
+    with scratch_folder("latency", run_id) as tmp:
+        sqlite_url = f"sqlite+aiosqlite:///{tmp / 'hamdel.db'}"
+        await asyncio.to_thread(upgrade, sqlite_url)
+        runs = [await _measure_one("SQLite", sqlite_url, None, "unused", users, seconds, least, tmp)]
+        named = any(os.environ.get(f"{who}_DATABASE_URL") for who in ("BENCH", "TEST")) and any(
+            os.environ.get(f"{who}_REDIS_URL") for who in ("BENCH", "TEST")
+        )
+        if named:
+            server, redis_url = postgres_targets()
+            name, prefix = f"hamdel_latency_{run_id}", f"hamdel-latency-{run_id}"
+            await _admin(server, f'CREATE DATABASE "{name}"')
+            postgres_url = make_url(server).set(database=name).render_as_string(hide_password=False)
+            try:
+                await asyncio.to_thread(upgrade, postgres_url)
+                runs.append(
+                    await _measure_one(
+                        "PostgreSQL + Redis", postgres_url, redis_url, prefix, users, seconds, least, tmp
+                    )
                 )
-            )
-        finally:
-            await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await clear_redis_keys(redis_url, prefix)
-    return runs
+            finally:
+                await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await clear_redis_keys(redis_url, prefix)
+        return runs
 
 
 def main(argv: list[str] | None = None) -> None:

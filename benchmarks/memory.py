@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from benchmarks.footprint import rss_mb
-from benchmarks.scale import ROOT, Result, _conversation, running_bot
+from benchmarks.scale import Result, _conversation, running_bot, scratch_folder
 from bot.migrate import upgrade
 
 
@@ -37,29 +37,28 @@ class Growth:
 
 
 async def measure(updates: int = 10_000, batch: int = 40) -> Growth:
-    tmp = ROOT / "var" / f"memory-{uuid.uuid4().hex[:6]}"
-    tmp.mkdir(parents=True, exist_ok=True)
-    database_url = f"sqlite+aiosqlite:///{tmp / 'hamdel.db'}"
-    await asyncio.to_thread(upgrade, database_url)
-    async with running_bot(1, database_url, None, "unused", tmp) as bot:
-        (pid,) = bot.pids
-        growth = Growth(idle_mb=rss_mb(pid))
-        print(f"    idle RSS {growth.idle_mb:.1f} MB", flush=True)
-        user = 1_000
-        while growth.updates < updates:
-            result = Result("batch", 1, 0, 0.0)
-            await asyncio.gather(
-                *(
-                    _conversation(bot.messenger, user + n, result, random.Random(user + n))
-                    for n in range(batch)
+    with scratch_folder("memory", uuid.uuid4().hex[:6]) as tmp:
+        database_url = f"sqlite+aiosqlite:///{tmp / 'hamdel.db'}"
+        await asyncio.to_thread(upgrade, database_url)
+        async with running_bot(1, database_url, None, "unused", tmp) as bot:
+            (pid,) = bot.pids
+            growth = Growth(idle_mb=rss_mb(pid))
+            print(f"    idle RSS {growth.idle_mb:.1f} MB", flush=True)
+            user = 1_000
+            while growth.updates < updates:
+                result = Result("batch", 1, 0, 0.0)
+                await asyncio.gather(
+                    *(
+                        _conversation(bot.messenger, user + n, result, random.Random(user + n))
+                        for n in range(batch)
+                    )
                 )
-            )
-            user += batch
-            growth.updates += result.updates
-            growth.errors += result.errors
-            growth.curve.append((growth.updates, rss_mb(pid)))
-            print(f"    {growth.updates:>6,} updates: RSS {growth.curve[-1][1]:.1f} MB", flush=True)
-    return growth
+                user += batch
+                growth.updates += result.updates
+                growth.errors += result.errors
+                growth.curve.append((growth.updates, rss_mb(pid)))
+                print(f"    {growth.updates:>6,} updates: RSS {growth.curve[-1][1]:.1f} MB", flush=True)
+        return growth
 
 
 def main(argv: list[str] | None = None) -> None:

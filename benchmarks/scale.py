@@ -51,13 +51,14 @@ import asyncio
 import contextlib
 import os
 import random
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -619,6 +620,20 @@ def postgres_targets() -> tuple[str, str]:
     return server, redis_url
 
 
+@contextlib.contextmanager
+def scratch_folder(kind: str, run: str) -> Iterator[Path]:
+    """`var/{kind}-{run}`, for a run's SQLite database and its bots' logs: removed when the run
+    ends, kept when it fails (its logs say why)."""
+    folder = ROOT / "var" / f"{kind}-{run}"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        yield folder
+    except BaseException:
+        print(f"    its files are kept in {folder}", flush=True)
+        raise
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 async def measure(users: int, counts: list[int], postgres: bool = True) -> list[Result]:
     """The echo bot, SQLite (1 process), then PostgreSQL + Redis with each of `counts` workers
     (none without `postgres`): one Result each, in that order, progress printed as it goes."""
@@ -626,40 +641,39 @@ async def measure(users: int, counts: list[int], postgres: bool = True) -> list[
     run = uuid.uuid4().hex[:6]
     name = f"hamdel_bench_{run}"
     prefix = f"hamdel-bench-{run}"
-    tmp = ROOT / "var" / f"bench-{run}"
-    tmp.mkdir(parents=True, exist_ok=True)
-    if postgres:
-        await _admin(server, f'CREATE DATABASE "{name}"')
-    postgres_url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    results: list[Result] = []
-    try:
-        sqlite_url = f"sqlite+aiosqlite:///{tmp / 'hamdel.db'}"
-        await asyncio.to_thread(upgrade, sqlite_url)
-        configs: list[tuple[str, int, str, str | None]] = [("SQLite, 1 process", 1, sqlite_url, None)]
+    with scratch_folder("bench", run) as tmp:
         if postgres:
-            await asyncio.to_thread(upgrade, postgres_url)
-            configs += [
-                (f"PostgreSQL + Redis, {n} worker{'s' if n > 1 else ''}", n, postgres_url, redis_url)
-                for n in counts
-            ]
-        print("  running: bare aiogram echo bot (webhook, 1 process) …", flush=True)
-        echo = await _run_echo(users, tmp, first_user=50_000)
-        results.append(echo)
-        _print_run(echo)
-        for index, (label, workers, database_url, redis) in enumerate(configs):
-            if database_url == postgres_url:
-                await _truncate(postgres_url)
-            print(f"  running: {label} …", flush=True)
-            result = await _run_config(
-                label, workers, database_url, redis, prefix, users, tmp, first_user=100_000 * (index + 1)
-            )
-            results.append(result)
-            _print_run(result)
-    finally:
-        if postgres:
-            await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await clear_redis_keys(redis_url, prefix)
-    return results
+            await _admin(server, f'CREATE DATABASE "{name}"')
+        postgres_url = make_url(server).set(database=name).render_as_string(hide_password=False)
+        results: list[Result] = []
+        try:
+            sqlite_url = f"sqlite+aiosqlite:///{tmp / 'hamdel.db'}"
+            await asyncio.to_thread(upgrade, sqlite_url)
+            configs: list[tuple[str, int, str, str | None]] = [("SQLite, 1 process", 1, sqlite_url, None)]
+            if postgres:
+                await asyncio.to_thread(upgrade, postgres_url)
+                configs += [
+                    (f"PostgreSQL + Redis, {n} worker{'s' if n > 1 else ''}", n, postgres_url, redis_url)
+                    for n in counts
+                ]
+            print("  running: bare aiogram echo bot (webhook, 1 process) …", flush=True)
+            echo = await _run_echo(users, tmp, first_user=50_000)
+            results.append(echo)
+            _print_run(echo)
+            for index, (label, workers, database_url, redis) in enumerate(configs):
+                if database_url == postgres_url:
+                    await _truncate(postgres_url)
+                print(f"  running: {label} …", flush=True)
+                result = await _run_config(
+                    label, workers, database_url, redis, prefix, users, tmp, first_user=100_000 * (index + 1)
+                )
+                results.append(result)
+                _print_run(result)
+        finally:
+            if postgres:
+                await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await clear_redis_keys(redis_url, prefix)
+        return results
 
 
 async def main(argv: list[str] | None = None) -> int:
