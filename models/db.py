@@ -109,6 +109,9 @@ def create_engine(
         if checkpointed_apart:
             cursor.execute(f"PRAGMA wal_autocheckpoint={WRITERS_CHECKPOINT_PAGES}")
         cursor.close()
+        # A commit may run on the event loop's thread (models.sqlite_driver.QuickStatements) only
+        # where it never checkpoints the WAL itself (that waits on the disk).
+        dbapi_connection.commits_on_loop = dbapi_connection.wal and checkpointed_apart
 
     # The gate goes back with the connection. A task cancelled mid-statement (a shutdown, a
     # timeout) gets its connection invalidated instead: the gate must be released then too, or

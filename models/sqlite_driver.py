@@ -17,7 +17,8 @@ makes no trip (`OneTripConnection._outside_transaction`) and a statement may car
 connection's thread", also what SQLAlchemy's adaptation reaches for) is borrowed.
 `tests/test_sqlite_driver.py` runs statements of every kind through it.
 
-A read outside a write transaction that proved quick makes no trip at all (`QuickReads`).
+A statement that proved quick makes no trip at all: it runs on the event loop's thread
+(`QuickStatements`).
 
 `WriteGatedDialect` is SQLAlchemy's aiosqlite dialect on this adaptation, with this process's
 write gate (see its docstring) in the dialect's own hooks.
@@ -62,28 +63,36 @@ class _Outcome:
         """Closed on SQLite's thread already."""
 
 
-class QuickReads:
-    """Reads that proved quick, run on the event loop's thread rather than sent to SQLite's.
+class QuickStatements:
+    """Statements that proved quick, run on the event loop's thread rather than sent to SQLite's.
 
-    A trip to SQLite's thread (a queue, the thread's wake-up, the loop's) costs more than a read
-    by key takes in SQLite. A read outside a write transaction waits for no lock in WAL mode, so
-    only its own work could hold the event loop: a statement whose first `proof` runs on the
-    thread each took under `cpu_limit` of CPU runs on the loop from then on, and one that takes
-    longer there once (more rows by now) goes back to the thread for good, as does one slow on
-    the thread even once (a report, an export: they keep the thread, and the loop stays free
-    meanwhile). Writes and anything that may wait for SQLite's lock (BEGIN IMMEDIATE, COMMIT)
-    always take the thread. Kept per engine, by statement text (at most `capacity`)."""
+    A trip to SQLite's thread (a queue, the thread's wake-up, the loop's, the GIL handed back
+    and forth) costs far more than a statement by key takes in SQLite: with every statement on
+    its thread, the trips were about a third of a chat worker's CPU on SQLite. Here a statement
+    whose first `proof` runs on the thread each took under `cpu_limit` of CPU runs on the loop
+    from then on; one that turns slow there (`ran_on_loop`: more rows by now, a commit that
+    checkpointed), or is slow on the thread even once (a report, an export, a retention sweep),
+    takes the thread for good, where the loop stays free while it runs.
 
-    __slots__ = ("capacity", "cpu_limit", "proof", "runs", "wall_limit")
+    Nothing on the loop waits for another process: a write transaction's BEGIN IMMEDIATE is
+    tried there without SQLite's busy wait (`_begin_without_waiting`), and when another process
+    holds the write lock the statement goes to the thread, which waits as before. (This
+    process's own writers queue on the write gate, `WriteGatedDialect`, before any of it; in WAL
+    mode readers take no lock.) Only statements SQLAlchemy compiled or plain SELECT/INSERT/
+    UPDATE/DELETE text qualify (`may_run_on_loop`): a PRAGMA — the WAL's checkpoint with its
+    fsync — always takes the thread. Kept per engine, by statement text (at most `capacity`)."""
+
+    __slots__ = ("capacity", "cpu_limit", "proof", "runs", "stall", "strikes")
 
     def __init__(
-        self, *, cpu_limit: float = 0.0005, wall_limit: float = 0.002, proof: int = 3, capacity: int = 2000
+        self, *, cpu_limit: float = 0.0005, stall: float = 0.05, proof: int = 3, capacity: int = 2000
     ) -> None:
         self.cpu_limit = cpu_limit
-        self.wall_limit = wall_limit
-        self.proof = proof
+        self.stall = stall  # wall time on the loop past which a statement is sent back at once
+        self.proof = proof  # quick runs on the thread before the loop; slow runs on it before back
         self.capacity = capacity
         self.runs: dict[str, int] = {}  # quick runs on the thread so far; -1: stays on the thread
+        self.strikes: dict[str, int] = {}  # slow runs on the loop in a row
 
     def on_loop(self, operation: str) -> bool:
         return self.runs.get(operation, 0) >= self.proof
@@ -97,17 +106,56 @@ class QuickReads:
         elif runs is None or 0 <= runs < self.proof:
             self.runs[operation] = (runs or 0) + 1
 
-    def ran_on_loop(self, operation: str, seconds: float) -> None:
-        if seconds > self.wall_limit:
+    def ran_on_loop(self, operation: str, cpu_seconds: float, wall_seconds: float) -> None:
+        """A run on the loop: a stall of the loop (I/O) sends the statement back to the thread at
+        once; CPU well past the limit (4×) `proof` runs in a row too (one such run may be the
+        garbage collector's or a busy machine's)."""
+        if wall_seconds > self.stall:
             self.runs[operation] = -1
+        elif cpu_seconds > 4 * self.cpu_limit:
+            strikes = self.strikes[operation] = self.strikes.get(operation, 0) + 1
+            if strikes >= self.proof:
+                self.runs[operation] = -1
+        elif operation in self.strikes:
+            del self.strikes[operation]
+
+
+_STATEMENTS_FOR_THE_LOOP = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+
+
+def may_run_on_loop(statement: str, context: Any) -> bool:
+    """Whether `statement` may prove quick (`QuickStatements`): compiled by SQLAlchemy (not DDL),
+    or plain text of a query or a row change — never a PRAGMA (a checkpoint waits on the disk)."""
+    compiled = getattr(context, "compiled", None)
+    if compiled is not None:
+        return not getattr(context, "isddl", False)
+    words = statement.lstrip()[:6].upper()
+    return words.startswith(_STATEMENTS_FOR_THE_LOOP)
+
+
+class _Busy(Exception):
+    """Another process holds SQLite's write lock: the statement goes to the thread to wait."""
+
+
+def _begin_without_waiting(connection: sqlite3.Connection, busy_timeout_ms: int) -> None:
+    """BEGIN IMMEDIATE on the loop: at once or not at all (`_Busy`)."""
+    connection.execute("PRAGMA busy_timeout=0")
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if getattr(error, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            raise _Busy from error
+        raise
+    finally:
+        connection.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
 
 
 def _run_timed(
-    connection: sqlite3.Connection, operation: str, parameters: Any
+    connection: sqlite3.Connection, prelude: str | None, operation: str, parameters: Any, postlude: str | None
 ) -> tuple[_Outcome, list[Any], float]:
-    """`_run` for a read that may prove quick: with the CPU time it took on the thread."""
+    """`_run` on the thread for a statement that may prove quick: with the CPU time it took."""
     started = time.thread_time()
-    outcome, rows = _run(connection, None, operation, parameters)
+    outcome, rows = _run(connection, prelude, operation, parameters, postlude)
     return outcome, rows, time.thread_time() - started
 
 
@@ -145,7 +193,7 @@ def _run_many(connection: sqlite3.Connection, operation: str, rows: Any) -> _Out
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
-    __slots__ = ("_a_read", "_postlude", "_prelude")
+    __slots__ = ("_candidate", "_postlude", "_prelude")
 
     # The outcome's close() is not a coroutine: SQLAlchemy calls it as it is.
     _awaitable_cursor_close = False
@@ -159,17 +207,17 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows = collections.deque()
         self._prelude: str | None = None
         self._postlude: str | None = None
-        self._a_read = False
+        self._candidate = False
 
     def begin_immediate_first(self) -> None:
         """The next statement starts a write transaction (`BEGIN IMMEDIATE`) in its own trip:
         the write gate (`WriteGatedDialect`) asks for it when a transaction's first write comes."""
         self._prelude = "BEGIN IMMEDIATE"
 
-    def only_reads_next(self) -> None:
-        """The next statement only reads (`only_reads`; `WriteGatedDialect`): outside a write
-        transaction it may prove quick and run on the event loop's thread (`QuickReads`)."""
-        self._a_read = True
+    def may_run_on_loop(self) -> None:
+        """The next statement may prove quick and run on the event loop's thread
+        (`QuickStatements`; the dialect says which may: `may_run_on_loop`)."""
+        self._candidate = True
 
     def commit_after(self) -> None:
         """The next statement ends its write transaction: its COMMIT goes in the same trip (the
@@ -181,26 +229,45 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         prelude, self._prelude = self._prelude, None
         postlude, self._postlude = self._postlude, None
-        a_read, self._a_read = self._a_read, False
-        reads: QuickReads = self._adapt_connection.quick_reads  # type: ignore[attr-defined]
+        candidate, self._candidate = self._candidate, False
+        adapt: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
         conn = connection._conn
-        async with self._adapt_connection._execute_mutex:
-            if not a_read or prelude is not None or postlude is not None or conn.in_transaction:
-                outcome, rows = await connection._execute(
-                    _run, conn, prelude, operation, parameters, postlude
+        async with adapt._execute_mutex:
+            done = None
+            if candidate and (postlude is None or adapt.commits_on_loop) and adapt.quick.on_loop(operation):
+                done = self._on_loop(adapt, conn, prelude, operation, parameters, postlude)
+            if done is None and candidate:
+                *done, cpu_seconds = await connection._execute(
+                    _run_timed, conn, prelude, operation, parameters, postlude
                 )
-            elif reads.on_loop(operation):
-                started = time.perf_counter()
-                try:
-                    outcome, rows = _run(conn, None, operation, parameters)
-                finally:
-                    reads.ran_on_loop(operation, time.perf_counter() - started)
-            else:
-                outcome, rows, cpu = await connection._execute(_run_timed, conn, operation, parameters)
-                reads.ran_on_thread(operation, cpu)
-        self._cursor = outcome
+                adapt.quick.ran_on_thread(operation, cpu_seconds)
+            elif done is None:
+                done = await connection._execute(_run, conn, prelude, operation, parameters, postlude)
+        outcome, rows = done
+        self._cursor = outcome  # type: ignore[assignment]
         self._rows = collections.deque(rows)
         return outcome
+
+    @staticmethod
+    def _on_loop(
+        adapt: OneTripConnection,
+        conn: sqlite3.Connection,
+        prelude: str | None,
+        operation: str,
+        parameters: Any,
+        postlude: str | None,
+    ) -> tuple[_Outcome, list[Any]] | None:
+        """The statement run here, on the event loop's thread; None when another process holds
+        the write lock its transaction must begin with."""
+        cpu, wall = time.thread_time(), time.perf_counter()
+        if prelude is not None:  # BEGIN IMMEDIATE
+            try:
+                _begin_without_waiting(conn, adapt.busy_timeout_ms)
+            except _Busy:
+                return None
+        done = _run(conn, None, operation, parameters, postlude)
+        adapt.quick.ran_on_loop(operation, time.thread_time() - cpu, time.perf_counter() - wall)
+        return done
 
     async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
@@ -213,20 +280,33 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     # The write gate's state of this connection (`WriteGatedDialect`): whether its database
     # keeps a WAL (an in-memory one does not), whether it holds the gate, whether its
-    # transaction writes (began with BEGIN IMMEDIATE).
-    __slots__ = ("gated", "quick_reads", "wal", "writing")
+    # transaction writes (began with BEGIN IMMEDIATE). And for `QuickStatements`: SQLite's busy
+    # timeout, and whether a COMMIT may run on the loop (WAL checkpointed by a job, not in the
+    # commit that fills it: `models.db.create_engine(checkpointed_apart=True)` sets it).
+    __slots__ = ("busy_timeout_ms", "commits_on_loop", "gated", "quick", "wal", "writing")
     _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass; mypy reads the slot as invariant
 
-    def __init__(self, dbapi: Any, connection: AsyncIODBAPIConnection, quick_reads: QuickReads) -> None:
+    def __init__(
+        self, dbapi: Any, connection: AsyncIODBAPIConnection, quick: QuickStatements, busy_timeout_ms: int
+    ) -> None:
         super().__init__(dbapi, connection)
-        self.quick_reads = quick_reads
+        self.quick = quick
+        self.busy_timeout_ms = busy_timeout_ms
+        self.commits_on_loop = False
         self.wal = False
         self.gated = False
         self.writing = False
 
     def commit(self) -> None:
-        if not self._outside_transaction():
+        if self._outside_transaction():
+            return
+        if not self.commits_on_loop:
             super().commit()
+            return
+        try:  # holding the write lock, in WAL mode, without the checkpoint: nothing to wait for
+            self._connection._conn.commit()
+        except Exception as error:
+            self._handle_exception(error)
 
     def rollback(self) -> None:
         if not self._outside_transaction():
@@ -244,17 +324,21 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
-    """The DBAPI module of one engine (`WriteGatedDialect.import_dbapi`), with its `QuickReads`."""
+    """The DBAPI module of one engine (`WriteGatedDialect.import_dbapi`), with its
+    `QuickStatements`."""
 
     def __init__(self, aiosqlite: Any, sqlite: Any) -> None:
         super().__init__(aiosqlite, sqlite)
-        self.quick_reads = QuickReads()
+        self.quick = QuickStatements()
 
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
         connection = aiosqlite.connect(*arg, **kw)
         connection._thread.daemon = True  # as SQLAlchemy's adaptation does
         return OneTripConnection(
-            self, cast("AsyncIODBAPIConnection", await_only(connection)), self.quick_reads
+            self,
+            cast("AsyncIODBAPIConnection", await_only(connection)),
+            self.quick,
+            int(float(kw.get("timeout", 5.0)) * 1000),  # sqlite3.connect's, as its busy timeout
         )
 
 
@@ -319,6 +403,8 @@ class WriteGatedDialect(SQLiteDialect_aiosqlite):
             raise RuntimeError("a transaction is already open on this connection")
         self._take_write_lock(connection, cursor)
         cursor.commit_after()
+        if may_run_on_loop(statement, None):
+            cursor.may_run_on_loop()
         self._run(cursor, cursor.execute, statement, parameters)
         connection.writing = False  # committed with it
 
@@ -327,8 +413,9 @@ class WriteGatedDialect(SQLiteDialect_aiosqlite):
         if not connection.writing:
             if not only_reads(statement, context):
                 self._take_write_lock(connection, None if many else cursor)
-            elif not many and isinstance(cursor, OneTripCursor):  # not a server-side stream
-                cursor.only_reads_next()
+
+        if not many and isinstance(cursor, OneTripCursor) and may_run_on_loop(statement, context):
+            cursor.may_run_on_loop()  # not a server-side stream's cursor, not executemany
         if connection.writing and context is not None and context.execution_options.get(LAST_IN_TRANSACTION):
             if not many:
                 cursor.commit_after()  # the COMMIT in the statement's trip

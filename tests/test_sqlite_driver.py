@@ -4,6 +4,7 @@ RETURNING, executemany, lastrowid, server-side streams, constraint errors, a clo
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -29,7 +30,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.db import LAST_IN_TRANSACTION, create_engine
-from models.sqlite_driver import OneTripCursor, QuickReads
+from models.sqlite_driver import OneTripCursor, QuickStatements
 
 metadata = MetaData()
 items = Table(
@@ -57,7 +58,8 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     original = aiosqlite.Connection._execute
 
     async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(getattr(fn, "__name__", repr(fn)))
+        name = getattr(fn, "__name__", repr(fn))
+        sent.append("_run" if name == "_run_timed" else name)  # timed: it may prove quick
         return await original(self, fn, *args, **kwargs)
 
     monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
@@ -77,7 +79,7 @@ async def test_a_statement_is_one_trip_and_a_write_transaction_two(
     async with engine.connect() as connection:
         trips.clear()
         await connection.execute(select(items.c.id))
-        assert trips == ["_run_timed"]  # a read: timed, to learn whether it is quick
+        assert trips == ["_run"]
         await connection.rollback()
         trips.clear()
         async with connection.begin():
@@ -139,9 +141,9 @@ async def test_ending_a_transaction_with_nothing_open_makes_no_trip(
         async with connection.begin():  # reads only: SQLite opened no transaction
             await connection.execute(select(items.c.id))
         await connection.rollback()
-        assert trips == ["_run_timed"]
+        assert trips == ["_run"]
     # Giving the connection back to the pool (its reset: a rollback) made no trip either.
-    assert trips == ["_run_timed"]
+    assert trips == ["_run"]
 
     async with engine.connect() as connection:
         async with connection.begin():
@@ -221,66 +223,133 @@ async def test_a_write_whose_begin_failed_begins_again(tmp_path: Path) -> None:
         await engine.dispose()
 
 
-def _quick_reads(engine: AsyncEngine) -> QuickReads:
-    reads: QuickReads = engine.sync_engine.dialect.loaded_dbapi.quick_reads
-    return reads
+def _quick(engine: AsyncEngine) -> QuickStatements:
+    quick: QuickStatements = engine.sync_engine.dialect.loaded_dbapi.quick
+    return quick
 
 
-async def test_a_read_that_proved_quick_runs_without_a_trip(engine: AsyncEngine, trips: list[str]) -> None:
-    """QuickReads: a read outside a write transaction takes the thread until its first runs there
-    proved quick, then runs on the event loop's thread; writes, and reads inside a write
-    transaction, always take the thread. The results are the same either way."""
-    reads = _quick_reads(engine)
-    by_name = select(items.c.id, items.c.size).where(items.c.name == bindparam("name"))
+@pytest.fixture
+async def apart(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """An engine as the bot's: its WAL checkpointed by a job, so its commits may run on the loop."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/apart.sqlite", checkpointed_apart=True)
     async with engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    yield engine
+    await engine.dispose()
+
+
+async def test_a_statement_that_proved_quick_runs_without_a_trip(
+    apart: AsyncEngine, trips: list[str]
+) -> None:
+    """QuickStatements: a read, a write transaction's first write (with its BEGIN IMMEDIATE) and
+    the commit take the thread until their first runs there proved quick, then run on the event
+    loop's thread; the results are the same either way. A PRAGMA never leaves the thread."""
+    proof = _quick(apart).proof
+    by_name = select(items.c.id, items.c.size).where(items.c.name == bindparam("name"))
+    resize = update(items).where(items.c.name == bindparam("w_name")).values(size=bindparam("w_size"))
+    async with apart.begin() as connection:
         await connection.execute(insert(items), [{"name": f"n{n}", "size": n} for n in range(5)])
     trips.clear()
-    found = []
-    async with engine.connect() as connection:
-        for n in range(5):
-            found.append((await connection.execute(by_name, {"name": f"n{n}"})).one())
+    async with apart.connect() as connection:
+        found = [(await connection.execute(by_name, {"name": f"n{n}"})).one() for n in range(5)]
     assert found == [(n + 1, n) for n in range(5)]
-    assert trips == ["_run_timed"] * reads.proof  # then on the loop: no trip
+    assert trips == ["_run"] * proof  # then on the loop
     trips.clear()
-    async with engine.begin() as connection:  # in a write transaction: the thread, every time
-        await connection.execute(update(items).where(items.c.name == "n0").values(size=10))
-        assert (await connection.execute(by_name, {"name": "n0"})).one() == (1, 10)
-    assert trips == ["_run", "_run", "commit"]
-    trips.clear()
-    async with engine.connect() as connection:  # what the write committed, read on the loop
-        assert (await connection.execute(by_name, {"name": "n0"})).one() == (1, 10)
-        with pytest.raises(IntegrityError):
-            await connection.execute(insert(items).values(name="n1"))
-        # The failed INSERT left its write transaction open: the read takes the thread in it.
-        assert (await connection.execute(by_name, {"name": "n4"})).one() == (5, 4)
-    assert trips == ["_run", "_run", "rollback"]
+    for n in range(5):
+        async with apart.begin() as connection:
+            await connection.execute(resize, {"w_name": f"n{n}", "w_size": 10 * n})
+    assert trips == ["_run"] * proof  # the commits, never a trip here: on the loop from the start
+    async with apart.connect() as connection:
+        sizes = (await connection.execute(select(items.c.size).order_by(items.c.id))).scalars().all()
+        trips.clear()
+        for _ in range(proof + 1):
+            await connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        assert trips == ["_run"] * (proof + 1)
+    assert sizes == [0, 10, 20, 30, 40]
 
 
-async def test_a_read_slow_once_keeps_the_thread(engine: AsyncEngine, trips: list[str]) -> None:
-    """A read that took more than the limit, on the thread or on the loop, takes the thread from
-    then on (a report, an export: the loop stays free while it runs)."""
-    reads = _quick_reads(engine)
+async def test_a_write_waits_for_another_process_on_the_thread_not_on_the_loop(
+    apart: AsyncEngine, trips: list[str], tmp_path: Path
+) -> None:
+    """A proven write whose BEGIN IMMEDIATE finds another process holding SQLite's write lock
+    goes to the thread and waits there (SQLite's busy timeout) while the loop runs on; the
+    connection's busy timeout is as it was."""
+    resize = update(items).where(items.c.name == "a").values(size=bindparam("w_size"))
+    async with apart.begin() as connection:
+        await connection.execute(insert(items).values(name="a", size=0))
+    for size in range(_quick(apart).proof):
+        async with apart.begin() as connection:
+            await connection.execute(resize, {"w_size": size})
+    assert _quick(apart).on_loop(str(resize.compile(apart.sync_engine)))  # proved: tried on the loop
+    other = sqlite3.connect(tmp_path / "apart.sqlite", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process's write transaction
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    ticker = asyncio.create_task(tick())
+    trips.clear()
+
+    async def write() -> None:
+        async with apart.begin() as connection:
+            await connection.execute(resize, {"w_size": 99})
+
+    writing = asyncio.create_task(write())
+    await asyncio.sleep(0.3)
+    assert not writing.done() and ticks >= 10  # waiting, and not on the loop
+    other.execute("COMMIT")
+    other.close()
+    await asyncio.wait_for(writing, 10)
+    ticker.cancel()
+    assert trips == ["_run"]
+    async with apart.connect() as connection:
+        assert (await connection.execute(select(items.c.size))).scalar_one() == 99
+        assert (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar_one() == 15_000
+
+
+async def test_a_statement_slow_once_keeps_the_thread(engine: AsyncEngine, trips: list[str]) -> None:
+    """A statement that took more than the limit, on the thread or on the loop, takes the thread
+    from then on (a report, an export: the loop stays free while it runs)."""
+    quick = _quick(engine)
     everything = select(items.c.id)
-    reads.cpu_limit = -1.0  # every run is "slow"
+    quick.cpu_limit = -1.0  # every run is "slow"
     async with engine.connect() as connection:
-        for _ in range(reads.proof + 2):
+        for _ in range(quick.proof + 2):
             await connection.execute(everything)
-    assert trips == ["_run_timed"] * (reads.proof + 2)
-    reads.cpu_limit, reads.wall_limit = 1.0, -1.0  # quick on the thread, slow on the loop
+    assert trips == ["_run"] * (quick.proof + 2)
+    quick.cpu_limit, quick.stall = 1.0, -1.0  # quick on the thread, a stall on the loop
     one = select(items.c.id).where(items.c.id == 1)
     trips.clear()
     async with engine.connect() as connection:
-        for _ in range(reads.proof + 3):
+        for _ in range(quick.proof + 3):
             await connection.execute(one)
-    # Proved on the thread, slow at its first run on the loop: back to the thread.
-    assert trips == ["_run_timed"] * (reads.proof + 2)
-    assert reads.runs[str(one.compile(engine.sync_engine))] == -1
+    # Proved on the thread, a stall at its first run on the loop: back to the thread.
+    assert trips == ["_run"] * (quick.proof + 2)
+    assert quick.runs[str(one.compile(engine.sync_engine))] == -1
 
 
-def test_quick_reads_remember_at_most_their_capacity() -> None:
-    reads = QuickReads(capacity=2)
+def test_a_statement_slow_on_the_loop_goes_back_after_runs_in_a_row() -> None:
+    """CPU past the limit on the loop sends a statement back after `proof` such runs in a row: one
+    may be the garbage collector's; a quick run in between starts the count anew."""
+    quick = QuickStatements()
+    for _ in range(quick.proof):
+        quick.ran_on_thread("s", 0.0)
+    slow = 5 * quick.cpu_limit
+    for cpu in (slow, slow, 0.0, slow, slow):
+        quick.ran_on_loop("s", cpu, 0.001)
+    assert quick.on_loop("s")
+    quick.ran_on_loop("s", slow, 0.001)
+    assert not quick.on_loop("s")
+
+
+def test_quick_statements_remember_at_most_their_capacity() -> None:
+    quick = QuickStatements(capacity=2)
     for statement in ("a", "b", "c"):
-        for _ in range(reads.proof):
-            reads.ran_on_thread(statement, 0.0)
-    assert reads.on_loop("a") and reads.on_loop("b") and not reads.on_loop("c")
-    assert len(reads.runs) == 2
+        for _ in range(quick.proof):
+            quick.ran_on_thread(statement, 0.0)
+    assert quick.on_loop("a") and quick.on_loop("b") and not quick.on_loop("c")
+    assert len(quick.runs) == 2
