@@ -78,9 +78,9 @@ class QuickStatements:
     tried there without SQLite's busy wait (`_begin_without_waiting`), and when another process
     holds the write lock the statement goes to the thread, which waits as before. (This
     process's own writers queue on the write gate, `WriteGatedDialect`, before any of it; in WAL
-    mode readers take no lock.) Only statements SQLAlchemy compiled or plain SELECT/INSERT/
-    UPDATE/DELETE text qualify (`may_run_on_loop`): a PRAGMA — the WAL's checkpoint with its
-    fsync — always takes the thread. Kept per engine, by statement text (at most `capacity`)."""
+    mode readers take no lock.) Only queries, row changes and savepoints qualify
+    (`may_run_on_loop`): DDL and PRAGMAs — the WAL's checkpoint with its fsync — always take the
+    thread. Kept per engine, by statement text (at most `capacity`)."""
 
     __slots__ = ("capacity", "cpu_limit", "proof", "runs", "stall", "strikes")
 
@@ -120,17 +120,26 @@ class QuickStatements:
             del self.strikes[operation]
 
 
-_STATEMENTS_FOR_THE_LOOP = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+# What may prove quick, by its first word: queries, row changes and savepoints.
+_STATEMENTS_FOR_THE_LOOP = (
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "WITH",
+    "SAVEPOINT",
+    "RELEASE",
+    "ROLLBACK",
+)
 
 
 def may_run_on_loop(statement: str, context: Any) -> bool:
-    """Whether `statement` may prove quick (`QuickStatements`): compiled by SQLAlchemy (not DDL),
-    or plain text of a query or a row change — never a PRAGMA (a checkpoint waits on the disk)."""
-    compiled = getattr(context, "compiled", None)
-    if compiled is not None:
-        return not getattr(context, "isddl", False)
-    words = statement.lstrip()[:6].upper()
-    return words.startswith(_STATEMENTS_FOR_THE_LOOP)
+    """Whether `statement` may prove quick (`QuickStatements`): a query, a row change or a
+    savepoint, however written (SQLAlchemy's `text()` included) — never DDL or a PRAGMA (the
+    WAL's checkpoint waits on the disk)."""
+    if getattr(context, "isddl", False):
+        return False
+    return statement.lstrip()[:9].upper().startswith(_STATEMENTS_FOR_THE_LOOP)
 
 
 class _Busy(Exception):
