@@ -34,17 +34,6 @@ MAX_JSON_DEPTH = 64
 
 def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether a parsed JSON value nests deeper than `limit` (checked without recursion)."""
-    return _nests_deeper(value, limit)
-
-
-def body_too_deep(body: bytes, value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
-    """`too_deep` for `value` parsed from `body`, walked only when the body holds more than
-    `limit` opening brackets: nesting needs one per level (those inside strings only add to the
-    count), and an update holds a few dozen at most, so most are not walked at all."""
-    return body.count(b"{") + body.count(b"[") > limit and _nests_deeper(value, limit)
-
-
-def _nests_deeper(value: Any, limit: int) -> bool:
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -58,6 +47,13 @@ def _nests_deeper(value: Any, limit: int) -> bool:
             return True
         stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return False
+
+
+def body_too_deep(body: bytes, value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """`too_deep` for `value` parsed from `body`, walked only when the body holds more than
+    `limit` opening brackets: nesting needs one per level (those inside strings only add to the
+    count), and an update holds a few dozen at most, so most are not walked at all."""
+    return body.count(b"{") + body.count(b"[") > limit and too_deep(value, limit)
 
 
 def webhook_path(base_path: str, token: str, secret: str | None) -> str:

@@ -419,10 +419,8 @@ class WriteGatedDialect(SQLiteDialect_aiosqlite):
 
     def _before(self, cursor: OneTripCursor, statement: str, context: Any, *, many: bool) -> None:
         connection: OneTripConnection = cursor._adapt_connection  # type: ignore[assignment]
-        if not connection.writing:
-            if not only_reads(statement, context):
-                self._take_write_lock(connection, None if many else cursor)
-
+        if not connection.writing and not only_reads(statement, context):
+            self._take_write_lock(connection, None if many else cursor)
         if not many and isinstance(cursor, OneTripCursor) and may_run_on_loop(statement, context):
             cursor.may_run_on_loop()  # not a server-side stream's cursor, not executemany
         if connection.writing and context is not None and context.execution_options.get(LAST_IN_TRANSACTION):

@@ -351,13 +351,13 @@ def test_the_nesting_check_walks_only_bodies_that_could_nest_too_deep(
         body = json.dumps(value).encode()
         assert webhook.body_too_deep(body, value) is verdict is webhook.too_deep(value)
     walked: list[Any] = []
-    walk = webhook._nests_deeper
+    walk = webhook.too_deep
 
     def walking(value: Any, limit: int) -> bool:
         walked.append(value)
         return walk(value, limit)
 
-    monkeypatch.setattr(webhook, "_nests_deeper", walking)
+    monkeypatch.setattr(webhook, "too_deep", walking)
     assert not webhook.body_too_deep(json.dumps(entities).encode(), entities) and walked == []
     assert not webhook.body_too_deep(json.dumps(shallow).encode(), shallow)  # 80 in the text
     assert walked == [shallow]
