@@ -27,6 +27,8 @@ SQLITE_BACKGROUND_CONNECTIONS = 2
 
 # The SQLite dialect of models/sqlite_driver.py, as SQLAlchemy's registry names it.
 _GATED_DRIVER = "sqlite.hamdel_aiosqlite"
+# The PostgreSQL dialect of models/postgres_driver.py (asyncpg, BEGIN only when needed).
+_LAZY_BEGIN_DRIVER = "postgresql.hamdel_asyncpg"
 
 #: With the WAL checkpointed in the background (`checkpoint_wal`), a commit still checkpoints it
 #: past this many pages (~40 MB): the background pass fell behind or stopped.
@@ -55,10 +57,14 @@ def create_engine(
     engine of this database whose gate this one shares), and `connections` kept to a database
     file (`overflow`: how many more may be made for a peak, each closed when given back). `checkpointed_apart`: the
     process checkpoints the WAL in the background (`checkpoint_wal`), so a commit does it only
-    past `WRITERS_CHECKPOINT_PAGES`."""
+    past `WRITERS_CHECKPOINT_PAGES`. For PostgreSQL through asyncpg: a transaction's BEGIN goes
+    out with its first statement that is not a plain read (models/postgres_driver.py)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        server = create_async_engine(url, echo=echo, pool_size=10, max_overflow=20)
+        if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "asyncpg":
+            registry.register(_LAZY_BEGIN_DRIVER, "models.postgres_driver", "LazyBeginDialect")
+            parsed = parsed.set(drivername=_LAZY_BEGIN_DRIVER.replace(".", "+"))
+        server = create_async_engine(parsed, echo=echo, pool_size=10, max_overflow=20)
         event.listen(server.sync_engine.pool, "checkout", _refuse_a_closed_connection)
         return server
 
