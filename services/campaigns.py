@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.donation import Campaign, CampaignStatus, Donation, DonationStatus, Purpose, RegionScope
@@ -63,10 +63,19 @@ def _open_clause(now: datetime) -> ColumnElement[bool]:
 
 async def active_campaigns(session: AsyncSession, now: datetime) -> list[Campaign]:
     """Open campaigns, the one ending soonest first."""
-    rows = await session.scalars(
-        select(Campaign).where(_open_clause(now)).order_by(Campaign.ends_at, Campaign.id)
+    return list(await session.scalars(_ACTIVE, {"w_now": now}))
+
+
+# Built once: every donation starts with it.
+_ACTIVE = (
+    select(Campaign)
+    .where(
+        Campaign.status == CampaignStatus.ACTIVE.value,
+        Campaign.starts_at <= bindparam("w_now"),
+        Campaign.ends_at > bindparam("w_now"),
     )
-    return list(rows)
+    .order_by(Campaign.ends_at, Campaign.id)
+)
 
 
 async def count_active(session: AsyncSession, now: datetime) -> int:

@@ -600,29 +600,45 @@ async def next_receipt_number(session: AsyncSession, now: datetime) -> str:
     """«1405-000042»: gapless per Jalali year (the counter row is updated in the payment's own
     transaction, so a rolled-back payment gives its number back)."""
     year = jalali_year(now)
-    bump = (
-        update(ReceiptSequence)
-        .where(ReceiptSequence.year == year)
-        .values(last_number=ReceiptSequence.last_number + 1)
-        .returning(ReceiptSequence.last_number)
-    )
-    number = await session.scalar(bump)
+    number = await session.scalar(_BUMP_RECEIPT_NUMBER, {"w_year": year})
     if number is None:
         dialect = dialect_module(session.get_bind().dialect.name)
         await session.execute(
             dialect.insert(ReceiptSequence).values(year=year, last_number=0).on_conflict_do_nothing()
         )
-        number = await session.scalar(bump)
+        number = await session.scalar(_BUMP_RECEIPT_NUMBER, {"w_year": year})
     assert number is not None
     return f"{year}-{number:06d}"
 
 
+_BUMP_RECEIPT_NUMBER = (  # no loaded object holds the counter: nothing for the ORM to synchronise
+    update(ReceiptSequence)
+    .where(ReceiptSequence.year == bindparam("w_year"))
+    .values(last_number=ReceiptSequence.last_number + 1)
+    .returning(ReceiptSequence.last_number)
+    .execution_options(synchronize_session=False)
+)
+
+
 async def _by_reference(session: AsyncSession, provider_ref: str) -> Donation | None:
-    return await session.scalar(
-        select(Donation)
-        .where(Donation.provider_ref == provider_ref)
-        .execution_options(populate_existing=True)
-    )
+    return await session.scalar(_BY_REFERENCE, {"w_ref": provider_ref})
+
+
+_BY_REFERENCE = (
+    select(Donation)
+    .where(Donation.provider_ref == bindparam("w_ref"))
+    .execution_options(populate_existing=True)
+)
+
+
+# `order` is refreshed after it: the ORM need not synchronise it (bind parameters in the WHERE
+# would be judged by their declared values).
+_SET_RECEIPT_NUMBER = (
+    update(Donation)
+    .where(Donation.id == bindparam("w_id"))
+    .values(receipt_number=bindparam("w_receipt"))
+    .execution_options(synchronize_session=False)
+)
 
 
 def ordered_terms(order: Donation) -> str:
@@ -693,9 +709,7 @@ async def record_payment(
                 changed = bool(result.rowcount)  # type: ignore[attr-defined]
                 if changed and matches:
                     receipt = await next_receipt_number(session, now)
-                    await session.execute(
-                        update(Donation).where(Donation.id == order.id).values(receipt_number=receipt)
-                    )
+                    await session.execute(_SET_RECEIPT_NUMBER, {"w_id": order.id, "w_receipt": receipt})
         except IntegrityError:
             changed = False
         if changed:

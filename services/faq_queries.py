@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.faq import FaqQuery
@@ -161,16 +161,22 @@ async def card_sent(session: AsyncSession, query: FaqQuery, *, staff_chat_id: in
 
 async def unbind_card(session: AsyncSession, *, platform: str, staff_chat_id: int, message_id: int) -> None:
     """Drop any question card's binding to this message."""
-    await session.execute(
-        update(FaqQuery)
-        .where(
-            FaqQuery.platform == platform,
-            FaqQuery.staff_chat_id == staff_chat_id,
-            FaqQuery.staff_message_id == message_id,
-        )
-        .values(staff_message_id=None)
-        .execution_options(synchronize_session="fetch")
+    parameters = {"w_platform": platform, "w_chat": staff_chat_id, "w_message": message_id}
+    await session.execute(_UNBIND_CARD, parameters)
+
+
+# Built once (it runs at every ticket card and link). "fetch": the question cards this session
+# holds learn their new value from what the UPDATE returns.
+_UNBIND_CARD = (
+    update(FaqQuery)
+    .where(
+        FaqQuery.platform == bindparam("w_platform"),
+        FaqQuery.staff_chat_id == bindparam("w_chat"),
+        FaqQuery.staff_message_id == bindparam("w_message"),
     )
+    .values(staff_message_id=None)
+    .execution_options(synchronize_session="fetch")
+)
 
 
 async def by_card(

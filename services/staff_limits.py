@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -81,9 +81,19 @@ def _utc(moment: datetime) -> datetime:
 
 
 async def blocked(session: AsyncSession, *, platform: str, user_id: int) -> BlockedUser | None:
-    return await session.scalar(
-        select(BlockedUser).where(BlockedUser.platform == platform, BlockedUser.user_id == user_id)
-    )
+    return await session.scalar(_BLOCKED, {"w_platform": platform, "w_user": user_id})
+
+
+# Statements checked before every ticket and question, built once (building one cost about as
+# much as running it).
+_BLOCKED = select(BlockedUser).where(
+    BlockedUser.platform == bindparam("w_platform"), BlockedUser.user_id == bindparam("w_user")
+)
+_RECENT_TICKETS = (
+    select(Ticket.created_at)
+    .where(Ticket.user_id == bindparam("w_user"), Ticket.created_at > bindparam("w_since"))
+    .order_by(Ticket.created_at.desc())
+)
 
 
 async def block(
@@ -164,12 +174,7 @@ async def ticket_verdict(
     if not (limits.tickets_per_day or limits.cooldown_seconds):
         return ALLOWED
     window = max(DAY, timedelta(seconds=limits.cooldown_seconds))
-    rows = await session.scalars(
-        select(Ticket.created_at)
-        .where(Ticket.user_id == user_db_id, Ticket.created_at > now - window)
-        .order_by(Ticket.created_at.desc())
-    )
-    times = list(rows)
+    times = list(await session.scalars(_RECENT_TICKETS, {"w_user": user_db_id, "w_since": now - window}))
     daily = [moment for moment in times if _utc(moment) > now - DAY]
     verdict = _window_verdict(daily, now=now, quota=limits.tickets_per_day, window=DAY, cooldown=0)
     if not verdict.allowed:

@@ -8,18 +8,19 @@ restarted by a donor's follow-up and by "take"/"in progress", stopped by an answ
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from statistics import median
 from typing import Any
 
-from sqlalchemy import CursorResult, and_, func, or_, select, update
+from sqlalchemy import CursorResult, and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.db import dialect_module
+from models.db import dialect_module, upsert_statement
 from models.donation import Campaign, Donation, DonationStatus
 from models.tickets import (
     AWAITING_STAFF,
@@ -160,14 +161,20 @@ async def next_sequence(session: AsyncSession, year: int) -> int:
     """The next number of `year`, by one atomic upsert: concurrent transactions (several
     workers, SQLite or PostgreSQL) never get the same number; the row lock is held until
     the filing transaction ends, so a rolled-back filing leaves no gap."""
-    dialect = dialect_module(session.get_bind().dialect.name)
-    statement = (
-        dialect.insert(TicketSequence)
-        .values(year=year, last=1)
-        .on_conflict_do_update(index_elements=[TicketSequence.year], set_={"last": TicketSequence.last + 1})
-        .returning(TicketSequence.last)
+    statement = _next_sequence_statement(session.get_bind().dialect.name)
+    return int((await session.execute(statement, {"w_year": year})).scalar_one())
+
+
+@functools.cache
+def _next_sequence_statement(dialect: str) -> Any:
+    return upsert_statement(
+        dialect,
+        TicketSequence,
+        {"year": bindparam("w_year"), "last": 1},
+        [TicketSequence.year],
+        lambda _excluded: {"last": TicketSequence.last + 1},
+        returning=(TicketSequence.last,),
     )
-    return int((await session.execute(statement)).scalar_one())
 
 
 # -- filing ---------------------------------------------------------------------------------
@@ -175,26 +182,38 @@ async def next_sequence(session: AsyncSession, year: int) -> int:
 
 async def paid_donations(session: AsyncSession, user_db_id: int, limit: int = 5) -> list[DonationInfo]:
     """The donor's latest paid donations (to link one to a ticket)."""
-    rows = await session.execute(
-        select(Donation, Campaign.title_fa, Campaign.title_en)
-        .outerjoin(Campaign, Campaign.id == Donation.campaign_id)
-        .where(Donation.user_id == user_db_id, Donation.status == DonationStatus.PAID.value)
-        .order_by(Donation.paid_at.desc().nulls_last(), Donation.id.desc())
-        .limit(limit)
-    )
+    rows = await session.execute(_PAID_DONATIONS, {"w_user": user_db_id, "w_limit": limit})
     return [_donation_info(row[0], row[1], row[2]) for row in rows]
+
+
+# The statements of filing a ticket, built once (building one cost about as much as running it).
+_WITH_CAMPAIGN = select(Donation, Campaign.title_fa, Campaign.title_en).outerjoin(
+    Campaign, Campaign.id == Donation.campaign_id
+)
+_PAID_DONATIONS = (
+    _WITH_CAMPAIGN.where(
+        Donation.user_id == bindparam("w_user"), Donation.status == DonationStatus.PAID.value
+    )
+    .order_by(Donation.paid_at.desc().nulls_last(), Donation.id.desc())
+    .limit(bindparam("w_limit"))
+)
+_DONATION_INFO = _WITH_CAMPAIGN.where(Donation.id == bindparam("w_id"))
+_OWNS_PAID_DONATION = select(Donation.id).where(
+    Donation.id == bindparam("w_id"),
+    Donation.user_id == bindparam("w_user"),
+    Donation.status == DonationStatus.PAID.value,
+)
+_DONATION_PROVINCE = (
+    select(func.coalesce(Donation.province_id, Campaign.province_id))
+    .outerjoin(Campaign, Campaign.id == Donation.campaign_id)
+    .where(Donation.id == bindparam("w_id"))
+)
 
 
 async def donation_info(session: AsyncSession, donation_id: int | None) -> DonationInfo | None:
     if donation_id is None:
         return None
-    row = (
-        await session.execute(
-            select(Donation, Campaign.title_fa, Campaign.title_en)
-            .outerjoin(Campaign, Campaign.id == Donation.campaign_id)
-            .where(Donation.id == donation_id)
-        )
-    ).first()
+    row = (await session.execute(_DONATION_INFO, {"w_id": donation_id})).first()
     return _donation_info(row[0], row[1], row[2]) if row else None
 
 
@@ -211,13 +230,7 @@ def _donation_info(donation: Donation, title_fa: str | None, title_en: str | Non
 
 
 async def owns_paid_donation(session: AsyncSession, user_db_id: int, donation_id: int) -> bool:
-    found = await session.scalar(
-        select(Donation.id).where(
-            Donation.id == donation_id,
-            Donation.user_id == user_db_id,
-            Donation.status == DonationStatus.PAID.value,
-        )
-    )
+    found = await session.scalar(_OWNS_PAID_DONATION, {"w_id": donation_id, "w_user": user_db_id})
     return found is not None
 
 
@@ -226,11 +239,7 @@ async def donation_province(session: AsyncSession, donation_id: int | None) -> s
     province, else its campaign's (None: nationwide, or no donation)."""
     if donation_id is None:
         return None
-    province = await session.scalar(
-        select(func.coalesce(Donation.province_id, Campaign.province_id))
-        .outerjoin(Campaign, Campaign.id == Donation.campaign_id)
-        .where(Donation.id == donation_id)
-    )
+    province = await session.scalar(_DONATION_PROVINCE, {"w_id": donation_id})
     return str(province) if province is not None else None
 
 
@@ -258,7 +267,10 @@ def set_rating_reason(ticket: Ticket, reason: str, limit: int) -> bool:
 
 
 async def ticket_by_draft(session: AsyncSession, draft_key: str) -> Ticket | None:
-    return await session.scalar(select(Ticket).where(Ticket.draft_key == draft_key))
+    return await session.scalar(_BY_DRAFT, {"w_key": draft_key})
+
+
+_BY_DRAFT = select(Ticket).where(Ticket.draft_key == bindparam("w_key"))
 
 
 async def create_ticket(
@@ -360,23 +372,26 @@ async def index_words(session: AsyncSession, ticket_id: int, text: str | None) -
     words = search_words(text)
     if not words:
         return
-    dialect = dialect_module(session.get_bind().dialect.name)
-    await session.execute(
-        dialect.insert(TicketWord)
-        .values([{"word": word, "ticket_id": ticket_id} for word in words])
-        .on_conflict_do_nothing()
-    )
+    statement = _word_insert(session.get_bind().dialect.name)
+    await session.execute(statement, [{"word": word, "ticket_id": ticket_id} for word in words])
+
+
+@functools.cache
+def _word_insert(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING of one word (run with a row per word), on the table: no
+    ORM bulk insert in between."""
+    return dialect_module(dialect).insert(TicketWord.__table__).on_conflict_do_nothing()
 
 
 # -- reading --------------------------------------------------------------------------------
 
 
 async def get_ticket(session: AsyncSession, ticket_id: int, *, for_update: bool = False) -> Ticket | None:
-    statement = select(Ticket).where(Ticket.id == ticket_id)
-    if for_update:
-        statement = statement.with_for_update()
-    ticket = await session.scalar(statement.execution_options(populate_existing=True))
-    return ticket
+    return await session.scalar(_TICKET_FOR_UPDATE if for_update else _TICKET, {"w_id": ticket_id})
+
+
+_TICKET = select(Ticket).where(Ticket.id == bindparam("w_id")).execution_options(populate_existing=True)
+_TICKET_FOR_UPDATE = _TICKET.with_for_update()
 
 
 async def donor_ticket(session: AsyncSession, user_db_id: int, ticket_id: int) -> Ticket | None:
@@ -411,14 +426,14 @@ async def conversation(session: AsyncSession, ticket_id: int, limit: int = 6) ->
 
 
 async def attachment_count(session: AsyncSession, ticket_id: int) -> int:
-    count = await session.scalar(
-        select(func.count(TicketMessage.id)).where(
-            TicketMessage.ticket_id == ticket_id,
-            TicketMessage.direction == Direction.DONOR.value,
-            TicketMessage.kind.in_(DONOR_MEDIA),
-        )
-    )
-    return int(count or 0)
+    return int(await session.scalar(_ATTACHMENT_COUNT, {"w_ticket": ticket_id}) or 0)
+
+
+_ATTACHMENT_COUNT = select(func.count(TicketMessage.id)).where(
+    TicketMessage.ticket_id == bindparam("w_ticket"),
+    TicketMessage.direction == Direction.DONOR.value,
+    TicketMessage.kind.in_(DONOR_MEDIA),
+)
 
 
 # -- links between chat messages and tickets ---------------------------------------------------
@@ -428,21 +443,15 @@ async def link(session: AsyncSession, ticket: Ticket, chat_id: int, message_id: 
     """Remember that a bot message belongs to a ticket. The newest message holds the binding
     of its (platform, chat, message): when a chat's ids repeat, the older binding — of a
     ticket or of a question card — is dropped, so a reply never reaches an older case."""
-    dialect = dialect_module(session.get_bind().dialect.name)
-    now = utcnow()
-    insert = dialect.insert(TicketLink).values(
-        platform=ticket.platform,
-        chat_id=chat_id,
-        message_id=message_id,
-        ticket_id=ticket.id,
-        kind=kind.value,
-        created_at=now,
-    )
-    statement = insert.on_conflict_do_update(
-        index_elements=[TicketLink.platform, TicketLink.chat_id, TicketLink.message_id],
-        set_={"ticket_id": ticket.id, "kind": kind.value, "created_at": now},
-    )
-    await session.execute(statement)
+    parameters = {
+        "w_platform": ticket.platform,
+        "w_chat_id": chat_id,
+        "w_message_id": message_id,
+        "w_ticket_id": ticket.id,
+        "w_kind": kind.value,
+        "w_created_at": utcnow(),
+    }
+    await session.execute(_link_statement(session.get_bind().dialect.name), parameters)
     await faq_queries.unbind_card(
         session, platform=ticket.platform, staff_chat_id=chat_id, message_id=message_id
     )
@@ -517,6 +526,22 @@ async def add_message(
     return message
 
 
+@functools.cache
+def _link_statement(dialect: str) -> Any:
+    names = ("platform", "chat_id", "message_id", "ticket_id", "kind", "created_at")
+    return upsert_statement(
+        dialect,
+        TicketLink,
+        {name: bindparam(f"w_{name}") for name in names},
+        [TicketLink.platform, TicketLink.chat_id, TicketLink.message_id],
+        lambda excluded: {
+            "ticket_id": excluded.ticket_id,
+            "kind": excluded.kind,
+            "created_at": excluded.created_at,
+        },
+    )
+
+
 async def mark_delivered(
     session: AsyncSession, message_id: int, *, delivered: bool, failure: str | None = None
 ) -> None:
@@ -528,16 +553,18 @@ async def mark_delivered(
 
 
 async def undelivered_donor_messages(session: AsyncSession, ticket_id: int) -> list[TicketMessage]:
-    rows = await session.scalars(
-        select(TicketMessage)
-        .where(
-            TicketMessage.ticket_id == ticket_id,
-            TicketMessage.direction == Direction.DONOR.value,
-            TicketMessage.delivered.is_(False),
-        )
-        .order_by(TicketMessage.created_at, TicketMessage.id)
+    return list(await session.scalars(_UNDELIVERED, {"w_ticket": ticket_id}))
+
+
+_UNDELIVERED = (
+    select(TicketMessage)
+    .where(
+        TicketMessage.ticket_id == bindparam("w_ticket"),
+        TicketMessage.direction == Direction.DONOR.value,
+        TicketMessage.delivered.is_(False),
     )
-    return list(rows)
+    .order_by(TicketMessage.created_at, TicketMessage.id)
+)
 
 
 # -- lifecycle --------------------------------------------------------------------------------
@@ -671,25 +698,31 @@ async def claim_posting(
     """Claim the right to post this ticket to the staff chat (topic, card, relays). One
     conditional UPDATE: of concurrent workers exactly one wins; a claim older than
     `stale_after` (a crashed worker) may be taken over. The caller commits right away."""
-    result = await session.execute(
-        update(Ticket)
-        .where(
-            Ticket.id == ticket_id,
-            or_(Ticket.post_claim.is_(None), Ticket.post_claimed_at <= now - stale_after),
-        )
-        .values(post_claim=token, post_claimed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return _rowcount(result) == 1
+    parameters = {"w_id": ticket_id, "w_stale_before": now - stale_after, "w_token": token, "w_now": now}
+    return _rowcount(await session.execute(_CLAIM_POSTING, parameters)) == 1
 
 
 async def release_posting(session: AsyncSession, ticket_id: int, token: str) -> None:
-    await session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket_id, Ticket.post_claim == token)
-        .values(post_claim=None, post_claimed_at=None)
-        .execution_options(synchronize_session=False)
+    await session.execute(_RELEASE_POSTING, {"w_id": ticket_id, "w_token": token})
+
+
+# Statements with bind parameters are run without the ORM's synchronisation of loaded objects:
+# it would judge their WHERE by the parameters' declared values, not the ones given.
+_CLAIM_POSTING = (
+    update(Ticket)
+    .where(
+        Ticket.id == bindparam("w_id"),
+        or_(Ticket.post_claim.is_(None), Ticket.post_claimed_at <= bindparam("w_stale_before")),
     )
+    .values(post_claim=bindparam("w_token"), post_claimed_at=bindparam("w_now"))
+    .execution_options(synchronize_session=False)
+)
+_RELEASE_POSTING = (
+    update(Ticket)
+    .where(Ticket.id == bindparam("w_id"), Ticket.post_claim == bindparam("w_token"))
+    .values(post_claim=None, post_claimed_at=None)
+    .execution_options(synchronize_session=False)
+)
 
 
 async def posting_claimed(session: AsyncSession, ticket_id: int) -> bool:
@@ -707,15 +740,18 @@ async def store_topic(session: AsyncSession, ticket_id: int, topic_id: int) -> N
 
 
 async def store_card(session: AsyncSession, ticket: Ticket, message_id: int) -> None:
-    await session.execute(
-        update(Ticket)
-        .where(Ticket.id == ticket.id)
-        .values(card_message_id=message_id)
-        .execution_options(synchronize_session=False)
-    )
+    await session.execute(_STORE_CARD, {"w_id": ticket.id, "w_message": message_id})
     ticket.card_message_id = message_id
     if ticket.staff_chat_id is not None:
         await link(session, ticket, ticket.staff_chat_id, message_id, LinkKind.CARD)
+
+
+_STORE_CARD = (
+    update(Ticket)
+    .where(Ticket.id == bindparam("w_id"))
+    .values(card_message_id=bindparam("w_message"))
+    .execution_options(synchronize_session=False)
+)
 
 
 async def tickets_to_post(session: AsyncSession, *, created_before: datetime, limit: int = 50) -> list[int]:

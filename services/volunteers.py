@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -286,7 +286,12 @@ def validate(draft: Draft) -> None:
 
 
 async def get_volunteer(session: AsyncSession, user_db_id: int) -> Volunteer | None:
-    return await session.scalar(select(Volunteer).where(Volunteer.user_id == user_db_id))
+    return await session.scalar(_VOLUNTEER, {"w_user": user_db_id})
+
+
+_VOLUNTEER = select(Volunteer).where(
+    Volunteer.user_id == bindparam("w_user")
+)  # built once: /volunteer asks it
 
 
 def draft_from(volunteer: Volunteer) -> Draft:
