@@ -25,7 +25,7 @@ import certifi
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
-from aiogram.dispatcher.event.bases import UNHANDLED, SkipHandler
+from aiogram.dispatcher.event.bases import REJECTED, UNHANDLED, SkipHandler
 from aiogram.dispatcher.event.handler import FilterObject, HandlerObject
 from aiogram.dispatcher.event.telegram import TelegramEventObserver
 from aiogram.dispatcher.middlewares.manager import MiddlewareManager
@@ -49,7 +49,7 @@ PRIVATE_API: tuple[tuple[type, str, str], ...] = (
     (Router, "_parent_router", "detach_router: mount a module-level router in another app"),
     (BaseRequestHandler, "_build_response_writer", "webhook_response_body: the webhook's answer"),
     (AiohttpSession, "_connector_init", "init_aiohttp_session: its TLS context shared, not parsed anew"),
-    (Router, "_propagate_event", "lighten_event_propagation: a router without outer middlewares"),
+    (Router, "_propagate_event", "lighten_event_propagation: a router's handlers, then its sub-routers"),
     (TelegramEventObserver, "_resolve_middlewares", "lighten_event_propagation: the inner middlewares"),
 )
 
@@ -340,6 +340,7 @@ def _aiohttp_session_fields(session: AiohttpSession) -> tuple[object, ...]:
 
 # aiogram's own, kept before `lighten_event_propagation` replaces them (and checked by problems()).
 _AIOGRAM_PROPAGATE_EVENT = Router.propagate_event
+_AIOGRAM_PROPAGATE_WITHIN = Router._propagate_event
 _AIOGRAM_WRAP_MIDDLEWARES = MiddlewareManager.wrap_middlewares
 _AIOGRAM_TRIGGER = TelegramEventObserver.trigger
 _AIOGRAM_EVENT_TYPE: property = Update.__dict__["event_type"]
@@ -383,7 +384,8 @@ def lighten_event_propagation() -> None:
     straight to `_propagate_event`, and middlewares are chained as aiogram chains them, without
     the copied names. Its `trigger` skips a handler, and its `propagate_event` a router, that an
     entry check rules out (`check_before_trying`, `check_before_entering`; bot/routing.py sets
-    them). Installed once by `bot.app.create_app`; tests/test_aiogram_compat.py runs a router
+    them); a router passes an event on to its sub-routers without calling the ones ruled out, and
+    without awaiting root filters it has none of (`_propagate_within`). Installed once by `bot.app.create_app`; tests/test_aiogram_compat.py runs a router
     tree both ways and compares what every middleware and handler saw.
 
     `Update.event_type` loses aiogram's `functools.lru_cache`, keyed by the update: it kept the
@@ -391,6 +393,7 @@ def lighten_event_propagation() -> None:
     update at every look-up, which costs more than the look-up itself."""
     Update.event_type = property(_update_type)  # type: ignore[method-assign, assignment]
     Router.propagate_event = _propagate_event  # type: ignore[method-assign]
+    Router._propagate_event = _propagate_within  # type: ignore[method-assign]
     TelegramEventObserver.trigger = _trigger  # type: ignore[method-assign]
     MiddlewareManager.wrap_middlewares = staticmethod(_wrap_middlewares)  # type: ignore[method-assign]
 
@@ -409,6 +412,38 @@ async def _propagate_event(self: Router, update_type: str, event: Any, **kwargs:
             return UNHANDLED
     kwargs["event_router"] = self
     return await self._propagate_event(observer=observer, update_type=update_type, event=event, **kwargs)
+
+
+async def _propagate_within(
+    self: Router, observer: TelegramEventObserver | None, update_type: str, event: Any, **kwargs: Any
+) -> Any:
+    """aiogram's `Router._propagate_event`: the router's own handlers, then its sub-routers in
+    turn until one handles the event. Root filters are awaited only where the router has some
+    (without, aiogram's check returned the arguments unchanged), and a sub-router its entry check
+    rules out is passed over without the call (a coroutine and a copy of every argument each:
+    most of an update's ~15 routers are passed over)."""
+    response = UNHANDLED
+    if observer:
+        if observer._handler.filters:
+            result, data = await observer.check_root_filters(event, **kwargs)
+            if not result:
+                return UNHANDLED
+            kwargs.update(data)
+        response = await observer.trigger(event, **kwargs)
+        if response is REJECTED:  # pragma: no cover  (a handler returned REJECTED)
+            return UNHANDLED
+        if response is not UNHANDLED:
+            return response
+    for router in self.sub_routers:
+        entering = router.observers.get(update_type)
+        if entering is not None and not entering.outer_middleware:
+            may_take = _ENTERING.get(entering)
+            if may_take is not None and not may_take(event, kwargs.get("raw_state")):
+                continue
+        response = await router.propagate_event(update_type=update_type, event=event, **kwargs)
+        if response is not UNHANDLED:
+            break
+    return response
 
 
 async def _trigger(self: TelegramEventObserver, event: Any, **kwargs: Any) -> Any:
@@ -446,6 +481,7 @@ def _propagation_checks() -> list[tuple[bool, type, str, str]]:
     """aiogram's propagation still does what `lighten_event_propagation` does without the
     overhead (else its replacement would drop whatever aiogram added)."""
     propagate = inspect.getsource(_AIOGRAM_PROPAGATE_EVENT)
+    within = inspect.getsource(_AIOGRAM_PROPAGATE_WITHIN)
     wrap = inspect.getsource(_AIOGRAM_WRAP_MIDDLEWARES)
     trigger = inspect.getsource(_AIOGRAM_TRIGGER)
     return [
@@ -490,6 +526,27 @@ def _propagation_checks() -> list[tuple[bool, type, str, str]]:
             Router,
             "propagate_event",
             "event_router set, then the observer's outer middlewares around _propagate_event",
+        ),
+        (
+            all(
+                part in within
+                for part in (
+                    "response = UNHANDLED",
+                    "result, data = await observer.check_root_filters(event, **kwargs)",
+                    "kwargs.update(data)",
+                    "response = await observer.trigger(event, **kwargs)",
+                    "if response is REJECTED:",
+                    "for router in self.sub_routers:",
+                    "response = await router.propagate_event(update_type=update_type, event=event, **kwargs)",
+                    "if response is not UNHANDLED:",
+                )
+            )
+            and within.count("\n") < 32
+            and "if not self.filters:\n            return True, kwargs"
+            in inspect.getsource(HandlerObject.check),
+            Router,
+            "_propagate_event",
+            "root filters checked, the observer triggered, then each sub-router in turn",
         ),
         (
             all(

@@ -237,6 +237,7 @@ async def test_lightened_propagation_sees_what_aiogram_s_own_does(monkeypatch: p
     with the same data (event_router, what outer and inner middlewares added), SkipHandler and
     unhandled updates included, as with aiogram's own propagation."""
     monkeypatch.setattr(Router, "propagate_event", aiogram_compat._AIOGRAM_PROPAGATE_EVENT)
+    monkeypatch.setattr(Router, "_propagate_event", aiogram_compat._AIOGRAM_PROPAGATE_WITHIN)
     monkeypatch.setattr(
         aiogram_compat.MiddlewareManager,
         "wrap_middlewares",
@@ -245,6 +246,7 @@ async def test_lightened_propagation_sees_what_aiogram_s_own_does(monkeypatch: p
     aiogram_s_own = await _propagation_trace()
     aiogram_compat.lighten_event_propagation()
     assert Router.propagate_event is aiogram_compat._propagate_event
+    assert Router._propagate_event is aiogram_compat._propagate_within
     assert await _propagation_trace() == aiogram_s_own
     assert (
         "third",
