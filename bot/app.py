@@ -430,6 +430,8 @@ def create_app(
         echo=settings.database.database_echo,
         busy_timeout_ms=settings.database.sqlite_busy_timeout_ms,
         checkpointed_apart=True,
+        server_connections=settings.database.postgres_pool_size,
+        server_overflow=settings.database.postgres_pool_overflow,
     )
     sessionmaker = create_sessionmaker(engine)
     jobs_engine = create_background_engine(

@@ -93,6 +93,9 @@ class DatabaseSettings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///var/hamdel.db"
     database_echo: bool = False
     sqlite_busy_timeout_ms: int = Field(default=15_000, ge=0)
+    # PostgreSQL: connections a worker keeps (opened when first needed) and more for a burst.
+    postgres_pool_size: int = Field(default=20, ge=1, le=500)
+    postgres_pool_overflow: int = Field(default=10, ge=0, le=500)
 
     @field_validator("database_url")
     @classmethod

@@ -51,20 +51,27 @@ def create_engine(
     overflow: int = 0,
     gate_of: AsyncEngine | None = None,
     checkpointed_apart: bool = False,
+    server_connections: int = 20,
+    server_overflow: int = 10,
 ) -> AsyncEngine:
     """An async engine. For SQLite: the folder is created, WAL mode, a busy timeout and the
     write gate are set up (see models.sqlite_driver.WriteGatedDialect; `gate_of`: another
     engine of this database whose gate this one shares), and `connections` kept to a database
     file (`overflow`: how many more may be made for a peak, each closed when given back). `checkpointed_apart`: the
     process checkpoints the WAL in the background (`checkpoint_wal`), so a commit does it only
-    past `WRITERS_CHECKPOINT_PAGES`. For PostgreSQL through asyncpg: a transaction's BEGIN goes
-    out with its first statement that is not a plain read (models/postgres_driver.py)."""
+    past `WRITERS_CHECKPOINT_PAGES`. For a server (PostgreSQL): `server_connections` kept once
+    opened, `server_overflow` more for a burst, each closed when given back (with 10 kept, 30
+    updates at once opened a connection for ~0.2 of them: its start-up, authentication and type
+    set-up cost more CPU than the update); through asyncpg a transaction's BEGIN goes out with
+    its first statement that is not a plain read (models/postgres_driver.py)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() == "asyncpg":
             registry.register(_LAZY_BEGIN_DRIVER, "models.postgres_driver", "LazyBeginDialect")
             parsed = parsed.set(drivername=_LAZY_BEGIN_DRIVER.replace(".", "+"))
-        server = create_async_engine(parsed, echo=echo, pool_size=10, max_overflow=20)
+        server = create_async_engine(
+            parsed, echo=echo, pool_size=server_connections, max_overflow=server_overflow
+        )
         event.listen(server.sync_engine.pool, "checkout", _refuse_a_closed_connection)
         return server
 

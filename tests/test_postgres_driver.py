@@ -152,3 +152,38 @@ async def test_a_stricter_isolation_begins_before_its_first_read(engine: AsyncEn
     async with engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
         assert _transaction_of(connection) is None
+
+
+@pytestmark_pg
+async def test_a_burst_past_the_kept_connections_closes_the_extra_ones(postgres_url: str) -> None:
+    """`server_connections` stay open once opened; `server_overflow` more serve a burst and
+    are closed as they come back (one more than that waits for a connection)."""
+    engine = create_engine(postgres_url, server_connections=3, server_overflow=2)
+    try:
+        connections = [await engine.connect() for _ in range(5)]
+        for connection in connections:
+            await connection.execute(text("SELECT 1"))
+        assert engine.sync_engine.pool.checkedout() == 5  # type: ignore[attr-defined]
+        for connection in connections:
+            await connection.close()
+        assert engine.sync_engine.pool.checkedin() == 3  # type: ignore[attr-defined]
+    finally:
+        await engine.dispose()
+
+
+@pytestmark_pg
+async def test_a_worker_sizes_its_pool_from_the_settings(postgres_url: str) -> None:
+    from bot.app import create_app
+    from bot.settings import DatabaseSettings, TelegramSettings, load_settings
+    from tests.conftest import SANDBOX_TOKEN
+
+    settings = load_settings(
+        telegram=TelegramSettings(bot_token=SANDBOX_TOKEN, bot_api_base="http://127.0.0.1:1"),
+        database=DatabaseSettings(database_url=postgres_url, postgres_pool_size=7, postgres_pool_overflow=4),
+    )
+    app = create_app(settings)
+    try:
+        pool: Any = app.engine.sync_engine.pool
+        assert (pool.size(), pool._max_overflow) == (7, 4)
+    finally:
+        await app.close()
