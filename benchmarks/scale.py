@@ -636,7 +636,11 @@ def scratch_folder(kind: str, run: str) -> Iterator[Path]:
 
 async def measure(users: int, counts: list[int], postgres: bool = True) -> list[Result]:
     """The echo bot, SQLite (1 process), then PostgreSQL + Redis with each of `counts` workers
-    (none without `postgres`): one Result each, in that order, progress printed as it goes."""
+    (none without `postgres`), the echo bot again after each: one Result each, in that order,
+    progress printed as it goes. Each configuration's yardstick is the echo bot's runs just
+    before and after it (`yardstick_runs`): a shared machine's speed drifts by tens of percent
+    within minutes, and one echo run at the start judged the last configuration by another
+    minute's speed."""
     server, redis_url = postgres_targets()
     run = uuid.uuid4().hex[:6]
     name = f"hamdel_bench_{run}"
@@ -669,11 +673,26 @@ async def measure(users: int, counts: list[int], postgres: bool = True) -> list[
                 )
                 results.append(result)
                 _print_run(result)
+                print("  running: bare aiogram echo bot again …", flush=True)
+                echo = await _run_echo(users, tmp, first_user=50_000 - 1000 * (index + 1))
+                results.append(echo)
+                _print_run(echo)
         finally:
             if postgres:
                 await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
                 await clear_redis_keys(redis_url, prefix)
         return results
+
+
+def yardstick_runs(results: list[Result], result: Result) -> list[Result]:
+    """The bare aiogram runs just before and after `result` in `measure`'s list."""
+    at = next(index for index, run in enumerate(results) if run is result)
+    return [r for r in results[max(at - 1, 0) : at + 2] if r.baseline and r is not result]
+
+
+def cpu_per_update(result: Result) -> float:
+    """The bot's CPU milliseconds per update of the measured run."""
+    return result.bot_cpu * 1000 / max(result.updates, 1)
 
 
 async def main(argv: list[str] | None = None) -> int:
@@ -693,15 +712,16 @@ async def main(argv: list[str] | None = None) -> int:
         f" {'vs bare aiogram':>16} {'bot CPU/update':>15} {'messenger CPU':>14}"
     )
     base = next((r.rate for r in results if r.workers == 1 and "PostgreSQL" in r.name), None)
-    bare = next((r for r in results if r.baseline), None)
     for result in results:
         scale = f"{result.rate / base:.2f}×" if base else "-"
+        bare = yardstick_runs(results, result)
         versus = (
-            f"{result.rate / bare.rate:.2f}× / {result.percentile(0.95) / bare.percentile(0.95):.1f}×"
-            if bare and bare.rate and bare.latencies
+            f"{result.rate / statistics.mean(r.rate for r in bare):.2f}× / "
+            f"{result.percentile(0.95) / statistics.mean(r.percentile(0.95) for r in bare):.1f}×"
+            if bare and not result.baseline and all(r.rate and r.latencies for r in bare)
             else "-"
         )
-        per_update = result.bot_cpu * 1000 / max(result.updates, 1)
+        per_update = cpu_per_update(result)
         print(
             f"{result.name:34} {result.rate:10.1f} {result.percentile(0.5):8.0f} "
             f"{result.percentile(0.95):8.0f} {scale:>15} {versus:>16} {per_update:12.1f} ms"
@@ -714,8 +734,9 @@ async def main(argv: list[str] | None = None) -> int:
             f"(mean latency over all configurations: {mean:.0f} ms; load average now {os.getloadavg()[0]:.1f})"
         )
     print(
-        "vs bare aiogram: updates/s and p95 as multiples of the bare aiogram echo bot's in this run\n"
-        "(same messenger, webhook, users and number of updates; its texts echoed, its presses answered).\n"
+        "vs bare aiogram: updates/s and p95 as multiples of the bare aiogram echo bot's in this run,\n"
+        "its runs just before and after the configuration (same messenger, webhook, users and number\n"
+        "of updates; its texts echoed, its presses answered).\n"
         "bot CPU/update: CPU time of the bot's processes per update (independent of how many cores\n"
         "are free); messenger CPU: this process (local messenger + simulated users) during the run."
     )

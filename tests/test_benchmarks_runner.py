@@ -74,3 +74,22 @@ def test_quick_selects_the_quick_sizes_and_full_is_the_default() -> None:
 def test_an_unknown_benchmark_is_refused() -> None:
     with pytest.raises(SystemExit):
         parse(["all", "--only", "nothing"], NAMES)
+
+
+def test_each_configuration_is_judged_by_the_bare_runs_just_before_and_after_it() -> None:
+    from benchmarks.scale import Result, cpu_per_update, yardstick_runs
+
+    def run(name: str, cpu: float, baseline: bool = False) -> Result:
+        return Result(name, 1, 1000, 1.0, bot_cpu=cpu, baseline=baseline)
+
+    first, sqlite, second, postgres, third = (
+        run("bare", 0.5, True),
+        run("SQLite", 2.5),
+        run("bare", 0.7, True),
+        run("PostgreSQL", 3.0),
+        run("bare", 0.9, True),
+    )
+    results = [first, sqlite, second, postgres, third]
+    assert yardstick_runs(results, sqlite) == [first, second]
+    assert yardstick_runs(results, postgres) == [second, third]
+    assert cpu_per_update(postgres) == 3.0
