@@ -12,7 +12,7 @@ import os
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,14 @@ def _parsed(path: Path, parser: FluentParser) -> ast.Resource:
 _CACHE_KEY = f"fluent.syntax {version('fluent.syntax')} pickle {pickle.HIGHEST_PROTOCOL}".encode()
 
 
+#: Texts with arguments kept formatted (~0.5 KB each at most), the least recently used first out.
+RECENT_TEXTS = 512
+# Argument types a text is kept for (with strings of at most 64 characters): the same values come
+# back screen after screen; a person's own text or a list does not. Not bool or float: True and
+# 1.0 are equal to 1 as keys, and each is formatted differently.
+_REPEATING = frozenset({str, int})
+
+
 class I18n:
     """All bundles, loaded once."""
 
@@ -80,6 +88,9 @@ class I18n:
         self._bundles: dict[str, FluentBundle] = {}
         self._sources: dict[str, dict[str, ast.Message]] = {}
         self._plain: dict[tuple[str, str], str] = {}  # (locale, key) -> a text without arguments
+        # Texts with a few short arguments, the latest RECENT_TEXTS of them: a button's label
+        # with its amount, a /help line, a campaign's title — mostly the same on every screen.
+        self._recent = lru_cache(maxsize=RECENT_TEXTS)(self._format_items)
         # One parse per file (or its cached copy), shared by the bundle and `_sources`.
         parser = FluentParser(with_spans=False)
         for locale in locales:
@@ -118,7 +129,15 @@ class I18n:
             if found is None:
                 found = self._plain[(locale, key)] = self._format(locale, key, args)
             return found
+        if len(args) <= 4 and all(
+            type(value) in _REPEATING and (type(value) is not str or len(value) <= 64)
+            for value in args.values()
+        ):
+            return self._recent(locale, key, tuple(args.items()))
         return self._format(locale, key, args)
+
+    def _format_items(self, locale: str, key: str, items: tuple[tuple[str, Any], ...]) -> str:
+        return self._format(locale, key, dict(items))
 
     def _format(self, locale: str, key: str, args: Mapping[str, Any]) -> str:
         bundle = self._bundles.get(locale) or self._bundles[self.locales[0]]

@@ -98,3 +98,23 @@ def test_without_a_writable_cache_folder_every_start_parses(locales: Path, parse
     second = I18n(locales)
     assert len(parses) == 2 * _files(locales)
     _same_texts(first, second)
+
+
+def test_texts_with_arguments_kept_formatted_are_the_texts_a_format_gives() -> None:
+    """`I18n.text` keeps the latest texts with a few short arguments: each comes out as a new
+    format would give it, in both languages; a value of another type is formatted anew, and a
+    long text (a person's own) is not kept."""
+    from bot.i18n import RECENT_TEXTS
+
+    i18n = I18n()
+    key = "donations-amount-button"
+    for locale in LOCALES:
+        for args in ({"amount": 50_000}, {"amount": 1}, {"amount": "1"}, {"amount": 2}, {"amount": 50_000}):
+            assert i18n.text(locale, key, **args) == i18n._format(locale, key, args)
+    assert i18n.text("fa", key, amount=1) == "۱" and i18n.text("fa", key, amount=True) == "True"
+    kept = i18n._recent.cache_info().currsize
+    assert i18n.text("fa", key, amount="x" * 65) == "x" * 65
+    assert i18n._recent.cache_info().currsize == kept
+    for amount in range(RECENT_TEXTS + 10):
+        i18n.text("fa", key, amount=amount)
+    assert i18n._recent.cache_info().currsize == RECENT_TEXTS
