@@ -5,6 +5,7 @@ act once (pay, confirm, submit)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import time
@@ -209,18 +210,14 @@ class PressLedger:
             ttl = max(1, int(self.retention.total_seconds()))
             return bool(await self.redis.set(self._key(chat_id, message_id, data), "1", nx=True, ex=ttl))
         now = datetime.now(UTC)
-        dialect = dialect_module(session.get_bind().dialect.name)
-        result = await session.execute(
-            dialect.insert(ButtonPress)
-            .values(
-                platform=self.platform,
-                chat_id=chat_id,
-                message_id=message_id,
-                digest=self._digest(data),
-                pressed_at=now,
-            )
-            .on_conflict_do_nothing()
-        )
+        parameters = {
+            "platform": self.platform,
+            "chat_id": chat_id,
+            "message_id": message_id,
+            "digest": self._digest(data),
+            "pressed_at": now,
+        }
+        result = await session.execute(_press_insert(session.get_bind().dialect.name), parameters)
         if time.monotonic() - self._pruned_at > self.PRUNE_EVERY:
             self._pruned_at = time.monotonic()
             await session.execute(delete(ButtonPress).where(ButtonPress.pressed_at < now - self.retention))
@@ -246,6 +243,13 @@ class PressLedger:
             await session.commit()
         except Exception as error:
             logger.warning("press %s:%s %r could not be released: %r", chat_id, message_id, data, error)
+
+
+@functools.cache
+def _press_insert(dialect: str) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING of a press (its columns as parameters), built once per
+    database: building it cost about as much as running it."""
+    return dialect_module(dialect).insert(ButtonPress.__table__).on_conflict_do_nothing()
 
 
 class OncePressMiddleware(BaseMiddleware):
