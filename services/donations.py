@@ -17,9 +17,9 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -611,12 +611,12 @@ async def next_receipt_number(session: AsyncSession, now: datetime) -> str:
     return f"{year}-{number:06d}"
 
 
-_BUMP_RECEIPT_NUMBER = (  # no loaded object holds the counter: nothing for the ORM to synchronise
-    update(ReceiptSequence)
-    .where(ReceiptSequence.year == bindparam("w_year"))
-    .values(last_number=ReceiptSequence.last_number + 1)
-    .returning(ReceiptSequence.last_number)
-    .execution_options(synchronize_session=False)
+_RECEIPT_SEQUENCES = cast(Table, ReceiptSequence.__table__)
+_BUMP_RECEIPT_NUMBER = (  # on the table: no loaded object holds the counter
+    update(_RECEIPT_SEQUENCES)
+    .where(_RECEIPT_SEQUENCES.c.year == bindparam("w_year"))
+    .values(last_number=_RECEIPT_SEQUENCES.c.last_number + 1)
+    .returning(_RECEIPT_SEQUENCES.c.last_number)
 )
 
 
@@ -631,13 +631,13 @@ _BY_REFERENCE = (
 )
 
 
-# `order` is refreshed after it: the ORM need not synchronise it (bind parameters in the WHERE
-# would be judged by their declared values).
+# On the table: `order` is refreshed after it, and the ORM's UPDATE machinery (its evaluation
+# of the WHERE would judge bind parameters by their declared values) is not needed.
+_DONATIONS = cast(Table, Donation.__table__)
 _SET_RECEIPT_NUMBER = (
-    update(Donation)
-    .where(Donation.id == bindparam("w_id"))
+    update(_DONATIONS)
+    .where(_DONATIONS.c.id == bindparam("w_id"))
     .values(receipt_number=bindparam("w_receipt"))
-    .execution_options(synchronize_session=False)
 )
 
 

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from statistics import median
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, bindparam, func, or_, select, update
+from sqlalchemy import CursorResult, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -167,13 +167,14 @@ async def next_sequence(session: AsyncSession, year: int) -> int:
 
 @functools.cache
 def _next_sequence_statement(dialect: str) -> Any:
+    table = cast(Table, TicketSequence.__table__)
     return upsert_statement(
         dialect,
-        TicketSequence,
+        table,
         {"year": bindparam("w_year"), "last": 1},
-        [TicketSequence.year],
-        lambda _excluded: {"last": TicketSequence.last + 1},
-        returning=(TicketSequence.last,),
+        [table.c.year],
+        lambda _excluded: {"last": table.c.last + 1},
+        returning=(table.c.last,),
     )
 
 
@@ -529,11 +530,12 @@ async def add_message(
 @functools.cache
 def _link_statement(dialect: str) -> Any:
     names = ("platform", "chat_id", "message_id", "ticket_id", "kind", "created_at")
+    table = cast(Table, TicketLink.__table__)
     return upsert_statement(
         dialect,
-        TicketLink,
+        table,
         {name: bindparam(f"w_{name}") for name in names},
-        [TicketLink.platform, TicketLink.chat_id, TicketLink.message_id],
+        [table.c.platform, table.c.chat_id, table.c.message_id],
         lambda excluded: {
             "ticket_id": excluded.ticket_id,
             "kind": excluded.kind,
@@ -706,22 +708,22 @@ async def release_posting(session: AsyncSession, ticket_id: int, token: str) -> 
     await session.execute(_RELEASE_POSTING, {"w_id": ticket_id, "w_token": token})
 
 
-# Statements with bind parameters are run without the ORM's synchronisation of loaded objects:
-# it would judge their WHERE by the parameters' declared values, not the ones given.
+# Core statements on the table: the ORM's UPDATE machinery (and its synchronisation of loaded
+# objects, which would judge a WHERE by its parameters' declared values) is not needed here and
+# cost about as much as the round trip.
+_TICKETS = cast(Table, Ticket.__table__)
 _CLAIM_POSTING = (
-    update(Ticket)
+    update(_TICKETS)
     .where(
-        Ticket.id == bindparam("w_id"),
-        or_(Ticket.post_claim.is_(None), Ticket.post_claimed_at <= bindparam("w_stale_before")),
+        _TICKETS.c.id == bindparam("w_id"),
+        or_(_TICKETS.c.post_claim.is_(None), _TICKETS.c.post_claimed_at <= bindparam("w_stale_before")),
     )
     .values(post_claim=bindparam("w_token"), post_claimed_at=bindparam("w_now"))
-    .execution_options(synchronize_session=False)
 )
 _RELEASE_POSTING = (
-    update(Ticket)
-    .where(Ticket.id == bindparam("w_id"), Ticket.post_claim == bindparam("w_token"))
+    update(_TICKETS)
+    .where(_TICKETS.c.id == bindparam("w_id"), _TICKETS.c.post_claim == bindparam("w_token"))
     .values(post_claim=None, post_claimed_at=None)
-    .execution_options(synchronize_session=False)
 )
 
 
@@ -746,11 +748,8 @@ async def store_card(session: AsyncSession, ticket: Ticket, message_id: int) -> 
         await link(session, ticket, ticket.staff_chat_id, message_id, LinkKind.CARD)
 
 
-_STORE_CARD = (
-    update(Ticket)
-    .where(Ticket.id == bindparam("w_id"))
-    .values(card_message_id=bindparam("w_message"))
-    .execution_options(synchronize_session=False)
+_STORE_CARD = (  # the loaded ticket is given the value by `store_card` itself
+    update(_TICKETS).where(_TICKETS.c.id == bindparam("w_id")).values(card_message_id=bindparam("w_message"))
 )
 
 

@@ -46,17 +46,20 @@ def _upsert(dialect: str) -> Any:
         names = ("platform", "user_id", "chat_id", "language")
         values: dict[str, Any] = {name: bindparam(f"w_{name}") for name in names}
         values |= {"first_seen": bindparam("w_now"), "last_seen": bindparam("w_now"), "is_blocked": False}
+        # On the table, not the ORM class: the ORM's INSERT … RETURNING machinery cost more
+        # than the statement's round trip (~0.35 ms per upsert on PostgreSQL).
+        table = cast(Table, User.__table__)
         statement = _UPSERTS[dialect] = upsert_statement(
             dialect,
-            User,
+            table,
             values,
-            [User.platform, User.user_id],
+            [table.c.platform, table.c.user_id],
             lambda excluded: {
                 "last_seen": excluded.last_seen,
                 "is_blocked": False,
                 "chat_id": excluded.chat_id,
             },
-            returning=(User.id, User.language),
+            returning=(table.c.id, table.c.language),
         )
     return statement
 
