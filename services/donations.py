@@ -490,23 +490,29 @@ async def claim_receipt(session: AsyncSession, donation_id: int, now: datetime) 
     """Claim the right to send this donation's receipt (once): True for the one caller that set
     `receipt_sent_at`. Commits (the claim is durable before the receipt leaves, whichever door
     sends it); `release_receipt` when the send failed."""
-    result = await session.execute(
-        update(Donation)
-        .where(
-            Donation.id == donation_id,
-            Donation.status == DonationStatus.PAID.value,
-            Donation.receipt_sent_at.is_(None),
-        )
-        .values(receipt_sent_at=now)
-    )
+    result = await session.execute(_CLAIM_RECEIPT, {"w_id": donation_id, "w_now": now})
     await session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def release_receipt(session: AsyncSession, donation_id: int) -> None:
     """Give a claimed receipt back (its send failed): the next delivery of the payment sends it."""
-    await session.execute(update(Donation).where(Donation.id == donation_id).values(receipt_sent_at=None))
+    await session.execute(_RELEASE_RECEIPT, {"w_id": donation_id})
     await session.commit()
+
+
+# On the table (no loaded donation reads `receipt_sent_at`), built once: every payment's receipt.
+_DONATIONS = cast(Table, Donation.__table__)
+_CLAIM_RECEIPT = (
+    update(_DONATIONS)
+    .where(
+        _DONATIONS.c.id == bindparam("w_id"),
+        _DONATIONS.c.status == DonationStatus.PAID.value,
+        _DONATIONS.c.receipt_sent_at.is_(None),
+    )
+    .values(receipt_sent_at=bindparam("w_now"))
+)
+_RELEASE_RECEIPT = update(_DONATIONS).where(_DONATIONS.c.id == bindparam("w_id")).values(receipt_sent_at=None)
 
 
 # --- Pre-checkout ---------------------------------------------------------------------------------
@@ -633,7 +639,6 @@ _BY_REFERENCE = (
 
 # On the table: `order` is refreshed after it, and the ORM's UPDATE machinery (its evaluation
 # of the WHERE would judge bind parameters by their declared values) is not needed.
-_DONATIONS = cast(Table, Donation.__table__)
 _SET_RECEIPT_NUMBER = (
     update(_DONATIONS)
     .where(_DONATIONS.c.id == bindparam("w_id"))
@@ -701,9 +706,9 @@ async def record_payment(
                 values.update(amount_rials=amount_rials)
         try:
             async with session.begin_nested():
-                result = await session.execute(
-                    update(Donation)
-                    .where(Donation.id == order.id, Donation.status == order.status)
+                result = await session.execute(  # on the table: `order` is refreshed below
+                    update(_DONATIONS)
+                    .where(_DONATIONS.c.id == order.id, _DONATIONS.c.status == order.status)
                     .values(**values)
                 )
                 changed = bool(result.rowcount)  # type: ignore[attr-defined]
