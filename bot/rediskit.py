@@ -56,10 +56,11 @@ class _HeldChat:
     """The state and data of the chat whose lock this update holds: as stored (read with the
     lock) and as this update changed them (written with the lock's release)."""
 
-    __slots__ = ("data", "data_changed", "key", "loaded", "state", "state_changed")
+    __slots__ = ("data", "data_changed", "key", "keys", "loaded", "state", "state_changed")
 
-    def __init__(self, key: StorageKey) -> None:
+    def __init__(self, key: StorageKey, keys: tuple[str, str] | None = None) -> None:
         self.key: StorageKey | None = key
+        self.keys = keys  # the Redis keys of its state and data (with a HeldChatRedisStorage)
         self.loaded = False
         self.state: str | None = None
         self.data: str | None = None  # the JSON text: each read decodes a fresh copy
@@ -255,11 +256,12 @@ class LeasedRedisIsolation(BaseEventIsolation):
         queue.waiting += 1
         try:
             async with queue.lock:
-                chat = _HeldChat(key)  # HeldChatRedisStorage: read and written with the lock
-                async with self._shared(name, key, chat):
+                # HeldChatRedisStorage: read and written with the lock, its keys built once.
+                chat = _HeldChat(key, None if self.storage is None else self.storage.keys_of(key))
+                async with self._shared(name, chat):
                     token = _HELD.set(chat)
                     writes = pending_state_writes.set(
-                        None if self.storage is None else functools.partial(self._write_now, key, chat)
+                        None if self.storage is None else functools.partial(self._write_now, chat)
                     )
                     try:
                         yield None
@@ -273,18 +275,18 @@ class LeasedRedisIsolation(BaseEventIsolation):
                 del self._queues[name]
 
     @asynccontextmanager
-    async def _shared(self, name: str, key: StorageKey, chat: _HeldChat) -> AsyncGenerator[None, None]:
+    async def _shared(self, name: str, chat: _HeldChat) -> AsyncGenerator[None, None]:
         """The lock across processes (Redis), renewed while held."""
         token = uuid.uuid4().hex
-        await self._acquire(name, token, key, chat)
+        await self._acquire(name, token, chat)
         renewal = _Renewal(self, name, token)
         try:
             yield None
         finally:
             await renewal.stop()
-            await self._release(name, token, key, chat)
+            await self._release(name, token, chat)
 
-    async def _acquire(self, name: str, token: str, key: StorageKey, chat: _HeldChat) -> None:
+    async def _acquire(self, name: str, token: str, chat: _HeldChat) -> None:
         """Wait for the lock (polling every 20 ms); the chat's state and data come with it."""
         lease = self._lease_ms
         storage = self.storage
@@ -292,7 +294,8 @@ class LeasedRedisIsolation(BaseEventIsolation):
             if storage is None:
                 taken = await self.redis.set(name, token, nx=True, px=lease)
             else:
-                answer = await self._acquire_and_read(keys=[name, *storage.keys_of(key)], args=[token, lease])
+                assert chat.keys is not None
+                answer = await self._acquire_and_read(keys=[name, *chat.keys], args=[token, lease])
                 taken = answer[0] == 1
                 if taken:
                     chat.stored(answer[1], answer[2])  # read with the lock: nobody changes it now
@@ -300,7 +303,7 @@ class LeasedRedisIsolation(BaseEventIsolation):
                 return
             await asyncio.sleep(0.02)
 
-    async def _write_now(self, key: StorageKey, chat: _HeldChat) -> None:
+    async def _write_now(self, chat: _HeldChat) -> None:
         """What the update changed so far, written before the lock's release: before a Bot API
         request (`bot.storage.pending_state_writes`). A write that fails raises (the request is
         not made) and is made again with the release."""
@@ -308,12 +311,13 @@ class LeasedRedisIsolation(BaseEventIsolation):
         if storage is None or chat.key is None or not (chat.state_changed or chat.data_changed):
             return  # nothing to write, or the lock is released (a task the update started sends)
         state, data = chat.state, chat.data
-        await self._write(keys=list(storage.keys_of(key)), args=storage.writes_of(chat))
+        assert chat.keys is not None
+        await self._write(keys=list(chat.keys), args=storage.writes_of(chat))
         # Written, unless the update changed them again meanwhile (sends gathered at once).
         chat.state_changed = chat.state_changed and chat.state != state
         chat.data_changed = chat.data_changed and chat.data != data
 
-    async def _release(self, name: str, token: str, key: StorageKey, chat: _HeldChat) -> None:
+    async def _release(self, name: str, token: str, chat: _HeldChat) -> None:
         """Release the lock, writing what the update changed. Writes that fail raise (the update
         fails and is retried: as a write made during it would have); a release alone that fails
         is logged (the lock lapses by itself)."""
@@ -322,7 +326,8 @@ class LeasedRedisIsolation(BaseEventIsolation):
         parts = [name, name]
         if storage is not None:
             writes = storage.writes_of(chat)
-            parts = list(storage.keys_of(key))
+            assert chat.keys is not None
+            parts = list(chat.keys)
         try:
             released = await self._release_and_write(keys=[name, *parts], args=[token, *writes])
         except Exception as error:
