@@ -385,8 +385,9 @@ def lighten_event_propagation() -> None:
     the copied names. Its `trigger` skips a handler, and its `propagate_event` a router, that an
     entry check rules out (`check_before_trying`, `check_before_entering`; bot/routing.py sets
     them); a router passes an event on to its sub-routers without calling the ones ruled out, and
-    without awaiting root filters it has none of (`_propagate_within`). Installed once by `bot.app.create_app`; tests/test_aiogram_compat.py runs a router
-    tree both ways and compares what every middleware and handler saw.
+    without awaiting root filters it has none of (`_propagate_within`). Installed once by
+    `bot.app.create_app`; tests/test_aiogram_compat.py runs a router tree both ways and compares
+    what every middleware and handler saw.
 
     `Update.event_type` loses aiogram's `functools.lru_cache`, keyed by the update: it kept the
     last 128 updates alive with their messages (~1.2 MB of a worker's memory) and hashed the
@@ -404,14 +405,33 @@ _update_type = getattr(_AIOGRAM_EVENT_TYPE.fget, "__wrapped__", _AIOGRAM_EVENT_T
 
 async def _propagate_event(self: Router, update_type: str, event: Any, **kwargs: Any) -> Any:
     observer = self.observers.get(update_type)
-    if observer is not None:
-        if observer.outer_middleware:
-            return await _AIOGRAM_PROPAGATE_EVENT(self, update_type, event, **kwargs)
-        may_take = _ENTERING.get(observer)
-        if may_take is not None and not may_take(event, kwargs.get("raw_state")):
-            return UNHANDLED
-    kwargs["event_router"] = self
-    return await self._propagate_event(observer=observer, update_type=update_type, event=event, **kwargs)
+    if _ruled_out(observer, event, kwargs):
+        return UNHANDLED
+    return await _enter(self, observer, update_type, event, kwargs)
+
+
+def _ruled_out(observer: TelegramEventObserver | None, event: Any, kwargs: dict[str, Any]) -> bool:
+    """Whether the observer's entry check says its router cannot take the event (never for a
+    router with outer middlewares for it: they run before anything is decided)."""
+    if observer is None or observer.outer_middleware:
+        return False
+    may_take = _ENTERING.get(observer)
+    return may_take is not None and not may_take(event, kwargs.get("raw_state"))
+
+
+async def _enter(
+    router: Router,
+    observer: TelegramEventObserver | None,
+    update_type: str,
+    event: Any,
+    kwargs: dict[str, Any],
+) -> Any:
+    """Into `router`, its entry check passed: through aiogram's own `propagate_event` when it has
+    outer middlewares for the event, else straight to its handlers and sub-routers."""
+    if observer is not None and observer.outer_middleware:
+        return await _AIOGRAM_PROPAGATE_EVENT(router, update_type, event, **kwargs)
+    kwargs["event_router"] = router
+    return await router._propagate_event(observer=observer, update_type=update_type, event=event, **kwargs)
 
 
 async def _propagate_within(
@@ -436,11 +456,9 @@ async def _propagate_within(
             return response
     for router in self.sub_routers:
         entering = router.observers.get(update_type)
-        if entering is not None and not entering.outer_middleware:
-            may_take = _ENTERING.get(entering)
-            if may_take is not None and not may_take(event, kwargs.get("raw_state")):
-                continue
-        response = await router.propagate_event(update_type=update_type, event=event, **kwargs)
+        if _ruled_out(entering, event, kwargs):
+            continue
+        response = await _enter(router, entering, update_type, event, kwargs)  # checked once, here
         if response is not UNHANDLED:
             break
     return response
