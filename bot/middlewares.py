@@ -5,7 +5,6 @@ act once (pay, confirm, submit)."""
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import logging
 import time
@@ -30,7 +29,7 @@ from bot.inbox import SENDER_LANGUAGE, is_transient
 from bot.storage import current_session, pending_state_writes
 from bot.ui import KEPT_PREFIX, pressed_message_kept
 from bot.webhook import webhook_reply
-from models.db import dialect_module
+from models.db import insert_or_skip
 from models.updates import ButtonPress
 from services.users import UserDirectory
 
@@ -217,7 +216,8 @@ class PressLedger:
             "digest": self._digest(data),
             "pressed_at": now,
         }
-        result = await session.execute(_press_insert(session.get_bind().dialect.name), parameters)
+        statement = insert_or_skip(session.get_bind().dialect.name, ButtonPress.__table__)
+        result = await session.execute(statement, parameters)
         if time.monotonic() - self._pruned_at > self.PRUNE_EVERY:
             self._pruned_at = time.monotonic()
             await session.execute(delete(ButtonPress).where(ButtonPress.pressed_at < now - self.retention))
@@ -243,13 +243,6 @@ class PressLedger:
             await session.commit()
         except Exception as error:
             logger.warning("press %s:%s %r could not be released: %r", chat_id, message_id, data, error)
-
-
-@functools.cache
-def _press_insert(dialect: str) -> Any:
-    """INSERT … ON CONFLICT DO NOTHING of a press (its columns as parameters), built once per
-    database: building it cost about as much as running it."""
-    return dialect_module(dialect).insert(ButtonPress.__table__).on_conflict_do_nothing()
 
 
 class OncePressMiddleware(BaseMiddleware):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -217,6 +218,14 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+@functools.cache
+def insert_or_skip(dialect: str, table: Any) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING into `table` (its columns' names as the parameters, a row
+    or a list of rows) for a database, built once per database and table: building such a
+    statement costs more CPU than running it."""
+    return dialect_module(dialect).insert(table).on_conflict_do_nothing()
 
 
 def upsert_statement(

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
-from models.db import dialect_module, upsert_statement
+from models.db import insert_or_skip, upsert_statement
 from models.donation import Campaign, Donation, DonationStatus
 from models.tickets import (
     AWAITING_STAFF,
@@ -373,15 +373,9 @@ async def index_words(session: AsyncSession, ticket_id: int, text: str | None) -
     words = search_words(text)
     if not words:
         return
-    statement = _word_insert(session.get_bind().dialect.name)
+    # On the table, a row per word: no ORM bulk insert in between.
+    statement = insert_or_skip(session.get_bind().dialect.name, TicketWord.__table__)
     await session.execute(statement, [{"word": word, "ticket_id": ticket_id} for word in words])
-
-
-@functools.cache
-def _word_insert(dialect: str) -> Any:
-    """INSERT … ON CONFLICT DO NOTHING of one word (run with a row per word), on the table: no
-    ORM bulk insert in between."""
-    return dialect_module(dialect).insert(TicketWord.__table__).on_conflict_do_nothing()
 
 
 # -- reading --------------------------------------------------------------------------------
