@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -97,7 +96,7 @@ async def memory(sizes: Sizes) -> list[Figure]:
 
 
 async def scale(sizes: Sizes) -> list[Figure]:
-    from benchmarks.scale import cpu_per_update, measure, yardstick_runs
+    from benchmarks.scale import cpu_per_update, measure, yardstick
 
     postgres = bool(os.environ.get("TEST_DATABASE_URL") or os.environ.get("BENCH_DATABASE_URL"))
     results = await measure(sizes.scale_users, [1], postgres=postgres)
@@ -106,23 +105,20 @@ async def scale(sizes: Sizes) -> list[Figure]:
         if result.baseline:
             continue
         # The bare bot's runs just before and after this configuration's (the machine's speed drifts).
-        bare = yardstick_runs(results, result)
-        echo_rate = statistics.mean(r.rate for r in bare)
-        echo_p95 = statistics.mean(r.percentile(0.95) for r in bare)
-        echo_cpu = statistics.mean(cpu_per_update(r) for r in bare)
+        bare = yardstick(results, result)
         name = f"scale {result.name}"
         cpu = cpu_per_update(result)
         figures += [
             Figure(
-                name, f"updates/s ({sizes.scale_users} users at once)", result.rate, "upd/s", echo_rate, ECHO
+                name, f"updates/s ({sizes.scale_users} users at once)", result.rate, "upd/s", bare.rate, ECHO
             ),
-            Figure(name, "p95 at saturation", result.percentile(0.95), "ms", echo_p95, ECHO),
-            Figure(name, "bot CPU per update", cpu, "ms", echo_cpu, ECHO, Goal("≤ 3.5 ms", 3.5)),
+            Figure(name, "p95 at saturation", result.percentile(0.95), "ms", bare.p95, ECHO),
+            Figure(name, "bot CPU per update", cpu, "ms", bare.cpu, ECHO, Goal("≤ 3.5 ms", 3.5)),
             # Issue 19 measured 0.8 ms for the bare bot: 3.5 ms is 4.4 times that ("ratios are what count").
             Figure(
                 name,
                 "bot CPU per update ÷ bare aiogram's",
-                cpu / echo_cpu,
+                cpu / bare.cpu,
                 "×",
                 goal=Goal("≤ 4.4× (3.5 of 0.8 ms)", 3.5 / 0.8),
             ),

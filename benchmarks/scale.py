@@ -49,6 +49,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import math
 import os
 import random
 import shutil
@@ -695,6 +696,25 @@ def cpu_per_update(result: Result) -> float:
     return result.bot_cpu * 1000 / max(result.updates, 1)
 
 
+@dataclass(frozen=True)
+class Yardstick:
+    """The bare aiogram bot's figures for one configuration: the means of its runs just before
+    and after it (`yardstick_runs`)."""
+
+    rate: float
+    p95: float
+    cpu: float
+
+
+def yardstick(results: list[Result], result: Result) -> Yardstick:
+    bare = yardstick_runs(results, result)
+    return Yardstick(
+        rate=statistics.mean(r.rate for r in bare),
+        p95=statistics.mean(r.percentile(0.95) for r in bare),
+        cpu=statistics.mean(cpu_per_update(r) for r in bare),
+    )
+
+
 async def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.scale")
     parser.add_argument("--users", type=int, default=120, help="virtual users per configuration")
@@ -714,11 +734,10 @@ async def main(argv: list[str] | None = None) -> int:
     base = next((r.rate for r in results if r.workers == 1 and "PostgreSQL" in r.name), None)
     for result in results:
         scale = f"{result.rate / base:.2f}×" if base else "-"
-        bare = yardstick_runs(results, result)
+        bare = None if result.baseline else yardstick(results, result)
         versus = (
-            f"{result.rate / statistics.mean(r.rate for r in bare):.2f}× / "
-            f"{result.percentile(0.95) / statistics.mean(r.percentile(0.95) for r in bare):.1f}×"
-            if bare and not result.baseline and all(r.rate and r.latencies for r in bare)
+            f"{result.rate / bare.rate:.2f}× / {result.percentile(0.95) / bare.p95:.1f}×"
+            if bare is not None and bare.rate and not math.isnan(bare.p95)
             else "-"
         )
         per_update = cpu_per_update(result)

@@ -77,7 +77,7 @@ def test_an_unknown_benchmark_is_refused() -> None:
 
 
 def test_each_configuration_is_judged_by_the_bare_runs_just_before_and_after_it() -> None:
-    from benchmarks.scale import Result, cpu_per_update, yardstick_runs
+    from benchmarks.scale import Result, cpu_per_update, yardstick, yardstick_runs
 
     def run(name: str, cpu: float, baseline: bool = False) -> Result:
         return Result(name, 1, 1000, 1.0, bot_cpu=cpu, baseline=baseline)
@@ -93,3 +93,4 @@ def test_each_configuration_is_judged_by_the_bare_runs_just_before_and_after_it(
     assert yardstick_runs(results, sqlite) == [first, second]
     assert yardstick_runs(results, postgres) == [second, third]
     assert cpu_per_update(postgres) == 3.0
+    assert yardstick(results, postgres).cpu == pytest.approx(0.8)  # the mean of 0.7 and 0.9
