@@ -27,7 +27,7 @@ from bot.flows import FLOW_LEFT
 from bot.i18n import I18n
 from bot.inbox import SENDER_LANGUAGE, is_transient
 from bot.storage import current_session, pending_state_writes
-from bot.ui import KEPT_PREFIX, pressed_message_kept
+from bot.ui import KEPT_PREFIX, PressAnswer, pressed_message_kept
 from bot.webhook import webhook_reply
 from models.db import insert_or_skip
 from models.updates import ButtonPress
@@ -134,7 +134,19 @@ class CallbackAnswerer(CallbackAnswerMiddleware):
     """aiogram's answer-after-the-handler, except when the handler fails: then the errors router
     answers the press with the apology (a query is answered once, so an empty answer here would
     leave the person with a button that silently did nothing). An outage the inbox will retry
-    keeps the empty answer: the retry, not an apology, is what comes next."""
+    keeps the empty answer: the retry, not an apology, is what comes next. A handler may answer
+    before it ends (`bot.ui.PressAnswer.send_now`)."""
+
+    def construct_callback_answer(self, properties: dict[str, Any] | bool | None) -> PressAnswer:
+        made = super().construct_callback_answer(properties)
+        return PressAnswer(
+            answered=made.answered,
+            disabled=made.disabled,
+            text=made.text,
+            show_alert=made.show_alert,
+            url=made.url,
+            cache_time=made.cache_time,
+        )
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, CallbackQuery):

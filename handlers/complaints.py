@@ -55,6 +55,7 @@ from bot.ui import (
     InlineKeyboardBuilder,
     MenuCallback,
     MenuSection,
+    PressAnswer,
     callback_int,
     cancel_button,
     home_button,
@@ -672,7 +673,7 @@ async def submit(
     profile: PlatformProfile,
     t: Translator,
     app: Any,
-    callback_answer: CallbackAnswer,
+    callback_answer: PressAnswer,
 ) -> None:
     desk = desk_for(app)
     existing = await tickets.ticket_by_draft(session, callback_data.value)
@@ -726,6 +727,7 @@ async def submit(
     )
     shown = await show(query, text, _after_filing(t), profile)
     await tickets.link(session, ticket, shown.chat.id, shown.message_id, LinkKind.CONFIRMATION)
+    await callback_answer.send_now(query)  # the donor waits for no staff chat
     await desk.sync_to_staff(session, ticket.id)
 
 

@@ -48,6 +48,31 @@ async def test_file_a_ticket_and_staff_sees_the_card(hamdel) -> None:
         assert len(rows) == 2 and all(row.delivered and row.filing for row in rows)
 
 
+async def test_the_submit_press_is_answered_before_the_staff_card_is_posted(hamdel) -> None:
+    """The donor's button stops spinning with the confirmation on their screen; posting the card
+    to the staff chat (with a real Bot API, more round trips) comes after, and the press is
+    answered once."""
+    user = hamdel.user()
+    ticket = await file_ticket(hamdel, user)
+    requests = hamdel.messenger.requests
+    card = next(
+        index
+        for index, request in enumerate(requests)
+        if request.method == "sendMessage"
+        and request.params.get("chat_id") == hamdel.staff_chat.chat_id
+        and fa(ticket.number) in str(request.params.get("text"))
+    )
+    confirmation = max(
+        index
+        for index, request in enumerate(requests[:card])
+        if request.params.get("chat_id") == user.id and "شمارهٔ پیگیری" in str(request.params.get("text"))
+    )
+    answers = [index for index, request in enumerate(requests) if request.method == "answerCallbackQuery"]
+    submit_answers = [index for index in answers if index > confirmation]
+    assert len(submit_answers) == 1 and submit_answers[0] < card
+    assert requests[submit_answers[0]].status == 200
+
+
 async def test_numbers_follow_each_other(hamdel) -> None:
     first = await file_ticket(hamdel, hamdel.user())
     second = await file_ticket(hamdel, hamdel.user(), category="مشکل فنی")
