@@ -383,16 +383,20 @@ class TicketDesk:
 
     # -- donor → staff -------------------------------------------------------------------
 
-    async def sync_to_staff(self, session: AsyncSession, ticket_id: int, *, wait: float = 10.0) -> bool:
+    async def sync_to_staff(
+        self, session: AsyncSession, ticket_id: int, *, wait: float = 10.0, created: Ticket | None = None
+    ) -> bool:
         """Post what the staff chat lacks for this ticket (topic, card, the donor's unrelayed
         messages). True when nothing is left to post. Ends the caller's transaction (what it
-        recorded is durable before the claim: services.ticket_outbox)."""
+        recorded is durable before the claim: services.ticket_outbox). `created`: the ticket
+        as the caller's update has just filed it — nothing of it is posted yet, so it is not
+        read again under a claim taken at once."""
         deadline = time.monotonic() + wait
         while True:
             token = secrets.token_hex(8)
             if await outbox.claim(session, ticket_id, token, now=self.now(), stale_after=CLAIM_STALE_AFTER):
                 try:
-                    return await self._post_pending(session, ticket_id)
+                    return await self._post_pending(session, ticket_id, created)
                 except BaseException:
                     # What the pass left half-done (a commit cut off leaves the session
                     # "prepared") is dropped, so the claim can still be released.
@@ -401,6 +405,7 @@ class TicketDesk:
                 finally:
                     await outbox.release(session, ticket_id, token)
             # Another worker is posting this ticket: let it finish, then see what is left.
+            created = None
             while await outbox.claimed_elsewhere(session, ticket_id):
                 if time.monotonic() >= deadline:
                     return False
@@ -418,11 +423,11 @@ class TicketDesk:
             return True
         return bool(await outbox.unrelayed(session, ticket_id))
 
-    async def _post_pending(self, session: AsyncSession, ticket_id: int) -> bool:
+    async def _post_pending(self, session: AsyncSession, ticket_id: int, created: Ticket | None) -> bool:
         """Runs under the claim. Every Bot API call happens outside a database transaction
         (each step of services.ticket_outbox ends its own), so no lock is held while the
         network is slow."""
-        ticket = await outbox.ticket(session, ticket_id)
+        ticket = created if created is not None else await outbox.ticket(session, ticket_id)
         if ticket is None or ticket.staff_chat_id is None:
             return False
         chat_id = ticket.staff_chat_id

@@ -662,6 +662,10 @@ async def _send_summary(message: Message, state: FSMContext, t: Translator, sess
     await message.answer(clip(text, 4096), reply_markup=_summary_keyboard(t, str(data.get("draft"))))
 
 
+def _already_filed(callback_answer: CallbackAnswer, t: Translator, ticket: Ticket) -> None:
+    callback_answer.text = t("complaints-already-filed", number=shown_number(ticket.number, t.locale))
+
+
 @router.callback_query(Complaint.filter(F.action == "ok"), flags={"once": True})
 async def submit(
     query: CallbackQuery,
@@ -676,14 +680,15 @@ async def submit(
     callback_answer: PressAnswer,
 ) -> None:
     desk = desk_for(app)
-    existing = await tickets.ticket_by_draft(session, callback_data.value)
-    if existing is not None and existing.user_id == user.id:
-        callback_answer.text = t("complaints-already-filed", number=shown_number(existing.number, t.locale))
-        return
     data = await state.get_data()
     if await state.get_state() != Filing.confirm or data.get("draft") != callback_data.value:
-        callback_answer.text = t("complaints-stale")
-        callback_answer.show_alert = True
+        # Filed before (the state is cleared then), or a button of an abandoned summary.
+        existing = await tickets.ticket_by_draft(session, callback_data.value)
+        if existing is not None and existing.user_id == user.id:
+            _already_filed(callback_answer, t, existing)
+        else:
+            callback_answer.text = t("complaints-stale")
+            callback_answer.show_alert = True
         return
     refusal = await _ticket_refusal(session, user, settings, app, t)
     if refusal is not None:
@@ -704,7 +709,7 @@ async def submit(
     )
     config = settings.tickets
     try:
-        ticket, _ = await tickets.create_ticket(
+        ticket, created = await tickets.create_ticket(
             session,
             platform=profile.platform.value,
             user_db_id=user.id,
@@ -720,6 +725,13 @@ async def submit(
         callback_answer.show_alert = True
         return
     await state.clear()
+    if not created:  # filed by an earlier attempt at this update, which did not get to clear the state
+        if ticket.user_id == user.id:
+            _already_filed(callback_answer, t, ticket)
+        else:
+            callback_answer.text = t("complaints-stale")
+            callback_answer.show_alert = True
+        return
     text = t(
         "complaints-created",
         number=shown_number(ticket.number, t.locale),
@@ -728,7 +740,7 @@ async def submit(
     shown = await show(query, text, _after_filing(t), profile)
     await tickets.link(session, ticket, shown.chat.id, shown.message_id, LinkKind.CONFIRMATION)
     await callback_answer.send_now(query)  # the donor waits for no staff chat
-    await desk.sync_to_staff(session, ticket.id)
+    await desk.sync_to_staff(session, ticket.id, created=ticket)
 
 
 @router.callback_query(Complaint.filter(F.action == "back"), StateFilter(Filing))
