@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, cast
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -80,19 +80,22 @@ def _utc(moment: datetime) -> datetime:
 # -- blocks ---------------------------------------------------------------------------------
 
 
-async def blocked(session: AsyncSession, *, platform: str, user_id: int) -> BlockedUser | None:
-    return await session.scalar(_BLOCKED, {"w_platform": platform, "w_user": user_id})
+async def is_blocked(session: AsyncSession, *, platform: str, user_id: int) -> bool:
+    return await session.scalar(_BLOCKED, {"w_platform": platform, "w_user": user_id}) is not None
 
 
 # Statements checked before every ticket and question, built once (building one cost about as
-# much as running it).
-_BLOCKED = select(BlockedUser).where(
-    BlockedUser.platform == bindparam("w_platform"), BlockedUser.user_id == bindparam("w_user")
+# much as running it), on the tables: no ORM object is loaded, so the ORM's query machinery
+# is not needed (about half of their cost).
+_BLOCKED_USERS = cast(Table, BlockedUser.__table__)
+_BLOCKED = select(_BLOCKED_USERS.c.user_id).where(
+    _BLOCKED_USERS.c.platform == bindparam("w_platform"), _BLOCKED_USERS.c.user_id == bindparam("w_user")
 )
+_TICKETS = cast(Table, Ticket.__table__)
 _RECENT_TICKETS = (
-    select(Ticket.created_at)
-    .where(Ticket.user_id == bindparam("w_user"), Ticket.created_at > bindparam("w_since"))
-    .order_by(Ticket.created_at.desc())
+    select(_TICKETS.c.created_at)
+    .where(_TICKETS.c.user_id == bindparam("w_user"), _TICKETS.c.created_at > bindparam("w_since"))
+    .order_by(_TICKETS.c.created_at.desc())
 )
 
 
@@ -100,7 +103,7 @@ async def block(
     session: AsyncSession, *, platform: str, user_id: int, by: int, reason: str, now: datetime
 ) -> bool:
     """Block the person; False when they already were."""
-    if await blocked(session, platform=platform, user_id=user_id) is not None:
+    if await is_blocked(session, platform=platform, user_id=user_id):
         return False
     try:
         async with session.begin_nested():
@@ -142,7 +145,7 @@ async def question_verdict(
     session: AsyncSession, *, platform: str, user_id: int, now: datetime, limits: Limits
 ) -> Verdict:
     """May this person send one more question to a staff member now?"""
-    if await blocked(session, platform=platform, user_id=user_id) is not None:
+    if await is_blocked(session, platform=platform, user_id=user_id):
         return Verdict(Refusal.BLOCKED)
     if not (limits.questions_per_hour or limits.cooldown_seconds):
         return ALLOWED
@@ -169,7 +172,7 @@ async def ticket_verdict(
     session: AsyncSession, *, platform: str, user_id: int, user_db_id: int, now: datetime, limits: Limits
 ) -> Verdict:
     """May this person file one more ticket now?"""
-    if await blocked(session, platform=platform, user_id=user_id) is not None:
+    if await is_blocked(session, platform=platform, user_id=user_id):
         return Verdict(Refusal.BLOCKED)
     if not (limits.tickets_per_day or limits.cooldown_seconds):
         return ALLOWED
@@ -186,7 +189,7 @@ async def followup_verdict(
     session: AsyncSession, *, platform: str, user_id: int, user_db_id: int, now: datetime, limits: Limits
 ) -> Verdict:
     """May this person add one more message to their tickets now?"""
-    if await blocked(session, platform=platform, user_id=user_id) is not None:
+    if await is_blocked(session, platform=platform, user_id=user_id):
         return Verdict(Refusal.BLOCKED)
     if not limits.followups_per_hour:
         return ALLOWED
