@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from models.faq import FaqQuery
 from models.tickets import TicketLink
@@ -160,22 +163,26 @@ async def card_sent(session: AsyncSession, query: FaqQuery, *, staff_chat_id: in
 
 
 async def unbind_card(session: AsyncSession, *, platform: str, staff_chat_id: int, message_id: int) -> None:
-    """Drop any question card's binding to this message."""
+    """Drop any question card's binding to this message; a question this session holds learns
+    it too (what the ORM's "fetch" synchronisation did, without its UPDATE machinery, which cost
+    more than the statement: this runs at every ticket card and link, and rarely finds one)."""
     parameters = {"w_platform": platform, "w_chat": staff_chat_id, "w_message": message_id}
-    await session.execute(_UNBIND_CARD, parameters)
+    for query_id in (await session.execute(_UNBIND_CARD, parameters)).scalars():
+        held = session.identity_map.get(identity_key(FaqQuery, query_id))
+        if held is not None:
+            set_committed_value(held, "staff_message_id", None)
 
 
-# Built once (it runs at every ticket card and link). "fetch": the question cards this session
-# holds learn their new value from what the UPDATE returns.
-_UNBIND_CARD = (
-    update(FaqQuery)
+_QUESTIONS = cast(Table, FaqQuery.__table__)
+_UNBIND_CARD = (  # built once, on the table
+    update(_QUESTIONS)
     .where(
-        FaqQuery.platform == bindparam("w_platform"),
-        FaqQuery.staff_chat_id == bindparam("w_chat"),
-        FaqQuery.staff_message_id == bindparam("w_message"),
+        _QUESTIONS.c.platform == bindparam("w_platform"),
+        _QUESTIONS.c.staff_chat_id == bindparam("w_chat"),
+        _QUESTIONS.c.staff_message_id == bindparam("w_message"),
     )
     .values(staff_message_id=None)
-    .execution_options(synchronize_session="fetch")
+    .returning(_QUESTIONS.c.id)
 )
 
 

@@ -194,3 +194,26 @@ async def test_a_second_question_right_away_waits_for_the_cooldown(hamdel: Harne
     user.skip_to_end()
     await user.press("🙋 فرستادن برای کارشناس", message=offer)
     assert (await user.next_message(timeout=10))["text"].startswith("✅ پرسش شما")
+
+
+async def test_unbinding_a_card_reaches_the_question_a_session_holds(hamdel: Harness) -> None:
+    """A ticket's card or link on a message id a question card had (ids repeated): the binding is
+    dropped in the database and in a question the same session has loaded, and only there."""
+    first, second = hamdel.user(), hamdel.user()
+    card = await ask_person(hamdel, first, NOTHING_FITS[0])
+    other = await ask_person(hamdel, second, NOTHING_FITS[1])
+    platform, chat = hamdel.app.profile.platform.value, hamdel.staff_chat.chat_id
+    async with hamdel.db() as session:
+        held = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == first.id))
+        untouched = await session.scalar(select(FaqQuery).where(FaqQuery.user_id == second.id))
+        assert held is not None and untouched is not None
+        await faq_queries.unbind_card(
+            session, platform=platform, staff_chat_id=chat, message_id=card["message_id"]
+        )
+        assert held.staff_message_id is None  # known without reading it again
+        assert untouched.staff_message_id == other["message_id"]
+        await faq_queries.unbind_card(session, platform=platform, staff_chat_id=chat, message_id=10**9)
+        assert untouched.staff_message_id == other["message_id"]
+    async with hamdel.db() as session:
+        stored = {row.user_id: row.staff_message_id for row in await session.scalars(select(FaqQuery))}
+    assert stored == {first.id: None, second.id: other["message_id"]}
