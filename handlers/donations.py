@@ -1117,6 +1117,7 @@ async def successful_payment(
         session,
         user_id=user.id,
         payload=payment.invoice_payload,
+        order=order,
         provider=order.provider if order is not None else profile.invoice_provider,
         provider_ref=f"{profile.invoice_provider}:{charge_id}",
         currency=payment.currency,

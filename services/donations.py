@@ -19,9 +19,10 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Row, Table, bindparam, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models.db import dialect_module
 from models.donation import Campaign, Donation, DonationStatus, Purpose, ReceiptSequence
@@ -157,11 +158,9 @@ async def open_order(
     payload: str,
     now: datetime,
 ) -> Donation:
-    """The pending donation for `payload`; the same payload (a Pay button pressed twice) returns
-    the order already made instead of a second one."""
-    existing = await find_by_payload(session, payload)
-    if existing is not None:
-        return existing
+    """The pending donation for `payload`, which the caller found none for yet (a Pay button
+    pressed again is answered from the order it made); a concurrent press that made it first
+    (the payload is unique) gets that one."""
     donation = Donation(
         user_id=user_id,
         campaign_id=target.campaign_id,
@@ -446,6 +445,7 @@ async def record_gateway_payment(
             session,
             user_id=order.user_id,
             payload=order.payload,
+            order=await find_by_payload(session, order.payload),
             provider=provider,
             provider_ref=provider_ref,
             currency="IRR",
@@ -637,13 +637,26 @@ _BY_REFERENCE = (
 )
 
 
-# On the table: `order` is refreshed after it, and the ORM's UPDATE machinery (its evaluation
-# of the WHERE would judge bind parameters by their declared values) is not needed.
+# On the table, returning the row: the ORM's UPDATE machinery (its evaluation of the WHERE would
+# judge bind parameters by their declared values) is not needed, and `order` takes the returned
+# row (`_take_row`) instead of being read again.
 _SET_RECEIPT_NUMBER = (
     update(_DONATIONS)
     .where(_DONATIONS.c.id == bindparam("w_id"))
     .values(receipt_number=bindparam("w_receipt"))
+    .returning(*_DONATIONS.c)
 )
+_DONATION_ATTRIBUTES = tuple(
+    (attribute.key, attribute.columns[0]) for attribute in inspect(Donation).column_attrs
+)
+
+
+def _take_row(donation: Donation, row: Row[Any]) -> None:
+    """`donation` as its row now is (an UPDATE … RETURNING of every column): what a refresh
+    would load, without reading it again."""
+    values = row._mapping
+    for key, column in _DONATION_ATTRIBUTES:
+        set_committed_value(donation, key, values[column])
 
 
 def ordered_terms(order: Donation) -> str:
@@ -657,6 +670,7 @@ async def record_payment(
     *,
     user_id: int,
     payload: str,
+    order: Donation | None,
     provider: str,
     provider_ref: str,
     currency: str,
@@ -671,12 +685,12 @@ async def record_payment(
     cannot convert). A payment that differs from its order's currency or amount — or that we
     cannot value — is HELD for staff review: it gets no receipt number and counts toward
     nothing. Safe to call again with the same reference, and safe when two calls race: the
-    UNIQUE reference decides, the loser gets DUPLICATE."""
+    UNIQUE reference decides, the loser gets DUPLICATE. `order`: the order `payload` names, as
+    the caller loaded it in this session (`find_by_payload`; None: no such order)."""
     existing = await _by_reference(session, provider_ref)
     if existing is not None:
         return PaymentRecord(RecordResult.DUPLICATE, existing)
 
-    order = await find_by_payload(session, payload)
     matches = (
         order is not None
         and amount_rials is not None
@@ -706,19 +720,22 @@ async def record_payment(
                 values.update(amount_rials=amount_rials)
         try:
             async with session.begin_nested():
-                result = await session.execute(  # on the table: `order` is refreshed below
-                    update(_DONATIONS)
-                    .where(_DONATIONS.c.id == order.id, _DONATIONS.c.status == order.status)
-                    .values(**values)
-                )
-                changed = bool(result.rowcount)  # type: ignore[attr-defined]
-                if changed and matches:
+                row = (
+                    await session.execute(  # on the table, as _SET_RECEIPT_NUMBER
+                        update(_DONATIONS)
+                        .where(_DONATIONS.c.id == order.id, _DONATIONS.c.status == order.status)
+                        .values(**values)
+                        .returning(*_DONATIONS.c)
+                    )
+                ).first()
+                if row is not None and matches:
                     receipt = await next_receipt_number(session, now)
-                    await session.execute(_SET_RECEIPT_NUMBER, {"w_id": order.id, "w_receipt": receipt})
+                    parameters = {"w_id": order.id, "w_receipt": receipt}
+                    row = (await session.execute(_SET_RECEIPT_NUMBER, parameters)).one()
         except IntegrityError:
-            changed = False
-        if changed:
-            await session.refresh(order)
+            row = None
+        if row is not None:
+            _take_row(order, row)
             return PaymentRecord(RecordResult.RECORDED if matches else RecordResult.HELD, order)
         # Someone else changed the order meanwhile: the same payment (duplicate), or another one.
         existing = await _by_reference(session, provider_ref)

@@ -491,6 +491,7 @@ async def test_my_donations_paged_with_totals(hamdel: Harness) -> None:
                 session,
                 user_id=donor,
                 payload=f"arranged-{index}",
+                order=await donations.find_by_payload(session, f"arranged-{index}"),
                 provider="bale_wallet",
                 provider_ref=f"arranged:{index}",
                 currency="IRR",
