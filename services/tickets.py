@@ -287,10 +287,9 @@ async def create_ticket(
     attachment_limit: int,
 ) -> tuple[Ticket, bool]:
     """File the draft as a ticket with its attachments; (ticket, True) when created now,
-    (the existing ticket, False) when this draft was filed before (a confirm pressed twice)."""
-    existing = await ticket_by_draft(session, draft.key)
-    if existing is not None:
-        return existing, False
+    (the existing ticket, False) when this draft was filed before (a confirm pressed twice, a
+    retried update): its key is unique, so the insert finds it, not a query before every
+    filing (its number is given back with the rolled-back insert)."""
     description = validate_description(draft.description, text_limit)
     if len(draft.attachments) > attachment_limit:
         raise TicketError("too-many-attachments")

@@ -84,6 +84,8 @@ async def test_filing_is_idempotent_and_validated(db) -> None:
         first, created = await _file(session, owner, "same")
         again, created_again = await _file(session, owner, "same")
         assert created and not created_again and again.id == first.id
+        following, _ = await _file(session, owner, "following")
+        assert following.number == "T-1405-000002"  # the repeat gave its number back
         with pytest.raises(TicketError, match="empty"):
             await _file(session, owner, "empty", description="   ")
         with pytest.raises(TicketError, match="too-long"):
