@@ -687,9 +687,14 @@ async def record_payment(
     nothing. Safe to call again with the same reference, and safe when two calls race: the
     UNIQUE reference decides, the loser gets DUPLICATE. `order`: the order `payload` names, as
     the caller loaded it in this session (`find_by_payload`; None: no such order)."""
-    existing = await _by_reference(session, provider_ref)
-    if existing is not None:
-        return PaymentRecord(RecordResult.DUPLICATE, existing)
+    pending = order is not None and order.status in (
+        DonationStatus.PENDING.value,
+        DonationStatus.FAILED.value,
+    )
+    if not pending:  # a pending order's UPDATE below meets a recorded reference by its UNIQUE index
+        existing = await _by_reference(session, provider_ref)
+        if existing is not None:
+            return PaymentRecord(RecordResult.DUPLICATE, existing)
 
     matches = (
         order is not None
@@ -697,7 +702,7 @@ async def record_payment(
         and order.currency == currency
         and order.invoice_amount == total_amount
     )
-    if order is not None and order.status in (DonationStatus.PENDING.value, DonationStatus.FAILED.value):
+    if order is not None and pending:
         values: dict[str, Any] = {
             "status": DonationStatus.PAID.value if matches else DonationStatus.HELD.value,
             "provider_ref": provider_ref,

@@ -121,6 +121,22 @@ async def test_second_payment_of_one_order_and_unknown_orders(db: async_sessionm
     assert totals.raised_rials == 1_000_000 and totals.donors == 1
 
 
+async def test_a_reference_recorded_before_is_a_duplicate_on_another_pending_order(
+    db: async_sessionmaker[AsyncSession],
+) -> None:
+    """The same charge delivered again against another order (still pending): nothing changes,
+    the order stays pending and no number is used (the unique reference decides)."""
+    [user, _], campaign_id = await _arrange(db)
+    await _order(db, user, campaign_id, "order-1")
+    await _order(db, user, campaign_id, "order-2")
+    assert await _record(db, user, "order-1", "t:1") == (RecordResult.RECORDED, "1405-000001")
+    assert await _record(db, user, "order-2", "t:1") == (RecordResult.DUPLICATE, "1405-000001")
+    async with db() as session:
+        second = await donations.find_by_payload(session, "order-2")
+    assert second is not None and (second.status, second.receipt_number) == ("pending", None)
+    assert await _record(db, user, "order-2", "t:2") == (RecordResult.RECORDED, "1405-000002")
+
+
 async def _record_paid(
     db: async_sessionmaker[AsyncSession],
     user_id: int,
