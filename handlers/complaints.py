@@ -48,6 +48,7 @@ from bot.complaints_desk import (
     status_name,
 )
 from bot.i18n import Translator
+from bot.menus import alert
 from bot.platform import PlatformProfile
 from bot.settings import Settings
 from bot.ui import (
@@ -662,8 +663,15 @@ async def _send_summary(message: Message, state: FSMContext, t: Translator, sess
     await message.answer(clip(text, 4096), reply_markup=_summary_keyboard(t, str(data.get("draft"))))
 
 
-def _already_filed(callback_answer: CallbackAnswer, t: Translator, ticket: Ticket) -> None:
-    callback_answer.text = t("complaints-already-filed", number=shown_number(ticket.number, t.locale))
+def _answer_repeat(
+    callback_answer: CallbackAnswer, t: Translator, filed: Ticket | None, user_db_id: int
+) -> None:
+    """A summary's submit pressed when its draft is no longer being filed: the ticket's number
+    when this person filed it, else a stale button."""
+    if filed is not None and filed.user_id == user_db_id:
+        callback_answer.text = t("complaints-already-filed", number=shown_number(filed.number, t.locale))
+    else:
+        alert(callback_answer, t("complaints-stale"))
 
 
 @router.callback_query(Complaint.filter(F.action == "ok"), flags={"once": True})
@@ -683,12 +691,9 @@ async def submit(
     data = await state.get_data()
     if await state.get_state() != Filing.confirm or data.get("draft") != callback_data.value:
         # Filed before (the state is cleared then), or a button of an abandoned summary.
-        existing = await tickets.ticket_by_draft(session, callback_data.value)
-        if existing is not None and existing.user_id == user.id:
-            _already_filed(callback_answer, t, existing)
-        else:
-            callback_answer.text = t("complaints-stale")
-            callback_answer.show_alert = True
+        _answer_repeat(
+            callback_answer, t, await tickets.ticket_by_draft(session, callback_data.value), user.id
+        )
         return
     refusal = await _ticket_refusal(session, user, settings, app, t)
     if refusal is not None:
@@ -726,11 +731,7 @@ async def submit(
         return
     await state.clear()
     if not created:  # filed by an earlier attempt at this update, which did not get to clear the state
-        if ticket.user_id == user.id:
-            _already_filed(callback_answer, t, ticket)
-        else:
-            callback_answer.text = t("complaints-stale")
-            callback_answer.show_alert = True
+        _answer_repeat(callback_answer, t, ticket, user.id)
         return
     text = t(
         "complaints-created",
