@@ -26,7 +26,7 @@ import jobs.payments
 from bot.donation_views import DonRetry, donation_target_text, options_for, send_receipt
 from bot.i18n import Translator
 from bot.ui import Feature
-from models.donation import Donation, DonationStatus
+from models.donation import AWAITING_PAYMENT, Donation, DonationStatus
 from models.user import User
 from services import donations as service
 from services.payments import ZARINPAL_CALLBACK_PATH, VerifyStatus, ZarinpalGateway
@@ -90,7 +90,7 @@ async def settle(
     if donation.status == DonationStatus.PAID.value:
         await _deliver_receipt(app, donation, owner, t)
         return Page(200, "success", t("donations-page-success"))
-    if donation.status not in (DonationStatus.PENDING.value, DonationStatus.FAILED.value):
+    if donation.status not in AWAITING_PAYMENT:
         return Page(200, "pending", t("donations-page-pending"))
     outcome = await gateway.verify(
         amount_rials=donation.invoice_amount or donation.amount_rials,

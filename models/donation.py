@@ -49,6 +49,10 @@ class DonationStatus(StrEnum):
     HELD = "held"
 
 
+# An order that may still be paid: not yet, or its gateway said no but may still confirm it.
+AWAITING_PAYMENT = (DonationStatus.PENDING.value, DonationStatus.FAILED.value)
+
+
 class Campaign(Base):
     __tablename__ = "campaigns"
     __table_args__ = (

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models.db import dialect_module
-from models.donation import Campaign, Donation, DonationStatus, Purpose, ReceiptSequence
+from models.donation import AWAITING_PAYMENT, Campaign, Donation, DonationStatus, Purpose, ReceiptSequence
 from models.user import User
 from services import regions
 from services.amounts import AmountProblem as ParseProblem
@@ -362,7 +362,7 @@ async def verify_unanswered(session: AsyncSession, donation: Donation, now: date
         update(Donation)
         .where(
             Donation.id == donation.id,
-            Donation.status.in_((DonationStatus.PENDING.value, DonationStatus.FAILED.value)),
+            Donation.status.in_(AWAITING_PAYMENT),
         )
         .values(
             verify_attempts=attempts,
@@ -380,7 +380,7 @@ async def gateway_orders_due(
             select(Donation)
             .where(
                 Donation.provider == provider,
-                Donation.status.in_((DonationStatus.PENDING.value, DonationStatus.FAILED.value)),
+                Donation.status.in_(AWAITING_PAYMENT),
                 Donation.gateway_authority.is_not(None),
                 Donation.next_verify_at.is_not(None),
                 Donation.next_verify_at <= now,
@@ -687,10 +687,7 @@ async def record_payment(
     nothing. Safe to call again with the same reference, and safe when two calls race: the
     UNIQUE reference decides, the loser gets DUPLICATE. `order`: the order `payload` names, as
     the caller loaded it in this session (`find_by_payload`; None: no such order)."""
-    pending = order is not None and order.status in (
-        DonationStatus.PENDING.value,
-        DonationStatus.FAILED.value,
-    )
+    pending = order is not None and order.status in AWAITING_PAYMENT
     if not pending:  # a pending order's UPDATE below meets a recorded reference by its UNIQUE index
         existing = await _by_reference(session, provider_ref)
         if existing is not None:
